@@ -1,0 +1,83 @@
+// session.h - walks one respondent through a survey.
+//
+// One page shows one question (the kiosk's pace; paper forms print whole groups). The
+// session keeps answers by question code, evaluates display conditions after every change,
+// and drops the answers of questions that became hidden, so a response never holds an
+// answer to a question the respondent could not see. No question is mandatory unless the
+// survey says so: "next" on an empty page is a skip.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expression.h"
+#include "response.h"
+#include "survey.h"
+
+namespace tk {
+
+// Why an answer is not acceptable. The UI turns the kind into a localised message.
+struct AnswerProblem {
+    enum Kind { None, Required, NotANumber, TooSmall, TooLarge, NotInteger, TooFew, TooMany,
+                BadDate, UnknownOption, TooLong, OtherTextMissing };
+    Kind kind = None;
+    std::string detail;   // e.g. the bound that was crossed, the option code
+    bool ok() const { return kind == None; }
+};
+
+class Session {
+public:
+    Session(std::shared_ptr<const Survey> survey, std::string language, int64_t started_unix);
+
+    const Survey& survey() const { return *survey_; }
+    const std::string& language() const { return language_; }
+    void set_language(const std::string& lang) { language_ = lang; }
+
+    // --- navigation over visible questions ---
+    // The question on the current page, or nullptr when past the last one (review page).
+    const Question* current() const;
+    bool at_review() const { return current() == nullptr; }
+    bool can_go_back() const;
+    // Moves to the next visible question (or to the review page). Returns the problem when
+    // the current answer is not acceptable (mandatory, range); then it does not move.
+    AnswerProblem next();
+    // Moves to the previous visible question. Returns false at the first page.
+    bool back();
+    // Jumps to a visible question (the review page's "ändern"). Returns false if hidden/unknown.
+    bool go_to(const std::string& code);
+    // 0..100: answered-or-passed share of the questions visible now.
+    int progress_percent() const;
+
+    // --- answers ---
+    const Answer* answer(const std::string& code) const; // nullptr when unanswered
+    // Stores (or clears, when `a.empty()`) the answer and re-evaluates conditions.
+    // Values are checked against the question (options exist, numbers in range, ...).
+    AnswerProblem set_answer(const std::string& code, const Answer& a);
+    void clear_answer(const std::string& code);
+    AnswerProblem check(const Question& q) const; // checks the stored answer (incl. mandatory)
+
+    // --- visibility ---
+    bool is_visible(const Question& q) const;
+    bool is_row_visible(const Question& q, const Row& r) const;
+    std::vector<const Question*> visible_questions() const; // answerable and info, survey order
+
+    // The value of a variable as conditions read it (see FORMAT.md, "Variables").
+    ExprValue lookup(const std::string& name, const std::string& suffix) const;
+
+    // Builds the response. complete=false for partial (timed out) responses.
+    Response finish(bool complete, int64_t finished_unix, const std::string& channel,
+                    const std::string& site, const std::string& event = "") const;
+
+private:
+    void drop_hidden_answers();
+    std::shared_ptr<const Survey> survey_;
+    std::string language_;
+    int64_t started_;
+    std::vector<const Question*> order_;      // all questions, survey order
+    std::map<std::string, Answer> answers_;
+    std::map<std::string, bool> passed_;      // question code -> page was left via next
+    int pos_ = 0;                             // index into order_; order_.size() = review
+};
+
+} // namespace tk

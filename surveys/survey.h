@@ -1,0 +1,158 @@
+// survey.h - the survey model: groups, questions, options, conditions.
+//
+// A Survey is loaded once from a native JSON file (see surveys/FORMAT.md), validated
+// completely, and then never changes. Everything downstream (sessions, paper forms, the
+// LimeSurvey importer's output, exports) reads this model. Question, option and
+// subquestion ("row") codes are kept exactly as the author wrote them, because exports must
+// map back to LimeSurvey column names (G1, G1[SQ001], G1[other], G1[comment]).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "expression.h"
+#include "text.h"
+
+namespace tk {
+
+enum class QuestionType {
+    SingleChoice,   // "single": one option (display "list" or "dropdown"); may have "other"
+    MultipleChoice, // "multiple": any number of options; may have "other"
+    ShortText,      // "text"
+    LongText,       // "longtext"
+    Numeric,        // "numeric": number with optional min/max/integer
+    YesNo,          // "yesno": answer codes "Y" / "N"
+    Rating,         // "rating": scale min..max (e.g. 1..5) with optional end labels
+    Matrix,         // "matrix": rows x one or two scales (dual scale), or number/text cells
+    Ranking,        // "ranking": order up to max_answers of the options
+    RankedList,     // "ranked_list": up to max_answers free-text entries, most important first
+    MultiText,      // "multi_text": one short text per row (LimeSurvey "multiple short text")
+    MultiNumeric,   // "multi_numeric": one number per row (LimeSurvey "multiple numerical")
+    Date,           // "date": YYYY-MM-DD, optional min/max
+    Info,           // "info": text only, no answer
+};
+
+const char* type_name(QuestionType t);                         // "single", ...
+std::optional<QuestionType> type_from_name(const std::string& name);
+
+struct Option {
+    std::string code;     // answer code as stored, e.g. "A1", "1", "Y"
+    LocalText text;
+    bool exclusive = false; // multiple choice: choosing it clears the others ("none of these")
+};
+
+struct Row {              // matrix / multi_text / multi_numeric subquestion
+    std::string code;     // e.g. "SQ001"
+    LocalText text;
+    std::string condition_src;      // display condition of the row ("" = always)
+    std::shared_ptr<const Expr> condition;
+};
+
+enum class MatrixCell { Choice, Number, Text };
+
+struct Question {
+    std::string code;                // unique in the survey, e.g. "C1"
+    QuestionType type = QuestionType::Info;
+    LocalText text;                  // the question itself (required)
+    LocalText help;                  // optional hint under the question
+    bool mandatory = false;
+    std::string condition_src;       // display condition ("" = always shown)
+    std::shared_ptr<const Expr> condition;
+
+    std::vector<Option> options;     // single, multiple, ranking, matrix scale 1, rating (generated)
+    std::vector<Option> options2;    // matrix: second scale (dual scale); empty otherwise
+    LocalText scale_header1, scale_header2; // dual-scale headings (optional)
+    std::vector<Row> rows;           // matrix, multi_text, multi_numeric
+    MatrixCell cell = MatrixCell::Choice; // matrix with number/text cells uses `options` as columns
+
+    std::string display = "list";    // single: "list" or "dropdown"
+    bool other = false;              // single/multiple: "andere, und zwar ..." with a text
+    LocalText other_label;           // label of the other option (default from the UI texts)
+    bool comment = false;            // optional comment field on a closed question
+    LocalText comment_label;
+
+    // numeric / multi_numeric / matrix number cells
+    std::optional<double> min_value, max_value;
+    bool integer_only = false;
+    // rating: scale_min..scale_max, labels at the ends
+    int scale_min = 1, scale_max = 5;
+    LocalText min_label, max_label;
+    // ranking / ranked_list: how many may be ranked or entered; multiple: min/max choices
+    int max_answers = 0;             // 0 = no limit (ranking: all options)
+    int min_answers = 0;
+    // text: maximum length in characters (0 = no limit)
+    int max_length = 0;
+    // date: bounds as YYYY-MM-DD ("" = none)
+    std::string min_date, max_date;
+
+    // Provenance for reconstructed instruments: "verbatim", "paraphrase", "reconstructed", ...
+    std::string source_note;
+
+    const Option* find_option(const std::string& code) const;
+    const Option* find_option2(const std::string& code) const;
+    const Row* find_row(const std::string& code) const;
+    bool has_answer() const { return type != QuestionType::Info; }
+    bool is_closed() const; // has predefined options (single, multiple, yesno, rating, ranking, matrix choice)
+};
+
+struct Group {
+    std::string code;                // e.g. "A"
+    LocalText title;
+    LocalText description;
+    std::string condition_src;
+    std::shared_ptr<const Expr> condition;
+    std::vector<Question> questions;
+};
+
+struct SurveySettings {
+    bool no_answer_option = false;   // show "keine Antwort" on every optional closed question
+    bool partial_responses = true;   // on timeout, keep what was answered as a partial response
+    bool show_progress = true;
+};
+
+struct Survey {
+    std::string id;                  // stable id, e.g. "bedarfe-akteure"
+    std::string version;             // author's version string, e.g. "1.0"
+    std::string hash;                // "sha256:" + hex of the canonical JSON of the file
+    std::vector<std::string> languages; // languages[0] is the original language
+    LocalText title;
+    LocalText description;
+    LocalText end_text;              // shown on the thank-you page (optional)
+    SurveySettings settings;
+    std::vector<Group> groups;
+    std::string source_path;         // where it was loaded from (for messages)
+
+    const std::string& original_language() const { return languages.front(); }
+    // Every answerable and info question in survey order, with its group index.
+    struct QRef { size_t group; size_t index; const Question* q; };
+    std::vector<QRef> all_questions() const;
+    const Question* find_question(const std::string& code) const;
+    // Position in survey order, or -1.
+    int question_position(const std::string& code) const;
+};
+
+// One problem found while loading. `where` names the place: a question code ("C2"), a
+// JSON path ("/groups/2/questions/0/options") or both ("C2 /condition").
+struct LoadError {
+    std::string file;
+    std::string where;
+    std::string message;
+    std::string to_string() const; // "file: where: message"
+};
+
+struct LoadResult {
+    std::shared_ptr<const Survey> survey; // null when errors is not empty
+    std::vector<LoadError> errors;
+    std::vector<std::string> warnings;
+    bool ok() const { return survey != nullptr; }
+};
+
+// Parses and validates a survey from JSON text. `source_name` is used in messages.
+LoadResult parse_survey(const std::string& json_text, const std::string& source_name);
+// Reads the file and calls parse_survey. A missing/unreadable file is a LoadError.
+LoadResult load_survey(const std::string& path);
+// Serialises a survey back to the native JSON format (used by the LimeSurvey importer).
+std::string survey_to_json(const Survey& s);
+
+} // namespace tk

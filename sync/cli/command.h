@@ -1,0 +1,32 @@
+// command.h - verbs of the `teilhabe` command line.
+//
+// Each verb lives in its own cmd_*.cpp and registers itself with a static Command object,
+// so adding a verb never touches main.cpp. A verb gets the arguments after its name and
+// returns the process exit code (0 ok, 1 the checked thing is bad, 2 usage or I/O error).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace tk::cli {
+
+using Args = std::vector<std::string>;
+using CommandFn = int (*)(const Args& args);
+
+struct Command {
+    const char* name;     // "survey check", "keygen", ...
+    const char* usage;    // "FILE...", shown in --help
+    const char* summary;  // one line
+    CommandFn run;
+    Command(const char* name, const char* usage, const char* summary, CommandFn run);
+};
+
+const std::vector<const Command*>& commands();
+
+// Small helpers for verbs: "--out DIR" style options.
+// Returns the value after `flag`, or `fallback` when absent; removes both from `args`.
+std::string take_option(Args& args, const std::string& flag, const std::string& fallback = "");
+bool take_flag(Args& args, const std::string& flag);
+// Prints "teilhabe NAME: message" to stderr and returns 2.
+int usage_error(const char* name, const std::string& message);
+
+} // namespace tk::cli

@@ -1,0 +1,95 @@
+// main.cpp - `teilhabe`, the command line for coordinators and researchers.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "command.h"
+
+namespace tk::cli {
+
+static std::vector<const Command*>& registry() {
+    static std::vector<const Command*> r; // function-local: safe from static-init order
+    return r;
+}
+
+Command::Command(const char* n, const char* u, const char* s, CommandFn r)
+    : name(n), usage(u), summary(s), run(r) {
+    registry().push_back(this);
+}
+
+const std::vector<const Command*>& commands() {
+    auto& r = registry();
+    std::sort(r.begin(), r.end(), [](const Command* a, const Command* b) {
+        return std::strcmp(a->name, b->name) < 0;
+    });
+    return r;
+}
+
+std::string take_option(Args& args, const std::string& flag, const std::string& fallback) {
+    for (size_t i = 0; i < args.size(); i++) {
+        if (args[i] == flag && i + 1 < args.size()) {
+            std::string v = args[i + 1];
+            args.erase(args.begin() + i, args.begin() + i + 2);
+            return v;
+        }
+        if (args[i].rfind(flag + "=", 0) == 0) {
+            std::string v = args[i].substr(flag.size() + 1);
+            args.erase(args.begin() + i);
+            return v;
+        }
+    }
+    return fallback;
+}
+
+bool take_flag(Args& args, const std::string& flag) {
+    auto it = std::find(args.begin(), args.end(), flag);
+    if (it == args.end()) return false;
+    args.erase(it);
+    return true;
+}
+
+int usage_error(const char* name, const std::string& message) {
+    std::fprintf(stderr, "teilhabe %s: %s\n", name, message.c_str());
+    return 2;
+}
+
+static void print_help() {
+    std::printf("teilhabe - Teilhabe Kiosk tools for coordinators and researchers\n\n"
+                "Usage: teilhabe VERB [ARGS...]\n\nVerbs:\n");
+    for (const Command* c : commands())
+        std::printf("  %-22s %-28s %s\n", c->name, c->usage, c->summary);
+    std::printf("\n`teilhabe VERB --help` shows the verb's options.\n");
+}
+
+} // namespace tk::cli
+
+int main(int argc, char** argv) {
+    using namespace tk::cli;
+    Args args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        print_help();
+        return args.empty() ? 2 : 0;
+    }
+    // Longest match first: "survey check" before "survey".
+    const Command* best = nullptr;
+    size_t best_words = 0;
+    for (const Command* c : commands()) {
+        std::string name = c->name;
+        size_t words = 1 + std::count(name.begin(), name.end(), ' ');
+        if (words > args.size()) continue;
+        std::string joined = args[0];
+        for (size_t i = 1; i < words; i++) joined += " " + args[i];
+        if (joined == name && words > best_words) { best = c; best_words = words; }
+    }
+    if (!best) {
+        std::fprintf(stderr, "teilhabe: unknown verb '%s' (see teilhabe --help)\n", args[0].c_str());
+        return 2;
+    }
+    Args rest(args.begin() + best_words, args.end());
+    if (!rest.empty() && (rest[0] == "--help" || rest[0] == "-h")) {
+        std::printf("Usage: teilhabe %s %s\n  %s\n", best->name, best->usage, best->summary);
+        return 0;
+    }
+    return best->run(rest);
+}

@@ -1,0 +1,698 @@
+// session.cpp - walking one respondent through a survey (see session.h).
+//
+// Visibility is never stored: it is recomputed from the answers whenever someone asks, in
+// one forward pass over the survey (see VisScope). Answers of hidden questions and matrix
+// rows are dropped as soon as they become hidden, so the stored answers and what the
+// respondent can see never disagree.
+#include "session.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace tk {
+
+static const char* const kOtherCode = "-oth-"; // single choice: "andere, und zwar ..." chosen
+
+namespace {
+
+// Visibility of every question in survey order. Conditions only read strictly earlier
+// questions (the loader guarantees it), so one forward pass decides every question before
+// anything later asks about it, and each condition is evaluated once: chained conditions
+// cost linear time instead of re-evaluating the chain for every variable. While a pass is
+// installed, Session::lookup reads it instead of starting another one. A question that is
+// not decided yet reads as hidden: that only happens in a hand-built survey whose
+// conditions look forward, and it keeps such a survey from recursing forever.
+struct VisTable {
+    const Session* session = nullptr;
+    std::vector<signed char> shown; // per question in survey order: -1 undecided, 0 hidden, 1 shown
+};
+thread_local VisTable* t_vis = nullptr;
+
+// Installs a fresh pass for `s` unless one is already installed. Must not live across a
+// change of the answers (the table would be stale): mutating code opens a new scope after
+// each change.
+struct VisScope {
+    VisTable table;
+    VisTable* saved = nullptr;
+    bool own = false;
+
+    explicit VisScope(const Session& s) {
+        if (t_vis && t_vis->session == &s) return;
+        own = true;
+        saved = t_vis;
+        table.session = &s;
+        size_t n = 0;
+        for (const Group& g : s.survey().groups) n += g.questions.size();
+        table.shown.assign(n, -1);
+        t_vis = &table;
+        VarLookup look = [&s](const std::string& name, const std::string& suffix) {
+            return s.lookup(name, suffix);
+        };
+        size_t i = 0;
+        for (const Group& g : s.survey().groups) {
+            bool group_shown = !g.condition || evaluate_condition(*g.condition, look);
+            for (const Question& q : g.questions) {
+                bool v = group_shown && (!q.condition || evaluate_condition(*q.condition, look));
+                table.shown[i++] = v ? 1 : 0;
+            }
+        }
+    }
+    ~VisScope() {
+        if (own) t_vis = saved;
+    }
+    VisScope(const VisScope&) = delete;
+    VisScope& operator=(const VisScope&) = delete;
+
+    bool shown(size_t i) const {
+        const VisTable& t = own ? table : *t_vis;
+        return i < t.shown.size() && t.shown[i] == 1;
+    }
+};
+
+} // namespace
+
+// --- small helpers ---
+
+static std::string trim(const std::string& s) {
+    size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) b++;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) e--;
+    return s.substr(b, e - b);
+}
+
+// Strict decimal number: [+-]digits[.digits] or [+-].digits. No exponents, no "inf", no
+// locale: what a respondent types into a number field and what the response stores.
+static bool parse_number(const std::string& s, double* out) {
+    size_t i = 0;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) i++;
+    size_t digits = 0;
+    bool dot = false;
+    for (; i < s.size(); i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') digits++;
+        else if (c == '.' && !dot) dot = true;
+        else return false;
+    }
+    if (digits == 0 || s[s.size() - 1] == '.') return false;
+    const char* first = s.data() + (s[0] == '+' ? 1 : 0);
+    double d = 0;
+    auto r = std::from_chars(first, s.data() + s.size(), d);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return false;
+    *out = d;
+    return true;
+}
+
+// Numbers as people type them: "3,5" is 3.5 in German. Stored with "." (see response.h).
+static std::string normalise_number(const std::string& s) {
+    std::string t = trim(s);
+    if (std::count(t.begin(), t.end(), ',') == 1 && t.find('.') == std::string::npos)
+        std::replace(t.begin(), t.end(), ',', '.');
+    return t;
+}
+
+static std::string render_bound(double d) {
+    char buf[64];
+    if (std::floor(d) == d && std::fabs(d) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", d);
+    else std::snprintf(buf, sizeof buf, "%.15g", d);
+    return buf;
+}
+
+static size_t utf8_length(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) n++;
+    return n;
+}
+
+// YYYY-MM-DD and a real calendar day.
+static bool valid_date(const std::string& s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (s[i] < '0' || s[i] > '9') return false;
+    int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+    if (m < 1 || m > 12 || d < 1) return false;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int dm = days[m - 1];
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) dm = 29;
+    return d <= dm;
+}
+
+static bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The row a cell key belongs to: "SQ001", "SQ001#1" (dual scale 2), "SQ001_COL" (number and
+// text cells). Longest row code wins, so rows "A" and "A_1" do not shadow each other.
+static const Row* row_of_cell(const Question& q, const std::string& key) {
+    const Row* best = nullptr;
+    for (const Row& r : q.rows) {
+        const std::string& c = r.code;
+        bool match = key == c || (key.size() > c.size() && key.compare(0, c.size(), c) == 0 &&
+                                  (key[c.size()] == '#' || key[c.size()] == '_'));
+        if (match && (!best || c.size() > best->code.size())) best = &r;
+    }
+    return best;
+}
+
+static int index_of(const std::vector<const Question*>& order, const std::string& code) {
+    for (size_t i = 0; i < order.size(); i++)
+        if (order[i]->code == code) return (int)i;
+    return -1;
+}
+
+// yes/no texts when the survey gives none (the loader may generate Y/N options instead).
+static std::string yesno_text(const std::string& code, const std::string& lang) {
+    bool de = lang.rfind("de", 0) == 0;
+    if (code == "Y") return de ? "Ja" : "Yes";
+    if (code == "N") return de ? "Nein" : "No";
+    return code;
+}
+
+static AnswerProblem problem(AnswerProblem::Kind k, std::string detail = "") {
+    AnswerProblem p;
+    p.kind = k;
+    p.detail = std::move(detail);
+    return p;
+}
+
+// Range check of one number field (numeric, multi_numeric cells, matrix number cells).
+static AnswerProblem check_number(const Question& q, const std::string& v, const std::string& where) {
+    std::string prefix = where.empty() ? "" : where + ": ";
+    double d = 0;
+    if (!parse_number(v, &d)) return problem(AnswerProblem::NotANumber, prefix + v);
+    if (q.integer_only && std::floor(d) != d) return problem(AnswerProblem::NotInteger, prefix + v);
+    if (q.min_value && d < *q.min_value) return problem(AnswerProblem::TooSmall, prefix + render_bound(*q.min_value));
+    if (q.max_value && d > *q.max_value) return problem(AnswerProblem::TooLarge, prefix + render_bound(*q.max_value));
+    return {};
+}
+
+static AnswerProblem check_length(const Question& q, const std::string& v, const std::string& where) {
+    if (q.max_length > 0 && utf8_length(v) > (size_t)q.max_length)
+        return problem(AnswerProblem::TooLong, (where.empty() ? "" : where + ": ") + std::to_string(q.max_length));
+    return {};
+}
+
+// --- Session ---
+
+Session::Session(std::shared_ptr<const Survey> survey, std::string language, int64_t started_unix)
+    : survey_(std::move(survey)), language_(std::move(language)), started_(started_unix) {
+    for (const Group& g : survey_->groups)
+        for (const Question& q : g.questions) order_.push_back(&q);
+    VisScope vis(*this);
+    while (pos_ < (int)order_.size() && !vis.shown(pos_)) pos_++;
+}
+
+const Question* Session::current() const {
+    if (pos_ >= (int)order_.size()) return nullptr;
+    VisScope vis(*this);
+    return vis.shown(pos_) ? order_[pos_] : nullptr;
+}
+
+bool Session::can_go_back() const {
+    VisScope vis(*this);
+    for (int i = std::min(pos_, (int)order_.size()) - 1; i >= 0; i--)
+        if (vis.shown(i)) return true;
+    return false;
+}
+
+AnswerProblem Session::next() {
+    int n = (int)order_.size();
+    if (pos_ >= n) return {};
+    VisScope vis(*this);
+    if (vis.shown(pos_)) {
+        const Question& q = *order_[pos_];
+        AnswerProblem p = check(q);
+        if (!p.ok()) return p;
+        passed_[q.code] = true;
+    }
+    pos_++;
+    while (pos_ < n && !vis.shown(pos_)) pos_++;
+    return {};
+}
+
+bool Session::back() {
+    VisScope vis(*this);
+    for (int i = std::min(pos_, (int)order_.size()) - 1; i >= 0; i--) {
+        if (vis.shown(i)) {
+            pos_ = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool Session::go_to(const std::string& code) {
+    int i = index_of(order_, code);
+    if (i < 0) return false;
+    VisScope vis(*this);
+    if (!vis.shown(i)) return false;
+    pos_ = i;
+    return true;
+}
+
+int Session::progress_percent() const {
+    if (at_review()) return 100;
+    VisScope vis(*this);
+    int total = 0, passed = 0;
+    for (size_t i = 0; i < order_.size(); i++) {
+        if (!vis.shown(i) || !order_[i]->has_answer()) continue;
+        total++;
+        if (passed_.count(order_[i]->code)) passed++;
+    }
+    return total == 0 ? 0 : passed * 100 / total;
+}
+
+const Answer* Session::answer(const std::string& code) const {
+    auto it = answers_.find(code);
+    return it == answers_.end() ? nullptr : &it->second;
+}
+
+bool Session::is_visible(const Question& q) const {
+    int i = index_of(order_, q.code);
+    if (i < 0) return false;
+    VisScope vis(*this);
+    return vis.shown(i);
+}
+
+bool Session::is_row_visible(const Question& q, const Row& r) const {
+    VisScope vis(*this);
+    if (!is_visible(q)) return false;
+    if (!r.condition) return true;
+    return evaluate_condition(*r.condition, [this](const std::string& name, const std::string& suffix) {
+        return lookup(name, suffix);
+    });
+}
+
+std::vector<const Question*> Session::visible_questions() const {
+    VisScope vis(*this);
+    std::vector<const Question*> out;
+    for (size_t i = 0; i < order_.size(); i++)
+        if (vis.shown(i)) out.push_back(order_[i]);
+    return out;
+}
+
+// The value of the whole question, `Q` (see FORMAT.md, "Variables").
+static ExprValue whole_value(const Question& q, const Answer& a, bool shown, const std::string& lang,
+                             const std::string& original) {
+    auto str = [](const std::string& s) { return ExprValue::of_string(s); };
+    auto num_or_str = [](const std::string& s) {
+        double d = 0;
+        return parse_number(s, &d) ? ExprValue::of_number(d) : ExprValue::of_string(s);
+    };
+    auto count = [](size_t n) { return n == 0 ? ExprValue::of_string("") : ExprValue::of_number((double)n); };
+    switch (q.type) {
+    case QuestionType::SingleChoice:
+        if (shown) {
+            if (a.value == kOtherCode) return str(a.other);
+            if (const Option* o = q.find_option(a.value)) return str(o->text.get(lang, original));
+        }
+        return str(a.value);
+    case QuestionType::YesNo:
+        if (shown && !a.value.empty()) {
+            if (const Option* o = q.find_option(a.value)) return str(o->text.get(lang, original));
+            return str(yesno_text(a.value, lang));
+        }
+        return str(a.value);
+    case QuestionType::Rating:
+        if (shown && !a.value.empty())
+            if (const Option* o = q.find_option(a.value)) return str(o->text.get(lang, original));
+        return num_or_str(a.value);
+    case QuestionType::Numeric:
+        return num_or_str(a.value);
+    case QuestionType::ShortText:
+    case QuestionType::LongText:
+    case QuestionType::Date:
+        return str(a.value);
+    case QuestionType::MultipleChoice:
+        return count(a.values.size() + (a.other.empty() ? 0 : 1));
+    case QuestionType::Ranking:
+    case QuestionType::RankedList:
+        return count(a.values.size());
+    default:
+        return str("");
+    }
+}
+
+ExprValue Session::lookup(const std::string& name, const std::string& suffix) const {
+    const ExprValue empty = ExprValue::of_string("");
+    // The question is the longest code C with name == C or name starting with C + "_".
+    int best = -1;
+    for (size_t i = 0; i < order_.size(); i++) {
+        const std::string& c = order_[i]->code;
+        bool match = name == c || (name.size() > c.size() && name.compare(0, c.size(), c) == 0 &&
+                                   name[c.size()] == '_');
+        if (match && (best < 0 || c.size() > order_[best]->code.size())) best = (int)i;
+    }
+    if (best < 0) return empty;
+    VisScope vis(*this);
+    if (!vis.shown(best)) return empty; // a question that is not shown reads as empty
+    const Question& q = *order_[best];
+    const Answer* a = answer(q.code);
+    if (!a || a->no_answer) return empty;
+    bool shown = suffix == "shown";
+    if (name.size() == q.code.size())
+        return whole_value(q, *a, shown, language_, survey_->original_language());
+
+    std::string rest = name.substr(q.code.size() + 1);
+    if (rest == "other") return ExprValue::of_string(a->other);
+    if (rest == "comment") return ExprValue::of_string(a->comment);
+    switch (q.type) {
+    case QuestionType::MultipleChoice:
+        return ExprValue::of_string(contains(a->values, rest) ? "Y" : "");
+    case QuestionType::Matrix:
+    case QuestionType::MultiText:
+    case QuestionType::MultiNumeric: {
+        const Row* r = row_of_cell(q, rest);
+        if (!r || !is_row_visible(q, *r)) return empty;
+        auto it = a->cells.find(rest);
+        if (it == a->cells.end()) return empty;
+        if (shown && q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice) {
+            bool scale2 = rest.size() > 2 && rest.compare(rest.size() - 2, 2, "#1") == 0;
+            const Option* o = scale2 ? q.find_option2(it->second) : q.find_option(it->second);
+            if (o) return ExprValue::of_string(o->text.get(language_, survey_->original_language()));
+        }
+        return ExprValue::of_string(it->second);
+    }
+    case QuestionType::Ranking:
+    case QuestionType::RankedList: {
+        if (rest.empty() || rest.size() > 4 || rest.find_first_not_of("0123456789") != std::string::npos)
+            return empty;
+        size_t n = (size_t)std::stoi(rest);
+        if (n < 1 || n > a->values.size()) return empty;
+        const std::string& v = a->values[n - 1];
+        if (shown && q.type == QuestionType::Ranking)
+            if (const Option* o = q.find_option(v))
+                return ExprValue::of_string(o->text.get(language_, survey_->original_language()));
+        return ExprValue::of_string(v);
+    }
+    default:
+        return empty;
+    }
+}
+
+AnswerProblem Session::check(const Question& q) const {
+    if (!q.has_answer()) return {};
+    const Answer* a = answer(q.code);
+    if (!a || a->empty() || a->no_answer)
+        return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+
+    switch (q.type) {
+    case QuestionType::SingleChoice:
+        if (a->value.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+        if (a->value == kOtherCode) {
+            if (!q.other) return problem(AnswerProblem::UnknownOption, a->value);
+            if (trim(a->other).empty()) return problem(AnswerProblem::OtherTextMissing, q.code);
+        } else if (!q.find_option(a->value)) {
+            return problem(AnswerProblem::UnknownOption, a->value);
+        }
+        return {};
+    case QuestionType::MultipleChoice: {
+        for (const std::string& v : a->values)
+            if (!q.find_option(v)) return problem(AnswerProblem::UnknownOption, v);
+        int n = (int)a->values.size() + (a->other.empty() ? 0 : 1);
+        if (n == 0) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+        if (q.min_answers > 0 && n < q.min_answers)
+            return problem(AnswerProblem::TooFew, std::to_string(q.min_answers));
+        if (q.max_answers > 0 && n > q.max_answers)
+            return problem(AnswerProblem::TooMany, std::to_string(q.max_answers));
+        return {};
+    }
+    case QuestionType::ShortText:
+    case QuestionType::LongText:
+        if (a->value.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+        return check_length(q, a->value, "");
+    case QuestionType::Numeric:
+        if (a->value.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+        return check_number(q, a->value, "");
+    case QuestionType::YesNo:
+    case QuestionType::Rating:
+        if (a->value.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+        return {}; // set_answer admits only existing codes
+    case QuestionType::Date:
+        if (a->value.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+        if (!valid_date(a->value)) return problem(AnswerProblem::BadDate, a->value);
+        if (!q.min_date.empty() && a->value < q.min_date) return problem(AnswerProblem::TooSmall, q.min_date);
+        if (!q.max_date.empty() && a->value > q.max_date) return problem(AnswerProblem::TooLarge, q.max_date);
+        return {};
+    case QuestionType::Ranking:
+    case QuestionType::RankedList: {
+        if (a->values.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
+        if (q.max_answers > 0 && (int)a->values.size() > q.max_answers)
+            return problem(AnswerProblem::TooMany, std::to_string(q.max_answers));
+        for (const std::string& v : a->values) {
+            if (q.type == QuestionType::Ranking && !q.find_option(v))
+                return problem(AnswerProblem::UnknownOption, v);
+            if (q.type == QuestionType::RankedList) {
+                AnswerProblem p = check_length(q, v, "");
+                if (!p.ok()) return p;
+            }
+        }
+        return {};
+    }
+    case QuestionType::Matrix:
+    case QuestionType::MultiText:
+    case QuestionType::MultiNumeric: {
+        bool number_cells = q.type == QuestionType::MultiNumeric ||
+                            (q.type == QuestionType::Matrix && q.cell == MatrixCell::Number);
+        bool text_cells = q.type == QuestionType::MultiText ||
+                          (q.type == QuestionType::Matrix && q.cell == MatrixCell::Text);
+        for (const auto& [key, v] : a->cells) {
+            AnswerProblem p = number_cells ? check_number(q, v, key) : text_cells ? check_length(q, v, key) : AnswerProblem{};
+            if (!p.ok()) return p;
+        }
+        // Mandatory: every row the respondent sees needs an answer (as LimeSurvey does).
+        if (q.mandatory) {
+            for (const Row& r : q.rows) {
+                if (!is_row_visible(q, r)) continue;
+                bool any = false;
+                for (const auto& [key, v] : a->cells)
+                    if (row_of_cell(q, key) == &r) any = true;
+                if (!any) return problem(AnswerProblem::Required, r.code);
+            }
+        }
+        return {};
+    }
+    case QuestionType::Info:
+        return {};
+    }
+    return {};
+}
+
+// Builds the stored form of `in` for question `q`: fields the type does not use are dropped,
+// codes are checked. Returns a problem (and leaves *out unspecified) when a code is unknown.
+static AnswerProblem normalise(const Question& q, const Survey& s, const Answer& in, const Answer* old,
+                               Answer* out) {
+    Answer a;
+    if (in.no_answer && s.settings.no_answer_option && !q.mandatory) {
+        a.no_answer = true; // "keine Antwort" excludes every other field
+        *out = a;
+        return {};
+    }
+    if (q.comment) a.comment = in.comment;
+    switch (q.type) {
+    case QuestionType::SingleChoice:
+        a.value = trim(in.value);
+        if (q.other && !in.other.empty() && (a.value.empty() || a.value == kOtherCode)) {
+            a.value = kOtherCode;
+            a.other = in.other;
+        }
+        if (a.value == kOtherCode && !q.other) return problem(AnswerProblem::UnknownOption, a.value);
+        if (!a.value.empty() && a.value != kOtherCode && !q.find_option(a.value))
+            return problem(AnswerProblem::UnknownOption, a.value);
+        break;
+    case QuestionType::MultipleChoice: {
+        for (const std::string& v : in.values)
+            if (!q.find_option(v)) return problem(AnswerProblem::UnknownOption, v);
+        if (q.other) a.other = in.other;
+        // Exclusive options ("none of these"): what was chosen just now wins. Newly choosing
+        // an exclusive option clears everything else; newly choosing anything else clears the
+        // exclusive ones.
+        std::string new_exclusive;
+        bool plain = !a.other.empty();
+        for (const std::string& v : in.values) {
+            const Option* o = q.find_option(v);
+            if (o->exclusive && !(old && contains(old->values, v)) && new_exclusive.empty()) new_exclusive = v;
+            if (!o->exclusive) plain = true;
+        }
+        if (!new_exclusive.empty()) {
+            a.values = {new_exclusive};
+            a.other.clear();
+        } else {
+            bool kept_exclusive = false;
+            for (const Option& o : q.options) { // option order, duplicates collapse
+                if (!contains(in.values, o.code)) continue;
+                if (o.exclusive && (plain || kept_exclusive)) continue;
+                if (o.exclusive) kept_exclusive = true;
+                a.values.push_back(o.code);
+            }
+        }
+        break;
+    }
+    case QuestionType::ShortText:
+    case QuestionType::LongText:
+        a.value = in.value;
+        break;
+    case QuestionType::Numeric:
+        a.value = normalise_number(in.value);
+        break;
+    case QuestionType::Date:
+        a.value = trim(in.value);
+        break;
+    case QuestionType::YesNo:
+        a.value = trim(in.value);
+        if (!a.value.empty() && a.value != "Y" && a.value != "N")
+            return problem(AnswerProblem::UnknownOption, a.value);
+        break;
+    case QuestionType::Rating: {
+        a.value = trim(in.value);
+        if (a.value.empty()) break;
+        bool known = false;
+        if (!q.options.empty()) {
+            known = q.find_option(a.value) != nullptr;
+        } else {
+            double d = 0;
+            known = parse_number(a.value, &d) && std::floor(d) == d && d >= q.scale_min && d <= q.scale_max;
+        }
+        if (!known) return problem(AnswerProblem::UnknownOption, a.value);
+        break;
+    }
+    case QuestionType::Ranking:
+        for (const std::string& v : in.values) {
+            if (!q.find_option(v)) return problem(AnswerProblem::UnknownOption, v);
+            if (!contains(a.values, v)) a.values.push_back(v);
+        }
+        break;
+    case QuestionType::RankedList:
+        for (const std::string& v : in.values) // empty entries close up: rank order stays dense
+            if (!trim(v).empty()) a.values.push_back(v);
+        break;
+    case QuestionType::Matrix:
+    case QuestionType::MultiText:
+    case QuestionType::MultiNumeric:
+        for (const auto& [key, raw] : in.cells) {
+            const Row* r = row_of_cell(q, key);
+            if (!r) return problem(AnswerProblem::UnknownOption, key);
+            std::string v = raw;
+            if (q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice) {
+                v = trim(v);
+                if (key == r->code) {
+                    if (!v.empty() && !q.find_option(v)) return problem(AnswerProblem::UnknownOption, key + "=" + v);
+                } else if (key == r->code + "#1" && !q.options2.empty()) {
+                    if (!v.empty() && !q.find_option2(v)) return problem(AnswerProblem::UnknownOption, key + "=" + v);
+                } else {
+                    return problem(AnswerProblem::UnknownOption, key);
+                }
+            } else if (q.type == QuestionType::Matrix) { // number/text cells: ROW_COL
+                std::string col = key.size() > r->code.size() + 1 ? key.substr(r->code.size() + 1) : "";
+                if (key.compare(0, r->code.size() + 1, r->code + "_") != 0 || !q.find_option(col))
+                    return problem(AnswerProblem::UnknownOption, key);
+                if (q.cell == MatrixCell::Number) v = normalise_number(v);
+            } else {
+                if (key != r->code) return problem(AnswerProblem::UnknownOption, key);
+                if (q.type == QuestionType::MultiNumeric) v = normalise_number(v);
+            }
+            if (!v.empty()) a.cells[key] = v;
+        }
+        break;
+    case QuestionType::Info:
+        break;
+    }
+    *out = a;
+    return {};
+}
+
+AnswerProblem Session::set_answer(const std::string& code, const Answer& in) {
+    const Question* q = survey_->find_question(code);
+    if (!q) return problem(AnswerProblem::UnknownOption, code);
+    if (!q->has_answer()) return {}; // info pages hold no answer
+    Answer a;
+    AnswerProblem p = normalise(*q, *survey_, in, answer(code), &a);
+    if (!p.ok()) return p; // nothing stored: the previous answer stays
+    // Range problems (too small, too long, ...) are stored and reported by check()/next():
+    // the respondent types "1" on the way to "15".
+    if (a.empty()) answers_.erase(code);
+    else answers_[code] = a;
+    drop_hidden_answers();
+    return {};
+}
+
+void Session::clear_answer(const std::string& code) {
+    answers_.erase(code);
+    drop_hidden_answers();
+}
+
+void Session::drop_hidden_answers() {
+    // A dropped answer reads as empty, which may hide further questions: repeat until
+    // nothing changes. Each round removes something, so this ends.
+    for (;;) {
+        std::vector<std::string> drop_questions;
+        std::vector<std::pair<std::string, std::string>> drop_cells;
+        {
+            VisScope vis(*this);
+            for (const auto& [code, a] : answers_) {
+                int i = index_of(order_, code);
+                if (i < 0 || !vis.shown(i)) {
+                    drop_questions.push_back(code);
+                    continue;
+                }
+                const Question& q = *order_[i];
+                for (const auto& [key, v] : a.cells) {
+                    const Row* r = row_of_cell(q, key);
+                    if (!r || !is_row_visible(q, *r)) drop_cells.push_back({code, key});
+                }
+            }
+        }
+        if (drop_questions.empty() && drop_cells.empty()) break;
+        for (const std::string& c : drop_questions) answers_.erase(c);
+        for (const auto& [c, key] : drop_cells) {
+            auto it = answers_.find(c);
+            if (it == answers_.end()) continue;
+            it->second.cells.erase(key);
+            if (it->second.empty()) answers_.erase(it);
+        }
+    }
+    // The page we are on may have been hidden by the change (an earlier answer was edited
+    // through the API): rest on the next visible page instead.
+    VisScope vis(*this);
+    while (pos_ < (int)order_.size() && !vis.shown(pos_)) pos_++;
+}
+
+Response Session::finish(bool complete, int64_t finished_unix, const std::string& channel,
+                         const std::string& site, const std::string& event) const {
+    Response r;
+    r.survey_id = survey_->id;
+    r.survey_version = survey_->version;
+    r.survey_hash = survey_->hash;
+    r.language = language_;
+    r.channel = channel;
+    r.site = site;
+    r.event = event;
+    r.started = started_;
+    r.finished = finished_unix;
+    r.complete = complete;
+    VisScope vis(*this);
+    for (size_t i = 0; i < order_.size(); i++) {
+        const Question& q = *order_[i];
+        if (!q.has_answer()) continue; // info pages are neither answered nor skipped
+        if (!vis.shown(i)) {
+            r.not_shown.push_back(q.code);
+            continue;
+        }
+        const Answer* a = answer(q.code);
+        // An answer that is still out of range or names a missing "other" text (the page was
+        // left by a timeout while typing) is not data: it counts as skipped. Too few choices
+        // or an unfilled mandatory row are still real answers.
+        bool usable = a && !a->empty();
+        if (usable) {
+            AnswerProblem p = check(q);
+            usable = p.ok() || p.kind == AnswerProblem::Required || p.kind == AnswerProblem::TooFew;
+        }
+        if (usable) r.answers[q.code] = *a;
+        else r.skipped.push_back(q.code);
+    }
+    return r;
+}
+
+} // namespace tk

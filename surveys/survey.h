@@ -122,6 +122,7 @@ struct Survey {
     SurveySettings settings;
     std::vector<Group> groups;
     std::string source_path;         // where it was loaded from (for messages)
+    std::string source_note;         // optional provenance note of the whole survey ("source")
 
     const std::string& original_language() const { return languages.front(); }
     // Every answerable and info question in survey order, with its group index.
@@ -138,7 +139,9 @@ struct LoadError {
     std::string file;
     std::string where;
     std::string message;
-    std::string to_string() const; // "file: where: message"
+    int line = 0;                  // 1-based line in the file, 0 = unknown
+    int column = 0;                // 1-based column (JSON syntax errors), 0 = unknown
+    std::string to_string() const; // "file: where: message", or "file:line: where: message"
 };
 
 struct LoadResult {

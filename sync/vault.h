@@ -104,7 +104,7 @@ public:
 private:
     Vault() = default;
     bool load(const std::string& dir, const VaultOpenOptions& opt, std::string* error);
-    bool commit_records(size_t first, size_t count, std::string* error);
+    bool commit_pending(std::string* error);
     AppendResult enqueue(const std::string& plain, const RecordMeta& meta);
     void raise_alarm(int sqlite_code, const std::string& message);
 

@@ -962,8 +962,10 @@ void Importer::build() {
                 names.add(sgqa, engine, b.position, qc);
                 if (is_column) column(*lq, ls_suffix_sgqa, qc + ls_suffix_q, q, part);
             };
+            // LimeSurvey's response table has a column of its own for every question that is
+            // not split into subquestion/rank columns (text displays too: always NULL).
             bool own_column = !(needs_rows || q.type == QuestionType::MultipleChoice ||
-                                q.type == QuestionType::Ranking || q.type == QuestionType::Info);
+                                q.type == QuestionType::Ranking);
             both("", "", qc, "", own_column);
             if (q.type == QuestionType::MultipleChoice)
                 for (const Option& o : q.options) both("_" + o.code, o.code, qc + "_" + o.code, o.code, true);
@@ -1142,8 +1144,12 @@ void Importer::build() {
                         rhs = quote_string(value);
                     }
                     if (method == "RX") cmp = "regexMatch(" + rhs + ", " + var + ".NAOK)";
-                    else if (method == "==" || method == "!=" || method == "<" || method == "<=" || method == ">" || method == ">=")
+                    else if (method == "==" || method == "!=")
                         cmp = var + ".NAOK " + method + " " + rhs;
+                    else if (method == "<" || method == "<=" || method == ">" || method == ">=")
+                        // As LimeSurvey converts them: an unanswered question never passes
+                        // an order comparison (else "" < 9000 would hold as strings).
+                        cmp = "(not is_empty(" + var + ".NAOK) and " + var + ".NAOK " + method + " " + rhs + ")";
                     else { problem = "uses the comparison '" + method + "'"; break; }
                     auto& fields = scen[sc];
                     auto f = std::find_if(fields.begin(), fields.end(), [&](auto& p) { return p.first == field; });

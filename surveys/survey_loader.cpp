@@ -66,6 +66,30 @@ void line_col(const std::string& s, size_t pos, int& line, int& col) {
     }
 }
 
+// nlohmann reports the position after a whole unexpected token ("version" in
+// `"id": "x" "version"`); authors expect the column where that token starts.
+size_t token_start(const std::string& s, size_t at) {
+    if (at >= s.size()) return at;
+    auto word = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '-' || c == '+';
+    };
+    if (s[at] == '"') {
+        for (size_t i = at; i-- > 0;) {
+            if (s[i] == '\n') return at; // strings never span lines: not a string token
+            if (s[i] == '"') {
+                size_t bs = 0;
+                while (i > bs && s[i - 1 - bs] == '\\') bs++;
+                if (bs % 2 == 0) return i;
+            }
+        }
+        return at;
+    }
+    if (!word(s[at])) return at;
+    while (at > 0 && word(s[at - 1])) at--;
+    return at;
+}
+
 std::string pointer_escape(const std::string& key) {
     std::string out;
     for (char c : key) {
@@ -109,6 +133,7 @@ struct LineScan {
     }
     void value(const std::string& path, int depth) {
         ws();
+        if (path.empty()) lines[""] = line;
         if (i >= s.size() || depth > kMaxDepth) return;
         if (s[i] == '{') {
             i++;
@@ -675,7 +700,7 @@ struct Loader {
                 code = q.code;
                 auto [it, fresh] = question_codes.insert({q.code, path});
                 if (!fresh) {
-                    int l = line_of(it->second);
+                    int l = line_of(it->second + "/code");
                     error(path + "/code", code, "duplicate question code " + in_quotes(q.code) +
                                                     " (first used at " + it->second +
                                                     (l ? ", line " + std::to_string(l) : "") + ")");
@@ -906,7 +931,7 @@ struct Loader {
                 gc = "group " + g.code;
                 auto [it, fresh] = group_codes.insert({g.code, path});
                 if (!fresh) {
-                    int l = line_of(it->second);
+                    int l = line_of(it->second + "/code");
                     error(path + "/code", gc, "duplicate group code " + in_quotes(g.code) + " (first used at " +
                                                   it->second + (l ? ", line " + std::to_string(l) : "") + ")");
                 }
@@ -1212,10 +1237,11 @@ LoadResult parse_survey(const std::string& json_text, const std::string& source_
         } catch (const json::parse_error& e) {
             // nlohmann's byte offset points just past the offending character.
             size_t at = e.byte > 0 ? e.byte - 1 : 0;
+            std::string what = e.what();
+            if (what.find("last read") == std::string::npos) at = token_start(json_text, at);
             LoadError err;
             err.file = source_name;
             line_col(json_text, at, err.line, err.column);
-            std::string what = e.what();
             // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
             // prefix: we give line and column ourselves.
             auto colon = what.find(": ");

@@ -1,3 +1,277 @@
-// main.cpp - teilhabe-kiosk (placeholder until the kiosk screens land).
+// main.cpp - teilhabe-kiosk: the window, the renderer, the vault, and the event loop.
+//
+//   teilhabe-kiosk --data DIR --survey FILE [--windowed] [--idle SECONDS]
+//
+// The loop sleeps in glfwWaitEventsTimeout until input arrives or a timer is due (idle
+// warning, countdown, thank-you page, PIN back-off, end of speech), so an unattended kiosk
+// uses no CPU. A few frames are drawn after every event so hover and focus settle.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl2.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <csignal>
 #include <cstdio>
-int main() { std::puts("teilhabe-kiosk: not built yet"); return 2; }
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "app.h"
+#include "kiosk_state.h"
+#include "screens.h"
+#include "speech.h"
+#include "style.h"
+#include "texts.h"
+#include "vault.h"
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+int g_events = 0; // bumped by every GLFW input callback: something may have changed
+
+void on_signal(int) { g_stop = 1; }
+
+// These run before ImGui's own callbacks (the backend chains to them) and only note that
+// input arrived.
+void key_cb(GLFWwindow*, int, int, int, int) { ++g_events; }
+void char_cb(GLFWwindow*, unsigned) { ++g_events; }
+void button_cb(GLFWwindow*, int, int, int) { ++g_events; }
+void scroll_cb(GLFWwindow*, double, double) { ++g_events; }
+void cursor_cb(GLFWwindow*, double, double) { ++g_events; }
+void size_cb(GLFWwindow*, int, int) { ++g_events; }
+void refresh_cb(GLFWwindow*) { ++g_events; }
+
+// The clipboard stays empty: text one person copied must not be pasted by the next.
+const char* no_clipboard_get(void*) { return ""; }
+void no_clipboard_set(void*, const char*) {}
+
+void glfw_error(int code, const char* msg) { std::fprintf(stderr, "teilhabe-kiosk: GLFW error %d: %s\n", code, msg); }
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: teilhabe-kiosk --data DIR --survey FILE [--windowed] [--idle SECONDS]\n"
+                 "  --data DIR      data directory (vault, keys, staff PIN, settings); created if missing\n"
+                 "  --survey FILE   survey file (teilhabe-survey/1 JSON)\n"
+                 "  --windowed      a normal 1366x768 window instead of full screen (development)\n"
+                 "  --idle SECONDS  inactivity before the \"are you still there\" warning (default 90)\n");
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string data_dir, survey_path;
+    bool windowed = false;
+    int idle = 0;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= argc) return false;
+            out = argv[++i];
+            return true;
+        };
+        std::string v;
+        if (a == "--data" && value(data_dir)) continue;
+        if (a == "--survey" && value(survey_path)) continue;
+        if (a == "--windowed") { windowed = true; continue; }
+        if (a == "--idle" && value(v)) {
+            char* end = nullptr;
+            long n = std::strtol(v.c_str(), &end, 10);
+            if (!end || *end || n < 5 || n > 86400) {
+                std::fprintf(stderr, "teilhabe-kiosk: --idle: expected seconds between 5 and 86400, got \"%s\"\n", v.c_str());
+                return 2;
+            }
+            idle = int(n);
+            continue;
+        }
+        if (a == "--help" || a == "-h") return usage(), 0;
+        std::fprintf(stderr, "teilhabe-kiosk: unknown or incomplete argument \"%s\"\n", a.c_str());
+        return usage();
+    }
+    if (data_dir.empty() || survey_path.empty()) return usage();
+
+    tk::LoadResult lr = tk::load_survey(survey_path);
+    if (!lr.ok()) {
+        for (const auto& e : lr.errors) std::fprintf(stderr, "teilhabe-kiosk: %s\n", e.to_string().c_str());
+        return 1;
+    }
+    tk::UiTexts texts;
+    std::string err;
+    std::string assets = tk::find_assets_dir();
+    if (!tk::load_ui_texts(assets + "/ui-texts.json", texts, &err)) {
+        std::fprintf(stderr, "teilhabe-kiosk: %s\n", err.c_str());
+        return 1;
+    }
+    // The vault comes first: a kiosk that cannot store answers must not collect them.
+    std::unique_ptr<tk::Vault> vault = tk::Vault::open(data_dir, true, &err);
+    if (!vault) {
+        std::fprintf(stderr, "teilhabe-kiosk: %s: %s\n", data_dir.c_str(), err.c_str());
+        return 1;
+    }
+
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    glfwSetErrorCallback(glfw_error);
+    if (!glfwInit()) {
+        std::fprintf(stderr, "teilhabe-kiosk: cannot initialise GLFW (no display?)\n");
+        return 1;
+    }
+    int win_w = 1366, win_h = 768;
+    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+    if (!windowed && monitor) {
+        if (const GLFWvidmode* mode = glfwGetVideoMode(monitor)) {
+            win_w = mode->width;
+            win_h = mode->height;
+        }
+        // A borderless window covering the screen: no title bar, no way out but the staff menu.
+        glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+        glfwWindowHint(GLFW_FLOATING, GLFW_TRUE);
+    }
+    // OpenGL 3.0 first; old integrated graphics get the OpenGL 2 renderer.
+    bool gl3 = std::getenv("TK_KIOSK_FORCE_GL2") == nullptr;
+    GLFWwindow* window = nullptr;
+    if (gl3) {
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+        window = glfwCreateWindow(win_w, win_h, "Teilhabe Kiosk", nullptr, nullptr);
+        if (!window) gl3 = false;
+    }
+    if (!window) {
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 2);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 1);
+        window = glfwCreateWindow(win_w, win_h, "Teilhabe Kiosk", nullptr, nullptr);
+    }
+    if (!window) {
+        std::fprintf(stderr, "teilhabe-kiosk: cannot open an OpenGL window\n");
+        glfwTerminate();
+        return 1;
+    }
+    if (!windowed) glfwSetWindowPos(window, 0, 0);
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+    glfwSetKeyCallback(window, key_cb);
+    glfwSetCharCallback(window, char_cb);
+    glfwSetMouseButtonCallback(window, button_cb);
+    glfwSetScrollCallback(window, scroll_cb);
+    glfwSetCursorPosCallback(window, cursor_cb);
+    glfwSetWindowSizeCallback(window, size_cb);
+    glfwSetWindowRefreshCallback(window, refresh_cb);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr; // nothing about a session is written to disk by ImGui
+    io.LogFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.ConfigInputTextCursorBlink = false; // steady cursor: calmer, and no timer wakes the CPU
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    if (gl3) ImGui_ImplOpenGL3_Init("#version 130");
+    else ImGui_ImplOpenGL2_Init();
+    io.GetClipboardTextFn = no_clipboard_get;
+    io.SetClipboardTextFn = no_clipboard_set;
+
+    tk::KioskApp app;
+    tk::kiosk_init(app, lr.survey, std::move(texts), data_dir, glfwGetTime());
+    if (idle > 0) app.config.idle_seconds = idle;
+    app.submit_fn = [&vault](const tk::Response& r) {
+        tk::AppendResult ar = vault->append_response(r);
+        return tk::SubmitResult{ar.durable, ar.error};
+    };
+    app.staff_info_fn = [&vault]() {
+        tk::VaultStatus s = vault->status();
+        tk::StaffInfo i;
+        i.records = s.records;
+        i.unsynced = s.unsynced;
+        i.pending_in_memory = s.pending_in_memory;
+        i.last_sync = s.last_sync;
+        i.alarms = s.alarms;
+        i.demo_key = s.demo_key;
+        return i;
+    };
+
+    tk::UiState ui;
+    float xs = 1, ys = 1;
+    glfwGetWindowContentScale(window, &xs, &ys);
+    ui.dpi = xs;
+    if (const char* d = std::getenv("TK_KIOSK_DPI")) ui.dpi = float(std::atof(d));
+    if (ui.dpi < 0.5f || ui.dpi > 4.0f) ui.dpi = 1.0f;
+    tk::Speech speech;
+    tk::speech_init(speech);
+    const char* layout_path = std::getenv("TK_KIOSK_LAYOUT");
+
+    int frames_left = 3;
+    int seen_events = -1;
+    while (!glfwWindowShouldClose(window) && !app.quit && !g_stop) {
+        double now = glfwGetTime();
+        double timeout = tk::seconds_to_next_timer(app, now);
+        if (tk::speech_active(speech)) timeout = std::min(timeout, 0.25);
+        timeout = std::min(timeout, 2.0); // wake now and then to notice SIGTERM
+        if (frames_left > 0) glfwPollEvents();
+        else glfwWaitEventsTimeout(std::max(timeout, 0.001));
+        now = glfwGetTime();
+
+        const tk::Screen before = app.screen;
+        const bool warned = app.idle.warning;
+        const int left = app.idle.warning ? int(app.idle.warning_until - now) : 0;
+        tk::idle_tick(app, now);
+        bool speaking_before = ui.speaking;
+        tk::speech_poll(speech);
+        if (g_events != seen_events) {
+            seen_events = g_events;
+            frames_left = std::max(frames_left, 3);
+        }
+        if (app.screen != before || app.idle.warning != warned || (warned && int(app.idle.warning_until - now) != left) ||
+            tk::speech_active(speech) != speaking_before || app.screen == tk::Screen::StaffPin)
+            frames_left = std::max(frames_left, 1);
+        if (frames_left <= 0) continue;
+        --frames_left;
+
+        if (tk::kiosk_prepare_frame(app, ui)) {
+            if (gl3) {
+                ImGui_ImplOpenGL3_DestroyFontsTexture();
+                ImGui_ImplOpenGL3_CreateFontsTexture();
+            } else {
+                ImGui_ImplOpenGL2_DestroyFontsTexture();
+                ImGui_ImplOpenGL2_CreateFontsTexture();
+            }
+            io.Fonts->ClearTexData(); // the GPU has the pixels; free the CPU copy
+        }
+        if (gl3) ImGui_ImplOpenGL3_NewFrame();
+        else ImGui_ImplOpenGL2_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        const int gen = app.generation;
+        const tk::Screen s0 = app.screen;
+        const tk::ReadingSettings r0 = app.reading;
+        tk::draw_kiosk(app, ui, now);
+        ImGui::Render();
+        int fb_w = 0, fb_h = 0;
+        glfwGetFramebufferSize(window, &fb_w, &fb_h);
+        glViewport(0, 0, fb_w, fb_h);
+        const tk::Theme& th = tk::theme(app.reading.theme);
+        glClearColor(((th.bg >> 16) & 0xFF) / 255.0f, ((th.bg >> 8) & 0xFF) / 255.0f, (th.bg & 0xFF) / 255.0f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        if (gl3) ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        else ImGui_ImplOpenGL2_RenderDrawData(ImGui::GetDrawData());
+        glfwSwapBuffers(window);
+        tk::kiosk_after_frame(app, ui, speech);
+        if (layout_path) tk::write_layout(ui, layout_path);
+        // What the frame changed is drawn in the next ones (new page, new font size).
+        if (app.generation != gen || app.screen != s0 || !(app.reading == r0)) frames_left = std::max(frames_left, 3);
+    }
+
+    // Leave nothing behind: a partial response of whoever was interrupted goes to the vault.
+    if (app.session) tk::end_session_timeout(app, glfwGetTime());
+    tk::speech_stop(speech);
+    tk::forget_widget_state();
+    if (gl3) ImGui_ImplOpenGL3_Shutdown();
+    else ImGui_ImplOpenGL2_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return 0;
+}

@@ -1,0 +1,204 @@
+// kiosk_state.h - everything the kiosk knows, as plain data, and the actions that change it.
+//
+// Screens (screens.cpp) only draw this state and call the functions below; the functions
+// never touch ImGui, so the whole respondent path, the idle reset and the staff PIN can be
+// tested without a window. Time is always passed in (`now`, monotonic seconds) for the same
+// reason. The vault is reached through `submit_fn` / `staff_info_fn`, which main.cpp wires to
+// the real tk::Vault; the kiosk library itself knows nothing of SQL or files of records.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "response.h"
+#include "session.h"
+#include "survey.h"
+#include "texts.h"
+
+namespace tk {
+
+enum class Screen { Welcome, Language, Question, Review, ThankYou, SaveFailed, StaffPin, StaffMenu };
+enum class ThemeId { Standard, HighContrast };
+
+inline constexpr int kTextScales[] = {100, 150, 200, 300};
+
+// What one respondent may change for themselves; reset to the staff defaults after each person.
+struct ReadingSettings {
+    int text_scale = 100;          // percent: 100, 150, 200, 300
+    ThemeId theme = ThemeId::Standard;
+    bool easy_font = false;        // Andika instead of Noto Sans
+    bool read_aloud_auto = false;  // read every page when it appears
+    std::string language = "de";   // survey and UI language
+    bool operator==(const ReadingSettings&) const = default;
+};
+
+// What staff set; stored in DIR/kiosk-settings.json.
+struct KioskConfig {
+    ReadingSettings defaults;
+    int idle_seconds = 90;         // inactivity before the warning
+    int warn_seconds = 30;         // countdown of the warning (never below 30)
+    std::string site;              // written into every response
+};
+
+struct IdleState {
+    double last_activity = 0;
+    bool warning = false;
+    double warning_until = 0;      // when the session ends unless extended
+    int extensions = 0;            // "Ich brauche mehr Zeit" presses for this respondent
+};
+
+struct PinState {
+    std::string path;              // DIR/staff-pin (Argon2id hash); absent = default PIN
+    std::string entry;             // digits typed so far (never spoken, wiped on leave)
+    int failures = 0;              // wrong PINs in a row
+    double locked_until = 0;       // no attempt is checked before this time
+    std::string message_key;       // UI text key of the last message ("" = none)
+    bool must_change = false;      // logged in with the default PIN: change it first
+    std::string new_pin, new_pin2; // PIN change form
+    std::vector<double> corner_taps; // times of recent taps into the hidden corner
+    Screen return_to = Screen::Welcome;
+};
+
+struct SubmitResult {
+    bool durable = false;          // the vault committed the record
+    std::string error;
+};
+
+struct StaffInfo {
+    int64_t records = 0, unsynced = 0, pending_in_memory = 0;
+    std::string last_sync;
+    std::vector<std::string> alarms;
+    bool demo_key = false;
+    std::string error;             // vault could not be opened
+};
+
+// Scratch state of the page on screen. Wiped whenever the page changes and on every reset,
+// so nothing typed by one person can reappear for the next.
+struct PageUi {
+    std::map<std::string, std::string> drafts;   // field id -> text as typed
+    std::map<std::string, AnswerProblem> draft_problems; // field id -> why it was not taken
+    AnswerProblem problem;                        // shown under the question
+    int matrix_row = 0;                           // row that number keys fill
+    std::string osk_field;                        // field open in the on-screen keyboard
+    bool osk_shift = false;
+    bool focus_first = true;                      // the view puts focus on the first control
+    bool spoken = false;                          // auto read-aloud done for this page
+};
+
+struct KioskApp {
+    Screen screen = Screen::Welcome;
+    std::shared_ptr<const Survey> survey;
+    std::unique_ptr<Session> session;
+    KioskConfig config;
+    ReadingSettings reading;
+    UiTexts texts;
+    IdleState idle;
+    PinState pin;
+    PageUi page;
+    std::string data_dir;
+
+    std::function<SubmitResult(const Response&)> submit_fn;
+    std::function<StaffInfo()> staff_info_fn;
+    std::function<int64_t()> wall_clock;          // unix seconds (responses' times)
+
+    std::string speak_request;                    // text for the speech module; "" = nothing new
+    bool speak_stop = false;                      // stop any speech now
+    bool quit = false;                            // staff chose "Kiosk beenden"
+    double thanks_until = 0;                      // thank-you page returns to welcome then
+    std::string save_error;                       // last vault error (SaveFailed screen)
+    int generation = 0;                           // +1 on every reset; views drop widget state
+    int64_t submitted = 0, partials = 0;          // counts for this run (staff menu)
+};
+
+// --- set-up ---
+// Loads settings and the PIN state from data_dir; `texts` must be loaded. Calls sodium_init.
+void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts texts,
+                const std::string& data_dir, double now);
+bool save_config(const KioskApp& app, std::string* error);
+// The UI text in the respondent's language.
+const std::string& T(const KioskApp& app, const std::string& key);
+
+// --- respondent path ---
+void note_activity(KioskApp& app, double now);        // any touch, click or key
+void start_survey(KioskApp& app, double now);         // welcome -> language & reading aids
+void choose_language(KioskApp& app, const std::string& lang);
+void set_text_scale(KioskApp& app, int percent);
+void begin_questions(KioskApp& app);                  // language page -> first question
+// Stores the answer of the question on screen (or any visible one) and remembers a problem.
+AnswerProblem answer(KioskApp& app, const std::string& code, const Answer& a);
+// Text typed into field `field` of question `code`; `apply` turns it into the answer.
+void set_draft(KioskApp& app, const std::string& field, const std::string& text);
+bool next(KioskApp& app);                             // false when the page refused
+bool back(KioskApp& app);
+bool change(KioskApp& app, const std::string& code);  // review page "ändern"
+void submit(KioskApp& app, double now);               // review -> thank-you (only if durable)
+std::string page_speech_text(const KioskApp& app);    // what "Vorlesen" says on this page
+void request_speech(KioskApp& app);
+
+// The numbered choices of a closed question as the page shows and speaks them: options
+// (yes/no and rating generated), then "andere" (code kOtherCode), then "keine Antwort"
+// (code kNoAnswerCode) where the survey offers it. Number key n picks choices[n-1].
+inline constexpr const char* kOtherCode = "-oth-";
+inline constexpr const char* kNoAnswerCode = "-na-";
+struct Choice {
+    std::string code;
+    std::string label;
+};
+std::vector<Choice> page_choices(const KioskApp& app, const Question& q);
+bool offers_no_answer(const KioskApp& app, const Question& q);
+// Chooses (or, where the type toggles, un-chooses) choice `code` of the current question:
+// single/yesno/rating select, multiple and ranking toggle, kNoAnswerCode clears the rest.
+void choose(KioskApp& app, const std::string& code);
+bool is_chosen(const KioskApp& app, const Question& q, const std::string& code);
+// Matrix choice cell: `key` = row code (scale 1) or "ROW#1" (scale 2). Same option again clears.
+void choose_cell(KioskApp& app, const Question& q, const std::string& key, const std::string& option);
+// Matrix "slots" number keys walk through: one per visible row and scale.
+std::vector<std::string> matrix_slots(const KioskApp& app, const Question& q);
+// Ranking: moves entry `index` by `delta` places.
+void rank_move(KioskApp& app, const Question& q, int index, int delta);
+
+// Text fields. A field id names where the text goes:
+//   "Q|value", "Q|other", "Q|comment", "Q|cell|KEY", "Q|rank|N" (0-based), "Q|date|d|m|y"
+// edit_field() keeps the text as typed (draft) and stores the answer built from it;
+// field_text() gives the draft, or the stored answer's text when there is none.
+void edit_field(KioskApp& app, const std::string& field, const std::string& text);
+std::string field_text(const KioskApp& app, const std::string& field);
+// Short text for the review page ("" when unanswered).
+std::string answer_summary(const KioskApp& app, const Question& q);
+
+// Survey text in the respondent's language.
+const std::string& S(const KioskApp& app, const LocalText& t);
+
+// --- inactivity ---
+void idle_tick(KioskApp& app, double now);
+void more_time(KioskApp& app, double now);
+// Seconds until the next timer event (for glfwWaitEventsTimeout); large when nothing runs.
+double seconds_to_next_timer(const KioskApp& app, double now);
+// Ends the respondent's session: partial response to the vault when allowed, then wipes
+// every trace (session, drafts, focus request, reading settings) and shows the welcome page.
+void end_session_timeout(KioskApp& app, double now);
+void reset_to_welcome(KioskApp& app);
+
+// --- staff ---
+inline constexpr const char* kDefaultStaffPin = "246810";
+inline constexpr double kCornerTapWindow = 3.0;       // seconds for the 5 taps
+inline constexpr int kCornerTaps = 5;
+// A tap into the hidden top-right corner; the fifth within 3 s opens the PIN prompt.
+bool staff_corner_tap(KioskApp& app, double now);
+void open_staff_pin(KioskApp& app);
+// Checks pin.entry. Returns true and opens the staff menu when right; otherwise counts the
+// failure and locks further attempts: 3rd wrong PIN 5 s, then doubling, at most 15 min.
+bool staff_pin_attempt(KioskApp& app, double now);
+double staff_lock_seconds(int failures);
+// Sets a new PIN (at least 6 digits, both entries equal); writes the Argon2id hash.
+bool staff_change_pin(KioskApp& app);
+void leave_staff(KioskApp& app);
+
+// Argon2id (libsodium crypto_pwhash_str) helpers, exposed for tests.
+std::string hash_pin(const std::string& pin);
+bool verify_pin(const std::string& hash, const std::string& pin);
+
+} // namespace tk

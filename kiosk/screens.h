@@ -1,0 +1,45 @@
+// screens.h - drawing the kiosk with Dear ImGui and turning input into actions.
+//
+// draw_kiosk() is called once per frame between ImGui::NewFrame() and ImGui::Render(). It
+// reads KioskApp, draws the screen, and calls the actions of kiosk_state.h. The headless
+// tests call it exactly as main.cpp does, with injected mouse and key state.
+#pragma once
+#include <map>
+#include <string>
+
+#include <imgui.h>
+
+#include "kiosk_state.h"
+#include "style.h"
+
+namespace tk {
+
+struct Rect {
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    float w() const { return x1 - x0; }
+    float h() const { return y1 - y0; }
+    float cx() const { return (x0 + x1) * 0.5f; }
+    float cy() const { return (y0 + y1) * 0.5f; }
+};
+
+// View-side state that is not part of the kiosk's data: fonts, pixel sizes, and where the
+// named controls were drawn this frame (tests and the e2e scripts click by these names).
+struct UiState {
+    Fonts fonts;
+    Metrics m;
+    float dpi = 1.0f;
+    std::map<std::string, Rect> rects;   // "next", "option/2", "lang/en", ... (fully visible ones)
+    int seen_generation = -1;
+    std::string page_key;                // changes when another page is shown (scroll to top)
+    bool speaking = false;               // set by main from the speech module
+    bool any_input = false;              // input arrived this frame
+};
+
+// Key indices are GLFW key codes (what the 1.86 GLFW backend writes into io.KeysDown).
+void draw_kiosk(KioskApp& app, UiState& ui, double now);
+// Drops ImGui's memory of the last person: active field, its text and undo buffer, focus.
+void forget_widget_state();
+// Writes ui.rects as "name x0 y0 x1 y1" lines (e2e scripts read it).
+bool write_layout(const UiState& ui, const std::string& path);
+
+} // namespace tk

@@ -238,6 +238,16 @@ static bool u64_field(const std::string& path, const KeyFile& kf, const char* na
     return true;
 }
 
+// An Ed25519 secret key is seed || public key; the public half must be re-derived from the
+// seed, not just copied, or a damaged seed would go unnoticed.
+static bool ed25519_secret_matches(const uint8_t sk[64], const uint8_t pk[32]) {
+    uint8_t pk2[32], sk2[64];
+    crypto_sign_seed_keypair(pk2, sk2, sk);
+    bool ok = sodium_memcmp(pk2, pk, 32) == 0 && sodium_memcmp(sk2 + 32, sk + 32, 32) == 0;
+    sodium_memzero(sk2, sizeof sk2);
+    return ok;
+}
+
 static const char kPubHeader[] = "teilhabe-research-public/1";
 static const char kSecHeader[] = "teilhabe-research-secret/1";
 static const char kDevHeader[] = "teilhabe-device/1";
@@ -397,8 +407,7 @@ bool load_research_secret(const std::string& path, const std::string& passphrase
     uint8_t pk[32];
     crypto_scalarmult_base(pk, out.box_sk);
     bool match = sodium_memcmp(pk, out.pub.box_pk, 32) == 0;
-    crypto_sign_ed25519_sk_to_pk(pk, out.sign_sk);
-    match = match && sodium_memcmp(pk, out.pub.sign_pk, 32) == 0;
+    match = match && ed25519_secret_matches(out.sign_sk, out.pub.sign_pk);
     if (!match) {
         out.wipe();
         if (error) *error = path + ": the secret keys do not belong to the public keys in the file";
@@ -446,9 +455,7 @@ bool load_or_create_device(const std::string& path, bool create, DeviceIdentity&
         out.wipe();
         return false;
     }
-    uint8_t pk[32];
-    crypto_sign_ed25519_sk_to_pk(pk, out.sk);
-    if (sodium_memcmp(pk, out.pk, 32) != 0) {
+    if (!ed25519_secret_matches(out.sk, out.pk)) {
         out.wipe();
         if (error) *error = path + ": secret and public key do not belong together (file damaged)";
         return false;

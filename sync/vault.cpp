@@ -113,8 +113,30 @@ std::unique_ptr<Vault> Vault::open(const std::string& dir, const VaultOpenOption
     return v;
 }
 
+static const size_t kAlarmFileSize = 4096;
+
+static std::string read_alarm_file(const std::string& path) {
+    std::string text, err;
+    if (!read_small_file(path, text, &err)) return "";
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\0')) text.pop_back();
+    return text;
+}
+
+void Vault::write_alarm_file(const std::string& text) {
+    if (alarm_fd_ < 0 || text == alarm_written_) return;
+    std::string buf = text.substr(0, kAlarmFileSize - 1);
+    buf.resize(kAlarmFileSize, ' ');
+    buf.back() = '\n';
+    // In place over blocks that already exist: works on a full disk.
+    if (::pwrite(alarm_fd_, buf.data(), buf.size(), 0) == (ssize_t)buf.size()) {
+        ::fdatasync(alarm_fd_);
+        alarm_written_ = text;
+    }
+}
+
 Vault::~Vault() {
     sodium_memzero(device_sk_, sizeof device_sk_);
+    if (alarm_fd_ >= 0) ::close(alarm_fd_);
     if (db_) sqlite3_close_v2(db_);
 }
 
@@ -324,7 +346,17 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
         demo_key_ = demo;
     }
 
-    // 5. Chain head: the last record in the table is the truth; meta keeps its hash so
+    // 5. The alarm file: read what the previous run left, then start clean.
+    const std::string alarm_path = dir + "/vault.alarm";
+    previous_alarm_ = read_alarm_file(alarm_path);
+    if (opt.create) {
+        if (!exists(alarm_path)) write_file_atomic(alarm_path, std::string(kAlarmFileSize - 1, ' ') + "\n", 0600, false, nullptr);
+        alarm_fd_ = ::open(alarm_path.c_str(), O_WRONLY | O_CLOEXEC);
+        alarm_written_ = previous_alarm_;
+        write_alarm_file("");
+    }
+
+    // 6. Chain head: the last record in the table is the truth; meta keeps its hash so
     //    opening does not have to rehash the whole chain.
     {
         Stmt mx(db_, "SELECT max(seq) FROM records");
@@ -338,8 +370,10 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
     head_hash_ = Hash32{};
     if (durable_seq_ > 0) {
         std::string hs, hh;
-        if (!get_meta(db_, "head_seq", hs) || !get_meta(db_, "head_hash", hh) || hs != std::to_string(durable_seq_) ||
-            !from_hex(hh, head_hash_.data(), 32)) {
+        bool head_ok = get_meta(db_, "head_seq", hs) && get_meta(db_, "head_hash", hh) &&
+                       hs == std::to_string(durable_seq_) && from_hex(hh, head_hash_.data(), 32);
+        // Only the writer refuses; status and verify open anyway so that verify can say what is wrong.
+        if (!head_ok && opt.create) {
             *error = db_path + ": chain head in the metadata does not match the records (damaged; run `teilhabe vault verify`)";
             return false;
         }
@@ -364,6 +398,7 @@ static std::string alarm_text(int code, size_t pending, const std::string& detai
 void Vault::raise_alarm(int code, const std::string& message) {
     last_error_code_ = code;
     last_error_ = message;
+    write_alarm_file(alarm_text(code, pending_.size(), message) + " [" + iso_now() + "]");
 }
 
 // Writes all pending records in one transaction. Records the database already holds
@@ -436,6 +471,7 @@ bool Vault::commit_pending(std::string* error) {
     pending_.clear();
     last_error_code_ = 0;
     last_error_.clear();
+    write_alarm_file("");
     return true;
 }
 
@@ -543,6 +579,13 @@ VaultStatus Vault::status() const {
     if (s.unsynced < 0) s.unsynced = 0;
     s.last_sync = last_sync;
     if (!pending_.empty()) s.alarms.push_back(alarm_text(last_error_code_, pending_.size(), last_error_));
+    if (!writable_) {
+        // status/verify in another process: the kiosk's current alarm comes from the alarm file.
+        std::string kiosk = read_alarm_file(dir_ + "/vault.alarm");
+        if (!kiosk.empty()) s.alarms.push_back("Kiosk meldet: " + kiosk);
+    } else if (!previous_alarm_.empty()) {
+        s.alarms.push_back("Beim letzten Lauf (diese Antworten sind verloren): " + previous_alarm_);
+    }
     return s;
 }
 

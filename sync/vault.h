@@ -12,6 +12,7 @@
 //   device.key                    the device's Ed25519 identity, mode 0600
 //   research.pub                  the research team's public keys (from `teilhabe keygen`)
 //   demo-research.key             demo/testing only: a research key pair made on the device
+//   vault.alarm                   the kiosk's current alarm, for `teilhabe vault status`
 #pragma once
 #include <cstdint>
 #include <map>
@@ -123,6 +124,12 @@ private:
     std::vector<Record> pending_;  // sealed, signed, not yet committed (in chain order)
     int last_error_code_ = 0;      // SQLite primary result code of the last failed commit, 0 = fine
     std::string last_error_;
+    // DIR/vault.alarm: a preallocated 4 KiB file the current alarm is written into in place,
+    // so that it can be written on a full disk and `vault status` (another process) sees it.
+    int alarm_fd_ = -1;
+    std::string alarm_written_;    // what the file holds now
+    std::string previous_alarm_;   // alarm left by the previous run (its pending records are lost)
+    void write_alarm_file(const std::string& text);
 };
 
 } // namespace tk

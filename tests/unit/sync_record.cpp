@@ -1,0 +1,147 @@
+// Tests of sealed, signed records and the codec inside the seal.
+#include <doctest/doctest.h>
+#include <cstring>
+#include <random>
+#include <sodium.h>
+
+#include "compress.h"
+#include "keys.h"
+#include "record.h"
+
+using namespace tk;
+
+namespace {
+struct Keys {
+    uint8_t box_pk[32], box_sk[32], dev_pk[32], dev_sk[64];
+    Keys() {
+        REQUIRE(sodium_init() >= 0);
+        crypto_box_keypair(box_pk, box_sk);
+        crypto_sign_keypair(dev_pk, dev_sk);
+    }
+};
+
+RecordMeta sample_meta() {
+    RecordMeta m;
+    m.survey_id = "buerger-digital";
+    m.survey_hash = "sha256:0123abcd";
+    m.channel = "kiosk";
+    m.site = "Stadtbibliothek, Interneterfahrungsort";
+    m.time = 1764086583; // 2025-11-25 16:03:03 UTC
+    return m;
+}
+
+const std::string kAnswer =
+    R"({"answers":{"A1":{"value":"A2"},"A2":{"value":"Ich brauche Hilfe beim Online-Banking"},)"
+    R"("A3":{"values":["A1","A3"]},"A4":{"value":"A1"},"A5":{"value":"A3"}},"channel":"kiosk"})";
+} // namespace
+
+TEST_CASE("vault: a record round-trips through the wire form and opens only with the research key") {
+    Keys k;
+    Record r;
+    std::string err;
+    Hash32 prev{};
+    prev[0] = 7;
+    REQUIRE_MESSAGE(seal_record(kAnswer, sample_meta(), k.box_pk, k.dev_sk, 5, prev, r, &err), err);
+    CHECK(r.meta.time % 3600 == 0);              // time only to the hour
+    CHECK(r.meta.time == 1764086583 - 1764086583 % 3600);
+    CHECK(r.size == kAnswer.size());
+    CHECK(std::memcmp(r.device_pk.data(), k.dev_pk, 32) == 0);
+    CHECK(record_id(r.device_pk, 5).size() == 16 + 1 + 6);
+
+    std::vector<uint8_t> wire = serialize_record(r);
+    std::string wire_s(wire.begin(), wire.end());
+    CHECK(wire_s.find("Online-Banking") == std::string::npos); // sealed, not readable
+    Record back;
+    REQUIRE_MESSAGE(parse_record(wire.data(), wire.size(), back, &err), err);
+    CHECK(serialize_record(back) == wire);
+    CHECK(record_hash(back) == record_hash(r));
+    CHECK(verify_record(back, &prev, &err));
+
+    std::string plain;
+    REQUIRE_MESSAGE(open_record(back, k.box_pk, k.box_sk, plain, &err), err);
+    CHECK(plain == kAnswer);
+
+    Keys other;
+    CHECK_FALSE(open_record(back, other.box_pk, other.box_sk, plain, &err));
+    CHECK(err.find("cannot open the seal") != std::string::npos);
+}
+
+TEST_CASE("vault: every altered byte of a record is detected") {
+    Keys k;
+    Record r;
+    std::string err;
+    REQUIRE(seal_record(kAnswer, sample_meta(), k.box_pk, k.dev_sk, 1, Hash32{}, r, &err));
+    std::vector<uint8_t> wire = serialize_record(r);
+    int detected = 0;
+    for (size_t i = 0; i < wire.size(); i++) {
+        std::vector<uint8_t> w = wire;
+        w[i] ^= 0x01;
+        Record t;
+        Hash32 zero{};
+        if (!parse_record(w.data(), w.size(), t, &err) || !verify_record(t, &zero, &err)) detected++;
+    }
+    CHECK(detected == (int)wire.size());
+}
+
+TEST_CASE("vault: wrong previous hash, truncation and trailing bytes are reported") {
+    Keys k;
+    Record r;
+    std::string err;
+    REQUIRE(seal_record(kAnswer, sample_meta(), k.box_pk, k.dev_sk, 2, Hash32{}, r, &err));
+    Hash32 other{};
+    other[31] = 1;
+    CHECK_FALSE(verify_record(r, &other, &err));
+    CHECK(err.find("previous-record hash") != std::string::npos);
+
+    std::vector<uint8_t> wire = serialize_record(r);
+    Record t;
+    for (size_t cut : {size_t(0), size_t(3), size_t(40), size_t(90), wire.size() - 1}) {
+        CHECK_FALSE(parse_record(wire.data(), cut, t, &err));
+        CHECK((err.find("truncated") != std::string::npos || err.find("magic") != std::string::npos));
+    }
+    wire.push_back(0);
+    CHECK_FALSE(parse_record(wire.data(), wire.size(), t, &err));
+    CHECK(err.find("trailing") != std::string::npos);
+}
+
+TEST_CASE("vault: record metadata is checked before sealing") {
+    Keys k;
+    Record r;
+    std::string err;
+    RecordMeta m = sample_meta();
+    m.site = std::string(300, 'x');
+    CHECK_FALSE(seal_record(kAnswer, m, k.box_pk, k.dev_sk, 1, Hash32{}, r, &err));
+    CHECK(err.find("site") != std::string::npos);
+    m = sample_meta();
+    m.channel = "kiosk\n";
+    CHECK_FALSE(seal_record(kAnswer, m, k.box_pk, k.dev_sk, 1, Hash32{}, r, &err));
+    CHECK(err.find("control character") != std::string::npos);
+    m = sample_meta();
+    m.survey_id = "";
+    CHECK_FALSE(seal_record(kAnswer, m, k.box_pk, k.dev_sk, 1, Hash32{}, r, &err));
+}
+
+TEST_CASE("vault: the codec round-trips text and random bytes and rejects malformed streams") {
+    std::mt19937 rng(42);
+    std::vector<std::string> inputs = {"", "a", "abcd", std::string(1000, 'x'), kAnswer + kAnswer + kAnswer};
+    for (int n : {5, 100, 5000, 70000}) {
+        std::string s(n, '\0');
+        for (auto& c : s) c = (char)(rng() % 7 == 0 ? rng() : 'a' + rng() % 3);
+        inputs.push_back(s);
+    }
+    for (auto& in : inputs) {
+        std::string packed = lz_compress(in), out;
+        REQUIRE(lz_decompress((const uint8_t*)packed.data(), packed.size(), in.size(), out));
+        CHECK(out == in);
+    }
+    std::string packed = lz_compress(kAnswer + kAnswer);
+    CHECK(packed.size() < kAnswer.size() * 2 * 3 / 4); // repeated JSON compresses
+    std::string out;
+    CHECK_FALSE(lz_decompress((const uint8_t*)packed.data(), packed.size(), 10, out)); // over max
+    const uint8_t back_ref_before_start[] = {0x80, 0x05, 0x00};
+    CHECK_FALSE(lz_decompress(back_ref_before_start, 3, 100, out));
+    const uint8_t literal_cut[] = {0x05, 'a', 'b'};
+    CHECK_FALSE(lz_decompress(literal_cut, 3, 100, out));
+    const uint8_t match_cut[] = {0x00, 'a', 0x80, 0x01};
+    CHECK_FALSE(lz_decompress(match_cut, 4, 100, out));
+}

@@ -1,0 +1,489 @@
+// surveys_shipped_test.cpp - the two surveys shipped in surveys/ load cleanly and say what
+// the study says.
+//
+// The expected question texts, option counts and option codes of the needs survey are
+// written out here on purpose: they come from questionnaires.md (PART 1, sections 1.1-1.9,
+// the fixture table 1.9 and the condition summary 1.8), which is the specification the
+// JSON file was rebuilt from. If someone edits the JSON, these tests say whether it still
+// matches the study.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "session.h"
+#include "survey.h"
+
+using namespace tk;
+
+namespace {
+
+std::shared_ptr<const Survey> load_shipped(const char* name) {
+    std::string path = std::string(TK_SOURCE_DIR) + "/surveys/" + name;
+    LoadResult r = load_survey(path);
+    for (const LoadError& e : r.errors) MESSAGE(e.to_string());
+    for (const std::string& w : r.warnings) MESSAGE(w);
+    REQUIRE(r.ok());
+    return r.survey;
+}
+
+int answerable_count(const Survey& s) {
+    int n = 0;
+    for (const Survey::QRef& ref : s.all_questions())
+        if (ref.q->has_answer()) n++;
+    return n;
+}
+
+const Question& question(const Survey& s, const std::string& code) {
+    const Question* q = s.find_question(code);
+    INFO("question ", code);
+    REQUIRE(q != nullptr);
+    return *q;
+}
+
+Answer value(const std::string& v) {
+    Answer a;
+    a.value = v;
+    return a;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    for (const std::string& x : v)
+        if (x == s) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("shipped: both surveys load without errors or warnings") {
+    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json"}) {
+        INFO(name);
+        std::string path = std::string(TK_SOURCE_DIR) + "/surveys/" + name;
+        LoadResult r = load_survey(path);
+        for (const LoadError& e : r.errors) MESSAGE(e.to_string());
+        for (const std::string& w : r.warnings) MESSAGE(w);
+        CHECK(r.ok());
+        CHECK(r.errors.empty());
+        CHECK(r.warnings.empty());
+        if (r.ok()) CHECK(r.survey->hash.rfind("sha256:", 0) == 0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// bedarfe-akteure: the study's needs survey
+// ---------------------------------------------------------------------------------------
+
+TEST_CASE("shipped: needs survey has blocks A-G with the reported questions") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    CHECK(s->id == "bedarfe-akteure");
+    REQUIRE(s->languages.size() == 2);
+    CHECK(s->languages[0] == "de");
+    CHECK(s->languages[1] == "en");
+
+    // Questions in questionnaire order. C3, D5, F2, F3 are not referenced in the report
+    // and are left out; G1a is G1's "andere, und zwar" text.
+    const std::vector<std::string> expected = {
+        "A1", "A2", "B1", "C1", "C2", "C4", "C5", "C6", "D0", "D1", "D2",
+        "D3", "D4", "D6", "E1", "E2", "E3", "F1", "F4", "G1", "G2", "G3"};
+    std::vector<std::string> got;
+    for (const Survey::QRef& ref : s->all_questions()) got.push_back(ref.q->code);
+    CHECK(got == expected);
+    CHECK(answerable_count(*s) == 22);
+    for (const char* absent : {"C3", "D5", "F2", "F3"}) CHECK(s->find_question(absent) == nullptr);
+
+    // Rule 1.0.1: no answer is mandatory; comments on closed questions.
+    for (const Survey::QRef& ref : s->all_questions()) {
+        INFO(ref.q->code);
+        CHECK_FALSE(ref.q->mandatory);
+        CHECK_FALSE(ref.q->source_note.empty());
+        if (ref.q->is_closed()) CHECK(ref.q->comment);
+    }
+
+    // Types named in questionnaires.md.
+    CHECK(question(*s, "A2").type == QuestionType::LongText);
+    CHECK(question(*s, "C2").type == QuestionType::LongText);
+    CHECK(question(*s, "D1").type == QuestionType::MultipleChoice);
+    CHECK(question(*s, "D2").type == QuestionType::MultipleChoice);
+    CHECK(question(*s, "D3").type == QuestionType::MultipleChoice);
+    const Question& d4 = question(*s, "D4");
+    CHECK(d4.type == QuestionType::RankedList);
+    CHECK(d4.max_answers == 3);
+    CHECK(question(*s, "F4").type == QuestionType::Matrix);
+    CHECK(question(*s, "G1").type == QuestionType::SingleChoice);
+    CHECK(question(*s, "G1").other);
+    CHECK(question(*s, "G2").other);
+    CHECK(question(*s, "A1").other);
+    CHECK(question(*s, "G1").other_label.get("de", "de") == "andere, und zwar");
+}
+
+TEST_CASE("shipped: needs survey keeps the report's verbatim question texts") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    // [V] texts from questionnaires.md PART 1.
+    struct V { const char* code; const char* de; };
+    const V verbatim[] = {
+        {"A1", "Inwieweit haben Sie in Ihrer Institution bzw. Organisation Erfahrungen mit Digitalisierung und Digitalisierungsprojekten gemacht?"},
+        {"A2", "Bitte erläutern Sie kurz Ihre Antwort. Welche Erfahrungen haben Sie mit Digitalisierung bzw. Digitalisierungsprojekten in Ihrer Institution/Organisation gemacht und in welcher Funktion?"},
+        {"C1", "Gab oder gibt es Probleme bzw. Herausforderungen im Rahmen der Digitalisierung von Arbeits- und Funktionsbereichen Ihrer Institution/Organisation?"},
+        {"C2", "Beschreiben Sie, wenn möglich, die aufgetretenen Probleme und Herausforderungen. In welchen Phasen der Digitalisierung traten sie auf – während der Planung, während der Umstellung oder erst nach Abschluss der Digitalisierung?"},
+        {"C4", "Wie schätzen Sie die Auswirkungen der Corona-Pandemie hinsichtlich der Digitalisierung für Ihre Institution/Organisation ein?"},
+        {"C5", "Sind diese Auswirkungen Ihrer Meinung nach insgesamt eher positiv oder eher negativ zu bewerten?"},
+        {"C6", "Was waren bzw. sind die wichtigsten positiven und bzw. oder negativen Auswirkungen der Corona-Pandemie auf die Digitalisierung für Ihre Institution/ Organisation?"},
+        {"D0", "Wünschen Sie sich Unterstützung bei der Umsetzung von Digitalisierungsprojekten z.B. durch Informationen, Praxisanleitungen (Leitfäden und Checklisten) und Beratung oder Kooperationen?"},
+        {"E1", "Gibt es eine Strategie oder mittelfristige Planung für die Umsetzung und Weiterentwicklung der Digitalisierung Ihrer Institution/Organisation?"},
+        {"E3", "Gab oder gibt es Kooperationen im Rahmen der Digitalisierung zwischen Ihrer Institution/Organisation und anderen Institutionen/Organisationen?"},
+        {"F1", "Inwieweit spielt das Thema Nachhaltigkeit bei der Digitalisierung in Ihrer Institution/Organisation eine Rolle?"},
+        {"F4", "Wie wichtig sind Ihrer Meinung nach die folgenden Aspekte bei der Gestaltung von Digitalisierungsprozessen, um Ergebnisse zu erzielen, die allen davon Betroffenen im Lebens- und Arbeitsalltag zu Gute kommen?"},
+        {"G1", "In welchem der folgenden Handlungsfelder ist Ihre Institution/Organisation tätig?"},
+        {"G2", "In welchen der folgenden Bereiche würden Sie Ihre persönliche Funktion/Aufgabe in der Institution/Organisation einordnen?"},
+        {"G3", "Wie groß ist bezüglich der Zuständigkeit die Reichweite Ihrer Institution/Organisation bzw. bei mehreren Standorten die Reichweite Ihrer lokalen Vertretung?"},
+    };
+    for (const V& v : verbatim) {
+        INFO(v.code);
+        const Question& q = question(*s, v.code);
+        CHECK(q.text.get("de", "de") == v.de);
+        CHECK_FALSE(q.text.get("en", "de").empty());
+        CHECK(q.text.get("en", "de") != v.de);
+    }
+    // The gender asterisk is part of the word, not markup.
+    const Question& d2 = question(*s, "D2");
+    REQUIRE(d2.find_option("4") != nullptr);
+    CHECK(d2.find_option("4")->text.get("de", "de") ==
+          "Leitfäden zur Beteiligung von Bürger*innen und Stakeholder*innen am Digitalisierungsprozess");
+    // Questions whose wording is not in the report say so.
+    for (const char* code : {"B1", "D1", "D4", "D6", "E2"}) {
+        INFO(code);
+        CHECK(question(*s, code).source_note.find("reconstructed") != std::string::npos);
+    }
+}
+
+// questionnaires.md 1.9: option codes per closed question, each with a word from the
+// fixture's short label that the German option text must contain. Codes are 1..n in
+// questionnaire/scale order; the ja/nein filter questions use Y/N (E1 also DK). The
+// fixture's "resid" rows are not options (not invented, PART 5 item 2); "andere" is the
+// question's other option; G1 "Kultur" was added while coding and is not an option.
+struct FixtureOption { const char* code; const char* label_word; };
+struct FixtureQuestion { const char* code; std::vector<FixtureOption> options; bool other; };
+
+static const std::vector<FixtureQuestion>& fixture_table() {
+    static const std::vector<FixtureQuestion> t = {
+        {"A1", {{"1", "abgeschlossene Digitalisierungsprojekte"}, {"2", "aktuell laufende"},
+                {"3", "nur geplant"}, {"4", "noch keine Erfahrung"}}, true},
+        {"B1", {{"1", "stark betroffen"}, {"2", "einen Teil"}, {"3", "wenig betroffen"}}, false},
+        {"C1", {{"1", "öfter"}, {"2", "gelegentlich"}, {"3", "sehr selten"}, {"4", "nein"}}, false},
+        {"C4", {{"1", "sehr stark"}, {"2", "stark"}, {"3", "eher schwach"}, {"4", "sehr schwach"},
+                {"5", "keine Auswirkungen"}}, false},
+        {"C5", {{"1", "ausschließlich positiv"}, {"2", "überwiegend positiv"},
+                {"3", "gleichermaßen positiv wie negativ"}, {"4", "überwiegend negativ"},
+                {"5", "ausschließlich negativ"}}, false},
+        {"D0", {{"Y", "Ja, eine Unterstützung wäre wünschenswert"},
+                {"N", "Nein, eine Unterstützung ist nicht wünschenswert"}}, false},
+        {"D1", {{"1", "good practices"}, {"2", "Förderung von Digitalisierung"},
+                {"3", "Schulungsangeboten"}, {"4", "aktuelle Entwicklungen"},
+                {"5", "Digitalisierung generell"}}, false},
+        {"D2", {{"1", "Checklisten zum Ablauf"}, {"2", "Praxisanleitungen, Leitfäden zur Umsetzung"},
+                {"3", "Know-how/Technik"}, {"4", "Beteiligung"}}, false},
+        {"D3", {{"1", "Peer to Peer"}, {"2", "bezüglich Beteiligung"},
+                {"3", "bezüglich Know-how/Technik"}, {"4", "Arbeitsgruppen"}}, false},
+        {"E1", {{"Y", "ja"}, {"N", "nein"}, {"DK", "das weiß ich nicht"}}, false},
+        {"E3", {{"1", "Teil unseres Strategiekonzeptes"}, {"2", "während des Digitalisierungsprozesses entstanden"},
+                {"3", "keine Kooperation, aber Erfahrungsaustausch"}, {"4", "keinerlei Kooperation"}}, false},
+        {"F1", {{"1", "sehr große Rolle"}, {"2", "eher eine große Rolle"}, {"3", "spielt eine Rolle"},
+                {"4", "eher eine kleine Rolle"}, {"5", "keine Rolle"}}, false},
+        {"G1", {{"1", "Kommune"}, {"2", "Soziale Einrichtungen"}, {"3", "Gesundheit"},
+                {"4", "Betreuung und Pflege"}, {"5", "Sicherheit und Katastrophenschutz"},
+                {"6", "Kirche und Gemeindearbeit"}, {"7", "Bildung"}, {"8", "Umweltschutz"},
+                {"9", "Öffentlichkeitsarbeit"}, {"10", "Nachbarschaft und Quartiersmanagement"},
+                {"11", "Kinder und Jugendliche"}}, true},
+        {"G2", {{"1", "Verwaltung und Administration"}, {"2", "Umsetzung von Initiativen und Projekten"},
+                {"3", "Ehrenamtsmanagement"}, {"4", "(Bildungs-)Inhalten"},
+                {"5", "Pflege und medizinische Versorgung"}, {"6", "Kontrollfunktion"},
+                {"7", "Beratung, Seelsorge und Betreuung"}}, true},
+        {"G3", {{"1", "Stadtbezirk und Wohnquartier"}, {"2", "Ortschaft bzw. Gemeinde"},
+                {"3", "Stadtkreis"}, {"4", "regional"}, {"5", "Bundesland"}, {"6", "bundesweit"}}, false},
+    };
+    return t;
+}
+
+TEST_CASE("shipped: needs survey options match the fixture table of questionnaires.md 1.9") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    for (const FixtureQuestion& fq : fixture_table()) {
+        INFO(fq.code);
+        const Question& q = question(*s, fq.code);
+        REQUIRE(q.options.size() == fq.options.size());
+        CHECK(q.other == fq.other);
+        for (size_t i = 0; i < fq.options.size(); i++) {
+            INFO("option ", fq.options[i].code);
+            CHECK(q.options[i].code == fq.options[i].code);
+            std::string de = q.options[i].text.get("de", "de");
+            CHECK(de.find(fq.options[i].label_word) != std::string::npos);
+            CHECK(q.options[i].text.has("en"));
+        }
+    }
+    // G1 "Kultur" exists only after post-coding of the "andere" answers.
+    for (const Option& o : question(*s, "G1").options)
+        CHECK(o.text.get("de", "de") != "Kultur");
+
+    // F4: five rows (the common-good aspects); the attested scale points come first.
+    const Question& f4 = question(*s, "F4");
+    const char* rows[] = {"Beteiligung aller Betroffenen", "Nachhaltigkeit im Kontext aller Betroffenen",
+                          "Kooperation kommunaler Verwaltungsbereiche und zivilgesellschaftlicher Initiativen",
+                          "wirtschaftlich ausgerichtete Standortorientierung", "kulturelle Lokalorientierung"};
+    REQUIRE(f4.rows.size() == 5);
+    for (size_t i = 0; i < 5; i++) {
+        CHECK(f4.rows[i].code == "SQ00" + std::to_string(i + 1));
+        CHECK(f4.rows[i].text.get("de", "de") == rows[i]);
+    }
+    REQUIRE(f4.options.size() >= 2);
+    CHECK(f4.options[0].text.get("de", "de") == "sehr wichtig");
+    CHECK(f4.options[1].text.get("de", "de") == "wichtig");
+    CHECK(f4.source_note.find("reconstructed") != std::string::npos);
+}
+
+TEST_CASE("shipped: needs survey C2 follows C1 = ja (questionnaires.md 1.8)") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    const Question& c2 = question(*s, "C2");
+
+    Session unanswered(s, "de", 1000);
+    CHECK_FALSE(unanswered.is_visible(c2)); // shown only to those who said ja
+
+    for (const char* ja : {"1", "2", "3"}) {
+        INFO("C1 = ", ja);
+        Session ses(s, "de", 1000);
+        REQUIRE(ses.set_answer("C1", value(ja)).ok());
+        CHECK(ses.is_visible(c2));
+        REQUIRE(ses.set_answer("C2", value("Die Umstellung war schwierig.")).ok());
+        Response r = ses.finish(true, 2000, kChannelKiosk, "test");
+        CHECK(r.answers.count("C2") == 1);
+        CHECK_FALSE(contains(r.not_shown, "C2"));
+    }
+
+    Session ses(s, "de", 1000);
+    REQUIRE(ses.set_answer("C1", value("2")).ok());
+    REQUIRE(ses.set_answer("C2", value("Software passt nicht zu den Abläufen.")).ok());
+    // Changing C1 to "nein" hides C2 and drops its answer.
+    REQUIRE(ses.set_answer("C1", value("4")).ok());
+    CHECK_FALSE(ses.is_visible(c2));
+    CHECK(ses.answer("C2") == nullptr);
+    Response r = ses.finish(true, 2000, kChannelKiosk, "test");
+    CHECK(r.answers.count("C2") == 0);
+    CHECK(contains(r.not_shown, "C2"));
+    CHECK_FALSE(contains(r.skipped, "C2"));
+    CHECK(r.answers.at("C1").value == "4");
+
+    // Navigation: from C1 = nein the next page is C4.
+    REQUIRE(ses.go_to("C1"));
+    REQUIRE(ses.next().ok());
+    REQUIRE(ses.current() != nullptr);
+    CHECK(ses.current()->code == "C4");
+}
+
+TEST_CASE("shipped: needs survey C5 and C6 follow C4 = sehr stark, stark or eher schwach") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    const Question& c5 = question(*s, "C5");
+    const Question& c6 = question(*s, "C6");
+    struct Case { const char* c4; bool shown; };
+    const Case cases[] = {{"1", true}, {"2", true}, {"3", true}, {"4", false}, {"5", false}};
+    for (const Case& c : cases) {
+        INFO("C4 = ", c.c4);
+        Session ses(s, "de", 1000);
+        REQUIRE(ses.set_answer("C4", value(c.c4)).ok());
+        CHECK(ses.is_visible(c5) == c.shown);
+        CHECK(ses.is_visible(c6) == c.shown);
+        Response r = ses.finish(true, 2000, kChannelKiosk, "test");
+        CHECK(contains(r.not_shown, "C5") == !c.shown);
+        CHECK(contains(r.skipped, "C5") == c.shown); // shown but not answered
+    }
+    Session none(s, "de", 1000);
+    CHECK_FALSE(none.is_visible(c5));
+}
+
+TEST_CASE("shipped: needs survey D1-D6 follow D0 = ja (group condition)") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    const char* block[] = {"D1", "D2", "D3", "D4", "D6"};
+
+    Session yes(s, "de", 1000);
+    REQUIRE(yes.set_answer("D0", value("Y")).ok());
+    for (const char* c : block) CHECK(yes.is_visible(question(*s, c)));
+    Answer d1;
+    d1.values = {"1", "3"};
+    REQUIRE(yes.set_answer("D1", d1).ok());
+    Answer d4;
+    d4.values = {"Datenschutz und Digitalisierung", "Standardsoftware"};
+    REQUIRE(yes.set_answer("D4", d4).ok());
+    Answer too_many;
+    too_many.values = {"a", "b", "c", "d"};
+    REQUIRE(yes.set_answer("D4", too_many).ok()); // stored while typing, refused by check
+    CHECK(yes.check(question(*s, "D4")).kind == AnswerProblem::TooMany); // up to 3 entries
+    REQUIRE(yes.set_answer("D4", d4).ok());
+
+    // Switching to nein hides the whole block and drops what was answered there.
+    REQUIRE(yes.set_answer("D0", value("N")).ok());
+    for (const char* c : block) {
+        INFO(c);
+        CHECK_FALSE(yes.is_visible(question(*s, c)));
+        CHECK(yes.answer(c) == nullptr);
+    }
+    Response r = yes.finish(true, 2000, kChannelKiosk, "test");
+    for (const char* c : block) {
+        INFO(c);
+        CHECK(contains(r.not_shown, c));
+        CHECK(r.answers.count(c) == 0);
+    }
+    CHECK_FALSE(contains(r.not_shown, "D0"));
+
+    // Skipping D0 also hides the block: it is for those who want support.
+    Session skip(s, "de", 1000);
+    for (const char* c : block) CHECK_FALSE(skip.is_visible(question(*s, c)));
+    REQUIRE(skip.go_to("D0"));
+    REQUIRE(skip.next().ok());
+    REQUIRE(skip.current() != nullptr);
+    CHECK(skip.current()->code == "E1");
+}
+
+TEST_CASE("shipped: needs survey E2 follows E1 = ja") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    const Question& e2 = question(*s, "E2");
+    struct Case { const char* e1; bool shown; };
+    for (const Case& c : {Case{"Y", true}, Case{"N", false}, Case{"DK", false}}) {
+        INFO("E1 = ", c.e1);
+        Session ses(s, "de", 1000);
+        REQUIRE(ses.set_answer("E1", value(c.e1)).ok());
+        CHECK(ses.is_visible(e2) == c.shown);
+        CHECK(ses.is_visible(question(*s, "E3"))); // E3 is for everyone
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// buerger-digital: the citizen survey for kiosks
+// ---------------------------------------------------------------------------------------
+
+TEST_CASE("shipped: citizen survey is short, optional and uses many question types") {
+    auto s = load_shipped("buerger-digital.json");
+    CHECK(s->id == "buerger-digital");
+    CHECK(s->languages == std::vector<std::string>{"de", "de-x-ls", "en"});
+    int n = answerable_count(*s);
+    CHECK(n >= 12);
+    CHECK(n <= 20);
+    CHECK(s->settings.no_answer_option);
+
+    std::set<QuestionType> types;
+    bool multiple_with_other = false, has_condition = false;
+    for (const Survey::QRef& ref : s->all_questions()) {
+        const Question& q = *ref.q;
+        INFO(q.code);
+        CHECK_FALSE(q.mandatory);
+        types.insert(q.type);
+        if (q.type == QuestionType::MultipleChoice && q.other) multiple_with_other = true;
+        if (q.condition) has_condition = true;
+    }
+    for (QuestionType t : {QuestionType::SingleChoice, QuestionType::MultipleChoice, QuestionType::YesNo,
+                           QuestionType::Rating, QuestionType::Matrix, QuestionType::Ranking,
+                           QuestionType::LongText})
+        CHECK_MESSAGE(types.count(t) == 1, "missing type ", type_name(t));
+    CHECK(multiple_with_other);
+    CHECK(has_condition);
+
+    // The 8 municipal sectors of the study, in the report's order.
+    const char* sectors[] = {"Mobilität", "Bildung", "Handel und Wirtschaft", "Stadtentwicklung",
+                             "Sicherheit", "Infrastruktur", "Kultur", "Gesundheit"};
+    const Question& sek = question(*s, "SEKTOR");
+    CHECK(sek.type == QuestionType::MultipleChoice);
+    REQUIRE(sek.options.size() == 8);
+    for (size_t i = 0; i < 8; i++) CHECK(sek.options[i].text.get("de", "de").rfind(sectors[i], 0) == 0);
+    const Question& top = question(*s, "TOP3");
+    CHECK(top.type == QuestionType::Ranking);
+    CHECK(top.max_answers == 3);
+    REQUIRE(top.options.size() == 8);
+    for (size_t i = 0; i < 8; i++) CHECK(top.options[i].code == sek.options[i].code);
+
+    // The open wish, and the optional profile with "nie".
+    CHECK(question(*s, "WUNSCH").text.get("de", "de") == "Was wünschen Sie sich?");
+    const Question& online = question(*s, "ONLINE");
+    REQUIRE_FALSE(online.options.empty());
+    CHECK(online.options.back().text.get("de", "de") == "nie");
+    CHECK(question(*s, "ALTER").type == QuestionType::SingleChoice);
+}
+
+// Every text a respondent can see, in all three languages: Leichte Sprache is not left to
+// the fallback in a citizen survey.
+static void check_langs(const LocalText& t, const std::string& where, bool required) {
+    INFO(where);
+    if (!required && t.empty()) return;
+    for (const std::string lang : {"de", "de-x-ls", "en"}) {
+        INFO(lang);
+        CHECK(t.has(lang));
+        if (t.has(lang)) CHECK_FALSE(t.by_lang.at(lang).empty());
+    }
+}
+
+TEST_CASE("shipped: citizen survey has every text in German, Leichte Sprache and English") {
+    auto s = load_shipped("buerger-digital.json");
+    check_langs(s->title, "title", true);
+    check_langs(s->description, "description", true);
+    check_langs(s->end_text, "end_text", true);
+    for (const Group& g : s->groups) {
+        check_langs(g.title, "group " + g.code, true);
+        check_langs(g.description, "group " + g.code + " description", false);
+        for (const Question& q : g.questions) {
+            check_langs(q.text, q.code, true);
+            check_langs(q.help, q.code + " help", false);
+            check_langs(q.other_label, q.code + " other_label", q.other);
+            check_langs(q.min_label, q.code + " min_label", q.type == QuestionType::Rating);
+            check_langs(q.max_label, q.code + " max_label", q.type == QuestionType::Rating);
+            for (const Option& o : q.options) check_langs(o.text, q.code + " option " + o.code, true);
+            for (const Row& r : q.rows) check_langs(r.text, q.code + " row " + r.code, true);
+        }
+    }
+    // Leichte Sprache is its own text, not a copy of the standard German everywhere.
+    int differs = 0;
+    for (const Survey::QRef& ref : s->all_questions())
+        if (ref.q->text.by_lang.at("de-x-ls") != ref.q->text.by_lang.at("de")) differs++;
+    CHECK(differs >= answerable_count(*s) / 2);
+}
+
+TEST_CASE("shipped: citizen survey asks about barriers only those rarely or never online") {
+    auto s = load_shipped("buerger-digital.json");
+    const Question& warum = question(*s, "WARUM");
+    struct Case { const char* online; bool shown; };
+    for (const Case& c : {Case{"1", false}, Case{"2", false}, Case{"3", true}, Case{"4", true}}) {
+        INFO("ONLINE = ", c.online);
+        Session ses(s, "de-x-ls", 1000);
+        REQUIRE(ses.set_answer("ONLINE", value(c.online)).ok());
+        CHECK(ses.is_visible(warum) == c.shown);
+    }
+    Session ses(s, "de-x-ls", 1000);
+    CHECK_FALSE(ses.is_visible(warum));
+
+    // A whole walk: someone who is never online, skips most questions, ranks two sectors.
+    REQUIRE(ses.set_answer("ONLINE", value("4")).ok());
+    Answer other;
+    other.value = "-oth-";
+    other.other = "Niemand hat es mir gezeigt.";
+    REQUIRE(ses.set_answer("WARUM", other).ok());
+    Answer sek;
+    sek.values = {"MOB", "GES"};
+    REQUIRE(ses.set_answer("SEKTOR", sek).ok());
+    Answer top;
+    top.values = {"GES", "MOB"};
+    REQUIRE(ses.set_answer("TOP3", top).ok());
+    Answer yes;
+    yes.value = "Y";
+    REQUIRE(ses.set_answer("ANALOG", yes).ok());
+    int steps = 0;
+    while (!ses.at_review() && steps++ < 100) REQUIRE(ses.next().ok());
+    CHECK(ses.at_review());
+    CHECK(ses.progress_percent() == 100);
+    Response r = ses.finish(true, 1300, kChannelKiosk, "Stadtbibliothek");
+    CHECK(r.language == "de-x-ls");
+    CHECK(r.answers.at("WARUM").other == "Niemand hat es mir gezeigt.");
+    CHECK(r.answers.at("TOP3").values == std::vector<std::string>{"GES", "MOB"});
+    CHECK(r.not_shown.empty());
+    CHECK(r.answers.size() + r.skipped.size() == (size_t)answerable_count(*s));
+
+    // Becoming a daily user hides WARUM again and drops the reason.
+    REQUIRE(ses.set_answer("ONLINE", value("1")).ok());
+    CHECK(ses.answer("WARUM") == nullptr);
+    Response r2 = ses.finish(true, 1300, kChannelKiosk, "Stadtbibliothek");
+    CHECK(r2.not_shown == std::vector<std::string>{"WARUM"});
+}

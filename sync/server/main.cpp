@@ -1,45 +1,211 @@
 // main.cpp - `teilhabe-server`, the research server that receives sealed bundles.
-// The upload API, enrolment and store arrive with the sync work; today it answers
-// /health on the address given, so deployments and tests can already start it.
+//
+//   teilhabe-server --data DIR --listen HOST:PORT [--cert C --key K] [--allow-plain-http]
+//   teilhabe-server enrol  --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
+//   teilhabe-server import --data DIR [--receipt OUT] FILE               ingests a USB bundle
+//   teilhabe-server status --data DIR                                    devices, counts, events
+//
+// The server never holds the research secret key; see sync/BUNDLE.md.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <httplib.h>
 
+#include "bundle.h"
+#include "keys.h"
+#include "server_api.h"
+#include "server_store.h"
+
+using namespace tk;
+
 static void usage() {
     std::printf("teilhabe-server - receives sealed answers from kiosks\n\n"
-                "Usage: teilhabe-server --data DIR --listen HOST:PORT\n"
-                "  Plain HTTP is allowed on loopback addresses only.\n");
+                "Usage:\n"
+                "  teilhabe-server --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http]\n"
+                "                  [--max-body BYTES] [--rate PER_SECOND] [--threads N]\n"
+                "      Serves the API. Without --cert/--key, plain HTTP is allowed on loopback addresses only,\n"
+                "      unless --allow-plain-http (answers are sealed, but metadata and codes would travel openly).\n"
+                "  teilhabe-server enrol --data DIR [--site NAME] [--valid-hours H]\n"
+                "      Prints a one-time pairing code for one kiosk (default valid 24 hours).\n"
+                "  teilhabe-server import --data DIR [--receipt OUT] FILE\n"
+                "      Ingests a bundle brought on a USB stick, with the same checks as an upload, and writes a\n"
+                "      signed receipt (default FILE.receipt) for the coordinator to take back to the kiosk.\n"
+                "  teilhabe-server status --data DIR\n"
+                "      Devices, their chain heads, record count and the latest logged events.\n");
+}
+
+static std::string take(std::vector<std::string>& a, const std::string& flag, const std::string& def = "") {
+    for (size_t i = 0; i < a.size(); i++)
+        if (a[i] == flag && i + 1 < a.size()) {
+            std::string v = a[i + 1];
+            a.erase(a.begin() + (long)i, a.begin() + (long)i + 2);
+            return v;
+        }
+    return def;
+}
+static bool take_flag(std::vector<std::string>& a, const std::string& flag) {
+    for (size_t i = 0; i < a.size(); i++)
+        if (a[i] == flag) {
+            a.erase(a.begin() + (long)i);
+            return true;
+        }
+    return false;
+}
+
+static bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+static int cmd_enrol(std::vector<std::string> a) {
+    std::string data = take(a, "--data"), site = take(a, "--site");
+    int hours = std::atoi(take(a, "--valid-hours", "24").c_str());
+    if (data.empty() || !a.empty() || hours <= 0 || hours > 24 * 30) {
+        std::fprintf(stderr, "teilhabe-server enrol: usage: --data DIR [--site NAME] [--valid-hours 1..720]\n");
+        return 2;
+    }
+    std::string err;
+    auto store = ServerStore::open(data, true, &err);
+    if (!store) { std::fprintf(stderr, "teilhabe-server enrol: %s\n", err.c_str()); return 2; }
+    std::string code = store->new_pairing_code(site, hours, &err);
+    if (code.empty()) { std::fprintf(stderr, "teilhabe-server enrol: %s\n", err.c_str()); return 1; }
+    std::printf("%s\n", code.c_str());
+    std::fprintf(stderr, "Pairing code for one kiosk, valid %d hours. Server fingerprint: %s\n", hours,
+                 store->server_fingerprint().c_str());
+    return 0;
+}
+
+static int cmd_import(std::vector<std::string> a) {
+    std::string data = take(a, "--data"), receipt = take(a, "--receipt");
+    if (data.empty() || a.size() != 1) {
+        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] FILE\n");
+        return 2;
+    }
+    std::string file = a[0], err, bytes;
+    if (receipt.empty()) receipt = file + ".receipt";
+    auto store = ServerStore::open(data, false, &err);
+    if (!store) { std::fprintf(stderr, "teilhabe-server import: %s\n", err.c_str()); return 2; }
+    // USB bundles may be large, but a file over the limit is refused before it is read whole.
+    BundleLimits limits;
+    FILE* f = std::fopen(file.c_str(), "rb");
+    if (!f) { std::fprintf(stderr, "teilhabe-server import: %s: cannot open\n", file.c_str()); return 2; }
+    std::fseek(f, 0, SEEK_END);
+    long size = std::ftell(f);
+    std::fclose(f);
+    if (size < 0 || (size_t)size > limits.max_bytes) {
+        std::fprintf(stderr, "teilhabe-server import: %s: %ld bytes is over the limit of %zu\n", file.c_str(), size, limits.max_bytes);
+        store->log_event("reject-too-large", "", file + ": " + std::to_string(size) + " bytes [import]");
+        return 1;
+    }
+    if (!read_small_file(file, bytes, &err)) { std::fprintf(stderr, "teilhabe-server import: %s\n", err.c_str()); return 2; }
+    IngestResult r = store->ingest((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file);
+    if (r.status != 200) {
+        std::fprintf(stderr, "teilhabe-server import: %s: refused (%s): %s\n", file.c_str(), r.code.c_str(), r.reason.c_str());
+        return 1;
+    }
+    if (!write_file_atomic(receipt, std::string(r.receipt.begin(), r.receipt.end()), 0644, true, &err)) {
+        std::fprintf(stderr, "teilhabe-server import: records stored, but the receipt could not be written: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s: device %s, %u records stored, %u already held; server holds the device up to record %llu\n"
+                "Receipt: %s (take it back to the kiosk: teilhabe receipt apply)\n",
+                file.c_str(), r.device.c_str(), r.stored, r.duplicates, (unsigned long long)r.server_seq, receipt.c_str());
+    return 0;
+}
+
+static int cmd_status(std::vector<std::string> a) {
+    std::string data = take(a, "--data");
+    if (data.empty() || !a.empty()) { std::fprintf(stderr, "teilhabe-server status: usage: --data DIR\n"); return 2; }
+    std::string err;
+    auto store = ServerStore::open(data, false, &err);
+    if (!store) { std::fprintf(stderr, "teilhabe-server status: %s\n", err.c_str()); return 2; }
+    std::printf("server fingerprint %s\nrecords %lld\n", store->server_fingerprint().c_str(), (long long)store->record_count());
+    for (const DeviceInfo& d : store->devices())
+        std::printf("device %s  %s  up to record %llu  site '%s'\n", device_id_hex(d.pk).c_str(),
+                    fingerprint(d.pk.data(), 32).c_str(), (unsigned long long)d.last_seq, d.site.c_str());
+    for (const std::string& e : store->events(20)) std::printf("event %s\n", e.c_str());
+    return 0;
+}
+
+static httplib::Server* g_server = nullptr;
+static void on_signal(int) {
+    if (g_server) g_server->stop();
 }
 
 int main(int argc, char** argv) {
     std::vector<std::string> a(argv + 1, argv + argc);
-    std::string data, listen;
-    for (size_t i = 0; i < a.size(); i++) {
-        if (a[i] == "--help" || a[i] == "-h") { usage(); return 0; }
-        if (a[i] == "--data" && i + 1 < a.size()) data = a[++i];
-        else if (a[i] == "--listen" && i + 1 < a.size()) listen = a[++i];
-        else { std::fprintf(stderr, "teilhabe-server: unknown argument '%s'\n", a[i].c_str()); return 2; }
-    }
+    if (!a.empty() && (a[0] == "--help" || a[0] == "-h")) { usage(); return 0; }
+    if (!a.empty() && a[0] == "enrol") return cmd_enrol({a.begin() + 1, a.end()});
+    if (!a.empty() && a[0] == "import") return cmd_import({a.begin() + 1, a.end()});
+    if (!a.empty() && a[0] == "status") return cmd_status({a.begin() + 1, a.end()});
+
+    std::string data = take(a, "--data"), listen = take(a, "--listen"), cert = take(a, "--cert"), key = take(a, "--key");
+    std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
+    bool allow_plain = take_flag(a, "--allow-plain-http");
+    if (!a.empty()) { std::fprintf(stderr, "teilhabe-server: unknown argument '%s' (see --help)\n", a[0].c_str()); return 2; }
     if (data.empty() || listen.empty()) { usage(); return 2; }
     auto colon = listen.rfind(':');
-    if (colon == std::string::npos) { std::fprintf(stderr, "teilhabe-server: --listen wants HOST:PORT, got '%s'\n", listen.c_str()); return 2; }
-    std::string host = listen.substr(0, colon);
-    int port = std::atoi(listen.substr(colon + 1).c_str());
-    if (host != "127.0.0.1" && host != "localhost" && host != "::1") {
-        std::fprintf(stderr, "teilhabe-server: plain HTTP only on loopback; '%s' is not loopback\n", host.c_str());
+    if (colon == std::string::npos) {
+        std::fprintf(stderr, "teilhabe-server: --listen wants HOST:PORT, got '%s'\n", listen.c_str());
         return 2;
     }
-    httplib::Server srv;
-    srv.Get("/health", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("{\"status\":\"ok\"}", "application/json");
-    });
-    std::printf("teilhabe-server listening on %s:%d, data in %s\n", host.c_str(), port, data.c_str());
-    std::fflush(stdout);
-    if (!srv.listen(host.c_str(), port)) {
-        std::fprintf(stderr, "teilhabe-server: cannot listen on %s:%d\n", host.c_str(), port);
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    int port = std::atoi(listen.substr(colon + 1).c_str());
+    if (port < 0 || port > 65535 || listen.substr(colon + 1).empty()) { std::fprintf(stderr, "teilhabe-server: bad port in '%s'\n", listen.c_str()); return 2; }
+    if (cert.empty() != key.empty()) { std::fprintf(stderr, "teilhabe-server: --cert and --key go together\n"); return 2; }
+    bool tls = !cert.empty();
+    if (!tls && !is_loopback(host) && !allow_plain) {
+        std::fprintf(stderr, "teilhabe-server: plain HTTP only on loopback; '%s' is not loopback "
+                             "(give --cert and --key, or --allow-plain-http)\n", host.c_str());
+        return 2;
+    }
+
+    std::string err;
+    auto store = ServerStore::open(data, true, &err);
+    if (!store) { std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str()); return 2; }
+    ServerConfig cfg;
+    cfg.surveys_dir = data + "/surveys";
+    if (!max_body.empty()) cfg.max_body = (size_t)std::strtoull(max_body.c_str(), nullptr, 10);
+    if (!rate.empty()) cfg.rate_per_s = std::atof(rate.c_str());
+    if (!threads.empty()) cfg.threads = std::atoi(threads.c_str());
+    if (cfg.max_body < 1024 || cfg.rate_per_s <= 0 || cfg.threads <= 0 || cfg.threads > 1024) {
+        std::fprintf(stderr, "teilhabe-server: --max-body >= 1024, --rate > 0, --threads 1..1024\n");
+        return 2;
+    }
+    cfg.limits.max_bytes = cfg.max_body;
+    ServerApi api(*store, cfg);
+
+    std::unique_ptr<httplib::Server> srv;
+    if (tls) {
+        auto s = std::make_unique<httplib::SSLServer>(cert.c_str(), key.c_str());
+        if (!s->is_valid()) {
+            std::fprintf(stderr, "teilhabe-server: cannot use certificate '%s' with key '%s'\n", cert.c_str(), key.c_str());
+            return 2;
+        }
+        srv = std::move(s);
+    } else {
+        srv = std::make_unique<httplib::Server>();
+    }
+    api.mount(*srv);
+    g_server = srv.get();
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);
+    // Port 0 takes any free port (tests); the line below says which.
+    if (port == 0) port = srv->bind_to_any_port(host.c_str());
+    else if (!srv->bind_to_port(host.c_str(), port)) port = -1;
+    if (port <= 0) {
+        std::fprintf(stderr, "teilhabe-server: cannot listen on %s\n", listen.c_str());
         return 1;
     }
-    return 0;
+    std::printf("teilhabe-server listening on %s://%s:%d, data in %s, server fingerprint %s\n", tls ? "https" : "http",
+                host.c_str(), port, data.c_str(), store->server_fingerprint().c_str());
+    std::fflush(stdout);
+    bool ok = srv->listen_after_bind();
+    g_server = nullptr;
+    return ok ? 0 : 1;
 }

@@ -8,9 +8,13 @@
 // matches the study.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "session.h"
 #include "survey.h"
@@ -68,6 +72,61 @@ TEST_CASE("shipped: both surveys load without errors or warnings") {
         CHECK(r.warnings.empty());
         if (r.ok()) CHECK(r.survey->hash.rfind("sha256:", 0) == 0);
     }
+}
+
+std::string read_shipped(const char* name) {
+    std::ifstream f(std::string(TK_SOURCE_DIR) + "/surveys/" + name, std::ios::binary);
+    REQUIRE(f.good());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// The JSON of question `code` inside a parsed survey file.
+nlohmann::json& json_question(nlohmann::json& survey, const std::string& code) {
+    for (auto& g : survey["groups"])
+        for (auto& q : g["questions"])
+            if (q["code"] == code) return q;
+    FAIL("no question ", code, " in the file");
+    static nlohmann::json none;
+    return none;
+}
+
+bool has_error(const LoadResult& r, const std::string& where_part, const std::string& message_part) {
+    for (const LoadError& e : r.errors)
+        if (e.to_string().find(where_part) != std::string::npos &&
+            e.to_string().find(message_part) != std::string::npos)
+            return true;
+    return false;
+}
+
+TEST_CASE("shipped: broken copies of the shipped surveys fail with a clear message") {
+    std::string needs = read_shipped("bedarfe-akteure.json");
+    REQUIRE(parse_survey(needs, "copy.json").ok());
+
+    // C2's condition pointing at a later question.
+    nlohmann::json j = nlohmann::json::parse(needs);
+    json_question(j, "C2")["condition"] = "E1 == 'Y'";
+    LoadResult later = parse_survey(j.dump(), "copy.json");
+    CHECK_FALSE(later.ok());
+    CHECK(has_error(later, "C2", "E1"));
+    for (const LoadError& e : later.errors) CHECK(e.file == "copy.json");
+
+    // An English option text missing.
+    j = nlohmann::json::parse(needs);
+    json_question(j, "C1")["options"][1]["text"].erase("en");
+    LoadResult missing = parse_survey(j.dump(), "copy.json");
+    CHECK_FALSE(missing.ok());
+    CHECK(has_error(missing, "C1", "en"));
+
+    // A duplicate option code in the citizen survey.
+    std::string citizen = read_shipped("buerger-digital.json");
+    REQUIRE(parse_survey(citizen, "citizen.json").ok());
+    nlohmann::json c = nlohmann::json::parse(citizen);
+    json_question(c, "BEDARF")["options"][1]["code"] = "EINF";
+    LoadResult dup = parse_survey(c.dump(), "citizen.json");
+    CHECK_FALSE(dup.ok());
+    CHECK(has_error(dup, "BEDARF", "EINF"));
 }
 
 // ---------------------------------------------------------------------------------------

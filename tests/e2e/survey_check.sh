@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# survey_check.sh - `teilhabe survey check`: the shipped surveys pass (exit 0, one "ok" line
+# each with id, version, hash, size, languages), a broken copy fails (exit 1) with a
+# "file:line: place: problem" message, and a call without files is a usage error (exit 2).
+set -euo pipefail
+
+SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
+BIN="${TK_BUILD_DIR:?TK_BUILD_DIR must name the build directory}/sync/teilhabe"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+fail() { echo "survey_check: $*" >&2; exit 1; }
+[ -x "$BIN" ] || fail "no binary at $BIN"
+
+shopt -s nullglob
+surveys=("$SRC"/surveys/*.json)
+if [ ${#surveys[@]} -gt 0 ]; then
+    "$BIN" survey check "${surveys[@]}" >"$WORK/ok.out" 2>"$WORK/ok.err" ||
+        { cat "$WORK/ok.out" "$WORK/ok.err" >&2; fail "shipped surveys do not pass"; }
+    [ "$(grep -c '^ok  ' "$WORK/ok.out")" -eq ${#surveys[@]} ] || fail "expected one ok line per survey"
+    grep -Eq '^ok  .* id=[a-z0-9-]+ version=[^ ]+ hash=sha256:[0-9a-f]{64} questions=[0-9]+ languages=[a-z]' \
+        "$WORK/ok.out" || fail "ok line lacks id/version/hash/questions/languages: $(cat "$WORK/ok.out")"
+fi
+
+# A survey with a typo in a type and a condition that looks ahead: both errors, with lines.
+cat >"$WORK/bad.json" <<'JSON'
+{
+  "format": "teilhabe-survey/1",
+  "id": "kaputt",
+  "version": "1",
+  "languages": ["de"],
+  "title": "Kaputt",
+  "groups": [
+    {"code": "A", "title": "A", "questions": [
+      {"code": "Q1", "type": "yesno", "text": "Ja?", "condition": "Q2 == 'x'"},
+      {"code": "Q2", "type": "txet", "text": "Warum?"}
+    ]}
+  ]
+}
+JSON
+set +e
+"$BIN" survey check "$WORK/bad.json" >"$WORK/bad.out" 2>&1
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "broken survey: exit $rc, expected 1"
+grep -qF "$WORK/bad.json:10: Q2 /groups/0/questions/1/type: unknown type \"txet\" (did you mean \"text\"?)" "$WORK/bad.out" ||
+    fail "no unknown-type message: $(cat "$WORK/bad.out")"
+grep -qF "$WORK/bad.json:9: Q1 /groups/0/questions/0/condition: condition refers to later question Q2" "$WORK/bad.out" ||
+    fail "no later-question message: $(cat "$WORK/bad.out")"
+grep -qF "FAIL  $WORK/bad.json  (2 errors)" "$WORK/bad.out" || fail "no FAIL summary: $(cat "$WORK/bad.out")"
+
+# Good and bad together: still exit 1; a missing file is reported, not a crash.
+set +e
+"$BIN" survey check "$WORK/bad.json" "$WORK/missing.json" >"$WORK/mixed.out" 2>&1
+rc=$?
+"$BIN" survey check >/dev/null 2>&1
+rc_usage=$?
+set -e
+[ $rc -eq 1 ] || fail "mixed: exit $rc, expected 1"
+grep -qF "$WORK/missing.json: cannot open file" "$WORK/mixed.out" || fail "missing file not reported"
+[ $rc_usage -eq 2 ] || fail "no arguments: exit $rc_usage, expected 2"
+"$BIN" --help | grep -q "survey check" || fail "--help does not list survey check"
+echo "survey_check: ok"

@@ -183,7 +183,7 @@ void ServerApi::mount(httplib::Server& srv) {
     srv.new_task_queue = [threads] { return new httplib::ThreadPool((size_t)threads); };
     srv.set_read_timeout(cfg_.read_timeout_s, 0);
     srv.set_write_timeout(cfg_.write_timeout_s, 0);
-    srv.set_keep_alive_timeout(5);
+    srv.set_keep_alive_timeout(cfg_.read_timeout_s); // an idle keep-alive connection holds a worker too
     srv.set_keep_alive_max_count(1000);
     srv.set_payload_max_length(cfg_.max_body);
 

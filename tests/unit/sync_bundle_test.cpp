@@ -1,0 +1,232 @@
+// Bundles, receipts and pairing codes: the formats the transport relies on.
+#include <doctest/doctest.h>
+#include <sodium.h>
+
+#include "bundle.h"
+#include "enrolment.h"
+#include "receipt.h"
+#include "record.h"
+
+using namespace tk;
+
+namespace {
+struct Keys {
+    uint8_t box_pk[32], box_sk[32];
+    uint8_t dev_pk[32], dev_sk[64];
+    Keys() {
+        REQUIRE(sodium_init() >= 0);
+        crypto_box_keypair(box_pk, box_sk);
+        crypto_sign_keypair(dev_pk, dev_sk);
+    }
+};
+
+// n chained records of one device, starting after (seq0, prev).
+std::vector<Record> chain(const Keys& k, size_t n, uint64_t seq0 = 0, Hash32 prev = {}, const std::string& salt = "") {
+    std::vector<Record> out;
+    for (size_t i = 0; i < n; i++) {
+        RecordMeta m;
+        m.survey_id = "drill";
+        m.survey_hash = "sha256:abc";
+        m.channel = "kiosk";
+        m.site = "Bibliothek";
+        m.time = 1764000000 + (int64_t)i * 3600;
+        Record r;
+        std::string err;
+        REQUIRE(seal_record("{\"answer\":" + std::to_string(seq0 + i + 1) + salt + "}", m, k.box_pk, k.dev_sk, seq0 + i + 1, prev, r, &err));
+        prev = record_hash(r);
+        out.push_back(r);
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("bundle: round trip keeps every record byte for byte") {
+    Keys k;
+    auto recs = chain(k, 5);
+    auto b = make_bundle(recs, k.dev_sk, 1764000123);
+    Bundle out;
+    BundleProblem p;
+    std::string err;
+    REQUIRE_MESSAGE(read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err), err);
+    CHECK(p == BundleProblem::None);
+    CHECK(out.created == 1764000123);
+    CHECK(std::equal(out.device_pk.begin(), out.device_pk.end(), k.dev_pk));
+    REQUIRE(out.records.size() == 5);
+    for (size_t i = 0; i < 5; i++) CHECK(serialize_record(out.records[i]) == serialize_record(recs[i]));
+    // Bundles of the same records differ in their id (names them in receipts).
+    auto b2 = make_bundle(recs, k.dev_sk, 1764000123);
+    Bundle out2;
+    REQUIRE(read_bundle(b2.data(), b2.size(), BundleLimits{}, out2, nullptr, nullptr));
+    CHECK(out2.id != out.id);
+}
+
+TEST_CASE("bundle: an empty bundle is valid (a signed state query)") {
+    Keys k;
+    auto b = make_bundle({}, k.dev_sk, 1);
+    Bundle out;
+    CHECK(read_bundle(b.data(), b.size(), BundleLimits{}, out, nullptr, nullptr));
+    CHECK(out.records.empty());
+}
+
+TEST_CASE("bundle: every single flipped byte is refused") {
+    Keys k;
+    auto b = make_bundle(chain(k, 2), k.dev_sk, 7);
+    for (size_t i = 0; i < b.size(); i++) {
+        auto c = b;
+        c[i] ^= 0x01;
+        Bundle out;
+        BundleProblem p = BundleProblem::None;
+        std::string err;
+        bool ok = read_bundle(c.data(), c.size(), BundleLimits{}, out, &p, &err);
+        CHECK_MESSAGE(!ok, "byte " << i);
+        CHECK(p != BundleProblem::None);
+        CHECK(!err.empty());
+    }
+}
+
+TEST_CASE("bundle: every truncation and appended byte is refused as malformed") {
+    Keys k;
+    auto b = make_bundle(chain(k, 2), k.dev_sk, 7);
+    for (size_t n = 0; n < b.size(); n++) {
+        Bundle out;
+        CHECK_MESSAGE(!read_bundle(b.data(), n, BundleLimits{}, out, nullptr, nullptr), "length " << n);
+    }
+    auto c = b;
+    c.push_back(0);
+    Bundle out;
+    BundleProblem p;
+    CHECK(!read_bundle(c.data(), c.size(), BundleLimits{}, out, &p, nullptr));
+}
+
+TEST_CASE("bundle: a record removed from the chain is reported by id, even when the bundle is re-signed") {
+    Keys k;
+    auto recs = chain(k, 6);
+    recs.erase(recs.begin() + 3); // record 4 gone
+    auto b = make_bundle(recs, k.dev_sk, 7);
+    Bundle out;
+    BundleProblem p;
+    std::string err;
+    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
+    CHECK(p == BundleProblem::ChainBroken);
+    CHECK(err.find("record 4 (") == 0);
+    CHECK(err.find("-000005") != std::string::npos);
+    CHECK(err.find("missing") != std::string::npos);
+}
+
+TEST_CASE("bundle: a replaced record (right seq, other content) breaks the link") {
+    Keys k;
+    auto recs = chain(k, 4);
+    auto other = chain(k, 4, 0, {}, ",\"x\":1");
+    recs[2] = other[2]; // validly signed, but links to other[1]
+    auto b = make_bundle(recs, k.dev_sk, 7);
+    Bundle out;
+    BundleProblem p;
+    std::string err;
+    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
+    CHECK(p == BundleProblem::ChainBroken);
+    CHECK(err.find("does not link") != std::string::npos);
+}
+
+TEST_CASE("bundle: signed by another key, or holding another device's record") {
+    Keys k, other;
+    auto recs = chain(k, 2);
+    // Bundle signed with another device's key: its device_pk is that key, the records are not.
+    auto b = make_bundle(recs, other.dev_sk, 7);
+    Bundle out;
+    BundleProblem p;
+    std::string err;
+    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
+    CHECK(p == BundleProblem::BadSignature);
+    CHECK(err.find("another device") != std::string::npos);
+    // Bundle header claims device k but is signed by other: the bundle signature fails.
+    auto c = make_bundle(recs, k.dev_sk, 7);
+    auto d = make_bundle(recs, other.dev_sk, 7);
+    std::copy(k.dev_pk, k.dev_pk + 32, d.begin() + 8);
+    CHECK(!read_bundle(d.data(), d.size(), BundleLimits{}, out, &p, &err));
+    CHECK(p == BundleProblem::BadSignature);
+    CHECK(err.find("bundle signature") != std::string::npos);
+}
+
+TEST_CASE("bundle: limits are enforced before work, hostile counts allocate nothing") {
+    Keys k;
+    auto b = make_bundle(chain(k, 3), k.dev_sk, 7);
+    Bundle out;
+    BundleProblem p;
+    std::string err;
+    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{b.size() - 1, 100}, out, &p, &err));
+    CHECK(p == BundleProblem::TooLarge);
+    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{1u << 20, 2}, out, &p, &err));
+    CHECK(p == BundleProblem::TooLarge);
+    CHECK(read_bundle(b.data(), b.size(), BundleLimits{b.size(), 3}, out, &p, &err));
+
+    // A signed bundle claiming 4 billion records: refused as malformed, not as out-of-memory.
+    std::vector<uint8_t> h(b.begin(), b.begin() + 68);
+    h[64] = h[65] = h[66] = h[67] = 0xFF;
+    uint8_t sig[64];
+    crypto_sign_detached(sig, nullptr, h.data(), h.size(), k.dev_sk);
+    h.insert(h.end(), sig, sig + 64);
+    CHECK(!read_bundle(h.data(), h.size(), BundleLimits{1u << 30, 0xFFFFFFFFu}, out, &p, &err));
+    CHECK(p == BundleProblem::Malformed);
+    CHECK(err.find("too short") != std::string::npos);
+}
+
+TEST_CASE("bundle: unknown versions and flags are refused with the reason") {
+    Keys k;
+    auto b = make_bundle(chain(k, 1), k.dev_sk, 7);
+    auto v = b;
+    v[4] = 2;
+    Bundle out;
+    std::string err;
+    CHECK(!read_bundle(v.data(), v.size(), BundleLimits{}, out, nullptr, &err));
+    CHECK(err.find("version 2") != std::string::npos);
+    std::string junk = "not a bundle at all";
+    CHECK(!read_bundle((const uint8_t*)junk.data(), junk.size(), BundleLimits{}, out, nullptr, &err));
+    CHECK(err.find("bad magic") != std::string::npos);
+}
+
+TEST_CASE("bundle: receipts verify, and any flipped byte is refused") {
+    REQUIRE(sodium_init() >= 0);
+    uint8_t spk[32], ssk[64];
+    crypto_sign_keypair(spk, ssk);
+    Receipt r;
+    r.device_pk[0] = 9;
+    r.acked_seq = 42;
+    r.acked_hash[5] = 7;
+    r.time = 1764000000;
+    r.stored = 40;
+    r.duplicates = 2;
+    auto bytes = make_receipt(r, ssk);
+    REQUIRE(bytes.size() == kReceiptSize);
+    Receipt back;
+    std::string err;
+    REQUIRE(read_receipt(bytes.data(), bytes.size(), back, &err));
+    CHECK(std::equal(back.server_pk.begin(), back.server_pk.end(), spk));
+    CHECK(back.acked_seq == 42);
+    CHECK(back.acked_hash == r.acked_hash);
+    CHECK(back.stored == 40);
+    CHECK(back.duplicates == 2);
+    for (size_t i = 0; i < bytes.size(); i++) {
+        auto c = bytes;
+        c[i] ^= 0x80;
+        CHECK_MESSAGE(!read_receipt(c.data(), c.size(), back, &err), "byte " << i);
+    }
+    CHECK(!read_receipt(bytes.data(), bytes.size() - 1, back, &err));
+}
+
+TEST_CASE("bundle: pairing codes are random, forgiving to type, and hashed") {
+    std::string a = make_pairing_code(), b = make_pairing_code(), n;
+    CHECK(a.size() == 14);
+    CHECK(a != b);
+    REQUIRE(normalize_pairing_code(a, n));
+    CHECK(n.size() == 12);
+    std::string lower;
+    for (char c : a) lower += (char)std::tolower((unsigned char)c);
+    std::string n2;
+    REQUIRE(normalize_pairing_code(" " + lower + " ", n2));
+    CHECK(n == n2);
+    CHECK(normalize_pairing_code("O1IL-0000-0000", n2));
+    CHECK(n2 == "011100000000");
+    CHECK(!normalize_pairing_code("ABCD-EFGH-JKM", n2));   // 11 characters
+    CHECK(!normalize_pairing_code("ABCD-EFGH-JKMU", n2));  // U is not in the alphabet
+    CHECK(pairing_code_hash(n) != pairing_code_hash(n2));
+}

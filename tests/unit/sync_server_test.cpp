@@ -1,0 +1,466 @@
+// The research server's store and HTTP API, in process over loopback, and the sync client
+// against it: enrolment, uploads, replays, every refusal with its status and reason, limits.
+#include <doctest/doctest.h>
+#include <arpa/inet.h>
+#include <chrono>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "enrolment.h"
+#include "keys.h"
+#include "server_api.h"
+#include "server_store.h"
+#include "sync_client.h"
+#include "sync_testutil.h"
+#include "vault.h"
+
+using namespace tk;
+using json = nlohmann::json;
+
+namespace {
+
+struct Device {
+    uint8_t box_pk[32], box_sk[32];
+    uint8_t pk[32], sk[64];
+    std::array<uint8_t, 32> pka{};
+    Device() {
+        REQUIRE(sodium_init() >= 0);
+        crypto_box_keypair(box_pk, box_sk);
+        crypto_sign_keypair(pk, sk);
+        std::copy(pk, pk + 32, pka.begin());
+    }
+    std::vector<Record> chain(size_t n, uint64_t seq0 = 0, Hash32 prev = {}, const std::string& salt = "") const {
+        std::vector<Record> out;
+        for (size_t i = 0; i < n; i++) {
+            RecordMeta m{"drill", "sha256:abc", "kiosk", "Bibliothek", 1764000000};
+            Record r;
+            REQUIRE(seal_record("{\"n\":" + std::to_string(seq0 + i + 1) + salt + "}", m, box_pk, sk, seq0 + i + 1, prev, r, nullptr));
+            prev = record_hash(r);
+            out.push_back(r);
+        }
+        return out;
+    }
+    std::string bundle(const std::vector<Record>& recs) const {
+        auto b = make_bundle(recs, sk, 1764000000);
+        return std::string(b.begin(), b.end());
+    }
+};
+
+// A server on 127.0.0.1 with an ephemeral port, in this process.
+struct LiveServer {
+    test::TempDir dir;
+    std::unique_ptr<ServerStore> store;
+    std::unique_ptr<ServerApi> api;
+    httplib::Server srv;
+    std::thread th;
+    int port = 0;
+    std::vector<std::string> log;
+    std::mutex log_mu;
+    explicit LiveServer(ServerConfig cfg = {}) {
+        std::string err;
+        store = ServerStore::open(dir.path, true, &err);
+        REQUIRE_MESSAGE(store, err);
+        cfg.log = [this](const std::string& l) { std::lock_guard<std::mutex> g(log_mu); log.push_back(l); };
+        api = std::make_unique<ServerApi>(*store, cfg);
+        api->mount(srv);
+        port = srv.bind_to_any_port("127.0.0.1");
+        REQUIRE(port > 0);
+        th = std::thread([this] { srv.listen_after_bind(); });
+        for (int i = 0; i < 200 && !srv.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ~LiveServer() {
+        srv.stop();
+        th.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+    bool logged(const std::string& part) {
+        std::lock_guard<std::mutex> g(log_mu);
+        for (auto& l : log)
+            if (l.find(part) != std::string::npos) return true;
+        return false;
+    }
+    void enrol(const Device& d) {
+        std::string code = store->new_pairing_code("Bibliothek", 1, nullptr);
+        int status = 0;
+        std::string err;
+        REQUIRE_MESSAGE(store->enrol(code, d.pka, &status, &err), err);
+    }
+};
+
+httplib::Result post(const std::string& url, const std::string& path, const std::string& body, const char* type) {
+    httplib::Client c(url);
+    c.set_read_timeout(10, 0);
+    return c.Post(path.c_str(), body, type);
+}
+
+std::string err_code(const httplib::Result& r) {
+    json j = json::parse(r->body, nullptr, false);
+    return j.is_object() ? j.value("error", std::string()) : std::string("<not json>");
+}
+
+} // namespace
+
+TEST_CASE("server: enrolment over HTTP, once per code, with reasons for every refusal") {
+    LiveServer s;
+    Device a, b;
+    std::string code = s.store->new_pairing_code("Stadtteilbibliothek", 1, nullptr);
+    REQUIRE(code.size() == 14);
+    auto r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", to_hex(a.pk, 32)}}.dump(), "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    json j = json::parse(r->body);
+    CHECK(j["server_pk"] == to_hex(s.store->server_pk().data(), 32));
+    CHECK(s.store->device_known(a.pka));
+    // The same device again: same answer. Another device with the used code: refused.
+    r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", to_hex(a.pk, 32)}}.dump(), "application/json");
+    CHECK(r->status == 200);
+    r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", to_hex(b.pk, 32)}}.dump(), "application/json");
+    CHECK(r->status == 403);
+    CHECK(r->body.find("already used") != std::string::npos);
+    CHECK(!s.store->device_known(b.pka));
+    r = post(s.url(), "/v1/enrol", json{{"code", "AAAA-BBBB-CCCC"}, {"device_pk", to_hex(b.pk, 32)}}.dump(), "application/json");
+    CHECK(r->status == 403);
+    CHECK(r->body.find("unknown pairing code") != std::string::npos);
+    // Malformed JSON: 400 naming the problem.
+    r = post(s.url(), "/v1/enrol", "{\"code\": \"AAAA", "application/json");
+    CHECK(r->status == 400);
+    CHECK(err_code(r) == "malformed-json");
+    r = post(s.url(), "/v1/enrol", json{{"code", 5}, {"device_pk", "zz"}}.dump(), "application/json");
+    CHECK(r->status == 400);
+    CHECK(r->body.find("$.code") != std::string::npos);
+    r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", "abc"}}.dump(), "application/json");
+    CHECK(r->body.find("$.device_pk") != std::string::npos);
+    CHECK(s.logged("malformed-json"));
+    // Expired codes.
+    std::string expired = s.store->new_pairing_code("", 0, nullptr);
+    int status = 0;
+    std::string err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(!s.store->enrol(expired, b.pka, &status, &err));
+    CHECK(status == 403);
+    CHECK(err.find("expired") != std::string::npos);
+}
+
+TEST_CASE("server: uploads are stored once; replays are acknowledged without duplicates") {
+    LiveServer s;
+    Device d;
+    s.enrol(d);
+    auto recs = d.chain(30);
+    auto r = post(s.url(), "/v1/bundles", d.bundle({recs.begin(), recs.begin() + 20}), "application/octet-stream");
+    REQUIRE(r);
+    REQUIRE_MESSAGE(r->status == 200, r->body);
+    json j = json::parse(r->body);
+    CHECK(j["stored"] == 20);
+    CHECK(j["server_seq"] == 20);
+    // The receipt verifies and names record 20's hash.
+    std::vector<uint8_t> rc(kReceiptSize);
+    REQUIRE(from_hex(j["receipt"].get<std::string>(), rc.data(), rc.size()));
+    Receipt rec;
+    REQUIRE(read_receipt(rc.data(), rc.size(), rec, nullptr));
+    CHECK(rec.server_pk == s.store->server_pk());
+    CHECK(rec.acked_seq == 20);
+    CHECK(rec.acked_hash == record_hash(recs[19]));
+    // Same bundle again: all duplicates. Overlapping bundle: only the new ones stored.
+    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin(), recs.begin() + 20}), "application/octet-stream");
+    CHECK(r->status == 200);
+    CHECK(json::parse(r->body)["duplicates"] == 20);
+    CHECK(json::parse(r->body)["stored"] == 0);
+    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin() + 10, recs.end()}), "application/octet-stream");
+    CHECK(r->status == 200);
+    CHECK(json::parse(r->body)["duplicates"] == 10);
+    CHECK(json::parse(r->body)["stored"] == 10);
+    CHECK(s.store->record_count() == 30);
+    // What is stored is the record byte for byte.
+    size_t i = 0;
+    s.store->for_each_record([&](const StoredRecord& sr) {
+        CHECK(sr.wire == serialize_record(recs[i]));
+        CHECK(sr.record_id == record_id(d.pka, i + 1));
+        i++;
+        return true;
+    }, nullptr);
+    CHECK(i == 30);
+}
+
+TEST_CASE("server: unknown device, tampering, gaps, conflicts and junk get 4xx with reasons, nothing stored") {
+    LiveServer s;
+    Device d, stranger;
+    s.enrol(d);
+    auto recs = d.chain(10);
+    REQUIRE(post(s.url(), "/v1/bundles", d.bundle({recs.begin(), recs.begin() + 4}), "application/octet-stream")->status == 200);
+
+    auto r = post(s.url(), "/v1/bundles", stranger.bundle(stranger.chain(3)), "application/octet-stream");
+    CHECK(r->status == 403);
+    CHECK(err_code(r) == "unknown-device");
+
+    std::string flipped = d.bundle({recs.begin() + 4, recs.end()});
+    flipped[flipped.size() / 2] ^= 0x04;
+    r = post(s.url(), "/v1/bundles", flipped, "application/octet-stream");
+    CHECK(r->status == 422);
+    CHECK(err_code(r) == "bad-signature");
+
+    // Records 5 and 6 never arrived: the bundle starting at 7 is a gap, refused and logged.
+    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin() + 6, recs.end()}), "application/octet-stream");
+    CHECK(r->status == 409);
+    CHECK(err_code(r) == "gap");
+    CHECK(json::parse(r->body)["server_seq"] == 4);
+    CHECK(r->body.find("5..6") != std::string::npos);
+
+    // A record removed from the middle of a (re-signed) bundle.
+    std::vector<Record> holey(recs.begin() + 4, recs.end());
+    holey.erase(holey.begin() + 2);
+    r = post(s.url(), "/v1/bundles", d.bundle(holey), "application/octet-stream");
+    CHECK(r->status == 409);
+    CHECK(err_code(r) == "chain-broken");
+
+    // A different record 3 (a forked chain) conflicts with the stored one.
+    auto fork = d.chain(4, 0, {}, ",\"fork\":1");
+    r = post(s.url(), "/v1/bundles", d.bundle(fork), "application/octet-stream");
+    CHECK(r->status == 409);
+    CHECK(err_code(r) == "conflict");
+    // A fork starting right after the server's head links to the wrong record.
+    auto fork5 = d.chain(1, 4, record_hash(fork[3]), ",\"fork\":1");
+    r = post(s.url(), "/v1/bundles", d.bundle(fork5), "application/octet-stream");
+    CHECK(r->status == 409);
+    CHECK(err_code(r) == "chain-broken");
+
+    r = post(s.url(), "/v1/bundles", "{\"hello\": 1}", "application/octet-stream");
+    CHECK(r->status == 400);
+    CHECK(err_code(r) == "malformed");
+
+    CHECK(s.store->record_count() == 4);
+    auto ev = s.store->events(50);
+    int rejects = 0;
+    for (auto& e : ev) rejects += e.find("reject-") != std::string::npos;
+    CHECK(rejects == 7);
+    CHECK(s.logged("409 gap"));
+    // The proper continuation still works after all that.
+    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin() + 4, recs.end()}), "application/octet-stream");
+    CHECK(r->status == 200);
+    CHECK(s.store->record_count() == 10);
+}
+
+TEST_CASE("server: oversized bodies get 413, floods get 429") {
+    ServerConfig cfg;
+    cfg.max_body = 64 * 1024;
+    cfg.rate_per_s = 0.5;
+    cfg.rate_burst = 3;
+    LiveServer s(cfg);
+    Device d;
+    s.enrol(d);
+    auto r = post(s.url(), "/v1/bundles", std::string(200 * 1024, 'x'), "application/octet-stream");
+    REQUIRE(r);
+    CHECK(r->status == 413);
+    CHECK(s.store->record_count() == 0);
+    std::string b = d.bundle(d.chain(1));
+    int ok = 0, limited = 0;
+    for (int i = 0; i < 6; i++) {
+        auto q = post(s.url(), "/v1/bundles", b, "application/octet-stream");
+        REQUIRE(q);
+        ok += q->status == 200;
+        if (q->status == 429) {
+            limited++;
+            CHECK(q->has_header("Retry-After"));
+        }
+    }
+    CHECK(ok == 3);
+    CHECK(limited == 3);
+    CHECK(s.store->record_count() == 1);
+}
+
+TEST_CASE("server: a slow-loris client is cut off while others are served") {
+    ServerConfig cfg;
+    cfg.read_timeout_s = 1;
+    LiveServer s(cfg);
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)s.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, (sockaddr*)&a, sizeof a) == 0);
+    const char* part = "POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Le";
+    REQUIRE(::send(fd, part, std::strlen(part), MSG_NOSIGNAL) > 0);
+    // Meanwhile a normal client is served.
+    httplib::Client c(s.url());
+    auto h = c.Get("/v1/health");
+    REQUIRE(h);
+    CHECK(h->status == 200);
+    // Then the stalled connection is answered with a 4xx (if at all) and closed by the server
+    // well before 10 s.
+    timeval tv{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    auto t0 = std::chrono::steady_clock::now();
+    std::string got;
+    char buf[256];
+    ssize_t n = 0;
+    for (int i = 0; i < 100 && (n = ::recv(fd, buf, sizeof buf, 0)) > 0; i++) got.append(buf, (size_t)n);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(n == 0); // closed by the server, not our 10 s time-out
+    CHECK(secs < 5);
+    if (!got.empty()) CHECK(got.rfind("HTTP/1.1 4", 0) == 0);
+    ::close(fd);
+}
+
+TEST_CASE("server: sync client uploads a vault in batches, resumes, and marks synced only on receipts") {
+    LiveServer s;
+    test::TempDir kd;
+    VaultOpenOptions o;
+    o.allow_demo_key = true;
+    std::string err;
+    auto v = Vault::open(kd.path, o, &err);
+    REQUIRE_MESSAGE(v, err);
+    for (int i = 0; i < 250; i++) {
+        RecordMeta m{"drill", "sha256:abc", "kiosk", "Bibliothek", 1764000000};
+        REQUIRE(v->append_plain("{\"n\":" + std::to_string(i) + "}", m).durable);
+    }
+    // Not enrolled: refused, nothing marked.
+    SyncOptions opt;
+    opt.batch = 60;
+    SyncResult r = sync_once(*v, s.url(), nullptr, opt);
+    CHECK(!r.ok);
+    CHECK(r.error.find("not enrolled") != std::string::npos);
+    CHECK(v->status().unsynced == 250);
+
+    std::string code = s.store->new_pairing_code("", 1, nullptr), fp;
+    REQUIRE_MESSAGE(enrol_device(kd.path, s.url(), code, opt, &fp, &err), err);
+    CHECK(fp == s.store->server_fingerprint());
+    std::vector<std::pair<int64_t, int64_t>> steps;
+    r = sync_once(*v, s.url(), [&](int64_t done, int64_t total) { steps.push_back({done, total}); }, opt);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.stored == 250);
+    CHECK(r.acked_seq == 250);
+    CHECK(v->status().unsynced == 0);
+    CHECK(s.store->record_count() == 250);
+    REQUIRE(steps.size() == 6); // 0, 60, 120, 180, 240, 250
+    CHECK(steps.back() == std::make_pair<int64_t, int64_t>(250, 250));
+
+    // The device forgets it synced (as if killed before marking): the next run re-sends one
+    // batch, the server acknowledges it as duplicates and its receipt says it holds all 250,
+    // so the device is synced again without sending the rest. Nothing is stored twice.
+    REQUIRE(v->mark_synced(100, &err));
+    r = sync_once(*v, s.url(), nullptr, opt);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.duplicates == 60);
+    CHECK(r.acked_seq == 250);
+    CHECK(r.stored == 0);
+    CHECK(s.store->record_count() == 250);
+
+    // The server is down: nothing marked, error says so.
+    for (int i = 0; i < 5; i++) {
+        RecordMeta m{"drill", "sha256:abc", "kiosk", "Bibliothek", 1764000000};
+        REQUIRE(v->append_plain("{\"late\":" + std::to_string(i) + "}", m).durable);
+    }
+    opt.retries = 0;
+    r = sync_once(*v, "http://127.0.0.1:1", nullptr, opt);
+    CHECK(!r.ok);
+    CHECK(r.error.find("cannot reach") != std::string::npos);
+    CHECK(v->status().unsynced == 5);
+}
+
+TEST_CASE("server: a server that lost records gets them again (gap answer rewinds the client)") {
+    Device unused;
+    test::TempDir kd;
+    VaultOpenOptions o;
+    o.allow_demo_key = true;
+    std::string err;
+    auto v = Vault::open(kd.path, o, &err);
+    REQUIRE(v);
+    for (int i = 0; i < 40; i++) {
+        RecordMeta m{"drill", "sha256:abc", "kiosk", "", 1764000000};
+        REQUIRE(v->append_plain("{\"n\":" + std::to_string(i) + "}", m).durable);
+    }
+    LiveServer s;
+    std::string code = s.store->new_pairing_code("", 1, nullptr);
+    REQUIRE(enrol_device(kd.path, s.url(), code, SyncOptions{}, nullptr, &err));
+    // The device believes 30 are synced (a previous server, now restored from an empty backup).
+    REQUIRE(v->mark_synced(30, &err));
+    SyncResult r = sync_once(*v, s.url(), nullptr, SyncOptions{});
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(s.store->record_count() == 40);
+    CHECK(s.logged("409 gap"));
+}
+
+TEST_CASE("server: USB bundle, import and receipt; foreign receipts are refused") {
+    LiveServer s;
+    test::TempDir kd, other;
+    VaultOpenOptions o;
+    o.allow_demo_key = true;
+    std::string err;
+    auto v = Vault::open(kd.path, o, &err);
+    REQUIRE(v);
+    for (int i = 0; i < 25; i++) {
+        RecordMeta m{"drill", "sha256:abc", "paper", "", 1764000000};
+        REQUIRE(v->append_plain("{\"n\":" + std::to_string(i) + "}", m).durable);
+    }
+    REQUIRE(enrol_device(kd.path, s.url(), s.store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err));
+    int64_t n = 0;
+    std::string path = kd / "stick.tkb";
+    REQUIRE_MESSAGE(export_bundle(*v, path, &n, &err), err);
+    CHECK(n == 25);
+    CHECK(v->status().unsynced == 25); // still unsynced
+    CHECK(!export_bundle(*v, path, &n, &err)); // never overwrites
+
+    std::string bytes = test::slurp(path);
+    IngestResult ir = s.store->ingest((const uint8_t*)bytes.data(), bytes.size(), BundleLimits{}, "import test");
+    REQUIRE_MESSAGE(ir.status == 200, ir.reason);
+    CHECK(ir.stored == 25);
+
+    // A receipt signed by another server is refused.
+    auto v2store = ServerStore::open(other.path, true, &err);
+    REQUIRE(v2store);
+    Receipt fake;
+    fake.device_pk = {};
+    uint8_t dpk[32];
+    {
+        DeviceIdentity id;
+        bool created;
+        REQUIRE(load_or_create_device(kd / "device.key", false, id, &created, &err));
+        std::copy(id.pk, id.pk + 32, dpk);
+    }
+    std::copy(dpk, dpk + 32, fake.device_pk.begin());
+    fake.acked_seq = 25;
+    std::vector<Record> recs;
+    REQUIRE(v->read_records(24, 1, recs, &err));
+    fake.acked_hash = record_hash(recs[0]);
+    uint8_t opk[32], osk[64];
+    crypto_sign_keypair(opk, osk);
+    auto forged = make_receipt(fake, osk);
+    uint64_t acked = 0;
+    CHECK(!apply_receipt(*v, forged.data(), forged.size(), &acked, &err));
+    CHECK(err.find("enrolled with") != std::string::npos);
+    CHECK(v->status().unsynced == 25);
+
+    // The genuine receipt marks all 25 synced.
+    REQUIRE_MESSAGE(apply_receipt(*v, ir.receipt.data(), ir.receipt.size(), &acked, &err), err);
+    CHECK(acked == 25);
+    CHECK(v->status().unsynced == 0);
+    // Importing the same stick again: duplicates only.
+    ir = s.store->ingest((const uint8_t*)bytes.data(), bytes.size(), BundleLimits{}, "import again");
+    CHECK(ir.status == 200);
+    CHECK(ir.duplicates == 25);
+    CHECK(s.store->record_count() == 25);
+}
+
+TEST_CASE("server: request handlers survive junk without sockets") {
+    test::TempDir dir;
+    std::string err;
+    auto store = ServerStore::open(dir.path, true, &err);
+    REQUIRE(store);
+    ServerConfig cfg;
+    cfg.log = [](const std::string&) {};
+    ServerApi api(*store, cfg);
+    const char* junk[] = {"", "null", "[]", "{}", "{\"code\":[]}", "\xff\xfe", "TKB1", "{\"code\":\"x\",\"device_pk\":null}"};
+    for (const char* j : junk) {
+        CHECK(api.handle_enrol(j, "test").status == 400);
+        CHECK(api.handle_upload(j, "test").status >= 400);
+    }
+    CHECK(api.handle_survey_file("../server.key").status == 404);
+    CHECK(api.handle_survey_file(".hidden").status == 404);
+    CHECK(api.handle_health().status == 200);
+}

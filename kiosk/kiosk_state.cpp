@@ -300,11 +300,11 @@ std::vector<std::string> matrix_slots(const KioskApp& app, const Question& q) {
     return out;
 }
 
-void choose_cell(KioskApp& app, const Question& q, const std::string& key, const std::string& option) {
+void choose_cell(KioskApp& app, const Question& q, const std::string& key, const std::string& option, bool toggle) {
     Answer a = current_answer(app, q.code);
     a.no_answer = false;
     auto it = a.cells.find(key);
-    if (it != a.cells.end() && it->second == option) a.cells.erase(it);
+    if (toggle && it != a.cells.end() && it->second == option) a.cells.erase(it);
     else a.cells[key] = option;
     answer(app, q.code, a);
     // Number keys continue with the next row.

@@ -153,8 +153,10 @@ bool offers_no_answer(const KioskApp& app, const Question& q);
 // single/yesno/rating select, multiple and ranking toggle, kNoAnswerCode clears the rest.
 void choose(KioskApp& app, const std::string& code);
 bool is_chosen(const KioskApp& app, const Question& q, const std::string& code);
-// Matrix choice cell: `key` = row code (scale 1) or "ROW#1" (scale 2). Same option again clears.
-void choose_cell(KioskApp& app, const Question& q, const std::string& key, const std::string& option);
+// Matrix choice cell: `key` = row code (scale 1) or "ROW#1" (scale 2). With `toggle`, the
+// same option again clears the cell (a tap); number keys set without toggling.
+void choose_cell(KioskApp& app, const Question& q, const std::string& key, const std::string& option,
+                 bool toggle = true);
 // Matrix "slots" number keys walk through: one per visible row and scale.
 std::vector<std::string> matrix_slots(const KioskApp& app, const Question& q);
 // Ranking: moves entry `index` by `delta` places.

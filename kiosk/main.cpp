@@ -246,6 +246,8 @@ int main(int argc, char** argv) {
         const int gen = app.generation;
         const tk::Screen s0 = app.screen;
         const tk::ReadingSettings r0 = app.reading;
+        const std::string name0 = ui.page_name;
+        const bool problem0 = app.page.problem.ok();
         tk::draw_kiosk(app, ui, now);
         ImGui::Render();
         int fb_w = 0, fb_h = 0;
@@ -260,7 +262,9 @@ int main(int argc, char** argv) {
         tk::kiosk_after_frame(app, ui, speech);
         if (layout_path) tk::write_layout(ui, layout_path);
         // What the frame changed is drawn in the next ones (new page, new font size).
-        if (app.generation != gen || app.screen != s0 || !(app.reading == r0)) frames_left = std::max(frames_left, 3);
+        if (app.generation != gen || app.screen != s0 || !(app.reading == r0) || ui.page_name != name0 ||
+            app.page.problem.ok() != problem0 || ui.any_input)
+            frames_left = std::max(frames_left, 3);
     }
 
     // Leave nothing behind: a partial response of whoever was interrupted goes to the vault.

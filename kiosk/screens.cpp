@@ -41,14 +41,14 @@ void record(Ctx& c, const std::string& name) {
 }
 
 // Keyboard focus is shown as a thick ring in the theme's focus colour (WCAG 2.4.7), and
-// Enter on a focused control presses it.
-bool focus_ring(Ctx& c) {
+// Enter on a focused control presses it (not on text fields: there Enter means "next").
+bool focus_ring(Ctx& c, bool enter_presses = true) {
     if (!ImGui::IsItemFocused() || GImGui->NavDisableHighlight) return false;
     float w = c.m.focus_width;
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x - w * 0.5f, a.y - w * 0.5f), ImVec2(b.x + w * 0.5f, b.y + w * 0.5f),
                                         col(c.th.focus), c.m.pad * 0.5f, 0, w);
-    if (!ImGui::GetIO().WantTextInput &&
+    if (enter_presses && !ImGui::GetIO().WantTextInput &&
         (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))) {
         c.enter_used = true;
         return true;
@@ -205,15 +205,18 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
                                   resize_cb, &text);
     }
     ImGui::PopStyleColor(2);
-    focus_ring(c);
+    focus_ring(c, false);
     record(c, "field/" + field);
     if (edited) edit_field(c.app, field, std::string(text.c_str()));
     if (side) ImGui::SameLine(0, c.m.gap);
+    // Tab skips the on-screen keyboard button: whoever uses Tab has a real keyboard.
+    ImGui::PushItemFlag(ImGuiItemFlags_NoTabStop, true);
     if (big_button(c, "keyboard/" + field, kb, Kind::Secondary, kb_w)) {
         c.app.page.osk_field = field;
         c.app.page.osk_shift = false;
         ImGui::ClearActiveID();
     }
+    ImGui::PopItemFlag();
     ImGui::PopID();
 }
 
@@ -616,7 +619,7 @@ void question_page(Ctx& c, float width) {
         int active = std::clamp(app.page.matrix_row, 0, int(slots.size()) - 1);
         bool second = slots[active].size() > 2 && slots[active].compare(slots[active].size() - 2, 2, "#1") == 0;
         const auto& opts = second ? q->options2 : q->options;
-        if (digit <= int(opts.size())) choose_cell(app, *q, slots[active], opts[digit - 1].code);
+        if (digit <= int(opts.size())) choose_cell(app, *q, slots[active], opts[digit - 1].code, false);
         return;
     }
     auto choices = page_choices(app, *q);
@@ -898,6 +901,7 @@ bool write_layout(const UiState& ui, const std::string& path) {
     std::string tmp = path + ".tmp";
     FILE* f = std::fopen(tmp.c_str(), "w");
     if (!f) return false;
+    std::fprintf(f, "@page %s\n", ui.page_name.c_str());
     for (const auto& [name, r] : ui.rects) std::fprintf(f, "%s %d %d %d %d\n", name.c_str(), int(r.x0), int(r.y0), int(r.x1), int(r.y1));
     std::fclose(f);
     return std::rename(tmp.c_str(), path.c_str()) == 0;
@@ -914,6 +918,17 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     apply_style(th, ui.m);
     ui.rects.clear();
     Ctx c{app, ui, th, ui.m, now};
+    // The name of the page these rects belong to (the layout dump pairs them).
+    static const char* screen_names[] = {"Welcome", "Language", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu"};
+    ui.page_name = app.idle.warning ? "Warning" : screen_names[int(app.screen)];
+    if (app.screen == Screen::Question && app.session && app.session->current()) {
+        const Question* q = app.session->current();
+        int rows = 0;
+        for (const Row& r : q->rows) rows += app.session->is_row_visible(*q, r) ? 1 : 0;
+        ui.page_name += " " + q->code + " " + type_name(q->type) + " " + std::to_string(rows);
+    }
+    if (!app.page.osk_field.empty()) ui.page_name += " keyboard";
+
 
     // Any input counts as activity (the idle timer) - measured here so tests see it too.
     bool input = io.MouseClicked[0] || io.MouseWheel != 0 || io.InputQueueCharacters.Size > 0;
@@ -999,6 +1014,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
         }
     }
     ImGui::End();
+
 
     // Leaving a page drops ImGui's edit buffer, so the next page starts clean.
     if (app.screen != shown) ImGui::ClearActiveID();

@@ -31,6 +31,7 @@ struct UiState {
     std::map<std::string, Rect> rects;   // "next", "option/2", "lang/en", ... (fully visible ones)
     int seen_generation = -1;
     std::string page_key;                // changes when another page is shown (scroll to top)
+    std::string page_name;               // "Question ONLINE single 0", "Review", ... (layout dump)
     bool speaking = false;               // set by main from the speech module
     bool any_input = false;              // input arrived this frame
 };

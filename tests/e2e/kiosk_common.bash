@@ -1,0 +1,78 @@
+# kiosk_common.bash - shared by tests/e2e/kiosk_*.sh (sourced; not a test itself).
+#
+# Runs the real teilhabe-kiosk under Xvfb (1366x768, a 14" laptop) and drives it with
+# xdotool. Where to click comes from the kiosk's layout dump ($TK_KIOSK_LAYOUT): one line
+# "@page <screen> [<question> <type> <rows>]" and one line per named control
+# "<name> x0 y0 x1 y1". Screenshots go to $TK_BUILD_DIR/screenshots/.
+set -euo pipefail
+: "${TK_SOURCE_DIR:?set by ctest}" "${TK_BUILD_DIR:?set by ctest}"
+
+if [ -z "${TK_IN_XVFB:-}" ]; then
+    export TK_IN_XVFB=1
+    exec xvfb-run -a -s "-screen 0 1366x768x24" bash "$0" "$@"
+fi
+
+KIOSK=${KIOSK:-$TK_BUILD_DIR/kiosk/teilhabe-kiosk}
+SURVEY=${SURVEY:-$TK_SOURCE_DIR/surveys/buerger-digital.json}
+SHOTS=$TK_BUILD_DIR/screenshots
+mkdir -p "$SHOTS"
+WORK=$(mktemp -d)
+LAYOUT=$WORK/layout.txt
+KPID=
+trap 'kiosk_stop; rm -rf "$WORK"' EXIT
+
+fail() { echo "FAIL: $*" >&2; import -window root "$SHOTS/last_fail.png" || true; [ -f "$LAYOUT" ] && cat "$LAYOUT" >&2; [ -f "$WORK/kiosk.log" ] && cat "$WORK/kiosk.log" >&2; exit 1; }
+
+kiosk_start() {
+    rm -f "$LAYOUT"
+    TK_KIOSK_LAYOUT=$LAYOUT TK_KIOSK_SPEECH_LOG=$WORK/speech.log \
+        "$KIOSK" --data "$WORK/data" --survey "$SURVEY" "$@" >"$WORK/kiosk.log" 2>&1 &
+    KPID=$!
+    wait_page Welcome 30
+}
+
+kiosk_stop() {
+    if [ -n "$KPID" ] && kill -0 "$KPID" 2>/dev/null; then
+        kill "$KPID"
+        wait "$KPID" || true
+    fi
+    KPID=
+}
+
+page() { head -n1 "$LAYOUT" 2>/dev/null | sed 's/^@page //'; }
+
+# wait_page PREFIX [SECONDS]: until the page name starts with PREFIX.
+wait_page() {
+    local want=$1 limit=${2:-10} i
+    for i in $(seq 1 $((limit * 10))); do
+        case "$(page)" in "$want"*) sleep 0.2; return 0 ;; esac
+        sleep 0.1
+    done
+    fail "waited ${limit}s for page '$want', on '$(page)'"
+}
+
+# wait_change: until the page name differs from what it was.
+wait_change() {
+    local before=$1 i
+    for i in $(seq 1 100); do
+        [ "$(page)" != "$before" ] && { sleep 0.2; return 0; }
+        sleep 0.1
+    done
+    fail "page did not change from '$before'"
+}
+
+has() { grep -q "^$1 " "$LAYOUT"; }
+center() { awk -v n="$1" '$1==n {print int(($2+$4)/2), int(($3+$5)/2)}' "$LAYOUT"; }
+
+click() {
+    local xy
+    xy=$(center "$1")
+    [ -n "$xy" ] || fail "no control '$1' on page '$(page)'"
+    # shellcheck disable=SC2086
+    xdotool mousemove $xy click 1
+    sleep 0.3
+}
+
+shot() { import -window root "$SHOTS/$1.png"; }
+
+records() { sqlite3 "$WORK/data/vault.sqlite" "select count(*) from records"; }

@@ -505,7 +505,7 @@ static AnswerProblem normalise(const Question& q, const Survey& s, const Answer&
     case QuestionType::MultipleChoice: {
         for (const std::string& v : in.values)
             if (!q.find_option(v)) return problem(AnswerProblem::UnknownOption, v);
-        if (q.other) a.other = in.other;
+        if (q.other && !trim(in.other).empty()) a.other = in.other;
         // Exclusive options ("none of these"): what was chosen just now wins. Newly choosing
         // an exclusive option clears everything else; newly choosing anything else clears the
         // exclusive ones.
@@ -532,7 +532,8 @@ static AnswerProblem normalise(const Question& q, const Survey& s, const Answer&
     }
     case QuestionType::ShortText:
     case QuestionType::LongText:
-        a.value = in.value;
+        // Kept as typed, but blanks alone are no answer (a mandatory text needs a real one).
+        if (!trim(in.value).empty()) a.value = in.value;
         break;
     case QuestionType::Numeric:
         a.value = normalise_number(in.value);
@@ -593,7 +594,7 @@ static AnswerProblem normalise(const Question& q, const Survey& s, const Answer&
                 if (key != r->code) return problem(AnswerProblem::UnknownOption, key);
                 if (q.type == QuestionType::MultiNumeric) v = normalise_number(v);
             }
-            if (!v.empty()) a.cells[key] = v;
+            if (!trim(v).empty()) a.cells[key] = v;
         }
         break;
     case QuestionType::Info:

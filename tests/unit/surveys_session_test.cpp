@@ -358,6 +358,9 @@ TEST_CASE("session: next, back, go_to, skip and mandatory") {
     AnswerProblem p = ses.next(); // mandatory
     CHECK(p.kind == AnswerProblem::Required);
     CHECK(code_of(ses.current()) == "C1");
+    ses.set_answer("C1", value("  \t")); // blanks are no answer
+    CHECK(ses.answer("C1") == nullptr);
+    CHECK(ses.next().kind == AnswerProblem::Required);
     ses.set_answer("C1", value("x"));
     ses.set_answer("C1", value("")); // cleared again
     CHECK(ses.answer("C1") == nullptr);

@@ -1,5 +1,6 @@
 // cmd_sync.cpp - the coordinator's transport verbs: enrol, sync, export-bundle, receipt apply.
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include "../bundle.h"
@@ -77,16 +78,32 @@ static int run_sync(const Args& in) {
     return 0;
 }
 
+// --drill-drop SEQ leaves one record out of an otherwise properly signed bundle, so staff and
+// tests can rehearse what the server does with a broken chain. Not for normal use.
+static bool export_dropping(Vault& v, const std::string& out, uint64_t drop, int64_t* n, std::string* err) {
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(v.dir() + "/device.key", false, id, &created, err)) return false;
+    std::vector<Record> recs;
+    if (!v.read_records(synced_seq(v), BundleLimits{}.max_records, recs, err)) return false;
+    std::erase_if(recs, [drop](const Record& r) { return r.seq == drop; });
+    std::vector<uint8_t> b = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr));
+    *n = (int64_t)recs.size();
+    return write_file_atomic(out, std::string(b.begin(), b.end()), 0600, false, err);
+}
+
 static int run_export(const Args& in) {
     Args a = in;
-    std::string dir = take_option(a, "--data"), out = take_option(a, "--out");
+    std::string dir = take_option(a, "--data"), out = take_option(a, "--out"), drop = take_option(a, "--drill-drop");
     if (dir.empty() || out.empty() || !a.empty()) return usage_error("export-bundle", "usage: --data DIR --out FILE");
     int rc = 0;
     auto v = open_existing("export-bundle", dir, &rc);
     if (!v) return rc;
     int64_t n = 0;
     std::string err;
-    if (!export_bundle(*v, out, &n, &err)) {
+    bool ok = drop.empty() ? export_bundle(*v, out, &n, &err)
+                           : export_dropping(*v, out, std::strtoull(drop.c_str(), nullptr, 10), &n, &err);
+    if (!ok) {
         std::fprintf(stderr, "teilhabe export-bundle: %s\n", err.c_str());
         return 1;
     }

@@ -473,7 +473,14 @@ struct Parser {
         const FuncInfo* info = nullptr;
         for (const auto& f : kFunctions)
             if (name_tok.value == f.name) info = &f;
-        if (!info) return fail("unknown function '" + name_tok.value + "'", name_tok.pos);
+        if (!info) {
+            // Authors coming from LimeSurvey (or PHP, where function names ignore case)
+            // write "regexmatch" or "IS_EMPTY": point them at the spelling we know.
+            std::string hint;
+            for (const auto& f : kFunctions)
+                if (lower(name_tok.value) == lower(f.name)) hint = std::string(" (did you mean '") + f.name + "'?)";
+            return fail("unknown function '" + name_tok.value + "'" + hint, name_tok.pos);
+        }
         auto e = node(ExprKind::Call, name_tok.pos);
         e->name = info->name;
         e->func = info->func;

@@ -256,7 +256,9 @@ TEST_CASE("expr: parse errors name the problem and the column") {
     struct Case { const char* src; const char* error; size_t column; };
     const Case cases[] = {
         {"foo(1)", "unknown function 'foo' at column 1", 1},
-        {"A == regexmatch('x', A)", "unknown function 'regexmatch' at column 6", 6},
+        {"A == regexmatch('x', A)", "unknown function 'regexmatch' (did you mean 'regexMatch'?) at column 6", 6},
+        {"IS_EMPTY(A)", "unknown function 'IS_EMPTY' (did you mean 'is_empty'?) at column 1", 1},
+        {"A.NAOK == 1 and sqrt(A)", "unknown function 'sqrt' at column 17", 17},
         {"1 +", "unexpected end of expression at column 4", 4},
         {"C1 ==", "unexpected end of expression at column 6", 6},
         {"(C1 == 'Y'", "unexpected end of expression at column 11", 11},

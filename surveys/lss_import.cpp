@@ -835,7 +835,7 @@ void Importer::build() {
                 }
                 if (t == "P") {
                     q.comment = true;
-                    ctx.warn(code, "multiple choice with a comment per option ('P'): the kiosk asks one comment for the question (exported as " + code + "_comment)");
+                    ctx.warn(code, "multiple choice with a comment per option ('P'): the kiosk asks one comment for the question, which has no LimeSurvey column to go back to");
                 }
                 for (const std::string& ex : split_ws(attr(*lq, "exclude_all_others"), "; ,"))
                     for (Option& o : q.options)
@@ -989,7 +989,9 @@ void Importer::build() {
                 }
             }
             if (q.other) both("_other", "other", qc + "_other", "other", true);
-            if (q.comment) both("_comment", "comment", qc + "_comment", "comment", true);
+            // 'P' has one comment column per option in LimeSurvey, none for the question: the
+            // kiosk's single comment has no column to go back to (the warning above says so).
+            if (q.comment) both("_comment", "comment", qc + "_comment", "comment", t != "P");
             built[gi].push_back(std::move(b));
         }
     }

@@ -397,6 +397,8 @@ int run_walk(const Args& in_args) {
     Session s(w.survey, w.lang, (int64_t)std::time(nullptr));
     std::fprintf(stderr, "%s\n", w.text(w.survey->title).c_str());
     if (!w.survey->description.empty()) std::fprintf(stderr, "%s\n", w.text(w.survey->description).c_str());
+    std::fprintf(stderr, "(one line per page: the answer, Enter = skip or keep, < = back, !clear, !goto CODE;"
+                         " end of input = stop with a partial response)\n");
 
     bool complete = false;
     const Question* shown = nullptr; // the page last printed, so a re-prompt does not repeat it

@@ -34,10 +34,12 @@ struct Ctx {
 
 ImU32 col(uint32_t rgb, int a = 255) { return to_imgui_color(rgb, a); }
 
+// Remembers where a control is visible this frame (the part inside the scrolled page).
 void record(Ctx& c, const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     const ImRect& clip = GImGui->CurrentWindow->ClipRect;
-    if (a.y >= clip.Min.y - 0.5f && b.y <= clip.Max.y + 0.5f) c.ui.rects[name] = {a.x, a.y, b.x, b.y};
+    float y0 = std::max(a.y, clip.Min.y), y1 = std::min(b.y, clip.Max.y);
+    if (y1 - y0 >= std::min(b.y - a.y, 24.0f)) c.ui.rects[name] = {a.x, y0, b.x, y1};
 }
 
 // Keyboard focus is shown as a thick ring in the theme's focus colour (WCAG 2.4.7), and
@@ -63,10 +65,11 @@ bool big_button(Ctx& c, const std::string& name, const std::string& label, Kind 
     if (font) ImGui::PushFont(font);
     ImFont* f = ImGui::GetFont();
     float fs = ImGui::GetFontSize();
-    float pad = std::max(c.m.pad, fs * 0.35f);
+    float pad = std::round(fs * 0.35f);
     float wrap = std::max(10.0f, width - 2 * pad);
     ImVec2 ts = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap);
-    float h = std::max(c.m.target, ts.y + 2 * pad);
+    // At least 48 px (at 96 dpi), else one line of this button's font plus padding.
+    float h = std::max(std::max(48.0f * c.m.dpi, fs + 2 * pad), ts.y + 2 * pad);
     ImVec2 pos = ImGui::GetCursorScreenPos();
     ImGui::PushID(name.c_str());
     bool pressed = ImGui::InvisibleButton("##b", ImVec2(width, h));
@@ -425,11 +428,13 @@ void progress(Ctx& c, float width) {
     } else if (c.app.screen == Screen::Review) {
         label = T(c.app, "review_title");
     }
+    ImGui::PushFont(c.ui.fonts.toolbar);
     if (!label.empty()) wrapped(label, c.th.text_muted);
+    ImGui::PopFont();
     float pct = c.app.screen == Screen::Review ? 100.0f : float(c.app.session->progress_percent());
     if (c.app.screen == Screen::Language) pct = 0;
     ImVec2 p = ImGui::GetCursorScreenPos();
-    float h = std::max(8.0f, c.m.body * 0.4f);
+    float h = std::max(8.0f, c.m.toolbar * 0.3f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), col(c.th.progress_track), h * 0.5f);
     dl->AddRectFilled(p, ImVec2(p.x + width * pct / 100.0f, p.y + h), col(c.th.progress_fill), h * 0.5f);
@@ -656,14 +661,17 @@ void review_page(Ctx& c, float width) {
     }
 }
 
+// Zurück/Weiter use the tool bar's font (at most 200 %): at 300 % on a 768 px screen the
+// page itself needs the height, and the two buttons are large and always in the same place.
 void nav_bar(Ctx& c, float width) {
     KioskApp& app = c.app;
+    ImGui::PushFont(c.ui.fonts.toolbar);
     float bw = (width - c.m.gap) * 0.45f;
     bool can_back = app.screen != Screen::Language;
     if (can_back) {
         if (big_button(c, "back", T(app, "back"), Kind::Secondary, bw)) back(app);
     } else {
-        ImGui::Dummy(ImVec2(bw, c.m.target));
+        ImGui::Dummy(ImVec2(bw, 1));
     }
     ImGui::SameLine(width - bw + ImGui::GetStyle().WindowPadding.x);
     bool at_review = app.screen == Screen::Review;
@@ -672,6 +680,7 @@ void nav_bar(Ctx& c, float width) {
         if (at_review) submit(app, c.now);
         else next(app);
     }
+    ImGui::PopFont();
 }
 
 void idle_warning(Ctx& c, ImVec2 size) {
@@ -980,7 +989,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
             toolbar(c, width);
             progress(c, width);
             // The nav bar height is known before drawing it: one target plus padding.
-            float nav_h = ui.m.target + ImGui::GetStyle().ItemSpacing.y + ui.m.pad;
+            float nav_h = std::max(48.0f * ui.m.dpi, ui.m.toolbar * 1.7f) + ImGui::GetStyle().ItemSpacing.y + ui.m.pad;
             float content_h = ImGui::GetContentRegionAvail().y - nav_h;
             std::string key = std::to_string(int(app.screen)) + "/" +
                               (app.session->current() ? app.session->current()->code : "") + "/" + std::to_string(app.generation);
@@ -996,6 +1005,14 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
             else if (app.screen == Screen::Question) question_page(c, inner);
             else review_page(c, inner);
             ImGui::EndGroup();
+            // Touch screens: dragging the page scrolls it (and the row under the finger is
+            // not pressed when the finger lifts).
+            if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+                ImGui::IsMouseDragging(0, ui.m.body * 0.5f) && !io.WantTextInput) {
+                ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+                if (ImGui::GetActiveID() != 0 && ImGui::GetActiveID() != ImGui::GetWindowScrollbarID(GImGui->CurrentWindow, ImGuiAxis_Y))
+                    ImGui::ClearActiveID();
+            }
             ImGui::EndChild();
             if (app.screen == shown && app.session) nav_bar(c, width);
             // Enter = next, Backspace = back, keypad "-" = back, "+" = read aloud.

@@ -64,8 +64,20 @@ wait_change() {
 has() { grep -q "^$1 " "$LAYOUT"; }
 center() { awk -v n="$1" '$1==n {print int(($2+$4)/2), int(($3+$5)/2)}' "$LAYOUT"; }
 
+# reveal NAME: scrolls the page down (mouse wheel over the page) until NAME is fully visible.
+reveal() {
+    local i
+    for i in $(seq 1 20); do
+        has "$1" && return 0
+        xdotool mousemove 683 420 click 5
+        sleep 0.3
+    done
+    fail "control '$1' not found on page '$(page)' even after scrolling"
+}
+
 click() {
     local xy
+    reveal "$1"
     xy=$(center "$1")
     [ -n "$xy" ] || fail "no control '$1' on page '$(page)'"
     # shellcheck disable=SC2086

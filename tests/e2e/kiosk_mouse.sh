@@ -11,7 +11,8 @@ run_survey() {
     click welcome
     wait_page Language
     click "size/$scale"
-    [ "$theme" = high ] && click theme/high
+    sleep 0.5
+    [ "$theme" = high ] && click tool/contrast
     sleep 0.5
     shot "${tag}_01_language"
     click next

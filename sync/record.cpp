@@ -192,9 +192,47 @@ bool check_meta(const RecordMeta& m, std::string* error) {
     return true;
 }
 
+static const size_t kSealOverhead = 32 + crypto_box_MACBYTES;
+
+SealSession::~SealSession() { sodium_memzero(shared, sizeof shared); }
+
+bool begin_seal_session(const uint8_t research_box_pk[32], SealSession& s) {
+    if (sodium_init() < 0) return false;
+    uint8_t esk[32];
+    crypto_box_keypair(s.epk, esk);
+    std::memcpy(s.research_pk, research_box_pk, 32);
+    int rc = crypto_box_beforenm(s.shared, research_box_pk, esk);
+    sodium_memzero(esk, sizeof esk); // from here on, only the research key opens these records
+    s.ready = rc == 0;
+    return s.ready;
+}
+
+static void seal_nonce(uint8_t nonce[crypto_box_NONCEBYTES], const uint8_t epk[32], const uint8_t rpk[32], uint64_t seq) {
+    uint8_t in[72];
+    std::memcpy(in, epk, 32);
+    std::memcpy(in + 32, rpk, 32);
+    for (int i = 0; i < 8; i++) in[64 + i] = (uint8_t)(seq >> (8 * i));
+    crypto_generichash(nonce, crypto_box_NONCEBYTES, in, sizeof in, nullptr, 0);
+}
+
 bool seal_record(const std::string& plain, const RecordMeta& meta, const uint8_t research_box_pk[32],
                  const uint8_t device_sk[64], uint64_t seq, const Hash32& prev_hash, Record& out,
                  std::string* error) {
+    SealSession s;
+    if (!begin_seal_session(research_box_pk, s)) {
+        if (error) *error = "sealing failed (bad research public key)";
+        return false;
+    }
+    return seal_record(plain, meta, s, device_sk, seq, prev_hash, out, error);
+}
+
+bool seal_record(const std::string& plain, const RecordMeta& meta, SealSession& session,
+                 const uint8_t device_sk[64], uint64_t seq, const Hash32& prev_hash, Record& out,
+                 std::string* error) {
+    if (!session.ready) {
+        if (error) *error = "sealing failed (no seal session)";
+        return false;
+    }
     if (!check_meta(meta, error)) return false;
     if (plain.size() > kMaxSealed - 1024) {
         if (error) *error = "record larger than 16 MiB";
@@ -224,8 +262,12 @@ bool seal_record(const std::string& plain, const RecordMeta& meta, const uint8_t
     out.meta = meta;
     out.meta.time = meta.time - meta.time % 3600;
     out.size = (uint32_t)plain.size();
-    out.sealed.resize(env.size() + crypto_box_SEALBYTES);
-    int rc = crypto_box_seal(out.sealed.data(), (const uint8_t*)env.data(), env.size(), research_box_pk);
+    out.sealed.resize(kSealOverhead + env.size());
+    std::memcpy(out.sealed.data(), session.epk, 32);
+    uint8_t nonce[crypto_box_NONCEBYTES];
+    seal_nonce(nonce, session.epk, session.research_pk, seq);
+    int rc = crypto_box_easy_afternm(out.sealed.data() + 32, (const uint8_t*)env.data(), env.size(), nonce,
+                                     session.shared);
     sodium_memzero(env.data(), env.size());
     if (rc != 0) {
         if (error) *error = "sealing failed (bad research public key)";
@@ -255,12 +297,14 @@ bool verify_record(const Record& r, const Hash32* expected_prev, std::string* er
 
 bool open_record(const Record& r, const uint8_t research_box_pk[32], const uint8_t research_box_sk[32],
                  std::string& plain, std::string* error) {
-    if (r.sealed.size() < crypto_box_SEALBYTES + 1) {
+    if (r.sealed.size() < kSealOverhead + 1) {
         if (error) *error = "sealed data too short";
         return false;
     }
-    std::string env(r.sealed.size() - crypto_box_SEALBYTES, '\0');
-    if (crypto_box_seal_open((uint8_t*)env.data(), r.sealed.data(), r.sealed.size(), research_box_pk,
+    std::string env(r.sealed.size() - kSealOverhead, '\0');
+    uint8_t nonce[crypto_box_NONCEBYTES];
+    seal_nonce(nonce, r.sealed.data(), research_box_pk, r.seq);
+    if (crypto_box_open_easy((uint8_t*)env.data(), r.sealed.data() + 32, r.sealed.size() - 32, nonce, r.sealed.data(),
                              research_box_sk) != 0) {
         if (error) *error = "cannot open the seal (sealed to another research key, or damaged)";
         return false;

@@ -1,7 +1,7 @@
 // record.h - one sealed, signed record of the device's hash chain.
 //
 // A record is the canonical bytes of a response (or a paper sheet, a tally, ...) sealed to the
-// research X25519 public key with crypto_box_seal, plus a little plain-text metadata the
+// research X25519 public key (an anonymous sealed box like crypto_box_seal, see SealSession), plus a little plain-text metadata the
 // server needs to route and count records without opening them, plus the hash of the
 // device's previous record, all signed with the device's Ed25519 key. The kiosk can write
 // records but never read them back: only the research secret key opens the seal.
@@ -15,7 +15,7 @@
 //   channel, site
 //   hour                         u32, unix time / 3600 (time to the hour only)
 //   size                         u32, length of the plain text before sealing
-//   sealed                       u32 length + crypto_box_seal(plain envelope)
+//   sealed                       u32 length + sealed box of the plain envelope (see seal_record)
 //   signature                    64 bytes, Ed25519 over everything above
 // record_hash = BLAKE2b-256 of the whole wire form (signature included).
 //
@@ -69,11 +69,30 @@ Hash32 record_hash(const Record& r);
 // Checks the meta fields are storable (length, no control characters).
 bool check_meta(const RecordMeta& m, std::string* error);
 
+// An ephemeral X25519 key pair and its shared key with the research key. Sealing many
+// records of one batch with one session costs one key agreement instead of one per record
+// (the X25519 step is most of the cost). The ephemeral secret is never stored and is wiped
+// when the session ends, so the device cannot open what it sealed - exactly as with
+// crypto_box_seal, whose construction this follows.
+struct SealSession {
+    uint8_t research_pk[32] = {};
+    uint8_t epk[32] = {};
+    uint8_t shared[32] = {};   // crypto_box_beforenm(research_pk, esk)
+    bool ready = false;
+    ~SealSession();
+};
+bool begin_seal_session(const uint8_t research_box_pk[32], SealSession& s);
+
 // Seals `plain` to research_box_pk and signs with device_sk (64-byte Ed25519 secret).
 // meta.time is rounded down to the hour. Returns false (with *error) on bad meta.
+// sealed = epk (32) || crypto_box_easy_afternm(envelope) with
+//          nonce = BLAKE2b-192(epk || research_pk || seq as u64 LE) - unique per record.
 bool seal_record(const std::string& plain, const RecordMeta& meta,
                  const uint8_t research_box_pk[32], const uint8_t device_sk[64],
                  uint64_t seq, const Hash32& prev_hash, Record& out, std::string* error);
+bool seal_record(const std::string& plain, const RecordMeta& meta, SealSession& session,
+                 const uint8_t device_sk[64], uint64_t seq, const Hash32& prev_hash, Record& out,
+                 std::string* error);
 
 // Checks the signature against r.device_pk and, when expected_prev is given, that
 // r.prev_hash equals it. *error says which check failed.

@@ -516,10 +516,16 @@ std::vector<AppendResult> Vault::append_batch(const std::vector<PlainRecord>& it
         return out;
     }
     // Seal everything first; an item with bad metadata is reported and left out of the chain.
+    // One seal session (one X25519 agreement) for the whole batch.
+    SealSession session;
+    if (!begin_seal_session(research_box_pk_, session)) {
+        for (auto& r : out) r.error = "sealing failed (bad research public key)";
+        return out;
+    }
     for (size_t i = 0; i < items.size(); i++) {
         Record rec;
-        if (!seal_record(items[i].canonical_bytes, items[i].meta, research_box_pk_, device_sk_, head_seq_ + 1,
-                         head_hash_, rec, &out[i].error))
+        if (!seal_record(items[i].canonical_bytes, items[i].meta, session, device_sk_, head_seq_ + 1, head_hash_, rec,
+                         &out[i].error))
             continue;
         head_seq_ = rec.seq;
         head_hash_ = record_hash(rec);

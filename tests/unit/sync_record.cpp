@@ -145,3 +145,28 @@ TEST_CASE("vault: the codec round-trips text and random bytes and rejects malfor
     const uint8_t match_cut[] = {0x00, 'a', 0x80, 0x01};
     CHECK_FALSE(lz_decompress(match_cut, 4, 100, out));
 }
+
+TEST_CASE("vault: records sealed in one session share the ephemeral key yet each opens on its own") {
+    Keys k;
+    SealSession s;
+    REQUIRE(begin_seal_session(k.box_pk, s));
+    std::vector<Record> recs(3);
+    std::string err;
+    Hash32 prev{};
+    for (int i = 0; i < 3; i++) {
+        REQUIRE(seal_record(kAnswer + std::to_string(i), sample_meta(), s, k.dev_sk, (uint64_t)i + 1, prev, recs[i], &err));
+        prev = record_hash(recs[i]);
+    }
+    CHECK(std::memcmp(recs[0].sealed.data(), recs[2].sealed.data(), 32) == 0);  // same ephemeral key
+    CHECK(std::memcmp(recs[0].sealed.data() + 32, recs[1].sealed.data() + 32, 16) != 0);
+    for (int i = 2; i >= 0; i--) { // any order: each record is self-contained
+        std::string plain;
+        REQUIRE_MESSAGE(open_record(recs[i], k.box_pk, k.box_sk, plain, &err), err);
+        CHECK(plain == kAnswer + std::to_string(i));
+    }
+    // The sequence number is bound into the nonce: a record renumbered does not open.
+    Record moved = recs[1];
+    moved.seq = 7;
+    std::string plain;
+    CHECK_FALSE(open_record(moved, k.box_pk, k.box_sk, plain, &err));
+}

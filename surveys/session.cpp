@@ -351,9 +351,9 @@ ExprValue Session::lookup(const std::string& name, const std::string& suffix) co
     const Question& q = *order_[best];
     const Answer* a = answer(q.code);
     if (!a || a->no_answer) return empty;
-    bool shown = suffix == "shown";
+    // `.shown` is the option text for single, yesno and rating; everything else reads plain.
     if (name.size() == q.code.size())
-        return whole_value(q, *a, shown, language_, survey_->original_language());
+        return whole_value(q, *a, suffix == "shown", language_, survey_->original_language());
 
     std::string rest = name.substr(q.code.size() + 1);
     if (rest == "other") return ExprValue::of_string(a->other);
@@ -367,13 +367,7 @@ ExprValue Session::lookup(const std::string& name, const std::string& suffix) co
         const Row* r = row_of_cell(q, rest);
         if (!r || !is_row_visible(q, *r)) return empty;
         auto it = a->cells.find(rest);
-        if (it == a->cells.end()) return empty;
-        if (shown && q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice) {
-            bool scale2 = rest.size() > 2 && rest.compare(rest.size() - 2, 2, "#1") == 0;
-            const Option* o = scale2 ? q.find_option2(it->second) : q.find_option(it->second);
-            if (o) return ExprValue::of_string(o->text.get(language_, survey_->original_language()));
-        }
-        return ExprValue::of_string(it->second);
+        return it == a->cells.end() ? empty : ExprValue::of_string(it->second);
     }
     case QuestionType::Ranking:
     case QuestionType::RankedList: {
@@ -381,11 +375,7 @@ ExprValue Session::lookup(const std::string& name, const std::string& suffix) co
             return empty;
         size_t n = (size_t)std::stoi(rest);
         if (n < 1 || n > a->values.size()) return empty;
-        const std::string& v = a->values[n - 1];
-        if (shown && q.type == QuestionType::Ranking)
-            if (const Option* o = q.find_option(v))
-                return ExprValue::of_string(o->text.get(language_, survey_->original_language()));
-        return ExprValue::of_string(v);
+        return ExprValue::of_string(a->values[n - 1]);
     }
     default:
         return empty;

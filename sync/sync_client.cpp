@@ -141,10 +141,19 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
     if (progress) progress(0, total);
     size_t batch = std::max<size_t>(1, std::min<size_t>(opt.batch, kNetworkBundleLimits.max_records));
     int rewinds = 0;
+    std::vector<Record> ahead;
+    size_t ahead_pos = 0;
     // Bounded: every round either advances `after`, rewinds (at most 3 times) or fails.
     for (size_t round = 0; round < (size_t)total / batch + 16; round++) {
-        std::vector<Record> recs;
-        if (!vault.read_records(after, batch, recs, &out.error)) return out;
+        // Vault::read_records walks the chain from its start, so records are read ahead in
+        // chunks of several batches and sent from memory.
+        if (ahead_pos >= ahead.size() || ahead[ahead_pos].seq != after + 1) {
+            ahead_pos = 0;
+            if (!vault.read_records(after, std::max<size_t>(batch, 5000), ahead, &out.error)) return out;
+        }
+        size_t take = std::min(batch, ahead.size() - ahead_pos);
+        std::vector<Record> recs(ahead.begin() + (long)ahead_pos, ahead.begin() + (long)(ahead_pos + take));
+        ahead_pos += take;
         if (recs.empty()) break;
         std::vector<uint8_t> bundle = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr));
         httplib::Result res{nullptr, httplib::Error::Unknown};

@@ -1087,13 +1087,12 @@ struct Loader {
             std::set<std::string> reported;
             for (const std::string& name : referenced_variables(*pc.expr)) {
                 if (!reported.insert(name).second) continue;
-                // The question is the longest code C with name == C or name starting "C_".
+                // The question is the longest code C with name == C or name starting "C_":
+                // try the whole name, then every prefix that ends before a '_'.
                 std::string best;
-                for (const auto& [c, p] : pos)
-                    if ((name == c || (name.size() > c.size() + 1 && name.compare(0, c.size(), c) == 0 &&
-                                       name[c.size()] == '_')) &&
-                        c.size() > best.size())
-                        best = c;
+                if (pos.count(name)) best = name;
+                for (size_t k = name.size(); best.empty() && k-- > 1;)
+                    if (name[k] == '_' && pos.count(name.substr(0, k))) best = name.substr(0, k);
                 if (best.empty()) {
                     std::vector<std::string> codes;
                     for (const auto& [c, p] : pos) codes.push_back(c);

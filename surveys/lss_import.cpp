@@ -505,9 +505,11 @@ bool Importer::read(const std::string& xml) {
         size_t off = std::min<size_t>(size_t(pr.offset), xml.size());
         int line = 1 + int(std::count(xml.begin(), xml.begin() + long(off), '\n'));
         std::string what = pr.description();
-        if (pr.status == pugi::status_end_element_mismatch || pr.status == pugi::status_unrecognized_tag ||
-            off + 1 >= xml.size())
-            what += " (is the file truncated?)";
+        // A cut-off file fails at (or right before) its end; anything earlier is damage.
+        size_t first = xml.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+        if (first == std::string::npos) what = "the file is empty";
+        else if (xml[first] != '<') what = "this is not XML";
+        else if (off + 16 >= xml.size()) what += " at the end of the file (is the file truncated?)";
         return fail("line " + std::to_string(line) + ": not a readable XML file: " + what);
     }
     pugi::xml_node root = doc.child("document");

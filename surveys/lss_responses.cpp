@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -258,6 +259,128 @@ LsResponsesRead parse_vv(const std::string& text, const std::string& source_name
         r.data.rows.push_back(std::move(row));
     }
     return r;
+}
+
+// ---------------------------------------------------------------------------------------
+// Kiosk responses -> VV
+
+std::vector<VvColumn> vv_columns(const Survey& s) {
+    std::vector<VvColumn> out;
+    for (const Survey::QRef& ref : s.all_questions()) {
+        const Question& q = *ref.q;
+        const std::string& c = q.code;
+        auto add = [&](const std::string& suffix, const std::string& part) {
+            out.push_back({suffix.empty() ? c : c + "_" + suffix, c, part});
+        };
+        switch (q.type) {
+        case QuestionType::MultipleChoice:
+            for (const Option& o : q.options) add(o.code, o.code);
+            break;
+        case QuestionType::Matrix:
+            for (const Row& r : q.rows) {
+                if (q.cell != MatrixCell::Choice) {
+                    for (const Option& o : q.options) add(r.code + "_" + o.code, r.code + "_" + o.code);
+                } else if (!q.options2.empty()) {
+                    add(r.code + "_0", r.code);
+                    add(r.code + "_1", r.code + "#1");
+                } else {
+                    add(r.code, r.code);
+                }
+            }
+            break;
+        case QuestionType::MultiText:
+        case QuestionType::MultiNumeric:
+            for (const Row& r : q.rows) add(r.code, r.code);
+            break;
+        case QuestionType::Ranking:
+        case QuestionType::RankedList: {
+            size_t n = q.type == QuestionType::Ranking ? q.options.size() : 0;
+            if (q.max_answers > 0 && (n == 0 || size_t(q.max_answers) < n)) n = size_t(q.max_answers);
+            for (size_t i = 1; i <= n; i++) add(std::to_string(i), std::to_string(i));
+            break;
+        }
+        default:
+            add("", "");
+        }
+        if (q.other) add("other", "other");
+        // A multiple-choice question has comments per option in LimeSurvey ('P'), never one
+        // for the question: the kiosk's single comment has no column there.
+        if (q.comment && q.type != QuestionType::MultipleChoice) add("comment", "comment");
+    }
+    return out;
+}
+
+// LimeSurvey's datetime columns: "2026-11-25 16:03:00".
+static std::string ls_datetime(int64_t t) {
+    std::string iso = format_utc(t); // 2026-11-25T16:03:00Z
+    if (iso.size() >= 19) {
+        iso[10] = ' ';
+        iso = iso.substr(0, 19);
+    }
+    return iso;
+}
+
+static LsValue vv_cell(const Question& q, const Answer* a, const std::string& part) {
+    if (q.type == QuestionType::Info) return std::nullopt; // LimeSurvey keeps this column NULL
+    if (!a || a->no_answer) return std::string();
+    if (part == "other") return a->other;
+    if (part == "comment") return a->comment;
+    switch (q.type) {
+    case QuestionType::MultipleChoice:
+        return std::string(std::find(a->values.begin(), a->values.end(), part) != a->values.end() ? "Y" : "");
+    case QuestionType::Matrix:
+    case QuestionType::MultiText:
+    case QuestionType::MultiNumeric: {
+        auto it = a->cells.find(part);
+        return it == a->cells.end() ? std::string() : it->second;
+    }
+    case QuestionType::Ranking:
+    case QuestionType::RankedList: {
+        size_t i = size_t(std::atoi(part.c_str()));
+        return i >= 1 && i <= a->values.size() ? a->values[i - 1] : std::string();
+    }
+    default:
+        return a->value;
+    }
+}
+
+LsResponses responses_to_vv(const Survey& s, const std::vector<Response>& responses) {
+    LsResponses d;
+    std::vector<VvColumn> cols = vv_columns(s);
+    d.fields = {"id", "submitdate", "startlanguage", "startdate", "datestamp"};
+    for (const VvColumn& c : cols) d.fields.push_back(c.code);
+    d.labels = d.fields;
+    const std::string& base = s.original_language();
+    for (size_t k = 5; k < d.fields.size(); k++) {
+        const VvColumn& c = cols[k - 5];
+        const Question* q = s.find_question(c.question);
+        std::string label = q ? q->text.get(base, base) : c.code;
+        if (!c.part.empty()) label += " (" + c.part + ")";
+        for (char& ch : label)
+            if (ch == '\n' || ch == '\t' || ch == '\r') ch = ' ';
+        d.labels[k] = label;
+    }
+    int id = 0;
+    for (const Response& r : responses) {
+        std::vector<LsValue> row;
+        row.push_back(std::to_string(++id));
+        row.push_back(r.complete ? LsValue(ls_datetime(r.finished)) : std::nullopt);
+        row.push_back(r.language);
+        row.push_back(ls_datetime(r.started));
+        row.push_back(ls_datetime(r.finished ? r.finished : r.started));
+        for (const VvColumn& c : cols) {
+            // Answered: the value. Shown and skipped: "". Hidden, or never reached in a
+            // partial response: NULL.
+            const Question* q = s.find_question(c.question);
+            auto it = r.answers.find(c.question);
+            bool skipped = std::find(r.skipped.begin(), r.skipped.end(), c.question) != r.skipped.end();
+            if (q && it != r.answers.end()) row.push_back(vv_cell(*q, &it->second, c.part));
+            else if (q && skipped) row.push_back(vv_cell(*q, nullptr, c.part));
+            else row.push_back(std::nullopt);
+        }
+        d.rows.push_back(std::move(row));
+    }
+    return d;
 }
 
 } // namespace tk

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "lss_import.h"
+#include "response.h"
+#include "survey.h"
 
 namespace tk {
 
@@ -53,5 +55,25 @@ std::vector<std::string> vv_labels(const std::vector<std::string>& fields, const
 std::string export_vv(const LsResponses& d);
 // Reads a VV file back (labels, fields, rows). Lines may end in "\r\n".
 LsResponsesRead parse_vv(const std::string& text, const std::string& source_name);
+
+// --- kiosk responses back to LimeSurvey ------------------------------------------------
+
+// One answer column of a survey as LimeSurvey's VV export (version 2) names it: the
+// question code, "_" and the subquestion / answer part, as LimeSurvey's expression names
+// are built ("Q1", "Q1_SQ001", "Q1_other", "Q1_comment", dual scale "Q1_SQ001_0" and
+// "_1", arrays of numbers/texts "Q1_ROW_COL", ranking "Q1_1"). Because the importer keeps
+// every code, these are the names of the LimeSurvey survey the kiosk survey came from.
+struct VvColumn {
+    std::string code;     // the VV column name
+    std::string question; // engine question code
+    std::string part;     // "" | row or option code | "ROW#1" | "ROW_COL" | "other" | "comment" | rank "1"
+};
+std::vector<VvColumn> vv_columns(const Survey& s);
+
+// Kiosk responses as VV rows for LimeSurvey's "Import a VV survey file": columns id,
+// submitdate, startlanguage, startdate, datestamp, then vv_columns(s). A question that was not
+// shown is NULL; shown but unanswered (or "keine Antwort") is "", as LimeSurvey stores them.
+// Partial responses have a NULL submitdate. Times are written "YYYY-MM-DD HH:MM:SS" (UTC).
+LsResponses responses_to_vv(const Survey& s, const std::vector<Response>& responses);
 
 } // namespace tk

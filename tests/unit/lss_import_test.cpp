@@ -581,9 +581,11 @@ TEST_CASE("lss: malformed, truncated and unknown-layout inputs give clear errors
     LssImport junk = import_lss("this is not xml", "junk.lss");
     CHECK_FALSE(junk.ok());
     CHECK(junk.error.find("junk.lss") == 0);
+    CHECK(junk.error.find("not XML") != std::string::npos);
 
     LssImport empty = import_lss("", "empty.lss");
     CHECK_FALSE(empty.ok());
+    CHECK(empty.error.find("empty") != std::string::npos);
 
     LssImport other_root = import_lss("<survey><x/></survey>", "o.lss");
     CHECK_FALSE(other_root.ok());
@@ -704,4 +706,44 @@ TEST_CASE("lss: VV cells use LimeSurvey's escapes") {
     CHECK_FALSE(parse_vv("a\tb\na\tb\n1\n", "z.vv").ok()); // wrong number of cells
     CHECK_FALSE(parse_lsr("<document><LimeSurveyDocType>Survey</LimeSurveyDocType></document>", "s.lsr").ok());
     CHECK_FALSE(parse_lsr("<document><LimeSurveyDocType>Resp", "t.lsr").ok());
+}
+
+TEST_CASE("lss: kiosk responses export as VV rows under the LimeSurvey survey's column names") {
+    // The engine-side names (from the survey JSON alone) are the LimeSurvey names the
+    // importer derived from the .lss: the codes survive the round trip through the kiosk.
+    for (const std::string& path : files_with_ext(".lss")) {
+        CAPTURE(path);
+        LssImport im = import_lss_file(path);
+        REQUIRE(im.ok());
+        auto s = loaded(im);
+        std::set<std::string> from_import, from_survey;
+        for (const LssColumn& c : im.columns) from_import.insert(c.qcode);
+        for (const VvColumn& c : vv_columns(*s)) from_survey.insert(c.code);
+        CHECK(from_import == from_survey);
+    }
+
+    auto s = load_shared("colors.lss");
+    Session ss(s, "en", 1764086400); // 2025-11-25 16:00:00 UTC
+    set(ss, "Q00", values({"SQ009", "SQ011"}));
+    set(ss, "G01Q02", value("dunkel\tund {warm}"));
+    std::vector<Response> rs = {ss.finish(true, 1764086460, kChannelKiosk, "Bibliothek")};
+    LsResponses d = responses_to_vv(*s, rs);
+    LsResponsesRead back = parse_vv(export_vv(d), "kiosk.vv");
+    REQUIRE_MESSAGE(back.ok(), back.error);
+    REQUIRE(back.data.rows.size() == 1);
+    std::map<std::string, LsValue> row;
+    for (size_t i = 0; i < back.data.fields.size(); i++) row[back.data.fields[i]] = back.data.rows[0][i];
+    CHECK(row.at("Q00_SQ009") == LsValue("Y"));
+    CHECK(row.at("Q00_SQ011") == LsValue("Y"));
+    CHECK(row.at("Q00_SQ001") == LsValue(""));
+    CHECK(row.at("G01Q02") == LsValue("dunkel\tund {warm}"));
+    CHECK_FALSE(row.at("G01Q03").has_value()); // hidden by its condition: NULL
+    CHECK(row.at("submitdate") == LsValue("2025-11-25 16:01:00"));
+    CHECK(row.at("startlanguage") == LsValue("en"));
+    CHECK(back.data.labels[0] == "id");
+
+    // A partial response has no submitdate.
+    std::vector<Response> partial = {ss.finish(false, 1764086460, kChannelKiosk, "Bibliothek")};
+    LsResponses p = responses_to_vv(*s, partial);
+    CHECK_FALSE(p.rows.at(0).at(1).has_value());
 }

@@ -413,6 +413,24 @@ TEST_CASE("shipped: needs survey E2 follows E1 = ja") {
     }
 }
 
+TEST_CASE("shipped: needs survey G1a is the text of G1's 'andere, und zwar'") {
+    auto s = load_shipped("bedarfe-akteure.json");
+    Session ses(s, "de", 1000);
+    Answer other;
+    other.value = "-oth-";
+    other.other = "Architektur";
+    REQUIRE(ses.set_answer("G1", other).ok());
+    CHECK(ses.lookup("G1", "").text == "-oth-");
+    CHECK(ses.lookup("G1_other", "").text == "Architektur");
+    Response r = ses.finish(true, 2000, kChannelKiosk, "test");
+    CHECK(r.answers.at("G1").other == "Architektur");
+    // Choosing "andere, und zwar" without saying what is not a complete answer.
+    Answer code_only;
+    code_only.value = "-oth-";
+    REQUIRE(ses.set_answer("G1", code_only).ok());
+    CHECK(ses.check(question(*s, "G1")).kind == AnswerProblem::OtherTextMissing);
+}
+
 // ---------------------------------------------------------------------------------------
 // buerger-digital: the citizen survey for kiosks
 // ---------------------------------------------------------------------------------------

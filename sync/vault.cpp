@@ -205,6 +205,12 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
         return false;
     }
 
+    // 16 KiB pages: a record (about 1 KB) wastes on average half a record per page, which at
+    // the default 4 KiB was a third of the disk; set before WAL, only a fresh file takes it.
+    if (fresh && exec(db_, "PRAGMA page_size=16384") != SQLITE_OK) {
+        *error = db_path + ": cannot set the page size: " + errmsg(db_);
+        return false;
+    }
     // Durability: WAL with a full fsync at every commit. Temp data stays in memory so that
     // nothing is ever written outside the data directory's three database files.
     if (exec(db_, "PRAGMA journal_mode=WAL") != SQLITE_OK || exec(db_, "PRAGMA synchronous=FULL") != SQLITE_OK ||

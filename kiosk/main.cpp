@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "app.h"
 #include "kiosk_state.h"
@@ -34,7 +35,43 @@ void on_signal(int) { g_stop = 1; }
 
 // These run before ImGui's own callbacks (the backend chains to them) and only note that
 // input arrived.
-void key_cb(GLFWwindow*, int, int, int, int) { ++g_events; }
+// Dear ImGui 1.86 reads key state once per frame, so a key pressed and released between two
+// frames (fast typists, keypads, xdotool) would be lost. Presses are queued here and replayed
+// one per frame, with the modifiers that were held at the time.
+struct KeyPress {
+    int key, mods;
+};
+std::vector<KeyPress> g_key_queue;
+std::vector<int> g_replayed; // keys forced down last frame
+
+void key_cb(GLFWwindow*, int key, int, int action, int mods) {
+    ++g_events;
+    if ((action == GLFW_PRESS || action == GLFW_REPEAT) && key >= 0 && key < 512) g_key_queue.push_back({key, mods});
+}
+
+void replay_keys(GLFWwindow* w, ImGuiIO& io) {
+    for (int k : g_replayed)
+        if (glfwGetKey(w, k) == GLFW_RELEASE) io.KeysDown[k] = false;
+    g_replayed.clear();
+    auto held = [w](int a, int b) { return glfwGetKey(w, a) == GLFW_PRESS || glfwGetKey(w, b) == GLFW_PRESS; };
+    io.KeyCtrl = held(GLFW_KEY_LEFT_CONTROL, GLFW_KEY_RIGHT_CONTROL);
+    io.KeyShift = held(GLFW_KEY_LEFT_SHIFT, GLFW_KEY_RIGHT_SHIFT);
+    io.KeyAlt = held(GLFW_KEY_LEFT_ALT, GLFW_KEY_RIGHT_ALT);
+    if (g_key_queue.empty()) return;
+    KeyPress p = g_key_queue.front();
+    g_key_queue.erase(g_key_queue.begin());
+    if (io.KeysDown[p.key] && io.KeysDownDuration[p.key] >= 0.0f) {
+        // Still down from the previous frame: release it for one frame so the press counts.
+        io.KeysDown[p.key] = false;
+        g_key_queue.insert(g_key_queue.begin(), p);
+        return;
+    }
+    io.KeysDown[p.key] = true;
+    io.KeyCtrl = io.KeyCtrl || (p.mods & GLFW_MOD_CONTROL);
+    io.KeyShift = io.KeyShift || (p.mods & GLFW_MOD_SHIFT);
+    io.KeyAlt = io.KeyAlt || (p.mods & GLFW_MOD_ALT);
+    g_replayed.push_back(p.key);
+}
 void char_cb(GLFWwindow*, unsigned) { ++g_events; }
 void button_cb(GLFWwindow*, int, int, int) { ++g_events; }
 void scroll_cb(GLFWwindow*, double, double) { ++g_events; }
@@ -223,9 +260,12 @@ int main(int argc, char** argv) {
             seen_events = g_events;
             frames_left = std::max(frames_left, 3);
         }
-        if (app.screen != before || app.idle.warning != warned || (warned && int(app.idle.warning_until - now) != left) ||
-            tk::speech_active(speech) != speaking_before || app.screen == tk::Screen::StaffPin)
+        const bool locked = app.screen == tk::Screen::StaffPin && app.pin.locked_until > 0;
+        if (locked && app.pin.locked_until <= now) app.pin.locked_until = 0; // redraw once when the lock ends
+        if (locked || app.screen != before || app.idle.warning != warned || (warned && int(app.idle.warning_until - now) != left) ||
+            tk::speech_active(speech) != speaking_before)
             frames_left = std::max(frames_left, 1);
+        if (!g_key_queue.empty() || !g_replayed.empty()) frames_left = std::max(frames_left, 2);
         if (frames_left <= 0) continue;
         --frames_left;
 
@@ -242,6 +282,7 @@ int main(int argc, char** argv) {
         if (gl3) ImGui_ImplOpenGL3_NewFrame();
         else ImGui_ImplOpenGL2_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        replay_keys(window, io);
         ImGui::NewFrame();
         const int gen = app.generation;
         const tk::Screen s0 = app.screen;

@@ -30,6 +30,7 @@ struct Ctx {
     const Metrics& m;
     double now;
     bool enter_used = false; // Enter activated a focused control: it is not "next"
+    bool want_focus = false; // the next text field takes the keyboard (text pages)
 };
 
 ImU32 col(uint32_t rgb, int a = 255) { return to_imgui_color(rgb, a); }
@@ -44,8 +45,10 @@ void record(Ctx& c, const std::string& name) {
 
 // Keyboard focus is shown as a thick ring in the theme's focus colour (WCAG 2.4.7), and
 // Enter on a focused control presses it (not on text fields: there Enter means "next").
+// ImGui may put focus on a page's first control by itself; until the person moves it with
+// Tab or the arrows, Enter keeps meaning "next" (keypad users never see a ring they did not ask for).
 bool focus_ring(Ctx& c, bool enter_presses = true) {
-    if (!ImGui::IsItemFocused() || GImGui->NavDisableHighlight) return false;
+    if (!c.ui.focus_moved || !ImGui::IsItemFocused() || GImGui->NavDisableHighlight) return false;
     float w = c.m.focus_width;
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x - w * 0.5f, a.y - w * 0.5f), ImVec2(b.x + w * 0.5f, b.y + w * 0.5f),
@@ -197,7 +200,14 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
     ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(col(c.th.field_border)));
     ImGuiInputTextFlags fl = ImGuiInputTextFlags_CallbackResize;
     if (numeric) fl |= ImGuiInputTextFlags_CharsDecimal;
+    // Enter leaves a multi-line field too (then Enter again = next): a keypad user must
+    // never be trapped. A new line is Ctrl+Enter.
+    if (multiline) fl |= ImGuiInputTextFlags_CtrlEnterForNewLine;
     text.reserve(text.size() + 16);
+    if (c.want_focus) {
+        ImGui::SetKeyboardFocusHere();
+        c.want_focus = false;
+    }
     bool edited;
     if (multiline)
         edited = ImGui::InputTextMultiline("##t", text.data(), text.capacity() + 1, ImVec2(fw, c.m.body * 4.5f + 2 * c.m.pad),
@@ -328,6 +338,10 @@ void matrix_widget(Ctx& c, const Question& q, float width) {
 }
 
 void question_widget(Ctx& c, const Question& q, float width) {
+    // On pages that are only text fields, the first field is ready for typing at once.
+    bool closed = q.is_closed() || q.type == QuestionType::Info;
+    c.want_focus = c.app.page.focus_first && !closed;
+    c.app.page.focus_first = false;
     switch (q.type) {
     case QuestionType::SingleChoice:
     case QuestionType::MultipleChoice:
@@ -764,6 +778,8 @@ void staff_pin_screen(Ctx& c, ImVec2 size) {
         std::string msg = T(app, app.pin.message_key);
         if (app.pin.locked_until > c.now)
             msg = fill(T(app, "pin_locked"), {{"x", std::to_string(int(std::ceil(app.pin.locked_until - c.now)))}});
+        else if (app.pin.message_key == "pin_locked")
+            msg = T(app, "pin_wrong");
         wrapped(msg, c.th.error);
     }
     ImGui::PopTextWrapPos();
@@ -928,6 +944,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     ui.rects.clear();
     Ctx c{app, ui, th, ui.m, now};
     // The name of the page these rects belong to (the layout dump pairs them).
+    const std::string previous_page = ui.page_name;
     static const char* screen_names[] = {"Welcome", "Language", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu"};
     ui.page_name = app.idle.warning ? "Warning" : screen_names[int(app.screen)];
     if (app.screen == Screen::Question && app.session && app.session->current()) {
@@ -937,6 +954,9 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
         ui.page_name += " " + q->code + " " + type_name(q->type) + " " + std::to_string(rows);
     }
     if (!app.page.osk_field.empty()) ui.page_name += " keyboard";
+    if (ui.page_name != previous_page) ui.focus_moved = false;
+    for (int k : {GLFW_KEY_TAB, GLFW_KEY_UP, GLFW_KEY_DOWN, GLFW_KEY_LEFT, GLFW_KEY_RIGHT})
+        if (ImGui::IsKeyPressed(k)) ui.focus_moved = true;
 
 
     // Any input counts as activity (the idle timer) - measured here so tests see it too.

@@ -34,6 +34,7 @@ struct UiState {
     std::string page_name;               // "Question ONLINE single 0", "Review", ... (layout dump)
     bool speaking = false;               // set by main from the speech module
     bool any_input = false;              // input arrived this frame
+    bool focus_moved = false;            // Tab/arrows used on this page: the focus ring counts
 };
 
 // Key indices are GLFW key codes (what the 1.86 GLFW backend writes into io.KeysDown).

@@ -1,0 +1,53 @@
+// export_csv.h - responses as a CSV table for analysis, plus its codebook.
+//
+// One row per response. Fixed columns first (id, channel, site, event, language, started,
+// finished, complete), then the survey's answer columns in survey order with LimeSurvey-style
+// headings, so the table lines up with what the study's LimeSurvey export looked like:
+//   single, yesno, rating, text, numeric, date   Q
+//   "andere, und zwar" text / comment             Q[other] / Q[comment]
+//   multiple choice                               Q[OPT] per option ("Y" chosen, "N" not)
+//   matrix (one scale) / multi_text / numeric     Q[ROW]
+//   matrix dual scale                             Q[ROW][1], Q[ROW][2]
+//   matrix with number or text cells              Q[ROW_COL]
+//   ranking / ranked list                         Q[1], Q[2], ... (rank 1 = most important)
+// How a question that was skipped, not shown, or answered "keine Antwort" is written is set
+// in CsvOptions and explained in the codebook. The file is RFC 4180 (CRLF, quotes doubled).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "research.h"
+#include "survey.h"
+
+namespace tk {
+
+struct CsvOptions {
+    bool bom = false;               // start with a UTF-8 byte order mark (for spreadsheet programs)
+    char separator = ',';           // ';' for spreadsheets set to German
+    std::string skipped = "";       // shown, left unanswered
+    std::string not_shown = "NA";   // hidden by a condition, or never reached (partial response)
+    std::string no_answer = "KA";   // "keine Antwort" chosen explicitly
+};
+
+struct CsvColumn {
+    std::string heading;    // "G1[other]"
+    std::string question;   // "G1" ("" for the fixed columns)
+    std::string part;       // "" | option / row code | "ROW#1" | "ROW_COL" | "other" | "comment" | rank "1"
+};
+
+// The answer columns of a survey (without the fixed columns).
+std::vector<CsvColumn> csv_columns(const Survey& s);
+
+// The whole CSV text.
+std::string export_csv(const Survey& s, const std::vector<DecryptedResponse>& responses, const CsvOptions& opt);
+
+// One RFC 4180 field: quoted when it holds the separator, a quote, CR or LF (or starts or ends
+// with a space, which spreadsheet programs would otherwise trim).
+std::string csv_field(const std::string& v, char separator);
+
+// The codebook: every column with its question code, the question text in the survey's
+// original language, the type, and option codes with their labels; the coding of skipped,
+// not shown and "keine Antwort" at the top. `markdown` = a Markdown document, else CSV.
+std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdown);
+
+} // namespace tk

@@ -83,41 +83,58 @@ bool enrol_device(const std::string& dir, const std::string& url, const std::str
     return true;
 }
 
-bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error) {
+// The checks of apply_receipt. `known` may hold records the caller already has in memory (the
+// batch just sent): the vault then need not walk its chain to find the acknowledged one.
+// `synced` is the vault's current sync point.
+static bool check_and_apply(Vault& vault, const uint8_t* data, size_t len, const std::vector<Record>* known,
+                            uint64_t synced, const ServerPin& pin, const uint8_t device_pk[32], uint64_t* acked,
+                            std::string* error) {
     Receipt r;
     if (!read_receipt(data, len, r, error)) return false;
     if (acked) *acked = r.acked_seq;
-    ServerPin pin;
-    if (!read_server_pin(vault.dir(), pin, error)) {
-        if (error) *error = "this device is not enrolled (" + *error + "); a receipt can only be checked against the enrolled server";
-        return false;
-    }
     if (r.server_pk != pin.server_pk) {
         if (error) *error = "receipt signed by server " + fingerprint(r.server_pk.data(), 32) + ", but this device is enrolled with " +
                             fingerprint(pin.server_pk.data(), 32);
         return false;
     }
-    DeviceIdentity id;
-    bool created = false;
-    if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
-    if (std::memcmp(r.device_pk.data(), id.pk, 32) != 0) {
-        if (error) *error = "receipt is for device " + device_id_hex(r.device_pk) + ", not this one (" + to_hex(id.pk, 8) + ")";
+    if (std::memcmp(r.device_pk.data(), device_pk, 32) != 0) {
+        if (error) *error = "receipt is for device " + device_id_hex(r.device_pk) + ", not this one (" + to_hex(device_pk, 8) + ")";
         return false;
     }
     if (r.acked_seq == 0) return true;
-    std::vector<Record> recs;
-    if (!vault.read_records(r.acked_seq - 1, 1, recs, error)) return false;
-    if (recs.empty() || recs[0].seq != r.acked_seq) {
+    const Record* rec = nullptr;
+    if (known)
+        for (const Record& k : *known)
+            if (k.seq == r.acked_seq) rec = &k;
+    std::vector<Record> found;
+    if (!rec) {
+        if (!vault.read_records(r.acked_seq - 1, 1, found, error)) return false;
+        if (!found.empty() && found[0].seq == r.acked_seq) rec = &found[0];
+    }
+    if (!rec) {
         if (error) *error = "receipt acknowledges record " + std::to_string(r.acked_seq) + ", which this device does not have";
         return false;
     }
-    if (record_hash(recs[0]) != r.acked_hash) {
+    if (record_hash(*rec) != r.acked_hash) {
         if (error) *error = "receipt's hash of record " + std::to_string(r.acked_seq) +
                             " differs from this device's record (the server holds a different chain)";
         return false;
     }
-    if (r.acked_seq <= synced_seq(vault)) return true; // older news
+    if (r.acked_seq <= synced) return true; // older news
     return vault.mark_synced(r.acked_seq, error);
+}
+
+bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error) {
+    ServerPin pin;
+    std::string err;
+    if (!read_server_pin(vault.dir(), pin, &err)) {
+        if (error) *error = "this device is not enrolled (" + err + "); a receipt can only be checked against the enrolled server";
+        return false;
+    }
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
+    return check_and_apply(vault, data, len, nullptr, synced_seq(vault), pin, id.pk, acked, error);
 }
 
 SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt) {
@@ -134,8 +151,8 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
     auto cli = make_client(url, opt, &out.error);
     if (!cli) return out;
 
-    VaultStatus st = vault.status();
-    uint64_t start = synced_seq(vault), after = start;
+    VaultStatus st = vault.status(); // counts every record: called once, not per batch
+    uint64_t start = (uint64_t)std::max<int64_t>(0, st.records - st.unsynced), after = start, synced = start;
     uint64_t head = (uint64_t)std::max<int64_t>(st.records, 0);
     int64_t total = (int64_t)(head - std::min(head, start));
     if (progress) progress(0, total);
@@ -190,10 +207,11 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
             break;
         }
         uint64_t acked = 0;
-        if (!apply_receipt(vault, rc.data(), rc.size(), &acked, &out.error)) {
+        if (!check_and_apply(vault, rc.data(), rc.size(), &recs, synced, pin, id.pk, &acked, &out.error)) {
             out.error = "receipt refused: " + out.error;
             break;
         }
+        synced = std::max(synced, acked);
         Receipt r;
         read_receipt(rc.data(), rc.size(), r, nullptr);
         out.sent += (int64_t)recs.size();
@@ -206,8 +224,8 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
         after = acked;
         if (progress) progress((int64_t)(std::min(after, head) - std::min(start, after)), total);
     }
-    out.acked_seq = synced_seq(vault);
     VaultStatus end = vault.status();
+    out.acked_seq = (uint64_t)std::max<int64_t>(0, end.records - end.unsynced);
     out.remaining = end.unsynced;
     out.ok = out.error.empty() && out.remaining == 0;
     if (out.error.empty() && out.remaining != 0) out.error = std::to_string(out.remaining) + " records still unsynced";

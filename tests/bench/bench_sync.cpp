@@ -1,0 +1,198 @@
+// bench_sync.cpp - how fast the transport is, over loopback with a real server (in process).
+//   1. sync of 10,000 responses from a kiosk vault (target <= 3 s, issue 5)
+//   2. server ingest with 20 devices uploading at once (target >= 2,000 responses/s)
+//   3. the process's resident memory after that load (server and clients share the process,
+//      so this is an upper bound for the server)
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <httplib.h>
+#include <random>
+#include <sodium.h>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bundle.h"
+#include "response.h"
+#include "server_api.h"
+#include "server_store.h"
+#include "sync_client.h"
+#include "vault.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string temp_dir(const char* tag) {
+    std::string t = (std::filesystem::temp_directory_path() / (std::string("tk-bench-") + tag + "-XXXXXX")).string();
+    std::vector<char> b(t.begin(), t.end());
+    b.push_back('\0');
+    return mkdtemp(b.data()) ? b.data() : "";
+}
+
+// A plausible kiosk response: 30 answers, some free text.
+std::string response_bytes(std::mt19937& rng, int i) {
+    tk::Response r;
+    r.survey_id = "buerger-digital";
+    r.survey_version = "1.0";
+    r.survey_hash = "sha256:4f2a9c0e5b7d1e3f8a6c4b2d0e9f7a5c3b1d8e6f4a2c0b9d7e5f3a1c8b6d4e2f";
+    r.language = "de";
+    r.site = "Stadtbibliothek";
+    r.started = 1764086000 + i * 60;
+    r.finished = r.started + 300 + (int64_t)(rng() % 600);
+    r.complete = true;
+    for (int q = 1; q <= 30; q++) {
+        tk::Answer a;
+        if (q % 7 == 0) a.value = "Freitext " + std::to_string(rng() % 100000) + " Online-Banking und Termine beim Amt";
+        else a.value = "A" + std::to_string(1 + rng() % 5);
+        r.answers["Q" + std::to_string(q)] = a;
+    }
+    return tk::serialize_response(r);
+}
+
+struct Server {
+    std::string dir = temp_dir("server");
+    std::unique_ptr<tk::ServerStore> store;
+    std::unique_ptr<tk::ServerApi> api;
+    httplib::Server srv;
+    std::thread th;
+    int port = 0;
+    bool start() {
+        std::string err;
+        store = tk::ServerStore::open(dir, true, &err);
+        if (!store) {
+            std::printf("  server store: %s\n", err.c_str());
+            return false;
+        }
+        tk::ServerConfig cfg;
+        cfg.log = [](const std::string&) {};
+        cfg.rate_per_s = 1000;
+        cfg.rate_burst = 1000;
+        cfg.threads = 24;
+        api = std::make_unique<tk::ServerApi>(*store, cfg);
+        api->mount(srv);
+        port = srv.bind_to_any_port("127.0.0.1");
+        th = std::thread([this] { srv.listen_after_bind(); });
+        for (int i = 0; i < 400 && !srv.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return port > 0;
+    }
+    ~Server() {
+        srv.stop();
+        if (th.joinable()) th.join();
+        store.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+long rss_kib() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    return -1;
+}
+
+void bench_vault_sync(Server& s) {
+    const int n = 10000;
+    std::string kdir = temp_dir("kiosk"), err;
+    tk::VaultOpenOptions o;
+    o.allow_demo_key = true;
+    auto v = tk::Vault::open(kdir, o, &err);
+    if (!v) {
+        std::printf("  vault: %s\n", err.c_str());
+        return;
+    }
+    std::mt19937 rng(5);
+    std::vector<tk::PlainRecord> items;
+    for (int i = 0; i < n; i++) {
+        tk::PlainRecord p;
+        p.canonical_bytes = response_bytes(rng, i);
+        p.meta = {"buerger-digital", "sha256:4f2a", "kiosk", "Stadtbibliothek", 1764086000 + i * 60};
+        items.push_back(std::move(p));
+    }
+    v->append_batch(items);
+    std::string code = s.store->new_pairing_code("", 1, nullptr);
+    if (!tk::enrol_device(kdir, s.url(), code, tk::SyncOptions{}, nullptr, &err)) {
+        std::printf("  enrol: %s\n", err.c_str());
+        return;
+    }
+    auto t0 = Clock::now();
+    tk::SyncResult r = tk::sync_once(*v, s.url(), nullptr);
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("  sync of %d responses over loopback: %.2f s (%s; stored %lld)   target <= 3 s\n", n, secs,
+                r.ok ? "ok" : r.error.c_str(), (long long)r.stored);
+    v.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(kdir, ec);
+}
+
+void bench_concurrent_ingest(Server& s) {
+    const int devices = 20, per_device = 1000, batch = 250;
+    uint8_t box_pk[32], box_sk[32];
+    crypto_box_keypair(box_pk, box_sk);
+    // Every device's bundles are sealed and signed beforehand: this measures the server.
+    std::vector<std::vector<std::string>> bundles(devices);
+    std::mt19937 rng(7);
+    for (int d = 0; d < devices; d++) {
+        uint8_t pk[32], sk[64];
+        crypto_sign_keypair(pk, sk);
+        std::array<uint8_t, 32> a;
+        std::copy(pk, pk + 32, a.begin());
+        int status = 0;
+        std::string err;
+        s.store->enrol(s.store->new_pairing_code("", 1, nullptr), a, &status, &err);
+        tk::Hash32 prev{};
+        std::vector<tk::Record> recs;
+        for (int i = 0; i < per_device; i++) {
+            tk::Record r;
+            tk::RecordMeta m{"buerger-digital", "sha256:4f2a", "kiosk", "Stadtbibliothek", 1764086000};
+            tk::seal_record(response_bytes(rng, i), m, box_pk, sk, (uint64_t)i + 1, prev, r, nullptr);
+            prev = tk::record_hash(r);
+            recs.push_back(std::move(r));
+            if (recs.size() == (size_t)batch) {
+                auto b = tk::make_bundle(recs, sk, 1764086000);
+                bundles[d].emplace_back(b.begin(), b.end());
+                recs.clear();
+            }
+        }
+    }
+    int64_t before = s.store->record_count();
+    std::atomic<int> failures{0};
+    auto t0 = Clock::now();
+    std::vector<std::thread> th;
+    for (int d = 0; d < devices; d++)
+        th.emplace_back([&, d] {
+            httplib::Client c(s.url());
+            c.set_read_timeout(60, 0);
+            for (const std::string& b : bundles[d]) {
+                auto r = c.Post("/v1/bundles", b, "application/octet-stream");
+                if (!r || r->status != 200) failures++;
+            }
+        });
+    for (auto& t : th) t.join();
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    int64_t stored = s.store->record_count() - before;
+    std::printf("  ingest, %d devices at once, %d responses each in bundles of %d: %lld stored in %.2f s = %.0f responses/s"
+                " (%d failed uploads)   target >= 2,000/s\n", devices, per_device, batch, (long long)stored, secs,
+                (double)stored / secs, failures.load());
+}
+
+} // namespace
+
+void bench_sync() {
+    std::printf("sync (loopback, in-process server, synchronous=FULL on both sides)\n");
+    if (sodium_init() < 0) return;
+    Server s;
+    if (!s.start()) {
+        std::printf("  cannot start the server\n");
+        return;
+    }
+    bench_vault_sync(s);
+    bench_concurrent_ingest(s);
+    std::printf("  resident memory after the load: %.1f MiB (server and clients in one process)\n", rss_kib() / 1024.0);
+}

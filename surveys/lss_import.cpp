@@ -999,7 +999,6 @@ void Importer::build() {
     }
 
     // Pass 3: texts, conditions
-    int texts_missing = 0;
     std::map<std::string, int> missing_by_lang;
     auto finish_text = [&](LocalText& t, const std::string& where, int host, bool required,
                            const std::string& fallback) {
@@ -1059,7 +1058,6 @@ void Importer::build() {
             if (base_text.empty()) {
                 base_text = fallback;
                 ctx.warn(where, "has no text; '" + fallback + "' is shown instead");
-                texts_missing++;
             }
             for (const std::string& l : ctx.langs)
                 if (!out.has(l)) {
@@ -1230,7 +1228,6 @@ void Importer::build() {
     }
     for (auto& [lang, n] : missing_by_lang)
         ctx.warn("", "language '" + lang + "': " + std::to_string(n) + " texts are not translated; the " + ctx.base + " text is used");
-    (void)texts_missing;
     if (s.groups.empty()) ctx.warn("", "the survey has no question the kiosk can ask");
 }
 

@@ -1,0 +1,229 @@
+// cmd_research.cpp - the researchers' verbs: decrypt, export csv, export vv, report; and
+// `vault add`, which puts response files (from `survey walk`, or typed in from paper) into a
+// vault as sealed records. See sync/RESEARCH.md.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <sodium.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../export_csv.h"
+#include "lss_responses.h"
+#include "../report.h"
+#include "../research.h"
+#include "../vault.h"
+#include "command.h"
+
+using namespace tk;
+using namespace tk::cli;
+
+// TEILHABE_PASSPHRASE for scripts; otherwise asked once on the terminal without echo.
+static bool research_passphrase(std::string& pass, std::string* error) {
+    if (const char* env = std::getenv("TEILHABE_PASSPHRASE")) {
+        pass = env;
+        return true;
+    }
+    std::fprintf(stderr, "Passphrase of the research secret key: ");
+    std::fflush(stderr);
+    termios old{};
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        termios quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    bool ok = (bool)std::getline(std::cin, pass);
+    if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    std::fprintf(stderr, "\n");
+    if (!ok) *error = "no passphrase given (set TEILHABE_PASSPHRASE or type it at the prompt)";
+    return ok;
+}
+
+static int run_decrypt(const Args& in) {
+    Args a = in;
+    const char* verb = "decrypt";
+    std::string key_path = take_option(a, "--key"), out = take_option(a, "--out");
+    std::string store = take_option(a, "--store"), bundle = take_option(a, "--bundle"), vault = take_option(a, "--vault");
+    bool force = take_flag(a, "--force");
+    int sources = !store.empty() + !bundle.empty() + !vault.empty();
+    if (key_path.empty() || out.empty() || sources != 1 || !a.empty())
+        return usage_error(verb, "usage: --key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl [--force]");
+    std::string pass, err;
+    if (!research_passphrase(pass, &err)) return usage_error(verb, err);
+    ResearchSecretKey key;
+    bool loaded = load_research_key(key_path, pass, key, &err);
+    sodium_memzero(pass.data(), pass.size());
+    if (!loaded) return usage_error(verb, err);
+
+    RecordSourceKind kind = !store.empty() ? RecordSourceKind::Store : !bundle.empty() ? RecordSourceKind::Bundle : RecordSourceKind::Vault;
+    const std::string& path = !store.empty() ? store : !bundle.empty() ? bundle : vault;
+    DecryptResult r = decrypt_source(kind, path, key);
+    for (const std::string& w : r.warnings) std::fprintf(stderr, "teilhabe decrypt: warning: %s\n", w.c_str());
+    if (!r.ok()) return usage_error(verb, r.error);
+    for (const RecordProblem& p : r.problems)
+        std::fprintf(stderr, "teilhabe decrypt: record %s: %s\n", p.record_id.empty() ? "(unreadable)" : p.record_id.c_str(),
+                     p.message.c_str());
+
+    std::string text;
+    for (const DecryptedResponse& d : r.responses) text += responses_jsonl_line(d) + "\n";
+    // The answers are in plain text from here on: readable by the owner only.
+    if (!write_file_atomic(out, text, 0600, force, &err))
+        return usage_error(verb, err + (force ? "" : " (use --force to replace an existing file)"));
+    std::printf("%lld records read, %zu responses written to %s, %zu records could not be opened\n",
+                (long long)r.records_seen, r.responses.size(), out.c_str(), r.problems.size());
+    return r.problems.empty() ? 0 : 1;
+}
+
+// Loads the survey and the responses; keeps only responses to this survey and says so.
+static bool load_inputs(const char* verb, const std::string& survey_path, const std::string& in_path,
+                        std::shared_ptr<const Survey>& survey, std::vector<DecryptedResponse>& rs, int* rc) {
+    LoadResult lr = load_survey(survey_path);
+    if (!lr.ok()) {
+        for (const LoadError& e : lr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", verb, e.to_string().c_str());
+        *rc = 2;
+        return false;
+    }
+    survey = lr.survey;
+    JsonlRead jr;
+    std::string err;
+    if (!read_responses_jsonl(in_path, jr, &err)) {
+        *rc = usage_error(verb, err);
+        return false;
+    }
+    for (const std::string& e : jr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", verb, e.c_str());
+    size_t other = 0, other_version = 0;
+    for (DecryptedResponse& d : jr.responses) {
+        if (d.response.survey_id != survey->id) {
+            other++;
+            continue;
+        }
+        if (d.response.survey_hash != survey->hash) other_version++;
+        rs.push_back(std::move(d));
+    }
+    if (other)
+        std::fprintf(stderr, "teilhabe %s: %zu responses belong to another survey than '%s' and are left out\n", verb, other,
+                     survey->id.c_str());
+    if (other_version)
+        std::fprintf(stderr, "teilhabe %s: %zu responses were given to another version of '%s' (different hash); "
+                     "they are included, check the codebook against that version\n", verb, other_version, survey->id.c_str());
+    *rc = jr.errors.empty() ? 0 : 1;
+    return true;
+}
+
+static int run_export_csv(const Args& in) {
+    Args a = in;
+    const char* verb = "export csv";
+    std::string survey_path = take_option(a, "--survey"), in_path = take_option(a, "--in"), out = take_option(a, "--out");
+    std::string codebook = take_option(a, "--codebook"), sep = take_option(a, "--sep", ",");
+    CsvOptions opt;
+    opt.bom = take_flag(a, "--bom");
+    opt.skipped = take_option(a, "--skipped", opt.skipped);
+    opt.not_shown = take_option(a, "--not-shown", opt.not_shown);
+    opt.no_answer = take_option(a, "--no-answer", opt.no_answer);
+    bool force = take_flag(a, "--force");
+    if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty() || sep.size() != 1 ||
+        std::string("\"\r\n").find(sep[0]) != std::string::npos)
+        return usage_error(verb, "usage: --survey S.json --in responses.jsonl --out data.csv [--codebook cb.md|cb.csv] "
+                                 "[--bom] [--sep ;] [--skipped X] [--not-shown X] [--no-answer X] [--force]");
+    opt.separator = sep[0];
+    std::shared_ptr<const Survey> s;
+    std::vector<DecryptedResponse> rs;
+    int rc = 0;
+    if (!load_inputs(verb, survey_path, in_path, s, rs, &rc)) return rc;
+    std::string err;
+    if (!write_file_atomic(out, export_csv(*s, rs, opt), 0600, force, &err)) return usage_error(verb, err);
+    if (!codebook.empty()) {
+        bool md = codebook.size() < 4 || codebook.compare(codebook.size() - 4, 4, ".csv") != 0;
+        if (!write_file_atomic(codebook, export_codebook(*s, opt, md), 0644, force, &err)) return usage_error(verb, err);
+    }
+    std::printf("%zu responses written to %s%s\n", rs.size(), out.c_str(), codebook.empty() ? "" : (", codebook " + codebook).c_str());
+    return rc;
+}
+
+static int run_export_vv(const Args& in) {
+    Args a = in;
+    const char* verb = "export vv";
+    std::string survey_path = take_option(a, "--survey"), in_path = take_option(a, "--in"), out = take_option(a, "--out");
+    bool force = take_flag(a, "--force");
+    if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty())
+        return usage_error(verb, "usage: --survey S.json --in responses.jsonl --out data.vv [--force]");
+    std::shared_ptr<const Survey> s;
+    std::vector<DecryptedResponse> rs;
+    int rc = 0;
+    if (!load_inputs(verb, survey_path, in_path, s, rs, &rc)) return rc;
+    std::vector<Response> plain;
+    for (const DecryptedResponse& d : rs) plain.push_back(d.response);
+    std::string err;
+    if (!write_file_atomic(out, export_vv(responses_to_vv(*s, plain)), 0600, force, &err)) return usage_error(verb, err);
+    std::printf("%zu responses written to %s (LimeSurvey: Responses > Import > VV survey file)\n", rs.size(), out.c_str());
+    return rc;
+}
+
+static int run_report(const Args& in) {
+    Args a = in;
+    const char* verb = "report";
+    std::string survey_path = take_option(a, "--survey"), in_path = take_option(a, "--in"), out = take_option(a, "--out");
+    ReportOptions opt;
+    opt.channel = take_option(a, "--channel");
+    opt.site = take_option(a, "--site");
+    opt.language = take_option(a, "--lang");
+    opt.title = take_option(a, "--title");
+    bool force = take_flag(a, "--force");
+    if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty())
+        return usage_error(verb, "usage: --survey S.json --in responses.jsonl --out report.html [--channel C] [--site S] "
+                                 "[--lang L] [--title T] [--force]");
+    std::shared_ptr<const Survey> s;
+    std::vector<DecryptedResponse> rs;
+    int rc = 0;
+    if (!load_inputs(verb, survey_path, in_path, s, rs, &rc)) return rc;
+    std::string err;
+    if (!write_file_atomic(out, render_report(*s, rs, opt), 0600, force, &err)) return usage_error(verb, err);
+    std::printf("report of %zu responses written to %s\n", rs.size(), out.c_str());
+    return rc;
+}
+
+// `vault add --data DIR FILE...`: each FILE holds one response as JSON ("-" = stdin).
+static int run_vault_add(const Args& in) {
+    Args a = in;
+    const char* verb = "vault add";
+    std::string dir = take_option(a, "--data");
+    if (dir.empty() || a.empty()) return usage_error(verb, "usage: --data DIR FILE... (one response JSON per file, - = stdin)");
+    std::vector<Response> rs;
+    for (const std::string& f : a) {
+        std::string text, err;
+        if (f == "-") text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        else if (!read_small_file(f, text, &err)) return usage_error(verb, err);
+        Response r;
+        if (!parse_response(text, r, &err)) return usage_error(verb, (f == "-" ? "stdin" : f) + ": " + err);
+        rs.push_back(std::move(r));
+    }
+    // Everything is read and checked before the first record is written. The vault must
+    // exist: a typo in --data must not start a new vault with its own device key.
+    std::string err;
+    if (access((dir + "/vault.sqlite").c_str(), F_OK) != 0)
+        return usage_error(verb, dir + ": no vault here (vault.sqlite missing)");
+    auto v = Vault::open(dir, VaultOpenOptions{}, &err);
+    if (!v) return usage_error(verb, dir + ": " + err);
+    for (const Response& r : rs) {
+        AppendResult res = v->append_response(r);
+        if (!res.durable) {
+            std::fprintf(stderr, "teilhabe vault add: %s: not durable: %s\n", res.record_id.c_str(), res.error.c_str());
+            return 1;
+        }
+        std::printf("%s\n", res.record_id.c_str());
+    }
+    return 0;
+}
+
+static Command decrypt_cmd("decrypt", "--key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl",
+                           "open sealed records with the research key; bad records are listed, the rest still opened", run_decrypt);
+static Command csv_cmd("export csv", "--survey S.json --in responses.jsonl --out data.csv [--codebook cb.md]",
+                       "responses as CSV (LimeSurvey-style headings) with a codebook", run_export_csv);
+static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out data.vv",
+                      "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
+static Command report_cmd("report", "--survey S.json --in responses.jsonl --out report.html [--channel C --site S --lang L]",
+                          "one self-contained HTML page: n, counts, % and bars per question, free texts", run_report);
+static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into an existing vault",
+                       run_vault_add);

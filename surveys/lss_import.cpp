@@ -1000,6 +1000,9 @@ void Importer::build() {
 
     // Pass 3: texts, conditions
     std::map<std::string, int> missing_by_lang;
+    // Removed text expressions, one warning per place: report pages can hold hundreds.
+    std::map<std::string, std::vector<std::string>> removed;
+    std::vector<std::string> removed_order;
     auto finish_text = [&](LocalText& t, const std::string& where, int host, bool required,
                            const std::string& fallback) {
         LocalText out;
@@ -1038,7 +1041,10 @@ void Importer::build() {
                     if (!kept.empty()) res += kept;
                     else {
                         res += "…";
-                        ctx.warn(where, "text expression {" + inner + "} replaced by '…': " + why);
+                        auto& list = removed[where];
+                        if (list.empty()) removed_order.push_back(where);
+                        std::string item = "{" + inner + "} (" + why + ")";
+                        if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
                     }
                     i = j + 1;
                     continue;
@@ -1225,6 +1231,14 @@ void Importer::build() {
             g.questions.push_back(std::move(q));
         }
         s.groups.push_back(std::move(g));
+    }
+    for (const std::string& where : removed_order) {
+        const std::vector<std::string>& list = removed[where];
+        std::string msg = list.size() == 1 ? "text expression " : std::to_string(list.size()) + " text expressions ";
+        msg += "replaced by '…': ";
+        for (size_t i = 0; i < list.size() && i < 3; i++) msg += (i ? "; " : "") + list[i];
+        if (list.size() > 3) msg += "; and " + std::to_string(list.size() - 3) + " more";
+        ctx.warn(where, msg);
     }
     for (auto& [lang, n] : missing_by_lang)
         ctx.warn("", "language '" + lang + "': " + std::to_string(n) + " texts are not translated; the " + ctx.base + " text is used");

@@ -973,8 +973,9 @@ void Importer::build() {
                 for (const Option& o : q.options) both("_" + o.code, o.code, qc + "_" + o.code, o.code, true);
             if (q.type == QuestionType::Ranking)
                 for (size_t i = 1; i <= q.options.size(); i++)
-                    both("_" + std::to_string(i), std::to_string(i), qc + "_" + std::to_string(i), std::to_string(i),
-                         q.max_answers == 0 || int(i) <= q.max_answers);
+                    // LimeSurvey keeps one rank column per answer option (max_answers only
+                    // limits how many a respondent may rank).
+                    both("_" + std::to_string(i), std::to_string(i), qc + "_" + std::to_string(i), std::to_string(i), true);
             if (needs_rows) {
                 for (const Row& r : q.rows) {
                     if (q.type == QuestionType::Matrix && q.cell != MatrixCell::Choice) {

@@ -294,8 +294,9 @@ std::vector<VvColumn> vv_columns(const Survey& s) {
             break;
         case QuestionType::Ranking:
         case QuestionType::RankedList: {
-            size_t n = q.type == QuestionType::Ranking ? q.options.size() : 0;
-            if (q.max_answers > 0 && (n == 0 || size_t(q.max_answers) < n)) n = size_t(q.max_answers);
+            // Ranking: one column per option, as LimeSurvey keeps them (max_answers only limits
+            // how many are ranked). Ranked lists have no LimeSurvey type: max_answers columns.
+            size_t n = q.type == QuestionType::Ranking ? q.options.size() : size_t(std::max(q.max_answers, 0));
             for (size_t i = 1; i <= n; i++) add(std::to_string(i), std::to_string(i));
             break;
         }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sodium.h>
@@ -45,6 +46,12 @@ struct Fixture {
         cfg.surveys_dir = dir + "/surveys";
         cfg.log = [](const std::string&) {};
         api = std::make_unique<tk::ServerApi>(*store, cfg);
+    }
+    ~Fixture() {
+        api.reset();
+        store.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
     }
 };
 } // namespace

@@ -16,6 +16,7 @@
 #include "keys.h"
 #include "server_api.h"
 #include "server_store.h"
+#include "survey_update.h"
 #include "sync_client.h"
 #include "sync_testutil.h"
 #include "vault.h"
@@ -76,7 +77,7 @@ struct LiveServer {
     }
     ~LiveServer() {
         srv.stop();
-        th.join();
+        if (th.joinable()) th.join();
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
     bool logged(const std::string& part) {
@@ -463,4 +464,63 @@ TEST_CASE("server: request handlers survive junk without sockets") {
     CHECK(api.handle_survey_file("../server.key").status == 404);
     CHECK(api.handle_survey_file(".hidden").status == 404);
     CHECK(api.handle_health().status == 200);
+}
+
+TEST_CASE("server: survey updates install only when the research signature verifies") {
+    test::TempDir kdir;
+    ServerConfig cfg;
+    LiveServer s(cfg);
+    std::string sdir = s.dir / "surveys";
+    std::filesystem::create_directories(sdir);
+    // Reconfigure: the fixture's API was made without a surveys folder.
+    s.srv.stop();
+    s.th.join();
+    ServerConfig c2;
+    c2.surveys_dir = sdir;
+    c2.log = [](const std::string&) {};
+    ServerApi api2(*s.store, c2);
+    httplib::Server srv2;
+    api2.mount(srv2);
+    int port = srv2.bind_to_any_port("127.0.0.1");
+    std::thread th([&] { srv2.listen_after_bind(); });
+    for (int i = 0; i < 200 && !srv2.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::string url = "http://127.0.0.1:" + std::to_string(port);
+
+    ResearchPublicKey pub;
+    uint8_t sk[64], other_pk[32], other_sk[64];
+    crypto_sign_keypair(pub.sign_pk, sk);
+    crypto_sign_keypair(other_pk, other_sk);
+    std::string survey = test::slurp(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
+    REQUIRE(!survey.empty());
+    test::spit(sdir + "/good.json", survey);
+    test::spit(sdir + "/good.json.sig", sign_survey_file("good.json", survey, sk));
+    test::spit(sdir + "/tampered.json", survey + " ");
+    test::spit(sdir + "/tampered.json.sig", sign_survey_file("tampered.json", survey, sk));
+    test::spit(sdir + "/foreign.json", survey);
+    test::spit(sdir + "/foreign.json.sig", sign_survey_file("foreign.json", survey, other_sk));
+    test::spit(sdir + "/renamed.json", survey);
+    test::spit(sdir + "/renamed.json.sig", sign_survey_file("good.json", survey, sk));
+    test::spit(sdir + "/broken.json", "{\"format\": 1}");
+    test::spit(sdir + "/broken.json.sig", sign_survey_file("broken.json", "{\"format\": 1}", sk));
+    test::spit(sdir + "/unsigned.json", survey);
+
+    SurveyUpdateResult r = fetch_survey_update(url, kdir.path, pub);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.applied == std::vector<std::string>{"good.json"});
+    REQUIRE(r.refused.size() == 4);
+    std::string all;
+    for (auto& x : r.refused) all += x + "\n";
+    CHECK(all.find("tampered.json: file content differs") != std::string::npos);
+    CHECK(all.find("foreign.json: signed with another key") != std::string::npos);
+    CHECK(all.find("renamed.json: signature is for file 'good.json'") != std::string::npos);
+    CHECK(all.find("broken.json: signed, but does not load") != std::string::npos);
+    CHECK(test::slurp(kdir / "good.json") == survey);
+    CHECK(!std::filesystem::exists(kdir / "tampered.json"));
+    CHECK(!std::filesystem::exists(kdir / "unsigned.json"));
+    // Fetching again changes nothing.
+    r = fetch_survey_update(url, kdir.path, pub);
+    CHECK(r.applied.empty());
+    CHECK(r.unchanged == std::vector<std::string>{"good.json"});
+    srv2.stop();
+    th.join();
 }

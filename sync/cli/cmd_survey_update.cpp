@@ -1,0 +1,87 @@
+// cmd_survey_update.cpp - `teilhabe survey sign` (research team) and `teilhabe survey fetch`
+// (kiosk/coordinator): survey updates that only install when the research signature verifies.
+#include <cstdio>
+#include <cstdlib>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../keys.h"
+#include "../survey_update.h"
+#include "command.h"
+
+using namespace tk;
+using namespace tk::cli;
+
+// TEILHABE_PASSPHRASE for scripts, otherwise asked once without echo.
+static bool passphrase(std::string& out) {
+    if (const char* env = std::getenv("TEILHABE_PASSPHRASE")) {
+        out = env;
+        return true;
+    }
+    std::fprintf(stderr, "Passphrase of the research key: ");
+    termios old{};
+    bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        termios quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    out.clear();
+    int c;
+    while ((c = std::getchar()) != EOF && c != '\n') out += (char)c;
+    if (tty) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::fprintf(stderr, "\n");
+    return !out.empty();
+}
+
+static std::string base_name(const std::string& p) {
+    size_t s = p.find_last_of('/');
+    return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+static int run_sign(const Args& in) {
+    Args a = in;
+    std::string key = take_option(a, "--key");
+    if (key.empty() || a.size() != 1) return usage_error("survey sign", "usage: --key research.key FILE");
+    std::string bytes, err, pass;
+    if (!read_small_file(a[0], bytes, &err)) return usage_error("survey sign", err);
+    if (!passphrase(pass)) return usage_error("survey sign", "no passphrase given");
+    ResearchSecretKey sk;
+    if (!load_research_secret(key, pass, sk, &err)) {
+        std::fprintf(stderr, "teilhabe survey sign: %s\n", err.c_str());
+        return 1;
+    }
+    std::string sig = sign_survey_file(base_name(a[0]), bytes, sk.sign_sk);
+    if (!write_file_atomic(a[0] + ".sig", sig, 0644, true, &err)) {
+        std::fprintf(stderr, "teilhabe survey sign: %s\n", err.c_str());
+        return 2;
+    }
+    std::printf("%s.sig written (research key %s). Copy both files into the server's DATA/surveys/.\n", a[0].c_str(),
+                research_fingerprint(sk.pub).c_str());
+    return 0;
+}
+
+static int run_fetch(const Args& in) {
+    Args a = in;
+    std::string dir = take_option(a, "--data"), url = take_option(a, "--server"), out = take_option(a, "--out");
+    SyncOptions opt;
+    opt.ca_file = take_option(a, "--ca");
+    if (dir.empty() || url.empty() || out.empty() || !a.empty())
+        return usage_error("survey fetch", "usage: --data DIR --server URL --out SURVEY_DIR [--ca CERT.pem]");
+    ResearchPublicKey pub;
+    std::string err;
+    if (!load_research_public(dir + "/research.pub", pub, &err)) return usage_error("survey fetch", err);
+    SurveyUpdateResult r = fetch_survey_update(url, out, pub, opt);
+    if (!r.ok) {
+        std::fprintf(stderr, "teilhabe survey fetch: %s\n", r.error.c_str());
+        return 1;
+    }
+    for (auto& n : r.applied) std::printf("installed  %s\n", n.c_str());
+    for (auto& n : r.unchanged) std::printf("unchanged  %s\n", n.c_str());
+    for (auto& n : r.refused) std::printf("REFUSED    %s\n", n.c_str());
+    return r.refused.empty() ? 0 : 1;
+}
+
+static Command sign_cmd("survey sign", "--key research.key FILE", "sign a survey file for distribution (writes FILE.sig)", run_sign);
+static Command fetch_cmd("survey fetch", "--data DIR --server URL --out DIR",
+                         "install survey updates whose research signature verifies", run_fetch);

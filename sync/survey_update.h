@@ -1,0 +1,45 @@
+// survey_update.h - survey files signed by the research team, handed out by the server,
+// applied by kiosks only when the signature verifies.
+//
+// The research team signs a survey file with the Ed25519 key in research.key
+// (`teilhabe survey sign --key research.key FILE` writes FILE.sig) and puts both into the
+// server's DATA/surveys/. A kiosk fetches the list, each file and its signature, and installs a
+// file only when the signature verifies against the research signing key in its own
+// research.pub (and, for .json, when the file loads as a survey). The server is only a
+// mailbox: a compromised server can withhold updates but cannot make a kiosk install its own.
+//
+// FILE.sig is text:
+//   teilhabe-survey-signature/1
+//   file: NAME            the file name the signature is for (renaming breaks it)
+//   sha256: HEX           of the file's bytes
+//   sign_pk: HEX          the research signing key
+//   signature: HEX        Ed25519 over "teilhabe-survey/1" 0x00 NAME 0x00 sha256-bytes
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "keys.h"
+#include "sync_client.h"
+
+namespace tk {
+
+std::string sign_survey_file(const std::string& name, const std::string& bytes, const uint8_t sign_sk[64]);
+// Checks the .sig text against the file bytes, its name and the expected research key.
+bool verify_survey_signature(const std::string& name, const std::string& bytes, const std::string& sig_text,
+                             const uint8_t research_sign_pk[32], std::string* error);
+
+struct SurveyUpdateResult {
+    bool ok = false;                       // the list could be read (even if nothing applied)
+    std::vector<std::string> applied;      // file names installed (new or changed)
+    std::vector<std::string> unchanged;
+    std::vector<std::string> refused;      // "NAME: reason"
+    std::string error;
+};
+
+// Fetches every offered update from `url` and writes the verified ones into `dest_dir`
+// (atomically; an unchanged file is left alone).
+SurveyUpdateResult fetch_survey_update(const std::string& url, const std::string& dest_dir,
+                                       const ResearchPublicKey& research, const SyncOptions& opt = {});
+
+} // namespace tk

@@ -1,0 +1,45 @@
+// paper_form.h - the printed questionnaire: an A4 PDF drawn with cairo.
+//
+// Every question in survey order with its number, its code (small, for the people who
+// type the sheet in later) and boxes numbered like paper_choices(): the number next to a
+// box is what the enterer types. Conditions become instructions in words ("Nur
+// beantworten, wenn Sie bei Frage 4 „ja“ angekreuzt haben.", "» weiter mit Frage 7").
+// Each sheet gets its own sheet id, printed as text and as a QR code on every page.
+// Large print sets every text at 16 pt or more. Fonts: Noto Sans through fontconfig.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "survey.h"
+
+namespace tk {
+
+struct PrintOptions {
+    std::string lang;                  // "" = the survey's original language
+    bool large = false;                // large print: no text below 16 pt
+    int sheets = 1;                    // how many sheets (each with its own id)
+    std::vector<std::string> sheet_ids; // given ids (tests, reprints); new ones are made for the rest
+};
+
+struct PrintResult {
+    std::vector<std::string> sheet_ids; // in print order
+    int pages_per_sheet = 0;
+    std::string error;
+};
+
+bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::string& pdf_path, PrintResult& out);
+
+// The words of the form in `lang` (with the survey-text fallback chain, then German).
+const std::string& form_text(const std::string& lang, const std::string& key);
+
+// Printed question numbers: answerable questions 1..n in survey order (info texts have none).
+std::map<std::string, int> paper_question_numbers(const Survey& s);
+// "Nur beantworten, wenn …" for a condition (of a question or a group); "" without one.
+std::string condition_instruction(const Survey& s, const std::string& condition_src,
+                                  const std::shared_ptr<const Expr>& cond, const std::string& lang, bool group);
+// "» weiter mit Frage 7" when choosing `code` of `q` makes the form skip the next questions;
+// "" when the next question applies.
+std::string skip_instruction(const Survey& s, const Question& q, const std::string& code, const std::string& lang);
+
+} // namespace tk

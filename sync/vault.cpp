@@ -604,13 +604,14 @@ VaultStatus Vault::status() const {
 // Walks the records in order, rebuilding each wire-form Record (prev_hash from the walk).
 // fn returns false to stop. Returns false with *error when the table cannot be read.
 template <class Fn>
-static bool walk_records(sqlite3* db, const uint8_t device_pk[32], Fn fn, std::string* error) {
+static bool walk_records(sqlite3* db, const uint8_t device_pk[32], uint64_t after_seq, Fn fn, std::string* error) {
     Stmt st(db, "SELECT r.seq, r.hour, r.size, r.body, s.survey_id, s.survey_hash, s.channel, s.site "
-                "FROM records r LEFT JOIN streams s ON s.id = r.stream ORDER BY r.seq");
+                "FROM records r LEFT JOIN streams s ON s.id = r.stream WHERE r.seq > ? ORDER BY r.seq");
     if (!st) {
         if (error) *error = "cannot read records: " + errmsg(db);
         return false;
     }
+    sqlite3_bind_int64(st.s, 1, (int64_t)after_seq);
     int rc;
     while ((rc = st.step()) == SQLITE_ROW) {
         Record r;
@@ -667,7 +668,7 @@ VerifyReport Vault::verify() const {
     std::string err;
     std::array<uint8_t, 32> dpk;
     std::memcpy(dpk.data(), device_pk_, 32);
-    bool walked = walk_records(db_, device_pk_, [&](Record& r, bool body_ok, bool stream_ok) {
+    bool walked = walk_records(db_, device_pk_, 0, [&](Record& r, bool body_ok, bool stream_ok) {
         std::string where = "record " + record_id(dpk, r.seq) + ": ";
         if (r.seq != expect) {
             rep.problems.push_back(r.seq > expect ? "records " + std::to_string(expect) + ".." + std::to_string(r.seq - 1) +
@@ -713,14 +714,24 @@ VerifyReport Vault::verify() const {
 
 bool Vault::read_records(uint64_t after_seq, size_t max_count, std::vector<Record>& out, std::string* error) const {
     out.clear();
+    // prev_hash is not stored, so the walk starts at the last point whose hash is known:
+    // the position the previous call stopped at (sync reads batch after batch), else seq 0.
+    uint64_t start = 0;
     Hash32 prev{};
+    if (walk_cache_seq_ > 0 && walk_cache_seq_ <= after_seq) {
+        start = walk_cache_seq_;
+        prev = walk_cache_hash_;
+    }
     exec(db_, "BEGIN");
-    bool ok = walk_records(db_, device_pk_, [&](Record& r, bool body_ok, bool stream_ok) {
+    bool ok = walk_records(db_, device_pk_, start, [&](Record& r, bool body_ok, bool stream_ok) {
+        if (out.size() >= max_count) return false;
         r.prev_hash = prev;
-        prev = record_hash(r);
-        if (r.seq <= after_seq) return true;
-        if (!body_ok || !stream_ok || out.size() >= max_count) return false;
-        out.push_back(std::move(r));
+        Hash32 h = record_hash(r);
+        if (!body_ok || !stream_ok) return false;
+        prev = h;
+        walk_cache_seq_ = r.seq;
+        walk_cache_hash_ = h;
+        if (r.seq > after_seq) out.push_back(std::move(r));
         return true;
     }, error);
     exec(db_, "COMMIT");

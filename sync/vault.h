@@ -121,6 +121,8 @@ private:
     uint64_t head_seq_ = 0;
     Hash32 head_hash_{};
     uint64_t durable_seq_ = 0;
+    mutable uint64_t walk_cache_seq_ = 0; // read_records: a record whose hash is known...
+    mutable Hash32 walk_cache_hash_{};    // ...so the next call need not rehash from seq 1
     std::vector<Record> pending_;  // sealed, signed, not yet committed (in chain order)
     int last_error_code_ = 0;      // SQLite primary result code of the last failed commit, 0 = fine
     std::string last_error_;

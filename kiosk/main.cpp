@@ -11,6 +11,7 @@
 #include <backends/imgui_impl_opengl2.h>
 #include <backends/imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -36,41 +37,44 @@ void on_signal(int) { g_stop = 1; }
 // These run before ImGui's own callbacks (the backend chains to them) and only note that
 // input arrived.
 // Dear ImGui 1.86 reads key state once per frame, so a key pressed and released between two
-// frames (fast typists, keypads, xdotool) would be lost. Presses are queued here and replayed
-// one per frame, with the modifiers that were held at the time.
+// frames (fast typists, keypads, xdotool) would be lost, and one seen early could count
+// twice. So ImGui's key state is ours: presses are queued here and handed to ImGui one per
+// frame, each exactly once, with the modifiers held when the key went down.
 struct KeyPress {
     int key, mods;
 };
 std::vector<KeyPress> g_key_queue;
-std::vector<int> g_replayed; // keys forced down last frame
+bool g_down[512] = {};
 
 void key_cb(GLFWwindow*, int key, int, int action, int mods) {
     ++g_events;
-    if ((action == GLFW_PRESS || action == GLFW_REPEAT) && key >= 0 && key < 512) g_key_queue.push_back({key, mods});
+    if (action == GLFW_PRESS && key >= 0 && key < 512) g_key_queue.push_back({key, mods});
 }
 
 void replay_keys(GLFWwindow* w, ImGuiIO& io) {
-    for (int k : g_replayed)
-        if (glfwGetKey(w, k) == GLFW_RELEASE) io.KeysDown[k] = false;
-    g_replayed.clear();
+    std::vector<int> released;
+    for (int k = 0; k < 512; ++k)
+        if (g_down[k] && glfwGetKey(w, k) == GLFW_RELEASE) {
+            g_down[k] = false;
+            released.push_back(k);
+        }
     auto held = [w](int a, int b) { return glfwGetKey(w, a) == GLFW_PRESS || glfwGetKey(w, b) == GLFW_PRESS; };
     io.KeyCtrl = held(GLFW_KEY_LEFT_CONTROL, GLFW_KEY_RIGHT_CONTROL);
     io.KeyShift = held(GLFW_KEY_LEFT_SHIFT, GLFW_KEY_RIGHT_SHIFT);
     io.KeyAlt = held(GLFW_KEY_LEFT_ALT, GLFW_KEY_RIGHT_ALT);
-    if (g_key_queue.empty()) return;
-    KeyPress p = g_key_queue.front();
-    g_key_queue.erase(g_key_queue.begin());
-    if (io.KeysDown[p.key] && io.KeysDownDuration[p.key] >= 0.0f) {
-        // Still down from the previous frame: release it for one frame so the press counts.
-        io.KeysDown[p.key] = false;
-        g_key_queue.insert(g_key_queue.begin(), p);
-        return;
+    if (!g_key_queue.empty()) {
+        KeyPress p = g_key_queue.front();
+        // The same key again right after its release: ImGui must see it up for one frame.
+        bool wait = std::find(released.begin(), released.end(), p.key) != released.end();
+        if (!wait) {
+            g_key_queue.erase(g_key_queue.begin());
+            g_down[p.key] = true;
+            io.KeyCtrl = io.KeyCtrl || (p.mods & GLFW_MOD_CONTROL);
+            io.KeyShift = io.KeyShift || (p.mods & GLFW_MOD_SHIFT);
+            io.KeyAlt = io.KeyAlt || (p.mods & GLFW_MOD_ALT);
+        }
     }
-    io.KeysDown[p.key] = true;
-    io.KeyCtrl = io.KeyCtrl || (p.mods & GLFW_MOD_CONTROL);
-    io.KeyShift = io.KeyShift || (p.mods & GLFW_MOD_SHIFT);
-    io.KeyAlt = io.KeyAlt || (p.mods & GLFW_MOD_ALT);
-    g_replayed.push_back(p.key);
+    for (int k = 0; k < 512; ++k) io.KeysDown[k] = g_down[k];
 }
 void char_cb(GLFWwindow*, unsigned) { ++g_events; }
 void button_cb(GLFWwindow*, int, int, int) { ++g_events; }
@@ -265,7 +269,9 @@ int main(int argc, char** argv) {
         if (locked || app.screen != before || app.idle.warning != warned || (warned && int(app.idle.warning_until - now) != left) ||
             tk::speech_active(speech) != speaking_before)
             frames_left = std::max(frames_left, 1);
-        if (!g_key_queue.empty() || !g_replayed.empty()) frames_left = std::max(frames_left, 2);
+        bool any_down = false;
+        for (bool d : g_down) any_down = any_down || d;
+        if (!g_key_queue.empty() || any_down) frames_left = std::max(frames_left, 2);
         if (frames_left <= 0) continue;
         --frames_left;
 

@@ -199,11 +199,12 @@ static int run_vault_add(const Args& in) {
         if (!parse_response(text, r, &err)) return usage_error(verb, (f == "-" ? "stdin" : f) + ": " + err);
         rs.push_back(std::move(r));
     }
-    // Everything is read and checked before the first record is written. The vault must
-    // exist: a typo in --data must not start a new vault with its own device key.
+    // Everything is read and checked before the first record is written. The directory must
+    // be a kiosk's: a vault, or at least the research team's research.pub placed there, so a
+    // typo in --data never starts a stray vault with its own device key.
     std::string err;
-    if (access((dir + "/vault.sqlite").c_str(), F_OK) != 0)
-        return usage_error(verb, dir + ": no vault here (vault.sqlite missing)");
+    if (access((dir + "/vault.sqlite").c_str(), F_OK) != 0 && access((dir + "/research.pub").c_str(), F_OK) != 0)
+        return usage_error(verb, dir + ": neither a vault nor a research.pub here");
     auto v = Vault::open(dir, VaultOpenOptions{}, &err);
     if (!v) return usage_error(verb, dir + ": " + err);
     for (const Response& r : rs) {
@@ -225,5 +226,5 @@ static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out d
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
 static Command report_cmd("report", "--survey S.json --in responses.jsonl --out report.html [--channel C --site S --lang L]",
                           "one self-contained HTML page: n, counts, % and bars per question, free texts", run_report);
-static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into an existing vault",
+static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into a kiosk's vault",
                        run_vault_add);

@@ -185,7 +185,7 @@ TEST_CASE("lss: groups, questions, subquestions, answers and languages match the
 
         size_t imported_q = 0;
         for (const auto& [qid, tt] : parents) {
-            const auto& [type, code] = tt;
+            const std::string type = tt.first, code = tt.second; // plain names: doctest's lambdas capture them
             CAPTURE(code);
             const Question* q = s.find_question(code);
             if (!q) {

@@ -308,6 +308,48 @@ TEST_CASE("server: a slow-loris client is cut off while others are served") {
     ::close(fd);
 }
 
+TEST_CASE("server: an upload body trickled slower than the deadline is cut off") {
+    ServerConfig cfg;
+    cfg.read_timeout_s = 2;
+    cfg.body_deadline_s = 1;
+    LiveServer s(cfg);
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)s.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, (sockaddr*)&a, sizeof a) == 0);
+    const char* head = "POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nTKB1";
+    REQUIRE(::send(fd, head, std::strlen(head), MSG_NOSIGNAL) > 0);
+    auto t0 = std::chrono::steady_clock::now();
+    bool closed = false;
+    std::string got;
+    // One byte every 300 ms: each receive is well within the read time-out, the whole is not.
+    for (int i = 0; i < 40 && !closed && got.empty(); i++) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        if (::send(fd, "x", 1, MSG_NOSIGNAL) <= 0) closed = true;
+        char buf[512];
+        ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n > 0) got.append(buf, (size_t)n);
+        if (n == 0) closed = true;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // After the answer the server closes the connection: the worker is free again.
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char rest[512];
+    ssize_t n = 1;
+    for (int i = 0; i < 100 && n > 0; i++) n = ::recv(fd, rest, sizeof rest, 0);
+    CHECK(n == 0);
+    ::close(fd);
+    CHECK((closed || !got.empty()));
+    CHECK(secs < 6);
+    if (!got.empty()) CHECK(got.find(" 408 ") != std::string::npos);
+    CHECK(s.logged("408"));
+    CHECK(s.store->record_count() == 0);
+}
+
 TEST_CASE("server: sync client uploads a vault in batches, resumes, and marks synced only on receipts") {
     LiveServer s;
     test::TempDir kd;

@@ -201,7 +201,8 @@ void paper_back(PaperDeskState& st) {
     case PaperStep::Resolve:
         if (st.diff > 0) --st.diff;
         break;
-    default: break;
+    case PaperStep::Done: start_sheet(st); break;
+    case PaperStep::Enterer: break;
     }
     if (st.step == PaperStep::Field) {
         auto it = st.entry.values.find(st.fields[st.field].key);

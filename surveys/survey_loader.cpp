@@ -1113,9 +1113,16 @@ struct Loader {
                                                     "; a condition can only use earlier questions");
                     continue;
                 }
+                const Question& target = *by_code[best];
+                using T = QuestionType;
+                if (name == best && (target.type == T::Matrix || target.type == T::MultiText ||
+                                     target.type == T::MultiNumeric || target.type == T::Info))
+                    warn(pc.path, pc.code, "condition reads " + best + ", which is always empty for type " +
+                                               in_quotes(type_name(target.type)) +
+                                               (target.type == T::Info ? "" : "; use " + best + "_<row code>"));
                 if (name != best) {
                     std::string rest = name.substr(best.size() + 1);
-                    const Question& q = *by_code[best];
+                    const Question& q = target;
                     if (!part_exists(q, rest))
                         error(pc.path, pc.code, "condition refers to " + in_quotes(name) + ", but question " + best +
                                                     " (" + type_name(q.type) + ") has no option, row or part " +

@@ -829,6 +829,14 @@ TEST_CASE("loader: warnings do not reject a survey") {
     CHECK(contains(w, "Q2 /groups/0/questions/1/help: no text for language \"en\" (shows the \"de\" text instead)"));
     CHECK(contains(w, "Q1 /groups/0/questions/0/other_label: \"other_label\" is unused without \"other\": true"));
     CHECK(contains(w, "Q7 /groups/1/questions/3/max_answers: \"max_answers\" (5) is more than the 2 options"));
+
+    json m = base();
+    m["groups"][1]["questions"][0]["condition"] = "Q3 == '1'";
+    LoadResult rm = parse_survey(m.dump(2), "m.json");
+    REQUIRE(rm.ok());
+    REQUIRE(rm.warnings.size() == 1);
+    CHECK(contains(rm.warnings[0], "Q4 /groups/1/questions/0/condition: condition reads Q3, which is always empty "
+                                   "for type \"matrix\"; use Q3_<row code>"));
 }
 
 TEST_CASE("loader: every error of a file is reported, each with its line") {

@@ -80,6 +80,11 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
         log("enrol " + peer + " 400 malformed-json: " + reason);
         return api_error(400, "malformed-json", reason);
     }
+    // Pairing codes have 60 random bits; still, guessing is slowed down per address.
+    if (!take_token("enrol " + peer)) {
+        log("enrol " + peer + " 429 rate limit");
+        return api_error(429, "rate-limited", "too many enrolment attempts; wait a moment and retry");
+    }
     int status = 500;
     std::string err;
     if (!store_.enrol(j["code"].get<std::string>(), pk, &status, &err)) {

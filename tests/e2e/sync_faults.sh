@@ -4,7 +4,7 @@
 # byte, a record removed from the chain, wrong device key, unknown device, oversized body,
 # slow-loris client, malformed JSON.
 source "$(dirname "$0")/sync_common.bash"
-N=20000
+N=10000
 
 make_kiosk "$WORK/a" $N
 make_kiosk "$WORK/b" 50

@@ -702,19 +702,19 @@ void idle_warning(Ctx& c, ImVec2 size) {
     int left = std::max(0, int(std::ceil(app.idle.warning_until - c.now)));
     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), size, col(c.th.warn_bg));
     float w = size.x - 2 * c.m.target;
-    ImGui::SetCursorPos(ImVec2(c.m.target, c.m.target));
+    ImGui::SetCursorPosY(c.m.target);
+    ImGui::Indent(c.m.target);
     ImGui::PushTextWrapPos(c.m.target + w);
     heading(c, T(app, "idle_title"));
     wrapped(fill(T(app, "idle_body"), {{"x", std::to_string(left)}}), c.th.warn_text);
     ImGui::PopTextWrapPos();
     ImGui::Dummy(ImVec2(0, c.m.gap * 2));
-    ImGui::SetCursorPosX(c.m.target);
     ImGui::PushFont(c.ui.fonts.heading);
     if (big_button(c, "more_time", T(app, "more_time"), Kind::Primary, w)) more_time(app, c.now);
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0, c.m.gap * 2));
-    ImGui::SetCursorPosX(c.m.target);
     if (big_button(c, "end_now", T(app, "end_now"), Kind::Secondary, w * 0.5f)) end_session_timeout(app, c.now);
+    ImGui::Unindent(c.m.target);
     if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false) ||
         ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))
         more_time(app, c.now);
@@ -722,16 +722,17 @@ void idle_warning(Ctx& c, ImVec2 size) {
 
 void message_screen(Ctx& c, ImVec2 size, const std::string& title, const std::string& body, const std::string& button) {
     float w = size.x - 2 * c.m.target;
-    ImGui::SetCursorPos(ImVec2(c.m.target, c.m.target * 1.5f));
+    ImGui::SetCursorPosY(c.m.target * 1.5f);
+    ImGui::Indent(c.m.target);
     ImGui::PushTextWrapPos(c.m.target + w);
     heading(c, title);
     ImGui::Dummy(ImVec2(0, c.m.gap));
     wrapped(body, c.th.text);
     ImGui::PopTextWrapPos();
     ImGui::Dummy(ImVec2(0, c.m.gap * 2));
-    ImGui::SetCursorPosX(c.m.target);
-    if (big_button(c, "done", button, Kind::Primary, w * 0.6f) || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
-        ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false)) {
+    bool done = big_button(c, "done", button, Kind::Primary, w * 0.6f);
+    ImGui::Unindent(c.m.target);
+    if (done || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false)) {
         reset_to_welcome(c.app);
         c.enter_used = true;
     }

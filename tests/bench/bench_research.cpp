@@ -1,0 +1,119 @@
+// bench_research.cpp - the researchers' side at the scale of a whole season:
+// decrypt (signature check, open, parse) + CSV export of 100,000 needs-survey responses.
+// Target (issue 5): <= 10 s. Sealing the records first is set-up and not timed.
+// bench_main.cpp must call bench_research().
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <sodium.h>
+#include <string>
+#include <vector>
+
+#include "export_csv.h"
+#include "keys.h"
+#include "record.h"
+#include "research.h"
+#include "survey.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// A plausible response to the needs survey: closed answers, a few texts, some skipped.
+tk::Response needs_response(const tk::Survey& s, std::mt19937& rng, int i) {
+    tk::Response r;
+    r.survey_id = s.id;
+    r.survey_version = s.version;
+    r.survey_hash = s.hash;
+    r.language = i % 5 ? "de" : "en";
+    r.channel = i % 7 ? tk::kChannelKiosk : tk::kChannelPaper;
+    r.site = i % 2 ? "Stadtbibliothek, Interneterfahrungsort" : "Stadtteilbibliothek Nord";
+    r.started = 1764086000 + i * 37;
+    r.finished = r.started + 240 + int64_t(rng() % 600);
+    r.complete = true;
+    for (const tk::Survey::QRef& ref : s.all_questions()) {
+        const tk::Question& q = *ref.q;
+        if (!q.has_answer()) continue;
+        if (rng() % 5 == 0) {
+            r.skipped.push_back(q.code);
+            continue;
+        }
+        tk::Answer a;
+        switch (q.type) {
+        case tk::QuestionType::SingleChoice: a.value = q.options[rng() % q.options.size()].code; break;
+        case tk::QuestionType::MultipleChoice:
+            for (const tk::Option& o : q.options)
+                if (rng() % 2) a.values.push_back(o.code);
+            if (a.values.empty()) a.values.push_back(q.options[0].code);
+            break;
+        case tk::QuestionType::Matrix:
+            for (const tk::Row& row : q.rows) a.cells[row.code] = q.options[rng() % q.options.size()].code;
+            break;
+        case tk::QuestionType::RankedList: a.values = {"Beratung vor Ort", "Schulungen"}; break;
+        default: a.value = "Wir haben mit der Umstellung der Ausleihe begonnen, es fehlt an Zeit und Personal."; break;
+        }
+        if (rng() % 10 == 0 && q.is_closed()) a.comment = "Kommentar, mit \"Anführungszeichen\"";
+        r.answers[q.code] = a;
+    }
+    return r;
+}
+
+} // namespace
+
+void bench_research() {
+    const int N = 100000;
+    std::printf("\n== research: decrypt + CSV export of %d responses (target <= 10 s) ==\n", N);
+    if (sodium_init() < 0) return;
+    tk::LoadResult lr = tk::load_survey(std::string(TK_SOURCE_DIR) + "/surveys/bedarfe-akteure.json");
+    if (!lr.ok()) {
+        std::printf("cannot load the needs survey\n");
+        return;
+    }
+    const tk::Survey& s = *lr.survey;
+
+    // Set-up: one research key pair, one device, N sealed chained records.
+    tk::ResearchSecretKey key;
+    crypto_box_keypair(key.pub.box_pk, key.box_sk);
+    crypto_sign_keypair(key.pub.sign_pk, key.sign_sk);
+    uint8_t dev_pk[32], dev_sk[64];
+    crypto_sign_keypair(dev_pk, dev_sk);
+    std::mt19937 rng(5);
+    std::vector<tk::Record> records;
+    records.reserve(N);
+    auto t0 = Clock::now();
+    size_t plain_bytes = 0;
+    {
+        tk::SealSession session;
+        tk::begin_seal_session(key.pub.box_pk, session);
+        tk::Hash32 prev{};
+        for (int i = 0; i < N; i++) {
+            tk::Response r = needs_response(s, rng, i);
+            std::string plain = tk::serialize_response(r);
+            plain_bytes += plain.size();
+            tk::RecordMeta m{r.survey_id, r.survey_hash, r.channel, r.site, r.finished};
+            tk::Record rec;
+            std::string err;
+            if (!tk::seal_record(plain, m, session, dev_sk, uint64_t(i + 1), prev, rec, &err)) {
+                std::printf("seal failed: %s\n", err.c_str());
+                return;
+            }
+            prev = tk::record_hash(rec);
+            records.push_back(std::move(rec));
+        }
+    }
+    std::printf("set-up: %d records sealed in %.2f s (%.0f bytes of response each)\n", N, seconds_since(t0),
+                double(plain_bytes) / N);
+
+    t0 = Clock::now();
+    tk::DecryptResult dr = tk::decrypt_records(records, key, "bench");
+    double t_dec = seconds_since(t0);
+    auto t1 = Clock::now();
+    std::string csv = tk::export_csv(s, dr.responses, tk::CsvOptions{});
+    double t_csv = seconds_since(t1);
+    double total = t_dec + t_csv;
+    std::printf("decrypt: %.2f s (%zu responses, %zu problems) | CSV: %.2f s (%.1f MB) | total %.2f s %s\n", t_dec,
+                dr.responses.size(), dr.problems.size(), t_csv, double(csv.size()) / 1e6, total,
+                total <= 10.0 ? "(target met)" : "(TARGET MISSED)");
+}

@@ -608,10 +608,24 @@ void layout_sheet(Pen& p, const Survey& s) {
     paragraph(p, form_text(L, "how"), p.left, p.z.small, false, 0.2);
     p.y += p.z.body;
     auto numbers = paper_question_numbers(s);
+    auto measure = [&](const Question& q) {
+        Pen m = p;
+        m.draw = false;
+        m.y = m.body_top;
+        m.bottom = 1e9;
+        draw_question(m, s, q, numbers[q.code]);
+        return m.y - m.body_top;
+    };
     for (const Group& g : s.groups) {
-        // Keep a group's heading together with its first question.
-        font(p, p.z.heading, true);
-        ensure(p, p.z.heading * 2.6 + p.z.body * 6);
+        // Keep a group's heading together with its first question (when that fits a page).
+        double first = 0;
+        for (const Question& q : g.questions)
+            if (q.type != QuestionType::Info) {
+                first = measure(q);
+                break;
+            }
+        double head = p.z.heading * 2.6 + p.z.body * 3;
+        ensure(p, head + (first + head <= p.bottom - p.body_top ? first : p.z.body * 6));
         paragraph(p, g.title.get(L, orig), p.left, p.z.heading + 1, true);
         if (!g.description.empty()) paragraph(p, g.description.get(L, orig), p.left, p.z.small, false, 0.25);
         if (!g.condition_src.empty()) paragraph(p, condition_instruction(s, g.condition_src, g.condition, L, true), p.left, p.z.body, true);
@@ -624,12 +638,7 @@ void layout_sheet(Pen& p, const Survey& s) {
                 continue;
             }
             // A question that fits on a page is not split: measure it first.
-            Pen m = p;
-            m.draw = false;
-            m.y = m.body_top;
-            m.bottom = 1e9;
-            draw_question(m, s, q, numbers[q.code]);
-            double h = m.y - m.body_top;
+            double h = measure(q);
             if (h <= p.bottom - p.body_top) ensure(p, h);
             draw_question(p, s, q, numbers[q.code]);
         }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# paper_print.sh - `teilhabe print`: the needs survey as an A4 form has every question (code
+# and text) in survey order (pdftotext), conditions as instructions, a QR code on every page
+# that decodes to the sheet id (zbarimg), large print and Leichte Sprache variants; page 1 is
+# rendered to $TK_BUILD_DIR/screenshots/ to be looked at. Then the paper round trip through
+# the CLI: two entries of a printed sheet are sealed as one record, a third is refused, and
+# a tally is sealed with channel tally.
+set -euo pipefail
+
+SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
+BIN="${TK_BUILD_DIR:?TK_BUILD_DIR must name the build directory}/sync/teilhabe"
+SHOTS=$TK_BUILD_DIR/screenshots
+mkdir -p "$SHOTS"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+fail() { echo "paper_print: $*" >&2; exit 1; }
+[ -x "$BIN" ] || fail "no binary at $BIN"
+for tool in pdftotext pdftoppm zbarimg python3; do command -v $tool >/dev/null || fail "needs $tool"; done
+
+# Every answerable question's code and the start of its text, in survey order, must appear in
+# the text of the PDF in that order. Prints the first missing one.
+check_order() { # PDF SURVEY LANG
+    pdftotext -raw "$1" "$WORK/form.txt"
+    python3 - "$WORK/form.txt" "$2" "$3" <<'PY'
+import json, re, sys
+text = re.sub(r"\s+", " ", open(sys.argv[1], encoding="utf-8").read())
+survey = json.load(open(sys.argv[2], encoding="utf-8"))
+lang = sys.argv[3]
+langs = survey["languages"]
+def get(t):
+    if isinstance(t, str): return t
+    for l in ([lang] + (["de"] if lang.startswith("de-") else []) + [langs[0]]):
+        if l in t: return t[l]
+    return ""
+pos, n = 0, 0
+for g in survey["groups"]:
+    for q in g["questions"]:
+        if q["type"] == "info":
+            continue
+        words = re.sub(r"\s+", " ", get(q["text"])).split(" ")[:4]
+        head = " ".join(words)
+        i = text.find(head, pos)
+        if i < 0:
+            sys.exit(f"question {q['code']}: text '{head}' not found after position {pos}")
+        j = text.find(q["code"], i)
+        if j < 0:
+            sys.exit(f"question {q['code']}: code not found after its text")
+        pos, n = i + len(head), n + 1
+print(n)
+PY
+}
+
+# --- the needs survey (Bedarfe der Akteure), German ---
+NEEDS=$SRC/surveys/bedarfe-akteure.json
+"$BIN" print "$NEEDS" --lang de --out "$WORK/needs.pdf" >"$WORK/ids.txt" 2>"$WORK/print.err" ||
+    { cat "$WORK/print.err" >&2; fail "print failed"; }
+[ "$(wc -l <"$WORK/ids.txt")" -eq 1 ] || fail "expected one sheet id, got: $(cat "$WORK/ids.txt")"
+ID=$(cat "$WORK/ids.txt")
+[[ $ID =~ ^BA-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$ ]] || fail "sheet id '$ID' has the wrong form"
+n=$(check_order "$WORK/needs.pdf" "$NEEDS" de) || fail "needs survey: $n"
+echo "needs survey: $n questions in order"
+# The condition of C2 (C1 == '1' or '2' or '3') is printed as an instruction in words.
+grep -q "Nur beantworten, wenn Sie bei Frage" "$WORK/form.txt" || fail "no condition instruction in the form"
+grep -q "Diesen Teil nur ausfüllen, wenn Sie bei Frage" "$WORK/form.txt" || fail "no group condition instruction"
+pages=$(pdfinfo "$WORK/needs.pdf" | awk '/^Pages:/ {print $2}')
+[ "$(grep -c "Bogen-Nr. $ID" "$WORK/form.txt")" -ge "$pages" ] || fail "the sheet id is not on every page"
+
+# The QR code of every page decodes to the sheet id.
+pdftoppm -png -r 150 "$WORK/needs.pdf" "$WORK/page"
+for p in "$WORK"/page-*.png; do
+    got=$(zbarimg -q --raw "$p" 2>/dev/null || true)
+    [ "$got" = "$ID" ] || fail "QR code on $(basename "$p") reads '$got', expected '$ID'"
+done
+echo "QR codes: $pages page(s) decode to $ID"
+pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$WORK/needs.pdf" "$SHOTS/paper_needs_de"
+
+# --- the citizen survey: Leichte Sprache, large print, several sheets ---
+CIT=$SRC/surveys/buerger-digital.json
+"$BIN" print "$CIT" --lang de-x-ls --large --sheets 3 --out "$WORK/ls.pdf" >"$WORK/ls_ids.txt" 2>/dev/null ||
+    fail "large print failed"
+[ "$(sort -u "$WORK/ls_ids.txt" | wc -l)" -eq 3 ] || fail "three sheets need three different ids"
+n=$(check_order "$WORK/ls.pdf" "$CIT" de-x-ls) || fail "Leichte Sprache: $n"
+# Large print: no font below 16 pt. pdftotext gives each word's box; for Noto Sans its height
+# is 1.362 x the font size (ascent + descent), so 16 pt is 21.79 pt high.
+python3 - "$WORK/ls.pdf" <<'PY' || fail "large print has text below 16 pt"
+import subprocess, sys, re
+out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "2", sys.argv[1], "-"], capture_output=True, text=True).stdout
+hs = [float(m.group(2)) - float(m.group(1)) for m in re.finditer(r'<word xMin="[^"]+" yMin="([^"]+)" xMax="[^"]+" yMax="([^"]+)"', out)]
+small = [h for h in hs if h < 16 * 1.362 - 0.05]
+sys.exit(1 if not hs or small else 0)
+PY
+pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$WORK/ls.pdf" "$SHOTS/paper_citizen_ls_large"
+"$BIN" print "$CIT" --lang fr --out "$WORK/x.pdf" 2>"$WORK/fr.err" && fail "an unknown language must fail"
+grep -q "has no language 'fr'" "$WORK/fr.err" || fail "unclear message: $(cat "$WORK/fr.err")"
+
+# --- a printed sheet entered twice through the CLI ---
+CID=$(head -n1 "$WORK/ls_ids.txt")
+DATA=$WORK/data
+for who in anna ben; do
+    printf 'sheet %s\nenterer %s\nONLINE 3\nWARUM 2\nBARR 1 5\nWUNSCH Mehr Bänke\n' "$CID" "$who" >"$WORK/$who.txt"
+done
+"$BIN" paper enter --data "$DATA" --survey "$CIT" --demo-key --site Bibliothek "$WORK/anna.txt" >"$WORK/e1.out" ||
+    { cat "$WORK/e1.out" >&2; fail "first entry failed"; }
+grep -q '^first' "$WORK/e1.out" || fail "first entry not stored: $(cat "$WORK/e1.out")"
+"$BIN" paper enter --data "$DATA" --survey "$CIT" --demo-key --site Bibliothek "$WORK/ben.txt" >"$WORK/e2.out" ||
+    { cat "$WORK/e2.out" >&2; fail "second entry failed"; }
+grep -q '^sealed' "$WORK/e2.out" || fail "matching entries not sealed: $(cat "$WORK/e2.out")"
+"$BIN" paper enter --data "$DATA" --survey "$CIT" --demo-key "$WORK/ben.txt" >"$WORK/e3.out" && fail "third entry accepted"
+grep -q 'already entered' "$WORK/e3.out" || fail "third entry: $(cat "$WORK/e3.out")"
+! grep -rq "Mehr Bänke" "$DATA" || fail "an answer is in plain text in the data directory"
+"$BIN" tally add --data "$DATA" --survey "$CIT" --demo-key --event "Stadtteilfest" --place Marktplatz \
+    --date 2026-06-13 --question ONLINE 1=31 2=23 >"$WORK/t.out" || fail "tally add failed: $(cat "$WORK/t.out")"
+"$BIN" vault status --data "$DATA" >"$WORK/status.out"
+grep -Eq '^  paper +1$' "$WORK/status.out" || fail "vault has no paper record: $(cat "$WORK/status.out")"
+grep -Eq '^  tally +1$' "$WORK/status.out" || fail "vault has no tally record: $(cat "$WORK/status.out")"
+echo "paper_print: ok"

@@ -109,9 +109,20 @@ grep -q '^sealed' "$WORK/e2.out" || fail "matching entries not sealed: $(cat "$W
 "$BIN" paper enter --data "$DATA" --survey "$CIT" --demo-key "$WORK/ben.txt" >"$WORK/e3.out" && fail "third entry accepted"
 grep -q 'already entered' "$WORK/e3.out" || fail "third entry: $(cat "$WORK/e3.out")"
 ! grep -rq "Mehr Bänke" "$DATA" || fail "an answer is in plain text in the data directory"
+# A sheet whose entries differ is held back until resolved against the paper.
+DID=$(sed -n 2p "$WORK/ls_ids.txt")
+printf 'sheet %s\nenterer anna\nONLINE 1\n' "$DID" >"$WORK/d1.txt"
+printf 'sheet %s\nenterer ben\nONLINE 2\n' "$DID" >"$WORK/d2.txt"
+"$BIN" paper enter --data "$DATA" --survey "$CIT" --demo-key "$WORK/d1.txt" >/dev/null || fail "first entry of $DID"
+"$BIN" paper enter --data "$DATA" --survey "$CIT" --demo-key "$WORK/d2.txt" >"$WORK/d2.out" && fail "differing entries sealed"
+grep -q '^DIFFERS' "$WORK/d2.out" || fail "no differences shown: $(cat "$WORK/d2.out")"
+"$BIN" paper diff --data "$DATA" --survey "$CIT" --demo-key --sheet "$DID" | grep -Eq '^  ONLINE +1 +2' || fail "paper diff"
+"$BIN" paper resolve --data "$DATA" --survey "$CIT" --demo-key --sheet "$DID" --by cem ONLINE=2 >"$WORK/r.out" ||
+    fail "resolve: $(cat "$WORK/r.out")"
+"$BIN" paper status --data "$DATA" --survey "$CIT" --demo-key | grep -Eq '^sealed +2$' || fail "two sheets should be sealed"
 "$BIN" tally add --data "$DATA" --survey "$CIT" --demo-key --event "Stadtteilfest" --place Marktplatz \
     --date 2026-06-13 --question ONLINE 1=31 2=23 >"$WORK/t.out" || fail "tally add failed: $(cat "$WORK/t.out")"
 "$BIN" vault status --data "$DATA" >"$WORK/status.out"
-grep -Eq '^  paper +1$' "$WORK/status.out" || fail "vault has no paper record: $(cat "$WORK/status.out")"
+grep -Eq '^  paper +2$' "$WORK/status.out" || fail "vault has no paper record: $(cat "$WORK/status.out")"
 grep -Eq '^  tally +1$' "$WORK/status.out" || fail "vault has no tally record: $(cat "$WORK/status.out")"
 echo "paper_print: ok"

@@ -16,7 +16,7 @@ trap 'rm -rf "$WORK"' EXIT
 
 fail() { echo "paper_print: $*" >&2; exit 1; }
 [ -x "$BIN" ] || fail "no binary at $BIN"
-for tool in pdftotext pdftoppm zbarimg python3; do command -v $tool >/dev/null || fail "needs $tool"; done
+for tool in pdftotext pdftoppm pdfinfo zbarimg python3; do command -v $tool >/dev/null || fail "needs $tool"; done
 
 # Every answerable question's code and the start of its text, in survey order, must appear in
 # the text of the PDF in that order. Prints the first missing one.

@@ -278,7 +278,9 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
             for (auto& [k, c] : v) b.rows.push_back({k, "", k});
             continue;
         }
-        for (auto& [k, c] : seen) {
+        for (const auto& entry : seen) {
+            // Not a structured binding: clang 14 cannot capture those in a lambda.
+            const std::string& k = entry.first;
             bool known = std::any_of(b.rows.begin(), b.rows.end(), [&](const BlockRow& r) { return r.key == k; });
             if (!known) b.rows.push_back({k, k, "(Code nicht im Fragebogen)"});
         }

@@ -267,6 +267,10 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
         if (fresh) fsync_dir(dir);
     }
     static_assert(kApplicationId == 1414223409, "keep the PRAGMA literal above in step");
+    {
+        Stmt sv(db_, "SELECT version FROM schema_version");
+        schema_version_ = sv.step() == SQLITE_ROW ? sqlite3_column_int(sv.s, 0) : 0;
+    }
 
     // 3. Device identity: pinned in meta at first start; device.key must match it.
     std::string pinned_device;
@@ -564,7 +568,7 @@ VaultStatus Vault::status() const {
     s.research_key_fingerprint = research_fp_;
     s.device_fingerprint = device_fingerprint(device_pk_);
     s.device_id = to_hex(device_pk_, 8);
-    s.schema_version = kSchemaVersion;
+    s.schema_version = schema_version_;
     s.head_seq = (int64_t)head_seq_;
     if (head_seq_ > 0) s.chain_head = to_hex(head_hash_.data(), 32);
     // One read transaction, so the counts agree with each other.

@@ -113,6 +113,7 @@ private:
     sqlite3* db_ = nullptr;
     bool writable_ = false;
     bool demo_key_ = false;
+    int schema_version_ = 0;       // as read from (or migrated in) the file
     uint8_t research_box_pk_[32] = {};
     uint8_t device_pk_[32] = {};
     uint8_t device_sk_[64] = {}; // wiped in the destructor

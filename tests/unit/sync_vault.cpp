@@ -86,6 +86,7 @@ TEST_CASE("vault: append, reopen, status counts, verify and opening records with
     CHECK(s.head_seq == 6);
     CHECK(s.chain_head.size() == 64);
     CHECK(s.alarms.empty());
+    CHECK(s.schema_version == Vault::kSchemaVersion);
     VerifyReport rep = v->verify();
     CHECK_MESSAGE(rep.ok, (rep.problems.empty() ? "" : rep.problems[0]));
     CHECK(rep.records_checked == 6);

@@ -41,10 +41,12 @@ void on_signal(int) { g_stop = 1; }
 // twice. So ImGui's key state is ours: presses are queued here and handed to ImGui one per
 // frame, each exactly once, with the modifiers held when the key went down.
 struct KeyPress {
-    int key, mods;
+    int key, mods;     // key = -1: a typed character
+    unsigned ch = 0;
 };
 std::vector<KeyPress> g_key_queue;
 bool g_down[512] = {};
+int g_hold_frames = 0; // after Tab: the next field takes the keyboard two frames later
 
 void key_cb(GLFWwindow*, int key, int, int action, int mods) {
     ++g_events;
@@ -62,21 +64,40 @@ void replay_keys(GLFWwindow* w, ImGuiIO& io) {
     io.KeyCtrl = held(GLFW_KEY_LEFT_CONTROL, GLFW_KEY_RIGHT_CONTROL);
     io.KeyShift = held(GLFW_KEY_LEFT_SHIFT, GLFW_KEY_RIGHT_SHIFT);
     io.KeyAlt = held(GLFW_KEY_LEFT_ALT, GLFW_KEY_RIGHT_ALT);
-    if (!g_key_queue.empty()) {
+    if (g_hold_frames > 0) {
+        --g_hold_frames;
+        for (int k = 0; k < 512; ++k) io.KeysDown[k] = g_down[k];
+        return;
+    }
+    if (!g_key_queue.empty() && g_key_queue.front().key >= 0) {
         KeyPress p = g_key_queue.front();
         // The same key again right after its release: ImGui must see it up for one frame.
         bool wait = std::find(released.begin(), released.end(), p.key) != released.end();
         if (!wait) {
             g_key_queue.erase(g_key_queue.begin());
             g_down[p.key] = true;
+            if (p.key == GLFW_KEY_TAB) g_hold_frames = 2;
             io.KeyCtrl = io.KeyCtrl || (p.mods & GLFW_MOD_CONTROL);
             io.KeyShift = io.KeyShift || (p.mods & GLFW_MOD_SHIFT);
             io.KeyAlt = io.KeyAlt || (p.mods & GLFW_MOD_ALT);
+        } else {
+            for (int k = 0; k < 512; ++k) io.KeysDown[k] = g_down[k];
+            return;
         }
+    }
+    // The characters this key produced (they follow it in the queue).
+    while (!g_key_queue.empty() && g_key_queue.front().key < 0) {
+        io.AddInputCharacter(g_key_queue.front().ch);
+        g_key_queue.erase(g_key_queue.begin());
     }
     for (int k = 0; k < 512; ++k) io.KeysDown[k] = g_down[k];
 }
-void char_cb(GLFWwindow*, unsigned) { ++g_events; }
+// Characters go through the same queue so that typing after Tab lands in the next field.
+// Installed after ImGui's backend, replacing its character callback.
+void char_cb(GLFWwindow*, unsigned c) {
+    ++g_events;
+    g_key_queue.push_back({-1, 0, c});
+}
 void button_cb(GLFWwindow*, int, int, int) { ++g_events; }
 void scroll_cb(GLFWwindow*, double, double) { ++g_events; }
 void cursor_cb(GLFWwindow*, double, double) { ++g_events; }
@@ -211,6 +232,7 @@ int main(int argc, char** argv) {
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     if (gl3) ImGui_ImplOpenGL3_Init("#version 130");
     else ImGui_ImplOpenGL2_Init();
+    glfwSetCharCallback(window, char_cb); // replaces the backend's: characters are replayed in order
     io.GetClipboardTextFn = no_clipboard_get;
     io.SetClipboardTextFn = no_clipboard_set;
 
@@ -271,7 +293,7 @@ int main(int argc, char** argv) {
             frames_left = std::max(frames_left, 1);
         bool any_down = false;
         for (bool d : g_down) any_down = any_down || d;
-        if (!g_key_queue.empty() || any_down) frames_left = std::max(frames_left, 2);
+        if (!g_key_queue.empty() || any_down || g_hold_frames > 0) frames_left = std::max(frames_left, 2);
         if (frames_left <= 0) continue;
         --frames_left;
 

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace tk {
 
@@ -31,6 +32,8 @@ struct Ctx {
     double now;
     bool enter_used = false; // Enter activated a focused control: it is not "next"
     bool want_focus = false; // the next text field takes the keyboard (text pages)
+    std::vector<std::string> fields; // text fields in drawing order (Tab moves along them)
+    int active_field = -1;           // index of the field being typed in
 };
 
 ImU32 col(uint32_t rgb, int a = 255) { return to_imgui_color(rgb, a); }
@@ -204,10 +207,14 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
     // never be trapped. A new line is Ctrl+Enter.
     if (multiline) fl |= ImGuiInputTextFlags_CtrlEnterForNewLine;
     text.reserve(text.size() + 16);
-    if (c.want_focus) {
+    if (c.want_focus || c.ui.focus_field == field) {
         ImGui::SetKeyboardFocusHere();
         c.want_focus = false;
+        c.ui.focus_field.clear();
     }
+    // Tab between fields is ours (see question_page): ImGui 1.86 does not tab out of a
+    // child window's field reliably.
+    ImGui::PushItemFlag(ImGuiItemFlags_NoTabStop, true);
     bool edited;
     if (multiline)
         edited = ImGui::InputTextMultiline("##t", text.data(), text.capacity() + 1, ImVec2(fw, c.m.body * 4.5f + 2 * c.m.pad),
@@ -217,6 +224,9 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
         edited = ImGui::InputText("##t", text.data(), text.capacity() + 1, fl,
                                   resize_cb, &text);
     }
+    ImGui::PopItemFlag();
+    if (ImGui::IsItemActive()) c.active_field = int(c.fields.size());
+    c.fields.push_back(field);
     ImGui::PopStyleColor(2);
     focus_ring(c, false);
     record(c, "field/" + field);
@@ -234,11 +244,14 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
 }
 
 std::string problem_text(const KioskApp& app, const AnswerProblem& p) {
+    // The session reports "ROW_COL: 100" for a cell; the person needs the bound only.
+    std::string detail = p.detail;
+    if (auto colon = detail.rfind(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
     static const char* keys[] = {"",          "p_required", "p_not_a_number", "p_too_small", "p_too_large",
                                  "p_integer", "p_too_few",  "p_too_many",     "p_bad_date",  "p_unknown",
                                  "p_too_long", "p_other_missing"};
     if (p.ok() || p.kind < 0 || p.kind > AnswerProblem::OtherTextMissing) return {};
-    return fill(T(app, keys[p.kind]), {{"x", p.detail}});
+    return fill(T(app, keys[p.kind]), {{"x", detail}});
 }
 
 // --- per-type widgets ---------------------------------------------------------------------
@@ -625,6 +638,12 @@ void question_page(Ctx& c, float width) {
     }
     ImGui::Dummy(ImVec2(0, c.m.gap));
     question_widget(c, *q, width);
+    if (!c.fields.empty() && ImGui::IsKeyPressed(GLFW_KEY_TAB)) {
+        int n = int(c.fields.size());
+        int i = c.active_field < 0 ? (ImGui::GetIO().KeyShift ? n - 1 : 0)
+                                   : (c.active_field + (ImGui::GetIO().KeyShift ? n - 1 : 1)) % n;
+        c.ui.focus_field = c.fields[i];
+    }
 
     // Number keys pick choices; in a matrix they fill the marked row and move on.
     if (ImGui::GetIO().WantTextInput || ImGui::GetIO().KeyCtrl || ImGui::GetIO().KeyAlt) return;
@@ -943,7 +962,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     const Theme& th = theme(app.reading.theme);
     apply_style(th, ui.m);
     ui.rects.clear();
-    Ctx c{app, ui, th, ui.m, now};
+    Ctx c{app, ui, th, ui.m, now, false, false, {}, -1};
     // The name of the page these rects belong to (the layout dump pairs them).
     const std::string previous_page = ui.page_name;
     static const char* screen_names[] = {"Welcome", "Language", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu"};

@@ -34,6 +34,7 @@ struct UiState {
     std::string page_name;               // "Question ONLINE single 0", "Review", ... (layout dump)
     bool speaking = false;               // set by main from the speech module
     bool any_input = false;              // input arrived this frame
+    std::string focus_field;             // text field to take the keyboard next frame (Tab)
     bool focus_moved = false;            // Tab/arrows used on this page: the focus ring counts
 };
 

@@ -282,7 +282,9 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
             // Not a structured binding: clang 14 cannot capture those in a lambda.
             const std::string& k = entry.first;
             bool known = std::any_of(b.rows.begin(), b.rows.end(), [&](const BlockRow& r) { return r.key == k; });
-            if (!known) b.rows.push_back({k, k, "(Code nicht im Fragebogen)"});
+            if (known) continue;
+            if (k == kNoAnswer) b.rows.push_back({k, "", "keine Antwort"}); // survey without the option shown
+            else b.rows.push_back({k, k, "(Code nicht im Fragebogen)"});
         }
     }
     return sec;
@@ -476,7 +478,8 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
         }
     }
     std::string djson = data.dump(-1, ' ', false, json::error_handler_t::replace);
-    for (size_t p = 0; (p = djson.find("</", p)) != std::string::npos; p += 3) djson.replace(p, 2, "<\\/");
+    // '<' only occurs inside JSON strings; as \u003c no text can end or confuse the script element.
+    for (size_t p = 0; (p = djson.find('<', p)) != std::string::npos; p += 6) djson.replace(p, 1, "\\u003c");
 
     std::string title = opt.title.empty() ? s.title.get(L, L) : opt.title;
     std::string h;

@@ -791,3 +791,37 @@ TEST_CASE("research: percent_text rounds half up exactly") {
     CHECK(percent_text(0, 0) == "0.0");
     CHECK(percent_text(7, 7) == "100.0");
 }
+
+TEST_CASE("research: report rows for codes the survey does not have, numbers and texts of every kind") {
+    auto s = all_types_survey();
+    DecryptedResponse a = all_types_response(*s);
+    DecryptedResponse b = all_types_response(*s);
+    b.record_id = "3f9a1c0d2b7e4a55-000044";
+    b.response.answers["S1"] = Answer{};
+    b.response.answers["S1"].value = "Z9";          // e.g. an older survey version
+    b.response.answers["N1"].value = "7.5";
+    b.response.answers["X3"].cells = {{"r1_w", "5"}};
+    std::string html = render_report(*s, {a, b}, ReportOptions{});
+    CHECK(html.find("<tr data-b=\"S1\" data-k=\"Z9\"><td class=\"code\">Z9</td><td class=\"label\">(Code nicht im Fragebogen)</td>"
+                    "<td class=\"cnt\">1</td><td class=\"pct\">50.0</td>") != std::string::npos);
+    CHECK(html.find("<tr data-b=\"S1\" data-k=\"-oth-\"><td class=\"code\">-oth-</td><td class=\"label\">andere</td>"
+                    "<td class=\"cnt\">1</td><td class=\"pct\">50.0</td>") != std::string::npos);
+    // Numbers: n, mean, median, min, max (42.5 and 7.5).
+    CHECK(html.find("<td class=\"st\" data-b=\"N1\" data-s=\"n\">2</td><td class=\"st\" data-b=\"N1\" data-s=\"mean\">25.00</td>"
+                    "<td class=\"st\" data-b=\"N1\" data-s=\"median\">25.00</td><td class=\"st\" data-b=\"N1\" data-s=\"min\">7.50</td>"
+                    "<td class=\"st\" data-b=\"N1\" data-s=\"max\">42.50</td>") != std::string::npos);
+    CHECK(html.find("data-b=\"X3[r1_w]\" data-s=\"mean\">4.00</td>") != std::string::npos);
+    // Dual scale: one table per scale; "keine Antwort" (R1) counts in n.
+    CHECK(html_row(html, "X2[SQ001]", "2").first == "2");
+    CHECK(html_row(html, "X2[SQ001][2]", "g").first == "2");
+    CHECK(has_n(html, "R1", 2));
+    CHECK(html_row(html, "R1", "-ka-") == std::make_pair(std::string("2"), std::string("100.0")));
+    // Texts are escaped and listed with their record id; comments have their own list.
+    CHECK(html.find("<li data-i=\"0\">Zeile 1\nZeile 2 <small>3f9a1c0d2b7e4a55-000042</small></li>") != std::string::npos);
+    CHECK(html.find("Fest") == std::string::npos); // the event is not shown
+    DecryptedResponse evil = a;
+    evil.response.answers["T1"].value = "<script>alert(1)</script>";
+    std::string h2 = render_report(*s, {evil}, ReportOptions{});
+    CHECK(h2.find("<script>alert") == std::string::npos);
+    CHECK(h2.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+}

@@ -133,8 +133,24 @@ ServerStore::~ServerStore() {
 std::string ServerStore::server_fingerprint() const { return fingerprint(server_pk_.data(), 32); }
 
 void ServerStore::log_event(const std::string& kind, const std::string& device, const std::string& detail) {
+    int64_t now = now_s();
+    if (now != event_second_) {
+        if (events_dropped_ > 0) {
+            Stmt st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
+            st.i64(1, event_second_).text(2, "flood").text(3, "")
+                .text(4, std::to_string(events_dropped_) + " further events in one second not recorded");
+            st.step();
+        }
+        event_second_ = now;
+        events_this_second_ = events_dropped_ = 0;
+    }
+    if (events_this_second_ >= max_events_per_second_) {
+        events_dropped_++;
+        return;
+    }
+    events_this_second_++;
     Stmt st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
-    st.i64(1, now_s()).text(2, kind).text(3, device).text(4, detail.substr(0, 2000));
+    st.i64(1, now).text(2, kind).text(3, device).text(4, detail.substr(0, 2000));
     st.step();
 }
 

@@ -81,9 +81,12 @@ public:
     int64_t record_count();
     // Every stored record in (device, seq) order; fn returns false to stop.
     bool for_each_record(const std::function<bool(const StoredRecord&)>& fn, std::string* error);
-    // Event log lines "time kind device detail", newest last, at most `limit`.
+    // Event log lines "time kind device detail", newest last, at most `limit`. At most
+    // 50 rows (set_event_rate_limit) are written per second (each is a synced commit, and a flood of
+    // junk must not turn into a flood of disk syncs); the rest are counted in one summary row.
     std::vector<std::string> events(size_t limit);
     void log_event(const std::string& kind, const std::string& device, const std::string& detail);
+    void set_event_rate_limit(int rows_per_second) { max_events_per_second_ = rows_per_second; }
 
     const std::array<uint8_t, 32>& server_pk() const { return server_pk_; }
     std::string server_fingerprint() const;
@@ -98,6 +101,9 @@ private:
     std::mutex mu_;
     std::array<uint8_t, 32> server_pk_{};
     uint8_t server_sk_[64] = {}; // wiped in the destructor
+    int max_events_per_second_ = 50;
+    int64_t event_second_ = 0;
+    int events_this_second_ = 0, events_dropped_ = 0;
 };
 
 } // namespace tk

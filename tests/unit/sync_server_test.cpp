@@ -566,3 +566,27 @@ TEST_CASE("server: survey updates install only when the research signature verif
     srv2.stop();
     th.join();
 }
+
+TEST_CASE("server: a flood of junk is summarised in the event log, not written row by row") {
+    test::TempDir dir;
+    std::string err;
+    auto store = ServerStore::open(dir.path, true, &err);
+    REQUIRE(store);
+    ServerConfig cfg;
+    cfg.log = [](const std::string&) {};
+    ServerApi api(*store, cfg);
+    store->set_event_rate_limit(5);
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 120; i++) CHECK(api.handle_upload("junk " + std::to_string(i), "test").status == 400);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK(api.handle_upload("junk after", "test").status == 400);
+    auto ev = store->events(1000);
+    // At most 5 rows per started second, a flood row per second that dropped some, the last one.
+    CHECK(ev.size() <= (size_t)(6 * (secs + 2)) + 1);
+    CHECK(ev.size() < 120);
+    bool flood = false;
+    for (auto& e : ev) flood = flood || e.find(" flood ") != std::string::npos;
+    CHECK(flood);
+    CHECK(ev.back().find("reject-malformed") != std::string::npos);
+}

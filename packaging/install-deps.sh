@@ -9,7 +9,7 @@ PACKAGES=(
   libimgui-dev libglfw3-dev libgl-dev    # kiosk UI (Dear ImGui 1.86 with GLFW/OpenGL3 backends)
   libsqlite3-dev sqlite3 libsodium-dev   # vault
   nlohmann-json3-dev libpugixml-dev      # survey files, LimeSurvey import
-  libcpp-httplib-dev libssl-dev          # sync transport
+  libcpp-httplib-dev libssl-dev openssl  # sync transport (openssl: test certificates)
   doctest-dev                            # tests
   espeak-ng libespeak-ng-dev             # speech output
   fonts-noto-core fonts-sil-andika       # fonts (Noto Sans, Andika)

@@ -46,7 +46,7 @@ public:
     bool back();
     // Jumps to a visible question (the review page's "ändern"). Returns false if hidden/unknown.
     bool go_to(const std::string& code);
-    // 0..100: answered-or-passed share of the questions visible now.
+    // 0..100: share of the answerable pages visible now that were left with next() (100 on review).
     int progress_percent() const;
 
     // --- answers ---

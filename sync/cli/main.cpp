@@ -57,8 +57,9 @@ int usage_error(const char* name, const std::string& message) {
 static void print_help() {
     std::printf("teilhabe - Teilhabe Kiosk tools for coordinators and researchers\n\n"
                 "Usage: teilhabe VERB [ARGS...]\n\nVerbs:\n");
+    // Usages are long (many options), so each verb takes two lines: usage, then summary.
     for (const Command* c : commands())
-        std::printf("  %-22s %-28s %s\n", c->name, c->usage, c->summary);
+        std::printf("  %s %s\n      %s\n", c->name, c->usage, c->summary);
     std::printf("\n`teilhabe VERB --help` shows the verb's options.\n");
 }
 

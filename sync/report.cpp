@@ -305,11 +305,9 @@ std::string bar_svg(long long count, long long n) {
            buf + "\"/></svg>";
 }
 
-// `live`: the block is tied to the data for the page's filters (false for the tally section).
-void render_block(std::string& h, const Block& b, const std::vector<Block>& all, bool live, const std::string& prefix,
-                  const std::vector<const DecryptedResponse*>& rs) {
-    std::string bid = esc(prefix + b.id);
-    std::string attr = live ? " data-b=\"" + bid + "\"" : "";
+// Every figure carries data-b so that the page's script can count it again for its filters.
+void render_block(std::string& h, const Block& b, const std::vector<Block>& all, const std::vector<const DecryptedResponse*>& rs) {
+    std::string attr = " data-b=\"" + esc(b.id) + "\"";
     if (!b.title.empty()) h += "<h3>" + esc(b.title) + " <code>" + esc(b.id) + "</code></h3>\n";
     long long n = (long long)b.n.size();
     if (!b.base.empty())
@@ -355,28 +353,86 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
         if (!b.e.empty()) {
             h += "<ol class=\"texts\">\n";
             for (auto& [i, t] : b.e)
-                h += "<li" + (live ? " data-i=\"" + std::to_string(i) + "\"" : std::string()) + ">" + esc(t) +
+                h += "<li data-i=\"" + std::to_string(i) + "\">" + esc(t) +
                      " <small>" + esc(rs[size_t(i)]->record_id) + "</small></li>\n";
             h += "</ol>\n";
         }
     }
 }
 
-void render_sections(std::string& h, const Survey& s, const std::vector<Section>& secs, bool live, const std::string& prefix,
+void render_sections(std::string& h, const Survey& s, const std::vector<Section>& secs,
                      const std::vector<const DecryptedResponse*>& rs) {
     const std::string& L = s.original_language();
     for (const Section& sec : secs) {
         const Question& q = *sec.q;
-        std::string qa = live ? " data-q=\"" + esc(q.code) + "\"" : "";
-        h += "<section class=\"q\" id=\"" + esc(prefix) + "q-" + esc(q.code) + "\">\n<h2><code>" + esc(q.code) + "</code> " +
+        std::string qa = " data-q=\"" + esc(q.code) + "\"";
+        h += "<section class=\"q\" id=\"q-" + esc(q.code) + "\">\n<h2><code>" + esc(q.code) + "</code> " +
              esc(q.text.get(L, L)) + "</h2>\n";
         h += "<p class=\"meta\">" + std::string(type_name(q.type)) + " · beantwortet <span class=\"ans\"" + qa + ">" +
              std::to_string(sec.answered) + "</span> · übersprungen <span class=\"sk\"" + qa + ">" +
              std::to_string(sec.skipped.size()) + "</span> · nicht gezeigt <span class=\"hd\"" + qa + ">" +
              std::to_string(sec.hidden.size()) + "</span> (nicht in n)</p>\n";
-        for (const Block& b : sec.blocks) render_block(h, b, sec.blocks, live, prefix, rs);
+        for (const Block& b : sec.blocks) render_block(h, b, sec.blocks, rs);
         h += "</section>\n";
     }
+}
+
+// The event tallies: per question, the counts summed per option over all events, then the
+// events one by one. Nothing here is a respondent, so nothing here has an n.
+void render_tallies(std::string& h, const Survey& s, const std::vector<const DecryptedTally*>& ts) {
+    const std::string& L = s.original_language();
+    long long total = 0;
+    for (const DecryptedTally* t : ts)
+        for (const TallyCount& c : t->tally.counts) total += c.count;
+    h += "<div class=\"tally\">\n<h2>Strichlisten von Veranstaltungen</h2>\n<p class=\"note\">Gesammelte Zählungen "
+         "(Klebepunkte, Handzeichen): " + std::to_string(ts.size()) + " Einträge, " + std::to_string(total) +
+         " Stimmen. Keine Antworten einzelner Personen: in keinem n oben enthalten, und die Auswahl oben wirkt auf sie "
+         "nicht.</p>\n";
+    // Questions in survey order; a code the survey does not know (another version) comes last.
+    std::vector<std::string> codes;
+    for (const Survey::QRef& ref : s.all_questions()) codes.push_back(ref.q->code);
+    for (const DecryptedTally* t : ts)
+        if (!contains(codes, t->tally.question)) codes.push_back(t->tally.question);
+    for (const std::string& code : codes) {
+        std::vector<const DecryptedTally*> mine;
+        for (const DecryptedTally* t : ts)
+            if (t->tally.question == code) mine.push_back(t);
+        if (mine.empty()) continue;
+        const Question* q = s.find_question(code);
+        // Rows: the question's options in order, then codes or written-in themes as they come.
+        std::vector<BlockRow> rows;
+        if (q) {
+            rows = option_rows(q->options, L);
+            if (rows.empty() && q->type == QuestionType::YesNo) rows = {{"Y", "Y", "ja"}, {"N", "N", "nein"}};
+        }
+        bool closed = !rows.empty();
+        std::map<std::string, long long> sum;
+        for (const DecryptedTally* t : mine)
+            for (const TallyCount& c : t->tally.counts) {
+                sum[c.option] += c.count;
+                bool known = std::any_of(rows.begin(), rows.end(), [&](const BlockRow& r) { return r.key == c.option; });
+                if (!known) rows.push_back({c.option, closed ? c.option : "", closed ? "(Code nicht im Fragebogen)" : c.option});
+            }
+        h += "<section class=\"q\" id=\"tally-q-" + esc(code) + "\">\n<h2><code>" + esc(code) + "</code> " +
+             (q ? esc(q->text.get(L, L)) : std::string("(Frage nicht im Fragebogen)")) + "</h2>\n";
+        h += "<table class=\"opts\"><thead><tr><th>Code</th><th>Antwort</th><th>Anzahl</th></tr></thead><tbody>\n";
+        for (const BlockRow& r : rows)
+            h += "<tr data-t=\"" + esc(code) + "\" data-k=\"" + esc(r.key) + "\"><td class=\"code\">" + esc(r.code) +
+                 "</td><td class=\"label\">" + esc(r.label) + "</td><td class=\"cnt\">" + std::to_string(sum[r.key]) +
+                 "</td></tr>\n";
+        h += "</tbody></table>\n<table class=\"events\"><thead><tr><th>Veranstaltung</th><th>Ort</th><th>Datum</th>"
+             "<th>Methode</th><th>Zählungen</th><th>Eintrag</th></tr></thead><tbody>\n";
+        for (const DecryptedTally* t : mine) {
+            std::string counts;
+            for (const TallyCount& c : t->tally.counts)
+                counts += (counts.empty() ? "" : ", ") + esc(c.option) + ": " + std::to_string(c.count);
+            h += "<tr><td>" + esc(t->tally.event) + "</td><td>" + esc(t->tally.place) + "</td><td>" + esc(t->tally.date) +
+                 "</td><td>" + esc(t->tally.method) + "</td><td>" + counts + "</td><td><small>" + esc(t->record_id) +
+                 "</small></td></tr>\n";
+        }
+        h += "</tbody></table>\n</section>\n";
+    }
+    h += "</div>\n";
 }
 
 const char* kStyle = R"(body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#111;background:#fff}
@@ -424,28 +480,36 @@ F.forEach(function(s){s.addEventListener('change',update);});
 } // namespace
 
 std::string render_report(const Survey& s, const std::vector<DecryptedResponse>& responses, const ReportOptions& opt) {
+    return render_report(s, responses, {}, opt);
+}
+
+std::string render_report(const Survey& s, const std::vector<DecryptedResponse>& responses,
+                          const std::vector<DecryptedTally>& tallies, const ReportOptions& opt) {
     const std::string& L = s.original_language();
-    // The command line's filters come first; tallies are split off from everything else.
-    std::vector<const DecryptedResponse*> main, tally;
+    // The command line's filters come first. Every response is an individual one and counts;
+    // the tallies are another kind of record and never meet the responses' n.
+    std::vector<const DecryptedResponse*> main;
     for (const DecryptedResponse& d : responses) {
         const Response& r = d.response;
         if ((!opt.channel.empty() && r.channel != opt.channel) || (!opt.site.empty() && r.site != opt.site) ||
             (!opt.language.empty() && r.language != opt.language))
             continue;
-        (r.channel == kChannelTally ? tally : main).push_back(&d);
+        main.push_back(&d);
     }
+    std::vector<const DecryptedTally*> tally;
+    for (const DecryptedTally& t : tallies)
+        if ((opt.channel.empty() || opt.channel == kChannelTally) && opt.language.empty() &&
+            (opt.site.empty() || t.tally.place == opt.site))
+            tally.push_back(&t);
     auto indices = [](size_t n) {
         std::vector<int> v(n);
         for (size_t i = 0; i < n; i++) v[i] = int(i);
         return v;
     };
-    std::vector<Section> secs, tally_secs;
-    std::vector<int> all_main = indices(main.size()), all_tally = indices(tally.size());
-    for (const Survey::QRef& ref : s.all_questions()) {
-        if (!ref.q->has_answer()) continue;
-        secs.push_back(build_section(s, *ref.q, main, all_main));
-        if (!tally.empty()) tally_secs.push_back(build_section(s, *ref.q, tally, all_tally));
-    }
+    std::vector<Section> secs;
+    std::vector<int> all_main = indices(main.size());
+    for (const Survey::QRef& ref : s.all_questions())
+        if (ref.q->has_answer()) secs.push_back(build_section(s, *ref.q, main, all_main));
 
     // The data for the page's script.
     json data;
@@ -488,7 +552,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
          "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" + esc(title) + "</h1>\n";
     h += "<p>Fragebogen <code>" + esc(s.id) + "</code>, Version " + esc(s.version) + ", <code>" + esc(s.hash) + "</code>.<br>" +
          "Antworten: <strong id=\"total\">" + std::to_string(main.size()) + "</strong>";
-    if (!tally.empty()) h += " · Strichlisten-Einträge (getrennt, nicht in n): " + std::to_string(tally.size());
+    if (!tally.empty()) h += " · Strichlisten von Veranstaltungen (getrennt, nicht in n): " + std::to_string(tally.size());
     h += "</p>\n";
     if (!opt.channel.empty() || !opt.site.empty() || !opt.language.empty())
         h += "<p class=\"note\">Nur Antworten mit" + (opt.channel.empty() ? "" : " Kanal „" + esc(opt.channel) + "“") +
@@ -508,14 +572,8 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     h += "<div class=\"filters\">" + select("f-channel", "Kanal", channels) + select("f-site", "Ort", sites) +
          select("f-lang", "Sprache", langs) + " Ausgewählt: <span id=\"f-count\">" + std::to_string(main.size()) +
          "</span></div>\n";
-    render_sections(h, s, secs, true, "", main);
-    if (!tally.empty()) {
-        h += "<div class=\"tally\">\n<h2>Strichlisten (Kanal „tally“)</h2>\n<p class=\"note\">Getrennt gezählt: diese " +
-             std::to_string(tally.size()) +
-             " Einträge sind in keinem n oben enthalten, und die Auswahl oben wirkt auf sie nicht.</p>\n";
-        render_sections(h, s, tally_secs, false, "tally-", tally);
-        h += "</div>\n";
-    }
+    render_sections(h, s, secs, main);
+    if (!tally.empty()) render_tallies(h, s, tally);
     h += "<script type=\"application/json\" id=\"tk-data\">" + djson + "</script>\n<script>" + kScript +
          "</script>\n</body>\n</html>\n";
     return h;

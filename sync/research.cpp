@@ -180,8 +180,10 @@ bool load_research_key(const std::string& path, const std::string& passphrase, R
 namespace {
 struct Slot {               // the outcome for one record, filled by a worker
     bool ok = false;
+    bool is_tally = false;  // the record holds an event tally (t), not a response (d)
     std::string message;
     DecryptedResponse d;
+    DecryptedTally t;
 };
 } // namespace
 
@@ -197,8 +199,16 @@ static void open_one(const Record& r, const ResearchSecretKey& key, Slot& s) {
         s.message = err;
         return;
     }
-    if (!parse_response(plain, s.d.response, &err)) {
-        s.message = "opened, but the response inside does not read: " + err;
+    // A tally is told by its channel; a response is tried otherwise, and a record whose
+    // metadata says another channel but that holds a "teilhabe-tally/1" object is still a tally.
+    bool channel_tally = r.meta.channel == kChannelTally;
+    std::string tally_err;
+    if (channel_tally && parse_tally(plain, s.t.tally, &tally_err)) s.is_tally = true;
+    else if (parse_response(plain, s.d.response, &err)) s.is_tally = false;
+    else if (!channel_tally && parse_tally(plain, s.t.tally, nullptr)) s.is_tally = true;
+    else {
+        s.message = channel_tally ? "opened, but the tally inside does not read: " + tally_err
+                                  : "opened, but the response inside does not read: " + err;
         sodium_memzero(plain.data(), plain.size());
         return;
     }
@@ -206,6 +216,12 @@ static void open_one(const Record& r, const ResearchSecretKey& key, Slot& s) {
     s.d.device = s.d.record_id.substr(0, s.d.record_id.find('-'));
     s.d.seq = r.seq;
     s.d.meta = r.meta;
+    if (s.is_tally) {
+        s.t.record_id = s.d.record_id;
+        s.t.device = s.d.device;
+        s.t.seq = s.d.seq;
+        s.t.meta = s.d.meta;
+    }
     s.ok = true;
 }
 
@@ -262,12 +278,14 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
             continue;
         }
         if (seen_ids[s.d.record_id]++) continue; // reported above as appearing twice
-        if (s.d.response.survey_id != s.d.meta.survey_id)
-            res.warnings.push_back(source + ": record " + s.d.record_id + ": survey id '" + s.d.response.survey_id +
+        const std::string& inside = s.is_tally ? s.t.tally.survey_id : s.d.response.survey_id;
+        if (inside != s.d.meta.survey_id)
+            res.warnings.push_back(source + ": record " + s.d.record_id + ": survey id '" + inside +
                                    "' inside differs from the record's '" + s.d.meta.survey_id + "'");
-        res.responses.push_back(std::move(s.d));
+        if (s.is_tally) res.tallies.push_back(std::move(s.t));
+        else res.responses.push_back(std::move(s.d));
     }
-    if (!records.empty() && res.responses.empty()) {
+    if (!records.empty() && res.responses.empty() && res.tallies.empty()) {
         bool all_seal = std::all_of(res.problems.begin(), res.problems.end(), [](const RecordProblem& p) {
             return p.message.rfind("cannot open the seal", 0) == 0;
         });
@@ -303,18 +321,26 @@ DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, con
 // ---------------------------------------------------------------------------------------
 // responses.jsonl
 
-std::string responses_jsonl_line(const DecryptedResponse& d) {
-    json meta = {{"survey_id", d.meta.survey_id},
-                 {"survey_hash", d.meta.survey_hash},
-                 {"channel", d.meta.channel},
-                 {"site", d.meta.site},
-                 {"hour", format_utc(d.meta.time)}};
-    json head = {{"record", d.record_id}, {"device", d.device}, {"seq", d.seq}, {"record_meta", meta}};
-    // The response goes in as its canonical bytes, untouched, as the last member.
+// The line's head without its closing brace: record id, device, seq and plain metadata.
+static std::string jsonl_head(const std::string& record, const std::string& device, uint64_t seq, const RecordMeta& m) {
+    json meta = {{"survey_id", m.survey_id},
+                 {"survey_hash", m.survey_hash},
+                 {"channel", m.channel},
+                 {"site", m.site},
+                 {"hour", format_utc(m.time)}};
+    json head = {{"record", record}, {"device", device}, {"seq", seq}, {"record_meta", meta}};
     std::string s = head.dump(-1, ' ', false, json::error_handler_t::replace);
     s.pop_back();
-    s += ",\"response\":" + serialize_response(d.response) + "}";
     return s;
+}
+
+std::string responses_jsonl_line(const DecryptedResponse& d) {
+    // The response goes in as its canonical bytes, untouched, as the last member.
+    return jsonl_head(d.record_id, d.device, d.seq, d.meta) + ",\"response\":" + serialize_response(d.response) + "}";
+}
+
+std::string tallies_jsonl_line(const DecryptedTally& d) {
+    return jsonl_head(d.record_id, d.device, d.seq, d.meta) + ",\"tally\":" + serialize_tally(d.tally) + "}";
 }
 
 static bool parse_utc(const std::string& iso, int64_t& out) {
@@ -326,6 +352,42 @@ static bool parse_utc(const std::string& iso, int64_t& out) {
                        ",\"complete\":true,\"answers\":{},\"skipped\":[],\"not_shown\":[]}";
     if (!parse_response(text, probe, nullptr)) return false;
     out = probe.started;
+    return true;
+}
+
+// record, device, seq and record_meta of a line (responses.jsonl and tallies.jsonl alike).
+static bool parse_jsonl_head(const json& j, std::string& record, std::string& device, uint64_t& seq_out, RecordMeta& m,
+                             std::string& err) {
+    auto str = [&](const json& o, const char* key, std::string& dst, const std::string& path) {
+        auto it = o.find(key);
+        if (it == o.end() || !it->is_string()) {
+            err = path + "/" + key + ": expected a string";
+            return false;
+        }
+        dst = it->get<std::string>();
+        return true;
+    };
+    if (!str(j, "record", record, "") || !str(j, "device", device, "")) return false;
+    auto seq = j.find("seq");
+    if (seq == j.end() || !seq->is_number_unsigned()) {
+        err = "/seq: expected a whole number";
+        return false;
+    }
+    auto meta = j.find("record_meta");
+    if (meta == j.end() || !meta->is_object()) {
+        err = "/record_meta: expected an object";
+        return false;
+    }
+    std::string hour;
+    if (!str(*meta, "survey_id", m.survey_id, "/record_meta") || !str(*meta, "survey_hash", m.survey_hash, "/record_meta") ||
+        !str(*meta, "channel", m.channel, "/record_meta") || !str(*meta, "site", m.site, "/record_meta") ||
+        !str(*meta, "hour", hour, "/record_meta"))
+        return false;
+    if (!parse_utc(hour, m.time)) {
+        err = "/record_meta/hour: expected a time like 2026-11-25T16:00:00Z";
+        return false;
+    }
+    seq_out = seq->get<uint64_t>();
     return true;
 }
 
@@ -364,42 +426,13 @@ JsonlRead parse_responses_jsonl(const std::string& text, const std::string& sour
             out.responses.push_back(std::move(d));
             continue;
         }
-        auto str = [&](const json& o, const char* key, std::string& dst, const std::string& path) {
-            auto it = o.find(key);
-            if (it == o.end() || !it->is_string()) {
-                err = path + "/" + key + ": expected a string";
-                return false;
-            }
-            dst = it->get<std::string>();
-            return true;
-        };
         auto resp = j.find("response");
-        auto meta = j.find("record_meta");
-        auto seq = j.find("seq");
-        std::string hour;
-        bool ok = str(j, "record", d.record_id, "") && str(j, "device", d.device, "");
-        if (ok && (seq == j.end() || !seq->is_number_unsigned())) {
-            err = "/seq: expected a whole number";
-            ok = false;
-        }
-        if (ok && (meta == j.end() || !meta->is_object())) {
-            err = "/record_meta: expected an object";
-            ok = false;
-        }
-        ok = ok && str(*meta, "survey_id", d.meta.survey_id, "/record_meta") &&
-             str(*meta, "survey_hash", d.meta.survey_hash, "/record_meta") &&
-             str(*meta, "channel", d.meta.channel, "/record_meta") && str(*meta, "site", d.meta.site, "/record_meta") &&
-             str(*meta, "hour", hour, "/record_meta");
-        if (ok && !parse_utc(hour, d.meta.time)) {
-            err = "/record_meta/hour: expected a time like 2026-11-25T16:00:00Z";
-            ok = false;
-        }
+        bool ok = parse_jsonl_head(j, d.record_id, d.device, d.seq, d.meta, err);
         if (ok && (resp == j.end() || !resp->is_object())) {
             err = "/response: expected an object";
             ok = false;
         }
         if (ok) {
-            d.seq = seq->get<uint64_t>();
             if (!parse_response(resp->dump(), d.response, &err)) {
                 err = "/response" + (err.empty() || err[0] == '/' ? err : ": " + err);
                 ok = false;
@@ -418,6 +451,67 @@ bool read_responses_jsonl(const std::string& path, JsonlRead& out, std::string* 
     std::string text;
     if (!read_whole_file(path, text, error)) return false;
     out = parse_responses_jsonl(text, path);
+    return true;
+}
+
+TallyJsonlRead parse_tallies_jsonl(const std::string& text, const std::string& source_name) {
+    TallyJsonlRead out;
+    size_t pos = 0;
+    int line_no = 0;
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos) nl = text.size();
+        std::string line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        line_no++;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        std::string where = source_name + ": line " + std::to_string(line_no) + ": ";
+        json j = json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            out.errors.push_back(where + "not a JSON object");
+            continue;
+        }
+        DecryptedTally d;
+        std::string err;
+        if (j.contains("format")) { // a bare tally
+            if (!parse_tally(line, d.tally, &err)) {
+                out.errors.push_back(where + err);
+                continue;
+            }
+            d.record_id = "line-" + std::to_string(line_no);
+            d.meta.survey_id = d.tally.survey_id;
+            d.meta.survey_hash = d.tally.survey_hash;
+            d.meta.channel = kChannelTally;
+            d.meta.site = d.tally.place;
+            out.tallies.push_back(std::move(d));
+            continue;
+        }
+        auto t = j.find("tally");
+        bool ok = parse_jsonl_head(j, d.record_id, d.device, d.seq, d.meta, err);
+        if (ok && (t == j.end() || !t->is_object())) {
+            err = j.contains("response") ? "/tally: missing; this line holds a response (responses.jsonl given?)"
+                                         : "/tally: expected an object";
+            ok = false;
+        }
+        if (ok && !parse_tally(t->dump(), d.tally, &err)) {
+            err = "/tally: " + err;
+            ok = false;
+        }
+        if (!ok) {
+            out.errors.push_back(where + (err.empty() ? std::string("unreadable") : err));
+            continue;
+        }
+        out.tallies.push_back(std::move(d));
+    }
+    return out;
+}
+
+bool read_tallies_jsonl(const std::string& path, TallyJsonlRead& out, std::string* error) {
+    std::string text;
+    if (!read_whole_file(path, text, error)) return false;
+    out = parse_tallies_jsonl(text, path);
     return true;
 }
 

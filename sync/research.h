@@ -1,5 +1,6 @@
 // research.h - the research team's side of the records: open sealed records with the research
-// secret key and hand back the responses inside, with the record's id and plain metadata.
+// secret key and hand back the responses (and, apart from them, the event tallies) inside,
+// with the record's id and plain metadata.
 //
 // Records come from the research server's store, from a bundle (USB stick) or straight from a
 // kiosk's vault directory. Every record is checked before it is opened: it must parse, its
@@ -14,6 +15,7 @@
 #include "keys.h"
 #include "record.h"
 #include "response.h"
+#include "tally.h"
 
 namespace tk {
 
@@ -25,6 +27,16 @@ struct DecryptedResponse {
     Response response;       // what was sealed
 };
 
+// An event tally (channel "tally", format "teilhabe-tally/1"): aggregate counts, not a
+// respondent. Kept apart from the responses all the way to the report.
+struct DecryptedTally {
+    std::string record_id;
+    std::string device;
+    uint64_t seq = 0;
+    RecordMeta meta;
+    Tally tally;
+};
+
 struct RecordProblem {
     std::string record_id;   // "" when the record did not even parse
     std::string message;     // "signature does not match the device key", ...
@@ -32,9 +44,10 @@ struct RecordProblem {
 
 struct DecryptResult {
     std::vector<DecryptedResponse> responses; // in source order (device, then sequence)
+    std::vector<DecryptedTally> tallies;      // tally records, in source order
     std::vector<RecordProblem> problems;      // records that could not be opened: counted, listed
     std::vector<std::string> warnings;        // gaps in a device's chain, bundle-level damage, ...
-    int64_t records_seen = 0;                 // responses.size() + problems.size()
+    int64_t records_seen = 0;                 // responses + tallies + problems
     std::string error;                        // the source itself could not be read ("" = read)
     bool ok() const { return error.empty(); }
 };
@@ -81,5 +94,18 @@ struct JsonlRead {
 };
 JsonlRead parse_responses_jsonl(const std::string& text, const std::string& source_name);
 bool read_responses_jsonl(const std::string& path, JsonlRead& out, std::string* error);
+
+// --- tallies.jsonl: the tally records `teilhabe decrypt` opened, one JSON object per line -----
+//   {"record":"<id>","device":"<hex>","seq":N,"record_meta":{…as above…},"tally":{<teilhabe-tally/1>}}
+// A bare tally object is read too (record id "line-N"). Kept out of responses.jsonl so the
+// exports, which read responses only, never see them.
+std::string tallies_jsonl_line(const DecryptedTally& d);        // without the newline
+
+struct TallyJsonlRead {
+    std::vector<DecryptedTally> tallies;
+    std::vector<std::string> errors;          // "file: line 2: /tally: tally: /counts/0/count: ..."
+};
+TallyJsonlRead parse_tallies_jsonl(const std::string& text, const std::string& source_name);
+bool read_tallies_jsonl(const std::string& path, TallyJsonlRead& out, std::string* error);
 
 } // namespace tk

@@ -44,12 +44,13 @@ static bool research_passphrase(std::string& pass, std::string* error) {
 static int run_decrypt(const Args& in) {
     Args a = in;
     const char* verb = "decrypt";
-    std::string key_path = take_option(a, "--key"), out = take_option(a, "--out");
+    std::string key_path = take_option(a, "--key"), out = take_option(a, "--out"), tallies_out = take_option(a, "--tallies");
     std::string store = take_option(a, "--store"), bundle = take_option(a, "--bundle"), vault = take_option(a, "--vault");
     bool force = take_flag(a, "--force");
     int sources = !store.empty() + !bundle.empty() + !vault.empty();
     if (key_path.empty() || out.empty() || sources != 1 || !a.empty())
-        return usage_error(verb, "usage: --key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl [--force]");
+        return usage_error(verb, "usage: --key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl "
+                                 "[--tallies tallies.jsonl] [--force]");
     std::string pass, err;
     if (!research_passphrase(pass, &err)) return usage_error(verb, err);
     ResearchSecretKey key;
@@ -68,11 +69,22 @@ static int run_decrypt(const Args& in) {
 
     std::string text;
     for (const DecryptedResponse& d : r.responses) text += responses_jsonl_line(d) + "\n";
+    // Event tallies go to a file of their own beside the responses ("x.jsonl" -> "x.tallies.jsonl"),
+    // so that the exports, which read responses.jsonl, never meet them.
+    if (tallies_out.empty()) {
+        std::string stem = out.size() > 6 && out.compare(out.size() - 6, 6, ".jsonl") == 0 ? out.substr(0, out.size() - 6) : out;
+        tallies_out = stem + ".tallies.jsonl";
+    }
+    std::string tally_text;
+    for (const DecryptedTally& t : r.tallies) tally_text += tallies_jsonl_line(t) + "\n";
     // The answers are in plain text from here on: readable by the owner only.
     if (!write_file_atomic(out, text, 0600, force, &err))
         return usage_error(verb, err + (force ? "" : " (use --force to replace an existing file)"));
+    if (!r.tallies.empty() && !write_file_atomic(tallies_out, tally_text, 0600, force, &err))
+        return usage_error(verb, err + (force ? "" : " (use --force to replace an existing file)"));
     std::printf("%lld records read, %zu responses written to %s, %zu records could not be opened\n",
                 (long long)r.records_seen, r.responses.size(), out.c_str(), r.problems.size());
+    if (!r.tallies.empty()) std::printf("%zu event tallies written to %s\n", r.tallies.size(), tallies_out.c_str());
     return r.problems.empty() ? 0 : 1;
 }
 
@@ -165,6 +177,7 @@ static int run_report(const Args& in) {
     Args a = in;
     const char* verb = "report";
     std::string survey_path = take_option(a, "--survey"), in_path = take_option(a, "--in"), out = take_option(a, "--out");
+    std::string tallies_path = take_option(a, "--tallies");
     ReportOptions opt;
     opt.channel = take_option(a, "--channel");
     opt.site = take_option(a, "--site");
@@ -172,15 +185,31 @@ static int run_report(const Args& in) {
     opt.title = take_option(a, "--title");
     bool force = take_flag(a, "--force");
     if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty())
-        return usage_error(verb, "usage: --survey S.json --in responses.jsonl --out report.html [--channel C] [--site S] "
-                                 "[--lang L] [--title T] [--force]");
+        return usage_error(verb, "usage: --survey S.json --in responses.jsonl [--tallies tallies.jsonl] --out report.html "
+                                 "[--channel C] [--site S] [--lang L] [--title T] [--force]");
     std::shared_ptr<const Survey> s;
     std::vector<DecryptedResponse> rs;
     int rc = 0;
     if (!load_inputs(verb, survey_path, in_path, s, rs, &rc)) return rc;
     std::string err;
-    if (!write_file_atomic(out, render_report(*s, rs, opt), 0600, force, &err)) return usage_error(verb, err);
-    std::printf("report of %zu responses written to %s\n", rs.size(), out.c_str());
+    std::vector<DecryptedTally> ts;
+    if (!tallies_path.empty()) {
+        TallyJsonlRead tr;
+        if (!read_tallies_jsonl(tallies_path, tr, &err)) return usage_error(verb, err);
+        for (const std::string& e : tr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", verb, e.c_str());
+        if (!tr.errors.empty()) rc = 1;
+        size_t other = 0;
+        for (DecryptedTally& t : tr.tallies) {
+            if (t.tally.survey_id != s->id) other++;
+            else ts.push_back(std::move(t));
+        }
+        if (other)
+            std::fprintf(stderr, "teilhabe %s: %zu tallies belong to another survey than '%s' and are left out\n", verb, other,
+                         s->id.c_str());
+    }
+    if (!write_file_atomic(out, render_report(*s, rs, ts, opt), 0600, force, &err)) return usage_error(verb, err);
+    std::printf("report of %zu responses%s written to %s\n", rs.size(),
+                ts.empty() ? "" : (" and " + std::to_string(ts.size()) + " event tallies").c_str(), out.c_str());
     return rc;
 }
 
@@ -218,13 +247,13 @@ static int run_vault_add(const Args& in) {
     return 0;
 }
 
-static Command decrypt_cmd("decrypt", "--key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl",
+static Command decrypt_cmd("decrypt", "--key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl [--tallies F]",
                            "open sealed records with the research key; bad records are listed, the rest still opened", run_decrypt);
 static Command csv_cmd("export csv", "--survey S.json --in responses.jsonl --out data.csv [--codebook cb.md]",
                        "responses as CSV (LimeSurvey-style headings) with a codebook", run_export_csv);
 static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out data.vv",
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
-static Command report_cmd("report", "--survey S.json --in responses.jsonl --out report.html [--channel C --site S --lang L]",
+static Command report_cmd("report", "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L]",
                           "one self-contained HTML page: n, counts, % and bars per question, free texts", run_report);
 static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into a kiosk's vault",
                        run_vault_add);

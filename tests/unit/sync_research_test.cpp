@@ -677,18 +677,16 @@ std::string expected_pct(int count, int n) {
 TEST_CASE("research: the report reproduces the needs survey's published n and percentages") {
     auto s = load_or_fail(source_dir() + "/surveys/bedarfe-akteure.json");
     std::vector<DecryptedResponse> rs = fixture_responses(*s);
-    // Tally records for C1: counted apart, never in n.
-    for (int i = 0; i < 5; i++) {
-        DecryptedResponse t;
-        t.record_id = "tally-" + std::to_string(i);
-        t.response.survey_id = s->id;
-        t.response.channel = kChannelTally;
-        t.response.language = "de";
-        t.response.site = "Stadtteilfest";
-        t.response.answers["C1"].value = "1";
-        rs.push_back(t);
-    }
-    std::string html = render_report(*s, rs, ReportOptions{});
+    // An event tally for C1: shown apart, never in n.
+    std::vector<DecryptedTally> ts(1);
+    ts[0].record_id = "tally-1";
+    ts[0].tally.survey_id = s->id;
+    ts[0].tally.event = "Stadtteilfest";
+    ts[0].tally.place = "Marktplatz";
+    ts[0].tally.date = "2026-06-13";
+    ts[0].tally.question = "C1";
+    ts[0].tally.counts = {{"1", 5}, {"3", 2}};
+    std::string html = render_report(*s, rs, ts, ReportOptions{});
 
     SUBCASE("C1 exactly as in the issue: n = 66; 28.8 / 39.4 / 13.6 / 3.0 %") {
         CHECK(has_n(html, "C1", 66));
@@ -742,11 +740,12 @@ TEST_CASE("research: the report reproduces the needs survey's published n and pe
         CHECK(html.find(">Angebot C <small>fixture-1</small></li>") != std::string::npos);
     }
     SUBCASE("tallies are shown apart and never enter n") {
-        CHECK(html.find("Strichlisten (Kanal „tally“)") != std::string::npos);
         size_t tally = html.find("<div class=\"tally\">");
         REQUIRE(tally != std::string::npos);
-        CHECK(html.find("<span class=\"n\">n = 5</span>", tally) != std::string::npos);
+        CHECK(html.find("<tr data-t=\"C1\" data-k=\"1\"><td class=\"code\">1</td>", tally) != std::string::npos);
+        CHECK(html.find("<td>Stadtteilfest</td><td>Marktplatz</td><td>2026-06-13</td>", tally) != std::string::npos);
         CHECK(html.find("Antworten: <strong id=\"total\">129</strong>") != std::string::npos);
+        CHECK(render_report(*s, rs, ReportOptions{}).find("<div class=\"tally\">") == std::string::npos);
     }
     SUBCASE("self-contained: no external resources; SVG bars; filter selects") {
         CHECK(html.find("src=") == std::string::npos);
@@ -766,7 +765,7 @@ TEST_CASE("research: the report reproduces the needs survey's published n and pe
     SUBCASE("command-line filters count only the chosen responses") {
         ReportOptions o;
         o.channel = kChannelKiosk;
-        std::string k = render_report(*s, rs, o);
+        std::string k = render_report(*s, rs, ts, o);
         int n = 0, c1 = 0;
         for (size_t i = 0; i < 129; i++)
             if (rs[i].response.channel == kChannelKiosk && rs[i].response.answers.count("C1")) {
@@ -776,9 +775,106 @@ TEST_CASE("research: the report reproduces the needs survey's published n and pe
         CHECK(has_n(k, "C1", n));
         CHECK(html_row(k, "C1", "1").first == std::to_string(c1));
         CHECK(k.find("<div class=\"tally\">") == std::string::npos); // tallies are another channel
+        ReportOptions site;
+        site.site = "Marktplatz";
+        CHECK(render_report(*s, rs, ts, site).find("<div class=\"tally\">") != std::string::npos);
         ReportOptions l;
         l.language = "en";
         CHECK(has_n(render_report(*s, rs, l), "C1", 22)); // respondents 0, 3, ..., 63
+    }
+}
+
+TEST_CASE("research: event tallies in a vault come out of decrypt intact and into the report's own section, never into n") {
+    auto s = load_or_fail(source_dir() + "/surveys/bedarfe-akteure.json");
+    ResearchKeys k;
+    TempDir v;
+    std::string pub, err;
+    REQUIRE(read_small_file(k.dir / "research.pub", pub, nullptr));
+    tk::test::spit(v / "research.pub", pub);
+    Tally fest;
+    fest.event = "Stadtteilfest";
+    fest.place = "Marktplatz";
+    fest.date = "2026-06-13";
+    fest.question = "C1";
+    fest.method = "dots";
+    fest.entered_by = "anna";
+    fest.counts = {{"1", 23}, {"2", 5}};
+    Tally hands = fest;
+    hands.event = "Bürgerversammlung";
+    hands.place = "Rathaus";
+    hands.method = "hands";
+    hands.counts = {{"2", 7}, {"4", 1}};
+    REQUIRE_MESSAGE(check_tally(*s, fest, &err), err);
+    REQUIRE_MESSAGE(check_tally(*s, hands, &err), err);
+    {
+        auto vault = Vault::open(v.path, false, &err);
+        REQUIRE_MESSAGE(vault, err);
+        REQUIRE(vault->append_response(sample_response(0)).durable);
+        REQUIRE(seal_tally(*vault, fest).durable);
+        for (int i = 1; i < 4; i++) REQUIRE(vault->append_response(sample_response(i)).durable);
+        REQUIRE(seal_tally(*vault, hands).durable);
+    }
+    DecryptResult r = decrypt_source(RecordSourceKind::Vault, v.path, k.key);
+    REQUIRE_MESSAGE(r.ok(), r.error);
+    for (const RecordProblem& p : r.problems) FAIL_CHECK(p.record_id << ": " << p.message);
+    CHECK(r.records_seen == 6);
+    REQUIRE(r.responses.size() == 4);
+    for (int i = 0; i < 4; i++) CHECK(r.responses[size_t(i)].response == sample_response(i));
+    REQUIRE(r.tallies.size() == 2);
+    CHECK(serialize_tally(r.tallies[0].tally) == serialize_tally(fest));
+    CHECK(serialize_tally(r.tallies[1].tally) == serialize_tally(hands));
+    CHECK(r.tallies[0].seq == 2);
+    CHECK(r.tallies[0].meta.channel == kChannelTally);
+    CHECK(r.tallies[1].meta.site == "Rathaus");
+
+    // tallies.jsonl round trip; a responses line given as a tally says what it is.
+    std::string text;
+    for (const DecryptedTally& t : r.tallies) text += tallies_jsonl_line(t) + "\n";
+    text += serialize_tally(hands) + "\n";                                        // line 3: bare tally
+    text += responses_jsonl_line(r.responses[0]) + "\n";                          // line 4
+    std::string bad = tallies_jsonl_line(r.tallies[0]);
+    bad.replace(bad.find("\"count\":23"), 10, "\"count\":-1");                     // line 5
+    text += bad + "\n";
+    TallyJsonlRead tr = parse_tallies_jsonl(text, "t.jsonl");
+    REQUIRE(tr.tallies.size() == 3);
+    CHECK(tr.tallies[0].record_id == r.tallies[0].record_id);
+    CHECK(tr.tallies[1].meta.time == r.tallies[1].meta.time);
+    CHECK(serialize_tally(tr.tallies[1].tally) == serialize_tally(hands));
+    CHECK(tr.tallies[2].record_id == "line-3");
+    REQUIRE(tr.errors.size() == 2);
+    CHECK(tr.errors[0].rfind("t.jsonl: line 4: /tally: missing", 0) == 0);
+    CHECK(tr.errors[1].rfind("t.jsonl: line 5: /tally: tally: /counts/0/count", 0) == 0);
+    // responses.jsonl holds no tally: the exports never see one.
+    std::string rtext;
+    for (const DecryptedResponse& d : r.responses) rtext += responses_jsonl_line(d) + "\n";
+    CHECK(parse_responses_jsonl(rtext, "r.jsonl").responses.size() == 4);
+    CHECK(rtext.find("teilhabe-tally") == std::string::npos);
+
+    // The report: n as without the tallies; the tally section sums per option over the events.
+    std::string with = render_report(*s, r.responses, r.tallies, ReportOptions{});
+    std::string without = render_report(*s, r.responses, ReportOptions{});
+    CHECK(has_n(with, "C1", 4));
+    CHECK(has_n(without, "C1", 4));
+    CHECK(with.substr(0, with.find("<div class=\"tally\">")).find("data-t=") == std::string::npos);
+    size_t tally = with.find("<div class=\"tally\">");
+    REQUIRE(tally != std::string::npos);
+    CHECK(with.find("2 Einträge, 36 Stimmen", tally) != std::string::npos);
+    auto tally_count = [&](const std::string& opt) {
+        std::string row = "<tr data-t=\"C1\" data-k=\"" + opt + "\">";
+        size_t p = with.find(row, tally);
+        if (p == std::string::npos) return std::string("(no row)");
+        size_t c = with.find("<td class=\"cnt\">", p) + 16;
+        return with.substr(c, with.find("</td>", c) - c);
+    };
+    CHECK(tally_count("1") == "23");
+    CHECK(tally_count("2") == "12");
+    CHECK(tally_count("3") == "0");
+    CHECK(tally_count("4") == "1");
+    CHECK(with.find("<td>Bürgerversammlung</td><td>Rathaus</td><td>2026-06-13</td><td>hands</td><td>2: 7, 4: 1</td>", tally) !=
+          std::string::npos);
+    for (int i = 1; i <= 4; i++) {
+        std::string o = std::to_string(i);
+        CHECK(html_row(with, "C1", o) == html_row(without, "C1", o));
     }
 }
 

@@ -818,6 +818,10 @@ bool staff_change_pin(KioskApp& app) {
 }
 
 void leave_staff(KioskApp& app) {
+    // Nothing typed at a desk stays on screen for the next person.
+    app.staff_desk.clear();
+    app.paper = PaperDeskState{};
+    app.tally = TallyDeskState{};
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);
     wipe(app.pin.new_pin2);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "paper_state.h"
 #include "response.h"
 #include "session.h"
 #include "survey.h"
@@ -111,6 +112,14 @@ struct KioskApp {
     std::string save_error;                       // last vault error (SaveFailed screen)
     int generation = 0;                           // +1 on every reset; views drop widget state
     int64_t submitted = 0, partials = 0;          // counts for this run (staff menu)
+
+    // Staff desks for paper sheets and event tallies (paper_state.h). main.cpp sets the
+    // pointers; "" in staff_desk = the staff menu itself.
+    PaperDeskState paper;
+    TallyDeskState tally;
+    std::string staff_desk;                       // "", "paper" or "tally"
+    PaperRegistry* paper_registry = nullptr;
+    Vault* vault = nullptr;
 };
 
 // --- set-up ---

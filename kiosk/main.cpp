@@ -172,6 +172,11 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    // Paper double entry keeps its pending (first) entries sealed in its own registry.
+    std::unique_ptr<tk::PaperRegistry> paper_registry = tk::PaperRegistry::open(data_dir, &err);
+    if (!paper_registry)
+        std::fprintf(stderr, "teilhabe-kiosk: paper entry unavailable: %s\n", err.c_str());
+
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
@@ -239,6 +244,8 @@ int main(int argc, char** argv) {
     tk::KioskApp app;
     tk::kiosk_init(app, lr.survey, std::move(texts), data_dir, glfwGetTime());
     if (idle > 0) app.config.idle_seconds = idle;
+    app.vault = vault.get();
+    app.paper_registry = paper_registry.get();
     app.submit_fn = [&vault](const tk::Response& r) {
         tk::AppendResult ar = vault->append_response(r);
         return tk::SubmitResult{ar.durable, ar.error};

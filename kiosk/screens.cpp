@@ -10,6 +10,7 @@
 // Backspace = back, keypad the same plus "-" = back and "+" = read aloud. Tab/arrows move
 // the focus ring; Space (or Enter on a focused control) presses it.
 #include "screens.h"
+#include "screen_paper.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui_internal.h>
@@ -818,6 +819,16 @@ void staff_menu(Ctx& c, ImVec2 size) {
     ImGui::SetCursorPos(ImVec2(c.m.target * 0.5f, c.m.pad));
     ImGui::BeginChild("staff", ImVec2(size.x - c.m.target, size.y - 2 * c.m.pad), false);
     w = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+    if (app.staff_desk == "paper") {
+        if (draw_paper_desk(app.paper, c.ui, app.wall_clock ? app.wall_clock() : 0)) app.staff_desk.clear();
+        ImGui::EndChild();
+        return;
+    }
+    if (app.staff_desk == "tally") {
+        if (draw_tally_desk(app.tally, c.ui)) app.staff_desk.clear();
+        ImGui::EndChild();
+        return;
+    }
     heading(c, T(app, "staff_menu"));
     StaffInfo info = app.staff_info_fn ? app.staff_info_fn() : StaffInfo{};
     if (info.demo_key) {
@@ -905,6 +916,17 @@ void staff_menu(Ctx& c, ImVec2 size) {
         if (dirty) {
             std::string err;
             if (!save_config(app, &err)) app.save_error = err;
+        }
+        ImGui::Dummy(ImVec2(0, c.m.gap));
+        if (app.survey && app.vault && app.paper_registry &&
+            big_button(c, "staff/paper", T(app, "staff_paper"), Kind::Secondary, w * 0.6f)) {
+            paper_desk_begin(app.paper, app.survey, app.paper_registry, app.vault, app.config.site, "");
+            app.staff_desk = "paper";
+        }
+        if (app.survey && app.vault && big_button(c, "staff/tally", T(app, "staff_tally"), Kind::Secondary, w * 0.6f)) {
+            tally_desk_begin(app.tally, app.survey, app.vault, "", "", app.config.site,
+                             format_utc(app.wall_clock ? app.wall_clock() : 0).substr(0, 10));
+            app.staff_desk = "tally";
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
         if (app.page.drafts["staff|pin_open"] == "1") change_pin_form();

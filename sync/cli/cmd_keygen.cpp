@@ -14,23 +14,6 @@
 
 namespace tk::cli {
 
-// Reads one line from the terminal without echo. Returns false at end of input.
-static bool read_secret_line(const char* prompt, std::string& out) {
-    std::fprintf(stderr, "%s", prompt);
-    std::fflush(stderr);
-    termios old{};
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-    if (tty) {
-        termios quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    bool ok = (bool)std::getline(std::cin, out);
-    if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-    std::fprintf(stderr, "\n");
-    return ok;
-}
-
 // The passphrase: TEILHABE_PASSPHRASE for scripts, otherwise asked twice without echo.
 static bool get_passphrase(std::string& pass, std::string* error) {
     if (const char* env = std::getenv("TEILHABE_PASSPHRASE")) {

@@ -19,28 +19,6 @@
 using namespace tk;
 using namespace tk::cli;
 
-// TEILHABE_PASSPHRASE for scripts; otherwise asked once on the terminal without echo.
-static bool research_passphrase(std::string& pass, std::string* error) {
-    if (const char* env = std::getenv("TEILHABE_PASSPHRASE")) {
-        pass = env;
-        return true;
-    }
-    std::fprintf(stderr, "Passphrase of the research secret key: ");
-    std::fflush(stderr);
-    termios old{};
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-    if (tty) {
-        termios quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    bool ok = (bool)std::getline(std::cin, pass);
-    if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-    std::fprintf(stderr, "\n");
-    if (!ok) *error = "no passphrase given (set TEILHABE_PASSPHRASE or type it at the prompt)";
-    return ok;
-}
-
 static int run_decrypt(const Args& in) {
     Args a = in;
     const char* verb = "decrypt";

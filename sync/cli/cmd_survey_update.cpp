@@ -12,28 +12,6 @@
 using namespace tk;
 using namespace tk::cli;
 
-// TEILHABE_PASSPHRASE for scripts, otherwise asked once without echo.
-static bool passphrase(std::string& out) {
-    if (const char* env = std::getenv("TEILHABE_PASSPHRASE")) {
-        out = env;
-        return true;
-    }
-    std::fprintf(stderr, "Passphrase of the research key: ");
-    termios old{};
-    bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
-    if (tty) {
-        termios quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    }
-    out.clear();
-    int c;
-    while ((c = std::getchar()) != EOF && c != '\n') out += (char)c;
-    if (tty) tcsetattr(STDIN_FILENO, TCSANOW, &old);
-    std::fprintf(stderr, "\n");
-    return !out.empty();
-}
-
 static std::string base_name(const std::string& p) {
     size_t s = p.find_last_of('/');
     return s == std::string::npos ? p : p.substr(s + 1);
@@ -45,7 +23,8 @@ static int run_sign(const Args& in) {
     if (key.empty() || a.size() != 1) return usage_error("survey sign", "usage: --key research.key FILE");
     std::string bytes, err, pass;
     if (!read_small_file(a[0], bytes, &err)) return usage_error("survey sign", err);
-    if (!passphrase(pass)) return usage_error("survey sign", "no passphrase given");
+    std::string perr;
+    if (!research_passphrase(pass, &perr)) return usage_error("survey sign", perr);
     ResearchSecretKey sk;
     if (!load_research_secret(key, pass, sk, &err)) {
         std::fprintf(stderr, "teilhabe survey sign: %s\n", err.c_str());

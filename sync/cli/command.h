@@ -26,6 +26,11 @@ const std::vector<const Command*>& commands();
 // Returns the value after `flag`, or `fallback` when absent; removes both from `args`.
 std::string take_option(Args& args, const std::string& flag, const std::string& fallback = "");
 bool take_flag(Args& args, const std::string& flag);
+// Reads one line from the terminal without echo (passphrases). Returns false at end of input.
+bool read_secret_line(const char* prompt, std::string& out);
+// The research key's passphrase: TEILHABE_PASSPHRASE for scripts, else asked once without echo.
+// Returns false with *error when none was given.
+bool research_passphrase(std::string& pass, std::string* error);
 // Prints "teilhabe NAME: message" to stderr and returns 2.
 int usage_error(const char* name, const std::string& message);
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <termios.h>
+#include <unistd.h>
 
 #include "command.h"
 
@@ -47,6 +49,32 @@ bool take_flag(Args& args, const std::string& flag) {
     if (it == args.end()) return false;
     args.erase(it);
     return true;
+}
+
+bool read_secret_line(const char* prompt, std::string& out) {
+    std::fprintf(stderr, "%s", prompt);
+    std::fflush(stderr);
+    termios old{};
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        termios quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    bool ok = (bool)std::getline(std::cin, out);
+    if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    std::fprintf(stderr, "\n");
+    return ok;
+}
+
+bool research_passphrase(std::string& pass, std::string* error) {
+    if (const char* env = std::getenv("TEILHABE_PASSPHRASE")) {
+        pass = env;
+        return true;
+    }
+    if (read_secret_line("Passphrase of the research secret key: ", pass) && !pass.empty()) return true;
+    *error = "no passphrase given (set TEILHABE_PASSPHRASE or type it at the prompt)";
+    return false;
 }
 
 int usage_error(const char* name, const std::string& message) {

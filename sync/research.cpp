@@ -391,8 +391,12 @@ static bool parse_jsonl_head(const json& j, std::string& record, std::string& de
     return true;
 }
 
-JsonlRead parse_responses_jsonl(const std::string& text, const std::string& source_name) {
-    JsonlRead out;
+// Walks a JSON-lines text (optional BOM, CRLF, blank lines skipped) and calls
+// fn(line_no, line, object, where) for every line that is a JSON object; other lines become
+// errors. `where` is "SOURCE: line N: " for the caller's own messages.
+template <class Fn>
+static void for_each_jsonl_object(const std::string& text, const std::string& source_name,
+                                  std::vector<std::string>& errors, Fn fn) {
     size_t pos = 0;
     int line_no = 0;
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;
@@ -407,15 +411,23 @@ JsonlRead parse_responses_jsonl(const std::string& text, const std::string& sour
         std::string where = source_name + ": line " + std::to_string(line_no) + ": ";
         json j = json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
-            out.errors.push_back(where + "not a JSON object");
+            errors.push_back(where + "not a JSON object");
             continue;
         }
+        fn(line_no, line, j, where);
+    }
+}
+
+JsonlRead parse_responses_jsonl(const std::string& text, const std::string& source_name) {
+    JsonlRead out;
+    for_each_jsonl_object(text, source_name, out.errors,
+                          [&](int line_no, const std::string& line, const json& j, const std::string& where) {
         DecryptedResponse d;
         std::string err;
         if (j.contains("format")) { // a bare response
             if (!parse_response(line, d.response, &err)) {
                 out.errors.push_back(where + err);
-                continue;
+                return;
             }
             d.record_id = "line-" + std::to_string(line_no);
             d.meta.survey_id = d.response.survey_id;
@@ -424,7 +436,7 @@ JsonlRead parse_responses_jsonl(const std::string& text, const std::string& sour
             d.meta.site = d.response.site;
             d.meta.time = (d.response.finished ? d.response.finished : d.response.started) / 3600 * 3600;
             out.responses.push_back(std::move(d));
-            continue;
+            return;
         }
         auto resp = j.find("response");
         bool ok = parse_jsonl_head(j, d.record_id, d.device, d.seq, d.meta, err);
@@ -440,10 +452,10 @@ JsonlRead parse_responses_jsonl(const std::string& text, const std::string& sour
         }
         if (!ok) {
             out.errors.push_back(where + (err.empty() ? std::string("unreadable") : err));
-            continue;
+            return;
         }
         out.responses.push_back(std::move(d));
-    }
+    });
     return out;
 }
 
@@ -456,29 +468,14 @@ bool read_responses_jsonl(const std::string& path, JsonlRead& out, std::string* 
 
 TallyJsonlRead parse_tallies_jsonl(const std::string& text, const std::string& source_name) {
     TallyJsonlRead out;
-    size_t pos = 0;
-    int line_no = 0;
-    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) nl = text.size();
-        std::string line = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        line_no++;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        std::string where = source_name + ": line " + std::to_string(line_no) + ": ";
-        json j = json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            out.errors.push_back(where + "not a JSON object");
-            continue;
-        }
+    for_each_jsonl_object(text, source_name, out.errors,
+                          [&](int line_no, const std::string& line, const json& j, const std::string& where) {
         DecryptedTally d;
         std::string err;
         if (j.contains("format")) { // a bare tally
             if (!parse_tally(line, d.tally, &err)) {
                 out.errors.push_back(where + err);
-                continue;
+                return;
             }
             d.record_id = "line-" + std::to_string(line_no);
             d.meta.survey_id = d.tally.survey_id;
@@ -486,7 +483,7 @@ TallyJsonlRead parse_tallies_jsonl(const std::string& text, const std::string& s
             d.meta.channel = kChannelTally;
             d.meta.site = d.tally.place;
             out.tallies.push_back(std::move(d));
-            continue;
+            return;
         }
         auto t = j.find("tally");
         bool ok = parse_jsonl_head(j, d.record_id, d.device, d.seq, d.meta, err);
@@ -501,10 +498,10 @@ TallyJsonlRead parse_tallies_jsonl(const std::string& text, const std::string& s
         }
         if (!ok) {
             out.errors.push_back(where + (err.empty() ? std::string("unreadable") : err));
-            continue;
+            return;
         }
         out.tallies.push_back(std::move(d));
-    }
+    });
     return out;
 }
 

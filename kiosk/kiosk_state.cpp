@@ -1,5 +1,6 @@
 // kiosk_state.cpp - the kiosk's actions. No ImGui in here (see kiosk_state.h).
 #include "kiosk_state.h"
+#include "lss_import.h"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -830,6 +831,40 @@ void leave_staff(KioskApp& app) {
     if (back_to == Screen::StaffPin || back_to == Screen::StaffMenu) back_to = Screen::Welcome;
     if (!app.session && back_to != Screen::ThankYou) back_to = Screen::Welcome;
     app.screen = back_to == Screen::ThankYou ? Screen::Welcome : back_to;
+}
+
+bool staff_switch_survey(KioskApp& app, const std::string& path) {
+    bool lss = path.size() > 4 && path.compare(path.size() - 4, 4, ".lss") == 0;
+    LoadResult lr = lss ? load_lss(path) : load_survey(path);
+    if (!lr.ok()) {
+        app.survey_message = lr.errors.empty() ? path + ": cannot be loaded" : lr.errors.front().to_string();
+        return false;
+    }
+    app.survey = lr.survey;
+    app.survey_path = path;
+    app.session.reset();
+    // Keep the staff's language default only where the new survey has that language.
+    auto& langs = app.survey->languages;
+    if (std::find(langs.begin(), langs.end(), app.config.defaults.language) == langs.end())
+        app.config.defaults.language = app.survey->original_language();
+    app.reading = app.config.defaults;
+    app.survey_message = "ok: " + app.survey->id + " " + app.survey->version +
+                         (lr.warnings.empty() ? "" : " (" + std::to_string(lr.warnings.size()) + " Warnungen)");
+    return true;
+}
+
+std::vector<std::string> list_survey_files(const std::vector<std::string>& dirs) {
+    std::vector<std::string> out;
+    for (const auto& d : dirs) {
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator(d, ec)) {
+            std::string ext = e.path().extension().string();
+            if (e.is_regular_file(ec) && (ext == ".json" || ext == ".lss")) out.push_back(e.path().string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 } // namespace tk

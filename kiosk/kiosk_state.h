@@ -120,6 +120,11 @@ struct KioskApp {
     std::string staff_desk;                       // "", "paper" or "tally"
     PaperRegistry* paper_registry = nullptr;
     Vault* vault = nullptr;
+
+    // Survey files staff may switch to (native .json or LimeSurvey .lss); main.cpp lists them.
+    std::vector<std::string> survey_files;
+    std::string survey_path;                      // the file app.survey came from
+    std::string survey_message;                   // result of the last switch ("" = none)
 };
 
 // --- set-up ---
@@ -207,6 +212,12 @@ double staff_lock_seconds(int failures);
 // Sets a new PIN (at least 6 digits, both entries equal); writes the Argon2id hash.
 bool staff_change_pin(KioskApp& app);
 void leave_staff(KioskApp& app);
+// Staff menu: switch to the survey in `path` (.json, or .lss imported on the fly). Any
+// respondent session is dropped. A file that does not load leaves the current survey in place
+// and the reason in survey_message. Returns true when switched.
+bool staff_switch_survey(KioskApp& app, const std::string& path);
+// The .json and .lss files in `dirs` (sorted, no duplicates) for the staff menu's list.
+std::vector<std::string> list_survey_files(const std::vector<std::string>& dirs);
 
 // Argon2id (libsodium crypto_pwhash_str) helpers, exposed for tests.
 std::string hash_pin(const std::string& pin);

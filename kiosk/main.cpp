@@ -25,6 +25,7 @@
 #include "speech.h"
 #include "style.h"
 #include "texts.h"
+#include "lss_import.h"
 #include "vault.h"
 
 namespace {
@@ -114,7 +115,7 @@ int usage() {
     std::fprintf(stderr,
                  "usage: teilhabe-kiosk --data DIR --survey FILE [--windowed] [--idle SECONDS]\n"
                  "  --data DIR      data directory (vault, keys, staff PIN, settings); created if missing\n"
-                 "  --survey FILE   survey file (teilhabe-survey/1 JSON)\n"
+                 "  --survey FILE   survey file (teilhabe-survey/1 JSON, or a LimeSurvey .lss)\n"
                  "  --windowed      a normal 1366x768 window instead of full screen (development)\n"
                  "  --idle SECONDS  inactivity before the \"are you still there\" warning (default 90)\n");
     return 2;
@@ -153,7 +154,8 @@ int main(int argc, char** argv) {
     }
     if (data_dir.empty() || survey_path.empty()) return usage();
 
-    tk::LoadResult lr = tk::load_survey(survey_path);
+    bool lss = survey_path.size() > 4 && survey_path.compare(survey_path.size() - 4, 4, ".lss") == 0;
+    tk::LoadResult lr = lss ? tk::load_lss(survey_path) : tk::load_survey(survey_path);
     if (!lr.ok()) {
         for (const auto& e : lr.errors) std::fprintf(stderr, "teilhabe-kiosk: %s\n", e.to_string().c_str());
         return 1;
@@ -244,6 +246,13 @@ int main(int argc, char** argv) {
     tk::KioskApp app;
     tk::kiosk_init(app, lr.survey, std::move(texts), data_dir, glfwGetTime());
     if (idle > 0) app.config.idle_seconds = idle;
+    app.survey_path = survey_path;
+    {
+        // Staff may switch to any survey beside the one started with, or in DIR/surveys/.
+        auto slash = survey_path.find_last_of('/');
+        app.survey_files = tk::list_survey_files(
+            {slash == std::string::npos ? std::string(".") : survey_path.substr(0, slash), data_dir + "/surveys"});
+    }
     app.vault = vault.get();
     app.paper_registry = paper_registry.get();
     app.submit_fn = [&vault](const tk::Response& r) {

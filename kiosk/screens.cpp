@@ -875,6 +875,13 @@ void staff_menu(Ctx& c, ImVec2 size) {
         if (!app.save_error.empty()) wrapped("! " + app.save_error, c.th.error);
         if (app.survey) wrapped(T(app, "staff_survey") + " " + S(app, app.survey->title) + " (" + app.survey->id + " " +
                                     app.survey->version + ")", c.th.text_muted);
+        for (const auto& f : app.survey_files) {
+            std::string name = f.substr(f.find_last_of('/') + 1);
+            if (option_row(c, "staff/survey/" + name, 0, name, f == app.survey_path, Marker::Radio, w) && f != app.survey_path)
+                staff_switch_survey(app, f);
+        }
+        if (!app.survey_message.empty())
+            wrapped(app.survey_message, app.survey_message.rfind("ok:", 0) == 0 ? c.th.text_muted : c.th.error);
         ImGui::Dummy(ImVec2(0, c.m.gap));
         bool dirty = false;
         wrapped(fill(T(app, "staff_idle"), {{"x", std::to_string(app.config.idle_seconds)}}), c.th.text);

@@ -2,6 +2,7 @@
 #include "paper_entry.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -201,6 +202,8 @@ bool normalise_paper_value(const PaperField& f, const std::string& typed, std::s
     switch (f.kind) {
     case PaperFieldKind::One: {
         auto tok = tokens(t);
+        // Separators alone (";", ",") are no box number at all.
+        if (tok.empty()) return fail("'" + t + "' is not a box number (boxes " + numbers_list(f) + ")");
         if (tok.size() > 1) return fail("only one box counts here; type ! (-mult-) when several are crossed");
         if (choice_index(f, tok[0]) < 0) return fail("no box numbered '" + tok[0] + "' (boxes " + numbers_list(f) + ")");
         out = tok[0];
@@ -286,6 +289,27 @@ bool set_paper_value(const Survey& s, PaperEntry& e, const std::string& key, con
 // ---------------------------------------------------------------------------------------
 // Entry files
 
+// Entry files are typed text; a line in another encoding (Latin-1 from an old editor) would
+// otherwise reach the sealed response with its bytes replaced, so it is refused instead.
+static bool valid_utf8(const std::string& s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        unsigned char c = (unsigned char)s[i];
+        int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+        if (n < 0 || (n == 1 && c < 0xC2) || i + n >= s.size()) return false;
+        uint32_t cp = n == 0 ? c : c & (0x3F >> n);
+        for (int k = 1; k <= n; k++) {
+            unsigned char d = (unsigned char)s[i + k];
+            if ((d & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
 bool parse_paper_entries(const Survey& s, const std::string& text, const std::string& source,
                          std::vector<PaperEntry>& out, std::vector<std::string>* errors) {
     size_t before = errors ? errors->size() : 0;
@@ -302,6 +326,10 @@ bool parse_paper_entries(const Survey& s, const std::string& text, const std::st
     while (std::getline(in, line)) {
         ++n;
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!valid_utf8(line)) {
+            err(n, "not valid UTF-8 (save the entry file as UTF-8)");
+            continue;
+        }
         std::string t = trim(line);
         if (t.empty() || t[0] == '#') continue;
         size_t sp = t.find_first_of(" \t");

@@ -371,6 +371,22 @@ TEST_CASE("paper: entry files are parsed with line numbers for every problem") {
     CHECK(all.find("bad.txt:5: unknown field 'DIENST.XYZ'") != std::string::npos);
     CHECK(all.find("bad.txt:6: sheet id 'BD-2222-2223': the check character does not match") != std::string::npos);
     CHECK(all.find("bad.txt:2: sheet " + id + ": no 'enterer NAME' line") != std::string::npos);
+
+    // A one-box field given only separators is an error, not a read past the end.
+    out.clear();
+    errors.clear();
+    CHECK_FALSE(parse_paper_entries(*s, "sheet " + id + "\nenterer anna\nONLINE ;\n", "sep.txt", out, &errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].rfind("sep.txt:3: ", 0) == 0);
+    CHECK(errors[0].find("is not a box number") != std::string::npos);
+
+    // Free text saved in Latin-1 ("Bänke" as one byte 0xE4) is refused, not mangled into the record.
+    out.clear();
+    errors.clear();
+    std::string latin1 = "sheet " + id + "\nenterer anna\nWUNSCH Mehr B\xE4nke\n";
+    CHECK_FALSE(parse_paper_entries(*s, latin1, "latin1.txt", out, &errors));
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] == "latin1.txt:3: not valid UTF-8 (save the entry file as UTF-8)");
 }
 
 TEST_CASE("paper: tallies are sealed with channel tally and read back") {

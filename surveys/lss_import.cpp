@@ -25,6 +25,7 @@
 #include <sstream>
 
 #include "expression.h"
+#include "text.h"
 
 namespace tk {
 
@@ -117,21 +118,6 @@ bool iso_date(const std::string& v) {
     if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return !(m == 2 && d == 29 && !leap);
-}
-
-std::vector<std::string> split_ws(const std::string& s, const char* seps) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : s) {
-        if (std::strchr(seps, c)) {
-            if (!cur.empty()) out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty()) out.push_back(cur);
-    return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -385,7 +371,7 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
             if (lower == "true") { emit("1"); break; }
             if (lower == "false") { emit("0"); break; }
             if (lower == "null") { emit("\"\""); break; }
-            std::vector<std::string> parts = split_ws(t.text, ".");
+            std::vector<std::string> parts = split_tokens(t.text, ".");
             if (parts.empty()) { r.problem = "cannot read it"; return r; }
             if (parts[0] == "self") { r.problem = "refers to its own question (self." + (parts.size() > 1 ? parts[1] : "") + ")"; return r; }
             if (parts[0] == "that") {
@@ -550,7 +536,7 @@ bool Importer::read(const std::string& xml) {
         ctx.sid = trim(val(s, "sid"));
         std::string base = trim(val(s, "language"));
         if (!base.empty()) ctx.langs.push_back(base);
-        for (const std::string& l : split_ws(val(s, "additional_languages"), " \t\r\n"))
+        for (const std::string& l : split_tokens(val(s, "additional_languages"), " \t\r\n"))
             if (std::find(ctx.langs.begin(), ctx.langs.end(), l) == ctx.langs.end()) ctx.langs.push_back(l);
     }
     for (pugi::xml_node l : root.child("languages").children("language")) {
@@ -839,7 +825,7 @@ void Importer::build() {
                     q.comment = true;
                     ctx.warn(code, "multiple choice with a comment per option ('P'): the kiosk asks one comment for the question, which has no LimeSurvey column to go back to");
                 }
-                for (const std::string& ex : split_ws(attr(*lq, "exclude_all_others"), "; ,"))
+                for (const std::string& ex : split_tokens(attr(*lq, "exclude_all_others"), "; ,"))
                     for (Option& o : q.options)
                         if (o.code == ex) o.exclusive = true;
                 int mn = to_int(attr(*lq, "min_answers")), mx = to_int(attr(*lq, "max_answers"));
@@ -1206,7 +1192,7 @@ void Importer::build() {
                 std::string c = cond(rel, where, b.position, "the row");
                 if (!c.empty()) parts.push_back("(" + c + ")");
                 for (int ex = 0; ex < 2; ex++) {
-                    for (const std::string& fq : split_ws(ex == 0 ? filter : filter_ex, "; ")) {
+                    for (const std::string& fq : split_tokens(ex == 0 ? filter : filter_ex, "; ")) {
                         auto nm = names.names.find(fq);
                         if (nm == names.names.end() || nm->second.position >= b.position || nm->second.engine != fq) {
                             ctx.warn(where, std::string(ex ? "array_filter_exclude" : "array_filter") + " on " + fq +

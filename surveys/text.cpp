@@ -1,4 +1,4 @@
-// text.cpp - language fallback for LocalText.
+// text.cpp - language fallback for LocalText; split_tokens.
 #include "text.h"
 
 namespace tk {
@@ -29,6 +29,17 @@ const std::string& LocalText::get(const std::string& lang, const std::string& fa
     auto it = by_lang.find(fallback);
     if (it != by_lang.end()) return it->second;
     return by_lang.empty() ? empty : by_lang.begin()->second;
+}
+
+std::vector<std::string> split_tokens(std::string_view s, std::string_view separators) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (size_t i = 0; i <= s.size(); i++) {
+        if (i < s.size() && separators.find(s[i]) == std::string_view::npos) continue;
+        if (i > start) out.emplace_back(s.substr(start, i - start));
+        start = i + 1;
+    }
+    return out;
 }
 
 } // namespace tk

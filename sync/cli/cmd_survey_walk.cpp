@@ -23,6 +23,7 @@
 #include "response.h"
 #include "session.h"
 #include "survey.h"
+#include "text.h"
 
 namespace tk::cli {
 
@@ -62,21 +63,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
-// "1 3", "1,3" -> {"1", "3"}
-std::vector<std::string> words(const std::string& s) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : s) {
-        if (c == ' ' || c == ',' || c == '\t') {
-            if (!cur.empty()) out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty()) out.push_back(cur);
-    return out;
-}
+// Option numbers are typed "1 3" or "1,3".
+constexpr const char* kWordSeparators = " ,\t";
 
 // Option by its 1-based position in the printed list; "" when out of range or not a number.
 std::string option_at(const std::vector<Option>& opts, const std::string& word, std::string* error) {
@@ -255,7 +243,7 @@ bool parse_answer(const Session& s, const Question& q, const std::string& line, 
             a.value = "-oth-";
             a.other = trim(in.substr(2));
         } else {
-            std::vector<std::string> ws = words(in);
+            std::vector<std::string> ws = split_tokens(in, kWordSeparators);
             if (ws.size() != 1) { *error = "type one option number"; return false; }
             a.value = option_at(q.options, ws[0], error);
             if (a.value.empty()) return false;
@@ -268,7 +256,7 @@ bool parse_answer(const Session& s, const Question& q, const std::string& line, 
             a.other = trim(in.substr(o + 2));
             nums = in.substr(0, o);
         }
-        for (const std::string& wd : words(nums)) {
+        for (const std::string& wd : split_tokens(nums, kWordSeparators)) {
             std::string code = option_at(q.options, wd, error);
             if (code.empty()) return false;
             a.values.push_back(code);
@@ -276,7 +264,7 @@ bool parse_answer(const Session& s, const Question& q, const std::string& line, 
         break;
     }
     case QuestionType::Ranking:
-        for (const std::string& wd : words(in)) {
+        for (const std::string& wd : split_tokens(in, kWordSeparators)) {
             std::string code = option_at(q.options, wd, error);
             if (code.empty()) return false;
             a.values.push_back(code);

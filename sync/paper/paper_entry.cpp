@@ -9,6 +9,7 @@
 
 #include "session.h"
 #include "sheet_id.h"
+#include "text.h"
 
 namespace tk {
 
@@ -128,20 +129,8 @@ static std::string trim(const std::string& s) {
     return s.substr(a, b - a + 1);
 }
 
-static std::vector<std::string> tokens(const std::string& s) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : s) {
-        if (c == ' ' || c == ',' || c == ';' || c == '\t') {
-            if (!cur.empty()) out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    if (!cur.empty()) out.push_back(cur);
-    return out;
-}
+// Box numbers are typed "1 3", "1,3" or "1;3".
+static constexpr const char* kBoxSeparators = " ,;\t";
 
 static int choice_index(const PaperField& f, const std::string& number) {
     for (size_t i = 0; i < f.choices.size(); ++i)
@@ -201,7 +190,7 @@ bool normalise_paper_value(const PaperField& f, const std::string& typed, std::s
     }
     switch (f.kind) {
     case PaperFieldKind::One: {
-        auto tok = tokens(t);
+        auto tok = split_tokens(t, kBoxSeparators);
         // Separators alone (";", ",") are no box number at all.
         if (tok.empty()) return fail("'" + t + "' is not a box number (boxes " + numbers_list(f) + ")");
         if (tok.size() > 1) return fail("only one box counts here; type ! (-mult-) when several are crossed");
@@ -211,7 +200,7 @@ bool normalise_paper_value(const PaperField& f, const std::string& typed, std::s
     }
     case PaperFieldKind::Many: {
         std::vector<int> idx;
-        for (const auto& tk : tokens(t)) {
+        for (const auto& tk : split_tokens(t, kBoxSeparators)) {
             int i = choice_index(f, tk);
             if (i < 0) return fail("no box numbered '" + tk + "' (boxes " + numbers_list(f) + ")");
             if (std::find(idx.begin(), idx.end(), i) != idx.end()) return fail("box " + tk + " typed twice");
@@ -223,7 +212,7 @@ bool normalise_paper_value(const PaperField& f, const std::string& typed, std::s
         return true;
     }
     case PaperFieldKind::Ranks: {
-        auto tok = tokens(t);
+        auto tok = split_tokens(t, kBoxSeparators);
         if (tok.size() != f.choices.size())
             return fail("type one value per box in print order (" + std::to_string(f.choices.size()) +
                         " boxes; - for an empty box), got " + std::to_string(tok.size()));
@@ -453,7 +442,7 @@ static Answer build_answer(const Survey& s, const Question& q, const PaperEntry&
                 a.values.push_back(v);
                 break;
             }
-            for (const auto& n : tokens(v)) {
+            for (const auto& n : split_tokens(v, kBoxSeparators)) {
                 std::string c = code_of(f, n);
                 if (c == kPaperNoAnswer) a.no_answer = true;
                 else if (c == kPaperOther) a.other = a.other.empty() ? std::string(kPaperOther) : a.other;
@@ -465,7 +454,7 @@ static Answer build_answer(const Survey& s, const Question& q, const PaperEntry&
                 a.values.push_back(v);
                 break;
             }
-            auto tok = tokens(v);
+            auto tok = split_tokens(v, kBoxSeparators);
             std::vector<std::pair<long, std::string>> ranked;
             for (size_t i = 0; i < tok.size() && i < f.choices.size(); ++i)
                 if (tok[i] != "-") ranked.push_back({std::strtol(tok[i].c_str(), nullptr, 10), f.choices[i].code});

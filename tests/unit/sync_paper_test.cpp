@@ -70,6 +70,16 @@ const std::vector<std::pair<std::string, std::string>> kSheetValues = {
     {"TOP3", "2 - - - - 1 - -"}, {"DIENST.AMT", "1"}, {"DIENST.BUS", "?"}, {"ANALOG", "1"},
     {"WUNSCH", "Mehr Bänke am Zebrastreifen"}, {"ALTER", "!"}};
 
+// A paper desk: the citizen survey, a vault and a registry in a fresh folder, and a new sheet
+// id. The test body names the members as plain locals (doctest derives the test from it).
+struct Desk {
+    std::shared_ptr<const Survey> s = citizen_survey();
+    TempDir d;
+    std::unique_ptr<Vault> v = open_vault(d.path);
+    std::unique_ptr<PaperRegistry> reg = open_registry(d.path);
+    std::string id = new_sheet_id(s->id);
+};
+
 bool file_contains(const std::string& path, const std::string& needle) {
     std::string data = tk::test::slurp(path);
     return data.find(needle) != std::string::npos;
@@ -162,12 +172,7 @@ TEST_CASE("paper: typed values are checked and normalised per field") {
         if (ref.q->has_answer()) CHECK_MESSAGE(!paper_fields(*s, *ref.q).empty(), ref.q->code);
 }
 
-TEST_CASE("paper: matching entries seal one record with channel paper and both enterers") {
-    auto s = citizen_survey();
-    TempDir d;
-    auto v = open_vault(d.path);
-    auto reg = open_registry(d.path);
-    std::string id = new_sheet_id(s->id);
+TEST_CASE_FIXTURE(Desk, "paper: matching entries seal one record with channel paper and both enterers") {
     PaperPlace place{"Stadtteilbüro Nord", "Stadtteilfest 2026", 1780000000};
 
     PaperOutcome o1 = reg->submit(s, entry(*s, id, "anna", kSheetValues), *v, place);
@@ -211,12 +216,7 @@ TEST_CASE("paper: matching entries seal one record with channel paper and both e
     CHECK(r.not_shown.empty());
 }
 
-TEST_CASE("paper: differing entries block until resolved against the paper") {
-    auto s = citizen_survey();
-    TempDir d;
-    auto v = open_vault(d.path);
-    auto reg = open_registry(d.path);
-    std::string id = new_sheet_id(s->id);
+TEST_CASE_FIXTURE(Desk, "paper: differing entries block until resolved against the paper") {
     PaperPlace place{"Seniorentreff", "", 1780000000};
     auto second = kSheetValues;
     second[0] = {"ONLINE", "4"};                            // misread box
@@ -263,12 +263,7 @@ TEST_CASE("paper: differing entries block until resolved against the paper") {
     CHECK(r.meta["enterer2"] == "ben");
 }
 
-TEST_CASE("paper: a sheet id entered twice is refused") {
-    auto s = citizen_survey();
-    TempDir d;
-    auto v = open_vault(d.path);
-    auto reg = open_registry(d.path);
-    std::string id = new_sheet_id(s->id);
+TEST_CASE_FIXTURE(Desk, "paper: a sheet id entered twice is refused") {
     PaperPlace place{"Bibliothek", "", 1780000000};
     REQUIRE(reg->submit(s, entry(*s, id, "anna", kSheetValues), *v, place).kind == PaperOutcome::FirstStored);
     // The same person twice is no double entry.
@@ -289,12 +284,7 @@ TEST_CASE("paper: a sheet id entered twice is refused") {
     CHECK(foreign.message.find("not printed for survey buerger-digital") != std::string::npos);
 }
 
-TEST_CASE("paper: pending entries are sealed on disk and gone after sealing") {
-    auto s = citizen_survey();
-    TempDir d;
-    auto v = open_vault(d.path);
-    auto reg = open_registry(d.path);
-    std::string id = new_sheet_id(s->id);
+TEST_CASE_FIXTURE(Desk, "paper: pending entries are sealed on disk and gone after sealing") {
     PaperPlace place{"Bibliothek", "", 1780000000};
     REQUIRE(reg->submit(s, entry(*s, id, "anna", kSheetValues), *v, place).kind == PaperOutcome::FirstStored);
     CHECK_FALSE(dir_contains(d.path, "Zebrastreifen"));

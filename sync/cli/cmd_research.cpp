@@ -3,8 +3,6 @@
 // vault as sealed records. See sync/RESEARCH.md.
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
-#include <iterator>
 #include <sodium.h>
 #include <termios.h>
 #include <unistd.h>
@@ -69,13 +67,8 @@ static int run_decrypt(const Args& in) {
 // Loads the survey and the responses; keeps only responses to this survey and says so.
 static bool load_inputs(const char* verb, const std::string& survey_path, const std::string& in_path,
                         std::shared_ptr<const Survey>& survey, std::vector<DecryptedResponse>& rs, int* rc) {
-    LoadResult lr = load_survey(survey_path);
-    if (!lr.ok()) {
-        for (const LoadError& e : lr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", verb, e.to_string().c_str());
-        *rc = 2;
-        return false;
-    }
-    survey = lr.survey;
+    survey = load_survey_or_report(verb, survey_path, rc);
+    if (!survey) return false;
     JsonlRead jr;
     std::string err;
     if (!read_responses_jsonl(in_path, jr, &err)) {
@@ -200,8 +193,7 @@ static int run_vault_add(const Args& in) {
     std::vector<Response> rs;
     for (const std::string& f : a) {
         std::string text, err;
-        if (f == "-") text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        else if (!read_small_file(f, text, &err)) return usage_error(verb, err);
+        if (!read_input(f, text, &err)) return usage_error(verb, err);
         Response r;
         if (!parse_response(text, r, &err)) return usage_error(verb, (f == "-" ? "stdin" : f) + ": " + err);
         rs.push_back(std::move(r));

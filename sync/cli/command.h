@@ -4,8 +4,11 @@
 // so adding a verb never touches main.cpp. A verb gets the arguments after its name and
 // returns the process exit code (0 ok, 1 the checked thing is bad, 2 usage or I/O error).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "survey.h"
 
 namespace tk::cli {
 
@@ -33,5 +36,13 @@ bool read_secret_line(const char* prompt, std::string& out);
 bool research_passphrase(std::string& pass, std::string* error);
 // Prints "teilhabe NAME: message" to stderr and returns 2.
 int usage_error(const char* name, const std::string& message);
+
+// The whole of the file at `path`, or of stdin when `path` is "-". Returns false with *error
+// when the file cannot be read.
+bool read_input(const std::string& path, std::string& text, std::string* error);
+
+// The survey at `path`. When it does not load, prints every error as "teilhabe NAME: error"
+// (each names the file and place), sets *rc to 2 and returns nullptr.
+std::shared_ptr<const Survey> load_survey_or_report(const char* name, const std::string& path, int* rc);
 
 } // namespace tk::cli

@@ -3,10 +3,12 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <termios.h>
 #include <unistd.h>
 
 #include "command.h"
+#include "../keys.h"
 
 namespace tk::cli {
 
@@ -80,6 +82,22 @@ bool research_passphrase(std::string& pass, std::string* error) {
 int usage_error(const char* name, const std::string& message) {
     std::fprintf(stderr, "teilhabe %s: %s\n", name, message.c_str());
     return 2;
+}
+
+bool read_input(const std::string& path, std::string& text, std::string* error) {
+    if (path != "-") return read_small_file(path, text, error);
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+}
+
+std::shared_ptr<const Survey> load_survey_or_report(const char* name, const std::string& path, int* rc) {
+    LoadResult lr = load_survey(path);
+    if (!lr.ok()) {
+        for (const LoadError& e : lr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", name, e.to_string().c_str());
+        *rc = 2;
+        return nullptr;
+    }
+    return lr.survey;
 }
 
 static void print_help() {

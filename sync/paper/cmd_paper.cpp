@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <iostream>
-#include <iterator>
 #include <sstream>
 
 #include "../cli/command.h"
@@ -19,15 +17,6 @@
 #include "vault.h"
 
 namespace tk::cli {
-
-static std::shared_ptr<const Survey> load_or_report(const char* verb, const std::string& path, int* rc) {
-    LoadResult lr = load_survey(path);
-    if (!lr.ok()) {
-        for (const auto& e : lr.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-        *rc = usage_error(verb, "cannot load survey " + path);
-    }
-    return lr.survey;
-}
 
 static int run_print(const Args& in) {
     Args a = in;
@@ -42,7 +31,7 @@ static int run_print(const Args& in) {
     long n = std::strtol(sheets.c_str(), &end, 10);
     if (!end || *end || n < 1) return usage_error(verb, "--sheets must be a whole number of at least 1");
     int rc = 0;
-    auto s = load_or_report(verb, a[0], &rc);
+    auto s = load_survey_or_report(verb, a[0], &rc);
     if (!s) return rc;
     PrintOptions opt;
     opt.lang = lang;
@@ -74,7 +63,7 @@ static bool open_desk(const char* verb, Args& a, Desk& d, int* rc) {
         *rc = usage_error(verb, "missing --data DIR or --survey FILE");
         return false;
     }
-    d.survey = load_or_report(verb, survey, rc);
+    d.survey = load_survey_or_report(verb, survey, rc);
     if (!d.survey) return false;
     VaultOpenOptions o;
     o.allow_demo_key = demo;
@@ -108,11 +97,7 @@ static int run_enter(const Args& in) {
     if (!open_desk(verb, a, d, &rc)) return rc;
     if (a.size() > 1) return usage_error(verb, "usage: --data DIR --survey FILE [--site S] [--event E] [FILE|-]");
     std::string src = a.empty() ? "-" : a[0], text, err;
-    if (src == "-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else if (!read_small_file(src, text, &err)) {
-        return usage_error(verb, src + ": " + err);
-    }
+    if (!read_input(src, text, &err)) return usage_error(verb, err);
     std::vector<PaperEntry> entries;
     std::vector<std::string> errors;
     if (!parse_paper_entries(*d.survey, text, src == "-" ? "stdin" : src, entries, &errors)) {
@@ -200,7 +185,7 @@ static int run_tally(const Args& in) {
         t.counts.push_back({kv.substr(0, eq), n});
     }
     int rc = 0;
-    auto s = load_or_report(verb, survey, &rc);
+    auto s = load_survey_or_report(verb, survey, &rc);
     if (!s) return rc;
     std::string err;
     if (!check_tally(*s, t, &err)) return usage_error(verb, err);

@@ -3,16 +3,7 @@
 # survey that `teilhabe survey check` accepts; left-out question types are named in the
 # warnings; malformed, truncated, unknown-layout and missing inputs exit nonzero with a message
 # naming the file, and write nothing.
-set -euo pipefail
-
-SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-SHARED="${TK_SHARED_DIR:-$SRC/../shared}"
-BIN="${TK_BUILD_DIR:?TK_BUILD_DIR must name the build directory}/sync/teilhabe"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() { echo "import_lss: $*" >&2; exit 1; }
-[ -x "$BIN" ] || fail "no binary at $BIN"
+source "$(dirname "$0")/cli_common.bash"
 [ -d "$SHARED/lss" ] || fail "no LimeSurvey files in $SHARED/lss"
 
 n=0

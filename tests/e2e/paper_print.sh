@@ -5,17 +5,9 @@
 # rendered to $TK_BUILD_DIR/screenshots/ to be looked at. Then the paper round trip through
 # the CLI: two entries of a printed sheet are sealed as one record, a third is refused, and
 # a tally is sealed with channel tally.
-set -euo pipefail
-
-SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-BIN="${TK_BUILD_DIR:?TK_BUILD_DIR must name the build directory}/sync/teilhabe"
+source "$(dirname "$0")/cli_common.bash"
 SHOTS=$TK_BUILD_DIR/screenshots
 mkdir -p "$SHOTS"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() { echo "paper_print: $*" >&2; exit 1; }
-[ -x "$BIN" ] || fail "no binary at $BIN"
 for tool in pdftotext pdftoppm pdfinfo zbarimg python3; do command -v $tool >/dev/null || fail "needs $tool"; done
 
 # Every answerable question's code and the start of its text, in survey order, must appear in

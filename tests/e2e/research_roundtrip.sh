@@ -4,27 +4,19 @@
 # export-bundle -> decrypt -> export csv / vv / report. The CSV must hold exactly what was
 # entered; a wrong passphrase, a wrong key and a damaged record give clear messages, and one
 # damaged record never costs the others.
-set -euo pipefail
-
-SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-T="${TK_BUILD_DIR:?TK_BUILD_DIR must name the build directory}/sync/teilhabe"
+source "$(dirname "$0")/cli_common.bash"
 SURVEY="$SRC/surveys/bedarfe-akteure.json"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "research_roundtrip: FAIL: $*" >&2; exit 1; }
-step() { echo "research_roundtrip: $*"; }
-[ -x "$T" ] || fail "no binary at $T"
 export TEILHABE_PASSPHRASE=e2e-passphrase
 
 step "keys and a kiosk directory"
-"$T" keygen --out "$WORK/keys" >/dev/null 2>&1 || fail "keygen"
+"$BIN" keygen --out "$WORK/keys" >/dev/null 2>&1 || fail "keygen"
 mkdir "$WORK/kiosk"
 cp "$WORK/keys/research.pub" "$WORK/kiosk/"
 
 step "three responses through survey walk"
 # 1: C1 = nein, everything else skipped (assisted, English).
 { printf '\n\n\n4\n'; for i in $(seq 1 40); do printf '\n'; done; } |
-    "$T" survey walk "$SURVEY" --lang en --channel assisted --site "Stadtbibliothek, Erdgeschoss" \
+    "$BIN" survey walk "$SURVEY" --lang en --channel assisted --site "Stadtbibliothek, Erdgeschoss" \
         >"$WORK/r1.json" 2>/dev/null || fail "walk 1"
 # 2: other text with a comma and quotes, a comment, keine Antwort, multiple choice, a ranked
 # list, a matrix; ends at G3 (partial).
@@ -51,32 +43,32 @@ x
 2
 o:Leitung
 EOF
-"$T" survey walk "$SURVEY" --channel paper --site "Stadtteilfest" <"$WORK/in2.txt" >"$WORK/r2.json" 2>/dev/null \
+"$BIN" survey walk "$SURVEY" --channel paper --site "Stadtteilfest" <"$WORK/in2.txt" >"$WORK/r2.json" 2>/dev/null \
     || fail "walk 2"
 # 3: D0 = nein.
 { printf '\n\n\n1\nText zu C2\n\n2\n'; for i in $(seq 1 30); do printf '\n'; done; } |
-    "$T" survey walk "$SURVEY" --site "Stadtbibliothek, Erdgeschoss" >"$WORK/r3.json" 2>/dev/null || fail "walk 3"
+    "$BIN" survey walk "$SURVEY" --site "Stadtbibliothek, Erdgeschoss" >"$WORK/r3.json" 2>/dev/null || fail "walk 3"
 
 step "sealed into the vault, exported as a bundle"
-"$T" vault add --data "$WORK/kiosk" "$WORK/r1.json" "$WORK/r2.json" "$WORK/r3.json" >"$WORK/ids" || fail "vault add"
+"$BIN" vault add --data "$WORK/kiosk" "$WORK/r1.json" "$WORK/r2.json" "$WORK/r3.json" >"$WORK/ids" || fail "vault add"
 [ "$(wc -l <"$WORK/ids")" -eq 3 ] || fail "vault add printed $(cat "$WORK/ids")"
-"$T" export-bundle --data "$WORK/kiosk" --out "$WORK/k.tkb" >/dev/null || fail "export-bundle"
+"$BIN" export-bundle --data "$WORK/kiosk" --out "$WORK/k.tkb" >/dev/null || fail "export-bundle"
 if grep -q "Projekt in der" "$WORK/k.tkb" "$WORK/kiosk/vault.sqlite"; then fail "answers readable without the key"; fi
 
 step "decrypt the bundle and the vault"
-"$T" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/k.tkb" --out "$WORK/resp.jsonl" >"$WORK/dec.out" \
+"$BIN" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/k.tkb" --out "$WORK/resp.jsonl" >"$WORK/dec.out" \
     || fail "decrypt exit $?"
 grep -q "3 records read, 3 responses written" "$WORK/dec.out" || fail "decrypt said: $(cat "$WORK/dec.out")"
 [ "$(stat -c %a "$WORK/resp.jsonl")" = 600 ] || fail "decrypted file is readable by others"
-"$T" decrypt --key "$WORK/keys/research.key" --vault "$WORK/kiosk" --out "$WORK/resp-vault.jsonl" >/dev/null \
+"$BIN" decrypt --key "$WORK/keys/research.key" --vault "$WORK/kiosk" --out "$WORK/resp-vault.jsonl" >/dev/null \
     || fail "decrypt --vault"
 cmp -s "$WORK/resp.jsonl" "$WORK/resp-vault.jsonl" || fail "bundle and vault decrypt differently"
-if "$T" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/k.tkb" --out "$WORK/resp.jsonl" 2>/dev/null; then
+if "$BIN" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/k.tkb" --out "$WORK/resp.jsonl" 2>/dev/null; then
     fail "decrypt replaced an existing output without --force"
 fi
 
 step "export csv equals what was entered"
-"$T" export csv --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/data.csv" --codebook "$WORK/cb.md" >/dev/null \
+"$BIN" export csv --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/data.csv" --codebook "$WORK/cb.md" >/dev/null \
     || fail "export csv"
 python3 - "$WORK/data.csv" "$WORK/r1.json" "$WORK/r2.json" "$WORK/r3.json" <<'EOF' || fail "CSV differs from the entered answers"
 import csv, json, sys
@@ -118,7 +110,7 @@ EOF
 grep -q '| `G2\[other\]` | G2 |' "$WORK/cb.md" || fail "codebook lacks G2[other]"
 # The same answers straight from the walk files (no sealing at all) give the same table.
 cat "$WORK/r1.json" "$WORK/r2.json" "$WORK/r3.json" >"$WORK/walked.jsonl"
-"$T" export csv --survey "$SURVEY" --in "$WORK/walked.jsonl" --out "$WORK/direct.csv" >/dev/null || fail "export csv direct"
+"$BIN" export csv --survey "$SURVEY" --in "$WORK/walked.jsonl" --out "$WORK/direct.csv" >/dev/null || fail "export csv direct"
 python3 - "$WORK/data.csv" "$WORK/direct.csv" <<'EOF' || fail "sealed and unsealed paths give different CSV"
 import csv, sys
 a, b = (list(csv.reader(open(p, newline="", encoding="utf-8"))) for p in sys.argv[1:])
@@ -127,25 +119,25 @@ assert [r[1:] for r in a] == [r[1:] for r in b]   # everything but the id
 EOF
 
 step "export vv and report"
-"$T" export vv --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/data.vv" >/dev/null || fail "export vv"
+"$BIN" export vv --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/data.vv" >/dev/null || fail "export vv"
 sed -n 2p "$WORK/data.vv" | grep -q "^id	submitdate	startlanguage	startdate	datestamp	A1	A1_other	A1_comment" \
     || fail "VV column line: $(sed -n 2p "$WORK/data.vv" | cut -c1-120)"
 [ "$(wc -l <"$WORK/data.vv")" -eq 5 ] || fail "VV should have 2 header lines and 3 rows"
-"$T" report --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/report.html" >/dev/null || fail "report"
+"$BIN" report --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/report.html" >/dev/null || fail "report"
 grep -q '<span class="n" data-b="C1">n = 3</span>' "$WORK/report.html" || fail "report: C1 n"
 grep -q 'Projekt in der Bücherei' "$WORK/report.html" || fail "report: other text not listed"
-"$T" report --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/paper.html" --channel paper >/dev/null || fail "report --channel"
+"$BIN" report --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/paper.html" --channel paper >/dev/null || fail "report --channel"
 grep -q '<span class="n" data-b="C1">n = 1</span>' "$WORK/paper.html" || fail "report --channel paper: C1 n"
 
 step "wrong passphrase, wrong key, damaged record"
 set +e
-TEILHABE_PASSPHRASE=not-the-one "$T" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/k.tkb" --out "$WORK/x.jsonl" \
+TEILHABE_PASSPHRASE=not-the-one "$BIN" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/k.tkb" --out "$WORK/x.jsonl" \
     2>"$WORK/e1"; rc=$?
 [ $rc -eq 2 ] || fail "wrong passphrase: exit $rc"
 grep -q "wrong passphrase" "$WORK/e1" || fail "wrong passphrase message: $(cat "$WORK/e1")"
 [ ! -e "$WORK/x.jsonl" ] || fail "wrong passphrase wrote output"
-TEILHABE_PASSPHRASE=other-passphrase "$T" keygen --out "$WORK/keys2" >/dev/null 2>&1
-TEILHABE_PASSPHRASE=other-passphrase "$T" decrypt --key "$WORK/keys2/research.key" --bundle "$WORK/k.tkb" --out "$WORK/x.jsonl" \
+TEILHABE_PASSPHRASE=other-passphrase "$BIN" keygen --out "$WORK/keys2" >/dev/null 2>&1
+TEILHABE_PASSPHRASE=other-passphrase "$BIN" decrypt --key "$WORK/keys2/research.key" --bundle "$WORK/k.tkb" --out "$WORK/x.jsonl" \
     >/dev/null 2>"$WORK/e2"; rc=$?
 [ $rc -eq 1 ] || fail "wrong key: exit $rc"
 grep -q "none of the 3 records opens with this key" "$WORK/e2" || fail "wrong key message: $(cat "$WORK/e2")"
@@ -160,7 +152,7 @@ n2 = struct.unpack_from("<I", b, pos)[0]
 b[pos + 4 + n2 - 100] ^= 0x01
 open(sys.argv[2], "wb").write(b)
 EOF
-"$T" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/bad.tkb" --out "$WORK/bad.jsonl" >"$WORK/o3" 2>"$WORK/e3"; rc=$?
+"$BIN" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/bad.tkb" --out "$WORK/bad.jsonl" >"$WORK/o3" 2>"$WORK/e3"; rc=$?
 [ $rc -eq 1 ] || fail "damaged record: exit $rc"
 grep -q -- "-000002: signature does not match" "$WORK/e3" || fail "damaged record not named: $(cat "$WORK/e3")"
 grep -q "3 records read, 2 responses written" "$WORK/o3" || fail "damaged record: $(cat "$WORK/o3")"

@@ -2,15 +2,7 @@
 # survey_check.sh - `teilhabe survey check`: the shipped surveys pass (exit 0, one "ok" line
 # each with id, version, hash, size, languages), a broken copy fails (exit 1) with a
 # "file:line: place: problem" message, and a call without files is a usage error (exit 2).
-set -euo pipefail
-
-SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-BIN="${TK_BUILD_DIR:?TK_BUILD_DIR must name the build directory}/sync/teilhabe"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() { echo "survey_check: $*" >&2; exit 1; }
-[ -x "$BIN" ] || fail "no binary at $BIN"
+source "$(dirname "$0")/cli_common.bash"
 
 shopt -s nullglob
 surveys=("$SRC"/surveys/*.json)

@@ -3,16 +3,8 @@
 # shipped needs survey, and checks the response JSON it prints: conditions (C2 after C1 = ja,
 # C5/C6 after C4, D1-D6 after D0 = ja, E2 after E1 = ja), skipped vs not shown, other texts,
 # comments, "keine Antwort", back navigation, re-prompts on bad input, partial responses.
-set -euo pipefail
-
-SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-BIN="${TK_BUILD_DIR:?TK_BUILD_DIR must name the build directory}/sync/teilhabe"
+source "$(dirname "$0")/cli_common.bash"
 SURVEY="$SRC/surveys/bedarfe-akteure.json"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-
-fail() { echo "survey_walk: $*" >&2; exit 1; }
-[ -x "$BIN" ] || fail "no binary at $BIN"
 [ -f "$SURVEY" ] || fail "no survey at $SURVEY"
 
 # check FILE EXPR...: every Python expression over `r` (the parsed response) must be true.

@@ -58,6 +58,13 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
     return false;
 }
 
+// The code of the page `next` shows after the page of `code`; "" when none follows.
+std::string page_after(Session& ses, const char* code) {
+    REQUIRE(ses.go_to(code));
+    REQUIRE(ses.next().ok());
+    return ses.current() ? ses.current()->code : "";
+}
+
 } // namespace
 
 TEST_CASE("shipped: both surveys load without errors or warnings") {
@@ -331,10 +338,7 @@ TEST_CASE("shipped: needs survey C2 follows C1 = ja (questionnaires.md 1.8)") {
     CHECK(r.answers.at("C1").value == "4");
 
     // Navigation: from C1 = nein the next page is C4.
-    REQUIRE(ses.go_to("C1"));
-    REQUIRE(ses.next().ok());
-    REQUIRE(ses.current() != nullptr);
-    CHECK(ses.current()->code == "C4");
+    CHECK(page_after(ses, "C1") == "C4");
 }
 
 TEST_CASE("shipped: needs survey C5 and C6 follow C4 = sehr stark, stark or eher schwach") {
@@ -394,10 +398,7 @@ TEST_CASE("shipped: needs survey D1-D6 follow D0 = ja (group condition)") {
     // Skipping D0 also hides the block: it is for those who want support.
     Session skip(s, "de", 1000);
     for (const char* c : block) CHECK_FALSE(skip.is_visible(question(*s, c)));
-    REQUIRE(skip.go_to("D0"));
-    REQUIRE(skip.next().ok());
-    REQUIRE(skip.current() != nullptr);
-    CHECK(skip.current()->code == "E1");
+    CHECK(page_after(skip, "D0") == "E1");
 }
 
 TEST_CASE("shipped: needs survey E2 follows E1 = ja") {

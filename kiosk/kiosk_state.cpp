@@ -823,6 +823,7 @@ void leave_staff(KioskApp& app) {
     app.staff_desk.clear();
     app.paper = PaperDeskState{};
     app.tally = TallyDeskState{};
+    sync_desk_leave(app.sync);
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);
     wipe(app.pin.new_pin2);

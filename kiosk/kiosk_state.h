@@ -17,6 +17,7 @@
 #include "response.h"
 #include "session.h"
 #include "survey.h"
+#include "sync_desk.h"
 #include "texts.h"
 
 namespace tk {
@@ -125,6 +126,10 @@ struct KioskApp {
     std::vector<std::string> survey_files;
     std::string survey_path;                      // the file app.survey came from
     std::string survey_message;                   // result of the last switch ("" = none)
+
+    // Transport desk (staff_desk "sync"): network sync, enrolment, USB stick, survey updates.
+    // Its worker thread outlives the staff menu; main.cpp polls it (sync_desk.h).
+    SyncDeskState sync;
 };
 
 // --- set-up ---

@@ -271,6 +271,9 @@ int main(int argc, char** argv) {
         return i;
     };
 
+    // The transport desk's worker wakes the sleeping loop for every progress step.
+    app.sync.wake = [] { glfwPostEmptyEvent(); };
+
     tk::UiState ui;
     float xs = 1, ys = 1;
     glfwGetWindowContentScale(window, &xs, &ys);
@@ -296,6 +299,7 @@ int main(int argc, char** argv) {
         const bool warned = app.idle.warning;
         const int left = app.idle.warning ? int(app.idle.warning_until - now) : 0;
         tk::idle_tick(app, now);
+        if (tk::sync_desk_poll(app.sync)) frames_left = std::max(frames_left, 1);
         bool speaking_before = ui.speaking;
         tk::speech_poll(speech);
         if (g_events != seen_events) {
@@ -354,6 +358,10 @@ int main(int argc, char** argv) {
 
     // Leave nothing behind: a partial response of whoever was interrupted goes to the vault.
     if (app.session) tk::end_session_timeout(app, glfwGetTime());
+    // A transport job still running finishes first (its records are marked synced only on a
+    // verified receipt, so waiting is safe; it is bounded by the client's time-outs).
+    if (tk::sync_desk_busy(app.sync)) std::fprintf(stderr, "teilhabe-kiosk: waiting for the running transfer to end\n");
+    tk::sync_desk_wait(app.sync);
     tk::speech_stop(speech);
     tk::forget_widget_state();
     if (gl3) ImGui_ImplOpenGL3_Shutdown();

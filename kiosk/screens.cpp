@@ -11,6 +11,7 @@
 // the focus ring; Space (or Enter on a focused control) presses it.
 #include "screens.h"
 #include "screen_paper.h"
+#include "screen_sync.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui_internal.h>
@@ -829,6 +830,11 @@ void staff_menu(Ctx& c, ImVec2 size) {
         ImGui::EndChild();
         return;
     }
+    if (app.staff_desk == "sync") {
+        if (draw_sync_desk(app, c.ui, c.now)) app.staff_desk.clear();
+        ImGui::EndChild();
+        return;
+    }
     heading(c, T(app, "staff_menu"));
     StaffInfo info = app.staff_info_fn ? app.staff_info_fn() : StaffInfo{};
     if (info.demo_key) {
@@ -934,6 +940,10 @@ void staff_menu(Ctx& c, ImVec2 size) {
             tally_desk_begin(app.tally, app.survey, app.vault, "", "", app.config.site,
                              format_utc(app.wall_clock ? app.wall_clock() : 0).substr(0, 10));
             app.staff_desk = "tally";
+        }
+        if (big_button(c, "staff/sync", T(app, "staff_sync"), Kind::Secondary, w * 0.6f)) {
+            sync_desk_begin(app.sync, app.data_dir);
+            app.staff_desk = "sync";
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
         if (app.page.drafts["staff|pin_open"] == "1") change_pin_form();

@@ -1,0 +1,263 @@
+// screen_sync.cpp - the transport desk (see screen_sync.h).
+//
+// One column, top to bottom in the order a coordinator needs it: where the kiosk is enrolled
+// and how much is waiting, the server address, "Jetzt synchronisieren" with its progress,
+// enrolment, the USB stick, survey updates. While a job runs every button is disabled (one
+// job at a time), and the result of the last job stays on screen until the next one.
+#include "screen_sync.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "lss_import.h"
+
+namespace tk {
+
+namespace {
+
+// Only what is visible in the scrolled staff area counts (scripts scroll until it is).
+void remember(UiState& ui, const std::string& name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    const ImRect& clip = GImGui->CurrentWindow->ClipRect;
+    float y0 = std::max(a.y, clip.Min.y), y1 = std::min(b.y, clip.Max.y);
+    if (y1 - y0 >= std::min(b.y - a.y, 24.0f)) ui.rects[name] = {a.x, y0, b.x, y1};
+}
+
+int grow(ImGuiInputTextCallbackData* d) {
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        auto* s = static_cast<std::string*>(d->UserData);
+        s->resize(size_t(d->BufTextLen));
+        d->Buf = s->data();
+    }
+    return 0;
+}
+
+void field(UiState& ui, const char* id, std::string& text, const std::string& name, float w) {
+    if (text.capacity() < 64) text.reserve(64);
+    ImGui::SetNextItemWidth(w);
+    ImGui::InputText(id, text.data(), text.capacity() + 1, ImGuiInputTextFlags_CallbackResize, grow, &text);
+    remember(ui, name);
+}
+
+bool button(UiState& ui, const std::string& name, const std::string& label, float w) {
+    bool pressed = ImGui::Button((label + "##" + name).c_str(), ImVec2(w, ui.m.target));
+    remember(ui, name);
+    return pressed;
+}
+
+void say(const std::string& text, uint32_t rgb) {
+    if (text.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, to_imgui_color(rgb));
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+}
+
+std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+const char* job_name(SyncJobKind k) {
+    switch (k) {
+    case SyncJobKind::None: return "none";
+    case SyncJobKind::Sync: return "sync";
+    case SyncJobKind::Enrol: return "enrol";
+    case SyncJobKind::Export: return "export";
+    case SyncJobKind::Receipts: return "receipts";
+    case SyncJobKind::SurveyUpdate: return "update";
+    }
+    return "?";
+}
+
+// A small keyboard for touch-only kiosks: what server addresses and pairing codes are made
+// of (codes are read case-insensitively, so lower case serves both).
+void staff_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) {
+    static const char* rows[] = {"1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm", ":/.-_"};
+    float key_w = std::min(ui.m.target * 1.3f, (w - 10 * ImGui::GetStyle().ItemSpacing.x) / 10);
+    for (const char* row : rows) {
+        for (const char* k = row; *k; ++k) {
+            if (k != row) ImGui::SameLine();
+            std::string key(1, *k);
+            if (button(ui, "sync/osk/" + key, key, key_w) && target.size() < 200) target += key;
+        }
+    }
+    if (button(ui, "sync/osk/delete", T(app, "staff_sync_delete"), key_w * 3) && !target.empty()) target.pop_back();
+    ImGui::SameLine();
+    if (button(ui, "sync/osk/done", T(app, "staff_sync_keyboard_done"), key_w * 3)) app.page.drafts["sync|osk"].clear();
+}
+
+void outcome_view(KioskApp& app, const SyncDeskState& st, const Theme& th) {
+    const SyncOutcome& o = st.last;
+    std::string left = o.unsynced_after >= 0 ? std::to_string(o.unsynced_after) : "?";
+    switch (o.kind) {
+    case SyncJobKind::None: break;
+    case SyncJobKind::Sync: {
+        const SyncResult& r = o.sync;
+        std::vector<std::pair<std::string, std::string>> v = {
+            {"sent", std::to_string(r.sent)},       {"stored", std::to_string(r.stored)},
+            {"dup", std::to_string(r.duplicates)},  {"left", left},
+            {"status", r.http_status ? "HTTP " + std::to_string(r.http_status) : T(app, "staff_sync_no_answer")},
+            {"error", o.error}};
+        if (o.ok) say(fill(T(app, "staff_sync_ok"), v), th.text);
+        else say(fill(T(app, "staff_sync_failed"), v), th.error);
+        break;
+    }
+    case SyncJobKind::Enrol:
+        if (o.ok) say(fill(T(app, "staff_sync_enrol_ok"), {{"fp", o.server_fingerprint}}), th.text);
+        else say(fill(T(app, "staff_sync_enrol_failed"), {{"error", o.error}}), th.error);
+        break;
+    case SyncJobKind::Export:
+        if (o.ok && o.path.empty()) say(T(app, "staff_sync_export_none"), th.text);
+        else if (o.ok) say(fill(T(app, "staff_sync_export_ok"), {{"n", std::to_string(o.count)}, {"path", o.path}}), th.text);
+        else say(fill(T(app, "staff_sync_export_failed"), {{"error", o.error}}), th.error);
+        break;
+    case SyncJobKind::Receipts:
+        if (!o.error.empty() && o.receipts.empty()) say(fill(T(app, "staff_sync_export_failed"), {{"error", o.error}}), th.error);
+        for (const auto& r : o.receipts)
+            if (r.ok) say(fill(T(app, "staff_sync_receipt_ok"), {{"file", base_name(r.path)}, {"seq", std::to_string(r.acked)}}), th.text);
+            else say(fill(T(app, "staff_sync_receipt_failed"), {{"file", base_name(r.path)}, {"error", r.error}}), th.error);
+        say(fill(T(app, "staff_sync_left"), {{"left", left}}), th.text);
+        break;
+    case SyncJobKind::SurveyUpdate: {
+        const SurveyUpdateResult& u = o.update;
+        if (!o.ok) {
+            say(fill(T(app, "staff_sync_update_failed"), {{"error", o.error}}), th.error);
+            break;
+        }
+        say(fill(T(app, "staff_sync_update_ok"), {{"applied", std::to_string(u.applied.size())},
+                                            {"unchanged", std::to_string(u.unchanged.size())},
+                                            {"refused", std::to_string(u.refused.size())}}),
+            th.text);
+        for (const auto& a : u.applied) say("+ " + a, th.text);
+        for (const auto& r : u.refused) say(fill(T(app, "staff_sync_update_refused"), {{"text", r}}), th.error);
+        break;
+    }
+    }
+}
+
+} // namespace
+
+std::string sync_desk_take_survey_update(KioskApp& app) {
+    const SyncOutcome& o = app.sync.last;
+    if (o.kind != SyncJobKind::SurveyUpdate || !o.ok) return "";
+    std::string dir = app.data_dir + "/surveys";
+    std::vector<std::string> files = app.survey_files, more = list_survey_files({dir});
+    files.insert(files.end(), more.begin(), more.end());
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+    app.survey_files = files;
+    if (!app.survey) return "";
+    for (const auto& name : o.update.applied) {
+        std::string path = dir + "/" + name;
+        bool lss = path.size() > 4 && path.compare(path.size() - 4, 4, ".lss") == 0;
+        if (!lss && (path.size() < 5 || path.compare(path.size() - 5, 5, ".json") != 0)) continue;
+        LoadResult lr = lss ? load_lss(path) : load_survey(path);
+        // A new version of the survey on screen replaces it; other surveys wait in the list.
+        if (lr.ok() && lr.survey->id == app.survey->id && staff_switch_survey(app, path)) return path;
+    }
+    return "";
+}
+
+bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
+    SyncDeskState& st = app.sync;
+    const Theme& th = theme(app.reading.theme);
+    sync_desk_poll(st);
+    bool busy = sync_desk_busy(st);
+    if (busy) note_activity(app, now);
+    if (st.handled != st.collected) {
+        st.handled = st.collected;
+        std::string switched = sync_desk_take_survey_update(app);
+        if (!switched.empty()) app.survey_message = fill(T(app, "staff_sync_update_switched"), {{"file", base_name(switched)}});
+    }
+    ui.page_name = std::string("SyncDesk ") +
+                   (busy ? std::string("running ") + job_name(st.kind)
+                         : st.has_last ? std::string("done ") + job_name(st.last.kind) + (st.last.ok ? " ok" : " failed") : "idle");
+    if (st.scroll_top) { // the staff menu may have been scrolled down to reach the desk's button
+        ImGui::SetScrollY(0);
+        st.scroll_top = false;
+    }
+    float w = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+    float bw = std::min(w, ui.m.body * 18);
+    bool leave = false;
+    ImGui::PushID("staff_sync_desk");
+    ImGui::PushFont(ui.fonts.heading ? ui.fonts.heading : ImGui::GetFont());
+    ImGui::TextWrapped("%s", T(app, "staff_sync_title").c_str());
+    ImGui::PopFont();
+
+    // Where the kiosk stands.
+    if (st.enrolled_fingerprint.empty()) say(T(app, "staff_sync_not_enrolled"), th.error);
+    else say(fill(T(app, "staff_sync_enrolled"), {{"url", st.enrolled_url}, {"fp", st.enrolled_fingerprint}}), th.text_muted);
+    StaffInfo info = app.staff_info_fn ? app.staff_info_fn() : StaffInfo{};
+    say(fill(T(app, "staff_sync_waiting"), {{"n", std::to_string(info.unsynced)}, {"sync", info.last_sync.empty() ? "-" : info.last_sync}}),
+        th.text);
+    ImGui::Separator();
+
+    // The running job, or the result of the last one.
+    if (busy || st.has_last) {
+        int64_t done = sync_desk_done(st), total = sync_desk_total(st);
+        if (busy || st.last.kind == SyncJobKind::Sync) {
+            char overlay[64];
+            std::snprintf(overlay, sizeof overlay, "%lld / %lld", (long long)done, (long long)total);
+            float f = total > 0 ? float(double(done) / double(total)) : (busy ? 0.0f : 1.0f);
+            ImGui::ProgressBar(f, ImVec2(w, ui.m.target), overlay);
+            remember(ui, "sync/progress");
+        }
+        if (busy) say(fill(T(app, "staff_sync_running"), {{"done", std::to_string(done)}, {"total", std::to_string(total)}}), th.text);
+        else outcome_view(app, st, th);
+    }
+    if (!st.refused.empty()) say(T(app, st.refused), th.error);
+    ImGui::Separator();
+
+    std::string& osk = app.page.drafts["sync|osk"];
+    ImGui::BeginDisabled(busy);
+    // Server address and "now".
+    ImGui::TextWrapped("%s", T(app, "staff_sync_url").c_str());
+    field(ui, "##url", st.server_url, "sync/url", w - bw * 0.5f - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SameLine();
+    if (button(ui, "sync/osk_url", T(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == "url" ? "" : "url";
+    if (osk == "url") staff_keyboard(app, ui, st.server_url, w);
+    if (button(ui, "sync/run", T(app, "staff_sync_run"), bw)) sync_desk_start_sync(st);
+    ImGui::SameLine();
+    if (button(ui, "sync/update", T(app, "staff_sync_update"), bw)) sync_desk_start_survey_update(st);
+
+    // Enrolment.
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    ImGui::TextWrapped("%s", T(app, "staff_sync_code").c_str());
+    field(ui, "##code", st.pairing_code, "sync/code", w - bw * 0.5f - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SameLine();
+    if (button(ui, "sync/osk_code", T(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == "code" ? "" : "code";
+    if (osk == "code") staff_keyboard(app, ui, st.pairing_code, w);
+    if (button(ui, "sync/enrol", T(app, "staff_sync_enrol"), bw)) sync_desk_start_enrol(st);
+
+    // USB stick.
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    ImGui::TextWrapped("%s", T(app, "staff_sync_usb").c_str());
+    if (st.volumes.empty()) say(T(app, "staff_sync_no_sticks"), th.text_muted);
+    for (size_t i = 0; i < st.volumes.size(); ++i) {
+        bool chosen = int(i) == st.volume;
+        std::string label = (chosen ? "(x) " : "( ) ") + st.volumes[i];
+        if (ImGui::Selectable((label + "##usb" + std::to_string(i)).c_str(), chosen, 0, ImVec2(w, ui.m.target)))
+            sync_desk_set_volume(st, int(i));
+        remember(ui, "sync/usb/" + std::to_string(i));
+    }
+    if (button(ui, "sync/usb_refresh", T(app, "staff_sync_usb_refresh"), bw * 0.5f)) sync_desk_begin(st, app.data_dir);
+    if (st.volume >= 0)
+        say(fill(T(app, "staff_sync_receipts_found"), {{"n", std::to_string(st.receipt_files.size())}}), th.text_muted);
+    if (button(ui, "sync/export", T(app, "staff_sync_export"), bw))
+        sync_desk_start_export(st, app.wall_clock ? app.wall_clock() : 0);
+    ImGui::SameLine();
+    if (button(ui, "sync/receipt", T(app, "staff_sync_receipt"), bw)) sync_desk_start_receipts(st);
+    ImGui::EndDisabled();
+
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    if (button(ui, "sync/leave", T(app, "staff_sync_leave"), bw * 0.5f)) {
+        leave = true;
+        osk.clear();
+        sync_desk_leave(st);
+    }
+    ImGui::PopID();
+    return leave;
+}
+
+} // namespace tk

@@ -1,0 +1,133 @@
+// sync_desk.h - the coordinator's transport desk in the staff menu, as plain data: network
+// sync, enrolment, USB stick export and receipts, signed survey updates.
+//
+// Every job runs on one background thread so the kiosk keeps drawing (a sync of thousands of
+// records takes seconds, a dead server up to the client's time-outs). The worker never
+// touches the kiosk's own Vault: a tk::Vault is one SQLite connection and not for two threads.
+// It opens its own handle on the data directory without `create` (like `teilhabe sync`), so
+// it neither makes keys nor resets the kiosk's alarm file; SQLite (WAL, busy time-out) keeps
+// the two connections apart. One job at a time; the UI thread collects the outcome with
+// sync_desk_poll(). No function here touches ImGui (screen_sync.cpp draws).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "survey_update.h"
+#include "sync_client.h"
+
+namespace tk {
+
+enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate };
+
+// One receipt file found on the stick and what applying it did.
+struct ReceiptApplied {
+    std::string path;
+    bool ok = false;
+    uint64_t acked = 0;        // the server holds this device up to this record
+    std::string error;
+};
+
+// What a finished job did. Plain data; screen_sync.cpp turns it into words.
+struct SyncOutcome {
+    SyncJobKind kind = SyncJobKind::None;
+    bool ok = false;
+    std::string error;                     // why it failed (file, server reason, ...)
+    SyncResult sync;                       // Sync
+    std::string server_fingerprint;        // Enrol
+    std::string path;                      // Export: the bundle written
+    int64_t count = 0;                     // Export: records in it
+    std::vector<ReceiptApplied> receipts;  // Receipts
+    SurveyUpdateResult update;             // SurveyUpdate
+    int64_t unsynced_after = -1;           // the vault's unsynced count when the job ended
+};
+
+// Shared between the UI thread and the worker. Progress is atomic; the outcome is handed
+// over under the mutex when the worker ends.
+struct SyncJob {
+    std::atomic<bool> running{false};
+    std::atomic<int64_t> done{0}, total{0};
+    std::atomic<int> ticks{0};             // +1 on every progress step and at the end
+    std::mutex mu;
+    SyncOutcome outcome;
+    std::function<void()> wake;            // called from the worker after each tick
+};
+
+struct SyncDeskState {
+    std::string data_dir;
+    std::string server_url;                // prefilled from DIR/server.pub; staff may change it
+    std::string pairing_code;              // typed; wiped after enrolling and on leaving
+    std::string enrolled_fingerprint;      // pinned server ("" = not enrolled)
+    std::string enrolled_url;
+    SyncOptions options;                   // batch size, CA file, time-outs
+
+    std::vector<std::string> volumes;      // writable USB sticks (see list_usb_volumes)
+    int volume = -1;                       // index into volumes
+    std::vector<std::string> receipt_files; // *.receipt on the chosen volume
+
+    SyncJobKind kind = SyncJobKind::None;  // of the running or last job
+    SyncOutcome last;                      // of the last finished job
+    bool has_last = false;
+    int collected = 0;                     // jobs finished and collected so far
+    int handled = 0;                       // of those, acted on by the screen (survey switch)
+    std::string refused;                   // a job not started: UI text key of why ("" = none)
+    int seen_ticks = 0;
+    bool scroll_top = false;               // the screen starts at the top (set on opening)
+
+    // The worker and what it shares. The function is set by main.cpp to glfwPostEmptyEvent
+    // so that the sleeping event loop wakes for every progress step.
+    std::shared_ptr<SyncJob> job;
+    std::thread worker;
+    std::function<void()> wake;
+
+    SyncDeskState() = default;
+    SyncDeskState(const SyncDeskState&) = delete;
+    SyncDeskState& operator=(const SyncDeskState&) = delete;
+    ~SyncDeskState();                      // waits for a running job (it owns no UI state)
+};
+
+// Opens the desk: reads the pinned server (url, fingerprint) and lists the USB volumes.
+// A running job is left alone.
+void sync_desk_begin(SyncDeskState& st, const std::string& data_dir);
+// Staff leave the staff menu: the typed pairing code is wiped; a running job goes on.
+void sync_desk_leave(SyncDeskState& st);
+// Re-reads DIR/server.pub into enrolled_url / enrolled_fingerprint.
+void sync_desk_read_pin(SyncDeskState& st);
+
+bool sync_desk_busy(const SyncDeskState& st);
+// UI thread, every frame or loop turn: collects a finished job (joins the worker, moves the
+// outcome into st.last). Returns true when something changed that should be drawn.
+bool sync_desk_poll(SyncDeskState& st);
+// Progress of the running (or last) job, (done, total).
+int64_t sync_desk_done(const SyncDeskState& st);
+int64_t sync_desk_total(const SyncDeskState& st);
+
+// Start a job. Each returns false (reason in st.refused) when another job runs or an input is
+// missing. The work happens on the worker thread.
+bool sync_desk_start_sync(SyncDeskState& st);            // to st.server_url
+bool sync_desk_start_enrol(SyncDeskState& st);           // st.server_url + st.pairing_code
+bool sync_desk_start_export(SyncDeskState& st, int64_t now_unix); // bundle onto the chosen volume
+bool sync_desk_start_receipts(SyncDeskState& st);        // apply every receipt on the volume
+bool sync_desk_start_survey_update(SyncDeskState& st);   // into DIR/surveys
+// Waits for the running job to end and collects it (tests, shutdown).
+void sync_desk_wait(SyncDeskState& st);
+
+// --- USB sticks ---
+// Mount points under /media, /run/media and /mnt in a /proc/self/mounts text (octal escapes
+// such as \040 decoded), in file order, without duplicates.
+std::vector<std::string> usb_mount_points(const std::string& mounts_text);
+// The writable USB volumes: $TK_USB_ROOTS (colon-separated directories; tests and kiosks
+// with a fixed mount point) when set, else usb_mount_points(/proc/self/mounts).
+std::vector<std::string> list_usb_volumes();
+void sync_desk_set_volume(SyncDeskState& st, int index); // also lists its receipt files
+// Receipt files (name ends in ".receipt") directly on `dir`, sorted.
+std::vector<std::string> list_receipt_files(const std::string& dir);
+// "teilhabe-<device id>-<YYYYMMDD-HHMMSS>.tkb": says what and whose, sorts by time.
+std::string bundle_file_name(const std::string& device_id, int64_t now_unix);
+
+} // namespace tk

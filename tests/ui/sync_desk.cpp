@@ -1,0 +1,328 @@
+// The staff menu's transport desk, headless, against a real research server in this process
+// over loopback: enrol by typing the pairing code, sync in batches with progress, a dead and
+// a refusing server, a USB stick export with the receipt brought back, signed survey updates.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "keys.h"
+#include "kiosk_harness.h"
+#include "screen_sync.h"
+#include "server_api.h"
+#include "server_store.h"
+#include "survey_update.h"
+#include "sync_desk.h"
+
+using tkt::Harness;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// teilhabe-server in this process: store in a temp dir, API on 127.0.0.1 with a free port.
+struct Server {
+    std::string dir = tkt::temp_dir("srv");
+    std::unique_ptr<tk::ServerStore> store;
+    std::unique_ptr<tk::ServerApi> api;
+    httplib::Server srv;
+    std::thread th;
+    int port = 0;
+    explicit Server(tk::ServerConfig cfg = {}) {
+        std::string err;
+        store = tk::ServerStore::open(dir, true, &err);
+        REQUIRE_MESSAGE(store, err);
+        cfg.log = [](const std::string&) {};
+        api = std::make_unique<tk::ServerApi>(*store, cfg);
+        api->mount(srv);
+        port = srv.bind_to_any_port("127.0.0.1");
+        REQUIRE(port > 0);
+        th = std::thread([this] { srv.listen_after_bind(); });
+        for (int i = 0; i < 200 && !srv.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    void stop() {
+        srv.stop();
+        if (th.joinable()) th.join();
+    }
+    ~Server() {
+        stop();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+// The kiosk with `n` sealed responses in its vault, on the staff menu's transport desk.
+struct Desk {
+    Harness h;
+    std::atomic<int> wakes{0};
+    explicit Desk(int n) {
+        std::vector<tk::PlainRecord> items;
+        for (int i = 0; i < n; ++i)
+            items.push_back({"{\"answers\":{\"ONLINE\":\"" + std::to_string(i % 4 + 1) + "\"}}",
+                             tk::RecordMeta{"buerger-digital", "sha256:abc", "kiosk", "Bibliothek", 1764000000}});
+        if (n > 0)
+            for (const auto& r : h.vault->append_batch(items)) REQUIRE(r.durable);
+        h.app.staff_info_fn = [this] {
+            tk::VaultStatus s = h.vault->status();
+            tk::StaffInfo i;
+            i.records = s.records;
+            i.unsynced = s.unsynced;
+            i.last_sync = s.last_sync;
+            return i;
+        };
+        h.app.sync.wake = [this] { wakes++; }; // the worker's "wake the event loop"
+        h.app.screen = tk::Screen::StaffMenu;
+        h.app.pin.must_change = false;
+        h.frames(2);
+        h.click("staff/sync");
+        REQUIRE(h.app.staff_desk == "sync");
+    }
+    // Types into a text field of the desk as staff do: click it, type, click off it.
+    void type_into(const std::string& field, const std::string& text) {
+        h.click(field);
+        h.type(text);
+        h.key(GLFW_KEY_ENTER);
+    }
+    // Draws frames until the running job ended (bounded), then a few more.
+    void wait_job() {
+        for (int i = 0; i < 3000 && tk::sync_desk_busy(h.app.sync); ++i) {
+            h.frame();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        REQUIRE(!tk::sync_desk_busy(h.app.sync));
+        h.frames(3);
+    }
+    int64_t unsynced() { return h.vault->status().unsynced; }
+    void enrol(Server& s) {
+        std::string code = s.store->new_pairing_code("Bibliothek", 1, nullptr);
+        type_into("sync/url", s.url());
+        type_into("sync/code", code);
+        h.click("sync/enrol");
+        wait_job();
+        REQUIRE_MESSAGE(h.app.sync.last.ok, h.app.sync.last.error);
+    }
+};
+
+} // namespace
+
+TEST_CASE("sync desk: enrol with a typed code, sync in batches with progress, records marked synced") {
+    Server s;
+    Desk d(1234);
+    CHECK(d.h.ui.page_name == "SyncDesk idle");
+    CHECK(d.h.app.sync.enrolled_fingerprint.empty());
+
+    // A code that cannot be one is refused before anything is sent.
+    d.type_into("sync/url", s.url());
+    d.type_into("sync/code", "nonsense");
+    d.h.click("sync/enrol");
+    CHECK(!tk::sync_desk_busy(d.h.app.sync));
+    CHECK(d.h.app.sync.refused == "staff_sync_bad_code");
+    d.h.app.sync.pairing_code.clear();
+    d.h.app.sync.server_url.clear();
+
+    d.enrol(s);
+    CHECK(d.h.app.sync.last.server_fingerprint == s.store->server_fingerprint());
+    CHECK(d.h.app.sync.enrolled_fingerprint == s.store->server_fingerprint());
+    CHECK(d.h.app.sync.pairing_code.empty()); // a used code does not stay on screen
+    CHECK(std::filesystem::exists(d.h.dir + "/server.pub"));
+    CHECK(d.h.ui.page_name == "SyncDesk done enrol ok");
+
+    d.h.app.sync.options.batch = 100;
+    d.wakes = 0;
+    d.h.click("sync/run");
+    bool saw_running = d.h.ui.page_name == "SyncDesk running sync";
+    int64_t max_done = 0;
+    for (int i = 0; i < 3000 && tk::sync_desk_busy(d.h.app.sync); ++i) {
+        d.h.frame();
+        saw_running = saw_running || d.h.ui.page_name == "SyncDesk running sync";
+        max_done = std::max(max_done, tk::sync_desk_done(d.h.app.sync));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    d.wait_job();
+    const tk::SyncOutcome& o = d.h.app.sync.last;
+    REQUIRE_MESSAGE(o.ok, o.error);
+    CHECK(saw_running);
+    CHECK(d.h.has("sync/progress"));
+    CHECK(tk::sync_desk_total(d.h.app.sync) == 1234);
+    CHECK(tk::sync_desk_done(d.h.app.sync) == 1234);
+    CHECK(d.wakes >= 13 + 1); // one per acknowledged batch of 100, and the end
+    CHECK(o.sync.sent == 1234);
+    CHECK(o.sync.stored == 1234);
+    CHECK(o.sync.duplicates == 0);
+    CHECK(o.unsynced_after == 0);
+    CHECK(d.unsynced() == 0); // the kiosk's own vault connection sees the worker's marks
+    CHECK(s.store->record_count() == 1234);
+    CHECK(d.h.ui.page_name == "SyncDesk done sync ok");
+
+    // Nothing new: a second run sends nothing and says so.
+    d.h.click("sync/run");
+    d.wait_job();
+    CHECK(d.h.app.sync.last.ok);
+    CHECK(d.h.app.sync.last.sync.sent == 0);
+    CHECK(s.store->record_count() == 1234);
+
+    // Leaving the desk and the staff menu keeps the enrolment, wipes what was typed.
+    d.h.click("sync/leave");
+    CHECK(d.h.app.staff_desk.empty());
+}
+
+TEST_CASE("sync desk: server down or refusing - clear error, nothing marked synced") {
+    Server s;
+    Desk d(40);
+    d.enrol(s);
+
+    // Another server at another address does not know this device: 403 with its reason.
+    Server other;
+    d.h.app.sync.server_url.clear();
+    d.type_into("sync/url", other.url());
+    d.h.click("sync/run");
+    d.wait_job();
+    const tk::SyncOutcome& o = d.h.app.sync.last;
+    CHECK(!o.ok);
+    CHECK(o.sync.http_status == 403);
+    CHECK(o.error.find("unknown-device") != std::string::npos);
+    CHECK(d.unsynced() == 40);
+    CHECK(other.store->record_count() == 0);
+    CHECK(d.h.ui.page_name == "SyncDesk done sync failed");
+    // The pinned address stays the one that worked.
+    CHECK(d.h.app.sync.enrolled_url == s.url());
+
+    // The enrolled server is gone: no answer at all.
+    std::string url = s.url();
+    s.stop();
+    d.h.app.sync.server_url = url;
+    d.h.app.sync.options.retries = 0;
+    d.h.click("sync/run");
+    d.wait_job();
+    CHECK(!d.h.app.sync.last.ok);
+    CHECK(d.h.app.sync.last.sync.http_status == 0);
+    CHECK(d.h.app.sync.last.error.find("cannot reach") != std::string::npos);
+    CHECK(d.h.app.sync.last.unsynced_after == 40);
+    CHECK(d.unsynced() == 40);
+
+    // While a job runs no second one starts.
+    d.h.app.sync.options.retries = 1;
+    REQUIRE(tk::sync_desk_start_sync(d.h.app.sync));
+    CHECK(!tk::sync_desk_start_export(d.h.app.sync, 0));
+    CHECK(d.h.app.sync.refused == "staff_sync_busy");
+    d.wait_job();
+}
+
+TEST_CASE("sync desk: USB stick export stays unsynced until the receipt is read back") {
+    Server s;
+    Desk d(25);
+    d.enrol(s);
+    std::string stick = tkt::temp_dir("stick");
+    setenv("TK_USB_ROOTS", (stick + ":" + d.h.dir + "/no-such-stick").c_str(), 1);
+    d.h.click("sync/usb_refresh");
+    REQUIRE(d.h.app.sync.volumes.size() == 1); // the missing one is not offered
+    CHECK(d.h.app.sync.volume == 0);            // a single stick is chosen at once
+    CHECK(d.h.has("sync/usb/0"));
+
+    // No receipt yet: refused with a reason, nothing runs.
+    d.h.click("sync/receipt");
+    CHECK(d.h.app.sync.refused == "staff_sync_no_receipts");
+
+    d.h.app.wall_clock = [] { return int64_t(1780000000); }; // 2026-05-28 20:26:40 UTC
+    d.h.click("sync/export");
+    d.wait_job();
+    const tk::SyncOutcome& o = d.h.app.sync.last;
+    REQUIRE_MESSAGE(o.ok, o.error);
+    CHECK(o.count == 25);
+    CHECK(o.path == stick + "/" + tk::bundle_file_name(d.h.vault->status().device_id, 1780000000));
+    CHECK(o.path.find("-20260528-202640.tkb") != std::string::npos);
+    CHECK(std::filesystem::exists(o.path));
+    CHECK(d.unsynced() == 25); // exported is not transferred
+
+    // The server imports the stick's bundle and writes the receipt next to it.
+    std::string bytes = slurp(o.path);
+    tk::IngestResult r = s.store->ingest((const uint8_t*)bytes.data(), bytes.size(), tk::BundleLimits{}, "import test");
+    REQUIRE_MESSAGE(r.status == 200, r.reason);
+    std::ofstream(o.path + ".receipt", std::ios::binary).write((const char*)r.receipt.data(), (std::streamsize)r.receipt.size());
+    std::ofstream(stick + "/zz-damaged.receipt") << "not a receipt";
+    d.h.click("sync/usb_refresh");
+    CHECK(d.h.app.sync.receipt_files.size() == 2);
+
+    d.h.click("sync/receipt");
+    d.wait_job();
+    const tk::SyncOutcome& q = d.h.app.sync.last;
+    REQUIRE(q.receipts.size() == 2);
+    CHECK(q.receipts[0].ok);
+    CHECK(q.receipts[0].acked == 25);
+    CHECK(!q.receipts[1].ok);
+    CHECK(!q.receipts[1].error.empty());
+    CHECK(q.unsynced_after == 0);
+    CHECK(d.unsynced() == 0);
+
+    // Nothing left: export writes no empty file.
+    d.h.click("sync/export");
+    d.wait_job();
+    CHECK(d.h.app.sync.last.ok);
+    CHECK(d.h.app.sync.last.path.empty());
+    unsetenv("TK_USB_ROOTS");
+    std::error_code ec;
+    std::filesystem::remove_all(stick, ec);
+}
+
+TEST_CASE("sync desk: a signed survey update is installed and replaces the running survey; a forged one is refused") {
+    std::string updates = tkt::temp_dir("updates");
+    tk::ServerConfig cfg;
+    cfg.surveys_dir = updates;
+    Server s(cfg);
+    Desk d(0);
+    // The kiosk runs on a demo key: its signing half is on the device.
+    tk::ResearchSecretKey sk;
+    std::string err;
+    REQUIRE_MESSAGE(tk::load_research_secret(d.h.dir + "/demo-research.key", tk::kDemoPassphrase, sk, &err), err);
+    nlohmann::json survey = nlohmann::json::parse(slurp(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json"));
+    survey["version"] = "2099-update";
+    std::string good = survey.dump(1);
+    std::ofstream(updates + "/buerger-digital-v2.json") << good;
+    std::ofstream(updates + "/buerger-digital-v2.json.sig") << tk::sign_survey_file("buerger-digital-v2.json", good, sk.sign_sk);
+    survey["version"] = "forged";
+    std::string forged = survey.dump(1);
+    std::ofstream(updates + "/forged.json") << forged;
+    std::ofstream(updates + "/forged.json.sig") << tk::sign_survey_file("forged.json", good, sk.sign_sk); // other bytes
+
+    d.type_into("sync/url", s.url());
+    d.h.click("sync/update");
+    d.wait_job();
+    const tk::SyncOutcome& o = d.h.app.sync.last;
+    REQUIRE_MESSAGE(o.ok, o.error);
+    REQUIRE(o.update.applied.size() == 1);
+    CHECK(o.update.applied[0] == "buerger-digital-v2.json");
+    REQUIRE(o.update.refused.size() == 1);
+    CHECK(o.update.refused[0].find("forged.json") == 0);
+    CHECK(!std::filesystem::exists(d.h.dir + "/surveys/forged.json"));
+    // The new version of the running survey is on screen.
+    CHECK(d.h.app.survey->version == "2099-update");
+    CHECK(d.h.app.survey_path == d.h.dir + "/surveys/buerger-digital-v2.json");
+    CHECK(std::count(d.h.app.survey_files.begin(), d.h.app.survey_files.end(), d.h.app.survey_path) == 1);
+    std::error_code ec;
+    std::filesystem::remove_all(updates, ec);
+}
+
+TEST_CASE("sync desk: USB mount points from /proc/self/mounts") {
+    std::string mounts = "sysfs /sys sysfs rw 0 0\n"
+                         "/dev/sda1 / ext4 rw 0 0\n"
+                         "/dev/sdb1 /media/kiosk/STICK\\040EINS vfat rw 0 0\n"
+                         "/dev/sdc1 /run/media/kiosk/B vfat rw 0 0\n"
+                         "/dev/sdd1 /mnt vfat rw 0 0\n"
+                         "/dev/sdb1 /media/kiosk/STICK\\040EINS vfat rw 0 0\n"
+                         "tmpfs /mediathek tmpfs rw 0 0\n"
+                         "broken-line-without-fields";
+    std::vector<std::string> got = tk::usb_mount_points(mounts);
+    REQUIRE(got.size() == 3);
+    CHECK(got[0] == "/media/kiosk/STICK EINS");
+    CHECK(got[1] == "/run/media/kiosk/B");
+    CHECK(got[2] == "/mnt");
+    CHECK(tk::bundle_file_name("ab12cd34", 0) == "teilhabe-ab12cd34-19700101-000000.tkb");
+}

@@ -18,13 +18,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "expression.h"
+#include "read_file.h"
 #include "text.h"
 
 namespace tk {
@@ -1260,20 +1259,13 @@ LssImport import_lss(const std::string& xml_text, const std::string& source_name
 }
 
 LssImport import_lss_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) {
+    std::string text, err;
+    if (!read_whole_file(path, text, &err)) {
         LssImport r;
-        r.error = path + ": cannot open the file";
+        r.error = path + ": " + err;
         return r;
     }
-    std::stringstream ss;
-    ss << f.rdbuf();
-    if (f.bad()) {
-        LssImport r;
-        r.error = path + ": cannot read the file";
-        return r;
-    }
-    return import_lss(ss.str(), path);
+    return import_lss(text, path);
 }
 
 LoadResult load_lss(const std::string& path) {

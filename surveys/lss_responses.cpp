@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
+
+#include "read_file.h"
 
 namespace tk {
 
@@ -72,15 +72,13 @@ LsResponsesRead parse_lsr(const std::string& xml, const std::string& source_name
 }
 
 LsResponsesRead read_lsr_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) {
+    std::string text, err;
+    if (!read_whole_file(path, text, &err)) {
         LsResponsesRead r;
-        r.error = path + ": cannot open the file";
+        r.error = path + ": " + err;
         return r;
     }
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return parse_lsr(ss.str(), path);
+    return parse_lsr(text, path);
 }
 
 static const char* const kNotShown = "{question_not_shown}";

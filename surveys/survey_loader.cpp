@@ -10,13 +10,12 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "read_file.h"
 #include "survey.h"
 
 namespace tk {
@@ -1306,18 +1305,12 @@ LoadResult load_survey(const std::string& path) {
             res.errors.push_back({path, "", "is a directory, not a survey file"});
             return res;
         }
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            res.errors.push_back({path, "", std::string("cannot open file: ") + std::strerror(errno)});
+        std::string text, err;
+        if (!read_whole_file(path, text, &err)) {
+            res.errors.push_back({path, "", err});
             return res;
         }
-        std::ostringstream buf;
-        buf << in.rdbuf();
-        if (in.bad()) {
-            res.errors.push_back({path, "", "cannot read file"});
-            return res;
-        }
-        res = parse_survey(buf.str(), path);
+        res = parse_survey(text, path);
     } catch (...) {
         res.survey.reset();
         res.errors.push_back({path, "", "cannot read file"});

@@ -52,6 +52,12 @@ Answer value(const std::string& v) {
     return a;
 }
 
+Answer values(std::vector<std::string> vs) {
+    Answer a;
+    a.values = std::move(vs);
+    return a;
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& s) {
     for (const std::string& x : v)
         if (x == s) return true;
@@ -368,15 +374,10 @@ TEST_CASE("shipped: needs survey D1-D6 follow D0 = ja (group condition)") {
     Session yes(s, "de", 1000);
     REQUIRE(yes.set_answer("D0", value("Y")).ok());
     for (const char* c : block) CHECK(yes.is_visible(question(*s, c)));
-    Answer d1;
-    d1.values = {"1", "3"};
-    REQUIRE(yes.set_answer("D1", d1).ok());
-    Answer d4;
-    d4.values = {"Datenschutz und Digitalisierung", "Standardsoftware"};
+    REQUIRE(yes.set_answer("D1", values({"1", "3"})).ok());
+    Answer d4 = values({"Datenschutz und Digitalisierung", "Standardsoftware"});
     REQUIRE(yes.set_answer("D4", d4).ok());
-    Answer too_many;
-    too_many.values = {"a", "b", "c", "d"};
-    REQUIRE(yes.set_answer("D4", too_many).ok()); // stored while typing, refused by check
+    REQUIRE(yes.set_answer("D4", values({"a", "b", "c", "d"})).ok()); // stored while typing, refused by check
     CHECK(yes.check(question(*s, "D4")).kind == AnswerProblem::TooMany); // up to 3 entries
     REQUIRE(yes.set_answer("D4", d4).ok());
 
@@ -539,15 +540,9 @@ TEST_CASE("shipped: citizen survey asks about barriers only those rarely or neve
     other.value = "-oth-";
     other.other = "Niemand hat es mir gezeigt.";
     REQUIRE(ses.set_answer("WARUM", other).ok());
-    Answer sek;
-    sek.values = {"MOB", "GES"};
-    REQUIRE(ses.set_answer("SEKTOR", sek).ok());
-    Answer top;
-    top.values = {"GES", "MOB"};
-    REQUIRE(ses.set_answer("TOP3", top).ok());
-    Answer yes;
-    yes.value = "Y";
-    REQUIRE(ses.set_answer("ANALOG", yes).ok());
+    REQUIRE(ses.set_answer("SEKTOR", values({"MOB", "GES"})).ok());
+    REQUIRE(ses.set_answer("TOP3", values({"GES", "MOB"})).ok());
+    REQUIRE(ses.set_answer("ANALOG", value("Y")).ok());
     int steps = 0;
     while (!ses.at_review() && steps++ < 100) REQUIRE(ses.next().ok());
     CHECK(ses.at_review());

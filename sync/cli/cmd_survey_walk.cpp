@@ -80,6 +80,17 @@ std::string option_at(const std::vector<Option>& opts, const std::string& word, 
     return opts[n - 1].code;
 }
 
+// "1 3" -> the codes of options 1 and 3 appended to `codes`, in the order typed.
+bool options_at(const std::vector<Option>& opts, const std::string& typed, std::vector<std::string>& codes,
+                std::string* error) {
+    for (const std::string& word : split_tokens(typed, kWordSeparators)) {
+        std::string code = option_at(opts, word, error);
+        if (code.empty()) return false;
+        codes.push_back(code);
+    }
+    return true;
+}
+
 bool is_yes(const std::string& w) {
     std::string l = lower(w);
     return l == "1" || l == "j" || l == "ja" || l == "y" || l == "yes";
@@ -256,19 +267,11 @@ bool parse_answer(const Session& s, const Question& q, const std::string& line, 
             a.other = trim(in.substr(o + 2));
             nums = in.substr(0, o);
         }
-        for (const std::string& wd : split_tokens(nums, kWordSeparators)) {
-            std::string code = option_at(q.options, wd, error);
-            if (code.empty()) return false;
-            a.values.push_back(code);
-        }
+        if (!options_at(q.options, nums, a.values, error)) return false;
         break;
     }
     case QuestionType::Ranking:
-        for (const std::string& wd : split_tokens(in, kWordSeparators)) {
-            std::string code = option_at(q.options, wd, error);
-            if (code.empty()) return false;
-            a.values.push_back(code);
-        }
+        if (!options_at(q.options, in, a.values, error)) return false;
         break;
     case QuestionType::YesNo:
         if (is_yes(in)) a.value = "Y";

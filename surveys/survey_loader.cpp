@@ -596,6 +596,22 @@ struct Loader {
 
     // --- options and rows ---
 
+    // The code of an option or a row (`what`) at `at`: valid, not reserved, and not used
+    // before in the same list (`seen`: code -> index of the item that has it).
+    void check_item_code(const std::string& at, const std::string& qcode, const char* what, const std::string& c,
+                         size_t index, std::map<std::string, size_t>& seen) {
+        const std::string w = what;
+        if (!valid_answer_code(c))
+            error(at + "/code", qcode, "invalid " + w + " code " + in_quotes(c) + ": use letters, digits and \"_\" only");
+        else if (c == "other" || c == "comment")
+            error(at + "/code", qcode, w + " code " + in_quotes(c) + " is reserved (it names the other/comment field)");
+        else if (seen.count(c))
+            error(at + "/code", qcode, "duplicate " + w + " code " + in_quotes(c) + " (also " + w + " " +
+                                           std::to_string(seen[c] + 1) + ")");
+        else
+            seen[c] = index;
+    }
+
     void parse_options(const json& obj, const char* key, const std::string& path,
                        const std::string& code, std::vector<Option>& out, bool allow_exclusive) {
         const json* v = member(obj, key);
@@ -616,19 +632,7 @@ struct Loader {
             }
             check_keys(jo, op, code, kOptionKeys);
             Option o;
-            if (get_string(jo, "code", op, code, o.code, true)) {
-                if (!valid_answer_code(o.code))
-                    error(op + "/code", code, "invalid option code " + in_quotes(o.code) +
-                                                  ": use letters, digits and \"_\" only");
-                else if (o.code == "other" || o.code == "comment")
-                    error(op + "/code", code, "option code " + in_quotes(o.code) +
-                                                  " is reserved (it names the other/comment field)");
-                else if (seen.count(o.code))
-                    error(op + "/code", code, "duplicate option code " + in_quotes(o.code) +
-                                                  " (also option " + std::to_string(seen[o.code] + 1) + ")");
-                else
-                    seen[o.code] = i;
-            }
+            if (get_string(jo, "code", op, code, o.code, true)) check_item_code(op, code, "option", o.code, i, seen);
             get_text(jo, "text", op, code, o.text, true);
             if (jo.contains("exclusive")) {
                 if (allow_exclusive) get_bool(jo, "exclusive", op, code, o.exclusive);
@@ -659,19 +663,7 @@ struct Loader {
             }
             check_keys(jr, rp, code, kRowKeys);
             Row r;
-            if (get_string(jr, "code", rp, code, r.code, true)) {
-                if (!valid_answer_code(r.code))
-                    error(rp + "/code", code, "invalid row code " + in_quotes(r.code) +
-                                                  ": use letters, digits and \"_\" only");
-                else if (r.code == "other" || r.code == "comment")
-                    error(rp + "/code", code, "row code " + in_quotes(r.code) +
-                                                  " is reserved (it names the other/comment field)");
-                else if (seen.count(r.code))
-                    error(rp + "/code", code, "duplicate row code " + in_quotes(r.code) +
-                                                  " (also row " + std::to_string(seen[r.code] + 1) + ")");
-                else
-                    seen[r.code] = i;
-            }
+            if (get_string(jr, "code", rp, code, r.code, true)) check_item_code(rp, code, "row", r.code, i, seen);
             get_text(jr, "text", rp, code, r.text, true);
             PendingCondition pc;
             pc.owner = "row " + r.code + " of " + code;

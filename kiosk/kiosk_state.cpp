@@ -111,6 +111,9 @@ void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts tex
             app.config.idle_seconds = std::clamp(j.value("idle_seconds", 90), 30, 1800);
             app.config.warn_seconds = std::clamp(j.value("warn_seconds", 30), 30, 300);
             app.config.site = j.value("site", std::string());
+            app.config.event = j.value("event", std::string());
+            app.config.recent_sites = j.value("recent_sites", std::vector<std::string>());
+            app.config.recent_events = j.value("recent_events", std::vector<std::string>());
         } catch (const std::exception& e) {
             // A damaged settings file must not stop the kiosk: defaults apply, staff see why.
             std::fprintf(stderr, "teilhabe-kiosk: %s/kiosk-settings.json: %s (using defaults)\n",
@@ -137,6 +140,9 @@ bool save_config(const KioskApp& app, std::string* error) {
         {"idle_seconds", app.config.idle_seconds},
         {"warn_seconds", app.config.warn_seconds},
         {"site", app.config.site},
+        {"event", app.config.event},
+        {"recent_sites", app.config.recent_sites},
+        {"recent_events", app.config.recent_events},
     };
     return write_file_private(app.data_dir + "/kiosk-settings.json", j.dump(2) + "\n", error);
 }
@@ -582,7 +588,7 @@ bool change(KioskApp& app, const std::string& code) {
 
 void submit(KioskApp& app, double now) {
     if (!app.session || app.screen != Screen::Review) return;
-    Response r = app.session->finish(true, app.wall_clock(), kChannelKiosk, app.config.site);
+    Response r = finish_session(app, true);
     SubmitResult res = app.submit_fn ? app.submit_fn(r) : SubmitResult{false, "no vault"};
     reset_to_welcome(app);
     if (res.durable) {
@@ -650,6 +656,7 @@ void more_time(KioskApp& app, double now) {
 }
 
 double seconds_to_next_timer(const KioskApp& app, double now) {
+    if (field_print_running(app)) return 0.2; // idle_tick collects the finished print job
     if (app.screen == Screen::Welcome) return 1e9;
     if (app.idle.warning) return std::max(0.0, std::min(1.0, app.idle.warning_until - now));
     if (app.screen == Screen::ThankYou) return std::max(0.0, app.thanks_until - now);
@@ -659,6 +666,7 @@ double seconds_to_next_timer(const KioskApp& app, double now) {
 }
 
 void idle_tick(KioskApp& app, double now) {
+    field_print_poll(app);
     if (app.screen == Screen::Welcome) return;
     if (app.screen == Screen::ThankYou || app.screen == Screen::SaveFailed) {
         if (app.screen == Screen::ThankYou && now >= app.thanks_until) reset_to_welcome(app);
@@ -689,7 +697,7 @@ void idle_tick(KioskApp& app, double now) {
 
 void end_session_timeout(KioskApp& app, double now) {
     if (app.session && app.survey && app.survey->settings.partial_responses) {
-        Response r = app.session->finish(false, app.wall_clock(), kChannelKiosk, app.config.site, "");
+        Response r = finish_session(app, false);
         if (!r.answers.empty()) {
             SubmitResult res = app.submit_fn ? app.submit_fn(r) : SubmitResult{false, "no vault"};
             if (res.durable) ++app.partials;
@@ -702,6 +710,7 @@ void end_session_timeout(KioskApp& app, double now) {
 
 void reset_to_welcome(KioskApp& app) {
     app.session.reset();
+    app.interviewer.clear(); // an assisted interview is one session
     wipe_page(app);
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);
@@ -844,6 +853,7 @@ bool staff_switch_survey(KioskApp& app, const std::string& path) {
     app.survey = lr.survey;
     app.survey_path = path;
     app.session.reset();
+    app.interviewer.clear();
     // Keep the staff's language default only where the new survey has that language.
     auto& langs = app.survey->languages;
     if (std::find(langs.begin(), langs.end(), app.config.defaults.language) == langs.end())

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "field_state.h"
 #include "paper_state.h"
 #include "response.h"
 #include "session.h"
@@ -43,6 +44,8 @@ struct KioskConfig {
     int idle_seconds = 90;         // inactivity before the warning
     int warn_seconds = 30;         // countdown of the warning (never below 30)
     std::string site;              // written into every response
+    std::string event;             // written into every response ("" = none)
+    std::vector<std::string> recent_sites, recent_events; // newest first, picked with one tap
 };
 
 struct IdleState {
@@ -118,7 +121,7 @@ struct KioskApp {
     // pointers; "" in staff_desk = the staff menu itself.
     PaperDeskState paper;
     TallyDeskState tally;
-    std::string staff_desk;                       // "", "paper" or "tally"
+    std::string staff_desk;                       // "", "paper", "tally", "site", "assisted", "print"
     PaperRegistry* paper_registry = nullptr;
     Vault* vault = nullptr;
 
@@ -130,6 +133,10 @@ struct KioskApp {
     // Transport desk (staff_desk "sync"): network sync, enrolment, USB stick, survey updates.
     // Its worker thread outlives the staff menu; main.cpp polls it (sync_desk.h).
     SyncDeskState sync;
+
+    // Site/event form, assisted interview start and printing (field_state.h).
+    FieldDeskState field;
+    std::string interviewer;                      // non-empty: this session is an assisted interview
 };
 
 // --- set-up ---

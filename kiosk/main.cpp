@@ -298,6 +298,7 @@ int main(int argc, char** argv) {
         const tk::Screen before = app.screen;
         const bool warned = app.idle.warning;
         const int left = app.idle.warning ? int(app.idle.warning_until - now) : 0;
+        const int field_gen = app.field.generation; // a print job that finished changes it
         tk::idle_tick(app, now);
         if (tk::sync_desk_poll(app.sync)) frames_left = std::max(frames_left, 1);
         bool speaking_before = ui.speaking;
@@ -309,6 +310,7 @@ int main(int argc, char** argv) {
         const bool locked = app.screen == tk::Screen::StaffPin && app.pin.locked_until > 0;
         if (locked && app.pin.locked_until <= now) app.pin.locked_until = 0; // redraw once when the lock ends
         if (locked || app.screen != before || app.idle.warning != warned || (warned && int(app.idle.warning_until - now) != left) ||
+            app.field.generation != field_gen ||
             tk::speech_active(speech) != speaking_before)
             frames_left = std::max(frames_left, 1);
         bool any_down = false;

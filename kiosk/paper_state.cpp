@@ -1,16 +1,83 @@
 // paper_state.cpp - flow of the paper entry and tally screens (see paper_state.h).
 #include "paper_state.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "sheet_id.h"
 
 namespace tk {
 
-static void say(PaperDeskState& st, const std::string& m, bool error) {
-    st.message = m;
+std::string desk_text(const UiTexts* texts, const std::string& lang, const std::string& key,
+                      const std::vector<std::pair<std::string, std::string>>& vars) {
+    static const UiTexts none;
+    return fill(ui_text(texts ? *texts : none, lang, key), vars);
+}
+
+// Messages are staff words (UI text keys); "" clears the message.
+static void say(PaperDeskState& st, const std::string& key, bool error,
+                const std::vector<std::pair<std::string, std::string>>& vars = {}) {
+    st.message_key = key;
+    st.message = key.empty() ? "" : desk_text(st.texts, st.lang, key, vars);
     st.message_is_error = error;
+}
+
+// A typed sheet id that parse_sheet_id() refused, said in the staff's words: which of its
+// checks failed is found the same way (alphabet, length, check character).
+static void say_bad_sheet(PaperDeskState& st, const std::string& typed) {
+    std::string body;
+    bool foreign = false;
+    for (char c : typed) {
+        if (c == '-' || c == ' ') continue;
+        char u = char(std::toupper((unsigned char)c));
+        if (!std::strchr(kSheetAlphabet, u) || u == 0) foreign = true;
+        body += u;
+    }
+    const char* key = foreign ? "staff_paper_sheet_char" : body.size() != 10 ? "staff_paper_sheet_length" : "staff_paper_sheet_check";
+    say(st, key, true, {{"x", typed}});
+}
+
+// The outcome of a submit or resolve in staff words (PaperOutcome::code for refusals).
+static void say_outcome(PaperDeskState& st, const PaperOutcome& o) {
+    const std::string& id = st.entry.sheet_id;
+    switch (o.kind) {
+    case PaperOutcome::FirstStored: say(st, "staff_paper_first_stored", false, {{"x", id}}); return;
+    case PaperOutcome::Differs: say(st, "staff_paper_differs", true, {{"x", id}, {"n", std::to_string(o.diffs.size())}}); return;
+    case PaperOutcome::Sealed:
+        if (o.durable) say(st, "staff_paper_sealed", false, {{"x", id}, {"r", o.record_id}});
+        else say(st, "staff_paper_sealed_pending", true, {{"x", id}, {"r", o.record_id}});
+        return;
+    case PaperOutcome::Refused: break;
+    }
+    static const std::map<std::string, std::string> keys = {
+        {"sealed", "staff_paper_sealed_already"},   {"sealing", "staff_paper_sealing"},
+        {"differs", "staff_paper_differs_third"},   {"same_enterer", "staff_paper_same_enterer"},
+        {"other_survey", "staff_paper_other_survey"}, {"wrong_survey", "staff_paper_wrong_survey"},
+        {"unresolved", "staff_paper_unresolved"}};
+    auto it = keys.find(o.code);
+    if (it != keys.end())
+        say(st, it->second, true, {{"x", id}, {"who", o.detail}, {"survey", o.detail}, {"fields", o.detail}});
+    else // storage and vault trouble: the technical detail is what the research team needs
+        say(st, "staff_paper_refused", true, {{"x", id}, {"detail", o.message}});
+}
+
+const char* paper_kind_hint_key(const PaperField& f) {
+    switch (f.kind) {
+    case PaperFieldKind::One: return "staff_paper_hint_one";
+    case PaperFieldKind::Many: return "staff_paper_hint_many";
+    case PaperFieldKind::Ranks: return "staff_paper_hint_ranks";
+    case PaperFieldKind::Text: return f.numeric ? "staff_paper_hint_number" : f.date ? "staff_paper_hint_date" : "staff_paper_hint_text";
+    }
+    return "staff_paper_hint_text";
+}
+
+// A value set_paper_value() refused: what was typed and what this field takes.
+static void say_bad_value(PaperDeskState& st, const PaperField& f, const std::string& typed) {
+    std::string boxes = f.choices.empty() ? "-" : f.choices.front().number + "–" + f.choices.back().number;
+    say(st, "staff_paper_bad_value", true,
+        {{"x", typed}, {"hint", desk_text(st.texts, st.lang, paper_kind_hint_key(f), {{"boxes", boxes}, {"n", std::to_string(f.choices.size())}})}});
 }
 
 static void start_sheet(PaperDeskState& st) {
@@ -64,25 +131,25 @@ static void show_outcome(PaperDeskState& st, const PaperOutcome& o) {
         st.diff = 0;
         st.resolution.clear();
         st.step = PaperStep::Resolve;
-        say(st, o.message, true);
+        say_outcome(st, o);
         return;
     }
     st.step = o.kind == PaperOutcome::Refused ? st.step : PaperStep::Done;
-    say(st, o.message, o.kind == PaperOutcome::Refused);
+    say_outcome(st, o);
 }
 
 bool paper_enter(PaperDeskState& st, int64_t now) {
     std::string in = st.input;
     st.generation++;
     if (!st.survey || !st.registry || !st.vault) {
-        say(st, "no survey or vault for paper entry", true);
+        say(st, "staff_paper_unavailable", true);
         return false;
     }
     switch (st.step) {
     case PaperStep::Enterer: {
         size_t a = in.find_first_not_of(' '), b = in.find_last_not_of(' ');
         if (a == std::string::npos) {
-            say(st, "Bitte Ihr Kürzel eingeben (wer tippt).", true);
+            say(st, "staff_paper_enterer_missing", true);
             return false;
         }
         st.enterer = in.substr(a, b - a + 1);
@@ -94,17 +161,17 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
     case PaperStep::Sheet: {
         std::string id, err;
         if (!parse_sheet_id(in, id, &err)) {
-            say(st, err, true);
+            say_bad_sheet(st, in);
             return false;
         }
         if (id.substr(0, 2) != sheet_prefix(st.survey->id)) {
-            say(st, "sheet " + id + " was not printed for survey " + st.survey->id, true);
+            say(st, "staff_paper_wrong_survey", true, {{"x", id}, {"survey", st.survey->id}});
             return false;
         }
         st.input.clear();
         SheetState ss = st.registry->state(id);
         if (ss == SheetState::Sealed || ss == SheetState::Sealing) {
-            say(st, "sheet " + id + " is already entered and sealed; a sheet is entered only once", true);
+            say(st, "staff_paper_sealed_already", true, {{"x", id}});
             return false;
         }
         st.entry.sheet_id = id;
@@ -112,25 +179,25 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
             // Straight to the resolution: the two entries are there already.
             std::vector<PaperDiff> d;
             if (!st.registry->differences(*st.survey, id, d, &err)) {
-                say(st, err, true);
+                say(st, "staff_paper_refused", true, {{"x", id}, {"detail", err}});
                 return false;
             }
             st.diffs = d;
             st.diff = 0;
             st.resolution.clear();
             st.step = PaperStep::Resolve;
-            say(st, "sheet " + id + ": the two entries differ; check each field against the paper", false);
+            say(st, "staff_paper_resolve_now", false, {{"x", id}});
             return true;
         }
         st.field = 0;
         st.step = st.fields.empty() ? PaperStep::Summary : PaperStep::Field;
-        say(st, ss == SheetState::FirstEntered ? "second entry of " + id : "first entry of " + id, false);
+        say(st, ss == SheetState::FirstEntered ? "staff_paper_second_entry" : "staff_paper_first_entry", false, {{"x", id}});
         return true;
     }
     case PaperStep::Field: {
         std::string err;
         if (!set_paper_value(*st.survey, st.entry, st.fields[st.field].key, in, &err)) {
-            say(st, err, true);
+            say_bad_value(st, st.fields[st.field], in);
             return false;
         }
         say(st, "", false);
@@ -151,7 +218,9 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
         PaperEntry probe;
         std::string err;
         if (!set_paper_value(*st.survey, probe, d.key, in, &err)) {
-            say(st, err, true);
+            const PaperField* f = find_paper_field(st.fields, d.key);
+            if (f) say_bad_value(st, *f, in);
+            else say(st, "staff_paper_refused", true, {{"x", st.entry.sheet_id}, {"detail", err}});
             return false;
         }
         st.resolution[d.key] = in;
@@ -164,7 +233,7 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
                                               PaperPlace{st.site, st.event, now});
         if (o.kind == PaperOutcome::Refused) {
             st.diff = 0;
-            say(st, o.message, true);
+            say_outcome(st, o);
             return false;
         }
         show_outcome(st, o);
@@ -216,8 +285,10 @@ void paper_back(PaperDeskState& st) {
 
 // ---------------------------------------------------------------------------------------
 
-static void tsay(TallyDeskState& st, const std::string& m, bool error) {
-    st.message = m;
+static void tsay(TallyDeskState& st, const std::string& key, bool error,
+                 const std::vector<std::pair<std::string, std::string>>& vars = {}) {
+    st.message_key = key;
+    st.message = key.empty() ? "" : desk_text(st.texts, st.lang, key, vars);
     st.message_is_error = error;
 }
 
@@ -240,7 +311,7 @@ bool tally_enter(TallyDeskState& st) {
     std::string in = st.input;
     st.generation++;
     if (!st.survey || !st.vault) {
-        tsay(st, "no survey or vault for tallies", true);
+        tsay(st, "staff_paper_unavailable", true);
         return false;
     }
     auto next = [&](TallyStep s, const std::string& prefill) {
@@ -251,11 +322,11 @@ bool tally_enter(TallyDeskState& st) {
     };
     switch (st.step) {
     case TallyStep::Event:
-        if (in.empty()) return tsay(st, "Bitte die Veranstaltung eingeben.", true), false;
+        if (in.empty()) return tsay(st, "staff_tally_event_missing", true), false;
         st.tally.event = in;
         return next(TallyStep::Place, st.tally.place);
     case TallyStep::Place:
-        if (in.empty()) return tsay(st, "Bitte den Ort eingeben.", true), false;
+        if (in.empty()) return tsay(st, "staff_tally_place_missing", true), false;
         st.tally.place = in;
         return next(TallyStep::Date, st.tally.date);
     case TallyStep::Date: {
@@ -264,14 +335,14 @@ bool tally_enter(TallyDeskState& st) {
         char rest = 0;
         if (in.size() != 10 || std::sscanf(in.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &rest) != 3 || m < 1 || m > 12 ||
             d < 1 || d > 31)
-            return tsay(st, "Datum bitte als JJJJ-MM-TT, z. B. 2026-06-13.", true), false;
+            return tsay(st, "staff_tally_bad_date", true), false;
         st.tally.date = in;
         return next(TallyStep::Question, "");
     }
     case TallyStep::Question: {
         const Question* q = st.survey->find_question(in);
         if (!q || !q->has_answer() || q->type == QuestionType::Matrix)
-            return tsay(st, "Keine Frage '" + in + "' zum Auszählen (Fragecode wie auf dem Bogen).", true), false;
+            return tsay(st, "staff_tally_bad_question", true, {{"x", in}}), false;
         st.tally.question = q->code;
         st.tally.counts.clear();
         st.choices.clear();
@@ -289,7 +360,8 @@ bool tally_enter(TallyDeskState& st) {
             char* end = nullptr;
             long long n = std::strtoll(num.c_str(), &end, 10);
             if (num.empty() || !end || *end || n < 0 || n > kMaxTallyCount)
-                return tsay(st, open ? "Bitte THEMA=ANZAHL eingeben, z. B. Mehr Bänke=12." : "Bitte eine Anzahl (0 bis 1000000) eingeben.", true), false;
+                return tsay(st, open ? "staff_tally_bad_theme" : "staff_tally_bad_count", true,
+                            {{"x", in}, {"max", std::to_string(kMaxTallyCount)}}), false;
             st.tally.counts.push_back({option, n});
         }
         st.input.clear();
@@ -297,16 +369,20 @@ bool tally_enter(TallyDeskState& st) {
         if (!finished) return tsay(st, "", false), true;
         std::string err;
         Tally t = st.tally;
+        if (t.counts.empty()) {
+            st.choice = 0;
+            return tsay(st, "staff_tally_no_counts", true), false;
+        }
         if (!check_tally(*st.survey, t, &err)) {
             st.tally.counts.clear();
             st.choice = 0;
-            return tsay(st, err, true), false;
+            return tsay(st, "staff_tally_refused", true, {{"detail", err}}), false;
         }
         AppendResult r = seal_tally(*st.vault, t);
-        if (r.record_id.empty()) return tsay(st, "Nicht gespeichert: " + r.error, true), false;
+        if (r.record_id.empty()) return tsay(st, "staff_tally_not_saved", true, {{"detail", r.error}}), false;
         st.step = TallyStep::Done;
-        tsay(st, "Auszählung " + t.question + " gespeichert (" + r.record_id + ")" + (r.durable ? "" : " - noch nicht auf Platte"),
-             !r.durable);
+        tsay(st, r.durable ? "staff_tally_saved" : "staff_tally_saved_pending", !r.durable,
+             {{"x", t.question}, {"r", r.record_id}});
         return true;
     }
     case TallyStep::Done:

@@ -17,6 +17,7 @@
 #include "paper_registry.h"
 #include "survey.h"
 #include "tally.h"
+#include "texts.h"
 #include "vault.h"
 
 namespace tk {
@@ -35,6 +36,10 @@ struct PaperDeskState {
     PaperRegistry* registry = nullptr; // owned by the caller (opened on the data dir)
     Vault* vault = nullptr;
     std::string site, event;
+    // Staff words (assets/ui-texts.json, staff_paper_* keys) in `lang`; set by the staff menu.
+    // Without texts the keys themselves are shown.
+    const UiTexts* texts = nullptr;
+    std::string lang = "de";
 
     PaperStep step = PaperStep::Enterer;
     std::string enterer;
@@ -42,7 +47,8 @@ struct PaperDeskState {
     std::vector<PaperField> fields;    // every field of the survey, print order
     size_t field = 0;                  // index into fields (Field step)
     std::string input;                 // the input line
-    std::string message;               // last message for staff ("" = none)
+    std::string message;               // last message for staff ("" = none), in `lang`
+    std::string message_key;           // its UI text key (tests check what was said by key)
     bool message_is_error = false;
     std::vector<PaperDiff> diffs;      // Resolve: what differs
     size_t diff = 0;                   // index into diffs
@@ -63,12 +69,19 @@ void paper_back(PaperDeskState& st);
 const Question* paper_current_question(const PaperDeskState& st);
 // Where the desk is, for the screen's title line and the layout dump.
 std::string paper_step_name(const PaperDeskState& st);
+// UI text key of the typing hint for a field ("staff_paper_hint_one", ...; {boxes}, {n}).
+const char* paper_kind_hint_key(const PaperField& f);
+// A staff word of the desks: ui_text(texts, lang, key) with {name} filled; the key without texts.
+std::string desk_text(const UiTexts* texts, const std::string& lang, const std::string& key,
+                      const std::vector<std::pair<std::string, std::string>>& vars = {});
 
 // --- event tally form ---
 enum class TallyStep { Event, Place, Date, Question, Count, Done };
 struct TallyDeskState {
     std::shared_ptr<const Survey> survey;
     Vault* vault = nullptr;
+    const UiTexts* texts = nullptr;    // as in PaperDeskState
+    std::string lang = "de";
     std::string enterer;
     TallyStep step = TallyStep::Event;
     Tally tally;
@@ -76,6 +89,7 @@ struct TallyDeskState {
     size_t choice = 0;
     std::string input;
     std::string message;
+    std::string message_key;
     bool message_is_error = false;
     int generation = 0;
 };

@@ -1,7 +1,9 @@
 // screen_paper.cpp - the paper entry and tally desks (see screen_paper.h).
 //
-// Staff texts are German only, like the rest of the staff area.
+// Staff words come from assets/ui-texts.json (staff_paper_*, staff_tally_*, staff_desk_*)
+// through the desk's texts; box labels use the printed form's own words (form_text).
 #include "screen_paper.h"
+#include "paper_form.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -45,35 +47,37 @@ void message(const std::string& m, bool error) {
     ImGui::PopStyleColor();
 }
 
+template <class Desk>
+std::string W(const Desk& st, const std::string& key, const std::vector<std::pair<std::string, std::string>>& vars = {}) {
+    return desk_text(st.texts, st.lang, key, vars);
+}
+
+// A box's label; "andere, und zwar" and "keine Antwort" in the words printed on the form.
 std::string label_of(const Survey& s, const PaperChoice& c, const std::string& lang) {
     if (c.label) return c.label->get(lang, s.original_language());
-    return c.code == kPaperOther ? "andere, und zwar" : "keine Antwort";
+    return form_text(lang, c.code == kPaperOther ? "other" : "no_answer");
 }
 
 // What the field is, in words: row text, "andere, und zwar", "Anmerkung", "Zeile 2".
-std::string part_label(const Survey& s, const Question& q, const PaperField& f, const std::string& lang) {
+std::string part_label(const PaperDeskState& st, const Question& q, const PaperField& f, const std::string& lang) {
+    const Survey& s = *st.survey;
     if (f.part.empty()) return "";
-    if (f.part == "other") return "Text bei „andere, und zwar“";
-    if (f.part == "comment") return "Anmerkung";
+    if (f.part == "other") return W(st, "staff_paper_part_other");
+    if (f.part == "comment") return W(st, "staff_paper_part_comment");
     std::string row = f.part.substr(0, f.part.find_first_of("#_"));
     if (const Row* r = q.find_row(row)) {
         std::string t = r->text.get(lang, s.original_language());
-        if (f.part.find('#') != std::string::npos) t += " (zweite Skala)";
+        if (f.part.find('#') != std::string::npos) t += " " + W(st, "staff_paper_part_scale2");
         if (size_t u = f.part.find('_'); u != std::string::npos && q.type == QuestionType::Matrix)
             if (const Option* o = q.find_option(f.part.substr(u + 1))) t += " – " + o->text.get(lang, s.original_language());
         return t;
     }
-    return "Zeile " + f.part;
+    return W(st, "staff_paper_part_row", {{"x", f.part}});
 }
 
-const char* kind_hint(const PaperField& f) {
-    switch (f.kind) {
-    case PaperFieldKind::One: return "Kästchen-Nummer · ? = unleserlich · ! = mehrfach angekreuzt · leer = nichts angekreuzt";
-    case PaperFieldKind::Many: return "alle angekreuzten Nummern, z. B. 1 3 5 · ? = unleserlich · leer = nichts angekreuzt";
-    case PaperFieldKind::Ranks: return "die Zahl in jedem Kästchen der Reihe nach, - für leer, z. B. 2 - 1 - · ? unleserlich · ! doppelt";
-    case PaperFieldKind::Text: return "so abtippen, wie es dasteht · ? = unleserlich · leer = nichts geschrieben";
-    }
-    return "";
+std::string kind_hint(const PaperDeskState& st, const PaperField& f) {
+    std::string boxes = f.choices.empty() ? "-" : f.choices.front().number + "–" + f.choices.back().number;
+    return W(st, paper_kind_hint_key(f), {{"boxes", boxes}, {"n", std::to_string(f.choices.size())}});
 }
 
 void field_view(const PaperDeskState& st, const PaperField& f) {
@@ -83,10 +87,10 @@ void field_view(const PaperDeskState& st, const PaperField& f) {
     std::string lang = st.entry.language.empty() ? s.original_language() : st.entry.language;
     auto numbers = paper_fields(s, *q);
     ImGui::TextWrapped("%s  %s", q->code.c_str(), q->text.get(lang, s.original_language()).c_str());
-    std::string part = part_label(s, *q, f, lang);
+    std::string part = part_label(st, *q, f, lang);
     if (!part.empty()) ImGui::TextWrapped("» %s", part.c_str());
     for (const auto& c : f.choices) ImGui::Text("  %3s  %s", c.number.c_str(), label_of(s, c, lang).c_str());
-    ImGui::TextDisabled("%s", kind_hint(f));
+    ImGui::TextDisabled("%s", kind_hint(st, f).c_str());
 }
 
 } // namespace
@@ -95,21 +99,22 @@ bool draw_paper_desk(PaperDeskState& st, UiState& ui, int64_t now) {
     bool leave = false;
     ui.page_name = paper_step_name(st);
     ImGui::PushID("paper_desk");
-    ImGui::TextWrapped("Papierbögen eingeben – %s", st.survey ? st.survey->title.get("de", st.survey->original_language()).c_str() : "");
-    std::string where = "Eingabe: " + (st.enterer.empty() ? std::string("-") : st.enterer);
-    if (!st.entry.sheet_id.empty()) where += "   ·   Bogen " + st.entry.sheet_id;
-    if (st.step == PaperStep::Field) where += "   ·   Feld " + std::to_string(st.field + 1) + " von " + std::to_string(st.fields.size());
+    ImGui::TextWrapped("%s", W(st, "staff_paper_title", {{"x", st.survey ? st.survey->title.get(st.lang, st.survey->original_language()) : ""}}).c_str());
+    std::string where = W(st, "staff_paper_where_enterer", {{"x", st.enterer.empty() ? std::string("-") : st.enterer}});
+    if (!st.entry.sheet_id.empty()) where += "   ·   " + W(st, "staff_paper_where_sheet", {{"x", st.entry.sheet_id}});
+    if (st.step == PaperStep::Field)
+        where += "   ·   " + W(st, "staff_paper_where_field", {{"n", std::to_string(st.field + 1)}, {"m", std::to_string(st.fields.size())}});
     if (st.step == PaperStep::Resolve)
-        where += "   ·   Abweichung " + std::to_string(st.diff + 1) + " von " + std::to_string(st.diffs.size());
+        where += "   ·   " + W(st, "staff_paper_where_diff", {{"n", std::to_string(st.diff + 1)}, {"m", std::to_string(st.diffs.size())}});
     ImGui::TextDisabled("%s", where.c_str());
     ImGui::Separator();
 
     switch (st.step) {
-    case PaperStep::Enterer: ImGui::TextWrapped("Ihr Kürzel (wer tippt):"); break;
-    case PaperStep::Sheet: ImGui::TextWrapped("Bogen-Nr. (oben rechts auf jeder Seite):"); break;
+    case PaperStep::Enterer: ImGui::TextWrapped("%s", W(st, "staff_paper_ask_enterer").c_str()); break;
+    case PaperStep::Sheet: ImGui::TextWrapped("%s", W(st, "staff_paper_ask_sheet").c_str()); break;
     case PaperStep::Field: field_view(st, st.fields[st.field]); break;
     case PaperStep::Summary: {
-        ImGui::TextWrapped("Alle Felder eingegeben. Enter speichert, Esc geht zurück.");
+        ImGui::TextWrapped("%s", W(st, "staff_paper_summary").c_str());
         ImGui::BeginChild("summary", ImVec2(0, ImGui::GetContentRegionAvail().y * 0.6f), true);
         for (const auto& f : st.fields) {
             auto it = st.entry.values.find(f.key);
@@ -123,30 +128,30 @@ bool draw_paper_desk(PaperDeskState& st, UiState& ui, int64_t now) {
         const PaperField* f = find_paper_field(st.fields, d.key);
         if (f) field_view(st, *f);
         if (ImGui::BeginTable("diff", 2, ImGuiTableFlags_Borders)) {
-            ImGui::TableSetupColumn("1. Eingabe");
-            ImGui::TableSetupColumn("2. Eingabe");
+            ImGui::TableSetupColumn(W(st, "staff_paper_first").c_str());
+            ImGui::TableSetupColumn(W(st, "staff_paper_second").c_str());
             ImGui::TableHeadersRow();
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", d.first.empty() ? "(leer)" : d.first.c_str());
+            ImGui::TextWrapped("%s", d.first.empty() ? W(st, "staff_paper_empty").c_str() : d.first.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", d.second.empty() ? "(leer)" : d.second.c_str());
+            ImGui::TextWrapped("%s", d.second.empty() ? W(st, "staff_paper_empty").c_str() : d.second.c_str());
             ImGui::EndTable();
         }
-        ImGui::TextWrapped("Was steht auf dem Papier?");
+        ImGui::TextWrapped("%s", W(st, "staff_paper_ask_paper").c_str());
         break;
     }
-    case PaperStep::Done: ImGui::TextWrapped("Enter: nächster Bogen."); break;
+    case PaperStep::Done: ImGui::TextWrapped("%s", W(st, "staff_paper_next_sheet").c_str()); break;
     }
     int key = input_line(ui, "##paper", st.input, "paper/input");
     message(st.message, st.message_is_error);
-    if (ImGui::Button("Zurück (Esc)")) key = -1;
+    if (ImGui::Button(W(st, "staff_desk_back").c_str())) key = -1;
     remember(ui, "paper/back");
     ImGui::SameLine();
-    if (ImGui::Button("Weiter (Enter)")) key = 1;
+    if (ImGui::Button(W(st, "staff_desk_ok").c_str())) key = 1;
     remember(ui, "paper/ok");
     ImGui::SameLine();
-    if (ImGui::Button("Fertig")) leave = true;
+    if (ImGui::Button(W(st, "staff_desk_leave").c_str())) leave = true;
     remember(ui, "paper/leave");
     if (key > 0) paper_enter(st, now);
     if (key < 0) paper_back(st);
@@ -159,37 +164,37 @@ bool draw_tally_desk(TallyDeskState& st, UiState& ui) {
     static const char* names[] = {"TallyEvent", "TallyPlace", "TallyDate", "TallyQuestion", "TallyCount", "TallyDone"};
     ui.page_name = names[int(st.step)];
     ImGui::PushID("tally_desk");
-    ImGui::TextWrapped("Auszählung erfassen (Klebepunkte, Handzeichen)");
+    ImGui::TextWrapped("%s", W(st, "staff_tally_title").c_str());
     ImGui::TextDisabled("%s · %s · %s", st.tally.event.c_str(), st.tally.place.c_str(), st.tally.date.c_str());
     ImGui::Separator();
     const Survey* s = st.survey.get();
     switch (st.step) {
-    case TallyStep::Event: ImGui::TextWrapped("Veranstaltung:"); break;
-    case TallyStep::Place: ImGui::TextWrapped("Ort:"); break;
-    case TallyStep::Date: ImGui::TextWrapped("Datum (JJJJ-MM-TT):"); break;
-    case TallyStep::Question: ImGui::TextWrapped("Fragecode (wie auf dem Bogen, z. B. ONLINE):"); break;
+    case TallyStep::Event: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_event").c_str()); break;
+    case TallyStep::Place: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_place").c_str()); break;
+    case TallyStep::Date: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_date").c_str()); break;
+    case TallyStep::Question: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_question").c_str()); break;
     case TallyStep::Count: {
         const Question* q = s ? s->find_question(st.tally.question) : nullptr;
-        if (q) ImGui::TextWrapped("%s  %s", q->code.c_str(), q->text.get("de", s->original_language()).c_str());
+        if (q) ImGui::TextWrapped("%s  %s", q->code.c_str(), q->text.get(st.lang, s->original_language()).c_str());
         for (const auto& c : st.tally.counts) ImGui::Text("  %s: %lld", c.option.c_str(), (long long)c.count);
         if (st.choices.empty())
-            ImGui::TextWrapped("Thema=Anzahl eingeben (z. B. Mehr Bänke=12); leere Zeile beendet.");
+            ImGui::TextWrapped("%s", W(st, "staff_tally_ask_theme").c_str());
         else if (s && st.choice < st.choices.size())
-            ImGui::TextWrapped("Anzahl für %s %s (leer = überspringen):", st.choices[st.choice].number.c_str(),
-                               label_of(*s, st.choices[st.choice], s->original_language()).c_str());
+            ImGui::TextWrapped("%s", W(st, "staff_tally_ask_count", {{"n", st.choices[st.choice].number},
+                                                                    {"x", label_of(*s, st.choices[st.choice], st.lang)}}).c_str());
         break;
     }
-    case TallyStep::Done: ImGui::TextWrapped("Enter: nächste Frage dieser Veranstaltung."); break;
+    case TallyStep::Done: ImGui::TextWrapped("%s", W(st, "staff_tally_next").c_str()); break;
     }
     int key = input_line(ui, "##tally", st.input, "tally/input");
     message(st.message, st.message_is_error);
-    if (ImGui::Button("Zurück (Esc)")) key = -1;
+    if (ImGui::Button(W(st, "staff_desk_back").c_str())) key = -1;
     remember(ui, "tally/back");
     ImGui::SameLine();
-    if (ImGui::Button("Weiter (Enter)")) key = 1;
+    if (ImGui::Button(W(st, "staff_desk_ok").c_str())) key = 1;
     remember(ui, "tally/ok");
     ImGui::SameLine();
-    if (ImGui::Button("Fertig")) leave = true;
+    if (ImGui::Button(W(st, "staff_desk_leave").c_str())) leave = true;
     remember(ui, "tally/leave");
     if (key > 0) tally_enter(st);
     if (key < 0) tally_back(st);

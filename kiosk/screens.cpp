@@ -11,6 +11,7 @@
 // the focus ring; Space (or Enter on a focused control) presses it.
 #include "screens.h"
 #include "screen_paper.h"
+#include "screen_staff_field.h"
 #include "screen_sync.h"
 
 #include <GLFW/glfw3.h>
@@ -830,6 +831,11 @@ void staff_menu(Ctx& c, ImVec2 size) {
         ImGui::EndChild();
         return;
     }
+    if (is_field_desk(app.staff_desk)) {
+        if (draw_field_desk(app, c.ui, c.now) && app.screen == Screen::StaffMenu) app.staff_desk.clear();
+        ImGui::EndChild();
+        return;
+    }
     if (app.staff_desk == "sync") {
         if (draw_sync_desk(app, c.ui, c.now)) app.staff_desk.clear();
         ImGui::EndChild();
@@ -877,6 +883,7 @@ void staff_menu(Ctx& c, ImVec2 size) {
                 c.th.text);
         wrapped(fill(T(app, "staff_run"), {{"done", std::to_string(app.submitted)}, {"partial", std::to_string(app.partials)}}),
                 c.th.text);
+        wrapped(field_status_text(app), c.th.text);
         for (const auto& a : info.alarms) wrapped("! " + a, c.th.error);
         if (!app.save_error.empty()) wrapped("! " + app.save_error, c.th.error);
         if (app.survey) wrapped(T(app, "staff_survey") + " " + S(app, app.survey->title) + " (" + app.survey->id + " " +
@@ -933,13 +940,28 @@ void staff_menu(Ctx& c, ImVec2 size) {
         ImGui::Dummy(ImVec2(0, c.m.gap));
         if (app.survey && app.vault && app.paper_registry &&
             big_button(c, "staff/paper", T(app, "staff_paper"), Kind::Secondary, w * 0.6f)) {
-            paper_desk_begin(app.paper, app.survey, app.paper_registry, app.vault, app.config.site, "");
+            paper_desk_begin(app.paper, app.survey, app.paper_registry, app.vault, app.config.site, app.config.event);
+            app.paper.texts = &app.texts;
+            app.paper.lang = app.reading.language;
             app.staff_desk = "paper";
         }
         if (app.survey && app.vault && big_button(c, "staff/tally", T(app, "staff_tally"), Kind::Secondary, w * 0.6f)) {
-            tally_desk_begin(app.tally, app.survey, app.vault, "", "", app.config.site,
+            tally_desk_begin(app.tally, app.survey, app.vault, "", app.config.event, app.config.site,
                              format_utc(app.wall_clock ? app.wall_clock() : 0).substr(0, 10));
+            app.tally.texts = &app.texts;
+            app.tally.lang = app.reading.language;
             app.staff_desk = "tally";
+        }
+        // Analogue sites: where the kiosk stands, assisted interviews, paper forms.
+        if (big_button(c, "staff/site", T(app, "staff_site"), Kind::Secondary, w * 0.6f)) {
+            field_site_begin(app);
+            app.staff_desk = "site";
+        }
+        if (app.survey && big_button(c, "staff/assisted", T(app, "staff_assisted"), Kind::Secondary, w * 0.6f))
+            app.staff_desk = "assisted";
+        if (app.survey && big_button(c, "staff/print", T(app, "staff_print"), Kind::Secondary, w * 0.6f)) {
+            field_print_begin(app);
+            app.staff_desk = "print";
         }
         if (big_button(c, "staff/sync", T(app, "staff_sync"), Kind::Secondary, w * 0.6f)) {
             sync_desk_begin(app.sync, app.data_dir);
@@ -1066,6 +1088,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
                 break;
             }
             toolbar(c, width);
+            draw_assisted_marker(app, ui, th, width);
             progress(c, width);
             // The nav bar height is known before drawing it: one target plus padding.
             float nav_h = std::max(48.0f * ui.m.dpi, ui.m.toolbar * 1.7f) + ImGui::GetStyle().ItemSpacing.y + ui.m.pad;

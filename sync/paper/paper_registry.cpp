@@ -219,18 +219,21 @@ PaperOutcome PaperRegistry::seal(const std::shared_ptr<const Survey>& s, const P
     std::string e;
     if (!paper_entry_to_response(s, resolved, info, r, &e)) {
         o.message = e;
+        o.code = "bad_value";
         return o;
     }
     // "sealing" first: should the process die between the vault commit and the registry
     // update, the sheet stays blocked (and says so) instead of being accepted again.
     if (!set_state(resolved.sheet_id, SheetState::Sealing, &e)) {
         o.message = "registry: " + e;
+        o.code = "storage";
         return o;
     }
     AppendResult ar = vault.append_response(r);
     if (ar.record_id.empty()) {
         set_state(resolved.sheet_id, previous, nullptr);
         o.message = "the vault did not take the sheet: " + ar.error;
+        o.code = "vault";
         return o;
     }
     Stmt q(db_, "UPDATE sheets SET state='sealed', first_box=NULL, second_box=NULL, record_id=?2, updated=?3 "
@@ -256,15 +259,18 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
     std::string id, err;
     if (!parse_sheet_id(e.sheet_id, id, &err)) {
         o.message = err;
+        o.code = "bad_id";
         return o;
     }
     if (id.substr(0, 2) != sheet_prefix(s->id)) {
         o.message = "sheet " + id + " was not printed for survey " + s->id + " (its sheets start with " +
                     sheet_prefix(s->id) + "-)";
+        o.code = "wrong_survey";
         return o;
     }
     if (e.enterer.empty()) {
         o.message = "sheet " + id + ": who is entering it? (enterer id missing)";
+        o.code = "no_enterer";
         return o;
     }
     PaperEntry entry = e;
@@ -282,18 +288,22 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
     case SheetState::Sealed:
         o.message = "sheet " + id + " was already entered twice and sealed (record " + record_of +
                     "); a sheet is entered only once";
+        o.code = "sealed";
         return o;
     case SheetState::Sealing:
         o.message = "sheet " + id + " was being sealed when the program stopped; it is not entered again - "
                     "check the vault (teilhabe vault status) and tell the research team";
+        o.code = "sealing";
         return o;
     case SheetState::Differs:
         o.message = "sheet " + id + " has two entries that differ; resolve them against the paper instead of "
                     "entering it a third time";
+        o.code = "differs";
         return o;
     case SheetState::Unknown:
         if (!store_entry(id, s->id, 1, entry, SheetState::FirstEntered, &err)) {
             o.message = err;
+            o.code = "storage";
             return o;
         }
         o.kind = PaperOutcome::FirstStored;
@@ -304,16 +314,21 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
     }
     if (survey_of != s->id) {
         o.message = "sheet " + id + " was first entered for survey " + survey_of + ", not " + s->id;
+        o.code = "other_survey";
+        o.detail = survey_of;
         return o;
     }
     PaperEntry first;
     if (!load_entry(id, 1, first, &err)) {
         o.message = err;
+        o.code = "storage";
         return o;
     }
     if (first.enterer == entry.enterer) {
         o.message = "sheet " + id + " was first entered by " + first.enterer +
                     "; the second entry must be done by another person";
+        o.code = "same_enterer";
+        o.detail = first.enterer;
         return o;
     }
     if (first.language != entry.language) {
@@ -327,6 +342,7 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
     }
     if (!store_entry(id, s->id, 2, entry, SheetState::Differs, &err)) {
         o.message = err;
+        o.code = "storage";
         o.diffs.clear();
         return o;
     }
@@ -355,20 +371,24 @@ PaperOutcome PaperRegistry::resolve(const std::shared_ptr<const Survey>& s, cons
     std::string id, err;
     if (!parse_sheet_id(sheet_id_typed, id, &err)) {
         o.message = err;
+        o.code = "bad_id";
         return o;
     }
     if (resolver.empty()) {
         o.message = "sheet " + id + ": who resolves it? (resolver id missing)";
+        o.code = "no_resolver";
         return o;
     }
     std::vector<PaperDiff> diffs;
     if (!differences(*s, id, diffs, &err)) {
         o.message = err;
+        o.code = "not_waiting";
         return o;
     }
     PaperEntry a, b;
     if (!load_entry(id, 1, a, &err) || !load_entry(id, 2, b, &err)) {
         o.message = err;
+        o.code = "storage";
         return o;
     }
     PaperEntry resolved = a;
@@ -381,6 +401,7 @@ PaperOutcome PaperRegistry::resolve(const std::shared_ptr<const Survey>& s, cons
         }
         if (!set_paper_value(*s, resolved, d.key, it->second, &err)) {
             o.message = "sheet " + id + ": " + err;
+            o.code = "bad_value";
             o.diffs = diffs;
             return o;
         }
@@ -390,12 +411,15 @@ PaperOutcome PaperRegistry::resolve(const std::shared_ptr<const Survey>& s, cons
         for (const auto& d : diffs) is_diff = is_diff || d.key == k;
         if (!is_diff) {
             o.message = "sheet " + id + ": field " + k + " is not one where the entries differ; only those are resolved";
+            o.code = "not_a_diff";
             o.diffs = diffs;
             return o;
         }
     }
     if (!missing.empty()) {
         o.message = "sheet " + id + ": still unresolved: " + missing;
+        o.code = "unresolved";
+        o.detail = missing;
         o.diffs = diffs;
         return o;
     }

@@ -27,7 +27,12 @@ const char* sheet_state_name(SheetState s); // "new", "first", "differs", "seali
 struct PaperOutcome {
     enum Kind { Refused, FirstStored, Differs, Sealed };
     Kind kind = Refused;
-    std::string message;               // for staff: what happened or why not
+    std::string message;               // for the CLI: what happened or why not (English)
+    // Why it was refused, for screens that say it in their own words: "bad_id", "wrong_survey",
+    // "no_enterer", "sealed", "sealing", "differs", "same_enterer", "other_survey", "storage",
+    // "vault", "no_resolver", "not_waiting", "bad_value", "not_a_diff", "unresolved" ("" = not refused).
+    std::string code;
+    std::string detail;                // same_enterer: who entered first; other_survey: that survey
     std::vector<PaperDiff> diffs;      // Differs: what to check against the paper
     std::string record_id;             // Sealed
     bool durable = false;              // Sealed: the vault committed (else pending in memory)

@@ -24,6 +24,7 @@ struct Desk {
         reg = tk::PaperRegistry::open(h.dir, &err);
         REQUIRE_MESSAGE(reg, err);
         tk::paper_desk_begin(st, h.app.survey, reg.get(), h.vault.get(), "Stadtteilbüro", "Fest");
+        st.texts = &h.app.texts; // as the staff menu does
         frames(3);
     }
     void frame() {
@@ -110,7 +111,9 @@ TEST_CASE("paper: keyboard double entry on the desk seals one record") {
     REQUIRE(d.st.step == tk::PaperStep::Sheet);
     d.line(id);
     CHECK(d.st.step == tk::PaperStep::Sheet);
-    CHECK(d.st.message.find("already entered") != std::string::npos);
+    CHECK(d.st.message_key == "staff_paper_sealed_already");
+    CHECK(d.st.message.find(id) != std::string::npos);
+    CHECK(d.st.message.find("nur einmal") != std::string::npos); // said in German, the staff's language
 }
 
 TEST_CASE("paper: the desk refuses a mistyped sheet id and bad box numbers, Escape goes back") {
@@ -121,13 +124,15 @@ TEST_CASE("paper: the desk refuses a mistyped sheet id and bad box numbers, Esca
     typo[4] = typo[4] == 'A' ? 'B' : 'A';
     d.line(typo);
     CHECK(d.st.step == tk::PaperStep::Sheet);
-    CHECK(d.st.message.find("check character") != std::string::npos);
+    CHECK(d.st.message_key == "staff_paper_sheet_check");
     d.line(id);
     REQUIRE(d.st.step == tk::PaperStep::Field);
     CHECK(d.st.fields[d.st.field].key == "ONLINE");
     d.line("9");
     CHECK(d.st.field == 0);
     CHECK(d.st.message_is_error);
+    CHECK(d.st.message_key == "staff_paper_bad_value");
+    CHECK(d.st.message.find("„9“") != std::string::npos);
     d.line("3");
     CHECK(d.st.field == 1);
     d.key(GLFW_KEY_ESCAPE);

@@ -1,0 +1,318 @@
+// screen_staff_field.cpp - site and event, assisted interview start, printing (see
+// screen_staff_field.h). Staff words come from assets/ui-texts.json (staff_* keys).
+#include "screen_staff_field.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+
+namespace tk {
+
+namespace {
+
+void remember(UiState& ui, const std::string& name) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ui.rects[name] = {a.x, a.y, b.x, b.y};
+}
+
+int grow(ImGuiInputTextCallbackData* d) {
+    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        auto* s = static_cast<std::string*>(d->UserData);
+        s->resize(size_t(d->BufTextLen));
+        d->Buf = s->data();
+    }
+    return 0;
+}
+
+std::string msg(const KioskApp& app, const std::string& key, const std::string& x) {
+    return fill(T(app, key), {{"x", x}});
+}
+
+void message(const KioskApp& app, const Theme& th) {
+    const FieldDeskState& f = app.field;
+    if (f.message_key.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(to_imgui_color(f.message_is_error ? th.error : th.text)));
+    ImGui::TextWrapped("%s", msg(app, f.message_key, f.message_x).c_str());
+    ImGui::PopStyleColor();
+}
+
+bool button(UiState& ui, const std::string& name, const std::string& label, float w = 0) {
+    ImGui::PushID(name.c_str());
+    if (w <= 0) w = ImGui::CalcTextSize(label.c_str()).x + 2 * ui.m.pad;
+    bool pressed = ImGui::Button(label.c_str(), ImVec2(w, ui.m.target));
+    remember(ui, name);
+    ImGui::PopID();
+    return pressed;
+}
+
+// A row of buttons that wraps to the next line when the next one does not fit.
+struct Flow {
+    float x0 = 0, right = 0;
+    bool first = true;
+    Flow() {
+        x0 = ImGui::GetCursorScreenPos().x;
+        right = x0 + ImGui::GetContentRegionAvail().x;
+    }
+    void next(UiState& ui, const std::string& label) {
+        float w = ImGui::CalcTextSize(label.c_str()).x + 2 * ui.m.pad;
+        if (!first) {
+            ImGui::SameLine(0, ui.m.gap);
+            if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+        }
+        first = false;
+    }
+};
+
+// One text line with a "Tastatur" button beside it. Returns true on Enter.
+bool text_line(KioskApp& app, UiState& ui, const char* id, std::string& text, const std::string& name,
+               const std::string& osk_name, bool take_focus) {
+    std::string kb = T(app, "keyboard");
+    float kb_w = ImGui::CalcTextSize(kb.c_str()).x + 2 * ui.m.pad;
+    if (take_focus && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+    if (text.capacity() < 64) text.reserve(64);
+    ImGui::SetNextItemWidth(std::max(ui.m.body * 6, ImGui::GetContentRegionAvail().x - kb_w - ui.m.gap));
+    bool enter = ImGui::InputText(id, text.data(), text.capacity() + 1,
+                                  ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackResize, grow, &text);
+    remember(ui, name);
+    ImGui::SameLine(0, ui.m.gap);
+    if (button(ui, name + "/keyboard", kb, kb_w)) {
+        app.field.osk = osk_name;
+        app.field.osk_shift = false;
+        ImGui::ClearActiveID();
+    }
+    return enter;
+}
+
+// The staff on-screen keyboard for touch-only kiosks (German QWERTZ, like the respondents').
+void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
+    FieldDeskState& f = app.field;
+    ImGuiIO& io = ImGui::GetIO();
+    for (int i = 0; i < io.InputQueueCharacters.Size; ++i) {
+        unsigned cp = io.InputQueueCharacters[i];
+        char buf[5] = {};
+        ImTextCharToUtf8(buf, cp);
+        if (cp >= 32) text += buf;
+    }
+    io.InputQueueCharacters.resize(0);
+    auto pop_utf8 = [](std::string& s) {
+        while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+        if (!s.empty()) s.pop_back();
+    };
+    if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) pop_utf8(text);
+    bool close = ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
+                 ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false);
+    ImGui::TextWrapped("%s", T(app, "keyboard_typing").c_str());
+    ImGui::TextWrapped("%s|", text.c_str()); // the bar is the insertion point
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    static const char* lower[] = {"1234567890ß", "qwertzuiopü", "asdfghjklöä", "yxcvbnm,.-"};
+    static const char* upper[] = {"1234567890?", "QWERTZUIOPÜ", "ASDFGHJKLÖÄ", "YXCVBNM;:_"};
+    const char** rows = f.osk_shift ? upper : lower;
+    float width = ImGui::GetContentRegionAvail().x;
+    float key_w = (width - 10 * ui.m.gap) / 11;
+    for (int r = 0; r < 4; ++r) {
+        const char* p = rows[r];
+        int k = 0;
+        while (*p) {
+            unsigned cp = 0;
+            int n = ImTextCharFromUtf8(&cp, p, nullptr);
+            std::string ch(p, p + n);
+            p += n;
+            if (k++ > 0) ImGui::SameLine(0, ui.m.gap);
+            if (button(ui, "osk/" + ch, ch, key_w)) {
+                text += ch;
+                f.osk_shift = false;
+            }
+        }
+    }
+    float w4 = (width - 3 * ui.m.gap) / 4;
+    if (button(ui, "osk/shift", T(app, "shift"), w4)) f.osk_shift = !f.osk_shift;
+    ImGui::SameLine(0, ui.m.gap);
+    if (button(ui, "osk/space", T(app, "space"), w4)) text += " ";
+    ImGui::SameLine(0, ui.m.gap);
+    if (button(ui, "osk/delete", T(app, "delete"), w4)) pop_utf8(text);
+    ImGui::SameLine(0, ui.m.gap);
+    if (button(ui, "osk/done", T(app, "keyboard_done"), w4)) close = true;
+    if (close) {
+        f.osk.clear();
+        ++f.generation;
+    }
+}
+
+void recent_row(KioskApp& app, UiState& ui, const std::vector<std::string>& recent, std::string& target,
+                const std::string& name, const std::string& none_label) {
+    if (recent.empty() && none_label.empty()) return;
+    ImGui::TextDisabled("%s", T(app, "staff_field_recent").c_str());
+    Flow flow;
+    for (size_t i = 0; i < recent.size(); ++i) {
+        flow.next(ui, recent[i]);
+        if (button(ui, name + "/" + std::to_string(i + 1), recent[i])) {
+            target = recent[i];
+            ImGui::ClearActiveID();
+        }
+    }
+    if (!none_label.empty()) {
+        flow.next(ui, none_label);
+        if (button(ui, name + "/none", none_label)) {
+            target.clear();
+            ImGui::ClearActiveID();
+        }
+    }
+}
+
+bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
+    FieldDeskState& f = app.field;
+    ui.page_name = "FieldSite";
+    ImGui::TextWrapped("%s", T(app, "staff_field_site_title").c_str());
+    ImGui::TextDisabled("%s", T(app, "staff_field_site_hint").c_str());
+    ImGui::Separator();
+    ImGui::TextWrapped("%s", T(app, "staff_field_site").c_str());
+    bool save = text_line(app, ui, "##site", f.site, "site/site", "site", true);
+    recent_row(app, ui, app.config.recent_sites, f.site, "site/recent_site", "");
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    ImGui::TextWrapped("%s", T(app, "staff_field_event").c_str());
+    save = text_line(app, ui, "##event", f.event, "site/event", "event", false) || save;
+    recent_row(app, ui, app.config.recent_events, f.event, "site/recent_event", T(app, "staff_field_no_event"));
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    message(app, th);
+    if (button(ui, "site/save", T(app, "staff_field_save"))) save = true;
+    ImGui::SameLine(0, ui.m.gap);
+    bool leave = button(ui, "site/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    if (save && field_site_save(app)) leave = true;
+    return leave;
+}
+
+bool assisted_desk(KioskApp& app, UiState& ui, const Theme& th, double now) {
+    FieldDeskState& f = app.field;
+    ui.page_name = "FieldAssisted";
+    ImGui::TextWrapped("%s", T(app, "staff_assisted_title").c_str());
+    ImGui::TextDisabled("%s", T(app, "staff_assisted_hint").c_str());
+    ImGui::Separator();
+    ImGui::TextWrapped("%s", T(app, "staff_assisted_id").c_str());
+    bool go = text_line(app, ui, "##interviewer", f.interviewer, "assisted/id", "interviewer", true);
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    message(app, th);
+    if (button(ui, "assisted/start", T(app, "staff_assisted_start"))) go = true;
+    ImGui::SameLine(0, ui.m.gap);
+    bool leave = button(ui, "assisted/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    if (go) start_assisted(app, now); // leaves the staff area itself when it starts
+    return leave;
+}
+
+bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
+    FieldDeskState& f = app.field;
+    bool running = field_print_running(app);
+    ui.page_name = running ? "FieldPrint running" : "FieldPrint";
+    const Survey* s = app.survey.get();
+    if (!s) return true;
+    ImGui::TextWrapped("%s", msg(app, "staff_print_title", S(app, s->title)).c_str());
+    ImGui::Separator();
+    ImGui::BeginDisabled(running);
+    ImGui::TextWrapped("%s", T(app, "staff_print_language").c_str());
+    {
+        Flow flow;
+        for (const auto& lang : s->languages) {
+            auto it = app.texts.names.find(lang);
+            std::string label = (f.print_lang == lang ? "(x) " : "( ) ") + (it != app.texts.names.end() ? it->second : lang);
+            flow.next(ui, label);
+            if (button(ui, "print/lang/" + lang, label)) f.print_lang = lang;
+        }
+    }
+    std::string large = (f.print_large ? "[x] " : "[ ] ") + T(app, "staff_print_large");
+    if (button(ui, "print/large", large)) f.print_large = !f.print_large;
+    ImGui::TextWrapped("%s", msg(app, "staff_print_sheets", std::to_string(f.print_sheets)).c_str());
+    {
+        Flow flow;
+        for (int d : {-10, -1, 1, 10}) {
+            std::string label = (d > 0 ? "+" : "") + std::to_string(d);
+            flow.next(ui, label);
+            if (button(ui, "print/sheets" + label, label, ImGui::CalcTextSize("+10").x + 4 * ui.m.pad))
+                f.print_sheets = std::clamp(f.print_sheets + d, 1, kMaxPrintSheets);
+        }
+    }
+    ImGui::TextWrapped("%s", T(app, "staff_print_folder").c_str());
+    for (size_t i = 0; i < f.print_folders.size(); ++i) {
+        std::string label = (f.print_folder == i ? "(x) " : "( ) ") +
+                            (i == 0 ? msg(app, "staff_print_folder_data", f.print_folders[i])
+                                    : msg(app, "staff_print_folder_usb", f.print_folders[i]));
+        if (button(ui, "print/folder/" + std::to_string(i + 1), label)) f.print_folder = i;
+    }
+    if (f.lp) {
+        std::string send = (f.print_send ? "[x] " : "[ ] ") + T(app, "staff_print_send");
+        if (button(ui, "print/send", send)) f.print_send = !f.print_send;
+    } else {
+        ImGui::TextDisabled("%s", T(app, "staff_print_no_lp").c_str());
+    }
+    ImGui::EndDisabled();
+    ImGui::Dummy(ImVec2(0, ui.m.gap));
+    message(app, th);
+    if (!running && f.last.ok) {
+        ImGui::TextWrapped("%s", msg(app, "staff_print_ids", f.last.ids_file).c_str());
+        std::string ids;
+        for (size_t i = 0; i < f.last.sheet_ids.size() && i < 12; ++i) ids += (i ? "  " : "") + f.last.sheet_ids[i];
+        if (f.last.sheet_ids.size() > 12) ids += "  …";
+        ImGui::TextDisabled("%s", ids.c_str());
+    }
+    ImGui::BeginDisabled(running);
+    if (button(ui, "print/go", T(app, "staff_print_go"))) field_print_start(app);
+    ImGui::EndDisabled();
+    ImGui::SameLine(0, ui.m.gap);
+    // Leaving while a job runs is fine: the job finishes and its message waits here.
+    return button(ui, "print/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+}
+
+} // namespace
+
+bool is_field_desk(const std::string& desk) { return desk == "site" || desk == "assisted" || desk == "print"; }
+
+bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
+    const Theme& th = theme(app.reading.theme);
+    FieldDeskState& f = app.field;
+    ImGui::PushID("field_desk");
+    // The staff menu may have been scrolled down to reach the button: a desk starts at the top.
+    std::string shown = app.staff_desk + (f.osk.empty() ? "" : " keyboard");
+    int frame = ImGui::GetFrameCount();
+    if (f.shown != shown || f.shown_frame != frame - 1) ImGui::SetScrollY(0);
+    f.shown = shown;
+    f.shown_frame = frame;
+    bool leave = false;
+    if (!f.osk.empty()) {
+        std::string& target = f.osk == "site" ? f.site : f.osk == "event" ? f.event : f.interviewer;
+        staff_keyboard(app, ui, target);
+        ui.page_name = std::string(app.staff_desk == "site" ? "FieldSite" : "FieldAssisted") + " keyboard";
+    } else if (app.staff_desk == "site") {
+        leave = site_desk(app, ui, th);
+    } else if (app.staff_desk == "assisted") {
+        leave = assisted_desk(app, ui, th, now);
+    } else if (app.staff_desk == "print") {
+        leave = print_desk(app, ui, th);
+    } else {
+        leave = true;
+    }
+    ImGui::PopID();
+    return leave;
+}
+
+std::string field_status_text(const KioskApp& app) {
+    std::string s = fill(T(app, "staff_field_status"),
+                         {{"site", app.config.site.empty() ? "-" : app.config.site},
+                          {"event", app.config.event.empty() ? "-" : app.config.event}});
+    if (!app.interviewer.empty()) s += "\n" + fill(T(app, "staff_assisted_running"), {{"x", app.interviewer}});
+    return s;
+}
+
+void draw_assisted_marker(const KioskApp& app, UiState& ui, const Theme& th, float width) {
+    if (app.interviewer.empty()) return;
+    std::string text = fill(T(app, "assisted_marker"), {{"x", app.interviewer}});
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    float pad = ui.m.pad * 0.5f;
+    ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, width - 2 * pad);
+    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + width, p.y + ts.y + 2 * pad), to_imgui_color(th.demo_bg));
+    ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(p.x + pad, p.y + pad),
+                                        to_imgui_color(th.demo_text), text.c_str(), nullptr, width - 2 * pad);
+    ImGui::Dummy(ImVec2(width, ts.y + 2 * pad));
+    remember(ui, "assisted/marker");
+}
+
+} // namespace tk

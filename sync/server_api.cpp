@@ -39,20 +39,21 @@ void ServerApi::log(const std::string& line) {
     else std::fprintf(stderr, "%s\n", l.c_str());
 }
 
-bool ServerApi::take_token(const std::string& device) {
+bool ServerApi::take_token(const std::string& key, double rate, double burst, bool consume) {
     std::lock_guard<std::mutex> lock(rate_mu_);
     auto now = std::chrono::steady_clock::now();
-    auto it = buckets_.find(device);
+    auto it = buckets_.find(key);
     if (it == buckets_.end()) {
+        if (!consume) return burst >= 1; // a full bucket need not be created to be looked at
         if (buckets_.size() > 100000) buckets_.clear(); // bounded: forget everyone rather than grow
-        it = buckets_.emplace(device, Bucket{cfg_.rate_burst, now}).first;
+        it = buckets_.emplace(key, Bucket{burst, now}).first;
     }
     Bucket& b = it->second;
     double dt = std::chrono::duration<double>(now - b.at).count();
-    b.tokens = std::min(cfg_.rate_burst, b.tokens + dt * cfg_.rate_per_s);
+    b.tokens = std::min(burst, b.tokens + dt * rate);
     b.at = now;
     if (b.tokens < 1) return false;
-    b.tokens -= 1;
+    if (consume) b.tokens -= 1;
     return true;
 }
 
@@ -81,7 +82,7 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
         return api_error(400, "malformed-json", reason);
     }
     // Pairing codes have 60 random bits; still, guessing is slowed down per address.
-    if (!take_token("enrol " + peer)) {
+    if (!take_token("enrol " + peer, cfg_.rate_per_s, cfg_.rate_burst)) {
         log("enrol " + peer + " 429 rate limit");
         return api_error(429, "rate-limited", "too many enrolment attempts; wait a moment and retry");
     }
@@ -107,16 +108,34 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
         return api_error(413, "too-large", "upload of " + std::to_string(body.size()) + " bytes is over the limit of " +
                          std::to_string(cfg_.max_body));
     }
-    // The rate limit goes by the device the bundle names, before the (costlier) checks.
-    if (body.size() >= 40 && body.compare(0, 4, "TKB1") == 0) {
-        std::string claimed = to_hex(p + 8, 32);
-        if (!take_token(claimed)) {
-            log("upload " + peer + " device " + claimed.substr(0, 16) + " 429 rate limit");
-            ApiReply r = api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
-            return r;
-        }
+    // Rate limits. Nothing an unauthenticated sender does may spend a device's budget: anyone
+    // can write a device's id into junk. So a device is charged only once the bundle's
+    // signatures verified and it is enrolled, and uploads that fail before that are charged to
+    // the sending address. Both budgets are looked at before any work is done, so a flood from
+    // an address or an enrolled device that has spent its budget costs no signature check.
+    const std::string peer_key = "peer " + peer, source = "http " + peer;
+    if (!take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst, false)) {
+        log("upload " + peer + " 429 rate limit (address sent too many refused uploads)");
+        return api_error(429, "rate-limited", "too many refused uploads from this address; wait a moment and retry");
     }
-    IngestResult res = store_.ingest(p, body.size(), cfg_.limits, "http " + peer);
+    if (body.size() >= 40 && body.compare(0, 4, "TKB1") == 0 &&
+        !take_token("device " + to_hex(p + 8, 32), cfg_.rate_per_s, cfg_.rate_burst, false)) {
+        log("upload " + peer + " device " + to_hex(p + 8, 8) + " 429 rate limit");
+        return api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
+    }
+    Bundle b;
+    IngestResult res;
+    if (!store_.check_bundle(p, body.size(), cfg_.limits, source, b, &res)) {
+        take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst);
+    } else if (!store_.device_known(b.device_pk)) {
+        take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst);
+        res = store_.store_bundle(b, source); // refused there as unknown-device, and logged
+    } else if (!take_token("device " + to_hex(b.device_pk.data(), 32), cfg_.rate_per_s, cfg_.rate_burst)) {
+        log("upload " + peer + " device " + device_id_hex(b.device_pk) + " 429 rate limit");
+        return api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
+    } else {
+        res = store_.store_bundle(b, source);
+    }
     log("upload " + peer + " device " + (res.device.empty() ? "-" : res.device) + " " + std::to_string(res.status) + " " +
         res.code + (res.reason.empty() ? "" : ": " + res.reason) + " (stored " + std::to_string(res.stored) +
         ", duplicates " + std::to_string(res.duplicates) + ", head " + std::to_string(res.server_seq) + ")");

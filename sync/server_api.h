@@ -10,7 +10,8 @@
 // 4xx/5xx status, and are logged. The handlers are plain functions over the request bytes
 // (handle_*), so tests and fuzzers reach them without sockets; mount() wires them to a server
 // together with the limits that protect it: body size, per-receive read/write time-outs, a
-// total deadline for a request body (slow senders), and a token bucket per device.
+// total deadline for a request body (slow senders), a token bucket per device (charged only
+// after the device's signature verified) and one per peer address for uploads that did not.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -32,6 +33,9 @@ struct ServerConfig {
     int read_timeout_s = 5, write_timeout_s = 5; // per receive/send (a stalled peer is cut off)
     int body_deadline_s = 30;                   // a whole request body must arrive within this
     double rate_per_s = 20, rate_burst = 60;    // uploads per device: refill rate and bucket size
+    // Uploads that did not authenticate (junk, bad signatures, unknown devices) per peer address.
+    // Only those are counted, so kiosks behind one library router do not share a budget.
+    double peer_fail_rate_per_s = 1, peer_fail_burst = 30;
     int threads = 16;                           // worker threads (each slow client holds one)
     std::string surveys_dir;                    // signed survey updates ("" = none)
     std::function<void(const std::string&)> log; // one line per event; default stderr
@@ -59,7 +63,8 @@ public:
     const ServerConfig& config() const { return cfg_; }
 
 private:
-    bool take_token(const std::string& device);   // false = over the rate limit
+    // Token bucket `key`: false = empty (over the limit). consume=false only looks.
+    bool take_token(const std::string& key, double rate, double burst, bool consume = true);
     ServerStore& store_;
     ServerConfig cfg_;
     std::mutex rate_mu_;

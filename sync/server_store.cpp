@@ -173,22 +173,30 @@ static int status_for(BundleProblem p) {
     }
 }
 
-IngestResult ServerStore::ingest(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source) {
-    Bundle b;
+bool ServerStore::check_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source,
+                               Bundle& b, IngestResult* fail) {
     BundleProblem problem = BundleProblem::None;
     std::string err;
     // Parsing and signature checks need no lock: many uploads are checked at once.
-    if (!read_bundle(data, len, limits, b, &problem, &err)) {
-        IngestResult r;
-        r.status = status_for(problem);
-        r.code = bundle_problem_name(problem);
-        r.reason = err;
-        // The claimed device (unverified) helps staff find the kiosk behind a bad upload.
-        if (len >= 40 && std::memcmp(data, "TKB1", 4) == 0) r.device = to_hex(data + 8, 8);
+    if (read_bundle(data, len, limits, b, &problem, &err)) return true;
+    IngestResult r;
+    r.status = status_for(problem);
+    r.code = bundle_problem_name(problem);
+    r.reason = err;
+    // The claimed device (unverified) helps staff find the kiosk behind a bad upload.
+    if (len >= 40 && std::memcmp(data, "TKB1", 4) == 0) r.device = to_hex(data + 8, 8);
+    {
         std::lock_guard<std::mutex> lock(mu_);
         log_event("reject-" + r.code, r.device, r.reason + " [" + source + "]");
-        return r;
     }
+    if (fail) *fail = r;
+    return false;
+}
+
+IngestResult ServerStore::ingest(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source) {
+    Bundle b;
+    IngestResult fail;
+    if (!check_bundle(data, len, limits, source, b, &fail)) return fail;
     return store_bundle(b, source);
 }
 

@@ -69,6 +69,13 @@ public:
     // and the gap is logged. Rejections are logged in the events table. `source` names the
     // channel for the log ("http 127.0.0.1", "import FILE").
     IngestResult ingest(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source);
+    // The two halves of ingest(), for a caller that acts between them (the HTTP API charges an
+    // upload to its device's rate limit only once the bundle's signatures verified).
+    // check_bundle: parse and verify, no lock; on failure *fail holds the answer, already logged.
+    bool check_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source,
+                      Bundle& out, IngestResult* fail);
+    // store_bundle: link a checked bundle to the device's chain on the server and store it.
+    IngestResult store_bundle(const Bundle& b, const std::string& source);
 
     // Pairing codes (enrolment.h). new_pairing_code stores the code's hash, never the code.
     std::string new_pairing_code(const std::string& site, int valid_hours, std::string* error);
@@ -94,7 +101,6 @@ public:
 
 private:
     ServerStore() = default;
-    IngestResult store_bundle(const Bundle& b, const std::string& source);
 
     std::string dir_;
     sqlite3* db_ = nullptr;

@@ -274,6 +274,43 @@ TEST_CASE("server: oversized bodies get 413, floods get 429") {
     CHECK(s.store->record_count() == 1);
 }
 
+TEST_CASE("server: junk naming a device does not spend its upload budget; refused uploads are limited per address") {
+    ServerConfig cfg;
+    cfg.rate_per_s = 0.001; // practically no refill while the test runs
+    cfg.rate_burst = 3;
+    cfg.peer_fail_rate_per_s = 0.001;
+    cfg.peer_fail_burst = 5;
+    LiveServer s(cfg);
+    Device d, stranger;
+    s.enrol(d);
+    std::vector<Record> all = d.chain(4);
+    std::string good = d.bundle({all.begin(), all.begin() + 2});
+    std::string forged = good;
+    forged[forged.size() - 1] ^= 1; // claims device d, but the bundle signature fails
+    // An attacker sends forged uploads in d's name: refused, then limited by address.
+    std::vector<int> attacker;
+    for (int i = 0; i < 8; i++) attacker.push_back(s.api->handle_upload(forged, "10.0.0.66").status);
+    CHECK(attacker == std::vector<int>{422, 422, 422, 422, 422, 429, 429, 429});
+    CHECK(s.logged("10.0.0.66 429 rate limit (address sent too many refused uploads)"));
+    // Another address is not affected by that one's budget.
+    CHECK(s.api->handle_upload(forged, "10.0.0.67").status == 422);
+    // Device d still has its whole budget: 3 uploads (a replay counts too), then 429.
+    CHECK(s.api->handle_upload(good, "10.0.0.7").status == 200);
+    CHECK(s.api->handle_upload(good, "10.0.0.7").status == 200);
+    CHECK(s.api->handle_upload(d.bundle({all.begin(), all.begin() + 3}), "10.0.0.7").status == 200);
+    ApiReply limited = s.api->handle_upload(d.bundle(all), "10.0.0.7");
+    CHECK(limited.status == 429);
+    CHECK(limited.body.find("this device") != std::string::npos);
+    CHECK(s.store->record_count() == 3);
+    // A validly signed bundle of a device that is not enrolled is a refused upload as well:
+    // it spends the sending address's budget, not a device's.
+    std::string unknown = stranger.bundle(stranger.chain(1));
+    std::vector<int> from_stranger;
+    for (int i = 0; i < 7; i++) from_stranger.push_back(s.api->handle_upload(unknown, "10.0.0.99").status);
+    CHECK(from_stranger == std::vector<int>{403, 403, 403, 403, 403, 429, 429});
+    CHECK(s.store->record_count() == 3);
+}
+
 TEST_CASE("server: a slow-loris client is cut off while others are served") {
     ServerConfig cfg;
     cfg.read_timeout_s = 1;
@@ -574,6 +611,7 @@ TEST_CASE("server: a flood of junk is summarised in the event log, not written r
     REQUIRE(store);
     ServerConfig cfg;
     cfg.log = [](const std::string&) {};
+    cfg.peer_fail_burst = 1000; // this test is about the event log, not the per-address limit
     ServerApi api(*store, cfg);
     store->set_event_rate_limit(5);
     auto t0 = std::chrono::steady_clock::now();

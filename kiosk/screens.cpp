@@ -37,14 +37,38 @@ struct Ctx {
     bool want_focus = false; // the next text field takes the keyboard (text pages)
     std::vector<std::string> fields; // text fields in drawing order (Tab moves along them)
     int active_field = -1;           // index of the field being typed in
+    bool ring = false;               // focus_ring drew the ring on the item just drawn
 };
 
 ImU32 col(uint32_t rgb, int a = 255) { return to_imgui_color(rgb, a); }
 
+// Scrolls the window being drawn the least distance that shows y0..y1 (from next frame on).
+// Taller than the page: its top goes to the top, where the reading starts.
+void reveal_rows(float y0, float y1, float margin) {
+    ImGuiWindow* w = GImGui->CurrentWindow;
+    const ImRect& clip = w->ClipRect;
+    float d = 0;
+    if (y0 < clip.Min.y || y1 - y0 > clip.GetHeight()) d = y0 - margin - clip.Min.y;
+    else if (y1 > clip.Max.y) d = std::min(y1 + margin - clip.Max.y, y0 - margin - clip.Min.y);
+    if (d != 0) ImGui::SetScrollY(w, std::max(0.0f, w->Scroll.y + d));
+}
+
 // Remembers where a control is visible this frame (the part inside the scrolled page).
+// At large text a control moved to by keyboard may lie below the page's edge: it is
+// scrolled into view (only then: a person scrolling with finger or wheel keeps their place).
 void record(Ctx& c, const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     const ImRect& clip = GImGui->CurrentWindow->ClipRect;
+    const bool ring = c.ring;
+    c.ring = false;
+    if ((ring && c.ui.reveal_focus > 0) || (!c.ui.reveal.empty() && c.ui.reveal == name)) {
+        reveal_rows(a.y, b.y, c.m.focus_width * 2);
+        if (c.ui.reveal == name) c.ui.reveal.clear();
+    }
+    if (ring) {
+        c.ui.focused = name;
+        c.ui.focused_visible = a.y >= clip.Min.y - 0.5f && b.y <= clip.Max.y + 0.5f;
+    }
     float y0 = std::max(a.y, clip.Min.y), y1 = std::min(b.y, clip.Max.y);
     if (y1 - y0 >= std::min(b.y - a.y, 24.0f)) c.ui.rects[name] = {a.x, y0, b.x, y1};
 }
@@ -54,11 +78,13 @@ void record(Ctx& c, const std::string& name) {
 // ImGui may put focus on a page's first control by itself; until the person moves it with
 // Tab or the arrows, Enter keeps meaning "next" (keypad users never see a ring they did not ask for).
 bool focus_ring(Ctx& c, bool enter_presses = true) {
+    c.ring = false;
     if (!c.ui.focus_moved || !ImGui::IsItemFocused() || GImGui->NavDisableHighlight) return false;
     float w = c.m.focus_width;
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x - w * 0.5f, a.y - w * 0.5f), ImVec2(b.x + w * 0.5f, b.y + w * 0.5f),
                                         col(c.th.focus), c.m.pad * 0.5f, 0, w);
+    c.ring = true;
     if (enter_presses && !ImGui::GetIO().WantTextInput &&
         (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))) {
         c.enter_used = true;
@@ -211,6 +237,8 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
     if (multiline) fl |= ImGuiInputTextFlags_CtrlEnterForNewLine;
     text.reserve(text.size() + 16);
     if (c.want_focus || c.ui.focus_field == field) {
+        // Tab moved here: the ring shows where typing goes, even after a mouse was used.
+        if (c.ui.focus_field == field) GImGui->NavDisableHighlight = false;
         ImGui::SetKeyboardFocusHere();
         c.want_focus = false;
         c.ui.focus_field.clear();
@@ -312,6 +340,7 @@ void matrix_widget(Ctx& c, const Question& q, float width) {
             if (!c.app.session->is_row_visible(q, r)) continue;
             ++ri;
             ImGui::Dummy(ImVec2(0, c.m.gap));
+            const float row_top = ImGui::GetCursorScreenPos().y;
             heading(c, S(c.app, r.text));
             for (int scale = 0; scale < (q.options2.empty() ? 1 : 2); ++scale) {
                 std::string key = scale == 0 ? r.code : r.code + "#1";
@@ -326,16 +355,26 @@ void matrix_widget(Ctx& c, const Question& q, float width) {
                     if (it != a->cells.end()) cur = it->second;
                 }
                 float indent = c.m.focus_width * 3;
+                float first_bottom = top.y;
                 ImGui::Indent(indent);
                 for (size_t i = 0; i < opts.size(); ++i) {
                     if (option_row(c, "cell/" + key + "/" + std::to_string(i + 1), i < 9 ? int(i) + 1 : 0,
                                    S(c.app, opts[i].text), cur == opts[i].code, Marker::Radio, width - indent))
                         choose_cell(c.app, q, key, opts[i].code);
+                    if (i == 0) first_bottom = ImGui::GetItemRectMax().y;
                 }
                 ImGui::Unindent(indent);
                 if (is_active) {
                     // A bar at the left marks the row the number keys fill.
                     ImVec2 bottom = ImGui::GetCursorScreenPos();
+                    // The row number keys moved to comes into view: its heading and its first
+                    // option; when both do not fit, the option and the heading's last lines.
+                    if (c.ui.reveal == "matrix/" + key) {
+                        float margin = c.m.focus_width * 2;
+                        float view = GImGui->CurrentWindow->ClipRect.GetHeight() - 2 * margin;
+                        reveal_rows(std::max(scale == 0 ? row_top : top.y, first_bottom - view), first_bottom, margin);
+                        c.ui.reveal.clear();
+                    }
                     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x, top.y), ImVec2(top.x + c.m.focus_width * 1.5f, bottom.y),
                                                               col(c.th.focus));
                 }
@@ -660,15 +699,27 @@ void question_page(Ctx& c, float width) {
         int active = std::clamp(app.page.matrix_row, 0, int(slots.size()) - 1);
         bool second = slots[active].size() > 2 && slots[active].compare(slots[active].size() - 2, 2, "#1") == 0;
         const auto& opts = second ? q->options2 : q->options;
-        if (digit <= int(opts.size())) choose_cell(app, *q, slots[active], opts[digit - 1].code, false);
+        if (digit <= int(opts.size())) {
+            choose_cell(app, *q, slots[active], opts[digit - 1].code, false);
+            auto now_slots = matrix_slots(app, *q);
+            int next_row = std::clamp(app.page.matrix_row, 0, std::max(0, int(now_slots.size()) - 1));
+            if (!now_slots.empty()) c.ui.reveal = "matrix/" + now_slots[next_row];
+        }
         return;
     }
     auto choices = page_choices(app, *q);
+    // The chosen row comes into view (at 300 % option 7 may be below the page's edge).
     if (digit == 0) {
-        if (offers_no_answer(app, *q)) choose(app, kNoAnswerCode);
+        if (!offers_no_answer(app, *q)) return;
+        choose(app, kNoAnswerCode);
+        for (size_t i = 0; i < choices.size(); ++i)
+            if (choices[i].code == kNoAnswerCode) c.ui.reveal = "option/" + std::to_string(i + 1);
         return;
     }
-    if (digit <= int(choices.size()) && choices[digit - 1].code != kNoAnswerCode) choose(app, choices[digit - 1].code);
+    if (digit <= int(choices.size()) && choices[digit - 1].code != kNoAnswerCode) {
+        choose(app, choices[digit - 1].code);
+        c.ui.reveal = "option/" + std::to_string(digit);
+    }
 }
 
 void review_page(Ctx& c, float width) {
@@ -1008,6 +1059,7 @@ bool write_layout(const UiState& ui, const std::string& path) {
     FILE* f = std::fopen(tmp.c_str(), "w");
     if (!f) return false;
     std::fprintf(f, "@page %s\n", ui.page_name.c_str());
+    if (!ui.focused.empty()) std::fprintf(f, "@focus %s %s\n", ui.focused.c_str(), ui.focused_visible ? "visible" : "hidden");
     for (const auto& [name, r] : ui.rects) std::fprintf(f, "%s %d %d %d %d\n", name.c_str(), int(r.x0), int(r.y0), int(r.x1), int(r.y1));
     std::fclose(f);
     return std::rename(tmp.c_str(), path.c_str()) == 0;
@@ -1035,9 +1087,20 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
         ui.page_name += " " + q->code + " " + type_name(q->type) + " " + std::to_string(rows);
     }
     if (!app.page.osk_field.empty()) ui.page_name += " keyboard";
-    if (ui.page_name != previous_page) ui.focus_moved = false;
+    if (ui.page_name != previous_page) {
+        ui.focus_moved = false;
+        ui.reveal_focus = 0;
+        ui.reveal.clear();
+    }
+    if (ui.reveal_focus > 0) --ui.reveal_focus;
+    ui.focused.clear();
+    ui.focused_visible = false;
     for (int k : {GLFW_KEY_TAB, GLFW_KEY_UP, GLFW_KEY_DOWN, GLFW_KEY_LEFT, GLFW_KEY_RIGHT})
-        if (ImGui::IsKeyPressed(k)) ui.focus_moved = true;
+        if (ImGui::IsKeyPressed(k)) {
+            ui.focus_moved = true;
+            // ImGui moves the focus in the frames after the key: follow it for a few.
+            ui.reveal_focus = 4;
+        }
 
 
     // Any input counts as activity (the idle timer) - measured here so tests see it too.
@@ -1058,8 +1121,12 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
 
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(size);
+    // No window background: the renderer clears to the theme's background colour. Under a
+    // software renderer (llvmpipe) each full-screen fill is a textured, blended pass that
+    // costs milliseconds per frame at 1920x1080.
     ImGuiWindowFlags wf = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                          ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+                          ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                          ImGuiWindowFlags_NoBackground;
     ImGui::Begin("kiosk", nullptr, wf);
     const Screen shown = app.screen;
     if (app.idle.warning) {
@@ -1095,11 +1162,12 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
             float content_h = ImGui::GetContentRegionAvail().y - nav_h;
             std::string key = std::to_string(int(app.screen)) + "/" +
                               (app.session->current() ? app.session->current()->code : "") + "/" + std::to_string(app.generation);
-            ImGui::BeginChild("content", ImVec2(width, std::max(content_h, ui.m.target)), false);
+            ImGui::BeginChild("content", ImVec2(width, std::max(content_h, ui.m.target)), false, ImGuiWindowFlags_NoBackground);
             if (key != ui.page_key) {
                 ImGui::SetScrollY(0);
                 ui.page_key = key;
             }
+            ui.scroll_y = ImGui::GetScrollY();
             float inner = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize - ui.m.focus_width * 2;
             ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ui.m.focus_width);
             ImGui::BeginGroup();

@@ -36,6 +36,14 @@ struct UiState {
     bool any_input = false;              // input arrived this frame
     std::string focus_field;             // text field to take the keyboard next frame (Tab)
     bool focus_moved = false;            // Tab/arrows used on this page: the focus ring counts
+    // Keyboard users must see where they are: after Tab/arrows (reveal_focus frames) the
+    // focused control, and the control named in `reveal` (an option a number key chose, the
+    // next matrix row), are scrolled into view when drawn.
+    int reveal_focus = 0;
+    std::string reveal;
+    std::string focused;                 // control with the focus ring this frame ("" = none)
+    bool focused_visible = false;        // ... and wholly inside the visible page
+    float scroll_y = 0;                  // the page's scroll position this frame
 };
 
 // Key indices are GLFW key codes (what the 1.86 GLFW backend writes into io.KeysDown).

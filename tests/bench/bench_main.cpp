@@ -9,12 +9,14 @@
 void bench_vault();
 void bench_sync();
 void bench_research();
+void bench_kiosk();
 
 struct Bench { const char* name; void (*run)(); };
 static const Bench kBenches[] = {
     {"vault", bench_vault},
     {"sync", bench_sync},
     {"research", bench_research},
+    {"kiosk", bench_kiosk},
 };
 
 int main(int argc, char** argv) {

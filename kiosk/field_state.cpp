@@ -1,6 +1,7 @@
 // field_state.cpp - site and event, assisted interviews, printing (see field_state.h).
 #include "field_state.h"
 #include "kiosk_state.h"
+#include "sync_desk.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -9,14 +10,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 extern char** environ;
 
@@ -120,34 +119,10 @@ Response finish_session(const KioskApp& app, bool complete) {
 
 // --- printing -----------------------------------------------------------------------------
 
-// /proc/mounts escapes blanks and other bytes in paths as \ooo.
-static std::string unescape_mount(const std::string& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 3 < s.size() && std::isdigit((unsigned char)s[i + 1])) {
-            out += char(std::strtol(s.substr(i + 1, 3).c_str(), nullptr, 8));
-            i += 3;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> list_print_folders(const std::string& data_dir, const std::string& mounts) {
+std::vector<std::string> list_print_folders(const std::string& data_dir) {
     std::vector<std::string> out = {data_dir + "/prints"};
-    std::ifstream in(mounts);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream ls(line);
-        std::string dev, dir;
-        ls >> dev >> dir;
-        dir = unescape_mount(dir);
-        bool removable = dir.rfind("/media/", 0) == 0 || dir.rfind("/run/media/", 0) == 0 || dir.rfind("/mnt/", 0) == 0;
-        if (removable && ::access(dir.c_str(), W_OK) == 0 &&
-            std::find(out.begin(), out.end(), dir) == out.end())
-            out.push_back(dir);
-    }
+    for (const auto& v : list_usb_volumes()) // the sync desk's list: same sticks, same TK_USB_ROOTS
+        if (v != out.front()) out.push_back(v);
     return out;
 }
 

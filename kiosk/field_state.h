@@ -80,9 +80,9 @@ bool start_assisted(KioskApp& app, double now);
 Response finish_session(const KioskApp& app, bool complete);
 
 // --- printing ---
-// Folders to print into: DIR/prints (created when printing), then every mounted volume under
-// /media, /run/media or /mnt (USB sticks), read from `mounts` (/proc/mounts format).
-std::vector<std::string> list_print_folders(const std::string& data_dir, const std::string& mounts = "/proc/mounts");
+// Folders to print into: DIR/prints (created when printing), then the writable USB sticks
+// list_usb_volumes() (sync_desk.h) finds, so both desks offer the same sticks.
+std::vector<std::string> list_print_folders(const std::string& data_dir);
 // Whether `lp` (CUPS) is on PATH.
 bool lp_available();
 // Prints the form with print_paper_form() - the function `teilhabe print` uses, so sheet ids

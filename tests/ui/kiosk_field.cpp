@@ -326,18 +326,24 @@ TEST_CASE("print from the staff menu: a PDF with registered sheet ids in the dat
     CHECK(a.sheet_ids != b.sheet_ids);
 }
 
-TEST_CASE("print folders: the data folder first, then writable mounted volumes only") {
-    std::string dir = tkt::temp_dir("mounts");
-    std::ofstream(dir + "/mounts") << "/dev/sda1 / ext4 rw 0 0\n"
-                                      "proc /proc proc rw 0 0\n"
-                                      "/dev/sdb1 /media/nobody/NO\\040SUCH\\040STICK vfat rw 0 0\n";
-    auto f = tk::list_print_folders(dir, dir + "/mounts");
-    CHECK(f == std::vector<std::string>{dir + "/prints"});
-    // Bad folder: a file where the folder should be.
-    std::ofstream(dir + "/afile") << "x";
+TEST_CASE("print folders: the data folder first, then the USB sticks; a bad folder is named") {
+    std::string dir = tkt::temp_dir("sticks");
+    std::filesystem::create_directories(dir + "/STICK A");
+    setenv("TK_USB_ROOTS", (dir + "/STICK A").c_str(), 1);
+    auto f = tk::list_print_folders(dir);
+    unsetenv("TK_USB_ROOTS");
+    REQUIRE(f == std::vector<std::string>{dir + "/prints", dir + "/STICK A"});
     tk::LoadResult lr = tk::load_survey(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
     REQUIRE(lr.ok());
-    tk::PrintOutcome o = tk::print_form_to_folder(*lr.survey, tk::PrintOptions{}, dir + "/afile", 0, false);
+    tk::PrintOptions opt;
+    opt.lang = "en";
+    tk::PrintOutcome o = tk::print_form_to_folder(*lr.survey, opt, f[1], 1780000000, false);
+    REQUIRE_MESSAGE(o.ok, o.error);
+    CHECK(o.pdf.rfind(dir + "/STICK A/buerger-digital-en-", 0) == 0);
+    CHECK(std::filesystem::file_size(o.pdf) > 1000);
+    // A file where the folder should be.
+    std::ofstream(dir + "/afile") << "x";
+    o = tk::print_form_to_folder(*lr.survey, tk::PrintOptions{}, dir + "/afile", 0, false);
     CHECK_FALSE(o.ok);
     CHECK(o.error.find(dir + "/afile") != std::string::npos);
     std::filesystem::remove_all(dir);

@@ -114,6 +114,11 @@ void sync_desk_begin(SyncDeskState& st, const std::string& data_dir) {
     st.data_dir = data_dir;
     st.refused.clear();
     st.scroll_top = true;
+    // https to a server with its own (self-signed) certificate: the coordinator puts it here,
+    // as `teilhabe sync --ca` takes it. Without it the system's CAs are trusted.
+    std::error_code ec;
+    std::string ca = data_dir + "/server-ca.pem";
+    st.options.ca_file = std::filesystem::exists(ca, ec) ? ca : "";
     sync_desk_read_pin(st);
     if (st.server_url.empty()) st.server_url = st.enrolled_url;
     std::string chosen = st.volume >= 0 && st.volume < (int)st.volumes.size() ? st.volumes[size_t(st.volume)] : "";

@@ -91,7 +91,8 @@ struct SyncDeskState {
     ~SyncDeskState();                      // waits for a running job (it owns no UI state)
 };
 
-// Opens the desk: reads the pinned server (url, fingerprint) and lists the USB volumes.
+// Opens the desk: reads the pinned server (url, fingerprint), takes DIR/server-ca.pem as the
+// certificate to trust for https when present, and lists the USB volumes.
 // A running job is left alone.
 void sync_desk_begin(SyncDeskState& st, const std::string& data_dir);
 // Staff leave the staff menu: the typed pairing code is wiped; a running job goes on.

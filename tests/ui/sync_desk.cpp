@@ -326,3 +326,18 @@ TEST_CASE("sync desk: USB mount points from /proc/self/mounts") {
     CHECK(got[2] == "/mnt");
     CHECK(tk::bundle_file_name("ab12cd34", 0) == "teilhabe-ab12cd34-19700101-000000.tkb");
 }
+
+TEST_CASE("sync desk: DIR/server-ca.pem is the certificate trusted for https, when present") {
+    std::string dir = tkt::temp_dir("ca");
+    {
+        tk::SyncDeskState st;
+        tk::sync_desk_begin(st, dir);
+        CHECK(st.options.ca_file.empty());
+        std::ofstream(dir + "/server-ca.pem") << "-----BEGIN CERTIFICATE-----\n";
+        tk::sync_desk_begin(st, dir);
+        CHECK(st.options.ca_file == dir + "/server-ca.pem");
+        CHECK(st.enrolled_fingerprint.empty()); // no server.pub: not enrolled
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+}

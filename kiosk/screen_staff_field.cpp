@@ -38,6 +38,13 @@ void message(const KioskApp& app, const Theme& th) {
     ImGui::PopStyleColor();
 }
 
+// Muted, wrapped text (ImGui::TextDisabled does not wrap).
+void hint(const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+}
+
 bool button(UiState& ui, const std::string& name, const std::string& label, float w = 0) {
     ImGui::PushID(name.c_str());
     if (w <= 0) w = ImGui::CalcTextSize(label.c_str()).x + 2 * ui.m.pad;
@@ -143,7 +150,7 @@ void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
 void recent_row(KioskApp& app, UiState& ui, const std::vector<std::string>& recent, std::string& target,
                 const std::string& name, const std::string& none_label) {
     if (recent.empty() && none_label.empty()) return;
-    ImGui::TextDisabled("%s", T(app, "staff_field_recent").c_str());
+    hint(T(app, "staff_field_recent"));
     Flow flow;
     for (size_t i = 0; i < recent.size(); ++i) {
         flow.next(ui, recent[i]);
@@ -165,7 +172,7 @@ bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
     FieldDeskState& f = app.field;
     ui.page_name = "FieldSite";
     ImGui::TextWrapped("%s", T(app, "staff_field_site_title").c_str());
-    ImGui::TextDisabled("%s", T(app, "staff_field_site_hint").c_str());
+    hint(T(app, "staff_field_site_hint"));
     ImGui::Separator();
     ImGui::TextWrapped("%s", T(app, "staff_field_site").c_str());
     bool save = text_line(app, ui, "##site", f.site, "site/site", "site", true);
@@ -187,7 +194,7 @@ bool assisted_desk(KioskApp& app, UiState& ui, const Theme& th, double now) {
     FieldDeskState& f = app.field;
     ui.page_name = "FieldAssisted";
     ImGui::TextWrapped("%s", T(app, "staff_assisted_title").c_str());
-    ImGui::TextDisabled("%s", T(app, "staff_assisted_hint").c_str());
+    hint(T(app, "staff_assisted_hint"));
     ImGui::Separator();
     ImGui::TextWrapped("%s", T(app, "staff_assisted_id").c_str());
     bool go = text_line(app, ui, "##interviewer", f.interviewer, "assisted/id", "interviewer", true);
@@ -242,7 +249,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
         std::string send = (f.print_send ? "[x] " : "[ ] ") + T(app, "staff_print_send");
         if (button(ui, "print/send", send)) f.print_send = !f.print_send;
     } else {
-        ImGui::TextDisabled("%s", T(app, "staff_print_no_lp").c_str());
+        hint(T(app, "staff_print_no_lp"));
     }
     ImGui::EndDisabled();
     ImGui::Dummy(ImVec2(0, ui.m.gap));
@@ -252,7 +259,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
         std::string ids;
         for (size_t i = 0; i < f.last.sheet_ids.size() && i < 12; ++i) ids += (i ? "  " : "") + f.last.sheet_ids[i];
         if (f.last.sheet_ids.size() > 12) ids += "  …";
-        ImGui::TextDisabled("%s", ids.c_str());
+        hint(ids);
     }
     ImGui::BeginDisabled(running);
     if (button(ui, "print/go", T(app, "staff_print_go"))) field_print_start(app);
@@ -273,7 +280,12 @@ bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
     // The staff menu may have been scrolled down to reach the button: a desk starts at the top.
     std::string shown = app.staff_desk + (f.osk.empty() ? "" : " keyboard");
     int frame = ImGui::GetFrameCount();
-    if (f.shown != shown || f.shown_frame != frame - 1) ImGui::SetScrollY(0);
+    if (f.shown != shown || f.shown_frame != frame - 1) {
+        ImGui::SetScrollY(0);
+        // A message belongs to the desk that said it (a running print job keeps its own).
+        if (!f.osk.empty() || f.shown_frame != frame - 1 || f.shown.rfind(app.staff_desk, 0) != 0)
+            if (!(app.staff_desk == "print" && field_print_running(app))) f.message_key.clear();
+    }
     f.shown = shown;
     f.shown_frame = frame;
     bool leave = false;

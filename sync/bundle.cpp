@@ -108,6 +108,7 @@ bool read_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, Bu
                     problem, error);
 
     out.records.reserve((size_t)count);
+    out.hashes.reserve((size_t)count);
     size_t pos = kHeaderSize;
     for (uint64_t i = 0; i < count; i++) {
         std::string where = "record " + std::to_string(i + 1);
@@ -118,21 +119,35 @@ bool read_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, Bu
         Record r;
         std::string err;
         if (!parse_record(data + pos, rlen, r, &err)) return fail(BundleProblem::Malformed, where + ": " + err, problem, error);
+        Hash32 h;
+        // The record's wire form is exactly these bytes (parse_record accepts nothing else), so
+        // its hash is taken here without serialising it again.
+        crypto_generichash(h.data(), h.size(), data + pos, rlen, nullptr, 0);
         pos += rlen;
         where += " (" + record_id(r.device_pk, r.seq) + ")";
         if (r.device_pk != out.device_pk)
             return fail(BundleProblem::BadSignature, where + ": written by another device than the bundle's", problem, error);
-        if (!verify_record(r, nullptr, &err)) return fail(BundleProblem::BadSignature, where + ": " + err, problem, error);
         if (!out.records.empty()) {
             const Record& prev = out.records.back();
             if (r.seq != prev.seq + 1)
                 return fail(BundleProblem::ChainBroken, where + ": follows sequence number " + std::to_string(prev.seq) +
                             (r.seq > prev.seq + 1 ? " (records missing in between)" : " (out of order)"), problem, error);
-            if (r.prev_hash != record_hash(prev))
+            if (r.prev_hash != out.hashes.back())
                 return fail(BundleProblem::ChainBroken, where + ": does not link to the record before it (that record was altered or replaced)",
                             problem, error);
         }
         out.records.push_back(std::move(r));
+        out.hashes.push_back(h);
+    }
+    // Record signatures: the last one vouches for all (every record is linked by hash to the
+    // next). Only when it fails is each one checked, to name the first bad record.
+    if (!out.records.empty() && !verify_record(out.records.back(), nullptr, nullptr)) {
+        for (size_t i = 0; i < out.records.size(); i++) {
+            std::string err;
+            if (!verify_record(out.records[i], nullptr, &err))
+                return fail(BundleProblem::BadSignature, "record " + std::to_string(i + 1) + " (" +
+                            record_id(out.records[i].device_pk, out.records[i].seq) + "): " + err, problem, error);
+        }
     }
     if (pos != body_end)
         return fail(BundleProblem::Malformed, std::to_string(body_end - pos) + " unexpected bytes after the last record", problem, error);

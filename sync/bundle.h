@@ -14,9 +14,12 @@
 //
 // A reader checks, in this order: structure and limits (never reads past the end, never
 // allocates more than the input's size), the bundle signature, that every record belongs to
-// device_pk, carries a valid record signature, and that the records are consecutive and each
-// links to the one before it by hash. What the server adds (the link to its own chain head,
-// replays) is in server_store.h.
+// device_pk, that the records are consecutive and each links to the one before it by hash,
+// and that the last record carries a valid record signature. That one signature covers every
+// record of the bundle: it signs the hash of the record before it, whose bytes hold the hash of
+// the one before that, and so on (see sync/BUNDLE.md, "Checking a chain with one signature").
+// When it fails, every record's signature is checked to name the first bad one. What the
+// server adds (the link to its own chain head, replays) is in server_store.h.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -35,6 +38,7 @@ struct Bundle {
     std::array<uint8_t, 16> id{};
     std::vector<Record> records;   // consecutive sequence numbers, in chain order
     std::array<uint8_t, 64> signature{};
+    std::vector<Hash32> hashes;    // record_hash of each record (filled by read_bundle)
 };
 
 // Limits a reader enforces before doing any work. The network uses the small ones (one

@@ -295,8 +295,15 @@ bool verify_record(const Record& r, const Hash32* expected_prev, std::string* er
     return true;
 }
 
+OpenCache::~OpenCache() { sodium_memzero(shared, sizeof shared); }
+
 bool open_record(const Record& r, const uint8_t research_box_pk[32], const uint8_t research_box_sk[32],
                  std::string& plain, std::string* error) {
+    return open_record(r, research_box_pk, research_box_sk, plain, error, nullptr);
+}
+
+bool open_record(const Record& r, const uint8_t research_box_pk[32], const uint8_t research_box_sk[32],
+                 std::string& plain, std::string* error, OpenCache* cache) {
     if (r.sealed.size() < kSealOverhead + 1) {
         if (error) *error = "sealed data too short";
         return false;
@@ -304,8 +311,16 @@ bool open_record(const Record& r, const uint8_t research_box_pk[32], const uint8
     std::string env(r.sealed.size() - kSealOverhead, '\0');
     uint8_t nonce[crypto_box_NONCEBYTES];
     seal_nonce(nonce, r.sealed.data(), research_box_pk, r.seq);
-    if (crypto_box_open_easy((uint8_t*)env.data(), r.sealed.data() + 32, r.sealed.size() - 32, nonce, r.sealed.data(),
-                             research_box_sk) != 0) {
+    // crypto_box_open_easy is crypto_box_beforenm + crypto_box_open_easy_afternm; the first
+    // half depends only on the ephemeral key, so it is kept for the next record.
+    OpenCache local;
+    OpenCache& c = cache ? *cache : local;
+    if (!c.valid || std::memcmp(c.epk, r.sealed.data(), 32) != 0) {
+        c.valid = crypto_box_beforenm(c.shared, r.sealed.data(), research_box_sk) == 0;
+        std::memcpy(c.epk, r.sealed.data(), 32);
+    }
+    if (!c.valid || crypto_box_open_easy_afternm((uint8_t*)env.data(), r.sealed.data() + 32, r.sealed.size() - 32, nonce,
+                                                 c.shared) != 0) {
         if (error) *error = "cannot open the seal (sealed to another research key, or damaged)";
         return false;
     }

@@ -102,6 +102,18 @@ bool verify_record(const Record& r, const Hash32* expected_prev, std::string* er
 bool open_record(const Record& r, const uint8_t research_box_pk[32],
                  const uint8_t research_box_sk[32], std::string& plain, std::string* error);
 
+// The shared key of the last seal opened: records sealed in one batch (one SealSession) then
+// cost the research side one X25519 agreement instead of one each. Kiosk responses, each with
+// its own ephemeral key, gain nothing and lose nothing. Wiped when it goes out of scope.
+struct OpenCache {
+    uint8_t epk[32] = {};
+    uint8_t shared[32] = {};
+    bool valid = false;
+    ~OpenCache();
+};
+bool open_record(const Record& r, const uint8_t research_box_pk[32], const uint8_t research_box_sk[32],
+                 std::string& plain, std::string* error, OpenCache* cache);
+
 std::string to_hex(const uint8_t* p, size_t n);
 bool from_hex(const std::string& hex, uint8_t* out, size_t n);
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -187,15 +188,17 @@ struct Slot {               // the outcome for one record, filled by a worker
 };
 } // namespace
 
-static void open_one(const Record& r, const ResearchSecretKey& key, Slot& s) {
+// `vouched`: the record's bytes are already covered by a verified signature (its run's last
+// record, see decrypt_records), so its own signature need not be checked again.
+static void open_one(const Record& r, const ResearchSecretKey& key, bool vouched, OpenCache& cache, Slot& s) {
     std::string err;
     s.d.record_id = record_id(r.device_pk, r.seq);
-    if (!verify_record(r, nullptr, &err)) {
+    if (!vouched && !verify_record(r, nullptr, &err)) {
         s.message = err;
         return;
     }
     std::string plain;
-    if (!open_record(r, key.pub.box_pk, key.box_sk, plain, &err)) {
+    if (!open_record(r, key.pub.box_pk, key.box_sk, plain, &err, &cache)) {
         s.message = err;
         return;
     }
@@ -233,13 +236,16 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
         return res;
     }
     // Chain check (cheap, sequential): per device, each record should follow the one before.
-    // Signatures are checked per record below; a gap or a re-link is reported, not hidden, but
-    // the signed records on both sides of it are still opened.
+    // A gap or a re-link is reported, not hidden, but the signed records on both sides of it
+    // are still opened.
     std::map<std::string, std::pair<uint64_t, Hash32>> last; // device hex -> (seq, hash)
-    for (const Record& r : records) {
+    std::vector<Hash32> hashes(records.size());
+    for (size_t i = 0; i < records.size(); i++) {
+        const Record& r = records[i];
         std::string dev = device_id_hex(r.device_pk);
         auto it = last.find(dev);
         Hash32 h = record_hash(r);
+        hashes[i] = h;
         if (it == last.end()) {
             if (r.seq > 1)
                 res.warnings.push_back(source + ": device " + dev + ": records 1.." + std::to_string(r.seq - 1) +
@@ -255,20 +261,42 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
         }
         last[dev] = {r.seq, h};
     }
+    // Runs of linked records: record i continues the run of i-1 when it is the same device's
+    // next record and carries the hash of i-1. The signature of a run's last record then
+    // covers every record of the run (it signs the hash of the record before it, whose bytes
+    // hold the hash of the one before that, and so on), so that one signature is checked and
+    // the others only when it fails (sync/RESEARCH.md, "Checking a chain with one signature").
+    std::vector<size_t> run_end(records.size());
+    for (size_t i = records.size(); i-- > 0;) {
+        bool next_links = i + 1 < records.size() && records[i + 1].device_pk == records[i].device_pk &&
+                          records[i + 1].seq == records[i].seq + 1 && records[i + 1].prev_hash == hashes[i];
+        run_end[i] = next_links ? run_end[i + 1] : i;
+    }
 
     // Signature check, opening and parsing: independent per record, so spread over the cores.
-    std::vector<Slot> slots(records.size());
     unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
     if (records.size() < 256) workers = 1;
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-        for (size_t i; (i = next.fetch_add(64)) < records.size();)
-            for (size_t k = i; k < std::min(i + 64, records.size()); k++) open_one(records[k], key, slots[k]);
+    // fn(index, the worker's OpenCache): consecutive records (one batch) mostly meet the same worker.
+    auto parallel = [workers](size_t n, const std::function<void(size_t, OpenCache&)>& fn) {
+        std::atomic<size_t> next{0};
+        auto work = [&] {
+            OpenCache cache;
+            for (size_t i; (i = next.fetch_add(64)) < n;)
+                for (size_t k = i; k < std::min(i + 64, n); k++) fn(k, cache);
+        };
+        std::vector<std::thread> pool;
+        for (unsigned w = 1; w < workers; w++) pool.emplace_back(work);
+        work();
+        for (std::thread& t : pool) t.join();
     };
-    std::vector<std::thread> pool;
-    for (unsigned w = 1; w < workers; w++) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
+    std::vector<char> anchor_ok(records.size(), 0); // for run ends: their signature verified
+    parallel(records.size(), [&](size_t i, OpenCache&) {
+        if (run_end[i] == i) anchor_ok[i] = verify_record(records[i], nullptr, nullptr);
+    });
+    std::vector<Slot> slots(records.size());
+    parallel(records.size(), [&](size_t i, OpenCache& cache) {
+        open_one(records[i], key, anchor_ok[run_end[i]] != 0, cache, slots[i]);
+    });
 
     std::map<std::string, int> seen_ids;
     for (Slot& s : slots) {

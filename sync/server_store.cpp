@@ -203,9 +203,12 @@ IngestResult ServerStore::ingest(const uint8_t* data, size_t len, const BundleLi
 IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& source) {
     IngestResult r;
     r.device = device_id_hex(b.device_pk);
-    // Hashes need no lock either.
-    std::vector<Hash32> hashes(b.records.size());
-    for (size_t i = 0; i < b.records.size(); i++) hashes[i] = record_hash(b.records[i]);
+    // Hashes need no lock either (read_bundle has them already).
+    std::vector<Hash32> hashes = b.hashes;
+    if (hashes.size() != b.records.size()) {
+        hashes.resize(b.records.size());
+        for (size_t i = 0; i < b.records.size(); i++) hashes[i] = record_hash(b.records[i]);
+    }
 
     std::lock_guard<std::mutex> lock(mu_);
     auto reject = [&](int status, const char* code, const std::string& reason) {

@@ -2,12 +2,14 @@
 // decrypt (signature check, open, parse) + CSV export of 100,000 needs-survey responses.
 // Target (issue 5): <= 10 s. Sealing the records first is set-up and not timed.
 // bench_main.cpp must call bench_research().
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
 #include <sodium.h>
 #include <string>
 #include <sys/resource.h>
+#include <thread>
 #include <vector>
 
 #include "export_csv.h"
@@ -117,16 +119,27 @@ void bench_research() {
     std::printf("set-up: %d records sealed in %.2f s (%.0f bytes of response each)\n", N, seconds_since(t0),
                 double(plain_bytes) / N);
 
-    t0 = Clock::now();
-    double c0 = cpu_seconds();
-    tk::DecryptResult dr = tk::decrypt_records(records, key, "bench");
-    double t_dec = seconds_since(t0), c_dec = cpu_seconds() - c0;
-    auto t1 = Clock::now();
-    c0 = cpu_seconds();
-    std::string csv = tk::export_csv(s, dr.responses, tk::CsvOptions{});
-    double t_csv = seconds_since(t1), c_csv = cpu_seconds() - c0;
-    double total = t_dec + t_csv;
-    std::printf("decrypt: %.2f s wall, %.2f s CPU (%zu responses, %zu problems) | CSV: %.2f s wall, %.2f s CPU (%.1f MB)\n",
-                t_dec, c_dec, dr.responses.size(), dr.problems.size(), t_csv, c_csv, double(csv.size()) / 1e6);
-    std::printf("decrypt + CSV of %d responses: %.2f s wall %s\n", N, total, total <= 10.0 ? "(target met)" : "(TARGET MISSED)");
+    // The same records are decrypted and exported kRuns times; the median is the figure (a
+    // shared machine's load comes and goes).
+    const int kRuns = 3;
+    std::vector<double> wall, cpu;
+    for (int run = 0; run < kRuns; run++) {
+        t0 = Clock::now();
+        double c0 = cpu_seconds();
+        tk::DecryptResult dr = tk::decrypt_records(records, key, "bench");
+        double t_dec = seconds_since(t0), c_dec = cpu_seconds() - c0;
+        auto t1 = Clock::now();
+        c0 = cpu_seconds();
+        std::string csv = tk::export_csv(s, dr.responses, tk::CsvOptions{});
+        double t_csv = seconds_since(t1), c_csv = cpu_seconds() - c0;
+        std::printf("run %d: decrypt: %.2f s wall, %.2f s CPU (%zu responses, %zu problems) | CSV: %.2f s wall, %.2f s CPU (%.1f MB)\n",
+                    run + 1, t_dec, c_dec, dr.responses.size(), dr.problems.size(), t_csv, c_csv, double(csv.size()) / 1e6);
+        wall.push_back(t_dec + t_csv);
+        cpu.push_back(c_dec + c_csv);
+    }
+    std::sort(wall.begin(), wall.end());
+    std::sort(cpu.begin(), cpu.end());
+    double total = wall[kRuns / 2];
+    std::printf("decrypt + CSV of %d responses: median %.2f s wall %s, median %.2f s CPU on %u cores\n", N, total,
+                total <= 10.0 ? "(target met)" : "(TARGET MISSED)", cpu[kRuns / 2], std::thread::hardware_concurrency());
 }

@@ -127,6 +127,36 @@ TEST_CASE("bundle: a replaced record (right seq, other content) breaks the link"
     CHECK(err.find("does not link") != std::string::npos);
 }
 
+TEST_CASE("bundle: the last record's signature covers the chain; when it fails, the bad record is named") {
+    Keys k;
+    auto recs = chain(k, 4);
+    {
+        auto b = make_bundle(recs, k.dev_sk, 7);
+        Bundle out;
+        REQUIRE(read_bundle(b.data(), b.size(), BundleLimits{}, out, nullptr, nullptr));
+        REQUIRE(out.hashes.size() == 4);
+        for (size_t i = 0; i < 4; i++) CHECK(out.hashes[i] == record_hash(recs[i]));
+    }
+    // A bad record signature at the end of the chain, re-bundled by someone with the device
+    // key: the one signature checked fails, and every record is then checked on its own.
+    recs[3].signature[5] ^= 0x01;
+    auto b = make_bundle(recs, k.dev_sk, 7);
+    Bundle out;
+    BundleProblem p;
+    std::string err;
+    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
+    CHECK(p == BundleProblem::BadSignature);
+    CHECK(err.find("record 4 (") == 0);
+    CHECK(err.find("-000004): signature does not match") != std::string::npos);
+    // The same in the middle: the next record's link (covered by the last signature) breaks.
+    recs = chain(k, 4);
+    recs[1].signature[5] ^= 0x01;
+    b = make_bundle(recs, k.dev_sk, 7);
+    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
+    CHECK(p == BundleProblem::ChainBroken);
+    CHECK(err.find("record 3 (") == 0);
+}
+
 TEST_CASE("bundle: signed by another key, or holding another device's record") {
     Keys k, other;
     auto recs = chain(k, 2);

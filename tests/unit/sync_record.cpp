@@ -170,3 +170,38 @@ TEST_CASE("vault: records sealed in one session share the ephemeral key yet each
     std::string plain;
     CHECK_FALSE(open_record(moved, k.box_pk, k.box_sk, plain, &err));
 }
+
+TEST_CASE("vault: opening with a cache of the last shared key gives the same results as without") {
+    Keys k, other;
+    SealSession s;
+    REQUIRE(begin_seal_session(k.box_pk, s));
+    std::vector<Record> recs(5);
+    std::string err;
+    // Two records of a batch (one ephemeral key), one on its own, one sealed to another key,
+    // and one more of the batch after them.
+    REQUIRE(seal_record(kAnswer + "0", sample_meta(), s, k.dev_sk, 1, Hash32{}, recs[0], &err));
+    REQUIRE(seal_record(kAnswer + "1", sample_meta(), s, k.dev_sk, 2, Hash32{}, recs[1], &err));
+    REQUIRE(seal_record(kAnswer + "2", sample_meta(), k.box_pk, k.dev_sk, 3, Hash32{}, recs[2], &err));
+    REQUIRE(seal_record(kAnswer + "3", sample_meta(), other.box_pk, k.dev_sk, 4, Hash32{}, recs[3], &err));
+    REQUIRE(seal_record(kAnswer + "4", sample_meta(), s, k.dev_sk, 5, Hash32{}, recs[4], &err));
+    OpenCache cache;
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 5; i++) {
+            std::string with, without;
+            bool a = open_record(recs[i], k.box_pk, k.box_sk, with, &err, &cache);
+            bool b = open_record(recs[i], k.box_pk, k.box_sk, without, &err);
+            CHECK(a == (i != 3));
+            CHECK(a == b);
+            if (a) {
+                CHECK(with == kAnswer + std::to_string(i));
+            }
+            CHECK(with == without);
+        }
+    // A damaged record of the batch fails with the cache warm, as without it.
+    Record bad = recs[1];
+    bad.sealed[40] ^= 1;
+    std::string plain;
+    REQUIRE(open_record(recs[0], k.box_pk, k.box_sk, plain, &err, &cache));
+    CHECK_FALSE(open_record(bad, k.box_pk, k.box_sk, plain, &err, &cache));
+    CHECK(err.find("cannot open the seal") != std::string::npos);
+}

@@ -176,6 +176,22 @@ TEST_CASE("research: one damaged record among good ones is listed; the others ar
         });
         CHECK(refused);
     }
+    SUBCASE("in memory: the last record of the chain damaged (its signature covers the others)") {
+        recs[5].sealed[40] ^= 0x01;
+        DecryptResult r = decrypt_records(recs, k.key, "test");
+        REQUIRE(r.problems.size() == 1);
+        CHECK(r.problems[0].record_id == record_id(recs[5].device_pk, 6));
+        CHECK(r.problems[0].message.find("signature") != std::string::npos);
+        REQUIRE(r.responses.size() == 5);
+        CHECK(r.responses[4].response == sample_response(4));
+        CHECK(r.warnings.empty());
+    }
+    SUBCASE("in memory: every record's signature damaged: each one is named") {
+        for (Record& rec : recs) rec.signature[0] ^= 0x01;
+        DecryptResult r = decrypt_records(recs, k.key, "test");
+        CHECK(r.problems.size() == 6);
+        CHECK(r.responses.empty());
+    }
     SUBCASE("a record missing from the chain is reported as a gap; the rest opens") {
         recs.erase(recs.begin() + 2);
         DecryptResult r = decrypt_records(recs, k.key, "test");

@@ -7,6 +7,7 @@
 // uses no CPU. A few frames are drawn after every event so hover and focus settle.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl2.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -48,7 +49,12 @@ struct KeyPress {
 };
 std::vector<KeyPress> g_key_queue;
 bool g_down[512] = {};
-int g_hold_frames = 0; // after Tab: the next field takes the keyboard two frames later
+// Keys wait while a text field is about to take the keyboard: ImGui 1.86 gives a field the
+// keyboard one or two frames after it was asked to (SetKeyboardFocusHere is a navigation
+// request), and characters handed over in between would be dropped. Set after Tab, after
+// Enter (a field that took Enter lets go; the next page's field is not there yet), after
+// a frame that changed the page, and while ImGui has a focus request pending.
+int g_hold_frames = 0;
 
 void key_cb(GLFWwindow*, int key, int, int action, int mods) {
     ++g_events;
@@ -79,6 +85,7 @@ void replay_keys(GLFWwindow* w, ImGuiIO& io) {
             g_key_queue.erase(g_key_queue.begin());
             g_down[p.key] = true;
             if (p.key == GLFW_KEY_TAB) g_hold_frames = 2;
+            if (p.key == GLFW_KEY_ENTER || p.key == GLFW_KEY_KP_ENTER) g_hold_frames = std::max(g_hold_frames, 1);
             io.KeyCtrl = io.KeyCtrl || (p.mods & GLFW_MOD_CONTROL);
             io.KeyShift = io.KeyShift || (p.mods & GLFW_MOD_SHIFT);
             io.KeyAlt = io.KeyAlt || (p.mods & GLFW_MOD_ALT);
@@ -348,6 +355,12 @@ int main(int argc, char** argv) {
         const bool problem0 = app.page.problem.ok();
         tk::draw_kiosk(app, ui, now);
         ImGui::Render();
+        {
+            const ImGuiContext& g = *GImGui;
+            if (g.NavMoveSubmitted || g.NavMoveForwardToNextFrame || g.NavNextActivateId != 0)
+                g_hold_frames = std::max(g_hold_frames, 1);
+            if (app.screen != s0 || ui.page_name != name0) g_hold_frames = std::max(g_hold_frames, 1);
+        }
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
         glViewport(0, 0, fb_w, fb_h);

@@ -42,6 +42,8 @@ struct Fixture {
         tk::ServerConfig cfg;
         cfg.rate_per_s = 1e9;
         cfg.rate_burst = 1e9;
+        cfg.peer_fail_rate_per_s = 1e9; // else every refused input after the 30th is a cheap 429
+        cfg.peer_fail_burst = 1e9;
         cfg.limits = tk::BundleLimits{1u << 20, 64};
         cfg.surveys_dir = dir + "/surveys";
         cfg.log = [](const std::string&) {};

@@ -356,9 +356,13 @@ int main(int argc, char** argv) {
         tk::draw_kiosk(app, ui, now);
         ImGui::Render();
         {
+            // A request that never resolves (a field asked for the keyboard every frame
+            // and never got it) must not stop the keys: at most three frames in a row.
+            static int focus_waits = 0;
             const ImGuiContext& g = *GImGui;
-            if (g.NavMoveSubmitted || g.NavMoveForwardToNextFrame || g.NavNextActivateId != 0)
-                g_hold_frames = std::max(g_hold_frames, 1);
+            const bool pending = g.NavMoveSubmitted || g.NavMoveForwardToNextFrame || g.NavNextActivateId != 0;
+            focus_waits = pending ? focus_waits + 1 : 0;
+            if (pending && focus_waits <= 3) g_hold_frames = std::max(g_hold_frames, 1);
             if (app.screen != s0 || ui.page_name != name0) g_hold_frames = std::max(g_hold_frames, 1);
         }
         int fb_w = 0, fb_h = 0;

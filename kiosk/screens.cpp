@@ -259,6 +259,9 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
     if (ImGui::IsItemActive()) c.active_field = int(c.fields.size());
     c.fields.push_back(field);
     ImGui::PopStyleColor(2);
+    // Typing shows what is typed: a field below the page's edge (the page opened at its
+    // question) comes into view with the first character.
+    if (edited) c.ui.reveal = "field/" + field;
     focus_ring(c, false);
     record(c, "field/" + field);
     if (edited) edit_field(c.app, field, std::string(text.c_str()));

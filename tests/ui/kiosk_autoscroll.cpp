@@ -111,6 +111,7 @@ TEST_CASE("300 %: Tab moves between text fields and each field comes into view; 
     // The first field has the keyboard, but the page shows the question from its top.
     CHECK(h.ui.scroll_y == 0.0f);
     h.type("24");
+    CHECK(wholly_visible(h, "field/D1|date|d")); // typing shows the field typed into
     const char* fields[] = {"field/D1|date|m", "field/D1|date|y", "field/D1|date|d"};
     for (const char* f : fields) {
         h.key(GLFW_KEY_TAB);

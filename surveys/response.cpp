@@ -63,7 +63,7 @@ std::string format_utc(int64_t t) {
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    char buf[40];
+    char buf[64]; // room for what the compiler assumes int64/int can print (no -Wformat-truncation)
     std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
                   (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
     return buf;

@@ -38,7 +38,11 @@ struct Bundle {
     std::array<uint8_t, 16> id{};
     std::vector<Record> records;   // consecutive sequence numbers, in chain order
     std::array<uint8_t, 64> signature{};
-    std::vector<Hash32> hashes;    // record_hash of each record (filled by read_bundle)
+    // record_hash of each record, filled by read_bundle from the bytes it checked. ServerStore
+    // stores and links by these without hashing again, so they are trusted only as read_bundle
+    // computed them: code that builds or edits a Bundle otherwise must clear them (the store
+    // then hashes the records itself when the count differs) - never fill in other values.
+    std::vector<Hash32> hashes;
 };
 
 // Limits a reader enforces before doing any work. The network uses the small ones (one

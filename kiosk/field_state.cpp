@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -194,16 +195,25 @@ PrintOutcome print_form_to_folder(const Survey& s, const PrintOptions& opt, cons
     o.pages_per_sheet = r.pages_per_sheet;
     std::string ids;
     for (const auto& id : r.sheet_ids) ids += id + "\n";
-    std::ofstream f(o.ids_file, std::ios::binary | std::ios::trunc);
+    // Written beside and renamed: whoever reads the ids file (staff, a script) never sees half of it.
+    std::string tmp = o.ids_file + ".tmp";
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     f << ids;
     f.close();
-    if (!f) {
+    if (!f || std::rename(tmp.c_str(), o.ids_file.c_str()) != 0) {
+        std::filesystem::remove(tmp, ec);
         o.error = o.ids_file + ": cannot write the sheet ids";
         return o;
     }
     o.ok = true;
     if (send) o.sent = send_to_printer(o.pdf, &o.error);
     return o;
+}
+
+static void say_print_result(FieldDeskState& f) {
+    if (!f.last.ok) say(f, "staff_print_failed", f.last.error, true);
+    else if (!f.last.error.empty()) say(f, "staff_print_lp_failed", f.last.error, true); // PDF written, printer not
+    else say(f, f.last.sent ? "staff_print_done_sent" : "staff_print_done", f.last.pdf, false);
 }
 
 void field_print_begin(KioskApp& app) {
@@ -218,7 +228,10 @@ void field_print_begin(KioskApp& app) {
     f.print_folder = it == f.print_folders.end() ? 0 : size_t(it - f.print_folders.begin());
     f.lp = lp_available();
     if (!f.lp) f.print_send = false;
-    if (!field_print_running(app)) say(f, "", "", false);
+    // A job that ended while staff were elsewhere (another desk said something meanwhile)
+    // shows its result or failure on this visit.
+    if (f.print_unseen) say_print_result(f);
+    else if (!field_print_running(app)) say(f, "", "", false);
 }
 
 bool field_print_running(const KioskApp& app) { return app.field.job.valid(); }
@@ -253,9 +266,8 @@ bool field_print_poll(KioskApp& app) {
     FieldDeskState& f = app.field;
     if (!f.job.valid() || f.job.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
     f.last = f.job.get();
-    if (!f.last.ok) say(f, "staff_print_failed", f.last.error, true);
-    else if (!f.last.error.empty()) say(f, "staff_print_lp_failed", f.last.error, true); // PDF written, printer not
-    else say(f, f.last.sent ? "staff_print_done_sent" : "staff_print_done", f.last.pdf, false);
+    say_print_result(f);
+    f.print_unseen = true;
     ++f.generation;
     return true;
 }

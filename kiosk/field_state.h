@@ -57,6 +57,7 @@ struct FieldDeskState {
     bool lp = false;                          // lp was found on PATH
     std::future<PrintOutcome> job;            // running print job (cairo can take seconds)
     PrintOutcome last;                        // outcome of the last job
+    bool print_unseen = false;                // its message waits until the print desk drew it once
     int generation = 0;                       // +1 when input lines must be refilled
 };
 

@@ -254,6 +254,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
     ImGui::EndDisabled();
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     message(app, th);
+    f.print_unseen = false; // drawn: from now on the message goes when staff leave, as on every desk
     if (!running && f.last.ok) {
         ImGui::TextWrapped("%s", msg(app, "staff_print_ids", f.last.ids_file).c_str());
         std::string ids;
@@ -284,7 +285,7 @@ bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
         ImGui::SetScrollY(0);
         // A message belongs to the desk that said it (a running print job keeps its own).
         if (!f.osk.empty() || f.shown_frame != frame - 1 || f.shown.rfind(app.staff_desk, 0) != 0)
-            if (!(app.staff_desk == "print" && field_print_running(app))) f.message_key.clear();
+            if (!(app.staff_desk == "print" && (field_print_running(app) || f.print_unseen))) f.message_key.clear();
     }
     f.shown = shown;
     f.shown_frame = frame;

@@ -44,6 +44,8 @@ done
 PDF=$(ls "$WORK"/data/prints/*.pdf 2>/dev/null | head -n1)
 [ -n "$PDF" ] || fail "no PDF in data/prints"
 ID=$(head -n1 "${PDF%.pdf}.txt")
+# An empty id would make the grep below match anything.
+[ -n "$ID" ] || fail "no sheet id in ${PDF%.pdf}.txt"
 pdftotext "$PDF" "$WORK/form.txt" || fail "pdftotext $PDF"
 grep -q "$ID" "$WORK/form.txt" || fail "sheet id $ID not in $PDF"
 sleep 0.5

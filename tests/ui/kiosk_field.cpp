@@ -326,6 +326,38 @@ TEST_CASE("print from the staff menu: a PDF with registered sheet ids in the dat
     CHECK(a.sheet_ids != b.sheet_ids);
 }
 
+TEST_CASE("print desk: a job that ended while staff were away shows its failure on the next visit, once") {
+    Harness h;
+    open_staff_menu(h);
+    open_desk(h, "staff/print");
+    REQUIRE(h.ui.page_name == "FieldPrint");
+    h.click("print/back");
+    h.frames(2);
+    REQUIRE(h.app.staff_desk.empty());
+    // Started, then it runs out while staff are on the menu: a folder that is a file fails.
+    std::ofstream(h.dir + "/afile") << "x";
+    h.app.field.print_folders = {h.dir + "/afile"};
+    h.app.field.print_folder = 0;
+    h.app.field.print_send = false;
+    REQUIRE(tk::field_print_start(h.app));
+    for (int i = 0; i < 600 && tk::field_print_running(h.app); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        h.frame();
+    }
+    h.frames(2);
+    REQUIRE_FALSE(h.app.field.last.ok);
+    open_desk(h, "staff/print");
+    CHECK(h.app.field.message_key == "staff_print_failed");
+    CHECK(h.app.field.message_is_error);
+    CHECK(h.app.field.message_x.find("afile") != std::string::npos);
+    CHECK(h.app.field.message_x == h.app.field.last.error);
+    // Seen once: the next visit starts without it, as every desk does.
+    h.click("print/back");
+    h.frames(2);
+    open_desk(h, "staff/print");
+    CHECK(h.app.field.message_key.empty());
+}
+
 TEST_CASE("print folders: the data folder first, then the USB sticks; a bad folder is named") {
     std::string dir = tkt::temp_dir("sticks");
     std::filesystem::create_directories(dir + "/STICK A");

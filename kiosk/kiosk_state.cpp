@@ -837,6 +837,7 @@ void leave_staff(KioskApp& app) {
     wipe(app.pin.new_pin);
     wipe(app.pin.new_pin2);
     app.pin.message_key.clear();
+    ++app.generation; // the next frame forgets ImGui's copies of what was typed (code, site, id)
     Screen back_to = app.pin.return_to;
     if (back_to == Screen::StaffPin || back_to == Screen::StaffMenu) back_to = Screen::Welcome;
     if (!app.session && back_to != Screen::ThankYou) back_to = Screen::Welcome;
@@ -849,6 +850,13 @@ bool staff_switch_survey(KioskApp& app, const std::string& path) {
     if (!lr.ok()) {
         app.survey_message = lr.errors.empty() ? path + ": cannot be loaded" : lr.errors.front().to_string();
         return false;
+    }
+    // A respondent the staff menu paused ends as a timeout ends (partial response to the vault
+    // where the survey allows it), on the old survey, before it goes; staff stay in the menu.
+    if (app.session) {
+        Screen keep = app.screen;
+        end_session_timeout(app, app.idle.last_activity);
+        app.screen = keep;
     }
     app.survey = lr.survey;
     app.survey_path = path;

@@ -387,8 +387,10 @@ int main(int argc, char** argv) {
 
     // Leave nothing behind: a partial response of whoever was interrupted goes to the vault.
     if (app.session) tk::end_session_timeout(app, glfwGetTime());
-    // A transport job still running finishes first (its records are marked synced only on a
-    // verified receipt, so waiting is safe; it is bounded by the client's time-outs).
+    // A transport job still running ends first: a sync is told to stop before its next batch
+    // (records are marked synced only on a verified receipt, so stopping loses nothing); the
+    // request in flight is bounded by the client's time-outs.
+    tk::sync_desk_cancel(app.sync);
     if (tk::sync_desk_busy(app.sync)) std::fprintf(stderr, "teilhabe-kiosk: waiting for the running transfer to end\n");
     tk::sync_desk_wait(app.sync);
     tk::speech_stop(speech);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <sodium.h>
 #include <unistd.h>
 
 #include "enrolment.h"
@@ -28,6 +29,20 @@ std::unique_ptr<Vault> open_worker_vault(const std::string& dir, std::string* er
     if (!v && error) *error = dir + ": " + *error;
     return v;
 }
+
+void wipe_string(std::string& s) {
+    if (!s.empty()) sodium_memzero(s.data(), s.size());
+    s.clear();
+}
+
+// A copy of the pairing code that is wiped wherever it dies.
+struct WipedString {
+    std::string s;
+    explicit WipedString(const std::string& v) : s(v) {}
+    WipedString(const WipedString& o) : s(o.s) {}
+    WipedString& operator=(const WipedString&) = delete;
+    ~WipedString() { wipe_string(s); }
+};
 
 void tick(SyncJob& job) {
     job.ticks++;
@@ -137,21 +152,26 @@ void sync_desk_leave(SyncDeskState& st) {
 
 bool sync_desk_busy(const SyncDeskState& st) { return st.job && st.job->running; }
 
+// Joins the ended worker and takes its outcome: once per job (the worker is joinable once).
+static void collect(SyncDeskState& st) {
+    st.worker.join();
+    {
+        std::lock_guard<std::mutex> g(st.job->mu);
+        st.last = std::move(st.job->outcome);
+    }
+    st.has_last = true;
+    st.collected++;
+    if (st.last.kind == SyncJobKind::Enrol && st.last.ok) sync_desk_leave(st); // the code is used up
+    if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync) sync_desk_read_pin(st);
+    if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts) sync_desk_set_volume(st, st.volume);
+}
+
 bool sync_desk_poll(SyncDeskState& st) {
     if (!st.job) return false;
     bool changed = st.job->ticks != st.seen_ticks;
     st.seen_ticks = st.job->ticks;
     if (!st.job->running && st.worker.joinable()) {
-        st.worker.join();
-        {
-            std::lock_guard<std::mutex> g(st.job->mu);
-            st.last = std::move(st.job->outcome);
-        }
-        st.has_last = true;
-        st.collected++;
-        if (st.last.kind == SyncJobKind::Enrol && st.last.ok) sync_desk_leave(st); // the code is used up
-        if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync) sync_desk_read_pin(st);
-        if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts) sync_desk_set_volume(st, st.volume);
+        collect(st);
         changed = true;
     }
     return changed;
@@ -161,8 +181,14 @@ int64_t sync_desk_done(const SyncDeskState& st) { return st.job ? st.job->done.l
 int64_t sync_desk_total(const SyncDeskState& st) { return st.job ? st.job->total.load() : 0; }
 
 void sync_desk_wait(SyncDeskState& st) {
-    if (st.worker.joinable()) st.worker.join();
+    // Joined here, the job would never be collected by sync_desk_poll (it looks for a
+    // joinable worker): collect it now, so st.last is this job's outcome.
+    if (st.worker.joinable()) collect(st);
     sync_desk_poll(st);
+}
+
+void sync_desk_cancel(SyncDeskState& st) {
+    if (st.job) st.job->cancel = true;
 }
 
 bool sync_desk_start_sync(SyncDeskState& st) {
@@ -175,16 +201,20 @@ bool sync_desk_start_sync(SyncDeskState& st) {
     st.server_url = url;
     SyncOptions opt = st.options;
     return start(st, SyncJobKind::Sync, [url, opt](SyncJob& job, Vault& v, SyncOutcome& out) {
+        SyncOptions o = opt;
+        o.cancel = &job.cancel;
         out.sync = sync_once(v, url, [&job](int64_t done, int64_t total) {
             job.total = total;
             job.done = done;
             tick(job);
-        }, opt);
+        }, o);
         out.ok = out.sync.ok;
         out.error = out.sync.error;
         // The server moved (same key, new address): the next sync and `teilhabe sync` use it.
+        // Only when a receipt signed by the pinned key came from there - a sync with nothing
+        // to send never asks the server, so a mistyped address must not be saved.
         ServerPin pin;
-        if (out.ok && read_server_pin(v.dir(), pin, nullptr) && pin.url != url) {
+        if (out.ok && out.sync.sent > 0 && read_server_pin(v.dir(), pin, nullptr) && pin.url != url) {
             pin.url = url;
             write_server_pin(v.dir(), pin, nullptr);
         }
@@ -193,20 +223,26 @@ bool sync_desk_start_sync(SyncDeskState& st) {
 
 bool sync_desk_start_enrol(SyncDeskState& st) {
     if (refuse_if_busy(st)) return false;
-    std::string url = trim(st.server_url), code = trim(st.pairing_code);
+    std::string url = trim(st.server_url);
     if (url.empty()) {
         st.refused = "staff_sync_no_url";
         return false;
     }
-    std::string normal;
-    if (!normalize_pairing_code(code, normal)) {
+    std::string code = trim(st.pairing_code), normal;
+    bool good = normalize_pairing_code(code, normal);
+    wipe_string(code);
+    if (!good) {
+        wipe_string(normal);
         st.refused = "staff_sync_bad_code";
         return false;
     }
     st.server_url = url;
     SyncOptions opt = st.options;
-    return start(st, SyncJobKind::Enrol, [url, normal, opt](SyncJob&, Vault& v, SyncOutcome& out) {
-        out.ok = enrol_device(v.dir(), url, normal, opt, &out.server_fingerprint, &out.error);
+    // The job is copied on its way to the thread: every copy of the code wipes itself.
+    WipedString secret{normal};
+    wipe_string(normal);
+    return start(st, SyncJobKind::Enrol, [url, secret, opt](SyncJob&, Vault& v, SyncOutcome& out) {
+        out.ok = enrol_device(v.dir(), url, secret.s, opt, &out.server_fingerprint, &out.error);
     });
 }
 

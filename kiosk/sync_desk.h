@@ -53,6 +53,7 @@ struct SyncJob {
     std::atomic<bool> running{false};
     std::atomic<int64_t> done{0}, total{0};
     std::atomic<int> ticks{0};             // +1 on every progress step and at the end
+    std::atomic<bool> cancel{false};       // set by the UI thread: a sync stops before its next batch
     std::mutex mu;
     SyncOutcome outcome;
     std::function<void()> wake;            // called from the worker after each tick
@@ -117,6 +118,9 @@ bool sync_desk_start_receipts(SyncDeskState& st);        // apply every receipt 
 bool sync_desk_start_survey_update(SyncDeskState& st);   // into DIR/surveys
 // Waits for the running job to end and collects it (tests, shutdown).
 void sync_desk_wait(SyncDeskState& st);
+// Asks a running sync to stop before its next batch (quitting). Acknowledged batches stay
+// synced; the rest is sent next time. Other jobs are short and just finish.
+void sync_desk_cancel(SyncDeskState& st);
 
 // --- USB sticks ---
 // Mount points under /media, /run/media and /mnt in a /proc/self/mounts text (octal escapes

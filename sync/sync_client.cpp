@@ -162,6 +162,10 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
     size_t ahead_pos = 0;
     // Bounded: every round either advances `after`, rewinds (at most 3 times) or fails.
     for (size_t round = 0; round < (size_t)total / batch + 16; round++) {
+        if (opt.cancel && opt.cancel->load()) {
+            out.error = "sync cancelled (nothing is lost: run sync again)";
+            break;
+        }
         // Vault::read_records walks the chain from its start, so records are read ahead in
         // chunks of several batches and sent from memory.
         if (ahead_pos >= ahead.size() || ahead[ahead_pos].seq != after + 1) {
@@ -177,7 +181,7 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
         for (int attempt = 0; attempt <= opt.retries; attempt++) {
             res = cli->Post("/v1/bundles", (const char*)bundle.data(), bundle.size(), "application/octet-stream");
             bool retry = !res || res->status == 429 || res->status == 503;
-            if (!retry || attempt == opt.retries) break;
+            if (!retry || attempt == opt.retries || (opt.cancel && opt.cancel->load())) break;
             int wait_ms = 250 << attempt;
             if (res && res->has_header("Retry-After")) wait_ms = std::max(wait_ms, 1000 * std::atoi(res->get_header_value("Retry-After").c_str()));
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min(wait_ms, 5000)));

@@ -7,6 +7,7 @@
 // simply uploaded again next time; the server acknowledges what it already has without
 // storing it twice.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -21,6 +22,7 @@ struct SyncOptions {
     std::string ca_file;       // https: the CA or self-signed certificate to trust ("" = system)
     int timeout_s = 30;        // per request
     int retries = 3;           // per batch, on connection errors, 429 and 503
+    const std::atomic<bool>* cancel = nullptr; // when it reads true, sync_once stops before the next batch
 };
 
 struct SyncResult {

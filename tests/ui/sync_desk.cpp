@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "enrolment.h"
 #include "keys.h"
 #include "kiosk_harness.h"
 #include "screen_sync.h"
@@ -85,6 +86,9 @@ struct Desk {
         h.click("staff/sync");
         REQUIRE(h.app.staff_desk == "sync");
     }
+    // The worker's wake lambda points at this Desk: it must be joined before the members die,
+    // also when a REQUIRE throws out of a test half-way through a job.
+    ~Desk() { tk::sync_desk_wait(h.app.sync); }
     // Types into a text field of the desk as staff do: click it, type, click off it.
     void type_into(const std::string& field, const std::string& text) {
         h.click(field);
@@ -340,4 +344,79 @@ TEST_CASE("sync desk: DIR/server-ca.pem is the certificate trusted for https, wh
     }
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("sync desk: a sync with nothing to send does not save the typed address as the server's") {
+    Server s;
+    Desk d(0);
+    d.enrol(s);
+    tk::ServerPin pin;
+    REQUIRE(tk::read_server_pin(d.h.dir, pin, nullptr));
+    REQUIRE(pin.url == s.url());
+    // Nothing unsynced: sync_once never asks the server, so the address proves nothing.
+    d.h.app.sync.server_url.clear();
+    d.type_into("sync/url", "http://127.0.0.1:1");
+    d.h.click("sync/run");
+    d.wait_job();
+    CHECK(d.h.app.sync.last.ok);
+    CHECK(d.h.app.sync.last.sync.sent == 0);
+    REQUIRE(tk::read_server_pin(d.h.dir, pin, nullptr));
+    CHECK(pin.url == s.url());
+}
+
+TEST_CASE("sync desk: a cancelled sync stops before its next batch; what was acknowledged stays synced") {
+    Server s;
+    Desk d(1234);
+    d.enrol(s);
+    d.h.app.sync.options.batch = 100;
+    // Tick 1 is progress (0, total), tick 2 the first acknowledged batch: cancel there, as
+    // quitting the kiosk does (main.cpp) - from another thread than the worker's.
+    std::atomic<int> ticks{0};
+    tk::SyncDeskState& st = d.h.app.sync;
+    st.wake = [&ticks, &st] {
+        if (++ticks == 2) tk::sync_desk_cancel(st);
+    };
+    d.h.click("sync/run");
+    tk::sync_desk_wait(st);
+    const tk::SyncOutcome& o = st.last;
+    CHECK_FALSE(o.ok);
+    CHECK(o.error.find("cancelled") != std::string::npos);
+    CHECK(o.sync.sent == 100);
+    CHECK(d.unsynced() == 1134);
+    st.wake = nullptr;
+    // The next sync sends the rest.
+    d.h.click("sync/run");
+    d.wait_job();
+    CHECK_MESSAGE(st.last.ok, st.last.error);
+    CHECK(d.unsynced() == 0);
+}
+
+TEST_CASE("staff menu: leaving it wipes the pairing code and makes the next frame forget ImGui's copies") {
+    Desk d(0);
+    d.type_into("sync/code", "ABCD-EFGH");
+    REQUIRE(d.h.app.sync.pairing_code == "ABCD-EFGH");
+    int gen = d.h.app.generation;
+    tk::leave_staff(d.h.app);
+    CHECK(d.h.app.generation != gen);
+    CHECK(d.h.app.sync.pairing_code.empty());
+    d.h.frames(2);
+    CHECK(d.h.ui.seen_generation == d.h.app.generation);
+    CHECK(GImGui->InputTextState.ID == 0);
+}
+
+TEST_CASE("survey update while staff paused a respondent: the respondent's answers go to the vault as a partial") {
+    Harness h;
+    h.click("welcome");
+    h.enter_until("WUNSCH");
+    h.type("mehr Kurse");
+    REQUIRE(h.app.session->answer("WUNSCH"));
+    h.app.screen = tk::Screen::StaffMenu;
+    h.app.pin.must_change = false;
+    h.frames(2);
+    REQUIRE(tk::staff_switch_survey(h.app, std::string(TK_SOURCE_DIR) + "/surveys/bedarfe-akteure.json"));
+    CHECK(h.app.survey->id == "bedarfe-akteure");
+    CHECK_FALSE(h.app.session);
+    CHECK(h.app.partials == 1);
+    CHECK(h.vault->status().records == 1);
+    CHECK(h.app.screen == tk::Screen::StaffMenu); // staff stay where they were
 }

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <sodium.h>
 
+#include "little_endian.h"
+
 namespace tk {
 
 static const char kMagic[4] = {'T', 'K', 'B', '1'};
@@ -25,15 +27,6 @@ const char* bundle_problem_name(BundleProblem p) {
 }
 
 std::string device_id_hex(const std::array<uint8_t, 32>& device_pk) { return to_hex(device_pk.data(), 8); }
-
-static void put_le(std::vector<uint8_t>& b, uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; i++) b.push_back((uint8_t)(v >> (8 * i)));
-}
-static uint64_t get_le(const uint8_t* p, int bytes) {
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8_t device_sk[64], uint64_t created) {
     if (sodium_init() < 0) return {};

@@ -4,18 +4,11 @@
 #include <cstring>
 #include <sodium.h>
 
+#include "little_endian.h"
+
 namespace tk {
 
 static const char kMagic[4] = {'T', 'K', 'Q', '1'};
-
-static void put_le(std::vector<uint8_t>& b, uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; i++) b.push_back((uint8_t)(v >> (8 * i)));
-}
-static uint64_t get_le(const uint8_t* p, int bytes) {
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
 
 static std::vector<uint8_t> signed_part(const Receipt& r) {
     std::vector<uint8_t> b;

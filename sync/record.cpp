@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "compress.h"
+#include "little_endian.h"
 
 namespace tk {
 
@@ -46,16 +47,9 @@ std::string record_id(const std::array<uint8_t, 32>& device_pk, uint64_t seq) {
 
 // --- wire form ---
 
-static void put_u16(std::vector<uint8_t>& b, uint32_t v) {
-    b.push_back((uint8_t)v);
-    b.push_back((uint8_t)(v >> 8));
-}
-static void put_u32(std::vector<uint8_t>& b, uint32_t v) {
-    for (int i = 0; i < 4; i++) b.push_back((uint8_t)(v >> (8 * i)));
-}
-static void put_u64(std::vector<uint8_t>& b, uint64_t v) {
-    for (int i = 0; i < 8; i++) b.push_back((uint8_t)(v >> (8 * i)));
-}
+static void put_u16(std::vector<uint8_t>& b, uint32_t v) { put_le(b, v, 2); }
+static void put_u32(std::vector<uint8_t>& b, uint32_t v) { put_le(b, v, 4); }
+static void put_u64(std::vector<uint8_t>& b, uint64_t v) { put_le(b, v, 8); }
 static void put_str(std::vector<uint8_t>& b, const std::string& s) {
     put_u16(b, (uint32_t)s.size());
     b.insert(b.end(), s.begin(), s.end());
@@ -110,9 +104,7 @@ struct Reader {
     uint64_t uint(size_t k, const char* field) {
         uint8_t b[8] = {};
         if (!take(b, k, field)) return 0;
-        uint64_t v = 0;
-        for (size_t i = 0; i < k; i++) v |= (uint64_t)b[i] << (8 * i);
-        return v;
+        return get_le(b, (int)k);
     }
     bool str(std::string& s, const char* field) {
         size_t len = (size_t)uint(2, field);

@@ -16,7 +16,7 @@ echo "== fuzz targets (clang, libFuzzer) =="
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DTK_FUZZ=ON >/dev/null
 cmake --build build/fuzz -j "$jobs"
-bash tests/fuzz/run.sh build/fuzz "${TK_FUZZ_SECONDS:-15}"
+bash tests/fuzz/run.sh build/fuzz "${TK_FUZZ_SECONDS:-15}" "$jobs"
 
 echo "== test suite (gcc, ASan+UBSan, -Werror) =="
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTK_SANITIZE=ON >/dev/null

@@ -4,6 +4,7 @@
 // through the desk's texts; box labels use the printed form's own words (form_text).
 #include "screen_paper.h"
 #include "paper_form.h"
+#include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -13,38 +14,19 @@ namespace tk {
 
 namespace {
 
-void remember(UiState& ui, const std::string& name) {
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    ui.rects[name] = {a.x, a.y, b.x, b.y};
-}
-
-int grow(ImGuiInputTextCallbackData* d) {
-    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-        auto* s = static_cast<std::string*>(d->UserData);
-        s->resize(size_t(d->BufTextLen));
-        d->Buf = s->data();
-    }
-    return 0;
-}
-
 // The one input line. Keeps the keyboard whenever no other control is being used.
 // Returns +1 on Enter, -1 on Escape, 0 otherwise.
 int input_line(UiState& ui, const char* id, std::string& text, const std::string& name) {
     if (!ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-    if (text.capacity() < 64) text.reserve(64);
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
-    bool enter = ImGui::InputText(id, text.data(), text.capacity() + 1,
-                                  ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackResize, grow, &text);
-    remember(ui, name);
+    bool enter = staff_input_text(id, text, ImGuiInputTextFlags_EnterReturnsTrue);
+    staff_remember(ui, name);
     if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) return -1;
     return enter ? 1 : 0;
 }
 
 void message(const std::string& m, bool error) {
-    if (m.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, error ? IM_COL32(176, 0, 32, 255) : ImGui::GetColorU32(ImGuiCol_Text));
-    ImGui::TextWrapped("%s", m.c_str());
-    ImGui::PopStyleColor();
+    staff_text(m, error ? IM_COL32(176, 0, 32, 255) : ImGui::GetColorU32(ImGuiCol_Text));
 }
 
 template <class Desk>
@@ -146,13 +128,13 @@ bool draw_paper_desk(PaperDeskState& st, UiState& ui, int64_t now) {
     int key = input_line(ui, "##paper", st.input, "paper/input");
     message(st.message, st.message_is_error);
     if (ImGui::Button(W(st, "staff_desk_back").c_str())) key = -1;
-    remember(ui, "paper/back");
+    staff_remember(ui, "paper/back");
     ImGui::SameLine();
     if (ImGui::Button(W(st, "staff_desk_ok").c_str())) key = 1;
-    remember(ui, "paper/ok");
+    staff_remember(ui, "paper/ok");
     ImGui::SameLine();
     if (ImGui::Button(W(st, "staff_desk_leave").c_str())) leave = true;
-    remember(ui, "paper/leave");
+    staff_remember(ui, "paper/leave");
     if (key > 0) paper_enter(st, now);
     if (key < 0) paper_back(st);
     ImGui::PopID();
@@ -189,13 +171,13 @@ bool draw_tally_desk(TallyDeskState& st, UiState& ui) {
     int key = input_line(ui, "##tally", st.input, "tally/input");
     message(st.message, st.message_is_error);
     if (ImGui::Button(W(st, "staff_desk_back").c_str())) key = -1;
-    remember(ui, "tally/back");
+    staff_remember(ui, "tally/back");
     ImGui::SameLine();
     if (ImGui::Button(W(st, "staff_desk_ok").c_str())) key = 1;
-    remember(ui, "tally/ok");
+    staff_remember(ui, "tally/ok");
     ImGui::SameLine();
     if (ImGui::Button(W(st, "staff_desk_leave").c_str())) leave = true;
-    remember(ui, "tally/leave");
+    staff_remember(ui, "tally/leave");
     if (key > 0) tally_enter(st);
     if (key < 0) tally_back(st);
     ImGui::PopID();

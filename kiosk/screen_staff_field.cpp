@@ -1,6 +1,7 @@
 // screen_staff_field.cpp - site and event, assisted interview start, printing (see
 // screen_staff_field.h). Staff words come from assets/ui-texts.json (staff_* keys).
 #include "screen_staff_field.h"
+#include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -12,20 +13,6 @@ namespace tk {
 
 namespace {
 
-void remember(UiState& ui, const std::string& name) {
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    ui.rects[name] = {a.x, a.y, b.x, b.y};
-}
-
-int grow(ImGuiInputTextCallbackData* d) {
-    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-        auto* s = static_cast<std::string*>(d->UserData);
-        s->resize(size_t(d->BufTextLen));
-        d->Buf = s->data();
-    }
-    return 0;
-}
-
 std::string msg(const KioskApp& app, const std::string& key, const std::string& x) {
     return fill(T(app, key), {{"x", x}});
 }
@@ -33,25 +20,7 @@ std::string msg(const KioskApp& app, const std::string& key, const std::string& 
 void message(const KioskApp& app, const Theme& th) {
     const FieldDeskState& f = app.field;
     if (f.message_key.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(to_imgui_color(f.message_is_error ? th.error : th.text)));
-    ImGui::TextWrapped("%s", msg(app, f.message_key, f.message_x).c_str());
-    ImGui::PopStyleColor();
-}
-
-// Muted, wrapped text (ImGui::TextDisabled does not wrap).
-void hint(const std::string& text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", text.c_str());
-    ImGui::PopStyleColor();
-}
-
-bool button(UiState& ui, const std::string& name, const std::string& label, float w = 0) {
-    ImGui::PushID(name.c_str());
-    if (w <= 0) w = ImGui::CalcTextSize(label.c_str()).x + 2 * ui.m.pad;
-    bool pressed = ImGui::Button(label.c_str(), ImVec2(w, ui.m.target));
-    remember(ui, name);
-    ImGui::PopID();
-    return pressed;
+    staff_text(msg(app, f.message_key, f.message_x), to_imgui_color(f.message_is_error ? th.error : th.text));
 }
 
 // A row of buttons that wraps to the next line when the next one does not fit.
@@ -78,13 +47,11 @@ bool text_line(KioskApp& app, UiState& ui, const char* id, std::string& text, co
     std::string kb = T(app, "keyboard");
     float kb_w = ImGui::CalcTextSize(kb.c_str()).x + 2 * ui.m.pad;
     if (take_focus && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-    if (text.capacity() < 64) text.reserve(64);
     ImGui::SetNextItemWidth(std::max(ui.m.body * 6, ImGui::GetContentRegionAvail().x - kb_w - ui.m.gap));
-    bool enter = ImGui::InputText(id, text.data(), text.capacity() + 1,
-                                  ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackResize, grow, &text);
-    remember(ui, name);
+    bool enter = staff_input_text(id, text, ImGuiInputTextFlags_EnterReturnsTrue);
+    staff_remember(ui, name);
     ImGui::SameLine(0, ui.m.gap);
-    if (button(ui, name + "/keyboard", kb, kb_w)) {
+    if (staff_button(ui, name + "/keyboard", kb, kb_w)) {
         app.field.osk = osk_name;
         app.field.osk_shift = false;
         ImGui::ClearActiveID();
@@ -95,52 +62,28 @@ bool text_line(KioskApp& app, UiState& ui, const char* id, std::string& text, co
 // The staff on-screen keyboard for touch-only kiosks (German QWERTZ, like the respondents').
 void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
     FieldDeskState& f = app.field;
-    ImGuiIO& io = ImGui::GetIO();
-    for (int i = 0; i < io.InputQueueCharacters.Size; ++i) {
-        unsigned cp = io.InputQueueCharacters[i];
-        char buf[5] = {};
-        ImTextCharToUtf8(buf, cp);
-        if (cp >= 32) text += buf;
-    }
-    io.InputQueueCharacters.resize(0);
-    auto pop_utf8 = [](std::string& s) {
-        while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-        if (!s.empty()) s.pop_back();
-    };
-    if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) pop_utf8(text);
+    take_typed_chars(text); // physical keys keep working while it is open
+    if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) pop_utf8_char(text);
     bool close = ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
                  ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false);
     ImGui::TextWrapped("%s", T(app, "keyboard_typing").c_str());
     ImGui::TextWrapped("%s|", text.c_str()); // the bar is the insertion point
     ImGui::Dummy(ImVec2(0, ui.m.gap));
-    static const char* lower[] = {"1234567890ß", "qwertzuiopü", "asdfghjklöä", "yxcvbnm,.-"};
-    static const char* upper[] = {"1234567890?", "QWERTZUIOPÜ", "ASDFGHJKLÖÄ", "YXCVBNM;:_"};
-    const char** rows = f.osk_shift ? upper : lower;
     float width = ImGui::GetContentRegionAvail().x;
     float key_w = (width - 10 * ui.m.gap) / 11;
-    for (int r = 0; r < 4; ++r) {
-        const char* p = rows[r];
-        int k = 0;
-        while (*p) {
-            unsigned cp = 0;
-            int n = ImTextCharFromUtf8(&cp, p, nullptr);
-            std::string ch(p, p + n);
-            p += n;
-            if (k++ > 0) ImGui::SameLine(0, ui.m.gap);
-            if (button(ui, "osk/" + ch, ch, key_w)) {
-                text += ch;
-                f.osk_shift = false;
-            }
-        }
+    std::string key = staff_key_rows(ui, f.osk_shift ? kKeysGermanUpper : kKeysGermanLower, 4, "osk/", key_w, ui.m.gap);
+    if (!key.empty()) {
+        text += key;
+        f.osk_shift = false;
     }
     float w4 = (width - 3 * ui.m.gap) / 4;
-    if (button(ui, "osk/shift", T(app, "shift"), w4)) f.osk_shift = !f.osk_shift;
+    if (staff_button(ui, "osk/shift", T(app, "shift"), w4)) f.osk_shift = !f.osk_shift;
     ImGui::SameLine(0, ui.m.gap);
-    if (button(ui, "osk/space", T(app, "space"), w4)) text += " ";
+    if (staff_button(ui, "osk/space", T(app, "space"), w4)) text += " ";
     ImGui::SameLine(0, ui.m.gap);
-    if (button(ui, "osk/delete", T(app, "delete"), w4)) pop_utf8(text);
+    if (staff_button(ui, "osk/delete", T(app, "delete"), w4)) pop_utf8_char(text);
     ImGui::SameLine(0, ui.m.gap);
-    if (button(ui, "osk/done", T(app, "keyboard_done"), w4)) close = true;
+    if (staff_button(ui, "osk/done", T(app, "keyboard_done"), w4)) close = true;
     if (close) {
         f.osk.clear();
         ++f.generation;
@@ -150,18 +93,18 @@ void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
 void recent_row(KioskApp& app, UiState& ui, const std::vector<std::string>& recent, std::string& target,
                 const std::string& name, const std::string& none_label) {
     if (recent.empty() && none_label.empty()) return;
-    hint(T(app, "staff_field_recent"));
+    staff_hint(T(app, "staff_field_recent"));
     Flow flow;
     for (size_t i = 0; i < recent.size(); ++i) {
         flow.next(ui, recent[i]);
-        if (button(ui, name + "/" + std::to_string(i + 1), recent[i])) {
+        if (staff_button(ui, name + "/" + std::to_string(i + 1), recent[i])) {
             target = recent[i];
             ImGui::ClearActiveID();
         }
     }
     if (!none_label.empty()) {
         flow.next(ui, none_label);
-        if (button(ui, name + "/none", none_label)) {
+        if (staff_button(ui, name + "/none", none_label)) {
             target.clear();
             ImGui::ClearActiveID();
         }
@@ -172,7 +115,7 @@ bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
     FieldDeskState& f = app.field;
     ui.page_name = "FieldSite";
     ImGui::TextWrapped("%s", T(app, "staff_field_site_title").c_str());
-    hint(T(app, "staff_field_site_hint"));
+    staff_hint(T(app, "staff_field_site_hint"));
     ImGui::Separator();
     ImGui::TextWrapped("%s", T(app, "staff_field_site").c_str());
     bool save = text_line(app, ui, "##site", f.site, "site/site", "site", true);
@@ -183,9 +126,9 @@ bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
     recent_row(app, ui, app.config.recent_events, f.event, "site/recent_event", T(app, "staff_field_no_event"));
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     message(app, th);
-    if (button(ui, "site/save", T(app, "staff_field_save"))) save = true;
+    if (staff_button(ui, "site/save", T(app, "staff_field_save"))) save = true;
     ImGui::SameLine(0, ui.m.gap);
-    bool leave = button(ui, "site/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    bool leave = staff_button(ui, "site/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
     if (save && field_site_save(app)) leave = true;
     return leave;
 }
@@ -194,15 +137,15 @@ bool assisted_desk(KioskApp& app, UiState& ui, const Theme& th, double now) {
     FieldDeskState& f = app.field;
     ui.page_name = "FieldAssisted";
     ImGui::TextWrapped("%s", T(app, "staff_assisted_title").c_str());
-    hint(T(app, "staff_assisted_hint"));
+    staff_hint(T(app, "staff_assisted_hint"));
     ImGui::Separator();
     ImGui::TextWrapped("%s", T(app, "staff_assisted_id").c_str());
     bool go = text_line(app, ui, "##interviewer", f.interviewer, "assisted/id", "interviewer", true);
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     message(app, th);
-    if (button(ui, "assisted/start", T(app, "staff_assisted_start"))) go = true;
+    if (staff_button(ui, "assisted/start", T(app, "staff_assisted_start"))) go = true;
     ImGui::SameLine(0, ui.m.gap);
-    bool leave = button(ui, "assisted/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    bool leave = staff_button(ui, "assisted/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
     if (go) start_assisted(app, now); // leaves the staff area itself when it starts
     return leave;
 }
@@ -223,18 +166,18 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
             auto it = app.texts.names.find(lang);
             std::string label = (f.print_lang == lang ? "(x) " : "( ) ") + (it != app.texts.names.end() ? it->second : lang);
             flow.next(ui, label);
-            if (button(ui, "print/lang/" + lang, label)) f.print_lang = lang;
+            if (staff_button(ui, "print/lang/" + lang, label)) f.print_lang = lang;
         }
     }
     std::string large = (f.print_large ? "[x] " : "[ ] ") + T(app, "staff_print_large");
-    if (button(ui, "print/large", large)) f.print_large = !f.print_large;
+    if (staff_button(ui, "print/large", large)) f.print_large = !f.print_large;
     ImGui::TextWrapped("%s", msg(app, "staff_print_sheets", std::to_string(f.print_sheets)).c_str());
     {
         Flow flow;
         for (int d : {-10, -1, 1, 10}) {
             std::string label = (d > 0 ? "+" : "") + std::to_string(d);
             flow.next(ui, label);
-            if (button(ui, "print/sheets" + label, label, ImGui::CalcTextSize("+10").x + 4 * ui.m.pad))
+            if (staff_button(ui, "print/sheets" + label, label, ImGui::CalcTextSize("+10").x + 4 * ui.m.pad))
                 f.print_sheets = std::clamp(f.print_sheets + d, 1, kMaxPrintSheets);
         }
     }
@@ -243,13 +186,13 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
         std::string label = (f.print_folder == i ? "(x) " : "( ) ") +
                             (i == 0 ? msg(app, "staff_print_folder_data", f.print_folders[i])
                                     : msg(app, "staff_print_folder_usb", f.print_folders[i]));
-        if (button(ui, "print/folder/" + std::to_string(i + 1), label)) f.print_folder = i;
+        if (staff_button(ui, "print/folder/" + std::to_string(i + 1), label)) f.print_folder = i;
     }
     if (f.lp) {
         std::string send = (f.print_send ? "[x] " : "[ ] ") + T(app, "staff_print_send");
-        if (button(ui, "print/send", send)) f.print_send = !f.print_send;
+        if (staff_button(ui, "print/send", send)) f.print_send = !f.print_send;
     } else {
-        hint(T(app, "staff_print_no_lp"));
+        staff_hint(T(app, "staff_print_no_lp"));
     }
     ImGui::EndDisabled();
     ImGui::Dummy(ImVec2(0, ui.m.gap));
@@ -260,14 +203,14 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
         std::string ids;
         for (size_t i = 0; i < f.last.sheet_ids.size() && i < 12; ++i) ids += (i ? "  " : "") + f.last.sheet_ids[i];
         if (f.last.sheet_ids.size() > 12) ids += "  …";
-        hint(ids);
+        staff_hint(ids);
     }
     ImGui::BeginDisabled(running);
-    if (button(ui, "print/go", T(app, "staff_print_go"))) field_print_start(app);
+    if (staff_button(ui, "print/go", T(app, "staff_print_go"))) field_print_start(app);
     ImGui::EndDisabled();
     ImGui::SameLine(0, ui.m.gap);
     // Leaving while a job runs is fine: the job finishes and its message waits here.
-    return button(ui, "print/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    return staff_button(ui, "print/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
 }
 
 } // namespace
@@ -325,7 +268,7 @@ void draw_assisted_marker(const KioskApp& app, UiState& ui, const Theme& th, flo
     ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(p.x + pad, p.y + pad),
                                         to_imgui_color(th.demo_text), text.c_str(), nullptr, width - 2 * pad);
     ImGui::Dummy(ImVec2(width, ts.y + 2 * pad));
-    remember(ui, "assisted/marker");
+    staff_remember(ui, "assisted/marker");
 }
 
 } // namespace tk

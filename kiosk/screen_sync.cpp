@@ -5,6 +5,7 @@
 // enrolment, the USB stick, survey updates. While a job runs every button is disabled (one
 // job at a time), and the result of the last job stays on screen until the next one.
 #include "screen_sync.h"
+#include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -20,41 +21,17 @@ namespace tk {
 namespace {
 
 // Only what is visible in the scrolled staff area counts (scripts scroll until it is).
-void remember(UiState& ui, const std::string& name) {
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    const ImRect& clip = GImGui->CurrentWindow->ClipRect;
-    float y0 = std::max(a.y, clip.Min.y), y1 = std::min(b.y, clip.Max.y);
-    if (y1 - y0 >= std::min(b.y - a.y, 24.0f)) ui.rects[name] = {a.x, y0, b.x, y1};
-}
-
-int grow(ImGuiInputTextCallbackData* d) {
-    if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-        auto* s = static_cast<std::string*>(d->UserData);
-        s->resize(size_t(d->BufTextLen));
-        d->Buf = s->data();
-    }
-    return 0;
+bool button(UiState& ui, const std::string& name, const std::string& label, float w) {
+    return staff_button(ui, name, label, w, true);
 }
 
 void field(UiState& ui, const char* id, std::string& text, const std::string& name, float w) {
-    if (text.capacity() < 64) text.reserve(64);
     ImGui::SetNextItemWidth(w);
-    ImGui::InputText(id, text.data(), text.capacity() + 1, ImGuiInputTextFlags_CallbackResize, grow, &text);
-    remember(ui, name);
+    staff_input_text(id, text);
+    staff_remember_visible(ui, name);
 }
 
-bool button(UiState& ui, const std::string& name, const std::string& label, float w) {
-    bool pressed = ImGui::Button((label + "##" + name).c_str(), ImVec2(w, ui.m.target));
-    remember(ui, name);
-    return pressed;
-}
-
-void say(const std::string& text, uint32_t rgb) {
-    if (text.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, to_imgui_color(rgb));
-    ImGui::TextWrapped("%s", text.c_str());
-    ImGui::PopStyleColor();
-}
+void say(const std::string& text, uint32_t rgb) { staff_text(text, to_imgui_color(rgb)); }
 
 std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
@@ -73,16 +50,11 @@ const char* job_name(SyncJobKind k) {
 // A small keyboard for touch-only kiosks: what server addresses and pairing codes are made
 // of (codes are read case-insensitively, so lower case serves both).
 void staff_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) {
-    static const char* rows[] = {"1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm", ":/.-_"};
+    static const char* const rows[] = {"1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm", ":/.-_"};
     float key_w = std::min(ui.m.target * 1.3f, (w - 10 * ImGui::GetStyle().ItemSpacing.x) / 10);
-    for (const char* row : rows) {
-        for (const char* k = row; *k; ++k) {
-            if (k != row) ImGui::SameLine();
-            std::string key(1, *k);
-            if (button(ui, "sync/osk/" + key, key, key_w) && target.size() < 200) target += key;
-        }
-    }
-    if (button(ui, "sync/osk/delete", T(app, "staff_sync_delete"), key_w * 3) && !target.empty()) target.pop_back();
+    std::string key = staff_key_rows(ui, rows, 5, "sync/osk/", key_w, -1, true);
+    if (!key.empty() && target.size() < 200) target += key;
+    if (button(ui, "sync/osk/delete", T(app, "staff_sync_delete"), key_w * 3)) pop_utf8_char(target);
     ImGui::SameLine();
     if (button(ui, "sync/osk/done", T(app, "staff_sync_keyboard_done"), key_w * 3)) app.page.drafts["sync|osk"].clear();
 }
@@ -201,7 +173,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
             std::snprintf(overlay, sizeof overlay, "%lld / %lld", (long long)done, (long long)total);
             float f = total > 0 ? float(double(done) / double(total)) : (busy ? 0.0f : 1.0f);
             ImGui::ProgressBar(f, ImVec2(w, ui.m.target), overlay);
-            remember(ui, "sync/progress");
+            staff_remember_visible(ui, "sync/progress");
         }
         if (busy) say(fill(T(app, "staff_sync_running"), {{"done", std::to_string(done)}, {"total", std::to_string(total)}}), th.text);
         else outcome_view(app, st, th);
@@ -239,7 +211,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
         std::string label = (chosen ? "(x) " : "( ) ") + st.volumes[i];
         if (ImGui::Selectable((label + "##usb" + std::to_string(i)).c_str(), chosen, 0, ImVec2(w, ui.m.target)))
             sync_desk_set_volume(st, int(i));
-        remember(ui, "sync/usb/" + std::to_string(i));
+        staff_remember_visible(ui, "sync/usb/" + std::to_string(i));
     }
     if (button(ui, "sync/usb_refresh", T(app, "staff_sync_usb_refresh"), bw * 0.5f)) sync_desk_begin(st, app.data_dir);
     if (st.volume >= 0)

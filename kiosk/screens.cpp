@@ -13,6 +13,7 @@
 #include "screen_paper.h"
 #include "screen_staff_field.h"
 #include "screen_sync.h"
+#include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui_internal.h>
@@ -519,23 +520,9 @@ void on_screen_keyboard(Ctx& c, float width, float height) {
     std::string text = field_text(app, field);
     bool changed = false;
     // Physical keys keep working while the on-screen keyboard is open.
-    ImGuiIO& io = ImGui::GetIO();
-    for (int i = 0; i < io.InputQueueCharacters.Size; ++i) {
-        unsigned cp = io.InputQueueCharacters[i];
-        char buf[5] = {};
-        ImTextCharToUtf8(buf, cp);
-        if (cp >= 32) {
-            text += buf;
-            changed = true;
-        }
-    }
-    io.InputQueueCharacters.resize(0);
-    auto pop_utf8 = [](std::string& s) {
-        while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-        if (!s.empty()) s.pop_back();
-    };
+    if (take_typed_chars(text)) changed = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) {
-        pop_utf8(text);
+        pop_utf8_char(text);
         changed = true;
     }
     bool close = ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
@@ -558,25 +545,17 @@ void on_screen_keyboard(Ctx& c, float width, float height) {
     ImGui::EndChild();
 
     ImGui::PushFont(c.ui.fonts.toolbar);
-    static const char* lower[] = {"1234567890ß", "qwertzuiopü", "asdfghjklöä", "yxcvbnm,.-"};
-    static const char* upper[] = {"1234567890?", "QWERTZUIOPÜ", "ASDFGHJKLÖÄ", "YXCVBNM;:_"};
-    const char** rows = app.page.osk_shift ? upper : lower;
+    const char* const* rows = app.page.osk_shift ? kKeysGermanUpper : kKeysGermanLower;
     float key_w = (width - 10 * c.m.gap) / 11;
     for (int r = 0; r < 4; ++r) {
-        const char* p = rows[r];
-        int k = 0;
-        while (*p) {
-            unsigned cp = 0;
-            int n = ImTextCharFromUtf8(&cp, p, nullptr);
-            std::string ch(p, p + n);
-            p += n;
+        std::vector<std::string> keys = utf8_chars(rows[r]);
+        for (size_t k = 0; k < keys.size(); ++k) {
             if (k > 0) ImGui::SameLine(0, c.m.gap);
-            if (big_button(c, "osk/" + ch, ch, Kind::Secondary, key_w)) {
-                text += ch;
+            if (big_button(c, "osk/" + keys[k], keys[k], Kind::Secondary, key_w)) {
+                text += keys[k];
                 changed = true;
                 if (app.page.osk_shift) app.page.osk_shift = false;
             }
-            ++k;
         }
     }
     float w4 = (width - 3 * c.m.gap) / 4;
@@ -589,7 +568,7 @@ void on_screen_keyboard(Ctx& c, float width, float height) {
     }
     ImGui::SameLine(0, c.m.gap);
     if (big_button(c, "osk/delete", T(app, "delete"), Kind::Secondary, w4)) {
-        pop_utf8(text);
+        pop_utf8_char(text);
         changed = true;
     }
     ImGui::SameLine(0, c.m.gap);

@@ -1,0 +1,46 @@
+// staff_widgets.h - the drawing helpers the staff desks share (paper and tally, field,
+// transport), and the German key rows and UTF-8 steps both on-screen keyboards use.
+//
+// Every control that scripts click is recorded in UiState::rects under its name; the names
+// are the contract with tests/ui and tests/e2e, so callers choose them, not these helpers.
+#pragma once
+
+#include "screens.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tk {
+
+// German QWERTZ, plain and shifted, with umlauts and ß: the one place for the layout
+// (respondent keyboard in screens.cpp, staff keyboard in screen_staff_field.cpp).
+extern const char* const kKeysGermanLower[4];
+extern const char* const kKeysGermanUpper[4];
+
+std::vector<std::string> utf8_chars(const char* row); // a key row split into its characters
+void pop_utf8_char(std::string& s);                  // removes the last character, not a byte
+bool take_typed_chars(std::string& text);            // ImGui's queued typed characters (physical keys) appended; true if any
+
+// Records the last item's rectangle under `name`. The _visible form keeps only the part inside
+// the window's clip rectangle and nothing when too little shows (scrolled staff areas: scripts
+// scroll until a control is there).
+void staff_remember(UiState& ui, const std::string& name);
+void staff_remember_visible(UiState& ui, const std::string& name);
+
+// InputText on a std::string (grows as typed). The caller sets the width first.
+bool staff_input_text(const char* id, std::string& text, int flags = 0);
+
+// A button `ui.m.target` high; w <= 0 fits the label.
+bool staff_button(UiState& ui, const std::string& name, const std::string& label, float w = 0,
+                  bool visible_only = false);
+
+void staff_text(const std::string& text, uint32_t imgui_color); // wrapped, coloured; nothing when empty
+void staff_hint(const std::string& text);                      // muted and wrapped (TextDisabled does not wrap)
+
+// Rows of key buttons named prefix + character, key_w wide, gap apart (gap < 0: ImGui's item
+// spacing). Returns the character of the key pressed this frame, or "".
+std::string staff_key_rows(UiState& ui, const char* const* rows, int n_rows, const std::string& prefix, float key_w,
+                           float gap, bool visible_only = false);
+
+} // namespace tk

@@ -157,7 +157,7 @@ static bool parse_date(const std::string& t, std::string& out) {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
     if (d > days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0)) return false;
-    char buf[16];
+    char buf[40]; // what the compiler assumes three ints can print (-Wformat-truncation)
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
     out = buf;
     return true;

@@ -8,13 +8,7 @@ TEILHABE=$TK_BUILD_DIR/sync/teilhabe
 
 kiosk_start --windowed --idle 600
 
-# Staff entrance; the default PIN must be changed first.
-xdotool key ctrl+alt+s
-wait_page StaffPin
-xdotool type --delay 30 "246810"; xdotool key Return
-wait_page StaffMenu 10
-xdotool type --delay 30 "975310"; xdotool key Return; sleep 0.5
-xdotool type --delay 30 "975310"; xdotool key Return; sleep 3
+staff_first_login
 
 # Site and event, typed with the physical keyboard.
 click staff/site

@@ -88,3 +88,14 @@ click() {
 shot() { import -window root "$SHOTS/$1.png"; }
 
 records() { sqlite3 "$WORK/data/vault.sqlite" "select count(*) from records"; }
+
+# Opens the staff menu on a fresh data folder: key chord, the default PIN, then the PIN change
+# the menu insists on before anything else (new PIN 975310, typed twice).
+staff_first_login() {
+    xdotool key ctrl+alt+s
+    wait_page StaffPin
+    xdotool type --delay 30 "246810"; xdotool key Return
+    wait_page StaffMenu 10
+    xdotool type --delay 30 "975310"; xdotool key Return; sleep 0.5
+    xdotool type --delay 30 "975310"; xdotool key Return; sleep 3
+}

@@ -13,13 +13,7 @@ ID=$(head -n1 "$WORK/ids.txt")
 
 kiosk_start --windowed
 
-# Staff entrance; the default PIN must be changed first.
-xdotool key ctrl+alt+s
-wait_page StaffPin
-xdotool type --delay 20 "246810"; xdotool key Return
-wait_page StaffMenu 10
-xdotool type --delay 20 "975310"; xdotool key Return; sleep 0.5
-xdotool type --delay 20 "975310"; xdotool key Return; sleep 3
+staff_first_login
 
 # enter_sheet ENTERER: one complete entry of the sheet: ONLINE = box 3, everything else empty.
 enter_sheet() {

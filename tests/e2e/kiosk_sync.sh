@@ -35,13 +35,7 @@ mkdir -p "$WORK/stick"
 export TK_USB_ROOTS=$WORK/stick
 kiosk_start --windowed --idle 600
 
-# Staff entrance; the default PIN must be changed first.
-xdotool key ctrl+alt+s
-wait_page StaffPin
-xdotool type --delay 30 "246810"; xdotool key Return
-wait_page StaffMenu 10
-xdotool type --delay 30 "975310"; xdotool key Return; sleep 0.5
-xdotool type --delay 30 "975310"; xdotool key Return; sleep 2
+staff_first_login
 
 click staff/sync
 wait_page "SyncDesk idle" 10

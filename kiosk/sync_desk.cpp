@@ -56,6 +56,24 @@ bool refuse_if_busy(SyncDeskState& st) {
     return true;
 }
 
+// The server address as typed, trimmed; refused (and false) when there is none.
+bool typed_server_url(SyncDeskState& st, std::string& url) {
+    url = trim(st.server_url);
+    if (!url.empty()) return true;
+    st.refused = "staff_sync_no_url";
+    return false;
+}
+
+// The USB stick chosen in the list; refused (and false) when none is.
+bool chosen_volume(SyncDeskState& st, std::string& volume) {
+    if (st.volume < 0 || st.volume >= (int)st.volumes.size()) {
+        st.refused = "staff_sync_no_volume";
+        return false;
+    }
+    volume = st.volumes[size_t(st.volume)];
+    return true;
+}
+
 // Runs `work` on the worker. The outcome is filled in a local copy and handed over at the end,
 // so the UI thread never sees a half-written one.
 template <class Work>
@@ -193,11 +211,8 @@ void sync_desk_cancel(SyncDeskState& st) {
 
 bool sync_desk_start_sync(SyncDeskState& st) {
     if (refuse_if_busy(st)) return false;
-    std::string url = trim(st.server_url);
-    if (url.empty()) {
-        st.refused = "staff_sync_no_url";
-        return false;
-    }
+    std::string url;
+    if (!typed_server_url(st, url)) return false;
     st.server_url = url;
     SyncOptions opt = st.options;
     return start(st, SyncJobKind::Sync, [url, opt](SyncJob& job, Vault& v, SyncOutcome& out) {
@@ -223,11 +238,8 @@ bool sync_desk_start_sync(SyncDeskState& st) {
 
 bool sync_desk_start_enrol(SyncDeskState& st) {
     if (refuse_if_busy(st)) return false;
-    std::string url = trim(st.server_url);
-    if (url.empty()) {
-        st.refused = "staff_sync_no_url";
-        return false;
-    }
+    std::string url;
+    if (!typed_server_url(st, url)) return false;
     std::string code = trim(st.pairing_code), normal;
     bool good = normalize_pairing_code(code, normal);
     wipe_string(code);
@@ -248,11 +260,8 @@ bool sync_desk_start_enrol(SyncDeskState& st) {
 
 bool sync_desk_start_export(SyncDeskState& st, int64_t now_unix) {
     if (refuse_if_busy(st)) return false;
-    if (st.volume < 0 || st.volume >= (int)st.volumes.size()) {
-        st.refused = "staff_sync_no_volume";
-        return false;
-    }
-    std::string volume = st.volumes[size_t(st.volume)];
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
     return start(st, SyncJobKind::Export, [volume, now_unix](SyncJob& job, Vault& v, SyncOutcome& out) {
         VaultStatus s = v.status();
         job.total = s.unsynced;
@@ -269,11 +278,9 @@ bool sync_desk_start_export(SyncDeskState& st, int64_t now_unix) {
 
 bool sync_desk_start_receipts(SyncDeskState& st) {
     if (refuse_if_busy(st)) return false;
-    if (st.volume < 0 || st.volume >= (int)st.volumes.size()) {
-        st.refused = "staff_sync_no_volume";
-        return false;
-    }
-    std::vector<std::string> files = list_receipt_files(st.volumes[size_t(st.volume)]);
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
+    std::vector<std::string> files = list_receipt_files(volume);
     if (files.empty()) {
         st.refused = "staff_sync_no_receipts";
         return false;
@@ -297,11 +304,8 @@ bool sync_desk_start_receipts(SyncDeskState& st) {
 
 bool sync_desk_start_survey_update(SyncDeskState& st) {
     if (refuse_if_busy(st)) return false;
-    std::string url = trim(st.server_url);
-    if (url.empty()) {
-        st.refused = "staff_sync_no_url";
-        return false;
-    }
+    std::string url;
+    if (!typed_server_url(st, url)) return false;
     SyncOptions opt = st.options;
     return start(st, SyncJobKind::SurveyUpdate, [url, opt](SyncJob&, Vault& v, SyncOutcome& out) {
         // The research signing key: research.pub, or on a demo kiosk the demo key's public part.

@@ -4,9 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -14,6 +12,8 @@
 #include <thread>
 
 #include "bundle.h"
+#include "little_endian.h"
+#include "read_file.h"
 #include "server_store.h"
 #include "vault.h"
 
@@ -24,22 +24,12 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------------------
 // Reading the sources
 
-static bool read_whole_file(const std::string& path, std::string& out, std::string* error) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) {
-        *error = path + ": cannot open: " + std::strerror(errno);
-        return false;
-    }
-    out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    if (f.bad()) {
-        *error = path + ": read error";
-        return false;
-    }
-    return true;
-}
-
-static uint32_t get_u32(const uint8_t* p) {
-    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+// A source file whole, with its path in the message (the shared reader leaves the path to us).
+static bool read_source_file(const std::string& path, std::string& out, std::string* error) {
+    std::string err;
+    if (read_whole_file(path, out, &err)) return true;
+    *error = path + ": " + err;
+    return false;
 }
 
 bool salvage_bundle_records(const uint8_t* data, size_t len, std::vector<Record>& out,
@@ -51,11 +41,11 @@ bool salvage_bundle_records(const uint8_t* data, size_t len, std::vector<Record>
         *error = "not a bundle (no TKB1 header)";
         return false;
     }
-    uint32_t count = get_u32(data + 64);
+    uint32_t count = (uint32_t)get_le(data + 64, 4);
     size_t pos = header, end = len - sig;
     uint32_t i = 0;
     for (; i < count && pos + 4 <= end; i++) {
-        uint32_t n = get_u32(data + pos);
+        uint32_t n = (uint32_t)get_le(data + pos, 4);
         pos += 4;
         if (n > end - pos) {
             if (warnings)
@@ -79,7 +69,7 @@ bool salvage_bundle_records(const uint8_t* data, size_t len, std::vector<Record>
 static bool read_bundle_file(const std::string& path, std::vector<Record>& out, std::vector<std::string>* warnings,
                              std::string* error) {
     std::string bytes;
-    if (!read_whole_file(path, bytes, error)) return false;
+    if (!read_source_file(path, bytes, error)) return false;
     const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
     Bundle b;
     BundleProblem problem = BundleProblem::None;
@@ -489,7 +479,7 @@ JsonlRead parse_responses_jsonl(const std::string& text, const std::string& sour
 
 bool read_responses_jsonl(const std::string& path, JsonlRead& out, std::string* error) {
     std::string text;
-    if (!read_whole_file(path, text, error)) return false;
+    if (!read_source_file(path, text, error)) return false;
     out = parse_responses_jsonl(text, path);
     return true;
 }
@@ -535,7 +525,7 @@ TallyJsonlRead parse_tallies_jsonl(const std::string& text, const std::string& s
 
 bool read_tallies_jsonl(const std::string& path, TallyJsonlRead& out, std::string* error) {
     std::string text;
-    if (!read_whole_file(path, text, error)) return false;
+    if (!read_source_file(path, text, error)) return false;
     out = parse_tallies_jsonl(text, path);
     return true;
 }

@@ -17,6 +17,7 @@
 
 #include "bundle.h"
 #include "keys.h"
+#include "read_file.h"
 #include "server_api.h"
 #include "server_store.h"
 
@@ -100,7 +101,12 @@ static int cmd_import(std::vector<std::string> a) {
         store->log_event("reject-too-large", "", file + ": " + std::to_string(size) + " bytes [import]");
         return 1;
     }
-    if (!read_small_file(file, bytes, &err)) { std::fprintf(stderr, "teilhabe-server import: %s\n", err.c_str()); return 2; }
+    // Not read_small_file: that one is for key files and stops at 1 MiB, while a stick's bundle
+    // is up to limits.max_bytes (checked above).
+    if (!read_whole_file(file, bytes, &err)) {
+        std::fprintf(stderr, "teilhabe-server import: %s: %s\n", file.c_str(), err.c_str());
+        return 2;
+    }
     IngestResult r = store->ingest((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file);
     if (r.status != 200) {
         std::fprintf(stderr, "teilhabe-server import: %s: refused (%s): %s\n", file.c_str(), r.code.c_str(), r.reason.c_str());

@@ -4,7 +4,7 @@
 # stick twice stores nothing twice; a receipt for another device or from another server is
 # refused; a later network sync agrees.
 source "$(dirname "$0")/sync_common.bash"
-N=1500
+N=2200 # enough for a bundle over 1 MiB (checked below)
 
 make_kiosk "$WORK/kiosk" $N
 make_kiosk "$WORK/other" 10
@@ -18,6 +18,7 @@ mkdir "$WORK/stick"
 [ "$(unsynced "$WORK/kiosk")" = $N ] || fail "export marked records synced"
 "$T" export-bundle --data "$WORK/kiosk" --out "$WORK/stick/kiosk.tkb" >/dev/null 2>&1 && fail "export overwrote a bundle"
 strings "$WORK/stick/kiosk.tkb" | grep -q "Antwort" && fail "plain answers readable on the stick"
+[ "$(stat -c %s "$WORK/stick/kiosk.tkb")" -gt 1048576 ] || fail "bundle under 1 MiB: raise N so a large import stays tested"
 
 "$S" import --data "$WORK/srv" "$WORK/stick/kiosk.tkb" >"$WORK/import.out" || fail "import: $(cat "$WORK/import.out")"
 grep -q "$N records stored" "$WORK/import.out" || fail "import output: $(cat "$WORK/import.out")"

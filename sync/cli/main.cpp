@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "../keys.h"
+#include "read_file.h"
 
 namespace tk::cli {
 
@@ -85,7 +86,12 @@ int usage_error(const char* name, const std::string& message) {
 }
 
 bool read_input(const std::string& path, std::string& text, std::string* error) {
-    if (path != "-") return read_small_file(path, text, error);
+    // Any size, like stdin: read_small_file is for key files and stops at 1 MiB.
+    if (path != "-") {
+        if (read_whole_file(path, text, error)) return true;
+        *error = path + ": " + *error;
+        return false;
+    }
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     return true;
 }

@@ -79,8 +79,9 @@ case "$(page)" in "Question WUNSCH "*) ;; *) fail "Enter on ORT did not lead to 
 sleep 1
 xdotool key Return; sleep 0.3
 shot scroll_wunsch_typed
-xdotool key Return
-wait_change "$(page)"
+# The page is read before the key: read after it, a fast kiosk has already moved on and the
+# wait would be for a second change that never comes.
+p=$(page); xdotool key Return; wait_change "$p"
 # The answer reaches the review page whole.
 for i in $(seq 1 30); do case "$(page)" in Review*) break ;; esac; p=$(page); xdotool key Return; wait_change "$p"; done
 wait_page Review

@@ -23,6 +23,7 @@
 #include "app.h"
 #include "bench_probe.h"
 #include "kiosk_state.h"
+#include "render_gl.h"
 #include "screens.h"
 #include "speech.h"
 #include "style.h"
@@ -207,6 +208,7 @@ int main(int argc, char** argv) {
         glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
         glfwWindowHint(GLFW_FLOATING, GLFW_TRUE);
     }
+    tk::request_colour_only_framebuffer();
     // OpenGL 3.0 first; old integrated graphics get the OpenGL 2 renderer.
     bool gl3 = std::getenv("TK_KIOSK_FORCE_GL2") == nullptr;
     GLFWwindow* window = nullptr;
@@ -250,6 +252,7 @@ int main(int argc, char** argv) {
     glfwSetCharCallback(window, char_cb); // replaces the backend's: characters are replayed in order
     io.GetClipboardTextFn = no_clipboard_get;
     io.SetClipboardTextFn = no_clipboard_set;
+    tk::use_opaque_fills(true);
 
     tk::KioskApp app;
     tk::kiosk_init(app, lr.survey, std::move(texts), data_dir, glfwGetTime());
@@ -333,18 +336,11 @@ int main(int argc, char** argv) {
         --frames_left;
         const double frame_start = tk::monotonic_ms(), frame_cpu = tk::process_cpu_ms();
 
-        if (tk::kiosk_prepare_frame(app, ui)) {
-            if (gl3) {
-                ImGui_ImplOpenGL3_DestroyFontsTexture();
-                ImGui_ImplOpenGL3_CreateFontsTexture();
-            } else {
-                ImGui_ImplOpenGL2_DestroyFontsTexture();
-                ImGui_ImplOpenGL2_CreateFontsTexture();
-            }
-            io.Fonts->ClearTexData(); // the GPU has the pixels; free the CPU copy
-        }
+        // The backend first: its first call makes its GL objects (and a texture of whatever
+        // atlas there is), so the kiosk's own atlas is uploaded once, after it.
         if (gl3) ImGui_ImplOpenGL3_NewFrame();
         else ImGui_ImplOpenGL2_NewFrame();
+        if (tk::kiosk_prepare_frame(app, ui)) tk::upload_font_texture(gl3);
         ImGui_ImplGlfw_NewFrame();
         replay_keys(window, io);
         ImGui::NewFrame();

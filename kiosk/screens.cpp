@@ -13,6 +13,7 @@
 #include "screen_paper.h"
 #include "screen_staff_field.h"
 #include "screen_sync.h"
+#include "render_gl.h"
 #include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
@@ -120,7 +121,7 @@ bool big_button(Ctx& c, const std::string& name, const std::string& label, Kind 
     }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 end(pos.x + width, pos.y + h);
-    dl->AddRectFilled(pos, end, col(bg), c.m.pad * 0.5f);
+    fill_opaque(dl, pos, end, col(bg), c.m.pad * 0.5f);
     dl->AddRect(pos, end, col(kind == Kind::Primary ? c.th.primary_bg : c.th.option_border), c.m.pad * 0.5f, 0,
                 std::max(2.0f, fs / 12.0f));
     float tx = ts.x < wrap ? pos.x + (width - ts.x) * 0.5f : pos.x + pad;
@@ -157,7 +158,7 @@ bool option_row(Ctx& c, const std::string& name, int number, const std::string& 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 end(pos.x + width, pos.y + h);
     float bw = std::max(2.0f, fs / 12.0f);
-    dl->AddRectFilled(pos, end, col(bg), pad * 0.5f);
+    fill_opaque(dl, pos, end, col(bg), pad * 0.5f);
     dl->AddRect(pos, end, col(selected ? c.th.option_sel_bg : c.th.option_border), pad * 0.5f, 0, bw);
     float ty = ts.y + 2 * pad > h ? pos.y + pad : pos.y + (h - ts.y) * 0.5f;
     float x = pos.x + pad;

@@ -141,6 +141,9 @@ void build_fonts(Fonts& f, const ReadingSettings& r, float dpi) {
     cfg.OversampleH = 1; // the atlas is built at the exact size: no sub-pixel copies needed
     cfg.OversampleV = 1;
     cfg.PixelSnapH = true;
+    // No baked line textures: lines are drawn as geometry (apply_style), so every texel of the
+    // atlas lands on exactly one pixel and the renderer can sample it nearest (render_gl.h).
+    io.Fonts->Flags |= ImFontAtlasFlags_NoBakedLines;
     f.error.clear();
     if (regular.empty()) {
         f.error = "Noto Sans not found (package fonts-noto-core): using the built-in font";
@@ -198,6 +201,7 @@ void apply_style(const Theme& t, const Metrics& m) {
     s.GrabMinSize = s.ScrollbarSize;
     s.FrameBorderSize = std::max(2.0f, m.body / 12.0f);
     s.WindowBorderSize = 0;
+    s.AntiAliasedLinesUseTex = false; // see build_fonts: the atlas is sampled nearest
     s.ChildBorderSize = 0;
     s.FrameRounding = m.pad * 0.5f;
     s.WindowRounding = 0;

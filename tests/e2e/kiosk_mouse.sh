@@ -1,7 +1,8 @@
 #!/bin/bash
 # The citizen survey by mouse/touch alone: every page by clicking, text typed on the
 # on-screen keyboard (with umlauts and ß), review page, submit; the vault holds one record.
-# Run once more at 300 % text in high contrast (TK_SCALE=300 TK_THEME=high).
+# Run once more at 300 % text in high contrast with every page read aloud
+# (TK_SCALE=300 TK_THEME=high TK_READ_AUTO=1).
 source "$(dirname "$0")/kiosk_common.bash"
 
 run_survey() {
@@ -14,10 +15,12 @@ run_survey() {
     sleep 0.5
     [ "$theme" = high ] && click tool/contrast
     sleep 0.5
+    if [ -n "${TK_READ_AUTO:-}" ]; then click read_auto; sleep 0.3; fi
     shot "${tag}_01_language"
     click next
     wait_change "Language"
     local n=2 p
+    questions=0
     while :; do
         p=$(page)
         case "$p" in Question*) ;; *) break ;; esac
@@ -47,6 +50,7 @@ run_survey() {
             ;;
         esac
         shot "$(printf '%s_%02d_%s' "$tag" "$n" "$code")"
+        questions=$((questions + 1))
         n=$((n + 1))
         click next
         wait_change "$p"
@@ -63,4 +67,12 @@ run_survey() {
 
 run_survey "${TK_SCALE:-100}" "${TK_THEME:-standard}"
 [ "$(records)" = 1 ] || fail "vault holds $(records) records, expected 1"
+if [ -n "${TK_READ_AUTO:-}" ]; then
+    # Read aloud on every page by itself: each question page was spoken with its position and
+    # numbered answers (the kiosk logs every utterance it hands to espeak-ng).
+    spoken=$(grep -o 'Frage [0-9]* von [0-9]*' "$WORK/speech.log" | sort -u | wc -l)
+    [ "$spoken" -ge "$questions" ] || fail "read aloud on $spoken question pages, expected $questions"
+    grep -q 'Antwort 1: ' "$WORK/speech.log" || fail "no numbered answers read aloud"
+    echo "ok: $spoken question pages read aloud"
+fi
 echo "ok: survey finished by mouse, 1 record"

@@ -53,33 +53,21 @@ struct Device {
     }
 };
 
-// A server on 127.0.0.1 with an ephemeral port, in this process.
-struct LiveServer {
+// The store in a fresh folder and the API on it, without sockets; the API's log lines are kept
+// so tests can ask what was logged.
+struct ServerFixture {
     test::TempDir dir;
     std::unique_ptr<ServerStore> store;
     std::unique_ptr<ServerApi> api;
-    httplib::Server srv;
-    std::thread th;
-    int port = 0;
     std::vector<std::string> log;
     std::mutex log_mu;
-    explicit LiveServer(ServerConfig cfg = {}) {
+    explicit ServerFixture(ServerConfig cfg = {}) {
         std::string err;
         store = ServerStore::open(dir.path, true, &err);
         REQUIRE_MESSAGE(store, err);
         cfg.log = [this](const std::string& l) { std::lock_guard<std::mutex> g(log_mu); log.push_back(l); };
         api = std::make_unique<ServerApi>(*store, cfg);
-        api->mount(srv);
-        port = srv.bind_to_any_port("127.0.0.1");
-        REQUIRE(port > 0);
-        th = std::thread([this] { srv.listen_after_bind(); });
-        for (int i = 0; i < 200 && !srv.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    ~LiveServer() {
-        srv.stop();
-        if (th.joinable()) th.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
     bool logged(const std::string& part) {
         std::lock_guard<std::mutex> g(log_mu);
         for (auto& l : log)
@@ -100,6 +88,63 @@ httplib::Result post(const std::string& url, const std::string& path, const std:
     return c.Post(path.c_str(), body, type);
 }
 
+// The same, served on 127.0.0.1 with an ephemeral port, in this process.
+struct LiveServer : ServerFixture {
+    httplib::Server srv;
+    std::thread th;
+    int port = 0;
+    explicit LiveServer(ServerConfig cfg = {}) : ServerFixture(std::move(cfg)) {
+        api->mount(srv);
+        port = srv.bind_to_any_port("127.0.0.1");
+        REQUIRE(port > 0);
+        th = std::thread([this] { srv.listen_after_bind(); });
+        for (int i = 0; i < 200 && !srv.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ~LiveServer() {
+        srv.stop();
+        if (th.joinable()) th.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+    httplib::Result enrol_http(const std::string& json_body) const { return post(url(), "/v1/enrol", json_body, "application/json"); }
+    httplib::Result upload(const std::string& bundle) const { return post(url(), "/v1/bundles", bundle, "application/octet-stream"); }
+    // Enrols the kiosk whose keys are in `kiosk_dir` the way the kiosk does it: over HTTP.
+    void enrol_kiosk(const std::string& kiosk_dir) {
+        std::string err;
+        REQUIRE_MESSAGE(enrol_device(kiosk_dir, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
+    }
+};
+
+// A raw TCP connection to `port`, for clients that misbehave on purpose.
+int connect_raw(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, (sockaddr*)&a, sizeof a) == 0);
+    return fd;
+}
+
+// n drill answers {"<key>": 0..n-1} from `channel` at `site`.
+void append_drill(Vault& v, int n, const std::string& channel, const std::string& site, const std::string& key = "n") {
+    for (int i = 0; i < n; i++) {
+        RecordMeta m{"drill", "sha256:abc", channel, site, 1764000000};
+        REQUIRE(v.append_plain("{\"" + key + "\":" + std::to_string(i) + "}", m).durable);
+    }
+}
+
+// A kiosk's vault in `dir`, sealed with the demo key, holding n drill answers.
+std::unique_ptr<Vault> drill_vault(const std::string& dir, int n, const std::string& channel, const std::string& site) {
+    VaultOpenOptions o;
+    o.allow_demo_key = true;
+    std::string err;
+    auto v = Vault::open(dir, o, &err);
+    REQUIRE_MESSAGE(v, err);
+    append_drill(*v, n, channel, site);
+    return v;
+}
+
 std::string err_code(const httplib::Result& r) {
     json j = json::parse(r->body, nullptr, false);
     return j.is_object() ? j.value("error", std::string()) : std::string("<not json>");
@@ -112,30 +157,30 @@ TEST_CASE("server: enrolment over HTTP, once per code, with reasons for every re
     Device a, b;
     std::string code = s.store->new_pairing_code("Stadtteilbibliothek", 1, nullptr);
     REQUIRE(code.size() == 14);
-    auto r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", to_hex(a.pk, 32)}}.dump(), "application/json");
+    auto r = s.enrol_http(json{{"code", code}, {"device_pk", to_hex(a.pk, 32)}}.dump());
     REQUIRE(r);
     CHECK(r->status == 200);
     json j = json::parse(r->body);
     CHECK(j["server_pk"] == to_hex(s.store->server_pk().data(), 32));
     CHECK(s.store->device_known(a.pka));
     // The same device again: same answer. Another device with the used code: refused.
-    r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", to_hex(a.pk, 32)}}.dump(), "application/json");
+    r = s.enrol_http(json{{"code", code}, {"device_pk", to_hex(a.pk, 32)}}.dump());
     CHECK(r->status == 200);
-    r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", to_hex(b.pk, 32)}}.dump(), "application/json");
+    r = s.enrol_http(json{{"code", code}, {"device_pk", to_hex(b.pk, 32)}}.dump());
     CHECK(r->status == 403);
     CHECK(r->body.find("already used") != std::string::npos);
     CHECK(!s.store->device_known(b.pka));
-    r = post(s.url(), "/v1/enrol", json{{"code", "AAAA-BBBB-CCCC"}, {"device_pk", to_hex(b.pk, 32)}}.dump(), "application/json");
+    r = s.enrol_http(json{{"code", "AAAA-BBBB-CCCC"}, {"device_pk", to_hex(b.pk, 32)}}.dump());
     CHECK(r->status == 403);
     CHECK(r->body.find("unknown pairing code") != std::string::npos);
     // Malformed JSON: 400 naming the problem.
-    r = post(s.url(), "/v1/enrol", "{\"code\": \"AAAA", "application/json");
+    r = s.enrol_http("{\"code\": \"AAAA");
     CHECK(r->status == 400);
     CHECK(err_code(r) == "malformed-json");
-    r = post(s.url(), "/v1/enrol", json{{"code", 5}, {"device_pk", "zz"}}.dump(), "application/json");
+    r = s.enrol_http(json{{"code", 5}, {"device_pk", "zz"}}.dump());
     CHECK(r->status == 400);
     CHECK(r->body.find("$.code") != std::string::npos);
-    r = post(s.url(), "/v1/enrol", json{{"code", code}, {"device_pk", "abc"}}.dump(), "application/json");
+    r = s.enrol_http(json{{"code", code}, {"device_pk", "abc"}}.dump());
     CHECK(r->body.find("$.device_pk") != std::string::npos);
     CHECK(s.logged("malformed-json"));
     // Expired codes.
@@ -153,7 +198,7 @@ TEST_CASE("server: uploads are stored once; replays are acknowledged without dup
     Device d;
     s.enrol(d);
     auto recs = d.chain(30);
-    auto r = post(s.url(), "/v1/bundles", d.bundle({recs.begin(), recs.begin() + 20}), "application/octet-stream");
+    auto r = s.upload(d.bundle({recs.begin(), recs.begin() + 20}));
     REQUIRE(r);
     REQUIRE_MESSAGE(r->status == 200, r->body);
     json j = json::parse(r->body);
@@ -168,11 +213,11 @@ TEST_CASE("server: uploads are stored once; replays are acknowledged without dup
     CHECK(rec.acked_seq == 20);
     CHECK(rec.acked_hash == record_hash(recs[19]));
     // Same bundle again: all duplicates. Overlapping bundle: only the new ones stored.
-    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin(), recs.begin() + 20}), "application/octet-stream");
+    r = s.upload(d.bundle({recs.begin(), recs.begin() + 20}));
     CHECK(r->status == 200);
     CHECK(json::parse(r->body)["duplicates"] == 20);
     CHECK(json::parse(r->body)["stored"] == 0);
-    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin() + 10, recs.end()}), "application/octet-stream");
+    r = s.upload(d.bundle({recs.begin() + 10, recs.end()}));
     CHECK(r->status == 200);
     CHECK(json::parse(r->body)["duplicates"] == 10);
     CHECK(json::parse(r->body)["stored"] == 10);
@@ -193,20 +238,20 @@ TEST_CASE("server: unknown device, tampering, gaps, conflicts and junk get 4xx w
     Device d, stranger;
     s.enrol(d);
     auto recs = d.chain(10);
-    REQUIRE(post(s.url(), "/v1/bundles", d.bundle({recs.begin(), recs.begin() + 4}), "application/octet-stream")->status == 200);
+    REQUIRE(s.upload(d.bundle({recs.begin(), recs.begin() + 4}))->status == 200);
 
-    auto r = post(s.url(), "/v1/bundles", stranger.bundle(stranger.chain(3)), "application/octet-stream");
+    auto r = s.upload(stranger.bundle(stranger.chain(3)));
     CHECK(r->status == 403);
     CHECK(err_code(r) == "unknown-device");
 
     std::string flipped = d.bundle({recs.begin() + 4, recs.end()});
     flipped[flipped.size() / 2] ^= 0x04;
-    r = post(s.url(), "/v1/bundles", flipped, "application/octet-stream");
+    r = s.upload(flipped);
     CHECK(r->status == 422);
     CHECK(err_code(r) == "bad-signature");
 
     // Records 5 and 6 never arrived: the bundle starting at 7 is a gap, refused and logged.
-    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin() + 6, recs.end()}), "application/octet-stream");
+    r = s.upload(d.bundle({recs.begin() + 6, recs.end()}));
     CHECK(r->status == 409);
     CHECK(err_code(r) == "gap");
     CHECK(json::parse(r->body)["server_seq"] == 4);
@@ -215,22 +260,22 @@ TEST_CASE("server: unknown device, tampering, gaps, conflicts and junk get 4xx w
     // A record removed from the middle of a (re-signed) bundle.
     std::vector<Record> holey(recs.begin() + 4, recs.end());
     holey.erase(holey.begin() + 2);
-    r = post(s.url(), "/v1/bundles", d.bundle(holey), "application/octet-stream");
+    r = s.upload(d.bundle(holey));
     CHECK(r->status == 409);
     CHECK(err_code(r) == "chain-broken");
 
     // A different record 3 (a forked chain) conflicts with the stored one.
     auto fork = d.chain(4, 0, {}, ",\"fork\":1");
-    r = post(s.url(), "/v1/bundles", d.bundle(fork), "application/octet-stream");
+    r = s.upload(d.bundle(fork));
     CHECK(r->status == 409);
     CHECK(err_code(r) == "conflict");
     // A fork starting right after the server's head links to the wrong record.
     auto fork5 = d.chain(1, 4, record_hash(fork[3]), ",\"fork\":1");
-    r = post(s.url(), "/v1/bundles", d.bundle(fork5), "application/octet-stream");
+    r = s.upload(d.bundle(fork5));
     CHECK(r->status == 409);
     CHECK(err_code(r) == "chain-broken");
 
-    r = post(s.url(), "/v1/bundles", "{\"hello\": 1}", "application/octet-stream");
+    r = s.upload("{\"hello\": 1}");
     CHECK(r->status == 400);
     CHECK(err_code(r) == "malformed");
 
@@ -241,7 +286,7 @@ TEST_CASE("server: unknown device, tampering, gaps, conflicts and junk get 4xx w
     CHECK(rejects == 7);
     CHECK(s.logged("409 gap"));
     // The proper continuation still works after all that.
-    r = post(s.url(), "/v1/bundles", d.bundle({recs.begin() + 4, recs.end()}), "application/octet-stream");
+    r = s.upload(d.bundle({recs.begin() + 4, recs.end()}));
     CHECK(r->status == 200);
     CHECK(s.store->record_count() == 10);
 }
@@ -254,14 +299,14 @@ TEST_CASE("server: oversized bodies get 413, floods get 429") {
     LiveServer s(cfg);
     Device d;
     s.enrol(d);
-    auto r = post(s.url(), "/v1/bundles", std::string(200 * 1024, 'x'), "application/octet-stream");
+    auto r = s.upload(std::string(200 * 1024, 'x'));
     REQUIRE(r);
     CHECK(r->status == 413);
     CHECK(s.store->record_count() == 0);
     std::string b = d.bundle(d.chain(1));
     int ok = 0, limited = 0;
     for (int i = 0; i < 6; i++) {
-        auto q = post(s.url(), "/v1/bundles", b, "application/octet-stream");
+        auto q = s.upload(b);
         REQUIRE(q);
         ok += q->status == 200;
         if (q->status == 429) {
@@ -315,13 +360,7 @@ TEST_CASE("server: a slow-loris client is cut off while others are served") {
     ServerConfig cfg;
     cfg.read_timeout_s = 1;
     LiveServer s(cfg);
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)s.port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, (sockaddr*)&a, sizeof a) == 0);
+    int fd = connect_raw(s.port);
     const char* part = "POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Le";
     REQUIRE(::send(fd, part, std::strlen(part), MSG_NOSIGNAL) > 0);
     // Meanwhile a normal client is served.
@@ -350,13 +389,7 @@ TEST_CASE("server: an upload body trickled slower than the deadline is cut off")
     cfg.read_timeout_s = 2;
     cfg.body_deadline_s = 1;
     LiveServer s(cfg);
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)s.port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(fd, (sockaddr*)&a, sizeof a) == 0);
+    int fd = connect_raw(s.port);
     const char* head = "POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nTKB1";
     REQUIRE(::send(fd, head, std::strlen(head), MSG_NOSIGNAL) > 0);
     auto t0 = std::chrono::steady_clock::now();
@@ -390,15 +423,8 @@ TEST_CASE("server: an upload body trickled slower than the deadline is cut off")
 TEST_CASE("server: sync client uploads a vault in batches, resumes, and marks synced only on receipts") {
     LiveServer s;
     test::TempDir kd;
-    VaultOpenOptions o;
-    o.allow_demo_key = true;
     std::string err;
-    auto v = Vault::open(kd.path, o, &err);
-    REQUIRE_MESSAGE(v, err);
-    for (int i = 0; i < 250; i++) {
-        RecordMeta m{"drill", "sha256:abc", "kiosk", "Bibliothek", 1764000000};
-        REQUIRE(v->append_plain("{\"n\":" + std::to_string(i) + "}", m).durable);
-    }
+    auto v = drill_vault(kd.path, 250, "kiosk", "Bibliothek");
     // Not enrolled: refused, nothing marked.
     SyncOptions opt;
     opt.batch = 60;
@@ -432,10 +458,7 @@ TEST_CASE("server: sync client uploads a vault in batches, resumes, and marks sy
     CHECK(s.store->record_count() == 250);
 
     // The server is down: nothing marked, error says so.
-    for (int i = 0; i < 5; i++) {
-        RecordMeta m{"drill", "sha256:abc", "kiosk", "Bibliothek", 1764000000};
-        REQUIRE(v->append_plain("{\"late\":" + std::to_string(i) + "}", m).durable);
-    }
+    append_drill(*v, 5, "kiosk", "Bibliothek", "late");
     opt.retries = 0;
     r = sync_once(*v, "http://127.0.0.1:1", nullptr, opt);
     CHECK(!r.ok);
@@ -446,18 +469,10 @@ TEST_CASE("server: sync client uploads a vault in batches, resumes, and marks sy
 TEST_CASE("server: a server that lost records gets them again (gap answer rewinds the client)") {
     Device unused;
     test::TempDir kd;
-    VaultOpenOptions o;
-    o.allow_demo_key = true;
     std::string err;
-    auto v = Vault::open(kd.path, o, &err);
-    REQUIRE(v);
-    for (int i = 0; i < 40; i++) {
-        RecordMeta m{"drill", "sha256:abc", "kiosk", "", 1764000000};
-        REQUIRE(v->append_plain("{\"n\":" + std::to_string(i) + "}", m).durable);
-    }
+    auto v = drill_vault(kd.path, 40, "kiosk", "");
     LiveServer s;
-    std::string code = s.store->new_pairing_code("", 1, nullptr);
-    REQUIRE(enrol_device(kd.path, s.url(), code, SyncOptions{}, nullptr, &err));
+    s.enrol_kiosk(kd.path);
     // The device believes 30 are synced (a previous server, now restored from an empty backup).
     REQUIRE(v->mark_synced(30, &err));
     SyncResult r = sync_once(*v, s.url(), nullptr, SyncOptions{});
@@ -469,16 +484,9 @@ TEST_CASE("server: a server that lost records gets them again (gap answer rewind
 TEST_CASE("server: USB bundle, import and receipt; foreign receipts are refused") {
     LiveServer s;
     test::TempDir kd, other;
-    VaultOpenOptions o;
-    o.allow_demo_key = true;
     std::string err;
-    auto v = Vault::open(kd.path, o, &err);
-    REQUIRE(v);
-    for (int i = 0; i < 25; i++) {
-        RecordMeta m{"drill", "sha256:abc", "paper", "", 1764000000};
-        REQUIRE(v->append_plain("{\"n\":" + std::to_string(i) + "}", m).durable);
-    }
-    REQUIRE(enrol_device(kd.path, s.url(), s.store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err));
+    auto v = drill_vault(kd.path, 25, "paper", "");
+    s.enrol_kiosk(kd.path);
     int64_t n = 0;
     std::string path = kd / "stick.tkb";
     REQUIRE_MESSAGE(export_bundle(*v, path, &n, &err), err);
@@ -528,13 +536,8 @@ TEST_CASE("server: USB bundle, import and receipt; foreign receipts are refused"
 }
 
 TEST_CASE("server: request handlers survive junk without sockets") {
-    test::TempDir dir;
-    std::string err;
-    auto store = ServerStore::open(dir.path, true, &err);
-    REQUIRE(store);
-    ServerConfig cfg;
-    cfg.log = [](const std::string&) {};
-    ServerApi api(*store, cfg);
+    ServerFixture s;
+    ServerApi& api = *s.api;
     const char* junk[] = {"", "null", "[]", "{}", "{\"code\":[]}", "\xff\xfe", "TKB1", "{\"code\":\"x\",\"device_pk\":null}"};
     for (const char* j : junk) {
         CHECK(api.handle_enrol(j, "test").status == 400);
@@ -546,24 +549,12 @@ TEST_CASE("server: request handlers survive junk without sockets") {
 }
 
 TEST_CASE("server: survey updates install only when the research signature verifies") {
-    test::TempDir kdir;
+    test::TempDir kdir, surveys;
+    std::string sdir = surveys.path;
     ServerConfig cfg;
+    cfg.surveys_dir = sdir;
     LiveServer s(cfg);
-    std::string sdir = s.dir / "surveys";
-    std::filesystem::create_directories(sdir);
-    // Reconfigure: the fixture's API was made without a surveys folder.
-    s.srv.stop();
-    s.th.join();
-    ServerConfig c2;
-    c2.surveys_dir = sdir;
-    c2.log = [](const std::string&) {};
-    ServerApi api2(*s.store, c2);
-    httplib::Server srv2;
-    api2.mount(srv2);
-    int port = srv2.bind_to_any_port("127.0.0.1");
-    std::thread th([&] { srv2.listen_after_bind(); });
-    for (int i = 0; i < 200 && !srv2.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    std::string url = "http://127.0.0.1:" + std::to_string(port);
+    std::string url = s.url();
 
     ResearchPublicKey pub;
     uint8_t sk[64], other_pk[32], other_sk[64];
@@ -600,26 +591,20 @@ TEST_CASE("server: survey updates install only when the research signature verif
     r = fetch_survey_update(url, kdir.path, pub);
     CHECK(r.applied.empty());
     CHECK(r.unchanged == std::vector<std::string>{"good.json"});
-    srv2.stop();
-    th.join();
 }
 
 TEST_CASE("server: a flood of junk is summarised in the event log, not written row by row") {
-    test::TempDir dir;
-    std::string err;
-    auto store = ServerStore::open(dir.path, true, &err);
-    REQUIRE(store);
     ServerConfig cfg;
-    cfg.log = [](const std::string&) {};
     cfg.peer_fail_burst = 1000; // this test is about the event log, not the per-address limit
-    ServerApi api(*store, cfg);
-    store->set_event_rate_limit(5);
+    ServerFixture s(cfg);
+    ServerApi& api = *s.api;
+    s.store->set_event_rate_limit(5);
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 120; i++) CHECK(api.handle_upload("junk " + std::to_string(i), "test").status == 400);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     CHECK(api.handle_upload("junk after", "test").status == 400);
-    auto ev = store->events(1000);
+    auto ev = s.store->events(1000);
     // At most 5 rows per started second, a flood row per second that dropped some, the last one.
     CHECK(ev.size() <= (size_t)(6 * (secs + 2)) + 1);
     CHECK(ev.size() < 120);

@@ -38,6 +38,24 @@ std::vector<Record> chain(const Keys& k, size_t n, uint64_t seq0 = 0, Hash32 pre
     }
     return out;
 }
+
+// read_bundle's whole answer: whether it read, what, and if not, which problem and why.
+struct ReadBack {
+    bool ok = false;
+    Bundle bundle;
+    BundleProblem problem = BundleProblem::None;
+    std::string err;
+};
+
+ReadBack read_back(const uint8_t* data, size_t len, const BundleLimits& limits = {}) {
+    ReadBack r;
+    r.ok = read_bundle(data, len, limits, r.bundle, &r.problem, &r.err);
+    return r;
+}
+
+ReadBack read_back(const std::vector<uint8_t>& b, const BundleLimits& limits = {}) {
+    return read_back(b.data(), b.size(), limits);
+}
 } // namespace
 
 TEST_CASE("bundle: round trip keeps every record byte for byte") {
@@ -45,7 +63,7 @@ TEST_CASE("bundle: round trip keeps every record byte for byte") {
     auto recs = chain(k, 5);
     auto b = make_bundle(recs, k.dev_sk, 1764000123);
     Bundle out;
-    BundleProblem p;
+    BundleProblem p = BundleProblem::Malformed; // a success must say None, not leave this
     std::string err;
     REQUIRE_MESSAGE(read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err), err);
     CHECK(p == BundleProblem::None);
@@ -54,18 +72,16 @@ TEST_CASE("bundle: round trip keeps every record byte for byte") {
     REQUIRE(out.records.size() == 5);
     for (size_t i = 0; i < 5; i++) CHECK(serialize_record(out.records[i]) == serialize_record(recs[i]));
     // Bundles of the same records differ in their id (names them in receipts).
-    auto b2 = make_bundle(recs, k.dev_sk, 1764000123);
-    Bundle out2;
-    REQUIRE(read_bundle(b2.data(), b2.size(), BundleLimits{}, out2, nullptr, nullptr));
-    CHECK(out2.id != out.id);
+    ReadBack again = read_back(make_bundle(recs, k.dev_sk, 1764000123));
+    REQUIRE(again.ok);
+    CHECK(again.bundle.id != out.id);
 }
 
 TEST_CASE("bundle: an empty bundle is valid (a signed state query)") {
     Keys k;
-    auto b = make_bundle({}, k.dev_sk, 1);
-    Bundle out;
-    CHECK(read_bundle(b.data(), b.size(), BundleLimits{}, out, nullptr, nullptr));
-    CHECK(out.records.empty());
+    ReadBack r = read_back(make_bundle({}, k.dev_sk, 1));
+    CHECK(r.ok);
+    CHECK(r.bundle.records.empty());
 }
 
 TEST_CASE("bundle: every single flipped byte is refused") {
@@ -74,43 +90,36 @@ TEST_CASE("bundle: every single flipped byte is refused") {
     for (size_t i = 0; i < b.size(); i++) {
         auto c = b;
         c[i] ^= 0x01;
-        Bundle out;
-        BundleProblem p = BundleProblem::None;
-        std::string err;
-        bool ok = read_bundle(c.data(), c.size(), BundleLimits{}, out, &p, &err);
-        CHECK_MESSAGE(!ok, "byte " << i);
-        CHECK(p != BundleProblem::None);
-        CHECK(!err.empty());
+        ReadBack r = read_back(c);
+        CHECK_MESSAGE(!r.ok, "byte " << i);
+        CHECK(r.problem != BundleProblem::None);
+        CHECK(!r.err.empty());
     }
 }
 
 TEST_CASE("bundle: every truncation and appended byte is refused as malformed") {
     Keys k;
     auto b = make_bundle(chain(k, 2), k.dev_sk, 7);
+    // Without problem and error pointers, so every refusal is also tried with nowhere to report to.
     for (size_t n = 0; n < b.size(); n++) {
         Bundle out;
         CHECK_MESSAGE(!read_bundle(b.data(), n, BundleLimits{}, out, nullptr, nullptr), "length " << n);
     }
     auto c = b;
     c.push_back(0);
-    Bundle out;
-    BundleProblem p;
-    CHECK(!read_bundle(c.data(), c.size(), BundleLimits{}, out, &p, nullptr));
+    CHECK(!read_back(c).ok);
 }
 
 TEST_CASE("bundle: a record removed from the chain is reported by id, even when the bundle is re-signed") {
     Keys k;
     auto recs = chain(k, 6);
     recs.erase(recs.begin() + 3); // record 4 gone
-    auto b = make_bundle(recs, k.dev_sk, 7);
-    Bundle out;
-    BundleProblem p;
-    std::string err;
-    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
-    CHECK(p == BundleProblem::ChainBroken);
-    CHECK(err.find("record 4 (") == 0);
-    CHECK(err.find("-000005") != std::string::npos);
-    CHECK(err.find("missing") != std::string::npos);
+    ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7));
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::ChainBroken);
+    CHECK(r.err.find("record 4 (") == 0);
+    CHECK(r.err.find("-000005") != std::string::npos);
+    CHECK(r.err.find("missing") != std::string::npos);
 }
 
 TEST_CASE("bundle: a replaced record (right seq, other content) breaks the link") {
@@ -118,76 +127,65 @@ TEST_CASE("bundle: a replaced record (right seq, other content) breaks the link"
     auto recs = chain(k, 4);
     auto other = chain(k, 4, 0, {}, ",\"x\":1");
     recs[2] = other[2]; // validly signed, but links to other[1]
-    auto b = make_bundle(recs, k.dev_sk, 7);
-    Bundle out;
-    BundleProblem p;
-    std::string err;
-    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
-    CHECK(p == BundleProblem::ChainBroken);
-    CHECK(err.find("does not link") != std::string::npos);
+    ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7));
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::ChainBroken);
+    CHECK(r.err.find("does not link") != std::string::npos);
 }
 
 TEST_CASE("bundle: the last record's signature covers the chain; when it fails, the bad record is named") {
     Keys k;
     auto recs = chain(k, 4);
     {
-        auto b = make_bundle(recs, k.dev_sk, 7);
-        Bundle out;
-        REQUIRE(read_bundle(b.data(), b.size(), BundleLimits{}, out, nullptr, nullptr));
-        REQUIRE(out.hashes.size() == 4);
-        for (size_t i = 0; i < 4; i++) CHECK(out.hashes[i] == record_hash(recs[i]));
+        ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7));
+        REQUIRE(r.ok);
+        REQUIRE(r.bundle.hashes.size() == 4);
+        for (size_t i = 0; i < 4; i++) CHECK(r.bundle.hashes[i] == record_hash(recs[i]));
     }
     // A bad record signature at the end of the chain, re-bundled by someone with the device
     // key: the one signature checked fails, and every record is then checked on its own.
     recs[3].signature[5] ^= 0x01;
-    auto b = make_bundle(recs, k.dev_sk, 7);
-    Bundle out;
-    BundleProblem p;
-    std::string err;
-    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
-    CHECK(p == BundleProblem::BadSignature);
-    CHECK(err.find("record 4 (") == 0);
-    CHECK(err.find("-000004): signature does not match") != std::string::npos);
+    ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7));
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::BadSignature);
+    CHECK(r.err.find("record 4 (") == 0);
+    CHECK(r.err.find("-000004): signature does not match") != std::string::npos);
     // The same in the middle: the next record's link (covered by the last signature) breaks.
     recs = chain(k, 4);
     recs[1].signature[5] ^= 0x01;
-    b = make_bundle(recs, k.dev_sk, 7);
-    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
-    CHECK(p == BundleProblem::ChainBroken);
-    CHECK(err.find("record 3 (") == 0);
+    r = read_back(make_bundle(recs, k.dev_sk, 7));
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::ChainBroken);
+    CHECK(r.err.find("record 3 (") == 0);
 }
 
 TEST_CASE("bundle: signed by another key, or holding another device's record") {
     Keys k, other;
     auto recs = chain(k, 2);
     // Bundle signed with another device's key: its device_pk is that key, the records are not.
-    auto b = make_bundle(recs, other.dev_sk, 7);
-    Bundle out;
-    BundleProblem p;
-    std::string err;
-    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{}, out, &p, &err));
-    CHECK(p == BundleProblem::BadSignature);
-    CHECK(err.find("another device") != std::string::npos);
+    ReadBack r = read_back(make_bundle(recs, other.dev_sk, 7));
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::BadSignature);
+    CHECK(r.err.find("another device") != std::string::npos);
     // Bundle header claims device k but is signed by other: the bundle signature fails.
-    auto c = make_bundle(recs, k.dev_sk, 7);
     auto d = make_bundle(recs, other.dev_sk, 7);
     std::copy(k.dev_pk, k.dev_pk + 32, d.begin() + 8);
-    CHECK(!read_bundle(d.data(), d.size(), BundleLimits{}, out, &p, &err));
-    CHECK(p == BundleProblem::BadSignature);
-    CHECK(err.find("bundle signature") != std::string::npos);
+    r = read_back(d);
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::BadSignature);
+    CHECK(r.err.find("bundle signature") != std::string::npos);
 }
 
 TEST_CASE("bundle: limits are enforced before work, hostile counts allocate nothing") {
     Keys k;
     auto b = make_bundle(chain(k, 3), k.dev_sk, 7);
-    Bundle out;
-    BundleProblem p;
-    std::string err;
-    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{b.size() - 1, 100}, out, &p, &err));
-    CHECK(p == BundleProblem::TooLarge);
-    CHECK(!read_bundle(b.data(), b.size(), BundleLimits{1u << 20, 2}, out, &p, &err));
-    CHECK(p == BundleProblem::TooLarge);
-    CHECK(read_bundle(b.data(), b.size(), BundleLimits{b.size(), 3}, out, &p, &err));
+    ReadBack r = read_back(b, BundleLimits{b.size() - 1, 100});
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::TooLarge);
+    r = read_back(b, BundleLimits{1u << 20, 2});
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::TooLarge);
+    CHECK(read_back(b, BundleLimits{b.size(), 3}).ok);
 
     // A signed bundle claiming 4 billion records: refused as malformed, not as out-of-memory.
     std::vector<uint8_t> h(b.begin(), b.begin() + 68);
@@ -195,9 +193,10 @@ TEST_CASE("bundle: limits are enforced before work, hostile counts allocate noth
     uint8_t sig[64];
     crypto_sign_detached(sig, nullptr, h.data(), h.size(), k.dev_sk);
     h.insert(h.end(), sig, sig + 64);
-    CHECK(!read_bundle(h.data(), h.size(), BundleLimits{1u << 30, 0xFFFFFFFFu}, out, &p, &err));
-    CHECK(p == BundleProblem::Malformed);
-    CHECK(err.find("too short") != std::string::npos);
+    r = read_back(h, BundleLimits{1u << 30, 0xFFFFFFFFu});
+    CHECK(!r.ok);
+    CHECK(r.problem == BundleProblem::Malformed);
+    CHECK(r.err.find("too short") != std::string::npos);
 }
 
 TEST_CASE("bundle: unknown versions and flags are refused with the reason") {
@@ -205,13 +204,13 @@ TEST_CASE("bundle: unknown versions and flags are refused with the reason") {
     auto b = make_bundle(chain(k, 1), k.dev_sk, 7);
     auto v = b;
     v[4] = 2;
-    Bundle out;
-    std::string err;
-    CHECK(!read_bundle(v.data(), v.size(), BundleLimits{}, out, nullptr, &err));
-    CHECK(err.find("version 2") != std::string::npos);
+    ReadBack r = read_back(v);
+    CHECK(!r.ok);
+    CHECK(r.err.find("version 2") != std::string::npos);
     std::string junk = "not a bundle at all";
-    CHECK(!read_bundle((const uint8_t*)junk.data(), junk.size(), BundleLimits{}, out, nullptr, &err));
-    CHECK(err.find("bad magic") != std::string::npos);
+    r = read_back((const uint8_t*)junk.data(), junk.size());
+    CHECK(!r.ok);
+    CHECK(r.err.find("bad magic") != std::string::npos);
 }
 
 TEST_CASE("bundle: receipts verify, and any flipped byte is refused") {

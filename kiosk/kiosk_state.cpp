@@ -222,6 +222,15 @@ bool is_chosen(const KioskApp& app, const Question& q, const std::string& code) 
     }
 }
 
+// The kiosk refuses one choice too many itself, before the session sees it; the person is
+// told the limit through `bound`, as for the session's own problems.
+static AnswerProblem too_many(int limit) {
+    AnswerProblem p;
+    p.kind = AnswerProblem::TooMany;
+    p.detail = p.bound = std::to_string(limit);
+    return p;
+}
+
 void choose(KioskApp& app, const std::string& code) {
     if (!app.session || !app.session->current()) return;
     const Question& q = *app.session->current();
@@ -249,7 +258,7 @@ void choose(KioskApp& app, const std::string& code) {
         if (code == kOtherCode) {
             bool open = !is_chosen(app, q, kOtherCode);
             if (open && q.max_answers > 0 && count >= q.max_answers) {
-                app.page.problem = {AnswerProblem::TooMany, std::to_string(q.max_answers)};
+                app.page.problem = too_many(q.max_answers);
                 return;
             }
             app.page.drafts[q.code + "|other_open"] = open ? "1" : "0";
@@ -261,7 +270,7 @@ void choose(KioskApp& app, const std::string& code) {
             if (!o) return;
             // An exclusive choice replaces the others, so it never exceeds the limit.
             if (!o->exclusive && q.max_answers > 0 && count >= q.max_answers) {
-                app.page.problem = {AnswerProblem::TooMany, std::to_string(q.max_answers)};
+                app.page.problem = too_many(q.max_answers);
                 return;
             }
             a.values.push_back(code);
@@ -275,7 +284,7 @@ void choose(KioskApp& app, const std::string& code) {
         } else {
             int limit = q.max_answers > 0 ? q.max_answers : static_cast<int>(q.options.size());
             if (static_cast<int>(a.values.size()) >= limit) {
-                app.page.problem = {AnswerProblem::TooMany, std::to_string(limit)};
+                app.page.problem = too_many(limit);
                 return;
             }
             a.values.push_back(code);

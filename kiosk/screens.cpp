@@ -279,16 +279,19 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
     ImGui::PopID();
 }
 
+} // namespace
+
 std::string problem_text(const KioskApp& app, const AnswerProblem& p) {
-    // The session reports "ROW_COL: 100" for a cell; the person needs the bound only.
-    std::string detail = p.detail;
-    if (auto colon = detail.rfind(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
+    // {x} is the limit the person needs ("höchstens 100"): `bound`, never the diagnostic
+    // `detail` (which names the cell, "W_1: 100", or holds what was typed).
     static const char* keys[] = {"",          "p_required", "p_not_a_number", "p_too_small", "p_too_large",
                                  "p_integer", "p_too_few",  "p_too_many",     "p_bad_date",  "p_unknown",
                                  "p_too_long", "p_other_missing"};
     if (p.ok() || p.kind < 0 || p.kind > AnswerProblem::OtherTextMissing) return {};
-    return fill(T(app, keys[p.kind]), {{"x", detail}});
+    return fill(T(app, keys[p.kind]), {{"x", p.bound}});
 }
+
+namespace {
 
 // --- per-type widgets ---------------------------------------------------------------------
 

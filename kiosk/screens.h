@@ -52,5 +52,8 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now);
 void forget_widget_state();
 // Writes ui.rects as "name x0 y0 x1 y1" lines (e2e scripts read it).
 bool write_layout(const UiState& ui, const std::string& path);
+// The line under the question that tells a person why an answer is not taken, in the
+// page's language, with the limit from AnswerProblem::bound ("... höchstens 100 sein.").
+std::string problem_text(const KioskApp& app, const AnswerProblem& p);
 
 } // namespace tk

@@ -177,20 +177,35 @@ static AnswerProblem problem(AnswerProblem::Kind k, std::string detail = "") {
     return p;
 }
 
+// A crossed limit: `bound` is what the person is told ("100", "3", "2020-01-01").
+static AnswerProblem bounded(AnswerProblem::Kind k, const std::string& bound) {
+    AnswerProblem p = problem(k, bound);
+    p.bound = bound;
+    return p;
+}
+
+// The problem is in one cell of a matrix / multi_* question: `cell` says which, and the
+// diagnostic `detail` reads "CELL: ..." as the CLI and logs have always shown it.
+static AnswerProblem in_cell(AnswerProblem p, const std::string& where) {
+    if (p.ok() || where.empty()) return p;
+    p.cell = where;
+    p.detail = where + ": " + p.detail;
+    return p;
+}
+
 // Range check of one number field (numeric, multi_numeric cells, matrix number cells).
 static AnswerProblem check_number(const Question& q, const std::string& v, const std::string& where) {
-    std::string prefix = where.empty() ? "" : where + ": ";
     double d = 0;
-    if (!parse_number(v, &d)) return problem(AnswerProblem::NotANumber, prefix + v);
-    if (q.integer_only && std::floor(d) != d) return problem(AnswerProblem::NotInteger, prefix + v);
-    if (q.min_value && d < *q.min_value) return problem(AnswerProblem::TooSmall, prefix + render_bound(*q.min_value));
-    if (q.max_value && d > *q.max_value) return problem(AnswerProblem::TooLarge, prefix + render_bound(*q.max_value));
+    if (!parse_number(v, &d)) return in_cell(problem(AnswerProblem::NotANumber, v), where);
+    if (q.integer_only && std::floor(d) != d) return in_cell(problem(AnswerProblem::NotInteger, v), where);
+    if (q.min_value && d < *q.min_value) return in_cell(bounded(AnswerProblem::TooSmall, render_bound(*q.min_value)), where);
+    if (q.max_value && d > *q.max_value) return in_cell(bounded(AnswerProblem::TooLarge, render_bound(*q.max_value)), where);
     return {};
 }
 
 static AnswerProblem check_length(const Question& q, const std::string& v, const std::string& where) {
     if (q.max_length > 0 && utf8_length(v) > (size_t)q.max_length)
-        return problem(AnswerProblem::TooLong, (where.empty() ? "" : where + ": ") + std::to_string(q.max_length));
+        return in_cell(bounded(AnswerProblem::TooLong, std::to_string(q.max_length)), where);
     return {};
 }
 
@@ -404,9 +419,9 @@ AnswerProblem Session::check(const Question& q) const {
         int n = (int)a->values.size() + (a->other.empty() ? 0 : 1);
         if (n == 0) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
         if (q.min_answers > 0 && n < q.min_answers)
-            return problem(AnswerProblem::TooFew, std::to_string(q.min_answers));
+            return bounded(AnswerProblem::TooFew, std::to_string(q.min_answers));
         if (q.max_answers > 0 && n > q.max_answers)
-            return problem(AnswerProblem::TooMany, std::to_string(q.max_answers));
+            return bounded(AnswerProblem::TooMany, std::to_string(q.max_answers));
         return {};
     }
     case QuestionType::ShortText:
@@ -423,14 +438,14 @@ AnswerProblem Session::check(const Question& q) const {
     case QuestionType::Date:
         if (a->value.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
         if (!valid_date(a->value)) return problem(AnswerProblem::BadDate, a->value);
-        if (!q.min_date.empty() && a->value < q.min_date) return problem(AnswerProblem::TooSmall, q.min_date);
-        if (!q.max_date.empty() && a->value > q.max_date) return problem(AnswerProblem::TooLarge, q.max_date);
+        if (!q.min_date.empty() && a->value < q.min_date) return bounded(AnswerProblem::TooSmall, q.min_date);
+        if (!q.max_date.empty() && a->value > q.max_date) return bounded(AnswerProblem::TooLarge, q.max_date);
         return {};
     case QuestionType::Ranking:
     case QuestionType::RankedList: {
         if (a->values.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
         if (q.max_answers > 0 && (int)a->values.size() > q.max_answers)
-            return problem(AnswerProblem::TooMany, std::to_string(q.max_answers));
+            return bounded(AnswerProblem::TooMany, std::to_string(q.max_answers));
         for (const std::string& v : a->values) {
             if (q.type == QuestionType::Ranking && !q.find_option(v))
                 return problem(AnswerProblem::UnknownOption, v);
@@ -459,7 +474,11 @@ AnswerProblem Session::check(const Question& q) const {
                 bool any = false;
                 for (const auto& [key, v] : a->cells)
                     if (row_of_cell(q, key) == &r) any = true;
-                if (!any) return problem(AnswerProblem::Required, r.code);
+                if (!any) {
+                    AnswerProblem p = problem(AnswerProblem::Required, r.code); // detail: the row, as before
+                    p.cell = r.code;
+                    return p;
+                }
             }
         }
         return {};

@@ -22,7 +22,14 @@ struct AnswerProblem {
     enum Kind { None, Required, NotANumber, TooSmall, TooLarge, NotInteger, TooFew, TooMany,
                 BadDate, UnknownOption, TooLong, OtherTextMissing };
     Kind kind = None;
-    std::string detail;   // e.g. the bound that was crossed, the option code
+    std::string detail;   // for diagnostics: e.g. "W_1: 100", the option code, the typed value
+    // What a person is told, kept apart from `detail` so no UI has to parse a diagnostic.
+    // bound: the limit that was crossed, for TooSmall/TooLarge (number as "100" or "2.5",
+    // date as YYYY-MM-DD), TooFew/TooMany (a count) and TooLong (characters); empty for
+    // the kinds without a limit. cell: the matrix / multi_* cell or row key the problem is
+    // in ("W_1", "P2"), empty when it is about the whole question.
+    std::string bound;
+    std::string cell;
     bool ok() const { return kind == None; }
 };
 

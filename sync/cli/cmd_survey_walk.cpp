@@ -101,19 +101,23 @@ bool is_no(const std::string& w) {
 }
 
 std::string problem_text(const AnswerProblem& p) {
+    // Limits come from `bound` and the cell from `cell`; `detail` only where it is the
+    // thing itself (what was typed, the unknown code, the row without an answer).
     const std::string& d = p.detail;
+    const std::string& b = p.bound;
+    const std::string in = p.cell.empty() ? "" : " (cell " + p.cell + ")";
     switch (p.kind) {
     case AnswerProblem::None: return "";
     case AnswerProblem::Required: return "an answer is required here" + (d.empty() ? "" : " (" + d + ")");
     case AnswerProblem::NotANumber: return "not a number: " + d + " (type e.g. 12 or 3.5)";
-    case AnswerProblem::TooSmall: return "too small: the minimum is " + d;
-    case AnswerProblem::TooLarge: return "too large: the maximum is " + d;
+    case AnswerProblem::TooSmall: return "too small: the minimum is " + b + in;
+    case AnswerProblem::TooLarge: return "too large: the maximum is " + b + in;
     case AnswerProblem::NotInteger: return "please type a whole number: " + d;
-    case AnswerProblem::TooFew: return "please choose at least " + d;
-    case AnswerProblem::TooMany: return "at most " + d + " allowed";
+    case AnswerProblem::TooFew: return "please choose at least " + b;
+    case AnswerProblem::TooMany: return "at most " + b + " allowed";
     case AnswerProblem::BadDate: return "not a date: " + d + " (type YYYY-MM-DD)";
     case AnswerProblem::UnknownOption: return "unknown choice: " + d;
-    case AnswerProblem::TooLong: return "too long: at most " + d + " characters";
+    case AnswerProblem::TooLong: return "too long: at most " + b + " characters" + in;
     case AnswerProblem::OtherTextMissing: return "please type the other answer as o:TEXT";
     }
     return "";

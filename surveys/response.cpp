@@ -7,6 +7,7 @@
 #include "response.h"
 
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace tk {
@@ -69,25 +70,40 @@ std::string format_utc(int64_t t) {
     return buf;
 }
 
-// Reads exactly "YYYY-MM-DDTHH:MM:SSZ", the form format_utc writes.
-static bool parse_utc(const std::string& s, int64_t* out) {
-    if (s.size() != 20) return false;
-    static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
-    for (size_t i = 0; i < 20; i++) {
+// True when `s` has a digit wherever `pattern` has 'd' and the pattern's own character elsewhere.
+static bool matches_digits(const std::string& s, const char* pattern) {
+    size_t n = std::strlen(pattern);
+    if (s.size() != n) return false;
+    for (size_t i = 0; i < n; i++) {
         if (pattern[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pattern[i]) return false;
     }
-    auto num = [&](size_t at, size_t len) {
-        int v = 0;
-        for (size_t i = at; i < at + len; i++) v = v * 10 + (s[i] - '0');
-        return v;
-    };
-    int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
+    return true;
+}
+
+static int digits_at(const std::string& s, size_t at, size_t len) {
+    int v = 0;
+    for (size_t i = at; i < at + len; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+bool parse_iso_date(const std::string& s, int64_t* days) {
+    if (!matches_digits(s, "dddd-dd-dd")) return false;
+    int y = digits_at(s, 0, 4), mo = digits_at(s, 5, 2), d = digits_at(s, 8, 2);
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (mo < 1 || mo > 12 || d < 1) return false;
     if (d > mdays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return false;
+    if (days) *days = days_from_civil(y, mo, d);
+    return true;
+}
+
+// Reads exactly "YYYY-MM-DDTHH:MM:SSZ", the form format_utc writes.
+static bool parse_utc(const std::string& s, int64_t* out) {
+    int64_t days = 0;
+    if (!matches_digits(s, "dddd-dd-ddTdd:dd:ddZ") || !parse_iso_date(s.substr(0, 10), &days)) return false;
+    int h = digits_at(s, 11, 2), mi = digits_at(s, 14, 2), se = digits_at(s, 17, 2);
     if (h > 23 || mi > 59 || se > 59) return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *out = days * 86400 + h * 3600 + mi * 60 + se;
     return true;
 }
 

@@ -73,5 +73,9 @@ bool parse_response(const std::string& json_text, Response& out, std::string* er
 
 // ISO 8601 UTC, "2026-11-25T16:03:00Z".
 std::string format_utc(int64_t unix_seconds);
+// Reads exactly "YYYY-MM-DD" (four digits, two, two; a real day of the proleptic Gregorian
+// calendar, leap years included) as days since 1970-01-01 (negative before). The same calendar
+// as format_utc and the times of parse_response; `days` may be null to only check.
+bool parse_iso_date(const std::string& yyyy_mm_dd, int64_t* days);
 
 } // namespace tk

@@ -1,7 +1,6 @@
 // tally.cpp - event tallies: check, canonical JSON, sealing (see tally.h).
 #include "tally.h"
 
-#include <cstdio>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -11,19 +10,12 @@
 
 namespace tk {
 
+// The tally's date as days since 1970-01-01: a real date written YYYY-MM-DD, the calendar of
+// every other time in a record, and from 1970 on (what tallies have always accepted).
 static bool days_from_date(const std::string& d, int64_t* days) {
-    int y = 0, m = 0, dd = 0;
-    char rest = 0;
-    if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d%c", &y, &m, &dd, &rest) != 3) return false;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970 || y > 9999 || m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1] + (m == 2 && leap)) return false;
-    // Days since 1970-01-01 (civil calendar).
-    y -= m <= 2;
-    int64_t era = y / 400, yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    if (days) *days = era * 146097 + doe - 719468;
+    int64_t n = 0;
+    if (!parse_iso_date(d, &n) || n < 0) return false;
+    if (days) *days = n;
     return true;
 }
 

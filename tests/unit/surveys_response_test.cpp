@@ -242,6 +242,23 @@ TEST_CASE("response: leap days and year bounds read back exactly") {
     CHECK(parse_error(sample_with("2026-11-25T16:03:00Z", "1900-02-29T00:00:00Z")).find("/started:") == 0);
 }
 
+TEST_CASE("response: parse_iso_date reads real days on the calendar format_utc writes") {
+    int64_t days = 1;
+    REQUIRE(parse_iso_date("1970-01-01", &days));
+    CHECK(days == 0);
+    for (const char* d : {"1969-12-31", "2000-02-29", "2024-02-29", "1900-03-01", "2026-06-13", "0000-01-01", "9999-12-31"}) {
+        CAPTURE(d);
+        REQUIRE(parse_iso_date(d, &days));
+        CHECK(format_utc(days * 86400) == std::string(d) + "T00:00:00Z");
+    }
+    // Only digits where digits belong: signs and spaces that sscanf would take are refused.
+    for (const char* d : {"1900-02-29", "2023-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-06-00",
+                          "2026-+6-13", "2026- 6-13", "2026-06-1", "13.06.2026", "2026-06-13T00:00:00Z", ""}) {
+        CAPTURE(d);
+        CHECK_FALSE(parse_iso_date(d, nullptr));
+    }
+}
+
 TEST_CASE("response: invalid UTF-8 in memory still serialises") {
     Response r = sample();
     r.site = std::string("Bibliothek \xff");

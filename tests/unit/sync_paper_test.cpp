@@ -434,6 +434,10 @@ TEST_CASE("paper: tallies are sealed with channel tally and read back") {
     bad = t;
     bad.date = "13.06.2026";
     CHECK_FALSE(check_tally(*s, bad, &err));
+    bad.date = "2026-+6-13"; // what the old sscanf reader let through
+    CHECK_FALSE(check_tally(*s, bad, &err));
+    bad.date = "1969-12-31";
+    CHECK_FALSE(check_tally(*s, bad, &err));
     bad = t;
     bad.question = "INFO";
     CHECK_FALSE(check_tally(*s, bad, &err));

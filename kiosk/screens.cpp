@@ -288,6 +288,14 @@ std::string problem_text(const KioskApp& app, const AnswerProblem& p) {
                                  "p_integer", "p_too_few",  "p_too_many",     "p_bad_date",  "p_unknown",
                                  "p_too_long", "p_other_missing"};
     if (p.ok() || p.kind < 0 || p.kind > AnswerProblem::OtherTextMissing) return {};
+    // A date's limit is a day, not a number: its own words, written day.month.year like
+    // the page's fields (the session gives it as YYYY-MM-DD).
+    const Question* q = app.session ? app.session->current() : nullptr;
+    if (q && q->type == QuestionType::Date && (p.kind == AnswerProblem::TooSmall || p.kind == AnswerProblem::TooLarge)) {
+        const std::string& b = p.bound;
+        std::string day = b.size() == 10 ? b.substr(8, 2) + "." + b.substr(5, 2) + "." + b.substr(0, 4) : b;
+        return fill(T(app, p.kind == AnswerProblem::TooSmall ? "p_date_too_early" : "p_date_too_late"), {{"x", day}});
+    }
     return fill(T(app, keys[p.kind]), {{"x", p.bound}});
 }
 

@@ -83,3 +83,27 @@ TEST_CASE("a plain number out of range and a choice too many: the page shows the
     CHECK(h.app.page.problem.cell.empty());
     CHECK(tk::problem_text(h.app, h.app.page.problem) == expected(h, "p_too_large", "20"));
 }
+
+TEST_CASE("a date out of range: the page names the day as day.month.year, in words for a date") {
+    Harness h(std::string(TK_SOURCE_DIR) + "/tests/e2e/kiosk_types.json");
+    to_question(h, "D1"); // 2020-01-01 .. 2030-12-31; the day field has the keyboard
+    h.type("31");
+    h.key(GLFW_KEY_TAB);
+    h.type("12");
+    h.key(GLFW_KEY_TAB);
+    h.type("2019");
+    leave_field_and_next(h);
+    REQUIRE(h.current_code() == "D1");
+    REQUIRE(h.app.page.problem.kind == tk::AnswerProblem::TooSmall);
+    CHECK(h.app.page.problem.bound == "2020-01-01");
+    const std::string shown = tk::problem_text(h.app, h.app.page.problem);
+    CHECK(shown == expected(h, "p_date_too_early", "01.01.2020"));
+    CHECK(shown != expected(h, "p_too_small", "01.01.2020")); // not "die Zahl ist zu klein"
+
+    h.click("field/D1|date|y");
+    for (int i = 0; i < 4; ++i) h.key(GLFW_KEY_BACKSPACE);
+    h.type("2031");
+    leave_field_and_next(h);
+    REQUIRE(h.app.page.problem.kind == tk::AnswerProblem::TooLarge);
+    CHECK(tk::problem_text(h.app, h.app.page.problem) == expected(h, "p_date_too_late", "31.12.2030"));
+}

@@ -14,10 +14,10 @@ namespace {
 ImDrawCallback g_blend_off = nullptr;
 ImDrawCallback g_blend_on = nullptr;
 
-void blend_off(const ImDrawList*, const ImDrawCmd*) { glDisable(GL_BLEND); }
-void blend_on(const ImDrawList*, const ImDrawCmd*) { glEnable(GL_BLEND); }
-
 } // namespace
+
+void blend_off_callback(const ImDrawList*, const ImDrawCmd*) { glDisable(GL_BLEND); }
+void blend_on_callback(const ImDrawList*, const ImDrawCmd*) { glEnable(GL_BLEND); }
 
 void request_colour_only_framebuffer() {
     glfwWindowHint(GLFW_DEPTH_BITS, 0);
@@ -44,8 +44,8 @@ void upload_font_texture(bool gl3) {
 }
 
 void use_opaque_fills(bool on) {
-    g_blend_off = on ? blend_off : nullptr;
-    g_blend_on = on ? blend_on : nullptr;
+    g_blend_off = on ? blend_off_callback : nullptr;
+    g_blend_on = on ? blend_on_callback : nullptr;
 }
 
 void fill_opaque(ImDrawList* dl, const ImVec2& a, const ImVec2& b, ImU32 col, float rounding) {
@@ -54,8 +54,9 @@ void fill_opaque(ImDrawList* dl, const ImVec2& a, const ImVec2& b, ImU32 col, fl
         dl->AddRectFilled(a, b, col, rounding);
         return;
     }
-    // Both backends set their state once per list and then only scissor and texture per
-    // command, so a callback's glDisable holds until the matching glEnable.
+    // Both backends set their GL state once per frame and then change only scissor and
+    // texture per command (a callback runs even when its command is clipped away), so the
+    // glDisable holds until the matching glEnable; at the end they restore the caller's state.
     dl->AddCallback(g_blend_off, nullptr);
     const ImDrawListFlags flags = dl->Flags;
     dl->Flags &= ~ImDrawListFlags_AntiAliasedFill; // a fringe needs blending; the border covers the edge

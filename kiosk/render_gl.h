@@ -2,10 +2,11 @@
 //
 // A library kiosk has no graphics card worth the name: Mesa's llvmpipe draws every pixel on
 // the CPU, and at 300 % text on a 1920x1080 screen the pixels are the whole cost of a frame.
-// Three choices make each pixel cheaper without changing one of them on screen:
+// Three choices make each pixel cheaper and leave the picture as it was (text to the pixel;
+// see fill_opaque for a few corner pixels):
 //   - the window has colour only: no depth, stencil or alpha buffer (nothing uses them, and
 //     llvmpipe drops a screen tile's earlier work when an opaque fill covers it only when
-//     there is no depth buffer; 8 MB less memory, too);
+//     there is no depth buffer; 8-9 MB less memory, too);
 //   - the font atlas is sampled nearest, not bilinear: one texel read a pixel instead of four.
 //     The atlas maps texels 1:1 to pixels (style.cpp builds it at the exact size, without
 //     oversampling, glyphs snapped to whole pixels, and lines drawn as geometry instead of
@@ -32,7 +33,14 @@ void use_opaque_fills(bool on);
 // A filled rectangle the renderer draws without blending when its colour is opaque: the
 // rasteriser then skips reading the pixels under it. Its edge is not anti-aliased, so the
 // caller strokes a border of at least 2 px over the edge (every caller does: the row or
-// button outline), which gives the same pixels as a blended, anti-aliased fill.
+// button outline). With borders of 3 px and more (150 % text and up) the pixels are those of
+// a blended, anti-aliased fill; thinner borders (100 % text) differ in a few anti-aliased
+// pixels at each rounded corner, by at most 28 of 255 in one colour channel.
 void fill_opaque(ImDrawList* dl, const ImVec2& a, const ImVec2& b, ImU32 col, float rounding);
+
+// The two draw-list callbacks fill_opaque puts around its fill, in this order (named so the
+// tests can check the order: swapped, everything after a fill would be drawn unblended).
+void blend_off_callback(const ImDrawList*, const ImDrawCmd*);
+void blend_on_callback(const ImDrawList*, const ImDrawCmd*);
 
 } // namespace tk

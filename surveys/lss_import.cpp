@@ -24,6 +24,7 @@
 
 #include "expression.h"
 #include "read_file.h"
+#include "response.h"
 #include "text.h"
 
 namespace tk {
@@ -108,16 +109,7 @@ std::optional<double> to_number(const std::string& s) {
 }
 
 // "YYYY-MM-DD" that exists in the calendar (LimeSurvey also allows "now" and expressions).
-bool iso_date(const std::string& v) {
-    if (v.size() != 10 || v[4] != '-' || v[7] != '-') return false;
-    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (v[i] < '0' || v[i] > '9') return false;
-    int y = std::atoi(v.substr(0, 4).c_str()), m = std::atoi(v.substr(5, 2).c_str()), d = std::atoi(v.substr(8, 2).c_str());
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
+bool iso_date(const std::string& v) { return parse_iso_date(v, nullptr); }
 
 // ---------------------------------------------------------------------------------------
 // Pass 1: LimeSurvey's model

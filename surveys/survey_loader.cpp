@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "read_file.h"
+#include "response.h"
 #include "survey.h"
 
 namespace tk {
@@ -243,17 +244,8 @@ bool valid_language(const std::string& s) {
     return s.size() == n || s[n] == '-';
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-bool valid_date(const std::string& s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (s[i] < '0' || s[i] > '9') return false;
-    int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1) return false;
-    return d <= days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
-}
+// A date bound: a real day written YYYY-MM-DD, on the calendar of the response times.
+bool valid_date(const std::string& s) { return parse_iso_date(s, nullptr); }
 
 std::string in_quotes(const std::string& s) {
     // Keep messages one line and short even for hostile input.

@@ -5,6 +5,7 @@
 // rows are dropped as soon as they become hidden, so the stored answers and what the
 // respondent can see never disagree.
 #include "session.h"
+#include "response.h"
 
 #include <algorithm>
 #include <charconv>
@@ -124,19 +125,6 @@ static size_t utf8_length(const std::string& s) {
     for (unsigned char c : s)
         if ((c & 0xC0) != 0x80) n++;
     return n;
-}
-
-// YYYY-MM-DD and a real calendar day.
-static bool valid_date(const std::string& s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (s[i] < '0' || s[i] > '9') return false;
-    int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-    if (m < 1 || m > 12 || d < 1) return false;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int dm = days[m - 1];
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) dm = 29;
-    return d <= dm;
 }
 
 static bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -437,7 +425,7 @@ AnswerProblem Session::check(const Question& q) const {
         return {}; // set_answer admits only existing codes
     case QuestionType::Date:
         if (a->value.empty()) return q.mandatory ? problem(AnswerProblem::Required, q.code) : AnswerProblem{};
-        if (!valid_date(a->value)) return problem(AnswerProblem::BadDate, a->value);
+        if (!parse_iso_date(a->value, nullptr)) return problem(AnswerProblem::BadDate, a->value);
         if (!q.min_date.empty() && a->value < q.min_date) return bounded(AnswerProblem::TooSmall, q.min_date);
         if (!q.max_date.empty() && a->value > q.max_date) return bounded(AnswerProblem::TooLarge, q.max_date);
         return {};

@@ -49,7 +49,7 @@ const char* job_name(SyncJobKind k) {
 
 // A small keyboard for touch-only kiosks: what server addresses and pairing codes are made
 // of (codes are read case-insensitively, so lower case serves both).
-void staff_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) {
+void address_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) {
     static const char* const rows[] = {"1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm", ":/.-_"};
     float key_w = std::min(ui.m.target * 1.3f, (w - 10 * ImGui::GetStyle().ItemSpacing.x) / 10);
     std::string key = staff_key_rows(ui, rows, 5, "sync/osk/", key_w, -1, true);
@@ -57,6 +57,18 @@ void staff_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) {
     if (button(ui, "sync/osk/delete", T(app, "staff_sync_delete"), key_w * 3)) pop_utf8_char(target);
     ImGui::SameLine();
     if (button(ui, "sync/osk/done", T(app, "staff_sync_keyboard_done"), key_w * 3)) app.page.drafts["sync|osk"].clear();
+}
+
+// A label, its field ("sync/<what>") and a "Tastatur" button ("sync/osk_<what>") that opens
+// and closes the small keyboard under it; one keyboard is open at a time.
+void address_line(KioskApp& app, UiState& ui, const char* label_key, const std::string& what, std::string& text,
+                  float w, float bw) {
+    std::string& osk = app.page.drafts["sync|osk"];
+    ImGui::TextWrapped("%s", T(app, label_key).c_str());
+    field(ui, ("##" + what).c_str(), text, "sync/" + what, w - bw * 0.5f - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SameLine();
+    if (button(ui, "sync/osk_" + what, T(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == what ? "" : what;
+    if (osk == what) address_keyboard(app, ui, text, w);
 }
 
 void outcome_view(KioskApp& app, const SyncDeskState& st, const Theme& th) {
@@ -181,25 +193,16 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     if (!st.refused.empty()) say(T(app, st.refused), th.error);
     ImGui::Separator();
 
-    std::string& osk = app.page.drafts["sync|osk"];
     ImGui::BeginDisabled(busy);
     // Server address and "now".
-    ImGui::TextWrapped("%s", T(app, "staff_sync_url").c_str());
-    field(ui, "##url", st.server_url, "sync/url", w - bw * 0.5f - ImGui::GetStyle().ItemSpacing.x);
-    ImGui::SameLine();
-    if (button(ui, "sync/osk_url", T(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == "url" ? "" : "url";
-    if (osk == "url") staff_keyboard(app, ui, st.server_url, w);
+    address_line(app, ui, "staff_sync_url", "url", st.server_url, w, bw);
     if (button(ui, "sync/run", T(app, "staff_sync_run"), bw)) sync_desk_start_sync(st);
     ImGui::SameLine();
     if (button(ui, "sync/update", T(app, "staff_sync_update"), bw)) sync_desk_start_survey_update(st);
 
     // Enrolment.
     ImGui::Dummy(ImVec2(0, ui.m.gap));
-    ImGui::TextWrapped("%s", T(app, "staff_sync_code").c_str());
-    field(ui, "##code", st.pairing_code, "sync/code", w - bw * 0.5f - ImGui::GetStyle().ItemSpacing.x);
-    ImGui::SameLine();
-    if (button(ui, "sync/osk_code", T(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == "code" ? "" : "code";
-    if (osk == "code") staff_keyboard(app, ui, st.pairing_code, w);
+    address_line(app, ui, "staff_sync_code", "code", st.pairing_code, w, bw);
     if (button(ui, "sync/enrol", T(app, "staff_sync_enrol"), bw)) sync_desk_start_enrol(st);
 
     // USB stick.
@@ -225,7 +228,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     if (button(ui, "sync/leave", T(app, "staff_sync_leave"), bw * 0.5f)) {
         leave = true;
-        osk.clear();
+        app.page.drafts["sync|osk"].clear();
         sync_desk_leave(st);
     }
     ImGui::PopID();

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../vault.h"
+#include "vault.h"
 #include "command.h"
 
 using namespace tk;

@@ -1,17 +1,18 @@
 // cmd_research.cpp - the researchers' verbs: decrypt, export csv, export vv, report; and
 // `vault add`, which puts response files (from `survey walk`, or typed in from paper) into a
-// vault as sealed records. See sync/RESEARCH.md.
+// vault as sealed records. See sync/research/RESEARCH.md.
 #include <cstdio>
 #include <cstdlib>
 #include <sodium.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "../export_csv.h"
+#include "files.h"
+#include "export_csv.h"
 #include "lss_responses.h"
-#include "../report.h"
-#include "../research.h"
-#include "../vault.h"
+#include "report.h"
+#include "research.h"
+#include "vault.h"
 #include "command.h"
 
 using namespace tk;

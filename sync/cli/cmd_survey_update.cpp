@@ -5,9 +5,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../keys.h"
-#include "../survey_update.h"
+#include "files.h"
+#include "keys.h"
+#include "survey_update.h"
 #include "command.h"
+#include "research_key.h"
 
 using namespace tk;
 using namespace tk::cli;
@@ -22,7 +24,7 @@ static int run_sign(const Args& in) {
     std::string key = take_option(a, "--key");
     if (key.empty() || a.size() != 1) return usage_error("survey sign", "usage: --key research.key FILE");
     std::string bytes, err, pass;
-    if (!read_small_file(a[0], bytes, &err)) return usage_error("survey sign", err);
+    if (!read_file_at_most(a[0], kKeyFileMax, bytes, &err)) return usage_error("survey sign", err);
     std::string perr;
     if (!research_passphrase(pass, &perr)) return usage_error("survey sign", perr);
     ResearchSecretKey sk;

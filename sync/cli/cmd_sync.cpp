@@ -3,11 +3,12 @@
 #include <ctime>
 #include <memory>
 
-#include "../bundle.h"
-#include "../enrolment.h"
-#include "../keys.h"
-#include "../sync_client.h"
-#include "../vault.h"
+#include "files.h"
+#include "bundle.h"
+#include "enrolment.h"
+#include "keys.h"
+#include "sync_client.h"
+#include "vault.h"
 #include "command.h"
 
 using namespace tk;
@@ -120,7 +121,7 @@ static int run_receipt(const Args& in) {
     auto v = open_existing("receipt apply", dir, &rc);
     if (!v) return rc;
     std::string bytes, err;
-    if (!read_small_file(a[0], bytes, &err)) return usage_error("receipt apply", err);
+    if (!read_file_at_most(a[0], kKeyFileMax, bytes, &err)) return usage_error("receipt apply", err);
     uint64_t acked = 0;
     if (!apply_receipt(*v, (const uint8_t*)bytes.data(), bytes.size(), &acked, &err)) {
         std::fprintf(stderr, "teilhabe receipt apply: %s: %s\n", a[0].c_str(), err.c_str());

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "../keys.h"
-#include "read_file.h"
+#include "keys.h"
+#include "files.h"
 
 namespace tk::cli {
 

@@ -1,4 +1,5 @@
 // paper_registry.cpp - sheet registry and double entry (see paper_registry.h, PAPER.md).
+#include "files.h"
 #include "paper_registry.h"
 
 #include <cstring>
@@ -65,7 +66,7 @@ std::unique_ptr<PaperRegistry> PaperRegistry::open(const std::string& dir, std::
     std::unique_ptr<PaperRegistry> r(new PaperRegistry());
     std::string key_path = dir + "/paper-entry.key", raw;
     std::string e;
-    if (read_small_file(key_path, raw, &e)) {
+    if (read_file_at_most(key_path, kKeyFileMax, raw, &e)) {
         if (raw.size() != sizeof r->key_) {
             if (error) *error = key_path + ": not a paper-entry key (" + std::to_string(raw.size()) + " bytes, expected 32)";
             return nullptr;

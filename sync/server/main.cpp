@@ -5,7 +5,7 @@
 //   teilhabe-server import --data DIR [--receipt OUT] FILE               ingests a USB bundle
 //   teilhabe-server status --data DIR                                    devices, counts, events
 //
-// The server never holds the research secret key; see sync/BUNDLE.md.
+// The server never holds the research secret key; see sync/transport/BUNDLE.md.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -17,7 +17,7 @@
 
 #include "bundle.h"
 #include "keys.h"
-#include "read_file.h"
+#include "files.h"
 #include "server_api.h"
 #include "server_store.h"
 

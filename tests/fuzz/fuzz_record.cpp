@@ -9,6 +9,7 @@
 
 #include "compress.h"
 #include "record.h"
+#include "open_record.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tk::Record r;

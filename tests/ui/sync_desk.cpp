@@ -18,6 +18,7 @@
 #include "server_store.h"
 #include "survey_update.h"
 #include "sync_desk.h"
+#include "research_key.h"
 
 using tkt::Harness;
 

@@ -1,4 +1,4 @@
-// Tests for read_whole_file (surveys/read_file.h), which the survey, .lss and .lsr readers use.
+// Tests for read_whole_file (surveys/base/files.h), which the survey, .lss and .lsr readers use.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "lss_import.h"
-#include "read_file.h"
+#include "files.h"
 #include "survey.h"
 
 using namespace tk;

@@ -1,4 +1,4 @@
-// Decrypt checks one signature per linked run of records (sync/RESEARCH.md, "Checking a chain
+// Decrypt checks one signature per linked run of records (sync/research/RESEARCH.md, "Checking a chain
 // with one signature"). These are the two ways round that a forger or a damaged disk could
 // try: a record replaced in the middle with every later record re-linked to it, and a middle
 // record whose signature alone is damaged. Both must be found and named by record id.

@@ -7,6 +7,8 @@
 #include "keys.h"
 #include "record.h"
 #include "sync_testutil.h"
+#include "hex.h"
+#include "research_key.h"
 
 using namespace tk;
 using tk::test::TempDir;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "files.h"
 #include "keys.h"
 #include "paper_entry.h"
 #include "paper_registry.h"
@@ -11,6 +12,8 @@
 #include "sync_testutil.h"
 #include "tally.h"
 #include "vault.h"
+#include "open_record.h"
+#include "research_key.h"
 
 using namespace tk;
 using tk::test::TempDir;
@@ -291,7 +294,7 @@ TEST_CASE_FIXTURE(Desk, "paper: pending entries are sealed on disk and gone afte
     CHECK_FALSE(dir_contains(d.path, "anna"));
     std::string key;
     std::string err;
-    REQUIRE(read_small_file(d / "paper-entry.key", key, &err));
+    REQUIRE(read_file_at_most(d / "paper-entry.key", kKeyFileMax, key, &err));
     CHECK(key.size() == 32);
     CHECK((std::filesystem::status(d / "paper-entry.key").permissions() & std::filesystem::perms::group_read) ==
           std::filesystem::perms::none);

@@ -7,6 +7,7 @@
 #include "compress.h"
 #include "keys.h"
 #include "record.h"
+#include "open_record.h"
 
 using namespace tk;
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "files.h"
 #include "bundle.h"
 #include "export_csv.h"
 #include "keys.h"
@@ -253,7 +254,7 @@ TEST_CASE("research: records are read from a server store and from a vault direc
     SUBCASE("vault") {
         TempDir v;
         std::string pub;
-        REQUIRE(read_small_file(k.dir / "research.pub", pub, nullptr));
+        REQUIRE(read_file_at_most(k.dir / "research.pub", kKeyFileMax, pub, nullptr));
         tk::test::spit(v / "research.pub", pub);
         std::string err;
         {
@@ -805,7 +806,7 @@ TEST_CASE("research: event tallies in a vault come out of decrypt intact and int
     ResearchKeys k;
     TempDir v;
     std::string pub, err;
-    REQUIRE(read_small_file(k.dir / "research.pub", pub, nullptr));
+    REQUIRE(read_file_at_most(k.dir / "research.pub", kKeyFileMax, pub, nullptr));
     tk::test::spit(v / "research.pub", pub);
     Tally fest;
     fest.event = "Stadtteilfest";

@@ -20,6 +20,7 @@
 #include "sync_client.h"
 #include "sync_testutil.h"
 #include "vault.h"
+#include "hex.h"
 
 using namespace tk;
 using json = nlohmann::json;

@@ -10,6 +10,9 @@
 #include "response.h"
 #include "sync_testutil.h"
 #include "vault.h"
+#include "hex.h"
+#include "open_record.h"
+#include "research_key.h"
 
 using namespace tk;
 using tk::test::TempDir;

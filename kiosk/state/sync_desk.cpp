@@ -1,0 +1,390 @@
+// sync_desk.cpp - the staff menu's transport jobs on a worker thread (see sync_desk.h).
+#include "files.h"
+#include "sync_desk.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "enrolment.h"
+#include "keys.h"
+#include "vault.h"
+
+namespace tk {
+
+namespace {
+
+std::string trim(const std::string& s) {
+    size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
+    return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+// The worker's own handle on the vault (see sync_desk.h for why not the kiosk's).
+std::unique_ptr<Vault> open_worker_vault(const std::string& dir, std::string* error) {
+    VaultOpenOptions o;
+    o.create = false;
+    auto v = Vault::open(dir, o, error);
+    if (!v && error) *error = dir + ": " + *error;
+    return v;
+}
+
+void wipe_string(std::string& s) {
+    if (!s.empty()) sodium_memzero(s.data(), s.size());
+    s.clear();
+}
+
+// A copy of the pairing code that is wiped wherever it dies.
+struct WipedString {
+    std::string s;
+    explicit WipedString(const std::string& v) : s(v) {}
+    WipedString(const WipedString& o) : s(o.s) {}
+    WipedString& operator=(const WipedString&) = delete;
+    ~WipedString() { wipe_string(s); }
+};
+
+void tick(SyncJob& job) {
+    job.ticks++;
+    if (job.wake) job.wake();
+}
+
+// One job at a time; said before any complaint about the inputs.
+bool refuse_if_busy(SyncDeskState& st) {
+    if (!sync_desk_busy(st)) return false;
+    st.refused = "staff_sync_busy";
+    return true;
+}
+
+// The server address as typed, trimmed; refused (and false) when there is none.
+bool typed_server_url(SyncDeskState& st, std::string& url) {
+    url = trim(st.server_url);
+    if (!url.empty()) return true;
+    st.refused = "staff_sync_no_url";
+    return false;
+}
+
+// The USB stick chosen in the list; refused (and false) when none is.
+bool chosen_volume(SyncDeskState& st, std::string& volume) {
+    if (st.volume < 0 || st.volume >= (int)st.volumes.size()) {
+        st.refused = "staff_sync_no_volume";
+        return false;
+    }
+    volume = st.volumes[size_t(st.volume)];
+    return true;
+}
+
+// Runs `work` on the worker. The outcome is filled in a local copy and handed over at the end,
+// so the UI thread never sees a half-written one.
+template <class Work>
+bool start(SyncDeskState& st, SyncJobKind kind, Work work) {
+    if (refuse_if_busy(st)) return false;
+    if (st.worker.joinable()) st.worker.join(); // a finished job not yet collected
+    st.refused.clear();
+    st.kind = kind;
+    st.job = std::make_shared<SyncJob>();
+    st.job->wake = st.wake;
+    st.job->running = true;
+    std::shared_ptr<SyncJob> job = st.job;
+    std::string dir = st.data_dir;
+    st.worker = std::thread([job, dir, kind, work]() {
+        SyncOutcome out;
+        out.kind = kind;
+        std::unique_ptr<Vault> v = open_worker_vault(dir, &out.error);
+        if (v) {
+            work(*job, *v, out);
+            out.unsynced_after = v->status().unsynced;
+        }
+        {
+            std::lock_guard<std::mutex> g(job->mu);
+            job->outcome = std::move(out);
+        }
+        job->running = false;
+        tick(*job);
+    });
+    return true;
+}
+
+std::string decode_mount_path(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+            s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+            out += char((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+bool writable_dir(const std::string& d) {
+    std::error_code ec;
+    return std::filesystem::is_directory(d, ec) && ::access(d.c_str(), W_OK) == 0;
+}
+
+} // namespace
+
+SyncDeskState::~SyncDeskState() {
+    if (worker.joinable()) worker.join();
+}
+
+void sync_desk_read_pin(SyncDeskState& st) {
+    ServerPin pin;
+    std::string err;
+    if (read_server_pin(st.data_dir, pin, &err)) {
+        st.enrolled_url = pin.url;
+        st.enrolled_fingerprint = fingerprint(pin.server_pk.data(), 32);
+    } else {
+        st.enrolled_url.clear();
+        st.enrolled_fingerprint.clear();
+    }
+}
+
+void sync_desk_begin(SyncDeskState& st, const std::string& data_dir) {
+    sync_desk_poll(st);
+    st.data_dir = data_dir;
+    st.refused.clear();
+    st.scroll_top = true;
+    // https to a server with its own (self-signed) certificate: the coordinator puts it here,
+    // as `teilhabe sync --ca` takes it. Without it the system's CAs are trusted.
+    std::error_code ec;
+    std::string ca = data_dir + "/server-ca.pem";
+    st.options.ca_file = std::filesystem::exists(ca, ec) ? ca : "";
+    sync_desk_read_pin(st);
+    if (st.server_url.empty()) st.server_url = st.enrolled_url;
+    std::string chosen = st.volume >= 0 && st.volume < (int)st.volumes.size() ? st.volumes[size_t(st.volume)] : "";
+    st.volumes = list_usb_volumes();
+    auto it = std::find(st.volumes.begin(), st.volumes.end(), chosen);
+    // One stick plugged in: it is the one.
+    int index = it != st.volumes.end() ? int(it - st.volumes.begin()) : st.volumes.size() == 1 ? 0 : -1;
+    sync_desk_set_volume(st, index);
+}
+
+void sync_desk_leave(SyncDeskState& st) {
+    std::fill(st.pairing_code.begin(), st.pairing_code.end(), '\0');
+    st.pairing_code.clear();
+    st.refused.clear();
+}
+
+bool sync_desk_busy(const SyncDeskState& st) { return st.job && st.job->running; }
+
+// Joins the ended worker and takes its outcome: once per job (the worker is joinable once).
+static void collect(SyncDeskState& st) {
+    st.worker.join();
+    {
+        std::lock_guard<std::mutex> g(st.job->mu);
+        st.last = std::move(st.job->outcome);
+    }
+    st.has_last = true;
+    st.collected++;
+    if (st.last.kind == SyncJobKind::Enrol && st.last.ok) sync_desk_leave(st); // the code is used up
+    if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync) sync_desk_read_pin(st);
+    if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts) sync_desk_set_volume(st, st.volume);
+}
+
+bool sync_desk_poll(SyncDeskState& st) {
+    if (!st.job) return false;
+    bool changed = st.job->ticks != st.seen_ticks;
+    st.seen_ticks = st.job->ticks;
+    if (!st.job->running && st.worker.joinable()) {
+        collect(st);
+        changed = true;
+    }
+    return changed;
+}
+
+int64_t sync_desk_done(const SyncDeskState& st) { return st.job ? st.job->done.load() : 0; }
+int64_t sync_desk_total(const SyncDeskState& st) { return st.job ? st.job->total.load() : 0; }
+
+void sync_desk_wait(SyncDeskState& st) {
+    // Joined here, the job would never be collected by sync_desk_poll (it looks for a
+    // joinable worker): collect it now, so st.last is this job's outcome.
+    if (st.worker.joinable()) collect(st);
+    sync_desk_poll(st);
+}
+
+void sync_desk_cancel(SyncDeskState& st) {
+    if (st.job) st.job->cancel = true;
+}
+
+bool sync_desk_start_sync(SyncDeskState& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string url;
+    if (!typed_server_url(st, url)) return false;
+    st.server_url = url;
+    SyncOptions opt = st.options;
+    return start(st, SyncJobKind::Sync, [url, opt](SyncJob& job, Vault& v, SyncOutcome& out) {
+        SyncOptions o = opt;
+        o.cancel = &job.cancel;
+        out.sync = sync_once(v, url, [&job](int64_t done, int64_t total) {
+            job.total = total;
+            job.done = done;
+            tick(job);
+        }, o);
+        out.ok = out.sync.ok;
+        out.error = out.sync.error;
+        // The server moved (same key, new address): the next sync and `teilhabe sync` use it.
+        // Only when a receipt signed by the pinned key came from there - a sync with nothing
+        // to send never asks the server, so a mistyped address must not be saved.
+        ServerPin pin;
+        if (out.ok && out.sync.sent > 0 && read_server_pin(v.dir(), pin, nullptr) && pin.url != url) {
+            pin.url = url;
+            write_server_pin(v.dir(), pin, nullptr);
+        }
+    });
+}
+
+bool sync_desk_start_enrol(SyncDeskState& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string url;
+    if (!typed_server_url(st, url)) return false;
+    std::string code = trim(st.pairing_code), normal;
+    bool good = normalize_pairing_code(code, normal);
+    wipe_string(code);
+    if (!good) {
+        wipe_string(normal);
+        st.refused = "staff_sync_bad_code";
+        return false;
+    }
+    st.server_url = url;
+    SyncOptions opt = st.options;
+    // The job is copied on its way to the thread: every copy of the code wipes itself.
+    WipedString secret{normal};
+    wipe_string(normal);
+    return start(st, SyncJobKind::Enrol, [url, secret, opt](SyncJob&, Vault& v, SyncOutcome& out) {
+        out.ok = enrol_device(v.dir(), url, secret.s, opt, &out.server_fingerprint, &out.error);
+    });
+}
+
+bool sync_desk_start_export(SyncDeskState& st, int64_t now_unix) {
+    if (refuse_if_busy(st)) return false;
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
+    return start(st, SyncJobKind::Export, [volume, now_unix](SyncJob& job, Vault& v, SyncOutcome& out) {
+        VaultStatus s = v.status();
+        job.total = s.unsynced;
+        if (s.unsynced == 0) { // nothing to carry: no empty file on the stick
+            out.ok = true;
+            return;
+        }
+        std::string path = volume + "/" + bundle_file_name(s.device_id, now_unix);
+        out.ok = export_bundle(v, path, &out.count, &out.error);
+        if (out.ok) out.path = path;
+        job.done = out.count;
+    });
+}
+
+bool sync_desk_start_receipts(SyncDeskState& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
+    std::vector<std::string> files = list_receipt_files(volume);
+    if (files.empty()) {
+        st.refused = "staff_sync_no_receipts";
+        return false;
+    }
+    return start(st, SyncJobKind::Receipts, [files](SyncJob& job, Vault& v, SyncOutcome& out) {
+        job.total = (int64_t)files.size();
+        out.ok = true;
+        for (const auto& f : files) {
+            ReceiptApplied r;
+            r.path = f;
+            std::string bytes;
+            r.ok = read_file_at_most(f, kKeyFileMax, bytes, &r.error) &&
+                   apply_receipt(v, (const uint8_t*)bytes.data(), bytes.size(), &r.acked, &r.error);
+            out.ok = out.ok && r.ok;
+            out.receipts.push_back(r);
+            job.done++;
+            tick(job);
+        }
+    });
+}
+
+bool sync_desk_start_survey_update(SyncDeskState& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string url;
+    if (!typed_server_url(st, url)) return false;
+    SyncOptions opt = st.options;
+    return start(st, SyncJobKind::SurveyUpdate, [url, opt](SyncJob&, Vault& v, SyncOutcome& out) {
+        // The research signing key: research.pub, or on a demo kiosk the demo key's public part.
+        ResearchPublicKey pub;
+        std::string pub_path = v.dir() + "/research.pub";
+        std::error_code ec;
+        if (!std::filesystem::exists(pub_path, ec)) pub_path = v.dir() + "/demo-research.key";
+        if (!load_research_public(pub_path, pub, &out.error)) return;
+        std::filesystem::create_directories(v.dir() + "/surveys", ec); // the staff menu lists it
+        out.update = fetch_survey_update(url, v.dir() + "/surveys", pub, opt);
+        out.ok = out.update.ok;
+        out.error = out.update.error;
+    });
+}
+
+std::vector<std::string> usb_mount_points(const std::string& mounts_text) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < mounts_text.size()) {
+        size_t end = mounts_text.find('\n', pos);
+        if (end == std::string::npos) end = mounts_text.size();
+        std::string line = mounts_text.substr(pos, end - pos);
+        pos = end + 1;
+        size_t a = line.find(' ');
+        if (a == std::string::npos) continue;
+        size_t b = line.find(' ', a + 1);
+        std::string mp = decode_mount_path(line.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1));
+        bool usb = mp.rfind("/media/", 0) == 0 || mp.rfind("/run/media/", 0) == 0 || mp.rfind("/mnt/", 0) == 0 || mp == "/mnt";
+        if (usb && std::find(out.begin(), out.end(), mp) == out.end()) out.push_back(mp);
+    }
+    return out;
+}
+
+std::vector<std::string> list_usb_volumes() {
+    std::vector<std::string> candidates;
+    if (const char* roots = std::getenv("TK_USB_ROOTS")) {
+        std::string s = roots;
+        size_t pos = 0;
+        while (pos <= s.size()) {
+            size_t c = s.find(':', pos);
+            if (c == std::string::npos) c = s.size();
+            if (c > pos) candidates.push_back(s.substr(pos, c - pos));
+            pos = c + 1;
+        }
+    } else {
+        std::string text;
+        if (read_file_at_most("/proc/self/mounts", kKeyFileMax, text, nullptr)) candidates = usb_mount_points(text);
+    }
+    std::vector<std::string> out;
+    for (const auto& c : candidates)
+        if (writable_dir(c)) out.push_back(c);
+    return out;
+}
+
+void sync_desk_set_volume(SyncDeskState& st, int index) {
+    st.volume = index >= 0 && index < (int)st.volumes.size() ? index : -1;
+    st.receipt_files = st.volume >= 0 ? list_receipt_files(st.volumes[size_t(st.volume)]) : std::vector<std::string>{};
+}
+
+std::vector<std::string> list_receipt_files(const std::string& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        std::string name = e.path().filename().string();
+        if (name.size() > 8 && name.compare(name.size() - 8, 8, ".receipt") == 0 && e.is_regular_file(ec))
+            out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string bundle_file_name(const std::string& device_id, int64_t now_unix) {
+    std::time_t t = (std::time_t)now_unix;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    return "teilhabe-" + (device_id.empty() ? std::string("kiosk") : device_id) + "-" + stamp + ".tkb";
+}
+
+} // namespace tk

@@ -1,0 +1,297 @@
+// export_csv.cpp - responses as CSV with a codebook (see export_csv.h and sync/research/RESEARCH.md).
+#include "export_csv.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace tk {
+
+static size_t rank_columns(const Question& q, const std::vector<DecryptedResponse>* rs) {
+    // As many rank columns as can be filled: all options of a ranking (or max_answers), and
+    // max_answers entries of a ranked list. A ranked list without a limit gets as many as the
+    // longest answer in the data, so no entry is ever cut off.
+    size_t n = q.type == QuestionType::Ranking ? q.options.size() : 0;
+    if (q.max_answers > 0 && (n == 0 || size_t(q.max_answers) < n)) n = size_t(q.max_answers);
+    if (rs && q.type == QuestionType::RankedList)
+        for (const DecryptedResponse& d : *rs) {
+            auto it = d.response.answers.find(q.code);
+            if (it != d.response.answers.end()) n = std::max(n, it->second.values.size());
+        }
+    return n;
+}
+
+static std::vector<CsvColumn> columns_of(const Survey& s, const std::vector<DecryptedResponse>* rs) {
+    std::vector<CsvColumn> out;
+    for (const Survey::QRef& ref : s.all_questions()) {
+        const Question& q = *ref.q;
+        const std::string& c = q.code;
+        auto add = [&](const std::string& heading, const std::string& part) { out.push_back({heading, c, part}); };
+        switch (q.type) {
+        case QuestionType::Info:
+            continue; // takes no answer, has no column
+        case QuestionType::MultipleChoice:
+            for (const Option& o : q.options) add(c + "[" + o.code + "]", o.code);
+            break;
+        case QuestionType::Matrix:
+            for (const Row& r : q.rows) {
+                if (q.cell != MatrixCell::Choice) {
+                    for (const Option& o : q.options) add(c + "[" + r.code + "_" + o.code + "]", r.code + "_" + o.code);
+                } else if (!q.options2.empty()) {
+                    add(c + "[" + r.code + "][1]", r.code);
+                    add(c + "[" + r.code + "][2]", r.code + "#1");
+                } else {
+                    add(c + "[" + r.code + "]", r.code);
+                }
+            }
+            break;
+        case QuestionType::MultiText:
+        case QuestionType::MultiNumeric:
+            for (const Row& r : q.rows) add(c + "[" + r.code + "]", r.code);
+            break;
+        case QuestionType::Ranking:
+        case QuestionType::RankedList:
+            for (size_t i = 1, n = rank_columns(q, rs); i <= n; i++) add(c + "[" + std::to_string(i) + "]", std::to_string(i));
+            break;
+        default:
+            add(c, "");
+        }
+        if (q.other) add(c + "[other]", "other");
+        if (q.comment) add(c + "[comment]", "comment");
+    }
+    return out;
+}
+
+std::vector<CsvColumn> csv_columns(const Survey& s) { return columns_of(s, nullptr); }
+
+std::string csv_field(const std::string& v, char separator) {
+    bool quote = v.find_first_of(std::string("\"\r\n") + separator) != std::string::npos ||
+                 (!v.empty() && (v.front() == ' ' || v.back() == ' '));
+    if (!quote) return v;
+    std::string out = "\"";
+    for (char ch : v) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    out += '"';
+    return out;
+}
+
+static bool contains(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// The text of one cell of an answered question.
+static std::string answered_cell(const Question& q, const Answer& a, const std::string& part, const CsvOptions& opt) {
+    if (a.no_answer) return opt.no_answer;
+    if (part == "other") return a.other;
+    if (part == "comment") return a.comment;
+    switch (q.type) {
+    case QuestionType::MultipleChoice:
+        return contains(a.values, part) ? "Y" : "N";
+    case QuestionType::Matrix:
+    case QuestionType::MultiText:
+    case QuestionType::MultiNumeric: {
+        auto it = a.cells.find(part);
+        return it == a.cells.end() ? opt.skipped : it->second; // a row left empty
+    }
+    case QuestionType::Ranking:
+    case QuestionType::RankedList: {
+        size_t i = size_t(std::stoul(part));
+        return i <= a.values.size() ? a.values[i - 1] : opt.skipped; // rank not filled
+    }
+    default:
+        return a.value;
+    }
+}
+
+static void put_row(std::string& out, const std::vector<std::string>& cells, char sep) {
+    for (size_t i = 0; i < cells.size(); i++) {
+        if (i) out += sep;
+        out += csv_field(cells[i], sep);
+    }
+    out += "\r\n";
+}
+
+// The data rows of responses [begin, end).
+static std::string data_rows(const Survey& s, const std::vector<CsvColumn>& cols, const std::vector<DecryptedResponse>& responses,
+                             size_t begin, size_t end, const CsvOptions& opt) {
+    std::string out;
+    std::vector<std::string> cells;
+    for (size_t k = begin; k < end; k++) {
+        const DecryptedResponse& d = responses[k];
+        const Response& r = d.response;
+        cells = {d.record_id, r.channel, r.site, r.event, r.language, format_utc(r.started),
+                 r.finished ? format_utc(r.finished) : "", r.complete ? "Y" : "N"};
+        const Question* q = nullptr;
+        const Answer* a = nullptr;
+        bool skipped = false;
+        for (const CsvColumn& c : cols) {
+            if (!q || q->code != c.question) { // first column of the next question
+                q = s.find_question(c.question);
+                auto it = r.answers.find(c.question);
+                a = it == r.answers.end() ? nullptr : &it->second;
+                skipped = contains(r.skipped, c.question);
+            }
+            // Neither answered nor skipped: hidden by a condition, or a partial response that
+            // never got there. Both mean "not asked" (as LimeSurvey's NULL).
+            cells.push_back(a ? answered_cell(*q, *a, c.part, opt) : skipped ? opt.skipped : opt.not_shown);
+        }
+        put_row(out, cells, opt.separator);
+    }
+    return out;
+}
+
+std::string export_csv(const Survey& s, const std::vector<DecryptedResponse>& responses, const CsvOptions& opt) {
+    std::vector<CsvColumn> cols = columns_of(s, &responses);
+    std::string out;
+    if (opt.bom) out = "\xEF\xBB\xBF";
+    std::vector<std::string> head = {"id", "channel", "site", "event", "language", "started", "finished", "complete"};
+    for (const CsvColumn& c : cols) head.push_back(c.heading);
+    put_row(out, head, opt.separator);
+    // Rows are independent: a season's worth (100,000) is formatted on all cores, in order.
+    size_t parts = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    if (responses.size() < 2000) parts = 1;
+    std::vector<std::string> chunk(parts);
+    std::vector<std::thread> pool;
+    size_t per = (responses.size() + parts - 1) / parts;
+    for (size_t p = 0; p < parts; p++) {
+        size_t b = std::min(responses.size(), p * per), e = std::min(responses.size(), b + per);
+        if (p == 0) continue; // the calling thread does the first part below
+        pool.emplace_back([&, p, b, e] { chunk[p] = data_rows(s, cols, responses, b, e, opt); });
+    }
+    chunk[0] = data_rows(s, cols, responses, 0, std::min(responses.size(), per), opt);
+    for (std::thread& t : pool) t.join();
+    for (const std::string& c : chunk) out += c;
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Codebook
+
+static std::string one_line(const std::string& t) {
+    std::string o;
+    for (char ch : t) o += (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
+    return o;
+}
+
+static std::string md_cell(const std::string& t) {
+    std::string o;
+    for (char ch : one_line(t)) {
+        if (ch == '|') o += '\\';
+        o += ch;
+    }
+    return o;
+}
+
+static std::string options_text(const std::vector<Option>& opts, const std::string& lang) {
+    std::string o;
+    for (const Option& op : opts) {
+        if (!o.empty()) o += "; ";
+        o += op.code + " = " + one_line(op.text.get(lang, lang));
+    }
+    return o;
+}
+
+std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdown) {
+    const std::string& L = s.original_language();
+    struct Line { std::string column, question, text, type, values; };
+    std::vector<Line> lines = {
+        {"id", "", "record id (device and sequence number), or line-N for a response read from a file", "text", ""},
+        {"channel", "", "how the response was given", "text", "kiosk; paper; assisted; tally"},
+        {"site", "", "where it was given", "text", ""},
+        {"event", "", "event the response belongs to (empty = none)", "text", ""},
+        {"language", "", "language the respondent used", "text", ""},
+        {"started", "", "start time, UTC (ISO 8601)", "time", ""},
+        {"finished", "", "end time, UTC (ISO 8601)", "time", ""},
+        {"complete", "", "Y = sent, N = partial (timed out or abandoned)", "Y/N", "Y; N"},
+    };
+    for (const CsvColumn& c : csv_columns(s)) {
+        const Question& q = *s.find_question(c.question);
+        Line l{c.heading, q.code, one_line(q.text.get(L, L)), type_name(q.type), ""};
+        if (c.part == "other") {
+            l.text += " [" + (q.other_label.empty() ? std::string("andere, und zwar") : one_line(q.other_label.get(L, L))) + "]";
+            l.type = "text";
+        } else if (c.part == "comment") {
+            l.text += " [" + (q.comment_label.empty() ? std::string("Kommentar") : one_line(q.comment_label.get(L, L))) + "]";
+            l.type = "text";
+        } else {
+            switch (q.type) {
+            case QuestionType::SingleChoice:
+                l.values = options_text(q.options, L);
+                if (q.other) l.values += "; -oth- = andere (text in " + q.code + "[other])";
+                break;
+            case QuestionType::YesNo: l.values = "Y = ja; N = nein"; break;
+            case QuestionType::Rating:
+                l.values = std::to_string(q.scale_min) + ".." + std::to_string(q.scale_max);
+                if (!q.min_label.empty()) l.values += "; " + std::to_string(q.scale_min) + " = " + one_line(q.min_label.get(L, L));
+                if (!q.max_label.empty()) l.values += "; " + std::to_string(q.scale_max) + " = " + one_line(q.max_label.get(L, L));
+                break;
+            case QuestionType::MultipleChoice: {
+                const Option* o = q.find_option(c.part);
+                l.text += " [" + (o ? one_line(o->text.get(L, L)) : c.part) + "]";
+                l.values = "Y = chosen; N = not chosen";
+                break;
+            }
+            case QuestionType::Matrix: {
+                std::string row = c.part.substr(0, c.part.find_first_of("#_"));
+                const Row* r = q.find_row(row);
+                l.text += " [" + (r ? one_line(r->text.get(L, L)) : row) + "]";
+                if (q.cell != MatrixCell::Choice) {
+                    const Option* col = q.find_option(c.part.substr(row.size() + 1));
+                    if (col) l.text += " [" + one_line(col->text.get(L, L)) + "]";
+                    l.values = q.cell == MatrixCell::Number ? "number" : "text";
+                } else if (c.part.find('#') != std::string::npos) {
+                    if (!q.scale_header2.empty()) l.text += " [" + one_line(q.scale_header2.get(L, L)) + "]";
+                    l.values = options_text(q.options2, L);
+                } else {
+                    if (!q.options2.empty() && !q.scale_header1.empty())
+                        l.text += " [" + one_line(q.scale_header1.get(L, L)) + "]";
+                    l.values = options_text(q.options, L);
+                }
+                break;
+            }
+            case QuestionType::MultiText:
+            case QuestionType::MultiNumeric: {
+                const Row* r = q.find_row(c.part);
+                l.text += " [" + (r ? one_line(r->text.get(L, L)) : c.part) + "]";
+                l.values = q.type == QuestionType::MultiText ? "text" : "number";
+                break;
+            }
+            case QuestionType::Ranking:
+                l.text += " [rank " + c.part + "]";
+                l.values = options_text(q.options, L);
+                break;
+            case QuestionType::RankedList: l.text += " [rank " + c.part + "]"; l.values = "text"; break;
+            case QuestionType::Numeric: l.values = "number ('.' as decimal separator)"; break;
+            case QuestionType::Date: l.values = "YYYY-MM-DD"; break;
+            default: l.values = "text"; break;
+            }
+        }
+        lines.push_back(std::move(l));
+    }
+
+    auto shown = [](const std::string& m) { return m.empty() ? std::string("(empty)") : "\"" + m + "\""; };
+    std::string coding[] = {
+        "Answered: the value as listed for the column.",
+        "Skipped (shown, left unanswered; also an empty matrix row or rank of an answered question): " + shown(opt.skipped) + ".",
+        "Not shown (hidden by a condition, or not reached in a partial response): " + shown(opt.not_shown) + ".",
+        "\"keine Antwort\" chosen: " + shown(opt.no_answer) + " in every column of the question (it counts as answered: it is in n).",
+        "The study's n per question = responses where the question was answered (skipped and not shown excluded).",
+    };
+    std::string out;
+    if (markdown) {
+        out += "# Codebook: " + one_line(s.title.get(L, L)) + "\n\n";
+        out += "Survey `" + s.id + "`, version " + s.version + ", " + s.hash + ". Texts in the original language (" + L + ").\n\n";
+        for (const std::string& c : coding) out += "- " + c + "\n";
+        out += "\n| column | question | text | type | values |\n|---|---|---|---|---|\n";
+        for (const Line& l : lines)
+            out += "| `" + l.column + "` | " + l.question + " | " + md_cell(l.text) + " | " + l.type + " | " + md_cell(l.values) + " |\n";
+        return out;
+    }
+    put_row(out, {"column", "question", "text", "type", "values"}, ',');
+    for (const Line& l : lines) put_row(out, {l.column, l.question, l.text, l.type, l.values}, ',');
+    for (const std::string& c : coding) put_row(out, {"#", "", c, "", ""}, ',');
+    return out;
+}
+
+} // namespace tk

@@ -1,0 +1,267 @@
+// server_api.cpp - HTTP handlers and the limits around them (see server_api.h).
+#include "files.h"
+#include "server_api.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <dirent.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "enrolment.h"
+#include "keys.h"
+#include "hex.h"
+
+namespace tk {
+
+using json = nlohmann::json;
+
+static std::string now_iso() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+ApiReply api_error(int status, const std::string& code, const std::string& reason) {
+    ApiReply r;
+    r.status = status;
+    r.body = json{{"error", code}, {"reason", reason}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    return r;
+}
+
+ServerApi::ServerApi(ServerStore& store, ServerConfig cfg) : store_(store), cfg_(std::move(cfg)) {}
+
+void ServerApi::log(const std::string& line) {
+    std::string l = now_iso() + " " + line;
+    if (cfg_.log) cfg_.log(l);
+    else std::fprintf(stderr, "%s\n", l.c_str());
+}
+
+bool ServerApi::take_token(const std::string& key, double rate, double burst, bool consume) {
+    std::lock_guard<std::mutex> lock(rate_mu_);
+    auto now = std::chrono::steady_clock::now();
+    auto it = buckets_.find(key);
+    if (it == buckets_.end()) {
+        if (!consume) return burst >= 1; // a full bucket need not be created to be looked at
+        if (buckets_.size() > 100000) buckets_.clear(); // bounded: forget everyone rather than grow
+        it = buckets_.emplace(key, Bucket{burst, now}).first;
+    }
+    Bucket& b = it->second;
+    double dt = std::chrono::duration<double>(now - b.at).count();
+    b.tokens = std::min(burst, b.tokens + dt * rate);
+    b.at = now;
+    if (b.tokens < 1) return false;
+    if (consume) b.tokens -= 1;
+    return true;
+}
+
+ApiReply ServerApi::handle_health() {
+    ApiReply r;
+    r.body = json{{"status", "ok"}, {"api", 1}, {"server_fingerprint", store_.server_fingerprint()}}.dump();
+    return r;
+}
+
+ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& peer) {
+    if (body.size() > 4096) {
+        log("enrol " + peer + " 413 body of " + std::to_string(body.size()) + " bytes");
+        return api_error(413, "too-large", "an enrolment request is at most 4096 bytes");
+    }
+    json j = json::parse(body, nullptr, false);
+    std::string reason;
+    if (j.is_discarded()) reason = "the body is not valid JSON";
+    else if (!j.is_object()) reason = "the body must be a JSON object";
+    else if (!j.contains("code") || !j["code"].is_string()) reason = "$.code: a string is required";
+    else if (!j.contains("device_pk") || !j["device_pk"].is_string()) reason = "$.device_pk: a string is required";
+    std::array<uint8_t, 32> pk{};
+    if (reason.empty() && !from_hex(j["device_pk"].get<std::string>(), pk.data(), 32))
+        reason = "$.device_pk: 64 hexadecimal digits are required";
+    if (!reason.empty()) {
+        log("enrol " + peer + " 400 malformed-json: " + reason);
+        return api_error(400, "malformed-json", reason);
+    }
+    // Pairing codes have 60 random bits; still, guessing is slowed down per address.
+    if (!take_token("enrol " + peer, cfg_.rate_per_s, cfg_.rate_burst)) {
+        log("enrol " + peer + " 429 rate limit");
+        return api_error(429, "rate-limited", "too many enrolment attempts; wait a moment and retry");
+    }
+    int status = 500;
+    std::string err;
+    if (!store_.enrol(j["code"].get<std::string>(), pk, &status, &err)) {
+        log("enrol " + peer + " device " + device_id_hex(pk) + " " + std::to_string(status) + " " + err);
+        return api_error(status, status == 400 ? "bad-code" : status == 403 ? "refused" : "storage", err);
+    }
+    log("enrol " + peer + " device " + device_id_hex(pk) + " 200 enrolled");
+    ApiReply r;
+    r.body = json{{"status", "ok"},
+                  {"device", device_id_hex(pk)},
+                  {"server_pk", to_hex(store_.server_pk().data(), 32)},
+                  {"server_fingerprint", store_.server_fingerprint()}}.dump();
+    return r;
+}
+
+ApiReply ServerApi::handle_upload(const std::string& body, const std::string& peer) {
+    const uint8_t* p = (const uint8_t*)body.data();
+    if (body.size() > cfg_.max_body) {
+        log("upload " + peer + " 413 body of " + std::to_string(body.size()) + " bytes");
+        return api_error(413, "too-large", "upload of " + std::to_string(body.size()) + " bytes is over the limit of " +
+                         std::to_string(cfg_.max_body));
+    }
+    // Rate limits. Nothing an unauthenticated sender does may spend a device's budget: anyone
+    // can write a device's id into junk. So a device is charged only once the bundle's
+    // signatures verified and it is enrolled, and uploads that fail before that are charged to
+    // the sending address. Both budgets are looked at before any work is done, so a flood from
+    // an address or an enrolled device that has spent its budget costs no signature check.
+    const std::string peer_key = "peer " + peer, source = "http " + peer;
+    if (!take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst, false)) {
+        log("upload " + peer + " 429 rate limit (address sent too many refused uploads)");
+        return api_error(429, "rate-limited", "too many refused uploads from this address; wait a moment and retry");
+    }
+    if (body.size() >= 40 && body.compare(0, 4, "TKB1") == 0 &&
+        !take_token("device " + to_hex(p + 8, 32), cfg_.rate_per_s, cfg_.rate_burst, false)) {
+        log("upload " + peer + " device " + to_hex(p + 8, 8) + " 429 rate limit");
+        return api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
+    }
+    Bundle b;
+    IngestResult res;
+    if (!store_.check_bundle(p, body.size(), cfg_.limits, source, b, &res)) {
+        take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst);
+    } else if (!store_.device_known(b.device_pk)) {
+        take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst);
+        res = store_.store_bundle(b, source); // refused there as unknown-device, and logged
+    } else if (!take_token("device " + to_hex(b.device_pk.data(), 32), cfg_.rate_per_s, cfg_.rate_burst)) {
+        log("upload " + peer + " device " + device_id_hex(b.device_pk) + " 429 rate limit");
+        return api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
+    } else {
+        res = store_.store_bundle(b, source);
+    }
+    log("upload " + peer + " device " + (res.device.empty() ? "-" : res.device) + " " + std::to_string(res.status) + " " +
+        res.code + (res.reason.empty() ? "" : ": " + res.reason) + " (stored " + std::to_string(res.stored) +
+        ", duplicates " + std::to_string(res.duplicates) + ", head " + std::to_string(res.server_seq) + ")");
+    if (res.status != 200) {
+        ApiReply r = api_error(res.status, res.code, res.reason);
+        json j = json::parse(r.body);
+        if (!res.device.empty()) j["server_seq"] = res.server_seq;
+        r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+        return r;
+    }
+    ApiReply r;
+    r.body = json{{"status", "ok"},
+                  {"device", res.device},
+                  {"server_seq", res.server_seq},
+                  {"stored", res.stored},
+                  {"duplicates", res.duplicates},
+                  {"receipt", to_hex(res.receipt.data(), res.receipt.size())}}.dump();
+    return r;
+}
+
+// Survey names are plain file names: nothing that could walk out of the folder.
+static bool safe_name(const std::string& n) {
+    if (n.empty() || n.size() > 128 || n[0] == '.') return false;
+    for (char c : n)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            return false;
+    return n.find("..") == std::string::npos;
+}
+
+ApiReply ServerApi::handle_survey_list() {
+    json list = json::array();
+    if (!cfg_.surveys_dir.empty()) {
+        if (DIR* d = opendir(cfg_.surveys_dir.c_str())) {
+            std::vector<std::string> names;
+            while (dirent* e = readdir(d)) {
+                std::string n = e->d_name;
+                if (safe_name(n) && n.size() > 4 && n.compare(n.size() - 4, 4, ".sig") != 0) names.push_back(n);
+            }
+            closedir(d);
+            std::sort(names.begin(), names.end());
+            for (const std::string& n : names) {
+                std::string sig;
+                if (!read_file_at_most(cfg_.surveys_dir + "/" + n + ".sig", kKeyFileMax, sig, nullptr)) continue; // unsigned: not offered
+                list.push_back(json{{"name", n}, {"signature", n + ".sig"}});
+            }
+        }
+    }
+    ApiReply r;
+    r.body = json{{"surveys", list}}.dump();
+    return r;
+}
+
+ApiReply ServerApi::handle_survey_file(const std::string& name) {
+    if (!safe_name(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
+    ApiReply r;
+    std::string err;
+    if (!read_file_at_most(cfg_.surveys_dir + "/" + name, kKeyFileMax, r.body, &err)) return api_error(404, "not-found", "no such survey update");
+    r.content_type = "application/octet-stream";
+    return r;
+}
+
+static void send(httplib::Response& res, const ApiReply& r) {
+    res.status = r.status;
+    res.set_content(r.body, r.content_type.c_str());
+}
+
+void ServerApi::mount(httplib::Server& srv) {
+    int threads = cfg_.threads > 0 ? cfg_.threads : 16;
+    srv.new_task_queue = [threads] { return new httplib::ThreadPool((size_t)threads); };
+    srv.set_read_timeout(cfg_.read_timeout_s, 0);
+    srv.set_write_timeout(cfg_.write_timeout_s, 0);
+    srv.set_keep_alive_timeout(cfg_.read_timeout_s); // an idle keep-alive connection holds a worker too
+    srv.set_keep_alive_max_count(1000);
+    srv.set_payload_max_length(cfg_.max_body);
+
+    srv.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { send(res, handle_health()); });
+    srv.Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res) {
+        send(res, handle_enrol(req.body, req.remote_addr));
+    });
+    // The upload body is read in pieces so that a sender who trickles it is cut off at the
+    // deadline instead of holding a worker for as long as it likes.
+    srv.Post("/v1/bundles", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        auto start = std::chrono::steady_clock::now();
+        std::string body;
+        bool too_big = false, too_slow = false;
+        size_t max = cfg_.max_body;
+        reader([&](const char* data, size_t n) {
+            if (body.size() + n > max) {
+                too_big = true;
+                return false;
+            }
+            body.append(data, n);
+            if (std::chrono::steady_clock::now() - start > std::chrono::seconds(cfg_.body_deadline_s)) {
+                too_slow = true;
+                return false;
+            }
+            return true;
+        });
+        if (too_slow) {
+            log("upload " + req.remote_addr + " 408 body not complete within " + std::to_string(cfg_.body_deadline_s) + " s");
+            send(res, api_error(408, "too-slow", "the upload did not arrive within the deadline"));
+            res.set_header("Connection", "close");
+            return;
+        }
+        if (too_big || body.size() > max || res.status == 413) {
+            log("upload " + req.remote_addr + " 413 body over " + std::to_string(max) + " bytes");
+            send(res, api_error(413, "too-large", "upload over the limit of " + std::to_string(max) + " bytes"));
+            res.set_header("Connection", "close");
+            return;
+        }
+        ApiReply r = handle_upload(body, req.remote_addr);
+        send(res, r);
+        if (r.status == 429) res.set_header("Retry-After", "2");
+    });
+    srv.Get("/v1/surveys", [this](const httplib::Request&, httplib::Response& res) { send(res, handle_survey_list()); });
+    srv.Get(R"(/v1/surveys/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+        send(res, handle_survey_file(req.matches[1]));
+    });
+    srv.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        std::string code = res.status == 404 ? "not-found" : res.status == 413 ? "too-large" : "bad-request";
+        log(req.method + " " + req.path + " " + req.remote_addr + " " + std::to_string(res.status) + " " + code);
+        send(res, api_error(res.status, code, res.status == 404 ? "no such endpoint" : "request refused"));
+    });
+}
+
+} // namespace tk

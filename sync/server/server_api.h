@@ -1,0 +1,78 @@
+// server_api.h - the HTTP API of `teilhabe-server` over cpp-httplib (protocol in sync/transport/BUNDLE.md).
+//
+//   GET  /v1/health                 {"status":"ok", ...}
+//   POST /v1/enrol                  JSON {"code": "...", "device_pk": "<64 hex>"}
+//   POST /v1/bundles                a bundle (application/octet-stream), answered with a receipt
+//   GET  /v1/surveys                list of signed survey updates
+//   GET  /v1/surveys/NAME           the survey file;  GET /v1/surveys/NAME.sig  its signature
+//
+// Every request is answered with JSON; failures carry {"error": code, "reason": sentence} and a
+// 4xx/5xx status, and are logged. The handlers are plain functions over the request bytes
+// (handle_*), so tests and fuzzers reach them without sockets; mount() wires them to a server
+// together with the limits that protect it: body size, per-receive read/write time-outs, a
+// total deadline for a request body (slow senders), a token bucket per device (charged only
+// after the device's signature verified) and one per peer address for uploads that did not.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "bundle.h"
+#include "server_store.h"
+
+namespace httplib { class Server; }
+
+namespace tk {
+
+struct ServerConfig {
+    size_t max_body = 8u << 20;                 // bytes of one upload; above: 413
+    BundleLimits limits = kNetworkBundleLimits; // records per upload
+    int read_timeout_s = 5, write_timeout_s = 5; // per receive/send (a stalled peer is cut off)
+    int body_deadline_s = 30;                   // a whole request body must arrive within this
+    double rate_per_s = 20, rate_burst = 60;    // uploads per device: refill rate and bucket size
+    // Uploads that did not authenticate (junk, bad signatures, unknown devices) per peer address.
+    // Only those are counted, so kiosks behind one library router do not share a budget.
+    double peer_fail_rate_per_s = 1, peer_fail_burst = 30;
+    int threads = 16;                           // worker threads (each slow client holds one)
+    std::string surveys_dir;                    // signed survey updates ("" = none)
+    std::function<void(const std::string&)> log; // one line per event; default stderr
+};
+
+struct ApiReply {
+    int status = 200;
+    std::string body;                           // JSON unless a survey file
+    std::string content_type = "application/json";
+};
+
+class ServerApi {
+public:
+    ServerApi(ServerStore& store, ServerConfig cfg);
+    // Routes, limits and time-outs on `srv` (plain or TLS). `this` must outlive `srv`.
+    void mount(httplib::Server& srv);
+
+    ApiReply handle_health();
+    ApiReply handle_enrol(const std::string& body, const std::string& peer);
+    ApiReply handle_upload(const std::string& body, const std::string& peer);
+    ApiReply handle_survey_list();
+    ApiReply handle_survey_file(const std::string& name);
+
+    void log(const std::string& line);
+    const ServerConfig& config() const { return cfg_; }
+
+private:
+    // Token bucket `key`: false = empty (over the limit). consume=false only looks.
+    bool take_token(const std::string& key, double rate, double burst, bool consume = true);
+    ServerStore& store_;
+    ServerConfig cfg_;
+    std::mutex rate_mu_;
+    struct Bucket { double tokens; std::chrono::steady_clock::time_point at; };
+    std::map<std::string, Bucket> buckets_;
+};
+
+// {"error": code, "reason": reason} with the given status.
+ApiReply api_error(int status, const std::string& code, const std::string& reason);
+
+} // namespace tk

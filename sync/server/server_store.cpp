@@ -1,0 +1,412 @@
+// server_store.cpp - the server's SQLite store (see server_store.h, schema in sync/transport/BUNDLE.md).
+#include "server_store.h"
+
+#include <cstring>
+#include <ctime>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "enrolment.h"
+#include "keys.h"
+#include "hex.h"
+
+namespace tk {
+
+// 'TKSV': marks the file as ours, so the server never writes into someone else's database.
+static constexpr int kApplicationId = 0x544B5356;
+static constexpr int kSchemaVersion = 1;
+
+namespace {
+struct Stmt {
+    sqlite3_stmt* s = nullptr;
+    Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
+    ~Stmt() { sqlite3_finalize(s); }
+    explicit operator bool() const { return s != nullptr; }
+    Stmt& blob(int i, const void* p, size_t n) { sqlite3_bind_blob(s, i, p, (int)n, SQLITE_TRANSIENT); return *this; }
+    Stmt& text(int i, const std::string& t) { sqlite3_bind_text(s, i, t.data(), (int)t.size(), SQLITE_TRANSIENT); return *this; }
+    Stmt& i64(int i, int64_t v) { sqlite3_bind_int64(s, i, v); return *this; }
+    int step() { return s ? sqlite3_step(s) : SQLITE_ERROR; }
+    void reset() { sqlite3_reset(s); sqlite3_clear_bindings(s); }
+    std::string col_text(int i) {
+        const unsigned char* t = sqlite3_column_text(s, i);
+        return t ? std::string((const char*)t, (size_t)sqlite3_column_bytes(s, i)) : std::string();
+    }
+    bool col_blob(int i, uint8_t* out, size_t n) {
+        if (sqlite3_column_bytes(s, i) != (int)n) return false;
+        std::memcpy(out, sqlite3_column_blob(s, i), n);
+        return true;
+    }
+};
+} // namespace
+
+static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "no database"; }
+static int64_t now_s() { return (int64_t)std::time(nullptr); }
+
+static std::string iso_time(int64_t t) {
+    std::time_t tt = (std::time_t)t;
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool create, std::string* error) {
+    std::unique_ptr<ServerStore> st(new ServerStore());
+    st->dir_ = dir;
+    struct stat sb;
+    if (::stat(dir.c_str(), &sb) != 0) {
+        if (!create || ::mkdir(dir.c_str(), 0700) != 0) {
+            if (error) *error = dir + ": data directory does not exist";
+            return nullptr;
+        }
+    }
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(dir + "/server.key", create, id, &created, error)) return nullptr;
+    std::memcpy(st->server_pk_.data(), id.pk, 32);
+    std::memcpy(st->server_sk_, id.sk, 64);
+
+    std::string path = dir + "/server.sqlite";
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &st->db_, flags, nullptr) != SQLITE_OK) {
+        if (error) *error = path + ": cannot open: " + errmsg(st->db_);
+        return nullptr;
+    }
+    sqlite3_busy_timeout(st->db_, 10000);
+    int app_id = 0, user_version = 0;
+    {
+        Stmt a(st->db_, "PRAGMA application_id");
+        if (a.step() == SQLITE_ROW) app_id = sqlite3_column_int(a.s, 0);
+        else {
+            if (error) *error = path + ": not an SQLite database, or damaged: " + errmsg(st->db_);
+            return nullptr;
+        }
+        Stmt u(st->db_, "PRAGMA user_version");
+        if (u.step() == SQLITE_ROW) user_version = sqlite3_column_int(u.s, 0);
+    }
+    bool fresh = app_id == 0 && user_version == 0;
+    if (!fresh && app_id != kApplicationId) {
+        if (error) *error = path + ": is not a Teilhabe server store (foreign database); left untouched";
+        return nullptr;
+    }
+    if (!fresh && user_version > kSchemaVersion) {
+        if (error) *error = path + ": schema version " + std::to_string(user_version) + " is newer than this server (" +
+                            std::to_string(kSchemaVersion) + ")";
+        return nullptr;
+    }
+    exec(st->db_, "PRAGMA journal_mode=WAL");
+    exec(st->db_, "PRAGMA synchronous=FULL");
+    if (fresh) {
+        const char* schema =
+            "BEGIN IMMEDIATE;"
+            "CREATE TABLE IF NOT EXISTS devices(pk BLOB PRIMARY KEY, site TEXT NOT NULL DEFAULT '',"
+            " enrolled INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0, last_hash BLOB,"
+            " last_seen INTEGER NOT NULL DEFAULT 0);"
+            "CREATE TABLE IF NOT EXISTS records(device BLOB NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
+            " survey_id TEXT NOT NULL, survey_hash TEXT NOT NULL, channel TEXT NOT NULL, site TEXT NOT NULL,"
+            " hour INTEGER NOT NULL, wire BLOB NOT NULL, received INTEGER NOT NULL, source TEXT NOT NULL,"
+            " PRIMARY KEY(device, seq));"
+            "CREATE TABLE IF NOT EXISTS pairing(code_hash BLOB PRIMARY KEY, site TEXT NOT NULL DEFAULT '',"
+            " created INTEGER NOT NULL, expires INTEGER NOT NULL, used_by BLOB, used_at INTEGER);"
+            "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind TEXT NOT NULL,"
+            " device TEXT NOT NULL, detail TEXT NOT NULL);"
+            "PRAGMA application_id=1414222678;"
+            "PRAGMA user_version=1;"
+            "COMMIT;";
+        static_assert(kApplicationId == 1414222678, "application_id literal in the schema");
+        if (exec(st->db_, schema) != SQLITE_OK) {
+            if (error) *error = path + ": cannot create the schema: " + errmsg(st->db_);
+            exec(st->db_, "ROLLBACK");
+            return nullptr;
+        }
+    }
+    return st;
+}
+
+ServerStore::~ServerStore() {
+    sodium_memzero(server_sk_, sizeof server_sk_);
+    if (db_) sqlite3_close_v2(db_);
+}
+
+std::string ServerStore::server_fingerprint() const { return fingerprint(server_pk_.data(), 32); }
+
+void ServerStore::log_event(const std::string& kind, const std::string& device, const std::string& detail) {
+    int64_t now = now_s();
+    if (now != event_second_) {
+        if (events_dropped_ > 0) {
+            Stmt st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
+            st.i64(1, event_second_).text(2, "flood").text(3, "")
+                .text(4, std::to_string(events_dropped_) + " further events in one second not recorded");
+            st.step();
+        }
+        event_second_ = now;
+        events_this_second_ = events_dropped_ = 0;
+    }
+    if (events_this_second_ >= max_events_per_second_) {
+        events_dropped_++;
+        return;
+    }
+    events_this_second_++;
+    Stmt st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
+    st.i64(1, now).text(2, kind).text(3, device).text(4, detail.substr(0, 2000));
+    st.step();
+}
+
+std::vector<std::string> ServerStore::events(size_t limit) {
+    std::vector<std::string> out;
+    Stmt st(db_, "SELECT time, kind, device, detail FROM (SELECT * FROM events ORDER BY id DESC LIMIT ?) ORDER BY id");
+    st.i64(1, (int64_t)limit);
+    while (st.step() == SQLITE_ROW)
+        out.push_back(iso_time(sqlite3_column_int64(st.s, 0)) + " " + st.col_text(1) + " " +
+                      (st.col_text(2).empty() ? "-" : st.col_text(2)) + " " + st.col_text(3));
+    return out;
+}
+
+static int status_for(BundleProblem p) {
+    switch (p) {
+    case BundleProblem::TooLarge: return 413;
+    case BundleProblem::BadSignature: return 422;
+    case BundleProblem::ChainBroken: return 409;
+    default: return 400;
+    }
+}
+
+bool ServerStore::check_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source,
+                               Bundle& b, IngestResult* fail) {
+    BundleProblem problem = BundleProblem::None;
+    std::string err;
+    // Parsing and signature checks need no lock: many uploads are checked at once.
+    if (read_bundle(data, len, limits, b, &problem, &err)) return true;
+    IngestResult r;
+    r.status = status_for(problem);
+    r.code = bundle_problem_name(problem);
+    r.reason = err;
+    // The claimed device (unverified) helps staff find the kiosk behind a bad upload.
+    if (len >= 40 && std::memcmp(data, "TKB1", 4) == 0) r.device = to_hex(data + 8, 8);
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        log_event("reject-" + r.code, r.device, r.reason + " [" + source + "]");
+    }
+    if (fail) *fail = r;
+    return false;
+}
+
+IngestResult ServerStore::ingest(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source) {
+    Bundle b;
+    IngestResult fail;
+    if (!check_bundle(data, len, limits, source, b, &fail)) return fail;
+    return store_bundle(b, source);
+}
+
+IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& source) {
+    IngestResult r;
+    r.device = device_id_hex(b.device_pk);
+    // Hashes need no lock either (read_bundle has them already).
+    std::vector<Hash32> hashes = b.hashes;
+    if (hashes.size() != b.records.size()) {
+        hashes.resize(b.records.size());
+        for (size_t i = 0; i < b.records.size(); i++) hashes[i] = record_hash(b.records[i]);
+    }
+
+    std::lock_guard<std::mutex> lock(mu_);
+    auto reject = [&](int status, const char* code, const std::string& reason) {
+        if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+        r.status = status;
+        r.code = code;
+        r.reason = reason;
+        r.stored = r.duplicates = 0;
+        log_event(std::string("reject-") + code, r.device, reason + " [" + source + "]");
+        return r;
+    };
+    if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) return reject(503, "storage", "store is busy or unwritable: " + errmsg(db_));
+    uint64_t head = 0;
+    Hash32 head_hash{};
+    {
+        Stmt d(db_, "SELECT last_seq, last_hash FROM devices WHERE pk = ?");
+        d.blob(1, b.device_pk.data(), 32);
+        if (d.step() != SQLITE_ROW)
+            return reject(403, "unknown-device", "device " + r.device + " (" + fingerprint(b.device_pk.data(), 32) +
+                          ") is not enrolled on this server");
+        head = (uint64_t)sqlite3_column_int64(d.s, 0);
+        if (head > 0) d.col_blob(1, head_hash.data(), 32);
+    }
+    r.server_seq = head;
+    if (!b.records.empty() && b.records.front().seq > head + 1) {
+        std::string reason = "gap: the server holds device " + r.device + " up to record " + std::to_string(head) +
+                             ", the bundle starts at " + std::to_string(b.records.front().seq) + "; records " +
+                             std::to_string(head + 1) + ".." + std::to_string(b.records.front().seq - 1) + " are missing";
+        return reject(409, "gap", reason);
+    }
+    Stmt old(db_, "SELECT hash FROM records WHERE device = ? AND seq = ?");
+    Stmt ins(db_, "INSERT INTO records(device, seq, hash, survey_id, survey_hash, channel, site, hour, wire, received, source)"
+                  " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    if (!old || !ins) return reject(503, "storage", "cannot prepare statements: " + errmsg(db_));
+    int64_t now = now_s();
+    for (size_t i = 0; i < b.records.size(); i++) {
+        const Record& rec = b.records[i];
+        if (rec.seq <= head) {
+            // A replay: acknowledged when it is the very record the server holds.
+            old.reset();
+            old.blob(1, b.device_pk.data(), 32).i64(2, (int64_t)rec.seq);
+            Hash32 have{};
+            if (old.step() != SQLITE_ROW || !old.col_blob(0, have.data(), 32))
+                return reject(500, "storage", "record " + record_id(rec.device_pk, rec.seq) + " is below the chain head but not in the store");
+            if (have != hashes[i])
+                return reject(409, "conflict", "record " + record_id(rec.device_pk, rec.seq) +
+                              " differs from the record the server already holds under that id (altered or forked chain)");
+            r.duplicates++;
+            continue;
+        }
+        // rec.seq == head + 1 (the bundle's own records are consecutive).
+        if (rec.prev_hash != head_hash)
+            return reject(409, "chain-broken", "record " + record_id(rec.device_pk, rec.seq) +
+                          " does not link to the server's record " + std::to_string(head) + " of this device");
+        std::vector<uint8_t> wire = serialize_record(rec);
+        ins.reset();
+        ins.blob(1, b.device_pk.data(), 32).i64(2, (int64_t)rec.seq).blob(3, hashes[i].data(), 32)
+            .text(4, rec.meta.survey_id).text(5, rec.meta.survey_hash).text(6, rec.meta.channel).text(7, rec.meta.site)
+            .i64(8, rec.meta.time / 3600).blob(9, wire.data(), wire.size()).i64(10, now).text(11, source);
+        if (ins.step() != SQLITE_DONE) return reject(503, "storage", "cannot store record: " + errmsg(db_));
+        head = rec.seq;
+        head_hash = hashes[i];
+        r.stored++;
+    }
+    {
+        Stmt u(db_, "UPDATE devices SET last_seq = ?, last_hash = ?, last_seen = ? WHERE pk = ?");
+        u.i64(1, (int64_t)head).blob(2, head_hash.data(), 32).i64(3, now).blob(4, b.device_pk.data(), 32);
+        if (u.step() != SQLITE_DONE) return reject(503, "storage", "cannot update the chain head: " + errmsg(db_));
+    }
+    if (exec(db_, "COMMIT") != SQLITE_OK) return reject(503, "storage", "commit failed: " + errmsg(db_));
+    r.server_seq = head;
+    Receipt rc;
+    rc.device_pk = b.device_pk;
+    rc.acked_seq = head;
+    rc.acked_hash = head_hash;
+    rc.time = (uint64_t)now;
+    rc.stored = r.stored;
+    rc.duplicates = r.duplicates;
+    rc.bundle_id = b.id;
+    r.receipt = make_receipt(rc, server_sk_);
+    if (r.duplicates > 0)
+        log_event("replay", r.device, std::to_string(r.duplicates) + " records already held, acknowledged again [" + source + "]");
+    return r;
+}
+
+std::string ServerStore::new_pairing_code(const std::string& site, int valid_hours, std::string* error) {
+    std::string code = make_pairing_code(), norm;
+    if (code.empty() || !normalize_pairing_code(code, norm)) {
+        if (error) *error = "cannot make a random code";
+        return "";
+    }
+    Hash32 h = pairing_code_hash(norm);
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt st(db_, "INSERT INTO pairing(code_hash, site, created, expires) VALUES(?,?,?,?)");
+    int64_t now = now_s();
+    st.blob(1, h.data(), 32).text(2, site).i64(3, now).i64(4, now + (int64_t)valid_hours * 3600);
+    if (st.step() != SQLITE_DONE) {
+        if (error) *error = "cannot store the pairing code: " + errmsg(db_);
+        return "";
+    }
+    return code;
+}
+
+bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error) {
+    auto fail = [&](int s, const std::string& msg) {
+        if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+        if (status) *status = s;
+        if (error) *error = msg;
+        log_event("reject-enrol", device_id_hex(device_pk), msg);
+        return false;
+    };
+    std::string norm;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!normalize_pairing_code(code, norm)) return fail(400, "the pairing code has the wrong form (12 characters, e.g. K7QX-3MPA-9RTC)");
+    Hash32 h = pairing_code_hash(norm);
+    if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) return fail(503, "store is busy: " + errmsg(db_));
+    std::string site;
+    {
+        Stmt st(db_, "SELECT site, expires, used_by FROM pairing WHERE code_hash = ?");
+        st.blob(1, h.data(), 32);
+        if (st.step() != SQLITE_ROW) return fail(403, "unknown pairing code");
+        site = st.col_text(0);
+        if (sqlite3_column_type(st.s, 2) != SQLITE_NULL) {
+            std::array<uint8_t, 32> used{};
+            st.col_blob(2, used.data(), 32);
+            if (used != device_pk) return fail(403, "the pairing code was already used by another device");
+            exec(db_, "COMMIT");
+            if (status) *status = 200;
+            return true;   // the same device asking again: same answer
+        }
+        if (sqlite3_column_int64(st.s, 1) < now_s()) return fail(403, "the pairing code has expired; make a new one");
+    }
+    int64_t now = now_s();
+    Stmt u(db_, "UPDATE pairing SET used_by = ?, used_at = ? WHERE code_hash = ?");
+    u.blob(1, device_pk.data(), 32).i64(2, now).blob(3, h.data(), 32);
+    Stmt d(db_, "INSERT INTO devices(pk, site, enrolled) VALUES(?,?,?) ON CONFLICT(pk) DO UPDATE SET site = excluded.site");
+    d.blob(1, device_pk.data(), 32).text(2, site).i64(3, now);
+    if (u.step() != SQLITE_DONE || d.step() != SQLITE_DONE || exec(db_, "COMMIT") != SQLITE_OK)
+        return fail(503, "cannot register the device: " + errmsg(db_));
+    log_event("enrol", device_id_hex(device_pk), "enrolled, fingerprint " + fingerprint(device_pk.data(), 32) +
+              (site.empty() ? "" : ", site " + site));
+    if (status) *status = 200;
+    return true;
+}
+
+bool ServerStore::device_known(const std::array<uint8_t, 32>& pk) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt st(db_, "SELECT 1 FROM devices WHERE pk = ?");
+    st.blob(1, pk.data(), 32);
+    return st.step() == SQLITE_ROW;
+}
+
+std::vector<DeviceInfo> ServerStore::devices() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<DeviceInfo> out;
+    Stmt st(db_, "SELECT pk, site, enrolled, last_seen, last_seq FROM devices ORDER BY enrolled");
+    while (st.step() == SQLITE_ROW) {
+        DeviceInfo d;
+        st.col_blob(0, d.pk.data(), 32);
+        d.site = st.col_text(1);
+        d.enrolled = sqlite3_column_int64(st.s, 2);
+        d.last_seen = sqlite3_column_int64(st.s, 3);
+        d.last_seq = (uint64_t)sqlite3_column_int64(st.s, 4);
+        out.push_back(d);
+    }
+    return out;
+}
+
+int64_t ServerStore::record_count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt st(db_, "SELECT count(*) FROM records");
+    return st.step() == SQLITE_ROW ? sqlite3_column_int64(st.s, 0) : -1;
+}
+
+bool ServerStore::for_each_record(const std::function<bool(const StoredRecord&)>& fn, std::string* error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt st(db_, "SELECT device, seq, wire, received FROM records ORDER BY device, seq");
+    if (!st) {
+        if (error) *error = "cannot read records: " + errmsg(db_);
+        return false;
+    }
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        StoredRecord r;
+        std::array<uint8_t, 32> pk{};
+        st.col_blob(0, pk.data(), 32);
+        r.record_id = record_id(pk, (uint64_t)sqlite3_column_int64(st.s, 1));
+        const uint8_t* p = (const uint8_t*)sqlite3_column_blob(st.s, 2);
+        r.wire.assign(p, p + sqlite3_column_bytes(st.s, 2));
+        r.received = sqlite3_column_int64(st.s, 3);
+        if (!fn(r)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        if (error) *error = "reading records failed: " + errmsg(db_);
+        return false;
+    }
+    return true;
+}
+
+} // namespace tk

@@ -1,0 +1,115 @@
+// server_store.h - the research server's store: enrolled devices, their sealed records, the
+// chain head per device, pairing codes and an event log of everything rejected.
+//
+// The server never holds the research secret key: records stay sealed exactly as the kiosk
+// wrote them (the wire form is kept byte for byte), next to the plain metadata the server may
+// count by. Files in the data directory:
+//   server.sqlite (+ -wal, -shm)   the store (schema in sync/transport/BUNDLE.md), WAL, synchronous=FULL
+//   server.key                     the server's own Ed25519 identity (signs receipts), 0600
+//   surveys/                       signed survey updates handed out to kiosks
+//
+// One ServerStore may be used from many threads (the HTTP worker pool): signature checks run
+// in parallel, the chain check and insert are serialised. Several processes may open the same
+// directory (`teilhabe-server enrol` while the server runs): SQLite's locks and a busy timeout
+// keep that safe.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "bundle.h"
+#include "receipt.h"
+
+struct sqlite3;
+
+namespace tk {
+
+// The outcome of one upload or import. `status` is the HTTP status the API answers with;
+// `code` is a stable machine word, `reason` a sentence for the log and the coordinator.
+struct IngestResult {
+    int status = 200;
+    std::string code = "ok";  // ok, malformed, too-large, bad-signature, chain-broken, unknown-device,
+                              // gap, conflict, storage
+    std::string reason;
+    std::string device;       // device id hex ("" when the bundle could not be read)
+    uint64_t server_seq = 0;  // the device's chain head on the server after this call
+    uint32_t stored = 0, duplicates = 0;
+    std::vector<uint8_t> receipt; // signed receipt (status 200 only)
+};
+
+struct DeviceInfo {
+    std::array<uint8_t, 32> pk{};
+    std::string site;
+    int64_t enrolled = 0, last_seen = 0;
+    uint64_t last_seq = 0;
+};
+
+struct StoredRecord {
+    std::string record_id;
+    std::vector<uint8_t> wire;   // the record's wire form as the kiosk signed it
+    int64_t received = 0;        // unix seconds
+};
+
+class ServerStore {
+public:
+    // Opens or creates DIR/server.sqlite and DIR/server.key. create=false: both must exist.
+    static std::unique_ptr<ServerStore> open(const std::string& dir, bool create, std::string* error);
+    ~ServerStore();
+    ServerStore(const ServerStore&) = delete;
+    ServerStore& operator=(const ServerStore&) = delete;
+
+    // Checks a bundle (bundle.h), links it to the device's chain on the server, stores the new
+    // records in one transaction, and signs a receipt. Records the server already holds are
+    // acknowledged as duplicates; a record that differs from the stored one with the same id is a
+    // conflict. A bundle that does not continue the server's chain (gap) is refused as a whole
+    // and the gap is logged. Rejections are logged in the events table. `source` names the
+    // channel for the log ("http 127.0.0.1", "import FILE").
+    IngestResult ingest(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source);
+    // The two halves of ingest(), for a caller that acts between them (the HTTP API charges an
+    // upload to its device's rate limit only once the bundle's signatures verified).
+    // check_bundle: parse and verify, no lock; on failure *fail holds the answer, already logged.
+    bool check_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, const std::string& source,
+                      Bundle& out, IngestResult* fail);
+    // store_bundle: link a checked bundle to the device's chain on the server and store it.
+    IngestResult store_bundle(const Bundle& b, const std::string& source);
+
+    // Pairing codes (enrolment.h). new_pairing_code stores the code's hash, never the code.
+    std::string new_pairing_code(const std::string& site, int valid_hours, std::string* error);
+    // Registers device_pk when `code` is valid, unexpired and unused (or already used by this
+    // same device: a repeated enrolment is answered the same way). *status: 200, 403, 500.
+    bool enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error);
+
+    bool device_known(const std::array<uint8_t, 32>& pk);
+    std::vector<DeviceInfo> devices();
+    int64_t record_count();
+    // Every stored record in (device, seq) order; fn returns false to stop.
+    bool for_each_record(const std::function<bool(const StoredRecord&)>& fn, std::string* error);
+    // Event log lines "time kind device detail", newest last, at most `limit`. At most
+    // 50 rows (set_event_rate_limit) are written per second (each is a synced commit, and a flood of
+    // junk must not turn into a flood of disk syncs); the rest are counted in one summary row.
+    std::vector<std::string> events(size_t limit);
+    void log_event(const std::string& kind, const std::string& device, const std::string& detail);
+    void set_event_rate_limit(int rows_per_second) { max_events_per_second_ = rows_per_second; }
+
+    const std::array<uint8_t, 32>& server_pk() const { return server_pk_; }
+    std::string server_fingerprint() const;
+    const std::string& dir() const { return dir_; }
+
+private:
+    ServerStore() = default;
+
+    std::string dir_;
+    sqlite3* db_ = nullptr;
+    std::mutex mu_;
+    std::array<uint8_t, 32> server_pk_{};
+    uint8_t server_sk_[64] = {}; // wiped in the destructor
+    int max_events_per_second_ = 50;
+    int64_t event_second_ = 0;
+    int events_this_second_ = 0, events_dropped_ = 0;
+};
+
+} // namespace tk

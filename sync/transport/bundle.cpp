@@ -1,0 +1,151 @@
+// bundle.cpp - writing and checking bundles (format in bundle.h and sync/transport/BUNDLE.md).
+#include "bundle.h"
+
+#include <cstring>
+#include <sodium.h>
+
+#include "little_endian.h"
+#include "hex.h"
+
+namespace tk {
+
+static const char kMagic[4] = {'T', 'K', 'B', '1'};
+// Fixed part: magic, version, flags, device key, created, id, count.
+static constexpr size_t kHeaderSize = 4 + 2 + 2 + 32 + 8 + 16 + 4;
+// The smallest record wire form: fixed fields only (record.h), used to bound `count` by the
+// input size before anything is allocated.
+static constexpr size_t kMinRecordSize = 4 + 32 + 8 + 32 + 4 * 2 + 4 + 4 + 4 + 64;
+
+const char* bundle_problem_name(BundleProblem p) {
+    switch (p) {
+    case BundleProblem::None: return "ok";
+    case BundleProblem::Malformed: return "malformed";
+    case BundleProblem::TooLarge: return "too-large";
+    case BundleProblem::BadSignature: return "bad-signature";
+    case BundleProblem::ChainBroken: return "chain-broken";
+    }
+    return "unknown";
+}
+
+std::string device_id_hex(const std::array<uint8_t, 32>& device_pk) { return to_hex(device_pk.data(), 8); }
+
+std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8_t device_sk[64], uint64_t created) {
+    if (sodium_init() < 0) return {};
+    std::vector<uint8_t> b;
+    size_t total = kHeaderSize + 64;
+    for (const Record& r : records) total += 4 + kMinRecordSize + r.sealed.size() + 4 * kMaxMetaField;
+    b.reserve(total);
+    b.insert(b.end(), kMagic, kMagic + 4);
+    put_le(b, kBundleVersion, 2);
+    put_le(b, 0, 2);
+    uint8_t pk[32];
+    crypto_sign_ed25519_sk_to_pk(pk, device_sk);
+    b.insert(b.end(), pk, pk + 32);
+    put_le(b, created, 8);
+    uint8_t id[16];
+    randombytes_buf(id, sizeof id);
+    b.insert(b.end(), id, id + 16);
+    put_le(b, records.size(), 4);
+    for (const Record& r : records) {
+        std::vector<uint8_t> w = serialize_record(r);
+        put_le(b, w.size(), 4);
+        b.insert(b.end(), w.begin(), w.end());
+    }
+    uint8_t sig[64];
+    crypto_sign_detached(sig, nullptr, b.data(), b.size(), device_sk);
+    b.insert(b.end(), sig, sig + 64);
+    return b;
+}
+
+static bool fail(BundleProblem p, const std::string& msg, BundleProblem* problem, std::string* error) {
+    if (problem) *problem = p;
+    if (error) *error = msg;
+    return false;
+}
+
+bool read_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, Bundle& out,
+                 BundleProblem* problem, std::string* error) {
+    if (problem) *problem = BundleProblem::None;
+    out = Bundle{};
+    if (len > limits.max_bytes)
+        return fail(BundleProblem::TooLarge, "bundle of " + std::to_string(len) + " bytes is over the limit of " +
+                    std::to_string(limits.max_bytes), problem, error);
+    if (len < 4 || std::memcmp(data, kMagic, 4) != 0)
+        return fail(BundleProblem::Malformed, "not a Teilhabe bundle (bad magic)", problem, error);
+    if (len < kHeaderSize + 64)
+        return fail(BundleProblem::Malformed, "bundle truncated in its header", problem, error);
+    uint16_t version = (uint16_t)get_le(data + 4, 2), flags = (uint16_t)get_le(data + 6, 2);
+    if (version != kBundleVersion)
+        return fail(BundleProblem::Malformed, "bundle version " + std::to_string(version) + " is not supported (this program reads version " +
+                    std::to_string(kBundleVersion) + ")", problem, error);
+    if (flags != 0) return fail(BundleProblem::Malformed, "unknown bundle flags " + std::to_string(flags), problem, error);
+    std::memcpy(out.device_pk.data(), data + 8, 32);
+    out.created = get_le(data + 40, 8);
+    std::memcpy(out.id.data(), data + 48, 16);
+    uint64_t count = get_le(data + 64, 4);
+    size_t body_end = len - 64; // the signature is the last 64 bytes
+    if (count > limits.max_records)
+        return fail(BundleProblem::TooLarge, "bundle holds " + std::to_string(count) + " records, over the limit of " +
+                    std::to_string(limits.max_records), problem, error);
+    // Every record needs at least 4 + kMinRecordSize bytes: a count the input cannot hold is
+    // rejected before reserving memory for it.
+    if (count > (body_end - kHeaderSize) / (4 + kMinRecordSize))
+        return fail(BundleProblem::Malformed, "bundle claims " + std::to_string(count) + " records but is too short for them",
+                    problem, error);
+
+    // Signature first: nothing the device did not sign is looked at any further.
+    if (sodium_init() < 0) return fail(BundleProblem::Malformed, "libsodium failed to initialise", problem, error);
+    std::memcpy(out.signature.data(), data + body_end, 64);
+    if (crypto_sign_verify_detached(out.signature.data(), data, body_end, out.device_pk.data()) != 0)
+        return fail(BundleProblem::BadSignature,
+                    "bundle signature does not verify (bundle altered, or not signed by device " + device_id_hex(out.device_pk) + ")",
+                    problem, error);
+
+    out.records.reserve((size_t)count);
+    out.hashes.reserve((size_t)count);
+    size_t pos = kHeaderSize;
+    for (uint64_t i = 0; i < count; i++) {
+        std::string where = "record " + std::to_string(i + 1);
+        if (body_end - pos < 4) return fail(BundleProblem::Malformed, where + ": truncated length", problem, error);
+        size_t rlen = (size_t)get_le(data + pos, 4);
+        pos += 4;
+        if (rlen > body_end - pos) return fail(BundleProblem::Malformed, where + ": length runs past the end", problem, error);
+        Record r;
+        std::string err;
+        if (!parse_record(data + pos, rlen, r, &err)) return fail(BundleProblem::Malformed, where + ": " + err, problem, error);
+        Hash32 h;
+        // The record's wire form is exactly these bytes (parse_record accepts nothing else), so
+        // its hash is taken here without serialising it again.
+        crypto_generichash(h.data(), h.size(), data + pos, rlen, nullptr, 0);
+        pos += rlen;
+        where += " (" + record_id(r.device_pk, r.seq) + ")";
+        if (r.device_pk != out.device_pk)
+            return fail(BundleProblem::BadSignature, where + ": written by another device than the bundle's", problem, error);
+        if (!out.records.empty()) {
+            const Record& prev = out.records.back();
+            if (r.seq != prev.seq + 1)
+                return fail(BundleProblem::ChainBroken, where + ": follows sequence number " + std::to_string(prev.seq) +
+                            (r.seq > prev.seq + 1 ? " (records missing in between)" : " (out of order)"), problem, error);
+            if (r.prev_hash != out.hashes.back())
+                return fail(BundleProblem::ChainBroken, where + ": does not link to the record before it (that record was altered or replaced)",
+                            problem, error);
+        }
+        out.records.push_back(std::move(r));
+        out.hashes.push_back(h);
+    }
+    // Record signatures: the last one vouches for all (every record is linked by hash to the
+    // next). Only when it fails is each one checked, to name the first bad record.
+    if (!out.records.empty() && !verify_record(out.records.back(), nullptr, nullptr)) {
+        for (size_t i = 0; i < out.records.size(); i++) {
+            std::string err;
+            if (!verify_record(out.records[i], nullptr, &err))
+                return fail(BundleProblem::BadSignature, "record " + std::to_string(i + 1) + " (" +
+                            record_id(out.records[i].device_pk, out.records[i].seq) + "): " + err, problem, error);
+        }
+    }
+    if (pos != body_end)
+        return fail(BundleProblem::Malformed, std::to_string(body_end - pos) + " unexpected bytes after the last record", problem, error);
+    return true;
+}
+
+} // namespace tk

@@ -1,0 +1,80 @@
+// bundle.h - a signed batch of one device's sealed records, the unit that travels from a
+// kiosk to the research server, over the network or on a USB stick (same bytes both ways).
+//
+// Wire form (all integers little-endian; documented with the protocol in sync/transport/BUNDLE.md):
+//   "TKB1"           magic, 4 bytes
+//   version          u16, 1
+//   flags            u16, 0 (reserved; a reader rejects anything else)
+//   device_pk        32 bytes, Ed25519 key of the device that wrote every record
+//   created          u64, unix seconds when the bundle was made
+//   bundle_id        16 random bytes (names the bundle in logs and receipts)
+//   count            u32, number of records
+//   count times:     u32 length + the record's wire form (record.h)
+//   signature        64 bytes, Ed25519 by device_pk over everything above
+//
+// A reader checks, in this order: structure and limits (never reads past the end, never
+// allocates more than the input's size), the bundle signature, that every record belongs to
+// device_pk, that the records are consecutive and each links to the one before it by hash,
+// and that the last record carries a valid record signature. That one signature covers every
+// record of the bundle: it signs the hash of the record before it, whose bytes hold the hash of
+// the one before that, and so on (see sync/transport/BUNDLE.md, "Checking a chain with one signature").
+// When it fails, every record's signature is checked to name the first bad one. What the
+// server adds (the link to its own chain head, replays) is in server_store.h.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "record.h"
+
+namespace tk {
+
+inline constexpr uint16_t kBundleVersion = 1;
+
+struct Bundle {
+    std::array<uint8_t, 32> device_pk{};
+    uint64_t created = 0;
+    std::array<uint8_t, 16> id{};
+    std::vector<Record> records;   // consecutive sequence numbers, in chain order
+    std::array<uint8_t, 64> signature{};
+    // record_hash of each record, filled by read_bundle from the bytes it checked. ServerStore
+    // stores and links by these without hashing again, so they are trusted only as read_bundle
+    // computed them: code that builds or edits a Bundle otherwise must clear them (the store
+    // then hashes the records itself when the count differs) - never fill in other values.
+    std::vector<Hash32> hashes;
+};
+
+// Limits a reader enforces before doing any work. The network uses the small ones (one
+// request must stay cheap); a USB bundle may hold a whole season of one kiosk.
+struct BundleLimits {
+    size_t max_bytes = 256u << 20;
+    size_t max_records = 200000;
+};
+inline constexpr BundleLimits kNetworkBundleLimits = {8u << 20, 2000};
+
+// What went wrong, so the server can answer with the right status.
+enum class BundleProblem {
+    None,
+    Malformed,     // not a bundle, truncated, trailing bytes, a record that does not parse
+    TooLarge,      // over BundleLimits
+    BadSignature,  // bundle or record signature fails, or a record from another device
+    ChainBroken,   // sequence numbers not consecutive, or a record not linking to the one before
+};
+const char* bundle_problem_name(BundleProblem p); // "malformed", "too-large", ...
+
+// Builds and signs a bundle of `records` (which must be one device's, consecutive, in order)
+// with the device's 64-byte Ed25519 secret key.
+std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8_t device_sk[64],
+                                 uint64_t created);
+
+// Parses and checks everything listed at the top. On failure *problem and *error say what and
+// where ("record 3 (3f9a1c0d2b7e4a55-000042): signature does not match ..."). Never crashes,
+// whatever the bytes.
+bool read_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, Bundle& out,
+                 BundleProblem* problem, std::string* error);
+
+// "3f9a1c0d2b7e4a55" - the device part of record ids, used in logs and messages.
+std::string device_id_hex(const std::array<uint8_t, 32>& device_pk);
+
+} // namespace tk

@@ -1,0 +1,252 @@
+// sync_client.cpp - enrol, upload in batches, export bundles, apply receipts (see sync_client.h).
+#include "files.h"
+#include "sync_client.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "bundle.h"
+#include "enrolment.h"
+#include "keys.h"
+#include "hex.h"
+
+namespace tk {
+
+using json = nlohmann::json;
+
+uint64_t synced_seq(const Vault& vault) {
+    VaultStatus s = vault.status();
+    int64_t v = s.records - s.unsynced;
+    return v > 0 ? (uint64_t)v : 0;
+}
+
+static std::unique_ptr<httplib::Client> make_client(const std::string& url, const SyncOptions& opt, std::string* error) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+        if (error) *error = "server address must start with http:// or https://, got '" + url + "'";
+        return nullptr;
+    }
+    auto cli = std::make_unique<httplib::Client>(url);
+    if (!cli->is_valid()) {
+        if (error) *error = "cannot use server address '" + url + "'";
+        return nullptr;
+    }
+    cli->set_connection_timeout(5, 0);
+    cli->set_read_timeout(opt.timeout_s, 0);
+    cli->set_write_timeout(opt.timeout_s, 0);
+    cli->set_keep_alive(true);
+    if (url.rfind("https://", 0) == 0) {
+        if (!opt.ca_file.empty()) cli->set_ca_cert_path(opt.ca_file.c_str());
+        cli->enable_server_certificate_verification(true);
+    }
+    return cli;
+}
+
+// "the server says: reason" from an error reply, or the raw status.
+static std::string reply_reason(const httplib::Result& res) {
+    json j = json::parse(res->body, nullptr, false);
+    if (j.is_object() && j.contains("reason") && j["reason"].is_string())
+        return "server answered " + std::to_string(res->status) + " (" + j.value("error", std::string("?")) + "): " +
+               j["reason"].get<std::string>();
+    return "server answered HTTP " + std::to_string(res->status);
+}
+
+bool enrol_device(const std::string& dir, const std::string& url, const std::string& code, const SyncOptions& opt,
+                  std::string* server_fp, std::string* error) {
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(dir + "/device.key", false, id, &created, error)) return false;
+    auto cli = make_client(url, opt, error);
+    if (!cli) return false;
+    std::string body = json{{"code", code}, {"device_pk", to_hex(id.pk, 32)}}.dump();
+    auto res = cli->Post("/v1/enrol", body, "application/json");
+    if (!res) {
+        if (error) *error = "cannot reach " + url + ": " + httplib::to_string(res.error());
+        return false;
+    }
+    if (res->status != 200) {
+        if (error) *error = reply_reason(res);
+        return false;
+    }
+    json j = json::parse(res->body, nullptr, false);
+    ServerPin pin;
+    if (!j.is_object() || !j.contains("server_pk") || !j["server_pk"].is_string() ||
+        !from_hex(j["server_pk"].get<std::string>(), pin.server_pk.data(), 32)) {
+        if (error) *error = "the server's enrolment answer has no valid server_pk";
+        return false;
+    }
+    pin.url = url;
+    if (!write_server_pin(dir, pin, error)) return false;
+    if (server_fp) *server_fp = fingerprint(pin.server_pk.data(), 32);
+    return true;
+}
+
+// The checks of apply_receipt. `known` may hold records the caller already has in memory (the
+// batch just sent): the vault then need not walk its chain to find the acknowledged one.
+// `synced` is the vault's current sync point.
+static bool check_and_apply(Vault& vault, const uint8_t* data, size_t len, const std::vector<Record>* known,
+                            uint64_t synced, const ServerPin& pin, const uint8_t device_pk[32], uint64_t* acked,
+                            std::string* error) {
+    Receipt r;
+    if (!read_receipt(data, len, r, error)) return false;
+    if (acked) *acked = r.acked_seq;
+    if (r.server_pk != pin.server_pk) {
+        if (error) *error = "receipt signed by server " + fingerprint(r.server_pk.data(), 32) + ", but this device is enrolled with " +
+                            fingerprint(pin.server_pk.data(), 32);
+        return false;
+    }
+    if (std::memcmp(r.device_pk.data(), device_pk, 32) != 0) {
+        if (error) *error = "receipt is for device " + device_id_hex(r.device_pk) + ", not this one (" + to_hex(device_pk, 8) + ")";
+        return false;
+    }
+    if (r.acked_seq == 0) return true;
+    const Record* rec = nullptr;
+    if (known)
+        for (const Record& k : *known)
+            if (k.seq == r.acked_seq) rec = &k;
+    std::vector<Record> found;
+    if (!rec) {
+        if (!vault.read_records(r.acked_seq - 1, 1, found, error)) return false;
+        if (!found.empty() && found[0].seq == r.acked_seq) rec = &found[0];
+    }
+    if (!rec) {
+        if (error) *error = "receipt acknowledges record " + std::to_string(r.acked_seq) + ", which this device does not have";
+        return false;
+    }
+    if (record_hash(*rec) != r.acked_hash) {
+        if (error) *error = "receipt's hash of record " + std::to_string(r.acked_seq) +
+                            " differs from this device's record (the server holds a different chain)";
+        return false;
+    }
+    if (r.acked_seq <= synced) return true; // older news
+    return vault.mark_synced(r.acked_seq, error);
+}
+
+bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error) {
+    ServerPin pin;
+    std::string err;
+    if (!read_server_pin(vault.dir(), pin, &err)) {
+        if (error) *error = "this device is not enrolled (" + err + "); a receipt can only be checked against the enrolled server";
+        return false;
+    }
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
+    return check_and_apply(vault, data, len, nullptr, synced_seq(vault), pin, id.pk, acked, error);
+}
+
+SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt) {
+    SyncResult out;
+    ServerPin pin;
+    std::string err;
+    if (!read_server_pin(vault.dir(), pin, &err)) {
+        out.error = "not enrolled with a server (" + err + "): run `teilhabe enrol` with a pairing code first";
+        return out;
+    }
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, &out.error)) return out;
+    auto cli = make_client(url, opt, &out.error);
+    if (!cli) return out;
+
+    VaultStatus st = vault.status(); // counts every record: called once, not per batch
+    uint64_t start = (uint64_t)std::max<int64_t>(0, st.records - st.unsynced), after = start, synced = start;
+    uint64_t head = (uint64_t)std::max<int64_t>(st.records, 0);
+    int64_t total = (int64_t)(head - std::min(head, start));
+    if (progress) progress(0, total);
+    size_t batch = std::max<size_t>(1, std::min<size_t>(opt.batch, kNetworkBundleLimits.max_records));
+    int rewinds = 0;
+    std::vector<Record> ahead;
+    size_t ahead_pos = 0;
+    // Bounded: every round either advances `after`, rewinds (at most 3 times) or fails.
+    for (size_t round = 0; round < (size_t)total / batch + 16; round++) {
+        if (opt.cancel && opt.cancel->load()) {
+            out.error = "sync cancelled (nothing is lost: run sync again)";
+            break;
+        }
+        // Vault::read_records walks the chain from its start, so records are read ahead in
+        // chunks of several batches and sent from memory.
+        if (ahead_pos >= ahead.size() || ahead[ahead_pos].seq != after + 1) {
+            ahead_pos = 0;
+            if (!vault.read_records(after, std::max<size_t>(batch, 5000), ahead, &out.error)) return out;
+        }
+        size_t take = std::min(batch, ahead.size() - ahead_pos);
+        std::vector<Record> recs(ahead.begin() + (long)ahead_pos, ahead.begin() + (long)(ahead_pos + take));
+        ahead_pos += take;
+        if (recs.empty()) break;
+        std::vector<uint8_t> bundle = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr));
+        httplib::Result res{nullptr, httplib::Error::Unknown};
+        for (int attempt = 0; attempt <= opt.retries; attempt++) {
+            res = cli->Post("/v1/bundles", (const char*)bundle.data(), bundle.size(), "application/octet-stream");
+            bool retry = !res || res->status == 429 || res->status == 503;
+            if (!retry || attempt == opt.retries || (opt.cancel && opt.cancel->load())) break;
+            int wait_ms = 250 << attempt;
+            if (res && res->has_header("Retry-After")) wait_ms = std::max(wait_ms, 1000 * std::atoi(res->get_header_value("Retry-After").c_str()));
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(wait_ms, 5000)));
+        }
+        if (!res) {
+            out.error = "cannot reach " + url + ": " + httplib::to_string(res.error()) + " (nothing is lost: run sync again)";
+            break;
+        }
+        out.http_status = res->status;
+        json j = json::parse(res->body, nullptr, false);
+        if (res->status == 409 && j.is_object() && j.value("error", std::string()) == "gap" && j.contains("server_seq") &&
+            j["server_seq"].is_number_unsigned() && j["server_seq"].get<uint64_t>() < after && rewinds < 3) {
+            // The server holds less than this device believes (restored from a backup, or a
+            // USB bundle never imported): send again from the server's head.
+            after = j["server_seq"].get<uint64_t>();
+            rewinds++;
+            continue;
+        }
+        if (res->status != 200) {
+            out.error = reply_reason(res);
+            break;
+        }
+        std::vector<uint8_t> rc(kReceiptSize);
+        if (!j.is_object() || !j.contains("receipt") || !j["receipt"].is_string() ||
+            !from_hex(j["receipt"].get<std::string>(), rc.data(), rc.size())) {
+            out.error = "the server's answer carries no valid receipt; records stay unsynced";
+            break;
+        }
+        uint64_t acked = 0;
+        if (!check_and_apply(vault, rc.data(), rc.size(), &recs, synced, pin, id.pk, &acked, &out.error)) {
+            out.error = "receipt refused: " + out.error;
+            break;
+        }
+        synced = std::max(synced, acked);
+        Receipt r;
+        read_receipt(rc.data(), rc.size(), r, nullptr);
+        out.sent += (int64_t)recs.size();
+        out.stored += r.stored;
+        out.duplicates += r.duplicates;
+        if (acked < recs.back().seq) {
+            out.error = "the server acknowledged only up to record " + std::to_string(acked);
+            break;
+        }
+        after = acked;
+        if (progress) progress((int64_t)(std::min(after, head) - std::min(start, after)), total);
+    }
+    VaultStatus end = vault.status();
+    out.acked_seq = (uint64_t)std::max<int64_t>(0, end.records - end.unsynced);
+    out.remaining = end.unsynced;
+    out.ok = out.error.empty() && out.remaining == 0;
+    if (out.error.empty() && out.remaining != 0) out.error = std::to_string(out.remaining) + " records still unsynced";
+    return out;
+}
+
+bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error) {
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
+    std::vector<Record> recs;
+    if (!vault.read_records(synced_seq(vault), BundleLimits{}.max_records, recs, error)) return false;
+    std::vector<uint8_t> b = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr));
+    if (count) *count = (int64_t)recs.size();
+    return write_file_atomic(path, std::string(b.begin(), b.end()), 0600, false, error);
+}
+
+} // namespace tk

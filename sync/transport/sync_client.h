@@ -1,0 +1,63 @@
+// sync_client.h - the kiosk/coordinator side of the transport: enrol, upload, export to a
+// USB stick, apply the server's receipts (protocol in sync/transport/BUNDLE.md).
+//
+// The one rule: a record is marked synced only when a receipt signed by the pinned server key
+// says the server holds this device's chain up to it, and the receipt's hash matches the
+// device's own record there. So an interrupted upload (either side killed, network gone) is
+// simply uploaded again next time; the server acknowledges what it already has without
+// storing it twice.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "receipt.h"
+#include "vault.h"
+
+namespace tk {
+
+struct SyncOptions {
+    size_t batch = 500;        // records per upload (the server accepts at most 2000)
+    std::string ca_file;       // https: the CA or self-signed certificate to trust ("" = system)
+    int timeout_s = 30;        // per request
+    int retries = 3;           // per batch, on connection errors, 429 and 503
+    const std::atomic<bool>* cancel = nullptr; // when it reads true, sync_once stops before the next batch
+};
+
+struct SyncResult {
+    bool ok = false;
+    int64_t sent = 0;          // records uploaded in this run
+    int64_t stored = 0, duplicates = 0; // as the server counted them
+    uint64_t acked_seq = 0;    // the device is marked synced up to here
+    int64_t remaining = 0;     // unsynced records left (0 after a full success)
+    int http_status = 0;       // of the failing request (0 = no answer / local error)
+    std::string error;
+};
+
+// (done, total) records; called after every acknowledged batch.
+using SyncProgress = std::function<void(int64_t done, int64_t total)>;
+
+// Uploads the vault's unsynced records to `url` ("http://127.0.0.1:8443", "https://..."),
+// in batches, marking each batch synced when its receipt verifies. Needs DIR/server.pub
+// (enrol first). Resumes where the last acknowledged batch ended; when the server reports a
+// gap (it holds fewer records than the device thinks), resends from the server's head.
+SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt = {});
+
+// Sends the pairing code with the device key and pins the server key in DIR/server.pub.
+bool enrol_device(const std::string& dir, const std::string& url, const std::string& code, const SyncOptions& opt,
+                  std::string* server_fingerprint, std::string* error);
+
+// Writes all unsynced records as one signed bundle to `path` (must not exist; written
+// atomically). Records stay unsynced until a receipt comes back. *count = records written.
+bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error);
+
+// Checks a receipt (signature, pinned server key, this device, hash of the device's own record)
+// and marks the vault synced up to it. A receipt older than the current sync state changes
+// nothing. *acked = the receipt's sequence number.
+bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error);
+
+// Sequence number up to which the vault is marked synced.
+uint64_t synced_seq(const Vault& vault);
+
+} // namespace tk

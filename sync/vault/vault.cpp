@@ -1,0 +1,765 @@
+// vault.cpp - the on-device record store (see vault.h and sync/vault/VAULT.md).
+#include "files.h"
+#include "vault.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "hex.h"
+
+namespace tk {
+
+// 'TKV1': marks the file as ours, so a foreign SQLite file is recognised and left alone.
+static const int32_t kApplicationId = 0x544B5631;
+
+// Migrations: kMigrations[i] takes the schema from version i to i + 1. Append, never edit.
+static const char* const kMigrations[] = {
+    // 1: the first schema.
+    "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+    "INSERT INTO schema_version VALUES(0);"
+    // Plain-text facts about the vault itself (device key, pinned research key, chain head).
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    // The plain-text metadata of records, stored once per distinct combination.
+    "CREATE TABLE streams(id INTEGER PRIMARY KEY, survey_id TEXT NOT NULL, survey_hash TEXT NOT NULL,"
+    " channel TEXT NOT NULL, site TEXT NOT NULL, UNIQUE(survey_id, survey_hash, channel, site));"
+    // One row per record. body = sealed bytes followed by the 64-byte device signature.
+    // prev_hash is not stored: it is the hash of record seq-1, recomputed when walking.
+    "CREATE TABLE records(seq INTEGER PRIMARY KEY, stream INTEGER NOT NULL REFERENCES streams(id),"
+    " hour INTEGER NOT NULL, size INTEGER NOT NULL, body BLOB NOT NULL);",
+};
+static const int kMigrationCount = (int)(sizeof kMigrations / sizeof kMigrations[0]);
+static_assert(kMigrationCount == Vault::kSchemaVersion, "one migration per schema version");
+
+static const size_t kSigBytes = 64;
+
+// --- small SQLite helpers ---
+
+struct Stmt {
+    sqlite3_stmt* s = nullptr;
+    Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
+    ~Stmt() { sqlite3_finalize(s); }
+    explicit operator bool() const { return s != nullptr; }
+    int step() { return s ? sqlite3_step(s) : SQLITE_ERROR; }
+    std::string text(int col) {
+        const unsigned char* t = sqlite3_column_text(s, col);
+        return t ? std::string((const char*)t, (size_t)sqlite3_column_bytes(s, col)) : std::string();
+    }
+};
+
+static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+
+static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+
+static bool get_meta(sqlite3* db, const char* key, std::string& out) {
+    Stmt st(db, "SELECT value FROM meta WHERE key = ?");
+    if (!st) return false;
+    sqlite3_bind_text(st.s, 1, key, -1, SQLITE_STATIC);
+    if (st.step() != SQLITE_ROW) return false;
+    out = st.text(0);
+    return true;
+}
+
+static int set_meta(sqlite3* db, const char* key, const std::string& value) {
+    Stmt st(db, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!st) return sqlite3_errcode(db);
+    sqlite3_bind_text(st.s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st.s, 2, value.data(), (int)value.size(), SQLITE_STATIC);
+    int rc = st.step();
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static std::string iso_now() {
+    time_t t = time(nullptr);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+static bool exists(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+static void fsync_dir(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+// --- open ---
+
+std::unique_ptr<Vault> Vault::open(const std::string& dir, bool allow_demo_key, std::string* error) {
+    VaultOpenOptions opt;
+    opt.allow_demo_key = allow_demo_key;
+    return open(dir, opt, error);
+}
+
+std::unique_ptr<Vault> Vault::open(const std::string& dir, const VaultOpenOptions& opt, std::string* error) {
+    std::unique_ptr<Vault> v(new Vault());
+    std::string err;
+    if (!v->load(dir, opt, &err)) {
+        if (error) *error = err;
+        return nullptr;
+    }
+    return v;
+}
+
+static const size_t kAlarmFileSize = 4096;
+
+static std::string read_alarm_file(const std::string& path) {
+    std::string text, err;
+    if (!read_file_at_most(path, kKeyFileMax, text, &err)) return "";
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\0')) text.pop_back();
+    return text;
+}
+
+void Vault::write_alarm_file(const std::string& text) {
+    if (alarm_fd_ < 0 || text == alarm_written_) return;
+    std::string buf = text.substr(0, kAlarmFileSize - 1);
+    buf.resize(kAlarmFileSize, ' ');
+    buf.back() = '\n';
+    // In place over blocks that already exist: works on a full disk.
+    if (::pwrite(alarm_fd_, buf.data(), buf.size(), 0) == (ssize_t)buf.size()) {
+        ::fdatasync(alarm_fd_);
+        alarm_written_ = text;
+    }
+}
+
+Vault::~Vault() {
+    sodium_memzero(device_sk_, sizeof device_sk_);
+    if (alarm_fd_ >= 0) ::close(alarm_fd_);
+    if (db_) sqlite3_close_v2(db_);
+}
+
+bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::string* error) {
+    if (sodium_init() < 0) {
+        *error = "libsodium failed to initialise";
+        return false;
+    }
+    dir_ = dir;
+    const std::string db_path = dir + "/vault.sqlite";
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) {
+        if (!opt.create) {
+            *error = dir + ": no such directory";
+            return false;
+        }
+        if (::mkdir(dir.c_str(), 0700) != 0) {
+            *error = dir + ": cannot create directory: " + std::strerror(errno);
+            return false;
+        }
+    } else if (!S_ISDIR(st.st_mode)) {
+        *error = dir + ": not a directory";
+        return false;
+    }
+    bool db_existed = exists(db_path);
+    if (!db_existed && !opt.create) {
+        *error = db_path + ": no vault here (the kiosk creates it at first start)";
+        return false;
+    }
+
+    // 1. Open the database and make sure it is ours BEFORE changing anything in it
+    //    (journal mode, schema): a foreign or damaged file is left exactly as it was.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opt.create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(db_path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        *error = db_path + ": cannot open: " + errmsg(db_);
+        return false;
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, 5000);
+    int64_t app_id = 0, tables = 0;
+    {
+        Stmt a(db_, "PRAGMA application_id");
+        rc = a.step();
+        if (rc != SQLITE_ROW) {
+            *error = db_path + ": not a readable SQLite database (" + errmsg(db_) +
+                     "); the file is damaged or not a vault. It was left untouched.";
+            return false;
+        }
+        app_id = sqlite3_column_int64(a.s, 0);
+        Stmt t(db_, "SELECT count(*) FROM sqlite_master");
+        if (t.step() != SQLITE_ROW) {
+            *error = db_path + ": cannot read the schema (" + errmsg(db_) + "); left untouched.";
+            return false;
+        }
+        tables = sqlite3_column_int64(t.s, 0);
+    }
+    bool fresh = app_id == 0 && tables == 0;
+    if (!fresh && app_id != kApplicationId) {
+        *error = db_path + ": a SQLite database of another program (application_id " +
+                 std::to_string(app_id) + "), not a Teilhabe vault. It was left untouched.";
+        return false;
+    }
+    if (fresh && !opt.create) {
+        *error = db_path + ": empty file, no vault yet";
+        return false;
+    }
+
+    // 16 KiB pages: a record (about 1 KB) wastes on average half a record per page, which at
+    // the default 4 KiB was a third of the disk; set before WAL, only a fresh file takes it.
+    if (fresh && exec(db_, "PRAGMA page_size=16384") != SQLITE_OK) {
+        *error = db_path + ": cannot set the page size: " + errmsg(db_);
+        return false;
+    }
+    // Durability: WAL with a full fsync at every commit. Temp data stays in memory so that
+    // nothing is ever written outside the data directory's three database files.
+    if (exec(db_, "PRAGMA journal_mode=WAL") != SQLITE_OK || exec(db_, "PRAGMA synchronous=FULL") != SQLITE_OK ||
+        exec(db_, "PRAGMA temp_store=MEMORY") != SQLITE_OK) {
+        *error = db_path + ": cannot set journal mode: " + errmsg(db_);
+        return false;
+    }
+    {
+        Stmt jm(db_, "PRAGMA journal_mode");
+        if (jm.step() != SQLITE_ROW || jm.text(0) != "wal") {
+            *error = db_path + ": cannot switch to WAL mode (read-only medium?)";
+            return false;
+        }
+    }
+
+    // 2. Schema version and migrations.
+    int version = 0;
+    if (!fresh) {
+        Stmt sv(db_, "SELECT version FROM schema_version");
+        if (!sv || sv.step() != SQLITE_ROW) {
+            *error = db_path + ": vault without a schema version (damaged): " + errmsg(db_);
+            return false;
+        }
+        version = sqlite3_column_int(sv.s, 0);
+    }
+    if (version > kSchemaVersion) {
+        *error = db_path + ": schema version " + std::to_string(version) +
+                 " is newer than this program understands (" + std::to_string(kSchemaVersion) +
+                 "); update the software. The file was left untouched.";
+        return false;
+    }
+    if (version < kSchemaVersion) {
+        if (!opt.create) {
+            *error = db_path + ": schema version " + std::to_string(version) + " needs migrating; start the kiosk once";
+            return false;
+        }
+        if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) {
+            *error = db_path + ": cannot write: " + errmsg(db_);
+            return false;
+        }
+        bool ok = true;
+        if (fresh) ok = exec(db_, "PRAGMA application_id=1414223409") == SQLITE_OK; // kApplicationId
+        for (int i = version; ok && i < kSchemaVersion; i++) {
+            ok = exec(db_, kMigrations[i]) == SQLITE_OK;
+            std::string up = "UPDATE schema_version SET version = " + std::to_string(i + 1);
+            ok = ok && exec(db_, up.c_str()) == SQLITE_OK;
+        }
+        if (fresh && ok) ok = set_meta(db_, "created", iso_now()) == SQLITE_OK;
+        if (!ok || exec(db_, "COMMIT") != SQLITE_OK) {
+            *error = db_path + ": cannot create or migrate the schema: " + errmsg(db_);
+            exec(db_, "ROLLBACK");
+            return false;
+        }
+        if (fresh) fsync_dir(dir);
+    }
+    static_assert(kApplicationId == 1414223409, "keep the PRAGMA literal above in step");
+    {
+        Stmt sv(db_, "SELECT version FROM schema_version");
+        schema_version_ = sv.step() == SQLITE_ROW ? sqlite3_column_int(sv.s, 0) : 0;
+    }
+
+    // 3. Device identity: pinned in meta at first start; device.key must match it.
+    std::string pinned_device;
+    bool have_pinned_device = get_meta(db_, "device_pk", pinned_device);
+    if (opt.create) {
+        const std::string key_path = dir + "/device.key";
+        if (have_pinned_device && !exists(key_path)) {
+            *error = key_path + ": missing, but this vault was written by device " + pinned_device.substr(0, 16) +
+                     ". Restore device.key from the backup; a new identity would break the record chain.";
+            return false;
+        }
+        DeviceIdentity dev;
+        bool created = false;
+        if (!load_or_create_device(key_path, true, dev, &created, error)) return false;
+        std::string dev_hex = to_hex(dev.pk, 32);
+        if (have_pinned_device && dev_hex != pinned_device) {
+            *error = key_path + ": belongs to device " + dev_hex.substr(0, 16) + ", but this vault was written by device " +
+                     pinned_device.substr(0, 16) + ". Nothing was changed.";
+            return false;
+        }
+        if (!have_pinned_device && set_meta(db_, "device_pk", dev_hex) != SQLITE_OK) {
+            *error = db_path + ": cannot write: " + errmsg(db_);
+            return false;
+        }
+        std::memcpy(device_pk_, dev.pk, 32);
+        std::memcpy(device_sk_, dev.sk, 64);
+        writable_ = true;
+    } else if (!have_pinned_device || !from_hex(pinned_device, device_pk_, 32)) {
+        // A vault with no record yet may legitimately lack it only if creation was cut short.
+        Stmt c(db_, "SELECT count(*) FROM records");
+        if (c.step() == SQLITE_ROW && sqlite3_column_int64(c.s, 0) > 0) {
+            *error = db_path + ": device key missing from the vault metadata (damaged)";
+            return false;
+        }
+    }
+
+    // 4. Research public key: research.pub, or the demo key; pinned in meta.
+    std::string pinned_box, pinned_demo;
+    bool have_pinned_box = get_meta(db_, "research_box_pk", pinned_box);
+    get_meta(db_, "research_demo", pinned_demo);
+    get_meta(db_, "research_fp", research_fp_);
+    demo_key_ = pinned_demo == "1";
+    if (opt.create) {
+        ResearchPublicKey rk;
+        const std::string pub_path = dir + "/research.pub", demo_path = dir + "/demo-research.key";
+        bool demo = false;
+        if (exists(pub_path)) {
+            if (!load_research_public(pub_path, rk, error)) return false;
+        } else if (opt.allow_demo_key) {
+            demo = true;
+            if (exists(demo_path)) {
+                if (!load_research_public(demo_path, rk, error)) return false;
+            } else if (!write_research_key_files(demo_path, "", kDemoPassphrase, KdfStrength::Minimum, &rk, error)) {
+                return false;
+            }
+        } else {
+            *error = pub_path + ": missing. Copy the research team's research.pub (from `teilhabe keygen`) into " + dir +
+                     ", or start in demo mode.";
+            return false;
+        }
+        std::string box_hex = to_hex(rk.box_pk, 32);
+        std::string fp = research_fingerprint(rk);
+        if (have_pinned_box && box_hex != pinned_box) {
+            // Re-pinning is allowed away from the demo key (it protects nothing) or when the
+            // operator says so; otherwise a swapped research.pub must not go unnoticed.
+            if (!demo_key_ && !opt.accept_new_research_key) {
+                *error = (demo ? demo_path : pub_path) + ": research key " + fp + " is not the key this vault is pinned to (" +
+                         research_fp_ + "). If the research team really changed keys, confirm the new fingerprint and re-pin.";
+                return false;
+            }
+        }
+        if (!have_pinned_box || box_hex != pinned_box || demo_key_ != demo) {
+            if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || set_meta(db_, "research_box_pk", box_hex) != SQLITE_OK ||
+                set_meta(db_, "research_fp", fp) != SQLITE_OK ||
+                set_meta(db_, "research_demo", demo ? "1" : "0") != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
+                *error = db_path + ": cannot write: " + errmsg(db_);
+                exec(db_, "ROLLBACK");
+                return false;
+            }
+        }
+        std::memcpy(research_box_pk_, rk.box_pk, 32);
+        research_fp_ = fp;
+        demo_key_ = demo;
+    }
+
+    // 5. The alarm file: read what the previous run left, then start clean.
+    const std::string alarm_path = dir + "/vault.alarm";
+    previous_alarm_ = read_alarm_file(alarm_path);
+    if (opt.create) {
+        if (!exists(alarm_path)) write_file_atomic(alarm_path, std::string(kAlarmFileSize - 1, ' ') + "\n", 0600, false, nullptr);
+        alarm_fd_ = ::open(alarm_path.c_str(), O_WRONLY | O_CLOEXEC);
+        alarm_written_ = previous_alarm_;
+        write_alarm_file("");
+    }
+
+    // 6. Chain head: the last record in the table is the truth; meta keeps its hash so
+    //    opening does not have to rehash the whole chain.
+    {
+        Stmt mx(db_, "SELECT max(seq) FROM records");
+        if (mx.step() != SQLITE_ROW) {
+            *error = db_path + ": cannot read records: " + errmsg(db_);
+            return false;
+        }
+        durable_seq_ = (uint64_t)sqlite3_column_int64(mx.s, 0);
+    }
+    head_seq_ = durable_seq_;
+    head_hash_ = Hash32{};
+    if (durable_seq_ > 0) {
+        std::string hs, hh;
+        bool head_ok = get_meta(db_, "head_seq", hs) && get_meta(db_, "head_hash", hh) &&
+                       hs == std::to_string(durable_seq_) && from_hex(hh, head_hash_.data(), 32);
+        // Only the writer refuses; status and verify open anyway so that verify can say what is wrong.
+        if (!head_ok && opt.create) {
+            *error = db_path + ": chain head in the metadata does not match the records (damaged; run `teilhabe vault verify`)";
+            return false;
+        }
+    }
+    return true;
+}
+
+// --- appending ---
+
+static std::string alarm_text(int code, size_t pending, const std::string& detail) {
+    std::string n = std::to_string(pending) + (pending == 1 ? " Antwort" : " Antworten") + " nur im Arbeitsspeicher";
+    std::string what;
+    switch (code & 0xFF) {
+    case SQLITE_FULL: what = "Speicher voll: " + n + ". Gerät NICHT ausschalten, Speicherplatz schaffen."; break;
+    case SQLITE_READONLY: what = "Datenträger schreibgeschützt: " + n + ". Gerät NICHT ausschalten."; break;
+    case SQLITE_CORRUPT: case SQLITE_NOTADB: what = "Datenbank beschädigt: " + n + ". Gerät NICHT ausschalten, Betreuung rufen."; break;
+    default: what = "Schreibfehler: " + n + ". Gerät NICHT ausschalten, Betreuung rufen."; break;
+    }
+    return what + " (" + detail + ")";
+}
+
+void Vault::raise_alarm(int code, const std::string& message) {
+    last_error_code_ = code;
+    last_error_ = message;
+    write_alarm_file(alarm_text(code, pending_.size(), message) + " [" + iso_now() + "]");
+}
+
+// Writes all pending records in one transaction. Records the database already holds
+// (a commit whose fsync reported an error may still have landed) are skipped, not duplicated.
+bool Vault::commit_pending(std::string* error) {
+    if (pending_.empty()) return true;
+    auto fail = [&](const char* step) {
+        int code = sqlite3_extended_errcode(db_);
+        if (code == SQLITE_OK) code = SQLITE_ERROR;
+        std::string msg = std::string(step) + ": " + errmsg(db_);
+        if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+        raise_alarm(code, msg);
+        if (error) *error = alarm_text(code, pending_.size(), msg);
+        return false;
+    };
+    if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) return fail("begin");
+    uint64_t db_head = 0;
+    {
+        Stmt mx(db_, "SELECT max(seq) FROM records");
+        if (mx.step() != SQLITE_ROW) return fail("read head");
+        db_head = (uint64_t)sqlite3_column_int64(mx.s, 0);
+    }
+    std::map<std::string, int64_t> streams; // local: a rolled-back transaction must not leave stale ids
+    Stmt find(db_, "SELECT id FROM streams WHERE survey_id=? AND survey_hash=? AND channel=? AND site=?");
+    Stmt add_stream(db_, "INSERT INTO streams(survey_id, survey_hash, channel, site) VALUES(?,?,?,?)");
+    Stmt ins(db_, "INSERT INTO records(seq, stream, hour, size, body) VALUES(?,?,?,?,?)");
+    if (!find || !add_stream || !ins) return fail("prepare");
+    std::vector<uint8_t> body;
+    for (const Record& r : pending_) {
+        if (r.seq <= db_head) continue;
+        std::string key = r.meta.survey_id + '\x1f' + r.meta.survey_hash + '\x1f' + r.meta.channel + '\x1f' + r.meta.site;
+        auto it = streams.find(key);
+        int64_t sid = 0;
+        if (it != streams.end()) {
+            sid = it->second;
+        } else {
+            const std::string* f[] = {&r.meta.survey_id, &r.meta.survey_hash, &r.meta.channel, &r.meta.site};
+            sqlite3_reset(find.s);
+            for (int i = 0; i < 4; i++) sqlite3_bind_text(find.s, i + 1, f[i]->data(), (int)f[i]->size(), SQLITE_STATIC);
+            int rc = find.step();
+            if (rc == SQLITE_ROW) {
+                sid = sqlite3_column_int64(find.s, 0);
+            } else if (rc == SQLITE_DONE) {
+                sqlite3_reset(add_stream.s);
+                for (int i = 0; i < 4; i++)
+                    sqlite3_bind_text(add_stream.s, i + 1, f[i]->data(), (int)f[i]->size(), SQLITE_STATIC);
+                if (add_stream.step() != SQLITE_DONE) return fail("insert stream");
+                sid = sqlite3_last_insert_rowid(db_);
+            } else {
+                return fail("find stream");
+            }
+            streams[key] = sid;
+        }
+        body.assign(r.sealed.begin(), r.sealed.end());
+        body.insert(body.end(), r.signature.begin(), r.signature.end());
+        sqlite3_reset(ins.s);
+        sqlite3_bind_int64(ins.s, 1, (int64_t)r.seq);
+        sqlite3_bind_int64(ins.s, 2, sid);
+        sqlite3_bind_int64(ins.s, 3, r.meta.time / 3600);
+        sqlite3_bind_int64(ins.s, 4, r.size);
+        sqlite3_bind_blob(ins.s, 5, body.data(), (int)body.size(), SQLITE_STATIC);
+        if (ins.step() != SQLITE_DONE) return fail("insert record");
+    }
+    if (set_meta(db_, "head_seq", std::to_string(pending_.back().seq)) != SQLITE_OK ||
+        set_meta(db_, "head_hash", to_hex(head_hash_.data(), 32)) != SQLITE_OK)
+        return fail("update head");
+    // The moment of truth: COMMIT returns only after the WAL is fsynced.
+    if (exec(db_, "COMMIT") != SQLITE_OK) return fail("commit");
+    durable_seq_ = pending_.back().seq;
+    pending_.clear();
+    last_error_code_ = 0;
+    last_error_.clear();
+    write_alarm_file("");
+    return true;
+}
+
+AppendResult Vault::enqueue(const std::string& plain, const RecordMeta& meta) {
+    AppendResult res;
+    if (!writable_) {
+        res.error = "vault opened for reading only";
+        return res;
+    }
+    Record rec;
+    if (!seal_record(plain, meta, research_box_pk_, device_sk_, head_seq_ + 1, head_hash_, rec, &res.error))
+        return res;
+    head_seq_ = rec.seq;
+    head_hash_ = record_hash(rec);
+    res.record_id = record_id(rec.device_pk, rec.seq);
+    pending_.push_back(std::move(rec));
+    res.durable = commit_pending(&res.error);
+    return res;
+}
+
+AppendResult Vault::append_plain(const std::string& canonical_bytes, const RecordMeta& meta) {
+    return enqueue(canonical_bytes, meta);
+}
+
+AppendResult Vault::append_response(const Response& r) {
+    RecordMeta m;
+    m.survey_id = r.survey_id;
+    m.survey_hash = r.survey_hash;
+    m.channel = r.channel;
+    m.site = r.site;
+    m.time = r.finished ? r.finished : r.started;
+    std::string plain = serialize_response(r);
+    AppendResult res = enqueue(plain, m);
+    sodium_memzero(plain.data(), plain.size()); // the answers leave memory as soon as they are sealed
+    return res;
+}
+
+std::vector<AppendResult> Vault::append_batch(const std::vector<PlainRecord>& items) {
+    std::vector<AppendResult> out(items.size());
+    if (!writable_) {
+        for (auto& r : out) r.error = "vault opened for reading only";
+        return out;
+    }
+    // Seal everything first; an item with bad metadata is reported and left out of the chain.
+    // One seal session (one X25519 agreement) for the whole batch.
+    SealSession session;
+    if (!begin_seal_session(research_box_pk_, session)) {
+        for (auto& r : out) r.error = "sealing failed (bad research public key)";
+        return out;
+    }
+    for (size_t i = 0; i < items.size(); i++) {
+        Record rec;
+        if (!seal_record(items[i].canonical_bytes, items[i].meta, session, device_sk_, head_seq_ + 1, head_hash_, rec,
+                         &out[i].error))
+            continue;
+        head_seq_ = rec.seq;
+        head_hash_ = record_hash(rec);
+        out[i].record_id = record_id(rec.device_pk, rec.seq);
+        pending_.push_back(std::move(rec));
+    }
+    if (pending_.empty()) return out;
+    std::string err;
+    bool ok = commit_pending(&err);
+    for (auto& r : out) {
+        if (r.record_id.empty()) continue;
+        r.durable = ok;
+        if (!ok) r.error = err;
+    }
+    return out;
+}
+
+int Vault::retry_pending() {
+    size_t n = pending_.size();
+    if (n == 0) return 0;
+    return commit_pending(nullptr) ? (int)n : 0;
+}
+
+// --- reading ---
+
+VaultStatus Vault::status() const {
+    VaultStatus s;
+    s.pending_in_memory = (int64_t)pending_.size();
+    s.demo_key = demo_key_;
+    s.research_key_fingerprint = research_fp_;
+    s.device_fingerprint = device_fingerprint(device_pk_);
+    s.device_id = to_hex(device_pk_, 8);
+    s.schema_version = schema_version_;
+    s.head_seq = (int64_t)head_seq_;
+    if (head_seq_ > 0) s.chain_head = to_hex(head_hash_.data(), 32);
+    // One read transaction, so the counts agree with each other.
+    exec(db_, "BEGIN");
+    {
+        Stmt c(db_, "SELECT s.survey_id, s.channel, s.site, count(*) FROM records r JOIN streams s ON s.id = r.stream "
+                    "GROUP BY r.stream");
+        int rc;
+        while ((rc = c.step()) == SQLITE_ROW) {
+            int64_t n = sqlite3_column_int64(c.s, 3);
+            s.records += n;
+            s.by_survey[c.text(0)] += n;
+            s.by_channel[c.text(1)] += n;
+            s.by_site[c.text(2)] += n;
+        }
+        if (rc != SQLITE_DONE) s.alarms.push_back("Datenbank nicht lesbar: " + errmsg(db_));
+    }
+    std::string synced, last_sync;
+    get_meta(db_, "synced_seq", synced);
+    get_meta(db_, "last_sync", last_sync);
+    exec(db_, "COMMIT");
+    int64_t synced_seq = synced.empty() ? 0 : std::strtoll(synced.c_str(), nullptr, 10);
+    s.unsynced = (int64_t)durable_seq_ - synced_seq;
+    if (s.unsynced < 0) s.unsynced = 0;
+    s.last_sync = last_sync;
+    if (!pending_.empty()) s.alarms.push_back(alarm_text(last_error_code_, pending_.size(), last_error_));
+    if (!writable_) {
+        // status/verify in another process: the kiosk's current alarm comes from the alarm file.
+        std::string kiosk = read_alarm_file(dir_ + "/vault.alarm");
+        if (!kiosk.empty()) s.alarms.push_back("Kiosk meldet: " + kiosk);
+    } else if (!previous_alarm_.empty()) {
+        s.alarms.push_back("Beim letzten Lauf (diese Antworten sind verloren): " + previous_alarm_);
+    }
+    return s;
+}
+
+// Walks the records in order, rebuilding each wire-form Record (prev_hash from the walk).
+// fn returns false to stop. Returns false with *error when the table cannot be read.
+template <class Fn>
+static bool walk_records(sqlite3* db, const uint8_t device_pk[32], uint64_t after_seq, Fn fn, std::string* error) {
+    Stmt st(db, "SELECT r.seq, r.hour, r.size, r.body, s.survey_id, s.survey_hash, s.channel, s.site "
+                "FROM records r LEFT JOIN streams s ON s.id = r.stream WHERE r.seq > ? ORDER BY r.seq");
+    if (!st) {
+        if (error) *error = "cannot read records: " + errmsg(db);
+        return false;
+    }
+    sqlite3_bind_int64(st.s, 1, (int64_t)after_seq);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        Record r;
+        std::memcpy(r.device_pk.data(), device_pk, 32);
+        r.seq = (uint64_t)sqlite3_column_int64(st.s, 0);
+        r.meta.time = sqlite3_column_int64(st.s, 1) * 3600;
+        r.size = (uint32_t)sqlite3_column_int64(st.s, 2);
+        const uint8_t* body = (const uint8_t*)sqlite3_column_blob(st.s, 3);
+        size_t n = (size_t)sqlite3_column_bytes(st.s, 3);
+        bool stream_ok = sqlite3_column_type(st.s, 4) != SQLITE_NULL;
+        r.meta.survey_id = st.text(4);
+        r.meta.survey_hash = st.text(5);
+        r.meta.channel = st.text(6);
+        r.meta.site = st.text(7);
+        bool body_ok = body && n >= kSigBytes;
+        if (body_ok) {
+            r.sealed.assign(body, body + n - kSigBytes);
+            std::memcpy(r.signature.data(), body + n - kSigBytes, kSigBytes);
+        }
+        if (!fn(r, body_ok, stream_ok)) return true;
+    }
+    if (rc != SQLITE_DONE) {
+        if (error) *error = "cannot read records: " + errmsg(db);
+        return false;
+    }
+    return true;
+}
+
+VerifyReport Vault::verify() const {
+    VerifyReport rep;
+    std::string rid_prefix;
+    exec(db_, "BEGIN");
+    {
+        Stmt ic(db_, "PRAGMA integrity_check");
+        int rc;
+        int lines = 0;
+        while ((rc = ic.step()) == SQLITE_ROW) {
+            std::string line = ic.text(0);
+            if (line != "ok" && lines++ < 20) rep.problems.push_back("integrity_check: " + line);
+        }
+        if (rc != SQLITE_DONE) rep.problems.push_back("integrity_check could not run: " + errmsg(db_));
+    }
+    {
+        Stmt a(db_, "PRAGMA application_id");
+        if (a.step() != SQLITE_ROW || sqlite3_column_int64(a.s, 0) != kApplicationId)
+            rep.problems.push_back("application_id is not a Teilhabe vault's");
+        Stmt sv(db_, "SELECT version FROM schema_version");
+        if (sv.step() != SQLITE_ROW || sqlite3_column_int(sv.s, 0) != kSchemaVersion)
+            rep.problems.push_back("schema version missing or unexpected");
+    }
+    uint64_t expect = 1;
+    Hash32 prev{};
+    bool prev_bad = false;
+    std::string err;
+    std::array<uint8_t, 32> dpk;
+    std::memcpy(dpk.data(), device_pk_, 32);
+    bool walked = walk_records(db_, device_pk_, 0, [&](Record& r, bool body_ok, bool stream_ok) {
+        std::string where = "record " + record_id(dpk, r.seq) + ": ";
+        if (r.seq != expect) {
+            rep.problems.push_back(r.seq > expect ? "records " + std::to_string(expect) + ".." + std::to_string(r.seq - 1) +
+                                                        " are missing from the chain"
+                                                  : where + "sequence number out of order");
+            prev_bad = true;
+        }
+        expect = r.seq + 1;
+        rep.records_checked++;
+        if (!body_ok || !stream_ok) {
+            rep.problems.push_back(where + (body_ok ? "its metadata row (stream) is missing" : "sealed body too short"));
+            prev_bad = true;
+            return true;
+        }
+        r.prev_hash = prev;
+        std::string why;
+        if (!verify_record(r, nullptr, &why)) {
+            rep.problems.push_back(where + why + (prev_bad ? " (the record before it is already bad, so this may follow from that)" : ""));
+            prev_bad = true;
+        } else {
+            prev_bad = false;
+        }
+        prev = record_hash(r);
+        return true;
+    }, &err);
+    if (!walked) rep.problems.push_back(err);
+    std::string hs, hh;
+    get_meta(db_, "head_seq", hs);
+    get_meta(db_, "head_hash", hh);
+    exec(db_, "COMMIT");
+    if (walked && expect > 1) {
+        if (hs != std::to_string(expect - 1))
+            rep.problems.push_back("chain head in the metadata is record " + hs + " but the last record is " +
+                                   std::to_string(expect - 1) + " (records removed at the end?)");
+        else if (hh != to_hex(prev.data(), 32))
+            rep.problems.push_back("chain head hash in the metadata does not match the last record");
+    } else if (walked && !hs.empty() && hs != "0") {
+        rep.problems.push_back("metadata says " + hs + " records were written, but the table is empty");
+    }
+    rep.ok = rep.problems.empty();
+    return rep;
+}
+
+bool Vault::read_records(uint64_t after_seq, size_t max_count, std::vector<Record>& out, std::string* error) const {
+    out.clear();
+    // prev_hash is not stored, so the walk starts at the last point whose hash is known:
+    // the position the previous call stopped at (sync reads batch after batch), else seq 0.
+    uint64_t start = 0;
+    Hash32 prev{};
+    if (walk_cache_seq_ > 0 && walk_cache_seq_ <= after_seq) {
+        start = walk_cache_seq_;
+        prev = walk_cache_hash_;
+    }
+    exec(db_, "BEGIN");
+    bool ok = walk_records(db_, device_pk_, start, [&](Record& r, bool body_ok, bool stream_ok) {
+        if (out.size() >= max_count) return false;
+        r.prev_hash = prev;
+        Hash32 h = record_hash(r);
+        if (!body_ok || !stream_ok) return false;
+        prev = h;
+        walk_cache_seq_ = r.seq;
+        walk_cache_hash_ = h;
+        if (r.seq > after_seq) out.push_back(std::move(r));
+        return true;
+    }, error);
+    exec(db_, "COMMIT");
+    return ok;
+}
+
+bool Vault::mark_synced(uint64_t up_to_seq, std::string* error) {
+    if (up_to_seq > durable_seq_) up_to_seq = durable_seq_;
+    if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || set_meta(db_, "synced_seq", std::to_string(up_to_seq)) != SQLITE_OK ||
+        set_meta(db_, "last_sync", iso_now()) != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
+        if (error) *error = "cannot record the sync: " + errmsg(db_);
+        if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+        return false;
+    }
+    return true;
+}
+
+void Vault::set_max_page_count(int64_t pages) {
+    std::string sql = "PRAGMA max_page_count=" + std::to_string(pages > 0 ? pages : 4294967294ll);
+    exec(db_, sql.c_str());
+}
+
+void Vault::set_simulated_read_only(bool on) { exec(db_, on ? "PRAGMA query_only=1" : "PRAGMA query_only=0"); }
+
+} // namespace tk

@@ -135,18 +135,32 @@ std::map<std::string, int64_t> PaperRegistry::counts() const {
     return m;
 }
 
-static std::string entry_json(const PaperEntry& e) {
+// The stored entry also remembers where it was entered: a sheet that waits for resolution is
+// often resolved at another desk (or by `paper resolve` without --site), and the response must
+// still carry the site and event of the paper itself.
+static std::string entry_json(const PaperEntry& e, const PaperPlace& place) {
     nlohmann::json j;
     j["sheet"] = e.sheet_id;
     j["enterer"] = e.enterer;
     j["lang"] = e.language;
     j["values"] = e.values;
+    j["site"] = place.site;
+    j["event"] = place.event;
     return j.dump();
 }
 
+// Where a sheet was filled in: the first entry's site and event, else the second's (entries
+// stored before they were remembered have none), else the desk that seals it now.
+static PaperPlace sheet_place(const PaperPlace& first, const PaperPlace& second, const PaperPlace& now) {
+    PaperPlace p = now;
+    if (!first.site.empty() || !first.event.empty()) p.site = first.site, p.event = first.event;
+    else if (!second.site.empty() || !second.event.empty()) p.site = second.site, p.event = second.event;
+    return p;
+}
+
 bool PaperRegistry::store_entry(const std::string& sheet_id, const std::string& survey_id, int which,
-                                const PaperEntry& e, SheetState st, std::string* error) {
-    std::string plain = entry_json(e);
+                                const PaperEntry& e, const PaperPlace& place, SheetState st, std::string* error) {
+    std::string plain = entry_json(e, place);
     std::string box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
     auto* b = reinterpret_cast<unsigned char*>(box.data());
     randombytes_buf(b, crypto_secretbox_NONCEBYTES);
@@ -165,7 +179,8 @@ bool PaperRegistry::store_entry(const std::string& sheet_id, const std::string& 
     return true;
 }
 
-bool PaperRegistry::load_entry(const std::string& sheet_id, int which, PaperEntry& out, std::string* error) const {
+bool PaperRegistry::load_entry(const std::string& sheet_id, int which, PaperEntry& out, std::string* error,
+                               PaperPlace* place) const {
     Stmt q(db_, which == 1 ? "SELECT first_box FROM sheets WHERE sheet=?" : "SELECT second_box FROM sheets WHERE sheet=?");
     q.text(1, sheet_id);
     if (q.step() != SQLITE_ROW) {
@@ -196,6 +211,10 @@ bool PaperRegistry::load_entry(const std::string& sheet_id, int which, PaperEntr
         out.enterer = j.at("enterer").get<std::string>();
         out.language = j.at("lang").get<std::string>();
         out.values = j.at("values").get<std::map<std::string, std::string>>();
+        if (place) {
+            place->site = j.value("site", std::string());
+            place->event = j.value("event", std::string());
+        }
     } catch (const std::exception& ex) {
         if (error) *error = "sheet " + sheet_id + ": stored entry: " + ex.what();
         return false;
@@ -302,7 +321,7 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
         o.code = "differs";
         return o;
     case SheetState::Unknown:
-        if (!store_entry(id, s->id, 1, entry, SheetState::FirstEntered, &err)) {
+        if (!store_entry(id, s->id, 1, entry, place, SheetState::FirstEntered, &err)) {
             o.message = err;
             o.code = "storage";
             return o;
@@ -320,7 +339,8 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
         return o;
     }
     PaperEntry first;
-    if (!load_entry(id, 1, first, &err)) {
+    PaperPlace first_place;
+    if (!load_entry(id, 1, first, &err, &first_place)) {
         o.message = err;
         o.code = "storage";
         return o;
@@ -338,10 +358,11 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
     }
     o.diffs = compare_paper_entries(*s, first, entry);
     if (o.diffs.empty()) {
-        PaperSealInfo info{place.site, place.event, first.enterer, entry.enterer, "", place.now};
+        PaperPlace where = sheet_place(first_place, place, place);
+        PaperSealInfo info{where.site, where.event, first.enterer, entry.enterer, "", place.now};
         return seal(s, first, info, vault, SheetState::FirstEntered);
     }
-    if (!store_entry(id, s->id, 2, entry, SheetState::Differs, &err)) {
+    if (!store_entry(id, s->id, 2, entry, place, SheetState::Differs, &err)) {
         o.message = err;
         o.code = "storage";
         o.diffs.clear();
@@ -387,7 +408,8 @@ PaperOutcome PaperRegistry::resolve(const std::shared_ptr<const Survey>& s, cons
         return o;
     }
     PaperEntry a, b;
-    if (!load_entry(id, 1, a, &err) || !load_entry(id, 2, b, &err)) {
+    PaperPlace a_place, b_place;
+    if (!load_entry(id, 1, a, &err, &a_place) || !load_entry(id, 2, b, &err, &b_place)) {
         o.message = err;
         o.code = "storage";
         return o;
@@ -425,7 +447,8 @@ PaperOutcome PaperRegistry::resolve(const std::shared_ptr<const Survey>& s, cons
         return o;
     }
     if (b.language != a.language && a.language.empty()) resolved.language = b.language;
-    PaperSealInfo info{place.site, place.event, a.enterer, b.enterer, resolver, place.now};
+    PaperPlace where = sheet_place(a_place, b_place, place);
+    PaperSealInfo info{where.site, where.event, a.enterer, b.enterer, resolver, place.now};
     return seal(s, resolved, info, vault, SheetState::Differs);
 }
 

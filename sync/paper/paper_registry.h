@@ -62,7 +62,9 @@ public:
     bool differences(const Survey& s, const std::string& sheet_id, std::vector<PaperDiff>& out,
                      std::string* error) const;
     // Resolution against the paper: `values` gives the value for EVERY differing field key
-    // (as typed; "" = empty). Then the sheet is sealed with the resolver's id in meta.
+    // (as typed; "" = empty). Then the sheet is sealed with the resolver's id in meta, and with
+    // the site and event where the sheet was entered (the resolver's `place` only when the
+    // entries have none), so a disagreement never costs a sheet its site.
     PaperOutcome resolve(const std::shared_ptr<const Survey>& s, const std::string& sheet_id,
                          const std::map<std::string, std::string>& values, const std::string& resolver,
                          Vault& vault, const PaperPlace& place);
@@ -71,9 +73,10 @@ public:
 
 private:
     PaperRegistry() = default;
-    bool load_entry(const std::string& sheet_id, int which, PaperEntry& out, std::string* error) const;
+    bool load_entry(const std::string& sheet_id, int which, PaperEntry& out, std::string* error,
+                    PaperPlace* place = nullptr) const;
     bool store_entry(const std::string& sheet_id, const std::string& survey_id, int which, const PaperEntry& e,
-                     SheetState st, std::string* error);
+                     const PaperPlace& place, SheetState st, std::string* error);
     PaperOutcome seal(const std::shared_ptr<const Survey>& s, const PaperEntry& resolved, const PaperSealInfo& info,
                       Vault& vault, SheetState previous);
     bool set_state(const std::string& sheet_id, SheetState st, std::string* error);

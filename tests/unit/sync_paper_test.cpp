@@ -220,7 +220,7 @@ TEST_CASE_FIXTURE(Desk, "paper: matching entries seal one record with channel pa
 }
 
 TEST_CASE_FIXTURE(Desk, "paper: differing entries block until resolved against the paper") {
-    PaperPlace place{"Seniorentreff", "", 1780000000};
+    PaperPlace place{"Seniorentreff", "Seniorennachmittag", 1780000000};
     auto second = kSheetValues;
     second[0] = {"ONLINE", "4"};                            // misread box
     second[9] = {"WUNSCH", "Mehr Bänke am Zebrastreifen!"}; // typed differently
@@ -253,12 +253,19 @@ TEST_CASE_FIXTURE(Desk, "paper: differing entries block until resolved against t
     REQUIRE(reg->differences(*s, id, again, &err));
     CHECK(again.size() == 2);
 
-    PaperOutcome done = reg->resolve(s, id, {{"ONLINE", "4"}, {"WUNSCH", "Mehr Bänke am Zebrastreifen"}}, "cem", *v, place);
+    // Resolved where no site is chosen (as `paper resolve` without --site): the sheet keeps the
+    // site and event it was entered with.
+    PaperPlace resolver_desk{"", "", 1780003600};
+    PaperOutcome done = reg->resolve(s, id, {{"ONLINE", "4"}, {"WUNSCH", "Mehr Bänke am Zebrastreifen"}}, "cem", *v,
+                                     resolver_desk);
     REQUIRE_MESSAGE(done.kind == PaperOutcome::Sealed, done.message);
     CHECK(v->status().records == 1);
     auto recs = open_all(d.path, *v);
     Response r;
     REQUIRE(parse_response(recs.at(0).second, r, &err));
+    CHECK(r.site == "Seniorentreff");
+    CHECK(r.event == "Seniorennachmittag");
+    CHECK(recs.at(0).first.site == "Seniorentreff");
     CHECK(r.answers["ONLINE"].value == "4");
     CHECK(r.answers["WUNSCH"].value == "Mehr Bänke am Zebrastreifen");
     CHECK(r.meta["resolver"] == "cem");

@@ -55,7 +55,7 @@ static void say_outcome(PaperDeskState& st, const PaperOutcome& o) {
         {"sealed", "staff_paper_sealed_already"},   {"sealing", "staff_paper_sealing"},
         {"differs", "staff_paper_differs_third"},   {"same_enterer", "staff_paper_same_enterer"},
         {"other_survey", "staff_paper_other_survey"}, {"wrong_survey", "staff_paper_wrong_survey"},
-        {"unresolved", "staff_paper_unresolved"}};
+        {"unresolved", "staff_paper_unresolved"},    {"resolver_entered", "staff_paper_resolver_entered"}};
     auto it = keys.find(o.code);
     if (it != keys.end())
         say(st, it->second, true, {{"x", id}, {"who", o.detail}, {"survey", o.detail}, {"fields", o.detail}});
@@ -87,7 +87,16 @@ static void start_sheet(PaperDeskState& st) {
     st.diffs.clear();
     st.diff = 0;
     st.resolution.clear();
+    st.resolver.clear();
     st.step = PaperStep::Sheet;
+}
+
+// Staff ids as the registry compares them: without surrounding blanks and ASCII case.
+static std::string person_key(const std::string& id) {
+    size_t a = id.find_first_not_of(' '), b = id.find_last_not_of(' ');
+    std::string k = a == std::string::npos ? std::string() : id.substr(a, b - a + 1);
+    for (char& c : k) c = char(std::tolower((unsigned char)c));
+    return k;
 }
 
 void paper_desk_begin(PaperDeskState& st, std::shared_ptr<const Survey> survey, PaperRegistry* registry, Vault* vault,
@@ -118,6 +127,7 @@ std::string paper_step_name(const PaperDeskState& st) {
     case PaperStep::Sheet: return "PaperSheet";
     case PaperStep::Field: return "PaperField " + (st.field < st.fields.size() ? st.fields[st.field].key : "");
     case PaperStep::Summary: return "PaperSummary";
+    case PaperStep::Resolver: return "PaperResolver";
     case PaperStep::Resolve: return "PaperResolve " + (st.diff < st.diffs.size() ? st.diffs[st.diff].key : "");
     case PaperStep::Done: return "PaperDone";
     }
@@ -130,7 +140,7 @@ static void show_outcome(PaperDeskState& st, const PaperOutcome& o) {
         st.diffs = o.diffs;
         st.diff = 0;
         st.resolution.clear();
-        st.step = PaperStep::Resolve;
+        st.step = PaperStep::Resolver;
         say_outcome(st, o);
         return;
     }
@@ -185,7 +195,7 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
             st.diffs = d;
             st.diff = 0;
             st.resolution.clear();
-            st.step = PaperStep::Resolve;
+            st.step = PaperStep::Resolver;
             say(st, "staff_paper_resolve_now", false, {{"x", id}});
             return true;
         }
@@ -212,6 +222,25 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
         show_outcome(st, o);
         return o.kind != PaperOutcome::Refused;
     }
+    case PaperStep::Resolver: {
+        std::string who = in.substr(0, in.find_last_not_of(' ') + 1);
+        who = who.substr(std::min(who.size(), who.find_first_not_of(' ')));
+        if (who.empty()) {
+            say(st, "staff_paper_resolver_missing", true);
+            return false;
+        }
+        // The person at the desk typed one of the entries; the registry checks the other.
+        if (person_key(who) == person_key(st.enterer)) {
+            say(st, "staff_paper_resolver_entered", true, {{"x", st.entry.sheet_id}, {"who", who}});
+            return false;
+        }
+        st.resolver = who;
+        st.input.clear();
+        st.diff = 0;
+        st.step = PaperStep::Resolve;
+        say(st, "", false);
+        return true;
+    }
     case PaperStep::Resolve: {
         const PaperDiff& d = st.diffs[st.diff];
         // The typed value must be a valid value of that field before moving on.
@@ -229,10 +258,14 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
             say(st, "", false);
             return true;
         }
-        PaperOutcome o = st.registry->resolve(st.survey, st.entry.sheet_id, st.resolution, st.enterer, *st.vault,
+        PaperOutcome o = st.registry->resolve(st.survey, st.entry.sheet_id, st.resolution, st.resolver, *st.vault,
                                               PaperPlace{st.site, st.event, now});
         if (o.kind == PaperOutcome::Refused) {
             st.diff = 0;
+            if (o.code == "resolver_entered") {
+                st.step = PaperStep::Resolver;
+                st.resolver.clear();
+            }
             say_outcome(st, o);
             return false;
         }
@@ -267,8 +300,10 @@ void paper_back(PaperDeskState& st) {
             st.field = st.fields.size() - 1;
         }
         break;
+    case PaperStep::Resolver: break;
     case PaperStep::Resolve:
         if (st.diff > 0) --st.diff;
+        else st.step = PaperStep::Resolver, st.input = st.resolver;
         break;
     case PaperStep::Done: start_sheet(st); break;
     case PaperStep::Enterer: break;

@@ -4,8 +4,9 @@
 // moves on, Escape goes one field back. The flow of a sheet: enterer id (once per sitting),
 // sheet id, then one field after the other in print order (box numbers, "?" unreadable,
 // "!" several crossed, free text as written), then a summary where Enter submits. When the
-// second entry differs, the differences come one by one, side by side, and the value on the
-// paper is typed for each. No function here touches ImGui (screen_paper.cpp draws), so the
+// second entry differs, a third person gives their id (the two enterers may not resolve),
+// then the differences come one by one, side by side, and the value on the paper is typed
+// for each. No function here touches ImGui (screen_paper.cpp draws), so the
 // whole flow is tested without a window.
 #pragma once
 #include <cstdint>
@@ -27,6 +28,7 @@ enum class PaperStep {
     Sheet,      // sheet id
     Field,      // one field of the form
     Summary,    // Enter submits the entry
+    Resolver,   // who checks the differences against the paper (neither of the enterers)
     Resolve,    // one differing field: type what the paper shows
     Done,       // outcome of the last sheet; Enter starts the next one
 };
@@ -50,6 +52,7 @@ struct PaperDeskState {
     std::string message;               // last message for staff ("" = none), in `lang`
     std::string message_key;           // its UI text key (tests check what was said by key)
     bool message_is_error = false;
+    std::string resolver;              // Resolver: the third person's id
     std::vector<PaperDiff> diffs;      // Resolve: what differs
     size_t diff = 0;                   // index into diffs
     std::map<std::string, std::string> resolution; // field key -> value as typed

@@ -105,6 +105,9 @@ bool draw_paper_desk(PaperDeskState& st, UiState& ui, int64_t now) {
         ImGui::EndChild();
         break;
     }
+    case PaperStep::Resolver:
+        ImGui::TextWrapped("%s", W(st, "staff_paper_ask_resolver", {{"n", std::to_string(st.diffs.size())}}).c_str());
+        break;
     case PaperStep::Resolve: {
         const PaperDiff& d = st.diffs[st.diff];
         const PaperField* f = find_paper_field(st.fields, d.key);

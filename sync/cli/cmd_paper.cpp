@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <sstream>
+#include <unistd.h>
 
 #include "command.h"
 #include "keys.h"
@@ -22,11 +23,15 @@ static int run_print(const Args& in) {
     Args a = in;
     const char* verb = "print";
     std::string lang = take_option(a, "--lang"), out = take_option(a, "--out"), sheets = take_option(a, "--sheets", "1");
-    bool large = take_flag(a, "--large");
+    bool large = take_flag(a, "--large"), simplex = take_flag(a, "--simplex"), force = take_flag(a, "--force");
     std::vector<std::string> ids;
     for (std::string id; !(id = take_option(a, "--sheet-id")).empty();) ids.push_back(id);
     if (a.size() != 1 || out.empty())
-        return usage_error(verb, "usage: SURVEY --out FORM.pdf [--lang de] [--large] [--sheets N] [--sheet-id ID]...");
+        return usage_error(verb, "usage: SURVEY --out FORM.pdf [--lang de] [--large] [--simplex] [--force] [--sheets N] "
+                                 "[--sheet-id ID]...");
+    // A printed batch's sheet ids are on its PDF only: replacing it by accident loses them.
+    if (!force && ::access(out.c_str(), F_OK) == 0)
+        return usage_error(verb, out + " exists already; choose another --out, or add --force to replace it");
     char* end = nullptr;
     long n = std::strtol(sheets.c_str(), &end, 10);
     if (!end || *end || n < 1) return usage_error(verb, "--sheets must be a whole number of at least 1");
@@ -36,12 +41,14 @@ static int run_print(const Args& in) {
     PrintOptions opt;
     opt.lang = lang;
     opt.large = large;
+    opt.simplex = simplex;
     opt.sheets = int(std::max<long>(n, long(ids.size())));
     opt.sheet_ids = ids;
     PrintResult r;
     if (!print_paper_form(*s, opt, out, r)) return usage_error(verb, r.error);
     for (const auto& id : r.sheet_ids) std::printf("%s\n", id.c_str());
-    std::fprintf(stderr, "%s: %zu sheet(s) of %d page(s), %s%s\n", out.c_str(), r.sheet_ids.size(), r.pages_per_sheet,
+    std::fprintf(stderr, "%s: %zu sheet(s) of %d page(s)%s, %s%s\n", out.c_str(), r.sheet_ids.size(), r.pages_per_sheet,
+                 r.blank_pages ? " (last one blank, for double-sided printing)" : "",
                  lang.empty() ? s->original_language().c_str() : lang.c_str(), large ? ", large print" : "");
     return 0;
 }
@@ -158,6 +165,9 @@ static int run_status(const Args& in) {
     int rc = 0;
     if (!open_desk("paper status", a, d, &rc)) return rc;
     for (const auto& [state, n] : d.reg->counts()) std::printf("%-8s %lld\n", state.c_str(), (long long)n);
+    // What is waiting for someone: the sheets to check against the paper, one a line.
+    for (const auto& id : d.reg->sheets_in(SheetState::Differs))
+        std::printf("differs  %s  (teilhabe paper diff --sheet %s)\n", id.c_str(), id.c_str());
     return 0;
 }
 
@@ -175,7 +185,11 @@ static int run_tally(const Args& in) {
     bool demo = take_flag(a, "--demo-key");
     if (dir.empty() || survey.empty() || a.empty())
         return usage_error(verb, "usage: --data DIR --survey FILE --event E --place P --date YYYY-MM-DD --question Q "
-                                 "[--method dots|hands] [--by NAME] OPTION=COUNT...");
+                                 "--method dots|hands|cards [--by NAME] OPTION=COUNT...");
+    // How the count was taken decides how it may be read (dots can be given several per person).
+    if (t.method.empty())
+        return usage_error(verb, "--method is required: how was counted? dots (sticky dots), hands (show of hands), "
+                                 "cards, or a word of your own");
     for (const auto& kv : a) {
         size_t eq = kv.rfind('=');
         char* end = nullptr;
@@ -200,8 +214,10 @@ static int run_tally(const Args& in) {
     return r.durable ? 0 : 1;
 }
 
-static Command print_cmd("print", "SURVEY --out FORM.pdf [--lang L] [--large] [--sheets N] [--sheet-id ID]...",
-                         "print the survey as an A4 paper form (PDF), each sheet with its own id and QR code",
+static Command print_cmd("print",
+                         "SURVEY --out FORM.pdf [--lang L] [--large] [--simplex] [--force] [--sheets N] [--sheet-id ID]...",
+                         "print the survey as an A4 paper form (PDF), each sheet with its own id and QR code; "
+                         "sheets padded to an even page count unless --simplex; --force replaces an existing PDF",
                          run_print);
 static Command enter_cmd("paper enter", "--data DIR --survey FILE [--site S] [--event E] [--demo-key] [FILE|-]",
                          "double entry of paper sheets from an entry file (see sync/paper/PAPER.md)", run_enter);
@@ -209,10 +225,12 @@ static Command diff_cmd("paper diff", "--data DIR --survey FILE --sheet ID",
                         "show the differences of a sheet's two entries side by side", run_diff);
 static Command resolve_cmd("paper resolve", "--data DIR --survey FILE --sheet ID --by NAME FIELD=VALUE...",
                            "resolve a sheet's differing fields against the paper and seal it", run_resolve);
-static Command status_cmd("paper status", "--data DIR --survey FILE", "sheets by state (first, differs, sealed)",
+static Command status_cmd("paper status", "--data DIR --survey FILE",
+                          "sheets by state (first, differs, sealed), then each sheet waiting for resolution",
                           run_status);
 static Command tally_cmd("tally add",
-                         "--data DIR --survey FILE --event E --place P --date YYYY-MM-DD --question Q OPTION=COUNT...",
+                         "--data DIR --survey FILE --event E --place P --date YYYY-MM-DD --question Q --method M [--by NAME] "
+                         "OPTION=COUNT...",
                          "seal an event tally (dot voting, show of hands) with channel tally", run_tally);
 
 } // namespace tk::cli

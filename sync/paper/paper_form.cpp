@@ -54,7 +54,8 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"skip_end", "» weiter am Ende des Bogens"},
           {"q_open", "„"},
           {"q_close", "“"},
-          {"end", "Vielen Dank! Bitte geben Sie den Bogen ab."}}},
+          {"end", "Vielen Dank! Bitte geben Sie den Bogen ab."},
+          {"blank", "Diese Seite bleibt leer."}}},
         {"de-x-ls",
          {{"sheet", "Bogen-Nummer"},
           {"how", "So geht es: Machen Sie ein Kreuz in das Kästchen. Sie haben sich vertan? Dann malen Sie "
@@ -104,7 +105,8 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"skip_end", "» go on at the end of the form"},
           {"q_open", "“"},
           {"q_close", "”"},
-          {"end", "Thank you! Please hand in the form."}}},
+          {"end", "Thank you! Please hand in the form."},
+          {"blank", "This page is intentionally left blank."}}},
     };
     return t;
 }
@@ -647,6 +649,19 @@ void layout_sheet(Pen& p, const Survey& s) {
     paragraph(p, end, p.left, p.z.heading, true);
 }
 
+// The back of a sheet's last page when it has an odd page count: printed double-sided, the
+// next sheet's first page would otherwise land there and two respondents share one paper.
+// It keeps the frame (sheet id, QR code, page number), so an enterer can still tell it apart.
+void blank_page(Pen& p) {
+    new_page(p);
+    if (!p.draw) return;
+    font(p, p.z.heading, false);
+    gray(p, 0.35);
+    const std::string& t = form_text(p.lang, "blank");
+    text_at(p, (p.left + p.right - width_of(p, t)) / 2, (p.body_top + p.bottom) / 2, t);
+    gray(p, 0);
+}
+
 cairo_status_t discard(void*, const unsigned char*, unsigned int) { return CAIRO_STATUS_SUCCESS; }
 
 } // namespace
@@ -688,7 +703,9 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
     p.cr = cairo_create(m);
     p.draw = false;
     layout_sheet(p, s);
-    out.pages_per_sheet = p.page;
+    bool pad = !opt.simplex && p.page % 2 == 1;
+    out.pages_per_sheet = p.page + (pad ? 1 : 0);
+    out.blank_pages = pad ? 1 : 0;
     cairo_destroy(p.cr);
     cairo_surface_destroy(m);
 
@@ -706,6 +723,7 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
         p.sheet_id = out.sheet_ids[i];
         if (i > 0) cairo_show_page(p.cr);
         layout_sheet(p, s);
+        if (pad) blank_page(p);
     }
     cairo_show_page(p.cr);
     cairo_status_t st = cairo_status(p.cr);

@@ -6,6 +6,8 @@
 // beantworten, wenn Sie bei Frage 4 „ja“ angekreuzt haben.", "» weiter mit Frage 7").
 // Each sheet gets its own sheet id, printed as text and as a QR code on every page.
 // Large print sets every text at 16 pt or more. Fonts: Noto Sans through fontconfig.
+// A sheet with an odd page count gets a last page "Diese Seite bleibt leer." (unless
+// simplex), so that double-sided printing never puts two sheets on one paper.
 #pragma once
 #include <map>
 #include <string>
@@ -20,11 +22,13 @@ struct PrintOptions {
     bool large = false;                // large print: no text below 16 pt
     int sheets = 1;                    // how many sheets (each with its own id)
     std::vector<std::string> sheet_ids; // given ids (tests, reprints); new ones are made for the rest
+    bool simplex = false;              // false: each sheet padded to an even page count for duplex
 };
 
 struct PrintResult {
     std::vector<std::string> sheet_ids; // in print order
-    int pages_per_sheet = 0;
+    int pages_per_sheet = 0;           // blank padding page included
+    int blank_pages = 0;               // per sheet: 1 when padded for double-sided printing
     std::string error;
 };
 

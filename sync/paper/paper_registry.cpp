@@ -128,6 +128,14 @@ SheetState PaperRegistry::state(const std::string& sheet_id) const {
     return state_from(q.col(0));
 }
 
+std::vector<std::string> PaperRegistry::sheets_in(SheetState st) const {
+    std::vector<std::string> ids;
+    Stmt q(db_, "SELECT sheet FROM sheets WHERE state=? ORDER BY updated, sheet");
+    q.text(1, sheet_state_name(st));
+    while (q.step() == SQLITE_ROW) ids.push_back(q.col(0));
+    return ids;
+}
+
 std::map<std::string, int64_t> PaperRegistry::counts() const {
     std::map<std::string, int64_t> m;
     Stmt q(db_, "SELECT state, count(*) FROM sheets GROUP BY state");
@@ -138,6 +146,16 @@ std::map<std::string, int64_t> PaperRegistry::counts() const {
 // The stored entry also remembers where it was entered: a sheet that waits for resolution is
 // often resolved at another desk (or by `paper resolve` without --site), and the response must
 // still carry the site and event of the paper itself.
+// Staff ids are typed by hand at different desks ("Anna", "anna "): the same person must not
+// pass for two, so ids are compared without case (ASCII) and surrounding blanks.
+static std::string person_key(const std::string& id) {
+    size_t a = id.find_first_not_of(" \t"), b = id.find_last_not_of(" \t");
+    std::string k = a == std::string::npos ? std::string() : id.substr(a, b - a + 1);
+    for (char& c : k)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return k;
+}
+
 static std::string entry_json(const PaperEntry& e, const PaperPlace& place) {
     nlohmann::json j;
     j["sheet"] = e.sheet_id;
@@ -345,7 +363,7 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
         o.code = "storage";
         return o;
     }
-    if (first.enterer == entry.enterer) {
+    if (person_key(first.enterer) == person_key(entry.enterer)) {
         o.message = "sheet " + id + " was first entered by " + first.enterer +
                     "; the second entry must be done by another person";
         o.code = "same_enterer";
@@ -412,6 +430,15 @@ PaperOutcome PaperRegistry::resolve(const std::shared_ptr<const Survey>& s, cons
     if (!load_entry(id, 1, a, &err, &a_place) || !load_entry(id, 2, b, &err, &b_place)) {
         o.message = err;
         o.code = "storage";
+        return o;
+    }
+    // A third pair of eyes: whoever typed one of the two entries would resolve towards it.
+    if (person_key(resolver) == person_key(a.enterer) || person_key(resolver) == person_key(b.enterer)) {
+        o.message = "sheet " + id + " was entered by " + a.enterer + " and " + b.enterer +
+                    "; the differences must be resolved by a third person";
+        o.code = "resolver_entered";
+        o.detail = resolver;
+        o.diffs = diffs;
         return o;
     }
     PaperEntry resolved = a;

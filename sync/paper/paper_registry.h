@@ -30,7 +30,7 @@ struct PaperOutcome {
     std::string message;               // for the CLI: what happened or why not (English)
     // Why it was refused, for screens that say it in their own words: "bad_id", "wrong_survey",
     // "no_enterer", "sealed", "sealing", "differs", "same_enterer", "other_survey", "storage",
-    // "vault", "no_resolver", "not_waiting", "bad_value", "not_a_diff", "unresolved" ("" = not refused).
+    // "vault", "no_resolver", "resolver_entered", "not_waiting", "bad_value", "not_a_diff", "unresolved" ("" = not refused).
     std::string code;
     std::string detail;                // same_enterer: who entered first; other_survey: that survey
     std::vector<PaperDiff> diffs;      // Differs: what to check against the paper
@@ -52,6 +52,8 @@ public:
     PaperRegistry& operator=(const PaperRegistry&) = delete;
 
     SheetState state(const std::string& sheet_id) const;
+    // The ids of the sheets in one state, oldest change first (e.g. those waiting for resolution).
+    std::vector<std::string> sheets_in(SheetState st) const;
 
     // One entry of a sheet. First entry: stored (sealed) and FirstStored. Second entry by
     // another person: equal -> Sealed into the vault; different -> Differs (both kept).

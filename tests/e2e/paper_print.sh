@@ -65,6 +65,22 @@ for p in "$WORK"/page-*.png; do
     [ "$got" = "$ID" ] || fail "QR code on $(basename "$p") reads '$got', expected '$ID'"
 done
 echo "QR codes: $pages page(s) decode to $ID"
+# Double-sided printing: a sheet has an even page count, the padding page says it is blank,
+# and --simplex leaves it out (one page fewer, so the natural count is odd).
+[ $((pages % 2)) -eq 0 ] || fail "a sheet of $pages pages would put the next sheet on its back when printed duplex"
+pdftotext -f "$pages" -l "$pages" "$WORK/needs.pdf" - | grep -q "Diese Seite bleibt leer." ||
+    fail "the last page of an odd-length sheet is not marked blank"
+grep -q "last one blank" "$WORK/print.err" || fail "print does not say it padded: $(cat "$WORK/print.err")"
+"$BIN" print "$NEEDS" --lang de --simplex --out "$WORK/needs-simplex.pdf" >/dev/null 2>&1 || fail "print --simplex failed"
+[ "$(pdfinfo "$WORK/needs-simplex.pdf" | awk '/^Pages:/ {print $2}')" -eq $((pages - 1)) ] || fail "--simplex still pads"
+"$BIN" print "$NEEDS" --lang de --sheets 2 --out "$WORK/needs2.pdf" >/dev/null 2>&1 || fail "print of two sheets failed"
+pdftotext -f $((pages + 1)) -l $((pages + 1)) "$WORK/needs2.pdf" - | grep -q "Seite 1 von $pages" ||
+    fail "the second sheet does not start on an odd (front) page"
+# A printed batch is never replaced by accident: its sheet ids exist only on it.
+"$BIN" print "$NEEDS" --lang de --out "$WORK/needs.pdf" >/dev/null 2>"$WORK/again.err" && fail "print overwrote a PDF"
+grep -q -- "--force" "$WORK/again.err" || fail "refusal does not say how to replace: $(cat "$WORK/again.err")"
+[ "$(pdftotext "$WORK/needs.pdf" - | grep -c "Bogen-Nr. $ID")" -ge "$pages" ] || fail "the refused print changed the PDF"
+"$BIN" print "$NEEDS" --lang de --force --out "$WORK/needs.pdf" >/dev/null 2>&1 || fail "print --force failed"
 pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$WORK/needs.pdf" "$SHOTS/paper_needs_de"
 
 # --- the citizen survey: Leichte Sprache, large print, several sheets ---
@@ -109,11 +125,20 @@ printf 'sheet %s\nenterer ben\nONLINE 2\n' "$DID" >"$WORK/d2.txt"
 "$BIN" paper enter --data "$DATA" --survey "$CIT" --demo-key "$WORK/d2.txt" >"$WORK/d2.out" && fail "differing entries sealed"
 grep -q '^DIFFERS' "$WORK/d2.out" || fail "no differences shown: $(cat "$WORK/d2.out")"
 "$BIN" paper diff --data "$DATA" --survey "$CIT" --demo-key --sheet "$DID" | grep -Eq '^  ONLINE +1 +2' || fail "paper diff"
+"$BIN" paper status --data "$DATA" --survey "$CIT" --demo-key | grep -q "^differs  $DID" ||
+    fail "paper status does not list the sheet waiting for resolution"
+# Whoever typed one of the entries cannot resolve it, however the id is capitalised.
+"$BIN" paper resolve --data "$DATA" --survey "$CIT" --demo-key --sheet "$DID" --by " Anna" ONLINE=2 >"$WORK/r0.out" &&
+    fail "an enterer resolved their own sheet"
+grep -q "third person" "$WORK/r0.out" || fail "resolver refusal unclear: $(cat "$WORK/r0.out")"
 "$BIN" paper resolve --data "$DATA" --survey "$CIT" --demo-key --sheet "$DID" --by cem ONLINE=2 >"$WORK/r.out" ||
     fail "resolve: $(cat "$WORK/r.out")"
 "$BIN" paper status --data "$DATA" --survey "$CIT" --demo-key | grep -Eq '^sealed +2$' || fail "two sheets should be sealed"
 "$BIN" tally add --data "$DATA" --survey "$CIT" --demo-key --event "Stadtteilfest" --place Marktplatz \
-    --date 2026-06-13 --question ONLINE 1=31 2=23 >"$WORK/t.out" || fail "tally add failed: $(cat "$WORK/t.out")"
+    --date 2026-06-13 --question ONLINE 1=31 2=23 >"$WORK/t0.out" 2>&1 && fail "tally add without --method accepted"
+grep -q -- "--method is required" "$WORK/t0.out" || fail "tally refusal unclear: $(cat "$WORK/t0.out")"
+"$BIN" tally add --data "$DATA" --survey "$CIT" --demo-key --event "Stadtteilfest" --place Marktplatz \
+    --date 2026-06-13 --question ONLINE --method dots 1=31 2=23 >"$WORK/t.out" || fail "tally add failed: $(cat "$WORK/t.out")"
 "$BIN" vault status --data "$DATA" >"$WORK/status.out"
 grep -Eq '^  paper +2$' "$WORK/status.out" || fail "vault has no paper record: $(cat "$WORK/status.out")"
 grep -Eq '^  tally +1$' "$WORK/status.out" || fail "vault has no tally record: $(cat "$WORK/status.out")"

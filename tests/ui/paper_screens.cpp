@@ -147,8 +147,23 @@ TEST_CASE("paper: differing entries are resolved field by field on the desk") {
     auto second = kValues;
     second["ONLINE"] = "4";
     d.sheet("ben", id, second);
-    REQUIRE(d.st.step == tk::PaperStep::Resolve);
+    // Neither enterer resolves: the person at the desk is refused at once, the first enterer
+    // by the registry after the values were typed, then a third person seals it.
+    REQUIRE(d.st.step == tk::PaperStep::Resolver);
     REQUIRE(d.st.diffs.size() == 1);
+    d.frame();
+    CHECK(d.h.ui.page_name == "PaperResolver");
+    d.line("Ben");
+    CHECK(d.st.step == tk::PaperStep::Resolver);
+    CHECK(d.st.message_key == "staff_paper_resolver_entered");
+    d.line("ANNA");
+    REQUIRE(d.st.step == tk::PaperStep::Resolve);
+    d.line("4");
+    CHECK(d.st.step == tk::PaperStep::Resolver);
+    CHECK(d.st.message_key == "staff_paper_resolver_entered");
+    CHECK(d.h.vault->status().records == 0);
+    d.line("cem");
+    REQUIRE(d.st.step == tk::PaperStep::Resolve);
     CHECK(d.h.ui.page_name == "PaperResolve ONLINE");
     CHECK(d.h.vault->status().records == 0);
     d.line("7"); // not a box of ONLINE

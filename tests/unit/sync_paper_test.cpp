@@ -273,6 +273,28 @@ TEST_CASE_FIXTURE(Desk, "paper: differing entries block until resolved against t
     CHECK(r.meta["enterer2"] == "ben");
 }
 
+TEST_CASE_FIXTURE(Desk, "paper: enterers and resolver are three people, ids compared without case") {
+    PaperPlace place{"Bibliothek", "", 1780000000};
+    REQUIRE(reg->submit(s, entry(*s, id, "anna", kSheetValues), *v, place).kind == PaperOutcome::FirstStored);
+    PaperOutcome same = reg->submit(s, entry(*s, id, " Anna", kSheetValues), *v, place);
+    CHECK(same.kind == PaperOutcome::Refused);
+    CHECK(same.code == "same_enterer");
+    auto second = kSheetValues;
+    second[0] = {"ONLINE", "4"};
+    REQUIRE(reg->submit(s, entry(*s, id, "ben", second), *v, place).kind == PaperOutcome::Differs);
+    CHECK(reg->sheets_in(SheetState::Differs) == std::vector<std::string>{id});
+    for (const char* who : {"anna", "BEN", "Ben "}) {
+        PaperOutcome o = reg->resolve(s, id, {{"ONLINE", "3"}}, who, *v, place);
+        CHECK(o.kind == PaperOutcome::Refused);
+        CHECK(o.code == "resolver_entered");
+    }
+    CHECK(v->status().records == 0);
+    PaperOutcome done = reg->resolve(s, id, {{"ONLINE", "3"}}, "cem", *v, place);
+    REQUIRE_MESSAGE(done.kind == PaperOutcome::Sealed, done.message);
+    CHECK(reg->sheets_in(SheetState::Differs).empty());
+    CHECK(reg->sheets_in(SheetState::Sealed) == std::vector<std::string>{id});
+}
+
 TEST_CASE_FIXTURE(Desk, "paper: a sheet id entered twice is refused") {
     PaperPlace place{"Bibliothek", "", 1780000000};
     REQUIRE(reg->submit(s, entry(*s, id, "anna", kSheetValues), *v, place).kind == PaperOutcome::FirstStored);

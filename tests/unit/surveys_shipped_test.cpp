@@ -560,3 +560,38 @@ TEST_CASE("shipped: citizen survey asks about barriers only those rarely or neve
     Response r2 = ses.finish(true, 1300, kChannelKiosk, "Stadtbibliothek");
     CHECK(r2.not_shown == std::vector<std::string>{"WARUM"});
 }
+
+// The kiosk and the paper form add their own instruction to each choice question ("Sie können
+// mehrere Antworten wählen."); a help text that says the same again is shown twice, on screen
+// and read aloud. Help texts are for what the instruction does not say.
+TEST_CASE("shipped: no help text repeats the kiosk's own instruction for the question type") {
+    std::ifstream f(std::string(TK_SOURCE_DIR) + "/assets/ui-texts.json", std::ios::binary);
+    REQUIRE(f.good());
+    nlohmann::json texts = nlohmann::json::parse(f);
+    auto stem = [](std::string t) {
+        // "Sie können bis zu {x} Antworten wählen." -> its words before the placeholder
+        size_t brace = t.find('{');
+        if (brace != std::string::npos) t = t.substr(0, brace);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '.')) t.pop_back();
+        return t;
+    };
+    int checked = 0;
+    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json"}) {
+        auto s = load_shipped(name);
+        for (const Survey::QRef& ref : s->all_questions()) {
+            for (const std::string& lang : s->languages) {
+                std::string help = ref.q->help.get(lang, s->original_language());
+                if (help.empty()) continue;
+                const std::string ui_lang = texts.contains(lang) ? lang : "de";
+                for (const char* key : {"choose_several", "choose_up_to", "ranking_hint", "ranked_list_hint"}) {
+                    if (!texts[ui_lang].contains(key)) continue;
+                    std::string instruction = stem(texts[ui_lang][key].get<std::string>());
+                    INFO(name, " ", ref.q->code, " [", lang, "] help '", help, "' repeats ", key);
+                    CHECK(help.find(instruction) == std::string::npos);
+                    checked++;
+                }
+            }
+        }
+    }
+    CHECK(checked > 0);
+}

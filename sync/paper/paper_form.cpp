@@ -55,7 +55,8 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"q_open", "„"},
           {"q_close", "“"},
           {"end", "Vielen Dank! Bitte geben Sie den Bogen ab."},
-          {"blank", "Diese Seite bleibt leer."}}},
+          {"blank", "Diese Seite bleibt leer."},
+          {"continued", "Frage {n} (Fortsetzung)"}}},
         {"de-x-ls",
          {{"sheet", "Bogen-Nummer"},
           {"how", "So geht es: Machen Sie ein Kreuz in das Kästchen. Sie haben sich vertan? Dann malen Sie "
@@ -106,7 +107,8 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"q_open", "“"},
           {"q_close", "”"},
           {"end", "Thank you! Please hand in the form."},
-          {"blank", "This page is intentionally left blank."}}},
+          {"blank", "This page is intentionally left blank."},
+          {"continued", "Question {n} (continued)"}}},
     };
     return t;
 }
@@ -263,6 +265,7 @@ struct Pen {
     double body_top = 0; // first line below the page header
     double y = 0;
     int page = 0, pages = 0;
+    int continued = 0;   // number of the question being drawn once its heading is out (0 = none)
     std::string sheet_id, lang, title;
     bool large = false;
 };
@@ -361,6 +364,13 @@ void new_page(Pen& p) {
     ++p.page;
     page_frame(p);
     p.y = p.body_top;
+    if (p.continued > 0) { // a question goes on from the page before
+        font(p, p.z.small, true);
+        gray(p, 0.35);
+        if (p.draw) text_at(p, p.left, p.y + p.z.small, fill(form_text(p.lang, "continued"), "n", std::to_string(p.continued)));
+        gray(p, 0);
+        p.y += p.z.small * 2;
+    }
 }
 
 void ensure(Pen& p, double h) {
@@ -399,9 +409,8 @@ void hline(Pen& p, double x0, double x1, double y, double g = 0.45) {
 
 // One numbered box with its label; `suffix` (a skip instruction) follows in bold.
 void choice_line(Pen& p, double x, const std::string& number, const std::string& label, const std::string& suffix,
-                 bool write_line, double box_w = 0) {
-    double b = p.z.box, lh = p.z.body * 1.3;
-    if (box_w <= 0) box_w = b;
+                 bool write_line) {
+    double b = p.z.box, lh = p.z.body * 1.3, box_w = b;
     font(p, p.z.small, true);
     double nx = x + box_w + 6, num_w = width_of(p, "00") + 6;
     double tx = nx + num_w;
@@ -432,6 +441,23 @@ void choice_line(Pen& p, double x, const std::string& number, const std::string&
         }
     }
     p.y += p.z.body * 0.35;
+}
+
+// One box of a ranking with its label. The box takes a handwritten digit: at least 8 mm
+// square (24 pt; 30 pt in large print). No option number stands beside it, since a printed
+// "3" next to a written "1" is what enterers misread; ranks are typed in box order.
+void rank_line(Pen& p, double x, const std::string& label) {
+    double b = p.large ? 30 : 24, lh = p.z.body * 1.3;
+    double tx = x + b + 10;
+    font(p, p.z.body);
+    auto lines = wrap(p, label, p.right - tx);
+    double text_h = lh * lines.size();
+    ensure(p, std::max(b, text_h) + 6);
+    double y0 = p.y;
+    box(p, x, y0 + 1, b, b);
+    double ty = y0 + 1 + std::max(0.0, (b - text_h) / 2) + p.z.body;
+    for (size_t i = 0; i < lines.size(); ++i) text_at(p, tx, ty + i * lh, lines[i]);
+    p.y = y0 + std::max(b, text_h) + 6;
 }
 
 void write_lines(Pen& p, double x, int n, const std::string& prefix = "") {
@@ -523,6 +549,7 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
     text_at(p, p.right - width_of(p, q.code), y0 + p.z.heading, q.code);
     gray(p, 0);
     p.y = y0 + lines.size() * p.z.heading * 1.3 + 2;
+    p.continued = number;
     if (!q.condition_src.empty()) paragraph(p, condition_instruction(s, q.condition_src, q.condition, L, false), tx, p.z.body, true);
     if (!q.help.empty()) paragraph(p, q.help.get(L, orig), tx, p.z.small, false, 0.25);
     std::string hint;
@@ -564,8 +591,7 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
         break;
     }
     case QuestionType::Ranking:
-        for (const auto& c : paper_choices(s, q))
-            choice_line(p, tx, c.number, choice_label(s, q, c, L), "", false, p.z.box * 1.8);
+        for (const auto& c : paper_choices(s, q)) rank_line(p, tx, choice_label(s, q, c, L));
         break;
     case QuestionType::ShortText: write_lines(p, tx, 1); break;
     case QuestionType::LongText: write_lines(p, tx, p.large ? 4 : 5); break;
@@ -594,6 +620,7 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
         const std::string& cl = q.comment_label.get(L, orig);
         write_lines(p, tx, 1, cl.empty() ? form_text(L, "comment") : cl);
     }
+    p.continued = 0;
     p.y += p.z.body * 0.9;
 }
 
@@ -639,9 +666,15 @@ void layout_sheet(Pen& p, const Survey& s) {
                 p.y += p.z.body * 0.6;
                 continue;
             }
-            // A question that fits on a page is not split: measure it first.
-            double h = measure(q);
-            if (h <= p.bottom - p.body_top) ensure(p, h);
+            // A question that fits on a page is not split: measure it first. Large print makes
+            // questions a third to two thirds of a page, so "never split" left pages half
+            // empty; a long question may start where a good part of the page is still free,
+            // and its next page says "Frage n (Fortsetzung)".
+            double h = measure(q), page_h = p.bottom - p.body_top, room = p.bottom - p.y;
+            // ... but not for the last line or two alone on the next page.
+            bool may_split = h > room && room >= page_h * 0.35 && h - room >= p.z.body * 5 &&
+                             q.type != QuestionType::Matrix;
+            if (h <= page_h && !may_split) ensure(p, h);
             draw_question(p, s, q, numbers[q.code]);
         }
     }

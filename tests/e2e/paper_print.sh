@@ -99,6 +99,26 @@ small = [h for h in hs if h < 16 * 1.362 - 0.05]
 sys.exit(1 if not hs or small else 0)
 PY
 pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$WORK/ls.pdf" "$SHOTS/paper_citizen_ls_large"
+# Large print fills its pages: a long question may start low on a page and go on overleaf
+# ("Frage n (Fortsetzung)") instead of leaving half the page empty. The text of every page but
+# the last reaches down 75 % of the body on average (the whole-questions-only layout: 70 %).
+"$BIN" print "$CIT" --lang de --large --simplex --out "$WORK/large.pdf" >/dev/null 2>&1 || fail "large print (de) failed"
+pdftotext "$WORK/large.pdf" "$WORK/large.txt"
+grep -q "Frage [0-9]* (Fortsetzung)" "$WORK/large.txt" || fail "no split question is marked as continued"
+python3 - "$WORK/large.pdf" <<'PY' || fail "large print leaves its pages empty"
+import subprocess, sys, re
+out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"], capture_output=True, text=True).stdout
+fills = []
+for pg in out.split("<page ")[1:]:
+    h = float(re.search(r'height="([^"]+)"', pg).group(1))
+    top, bottom = 128, h - 60  # below the header with its QR code, above the footer line
+    ys = [float(b) for a, b in re.findall(r'<word xMin="[^"]+" yMin="([^"]+)" xMax="[^"]+" yMax="([^"]+)"', pg)
+          if float(a) > top - 18 and float(b) < bottom]
+    fills.append((max(ys) - top) / (bottom - top) if ys else 0)
+mean = sum(fills[:-1]) / max(1, len(fills) - 1)
+print("large print: %d pages, fill of each but the last %s, mean %.2f" % (len(fills), " ".join("%.2f" % f for f in fills[:-1]), mean))
+sys.exit(0 if mean >= 0.75 else 1)
+PY
 "$BIN" print "$CIT" --lang fr --out "$WORK/x.pdf" 2>"$WORK/fr.err" && fail "an unknown language must fail"
 grep -q "has no language 'fr'" "$WORK/fr.err" || fail "unclear message: $(cat "$WORK/fr.err")"
 

@@ -16,6 +16,8 @@ PACKAGES=(
   libcairo2-dev libqrencode-dev          # paper forms
   xvfb xauth xdotool imagemagick         # black-box UI tests and screenshots
   poppler-utils zbar-tools               # PDF and QR checks in tests
+  debhelper dpkg-dev lintian             # Debian packages (packaging/debs.sh)
+  mmdebstrap systemd                     # their install test in a fresh root (packaging/test-install.sh)
 )
 
 missing=()

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# install-checks.sh - runs INSIDE the fresh Debian root of packaging/test-install.sh, as root,
+# with the packages in /tmp/debs. Every check prints one "install-checks: ..." line; the
+# first failure ends the run with exit 1.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+say() { echo "install-checks: $*"; }
+fail() { echo "install-checks: FAIL: $*" >&2; exit 1; }
+ours=(teilhabe-tools teilhabe-server teilhabe-kiosk teilhabe-appliance)
+
+# What a system looks like without our files: the dependencies installed, ours purged again.
+snapshot() {
+    find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp -o -path /var/cache \
+        -o -path /var/log -o -path /var/lib/apt -o -path /var/lib/dpkg -o -path /var/lib/systemd \
+        -o -path /var/lib/polkit-1 -o -path /etc/ld.so.cache \) -prune -o -print | sort
+}
+apt-get install -y -qq /tmp/debs/*.deb >/tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log; fail "apt-get install of the packages"; }
+dpkg --purge "${ours[@]}" >/dev/null
+snapshot >/tmp/before.txt
+dpkg -i /tmp/debs/*.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; fail "dpkg -i"; }
+say "installed $(dpkg-query -W -f='${Package} ${Version}\n' "${ours[@]}" | tr '\n' ' ')"
+
+# --- files, user, units ---
+for f in /usr/bin/teilhabe /usr/bin/teilhabe-server /usr/bin/teilhabe-kiosk \
+         /usr/share/teilhabe-kiosk/assets/ui-texts.json /usr/share/teilhabe-kiosk/surveys/buerger-digital.json \
+         /lib/systemd/system/teilhabe-server.service /lib/systemd/system/teilhabe-kiosk-session.service \
+         /etc/teilhabe-server/server.conf /usr/lib/teilhabe-appliance/start-kiosk \
+         /usr/lib/systemd/logind.conf.d/60-teilhabe-appliance.conf /usr/lib/sysctl.d/60-teilhabe-appliance.conf \
+         /usr/share/polkit-1/rules.d/60-teilhabe-appliance.rules /etc/teilhabe-kiosk/README; do
+    [ -e "$f" ] || fail "$f is missing"
+done
+say "files in place"
+getent passwd teilhabe-kiosk >/dev/null || fail "no user teilhabe-kiosk"
+for g in audio video input; do id -nG teilhabe-kiosk | tr ' ' '\n' | grep -qx "$g" || fail "teilhabe-kiosk is not in group $g"; done
+say "user teilhabe-kiosk ($(id -nG teilhabe-kiosk | tr ' ' ','))"
+[ "$(systemctl is-enabled teilhabe-kiosk-session.service 2>/dev/null)" = enabled ] || fail "the kiosk session is not enabled"
+[ "$(systemctl is-enabled teilhabe-server.service 2>/dev/null)" = disabled ] || fail "the server is enabled before it is configured"
+say "units: teilhabe-kiosk-session enabled, teilhabe-server installed and left to configure"
+for u in teilhabe-server.service teilhabe-kiosk-session.service; do
+    systemd-analyze verify "/lib/systemd/system/$u" >/tmp/verify.out 2>&1 || true
+    # Lines about units of the base system that a chroot lacks are not ours to fix.
+    if grep -v -e '^$' /tmp/verify.out | grep -q "$u\|teilhabe"; then cat /tmp/verify.out; fail "systemd-analyze verify $u"; fi
+done
+say "systemd-analyze verify: no complaint about our units"
+systemd-analyze security --offline=yes /lib/systemd/system/teilhabe-server.service >/tmp/security.out 2>&1 || true
+score=$(sed -n 's/.*Overall exposure level for teilhabe-server.service: \([0-9.]*\).*/\1/p' /tmp/security.out)
+[ -n "$score" ] || { cat /tmp/security.out; fail "no exposure score"; }
+awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || { cat /tmp/security.out; fail "exposure $score is above 2.0"; }
+say "systemd-analyze security teilhabe-server.service: exposure $score (at most 2.0)"
+
+# --- the installed server and CLI over TLS ---
+w=$(mktemp -d)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$w/key.pem" -out "$w/cert.pem" -days 2 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl req"
+TEILHABE_PASSPHRASE=install-test teilhabe keygen --out "$w/keys" >/dev/null 2>&1 || fail "teilhabe keygen"
+mkdir -p "$w/kiosk"
+cp "$w/keys/research.pub" "$w/kiosk/"
+teilhabe vault fill-demo --data "$w/kiosk" --count 25 >/dev/null || fail "teilhabe vault fill-demo"
+teilhabe-server --data "$w/srv" --listen 127.0.0.1:0 --cert "$w/cert.pem" --key "$w/key.pem" >"$w/server.out" 2>"$w/server.err" &
+server=$!
+port=""
+for _ in $(seq 100); do
+    port=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$w/server.out")
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "$port" ] || { cat "$w/server.err"; fail "the installed server did not start"; }
+url=https://127.0.0.1:$port
+code=$(teilhabe-server enrol --data "$w/srv" 2>/dev/null)
+teilhabe enrol --data "$w/kiosk" --server "$url" --code "$code" >/dev/null 2>&1 && fail "enrolled without trusting the certificate"
+teilhabe enrol --data "$w/kiosk" --server "$url" --code "$code" --ca "$w/cert.pem" >/dev/null || fail "enrol over TLS"
+teilhabe sync --data "$w/kiosk" --server "$url" --ca "$w/cert.pem" --quiet >/dev/null || fail "sync over TLS"
+held=$(teilhabe-server status --data "$w/srv" | sed -n 's/^records //p')
+[ "$held" = 25 ] || fail "the server holds $held records, expected 25"
+kill "$server"; wait "$server" 2>/dev/null || true
+say "installed server and CLI: enrol refused without the CA, enrol and sync of 25 records over TLS"
+
+# --- the installed kiosk draws its first frame ---
+mkdir -p "$w/kdata"
+cp "$w/keys/research.pub" "$w/kdata/"
+TK_KIOSK_LAYOUT="$w/layout.txt" timeout 60 xvfb-run -a -s "-screen 0 1366x768x24" \
+    sh -c "teilhabe-kiosk --data '$w/kdata' --survey /usr/share/teilhabe-kiosk/surveys/buerger-digital.json & k=\$!; \
+           for i in \$(seq 200); do [ -s '$w/layout.txt' ] && break; sleep 0.1; done; kill \$k; wait \$k" \
+    >"$w/kiosk.log" 2>&1 || true
+grep -q '^@page ' "$w/layout.txt" 2>/dev/null || { cat "$w/kiosk.log"; fail "the installed kiosk drew no frame"; }
+say "installed kiosk: first frame drawn under Xvfb ($(head -n1 "$w/layout.txt"))"
+rm -rf "$w"
+
+# --- purge leaves nothing but data ---
+dpkg --purge "${ours[@]}" >/dev/null
+snapshot >/tmp/after.txt
+left=$(comm -13 /tmp/before.txt /tmp/after.txt | grep -v -e '^/var/lib/teilhabe' -e '^/root' || true)
+[ -z "$left" ] || fail "purge left files behind: $(echo "$left" | head -10 | tr '\n' ' ')"
+say "purge: nothing left behind outside the data folders"

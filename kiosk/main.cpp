@@ -113,6 +113,14 @@ void scroll_cb(GLFWwindow*, double, double) { ++g_events; }
 void cursor_cb(GLFWwindow*, double, double) { ++g_events; }
 void size_cb(GLFWwindow*, int, int) { ++g_events; }
 void refresh_cb(GLFWwindow*) { ++g_events; }
+// A close request (Alt+F4, a window manager's close button, WM_DELETE_WINDOW) is refused:
+// it would end the kiosk from any screen, the PIN pad included, without a PIN, and take
+// with it an answer the vault holds only in memory (disk full). The kiosk ends from the
+// staff menu ("Kiosk beenden") or on SIGTERM, which both finish cleanly.
+void close_cb(GLFWwindow* w) {
+    glfwSetWindowShouldClose(w, GLFW_FALSE);
+    ++g_events;
+}
 
 // The clipboard stays empty: text one person copied must not be pasted by the next.
 const char* no_clipboard_get(void*) { return ""; }
@@ -238,6 +246,7 @@ int main(int argc, char** argv) {
     glfwSetCursorPosCallback(window, cursor_cb);
     glfwSetWindowSizeCallback(window, size_cb);
     glfwSetWindowRefreshCallback(window, refresh_cb);
+    glfwSetWindowCloseCallback(window, close_cb);
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -301,7 +310,7 @@ int main(int argc, char** argv) {
 
     int frames_left = 3;
     int seen_events = -1;
-    while (!glfwWindowShouldClose(window) && !app.quit && !g_stop) {
+    while (!app.quit && !g_stop) {
         double now = glfwGetTime();
         if (tk::bench_probe_busy(bench)) frames_left = std::max(frames_left, 1);
         double timeout = tk::seconds_to_next_timer(app, now);

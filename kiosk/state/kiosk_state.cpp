@@ -1,11 +1,13 @@
 // kiosk_state.cpp - the kiosk's actions. No ImGui in here (see kiosk_state.h).
 #include "kiosk_state.h"
+#include "files.h"
 #include "lss_import.h"
 
 #include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -27,24 +29,11 @@ std::string read_file(const std::string& path, bool* ok) {
     return ss.str();
 }
 
-// Writes atomically (temp file + rename) so a power cut never leaves half a PIN hash.
-bool write_file_private(const std::string& path, const std::string& data, std::string* error) {
-    const std::string tmp = path + ".tmp";
-    FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) {
-        if (error) *error = tmp + ": cannot write";
-        return false;
-    }
-    ::chmod(tmp.c_str(), 0600);
-    bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
-    ok = (std::fflush(f) == 0) && ok;
-    ok = (std::fclose(f) == 0) && ok;
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        if (error) *error = path + ": write failed";
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
+// Settings, the PIN hash and the wrong-PIN counter: temp file, fsync, rename, fsync of the
+// folder (write_file_atomic), so a power cut leaves the old file or the new one, never an
+// empty or half-written one.
+bool write_private(const std::string& path, const std::string& data, std::string* error) {
+    return write_file_atomic(path, data, 0600, true, error);
 }
 
 bool valid_scale(int s) {
@@ -93,6 +82,7 @@ void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts tex
     app.texts = std::move(texts);
     app.data_dir = data_dir;
     app.pin.path = data_dir + "/staff-pin";
+    app.pin.attempts_path = data_dir + "/staff-pin-attempts";
     if (!app.wall_clock) app.wall_clock = [] { return static_cast<int64_t>(std::time(nullptr)); };
 
     bool ok = false;
@@ -127,6 +117,7 @@ void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts tex
     }
     app.reading = app.config.defaults;
     app.idle.last_activity = now;
+    load_pin_attempts(app, now);
 }
 
 bool save_config(const KioskApp& app, std::string* error) {
@@ -144,7 +135,7 @@ bool save_config(const KioskApp& app, std::string* error) {
         {"recent_sites", app.config.recent_sites},
         {"recent_events", app.config.recent_events},
     };
-    return write_file_private(app.data_dir + "/kiosk-settings.json", j.dump(2) + "\n", error);
+    return write_private(app.data_dir + "/kiosk-settings.json", j.dump(2) + "\n", error);
 }
 
 // --- choices ------------------------------------------------------------------------------
@@ -751,8 +742,8 @@ bool verify_pin(const std::string& hash, const std::string& pin) {
 }
 
 double staff_lock_seconds(int failures) {
-    if (failures < 3) return 0; // two typos are free
-    double s = 5.0 * std::pow(2.0, failures - 3);
+    if (failures <= kFreePinFailures) return 0; // two typos are free
+    double s = 5.0 * std::pow(2.0, std::min(failures, 60) - kFreePinFailures - 1);
     return std::min(s, 900.0);
 }
 
@@ -775,9 +766,77 @@ void open_staff_pin(KioskApp& app) {
     app.pin.return_to = app.screen;
     wipe(app.pin.entry);
     app.pin.message_key.clear();
+    std::string hash;
+    if (read_staff_pin(app.pin.path, hash, nullptr) == PinFile::Damaged) app.pin.message_key = "pin_file_damaged";
+    wipe(hash);
     app.screen = Screen::StaffPin;
     app.speak_stop = true;
     app.speak_request.clear();
+}
+
+PinFile read_staff_pin(const std::string& path, std::string& hash, std::string* why) {
+    hash.clear();
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) return PinFile::Absent;
+    std::string err;
+    if (!read_file_at_most(path, 4096, hash, &err)) {
+        hash.clear();
+        if (why) *why = err;
+        return PinFile::Damaged;
+    }
+    while (!hash.empty() && (hash.back() == '\n' || hash.back() == '\r')) hash.pop_back();
+    // Only what hash_pin writes counts: anything else (empty after a power cut on an older
+    // version, truncated, overwritten) could never verify, and must not mean the default PIN.
+    const bool looks_right = hash.rfind("$argon2id$", 0) == 0 && hash.size() < crypto_pwhash_STRBYTES &&
+                             hash.find_first_of(std::string("\0\n\r", 3)) == std::string::npos;
+    if (!looks_right) {
+        if (why) *why = path + (hash.empty() ? ": empty" : ": not an Argon2id PIN hash");
+        wipe(hash);
+        return PinFile::Damaged;
+    }
+    return PinFile::Hash;
+}
+
+// DIR/staff-pin-attempts: {"failures": N, "last_failure": unix seconds}. Read at start so that
+// switching the kiosk off and on does not give an attacker two more free guesses, nor end a
+// back-off early.
+void load_pin_attempts(KioskApp& app, double now) {
+    std::string text, err;
+    struct stat st;
+    if (::stat(app.pin.attempts_path.c_str(), &st) != 0 && errno == ENOENT) return;
+    int failures = 0;
+    int64_t last = 0;
+    bool ok = read_file_at_most(app.pin.attempts_path, 4096, text, &err);
+    if (ok) {
+        try {
+            auto j = nlohmann::json::parse(text);
+            failures = j.at("failures").get<int>();
+            last = j.at("last_failure").get<int64_t>();
+            ok = failures >= 0;
+        } catch (const std::exception& e) {
+            err = app.pin.attempts_path + ": " + e.what();
+            ok = false;
+        }
+    }
+    if (!ok) {
+        // A damaged counter is not a fresh start: the next wrong PIN locks.
+        std::fprintf(stderr, "teilhabe-kiosk: %s (counting as %d wrong PINs)\n", err.c_str(), kFreePinFailures);
+        app.pin.failures = kFreePinFailures;
+        return;
+    }
+    app.pin.failures = std::min(failures, 1000);
+    const double lock = staff_lock_seconds(app.pin.failures);
+    const int64_t wall = app.wall_clock ? app.wall_clock() : 0;
+    // A clock set back must not lengthen the lock beyond its own length.
+    const double left = std::clamp(double(last) + lock - double(wall), 0.0, lock);
+    if (left > 0) app.pin.locked_until = now + left;
+}
+
+static void save_pin_attempts(const KioskApp& app) {
+    nlohmann::json j = {{"failures", app.pin.failures}, {"last_failure", app.wall_clock ? app.wall_clock() : 0}};
+    std::string err;
+    if (!write_private(app.pin.attempts_path, j.dump() + "\n", &err))
+        std::fprintf(stderr, "teilhabe-kiosk: wrong-PIN counter not saved: %s\n", err.c_str());
 }
 
 bool staff_pin_attempt(KioskApp& app, double now) {
@@ -786,25 +845,32 @@ bool staff_pin_attempt(KioskApp& app, double now) {
         wipe(app.pin.entry);
         return false;
     }
-    bool ok = false;
-    std::string hash = read_file(app.pin.path, &ok);
-    while (!hash.empty() && (hash.back() == '\n' || hash.back() == '\r')) hash.pop_back();
-    bool right;
-    if (ok && !hash.empty()) {
-        right = verify_pin(hash, app.pin.entry);
+    std::string hash, why;
+    const PinFile file = read_staff_pin(app.pin.path, hash, &why);
+    if (file == PinFile::Damaged) {
+        // No PIN opens the menu, and no guess is counted: there is nothing to guess against.
+        wipe(app.pin.entry);
         app.pin.must_change = false;
-    } else {
-        right = app.pin.entry == kDefaultStaffPin;
-        app.pin.must_change = right;
+        app.pin.message_key = "pin_file_damaged";
+        std::fprintf(stderr, "teilhabe-kiosk: %s: staff menu locked until the file is deleted (see KIOSK.md)\n",
+                     why.c_str());
+        return false;
     }
+    const bool right = file == PinFile::Hash ? verify_pin(hash, app.pin.entry) : app.pin.entry == kDefaultStaffPin;
+    app.pin.must_change = right && file == PinFile::Absent;
+    wipe(hash);
     wipe(app.pin.entry);
     if (!right) {
         ++app.pin.failures;
         app.pin.locked_until = now + staff_lock_seconds(app.pin.failures);
         app.pin.message_key = app.pin.locked_until > now ? "pin_locked" : "pin_wrong";
+        save_pin_attempts(app);
         return false;
     }
-    app.pin.failures = 0;
+    if (app.pin.failures != 0) {
+        app.pin.failures = 0;
+        save_pin_attempts(app);
+    }
     app.pin.locked_until = 0;
     app.pin.message_key = app.pin.must_change ? "pin_must_change" : "";
     app.screen = Screen::StaffMenu;
@@ -824,7 +890,7 @@ bool staff_change_pin(KioskApp& app) {
     } else {
         std::string h = hash_pin(p.new_pin);
         std::string err;
-        if (h.empty() || !write_file_private(p.path, h + "\n", &err)) {
+        if (h.empty() || !write_private(p.path, h + "\n", &err)) {
             p.message_key = "pin_save_failed";
         } else {
             p.message_key = "pin_changed";

@@ -57,6 +57,7 @@ struct IdleState {
 
 struct PinState {
     std::string path;              // DIR/staff-pin (Argon2id hash); absent = default PIN
+    std::string attempts_path;     // DIR/staff-pin-attempts: the wrong-PIN counter survives a restart
     std::string entry;             // digits typed so far (never spoken, wiped on leave)
     int failures = 0;              // wrong PINs in a row
     double locked_until = 0;       // no attempt is checked before this time
@@ -219,7 +220,18 @@ bool staff_corner_tap(KioskApp& app, double now);
 void open_staff_pin(KioskApp& app);
 // Checks pin.entry. Returns true and opens the staff menu when right; otherwise counts the
 // failure and locks further attempts: 3rd wrong PIN 5 s, then doubling, at most 15 min.
+// The count and the time of the last failure are kept in DIR/staff-pin-attempts (written
+// with fsync), so a restart neither resets the count nor ends a lock early.
 bool staff_pin_attempt(KioskApp& app, double now);
+inline constexpr int kFreePinFailures = 2;
+// DIR/staff-pin as found: Absent = the default PIN, which must be changed at once (first start,
+// or the administrator deleted the file to reset a forgotten or damaged PIN); Hash = the
+// Argon2id hash in `hash`; Damaged = empty, unreadable or not a hash: no PIN opens the staff
+// menu (never the default), and *why says what is wrong.
+enum class PinFile { Absent, Hash, Damaged };
+PinFile read_staff_pin(const std::string& path, std::string& hash, std::string* why);
+// Reads DIR/staff-pin-attempts into app.pin (kiosk_init calls it).
+void load_pin_attempts(KioskApp& app, double now);
 double staff_lock_seconds(int failures);
 // Sets a new PIN (at least 6 digits, both entries equal); writes the Argon2id hash.
 bool staff_change_pin(KioskApp& app);

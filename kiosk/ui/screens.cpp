@@ -842,8 +842,9 @@ void staff_pin_screen(Ctx& c, ImVec2 size) {
     std::string dots(app.pin.entry.size() * 2, ' ');
     for (size_t i = 0; i < app.pin.entry.size(); ++i) dots[i * 2] = '*';
     wrapped(dots.empty() ? " " : dots, c.th.text);
-    if (!app.pin.message_key.empty()) {
-        std::string msg = T(app, app.pin.message_key);
+    // A lock carried over from before a restart shows its countdown at once.
+    if (!app.pin.message_key.empty() || app.pin.locked_until > c.now) {
+        std::string msg = fill(T(app, app.pin.message_key), {{"x", app.pin.path}});
         if (app.pin.locked_until > c.now)
             msg = fill(T(app, "pin_locked"), {{"x", std::to_string(int(std::ceil(app.pin.locked_until - c.now)))}});
         else if (app.pin.message_key == "pin_locked")
@@ -918,7 +919,12 @@ void staff_menu(Ctx& c, ImVec2 size) {
         }
     };
     if (app.pin.must_change) {
+        // Logged in with the default PIN: nothing but the PIN change (or leaving) until it is
+        // done - not even "Kiosk beenden", so whoever knows the printed default cannot stop
+        // the kiosk or reach a desk.
         change_pin_form();
+        ImGui::Dummy(ImVec2(0, c.m.gap));
+        if (big_button(c, "pin/cancel", T(app, "cancel"), Kind::Secondary, std::min(w, c.m.body * 24))) leave_staff(app);
     } else {
         if (!info.error.empty()) wrapped(info.error, c.th.error);
         wrapped(fill(T(app, "staff_status"), {{"records", std::to_string(info.records)},
@@ -1023,9 +1029,9 @@ void staff_menu(Ctx& c, ImVec2 size) {
             leave_staff(app);
             app.page.drafts.erase("staff|pin_open");
         }
+        ImGui::Dummy(ImVec2(0, c.m.gap));
+        if (big_button(c, "staff/quit", T(app, "staff_quit"), Kind::Secondary, w * 0.6f)) app.quit = true;
     }
-    ImGui::Dummy(ImVec2(0, c.m.gap));
-    if (big_button(c, "staff/quit", T(app, "staff_quit"), Kind::Secondary, w * 0.6f)) app.quit = true;
     ImGui::EndChild();
 }
 

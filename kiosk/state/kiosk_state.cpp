@@ -715,6 +715,7 @@ void reset_to_welcome(KioskApp& app) {
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);
     wipe(app.pin.new_pin2);
+    app.pin.change_open = app.pin.change_repeat = false;
     app.pin.message_key.clear();
     app.reading = app.config.defaults;
     app.idle.warning = false;
@@ -904,13 +905,14 @@ bool staff_change_pin(KioskApp& app) {
 
 void leave_staff(KioskApp& app) {
     // Nothing typed at a desk stays on screen for the next person.
-    app.staff_desk.clear();
-    app.paper = PaperDeskState{};
-    app.tally = TallyDeskState{};
+    app.staff_desk = StaffDesk::Menu;
+    app.paper = PaperDesk{};
+    app.tally = TallyDesk{};
     sync_desk_leave(app.sync);
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);
     wipe(app.pin.new_pin2);
+    app.pin.change_open = app.pin.change_repeat = false;
     app.pin.message_key.clear();
     ++app.generation; // the next frame forgets ImGui's copies of what was typed (code, site, id)
     Screen back_to = app.pin.return_to;

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "field_state.h"
-#include "paper_state.h"
+#include "field_desk.h"
+#include "paper_desk.h"
 #include "response.h"
 #include "session.h"
 #include "survey.h"
@@ -25,6 +25,8 @@ namespace tk {
 
 enum class Screen { Welcome, Language, Question, Review, ThankYou, SaveFailed, StaffPin, StaffMenu };
 enum class ThemeId { Standard, HighContrast };
+// Where in the staff menu staff are: the menu itself, or one of its desks.
+enum class StaffDesk { Menu, Paper, Tally, Site, Assisted, Print, Sync };
 
 inline constexpr int kTextScales[] = {100, 150, 200, 300};
 
@@ -64,6 +66,8 @@ struct PinState {
     std::string message_key;       // UI text key of the last message ("" = none)
     bool must_change = false;      // logged in with the default PIN: change it first
     std::string new_pin, new_pin2; // PIN change form
+    bool change_open = false;      // "PIN ändern" pressed: the form shows in the staff menu
+    bool change_repeat = false;    // the first entry was taken: the form asks for it again
     std::vector<double> corner_taps; // times of recent taps into the hidden corner
     Screen return_to = Screen::Welcome;
 };
@@ -118,11 +122,11 @@ struct KioskApp {
     int generation = 0;                           // +1 on every reset; views drop widget state
     int64_t submitted = 0, partials = 0;          // counts for this run (staff menu)
 
-    // Staff desks for paper sheets and event tallies (paper_state.h). main.cpp sets the
-    // pointers; "" in staff_desk = the staff menu itself.
-    PaperDeskState paper;
-    TallyDeskState tally;
-    std::string staff_desk;                       // "", "paper", "tally", "site", "assisted", "print"
+    // Staff desks for paper sheets and event tallies (paper_desk.h). main.cpp sets the
+    // pointers.
+    StaffDesk staff_desk = StaffDesk::Menu;
+    PaperDesk paper;
+    TallyDesk tally;
     PaperRegistry* paper_registry = nullptr;
     Vault* vault = nullptr;
 
@@ -131,12 +135,12 @@ struct KioskApp {
     std::string survey_path;                      // the file app.survey came from
     std::string survey_message;                   // result of the last switch ("" = none)
 
-    // Transport desk (staff_desk "sync"): network sync, enrolment, USB stick, survey updates.
+    // Transport desk (StaffDesk::Sync): network sync, enrolment, USB stick, survey updates.
     // Its worker thread outlives the staff menu; main.cpp polls it (sync_desk.h).
-    SyncDeskState sync;
+    SyncDesk sync;
 
-    // Site/event form, assisted interview start and printing (field_state.h).
-    FieldDeskState field;
+    // Site/event form, assisted interview start and printing (field_desk.h).
+    FieldDesk field;
     std::string interviewer;                      // non-empty: this session is an assisted interview
 };
 

@@ -10,9 +10,9 @@
 // Backspace = back, keypad the same plus "-" = back and "+" = read aloud. Tab/arrows move
 // the focus ring; Space (or Enter on a focused control) presses it.
 #include "screens.h"
-#include "screen_paper.h"
-#include "screen_staff_field.h"
-#include "screen_sync.h"
+#include "paper_desk_screen.h"
+#include "field_desk_screen.h"
+#include "sync_desk_screen.h"
 #include "render_gl.h"
 #include "staff_widgets.h"
 
@@ -867,23 +867,23 @@ void staff_menu(Ctx& c, ImVec2 size) {
     ImGui::SetCursorPos(ImVec2(c.m.target * 0.5f, c.m.pad));
     ImGui::BeginChild("staff", ImVec2(size.x - c.m.target, size.y - 2 * c.m.pad), false);
     w = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
-    if (app.staff_desk == "paper") {
-        if (draw_paper_desk(app.paper, c.ui, app.wall_clock ? app.wall_clock() : 0)) app.staff_desk.clear();
+    if (app.staff_desk == StaffDesk::Paper) {
+        if (draw_paper_desk(app.paper, c.ui, app.wall_clock ? app.wall_clock() : 0)) app.staff_desk = StaffDesk::Menu;
         ImGui::EndChild();
         return;
     }
-    if (app.staff_desk == "tally") {
-        if (draw_tally_desk(app.tally, c.ui)) app.staff_desk.clear();
+    if (app.staff_desk == StaffDesk::Tally) {
+        if (draw_tally_desk(app.tally, c.ui)) app.staff_desk = StaffDesk::Menu;
         ImGui::EndChild();
         return;
     }
     if (is_field_desk(app.staff_desk)) {
-        if (draw_field_desk(app, c.ui, c.now) && app.screen == Screen::StaffMenu) app.staff_desk.clear();
+        if (draw_field_desk(app, c.ui, c.now) && app.screen == Screen::StaffMenu) app.staff_desk = StaffDesk::Menu;
         ImGui::EndChild();
         return;
     }
-    if (app.staff_desk == "sync") {
-        if (draw_sync_desk(app, c.ui, c.now)) app.staff_desk.clear();
+    if (app.staff_desk == StaffDesk::Sync) {
+        if (draw_sync_desk(app, c.ui, c.now)) app.staff_desk = StaffDesk::Menu;
         ImGui::EndChild();
         return;
     }
@@ -904,17 +904,17 @@ void staff_menu(Ctx& c, ImVec2 size) {
 
     auto change_pin_form = [&]() {
         wrapped(T(app, "pin_change"), c.th.text);
-        bool second = app.pin.new_pin.size() >= 6 && app.page.drafts["staff|pin_stage"] == "2";
+        bool second = app.pin.new_pin.size() >= 6 && app.pin.change_repeat;
         wrapped(second ? T(app, "pin_repeat") : T(app, "pin_new"), c.th.text_muted);
         std::string& target = second ? app.pin.new_pin2 : app.pin.new_pin;
         wrapped(std::string(target.size(), '*') + " ", c.th.text);
         bool ok = false;
         pin_pad(c, target, std::min(w, c.m.body * 24), &ok);
         if (ok) {
-            if (!second) app.page.drafts["staff|pin_stage"] = "2";
+            if (!second) app.pin.change_repeat = true;
             else {
                 staff_change_pin(app);
-                app.page.drafts["staff|pin_stage"] = "1";
+                app.pin.change_repeat = false;
             }
         }
     };
@@ -994,40 +994,39 @@ void staff_menu(Ctx& c, ImVec2 size) {
             paper_desk_begin(app.paper, app.survey, app.paper_registry, app.vault, app.config.site, app.config.event);
             app.paper.texts = &app.texts;
             app.paper.lang = app.reading.language;
-            app.staff_desk = "paper";
+            app.staff_desk = StaffDesk::Paper;
         }
         if (app.survey && app.vault && big_button(c, "staff/tally", T(app, "staff_tally"), Kind::Secondary, w * 0.6f)) {
             tally_desk_begin(app.tally, app.survey, app.vault, "", app.config.event, app.config.site,
                              format_utc(app.wall_clock ? app.wall_clock() : 0).substr(0, 10));
             app.tally.texts = &app.texts;
             app.tally.lang = app.reading.language;
-            app.staff_desk = "tally";
+            app.staff_desk = StaffDesk::Tally;
         }
         // Analogue sites: where the kiosk stands, assisted interviews, paper forms.
         if (big_button(c, "staff/site", T(app, "staff_site"), Kind::Secondary, w * 0.6f)) {
             field_site_begin(app);
-            app.staff_desk = "site";
+            app.staff_desk = StaffDesk::Site;
         }
         if (app.survey && big_button(c, "staff/assisted", T(app, "staff_assisted"), Kind::Secondary, w * 0.6f))
-            app.staff_desk = "assisted";
+            app.staff_desk = StaffDesk::Assisted;
         if (app.survey && big_button(c, "staff/print", T(app, "staff_print"), Kind::Secondary, w * 0.6f)) {
             field_print_begin(app);
-            app.staff_desk = "print";
+            app.staff_desk = StaffDesk::Print;
         }
         if (big_button(c, "staff/sync", T(app, "staff_sync"), Kind::Secondary, w * 0.6f)) {
             sync_desk_begin(app.sync, app.data_dir);
-            app.staff_desk = "sync";
+            app.staff_desk = StaffDesk::Sync;
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        if (app.page.drafts["staff|pin_open"] == "1") change_pin_form();
+        if (app.pin.change_open) change_pin_form();
         else if (big_button(c, "staff/change_pin", T(app, "pin_change"), Kind::Secondary, w * 0.6f)) {
-            app.page.drafts["staff|pin_open"] = "1";
+            app.pin.change_open = true;
             app.pin.message_key.clear();
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
         if (big_button(c, "staff/back", T(app, "staff_back"), Kind::Primary, w * 0.6f)) {
             leave_staff(app);
-            app.page.drafts.erase("staff|pin_open");
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
         if (big_button(c, "staff/quit", T(app, "staff_quit"), Kind::Secondary, w * 0.6f)) app.quit = true;

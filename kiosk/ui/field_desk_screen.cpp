@@ -1,6 +1,6 @@
-// screen_staff_field.cpp - site and event, assisted interview start, printing (see
-// screen_staff_field.h). Staff words come from assets/ui-texts.json (staff_* keys).
-#include "screen_staff_field.h"
+// field_desk_screen.cpp - site and event, assisted interview start, printing (see
+// field_desk_screen.h). Staff words come from assets/ui-texts.json (staff_* keys).
+#include "field_desk_screen.h"
 #include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
@@ -18,7 +18,7 @@ std::string msg(const KioskApp& app, const std::string& key, const std::string& 
 }
 
 void message(const KioskApp& app, const Theme& th) {
-    const FieldDeskState& f = app.field;
+    const FieldDesk& f = app.field;
     if (f.message_key.empty()) return;
     staff_text(msg(app, f.message_key, f.message_x), to_imgui_color(f.message_is_error ? th.error : th.text));
 }
@@ -61,7 +61,7 @@ bool text_line(KioskApp& app, UiState& ui, const char* id, std::string& text, co
 
 // The staff on-screen keyboard for touch-only kiosks (German QWERTZ, like the respondents').
 void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     take_typed_chars(text); // physical keys keep working while it is open
     if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) pop_utf8_char(text);
     bool close = ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
@@ -112,7 +112,7 @@ void recent_row(KioskApp& app, UiState& ui, const std::vector<std::string>& rece
 }
 
 bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     ui.page_name = "FieldSite";
     ImGui::TextWrapped("%s", T(app, "staff_field_site_title").c_str());
     staff_hint(T(app, "staff_field_site_hint"));
@@ -134,7 +134,7 @@ bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
 }
 
 bool assisted_desk(KioskApp& app, UiState& ui, const Theme& th, double now) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     ui.page_name = "FieldAssisted";
     ImGui::TextWrapped("%s", T(app, "staff_assisted_title").c_str());
     staff_hint(T(app, "staff_assisted_hint"));
@@ -151,7 +151,7 @@ bool assisted_desk(KioskApp& app, UiState& ui, const Theme& th, double now) {
 }
 
 bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     bool running = field_print_running(app);
     ui.page_name = running ? "FieldPrint running" : "FieldPrint";
     const Survey* s = app.survey.get();
@@ -215,20 +215,26 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
 
 } // namespace
 
-bool is_field_desk(const std::string& desk) { return desk == "site" || desk == "assisted" || desk == "print"; }
+bool is_field_desk(StaffDesk desk) { return desk == StaffDesk::Site || desk == StaffDesk::Assisted || desk == StaffDesk::Print; }
+
+// The desk's name in f.shown (with " keyboard" while its on-screen keyboard is open).
+static const char* field_desk_name(StaffDesk desk) {
+    return desk == StaffDesk::Site ? "site" : desk == StaffDesk::Assisted ? "assisted" : "print";
+}
 
 bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
     const Theme& th = theme(app.reading.theme);
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     ImGui::PushID("field_desk");
     // The staff menu may have been scrolled down to reach the button: a desk starts at the top.
-    std::string shown = app.staff_desk + (f.osk.empty() ? "" : " keyboard");
+    const std::string name = field_desk_name(app.staff_desk);
+    std::string shown = name + (f.osk.empty() ? "" : " keyboard");
     int frame = ImGui::GetFrameCount();
     if (f.shown != shown || f.shown_frame != frame - 1) {
         ImGui::SetScrollY(0);
         // A message belongs to the desk that said it (a running print job keeps its own).
-        if (!f.osk.empty() || f.shown_frame != frame - 1 || f.shown.rfind(app.staff_desk, 0) != 0)
-            if (!(app.staff_desk == "print" && (field_print_running(app) || f.print_unseen))) f.message_key.clear();
+        if (!f.osk.empty() || f.shown_frame != frame - 1 || f.shown.rfind(name, 0) != 0)
+            if (!(app.staff_desk == StaffDesk::Print && (field_print_running(app) || f.print_unseen))) f.message_key.clear();
     }
     f.shown = shown;
     f.shown_frame = frame;
@@ -236,12 +242,12 @@ bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
     if (!f.osk.empty()) {
         std::string& target = f.osk == "site" ? f.site : f.osk == "event" ? f.event : f.interviewer;
         staff_keyboard(app, ui, target);
-        ui.page_name = std::string(app.staff_desk == "site" ? "FieldSite" : "FieldAssisted") + " keyboard";
-    } else if (app.staff_desk == "site") {
+        ui.page_name = std::string(app.staff_desk == StaffDesk::Site ? "FieldSite" : "FieldAssisted") + " keyboard";
+    } else if (app.staff_desk == StaffDesk::Site) {
         leave = site_desk(app, ui, th);
-    } else if (app.staff_desk == "assisted") {
+    } else if (app.staff_desk == StaffDesk::Assisted) {
         leave = assisted_desk(app, ui, th, now);
-    } else if (app.staff_desk == "print") {
+    } else if (app.staff_desk == StaffDesk::Print) {
         leave = print_desk(app, ui, th);
     } else {
         leave = true;

@@ -1,10 +1,10 @@
-// screen_sync.cpp - the transport desk (see screen_sync.h).
+// sync_desk_screen.cpp - the transport desk (see sync_desk_screen.h).
 //
 // One column, top to bottom in the order a coordinator needs it: where the kiosk is enrolled
 // and how much is waiting, the server address, "Jetzt synchronisieren" with its progress,
 // enrolment, the USB stick, survey updates. While a job runs every button is disabled (one
 // job at a time), and the result of the last job stays on screen until the next one.
-#include "screen_sync.h"
+#include "sync_desk_screen.h"
 #include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
@@ -71,7 +71,7 @@ void address_line(KioskApp& app, UiState& ui, const char* label_key, const std::
     if (osk == what) address_keyboard(app, ui, text, w);
 }
 
-void outcome_view(KioskApp& app, const SyncDeskState& st, const Theme& th) {
+void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
     const SyncOutcome& o = st.last;
     std::string left = o.unsynced_after >= 0 ? std::to_string(o.unsynced_after) : "?";
     switch (o.kind) {
@@ -144,7 +144,7 @@ std::string sync_desk_take_survey_update(KioskApp& app) {
 }
 
 bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
-    SyncDeskState& st = app.sync;
+    SyncDesk& st = app.sync;
     const Theme& th = theme(app.reading.theme);
     sync_desk_poll(st);
     bool busy = sync_desk_busy(st);

@@ -64,11 +64,11 @@ void wipe_page(KioskApp& app) {
 
 } // namespace
 
-const std::string& T(const KioskApp& app, const std::string& key) {
+const std::string& kiosk_text(const KioskApp& app, const std::string& key) {
     return ui_text(app.texts, app.reading.language, key);
 }
 
-const std::string& S(const KioskApp& app, const LocalText& t) {
+const std::string& survey_text(const KioskApp& app, const LocalText& t) {
     const std::string& orig = app.survey ? app.survey->original_language() : app.reading.language;
     return t.get(app.reading.language, orig);
 }
@@ -157,13 +157,13 @@ std::vector<Choice> page_choices(const KioskApp& app, const Question& q) {
     case QuestionType::SingleChoice:
     case QuestionType::MultipleChoice:
     case QuestionType::Ranking:
-        for (const auto& o : q.options) out.push_back({o.code, S(app, o.text)});
+        for (const auto& o : q.options) out.push_back({o.code, survey_text(app, o.text)});
         if (q.other && q.type != QuestionType::Ranking)
-            out.push_back({kOtherCode, q.other_label.empty() ? T(app, "other") : S(app, q.other_label)});
+            out.push_back({kOtherCode, q.other_label.empty() ? kiosk_text(app, "other") : survey_text(app, q.other_label)});
         break;
     case QuestionType::YesNo:
-        out.push_back({"Y", T(app, "yes")});
-        out.push_back({"N", T(app, "no")});
+        out.push_back({"Y", kiosk_text(app, "yes")});
+        out.push_back({"N", kiosk_text(app, "no")});
         break;
     case QuestionType::Rating: {
         // The loader may generate the options; fall back to the scale bounds if not.
@@ -174,15 +174,15 @@ std::vector<Choice> page_choices(const KioskApp& app, const Question& q) {
             for (int v = q.scale_min; v <= q.scale_max; ++v) codes.push_back(std::to_string(v));
         for (size_t i = 0; i < codes.size(); ++i) {
             std::string label = codes[i];
-            if (i == 0 && !q.min_label.empty()) label += " – " + S(app, q.min_label);
-            if (i + 1 == codes.size() && !q.max_label.empty()) label += " – " + S(app, q.max_label);
+            if (i == 0 && !q.min_label.empty()) label += " – " + survey_text(app, q.min_label);
+            if (i + 1 == codes.size() && !q.max_label.empty()) label += " – " + survey_text(app, q.max_label);
             out.push_back({codes[i], label});
         }
         break;
     }
     default: break;
     }
-    if (offers_no_answer(app, q)) out.push_back({kNoAnswerCode, T(app, "no_answer")});
+    if (offers_no_answer(app, q)) out.push_back({kNoAnswerCode, kiosk_text(app, "no_answer")});
     return out;
 }
 
@@ -435,9 +435,9 @@ void edit_field(KioskApp& app, const std::string& field, const std::string& text
 std::string answer_summary(const KioskApp& app, const Question& q) {
     const Answer* a = app.session ? app.session->answer(q.code) : nullptr;
     if (!a) return {};
-    if (a->no_answer) return T(app, "no_answer");
+    if (a->no_answer) return kiosk_text(app, "no_answer");
     auto label = [&](const std::string& code) -> std::string {
-        if (code == kOtherCode) return (q.other_label.empty() ? T(app, "other") : S(app, q.other_label)) + " " + a->other;
+        if (code == kOtherCode) return (q.other_label.empty() ? kiosk_text(app, "other") : survey_text(app, q.other_label)) + " " + a->other;
         for (const auto& c : page_choices(app, q))
             if (c.code == code) return c.label;
         return code;
@@ -475,9 +475,9 @@ std::string answer_summary(const KioskApp& app, const Question& q) {
                 std::string val = v;
                 if (q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice) {
                     const Option* o = key == r.code ? q.find_option(v) : q.find_option2(v);
-                    if (o) val = S(app, o->text);
+                    if (o) val = survey_text(app, o->text);
                 }
-                add(S(app, r.text) + ": " + val, "; ");
+                add(survey_text(app, r.text) + ": " + val, "; ");
             }
         }
         break;
@@ -610,8 +610,8 @@ std::string page_speech_text(const KioskApp& app) {
         s += t;
     };
     switch (app.screen) {
-    case Screen::Welcome: add(T(app, "welcome_tap")); break;
-    case Screen::Language: add(T(app, "language_title")); add(T(app, "language_hint")); break;
+    case Screen::Welcome: add(kiosk_text(app, "welcome_tap")); break;
+    case Screen::Language: add(kiosk_text(app, "language_title")); add(kiosk_text(app, "language_hint")); break;
     case Screen::Question: {
         const Question* q = app.session ? app.session->current() : nullptr;
         if (!q) break;
@@ -619,25 +619,25 @@ std::string page_speech_text(const KioskApp& app) {
         int pos = 1;
         for (size_t i = 0; i < vis.size(); ++i)
             if (vis[i] == q) pos = static_cast<int>(i) + 1;
-        add(fill(T(app, "question_of"), {{"n", std::to_string(pos)}, {"m", std::to_string(vis.size())}}));
-        add(S(app, q->text));
-        add(S(app, q->help));
+        add(fill(kiosk_text(app, "question_of"), {{"n", std::to_string(pos)}, {"m", std::to_string(vis.size())}}));
+        add(survey_text(app, q->text));
+        add(survey_text(app, q->help));
         int n = 1;
         for (const auto& c : page_choices(app, *q))
-            add(fill(T(app, "speak_option"), {{"n", std::to_string(n++)}, {"text", c.label}}));
+            add(fill(kiosk_text(app, "speak_option"), {{"n", std::to_string(n++)}, {"text", c.label}}));
         if (q->type == QuestionType::Matrix)
             for (const auto& r : q->rows)
-                if (app.session->is_row_visible(*q, r)) add(S(app, r.text));
-        if (!app.page.problem.ok()) add(T(app, "problem_spoken"));
+                if (app.session->is_row_visible(*q, r)) add(survey_text(app, r.text));
+        if (!app.page.problem.ok()) add(kiosk_text(app, "problem_spoken"));
         break;
     }
-    case Screen::Review: add(T(app, "review_title")); add(T(app, "review_hint")); break;
-    case Screen::ThankYou: add(T(app, "thanks_title")); add(T(app, "thanks_body")); break;
-    case Screen::SaveFailed: add(T(app, "save_failed")); break;
+    case Screen::Review: add(kiosk_text(app, "review_title")); add(kiosk_text(app, "review_hint")); break;
+    case Screen::ThankYou: add(kiosk_text(app, "thanks_title")); add(kiosk_text(app, "thanks_body")); break;
+    case Screen::SaveFailed: add(kiosk_text(app, "save_failed")); break;
     case Screen::StaffPin:   // masked entry is never spoken (EN 301 549 5.1.3.8)
     case Screen::StaffMenu: break;
     }
-    if (app.idle.warning) add(T(app, "idle_title"));
+    if (app.idle.warning) add(kiosk_text(app, "idle_title"));
     return s;
 }
 
@@ -688,7 +688,7 @@ void idle_tick(KioskApp& app, double now) {
             app.idle.warning = true;
             app.idle.warning_until = now + std::max(30, app.config.warn_seconds);
             app.speak_stop = true;
-            if (app.reading.read_aloud_auto) app.speak_request = T(app, "idle_title") + "\n" + T(app, "more_time");
+            if (app.reading.read_aloud_auto) app.speak_request = kiosk_text(app, "idle_title") + "\n" + kiosk_text(app, "more_time");
         }
         return;
     }

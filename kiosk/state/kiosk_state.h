@@ -150,7 +150,7 @@ void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts tex
                 const std::string& data_dir, double now);
 bool save_config(const KioskApp& app, std::string* error);
 // The UI text in the respondent's language.
-const std::string& T(const KioskApp& app, const std::string& key);
+const std::string& kiosk_text(const KioskApp& app, const std::string& key);
 
 // --- respondent path ---
 void note_activity(KioskApp& app, double now);        // any touch, click or key
@@ -203,7 +203,7 @@ std::string field_text(const KioskApp& app, const std::string& field);
 std::string answer_summary(const KioskApp& app, const Question& q);
 
 // Survey text in the respondent's language.
-const std::string& S(const KioskApp& app, const LocalText& t);
+const std::string& survey_text(const KioskApp& app, const LocalText& t);
 
 // --- inactivity ---
 void idle_tick(KioskApp& app, double now);

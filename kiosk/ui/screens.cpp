@@ -29,7 +29,9 @@ namespace tk {
 
 namespace {
 
-struct Ctx {
+// What every drawing function of one frame shares: the state, the view, the theme and sizes,
+// and the frame's keyboard bookkeeping (which field is active, whether Enter was used).
+struct ScreenDraw {
     KioskApp& app;
     UiState& ui;
     const Theme& th;
@@ -55,10 +57,11 @@ void reveal_rows(float y0, float y1, float margin) {
     if (d != 0) ImGui::SetScrollY(w, std::max(0.0f, w->Scroll.y + d));
 }
 
-// Remembers where a control is visible this frame (the part inside the scrolled page).
+// Notes in ui.rects where the control just drawn is visible this frame (the part inside the
+// scrolled page), under `name`: the layout dump and the tests click by these names.
 // At large text a control moved to by keyboard may lie below the page's edge: it is
 // scrolled into view (only then: a person scrolling with finger or wheel keeps their place).
-void record(Ctx& c, const std::string& name) {
+void note_control_rect(ScreenDraw& c, const std::string& name) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     const ImRect& clip = GImGui->CurrentWindow->ClipRect;
     const bool ring = c.ring;
@@ -79,7 +82,7 @@ void record(Ctx& c, const std::string& name) {
 // Enter on a focused control presses it (not on text fields: there Enter means "next").
 // ImGui may put focus on a page's first control by itself; until the person moves it with
 // Tab or the arrows, Enter keeps meaning "next" (keypad users never see a ring they did not ask for).
-bool focus_ring(Ctx& c, bool enter_presses = true) {
+bool focus_ring(ScreenDraw& c, bool enter_presses = true) {
     c.ring = false;
     if (!c.ui.focus_moved || !ImGui::IsItemFocused() || GImGui->NavDisableHighlight) return false;
     float w = c.m.focus_width;
@@ -97,7 +100,7 @@ bool focus_ring(Ctx& c, bool enter_presses = true) {
 
 enum class Kind { Primary, Secondary };
 
-bool big_button(Ctx& c, const std::string& name, const std::string& label, Kind kind, float width,
+bool big_button(ScreenDraw& c, const std::string& name, const std::string& label, Kind kind, float width,
                 ImFont* font = nullptr) {
     if (font) ImGui::PushFont(font);
     ImFont* f = ImGui::GetFont();
@@ -127,7 +130,7 @@ bool big_button(Ctx& c, const std::string& name, const std::string& label, Kind 
     float tx = ts.x < wrap ? pos.x + (width - ts.x) * 0.5f : pos.x + pad;
     dl->AddText(f, fs, ImVec2(tx, pos.y + (h - ts.y) * 0.5f), col(fg), label.c_str(), nullptr, wrap);
     if (focus_ring(c)) pressed = true;
-    record(c, name);
+    note_control_rect(c, name);
     ImGui::PopID();
     if (font) ImGui::PopFont();
     return pressed;
@@ -137,7 +140,7 @@ enum class Marker { Radio, Check, None };
 
 // A whole clickable row: marker, number, wrapped text. Selected rows invert their colours
 // and show a filled marker, so the choice is visible without relying on colour alone.
-bool option_row(Ctx& c, const std::string& name, int number, const std::string& label, bool selected, Marker mk,
+bool option_row(ScreenDraw& c, const std::string& name, int number, const std::string& label, bool selected, Marker mk,
                 float width, const std::string& badge = "") {
     float fs = ImGui::GetFontSize();
     ImFont* f = ImGui::GetFont();
@@ -190,7 +193,7 @@ bool option_row(Ctx& c, const std::string& name, int number, const std::string& 
     }
     dl->AddText(f, fs, ImVec2(x, ty), col(fg), label.c_str(), nullptr, wrap);
     if (focus_ring(c)) pressed = true;
-    record(c, name);
+    note_control_rect(c, name);
     ImGui::PopID();
     return pressed;
 }
@@ -204,7 +207,7 @@ void wrapped(const std::string& s, uint32_t color) {
     ImGui::PopStyleColor();
 }
 
-void heading(Ctx& c, const std::string& s) {
+void heading(ScreenDraw& c, const std::string& s) {
     ImGui::PushFont(c.ui.fonts.heading);
     wrapped(s, c.th.text);
     ImGui::PopFont();
@@ -221,11 +224,11 @@ int resize_cb(ImGuiInputTextCallbackData* d) {
 
 // A text field bound to a field id (see edit_field). Physical keyboard types into it; the
 // "Tastatur" button opens the on-screen keyboard for touch-only kiosks.
-void text_field(Ctx& c, const std::string& field, const std::string& label, bool multiline, bool numeric,
+void text_field(ScreenDraw& c, const std::string& field, const std::string& label, bool multiline, bool numeric,
                 float width) {
     if (!label.empty()) wrapped(label, c.th.text);
     std::string text = field_text(c.app, field);
-    std::string kb = T(c.app, "keyboard");
+    std::string kb = kiosk_text(c.app, "keyboard");
     float kb_w = ImGui::CalcTextSize(kb.c_str()).x + 3 * c.m.pad;
     bool side = width - kb_w - c.m.gap > c.m.body * 8;
     float fw = side ? width - kb_w - c.m.gap : width;
@@ -265,7 +268,7 @@ void text_field(Ctx& c, const std::string& field, const std::string& label, bool
     // question) comes into view with the first character.
     if (edited) c.ui.reveal = "field/" + field;
     focus_ring(c, false);
-    record(c, "field/" + field);
+    note_control_rect(c, "field/" + field);
     if (edited) edit_field(c.app, field, std::string(text.c_str()));
     if (side) ImGui::SameLine(0, c.m.gap);
     // Tab skips the on-screen keyboard button: whoever uses Tab has a real keyboard.
@@ -294,16 +297,16 @@ std::string problem_text(const KioskApp& app, const AnswerProblem& p) {
     if (q && q->type == QuestionType::Date && (p.kind == AnswerProblem::TooSmall || p.kind == AnswerProblem::TooLarge)) {
         const std::string& b = p.bound;
         std::string day = b.size() == 10 ? b.substr(8, 2) + "." + b.substr(5, 2) + "." + b.substr(0, 4) : b;
-        return fill(T(app, p.kind == AnswerProblem::TooSmall ? "p_date_too_early" : "p_date_too_late"), {{"x", day}});
+        return fill(kiosk_text(app, p.kind == AnswerProblem::TooSmall ? "p_date_too_early" : "p_date_too_late"), {{"x", day}});
     }
-    return fill(T(app, keys[p.kind]), {{"x", p.bound}});
+    return fill(kiosk_text(app, keys[p.kind]), {{"x", p.bound}});
 }
 
 namespace {
 
 // --- per-type widgets ---------------------------------------------------------------------
 
-void choices_widget(Ctx& c, const Question& q, float width) {
+void choices_widget(ScreenDraw& c, const Question& q, float width) {
     auto choices = page_choices(c.app, q);
     Marker mk = (q.type == QuestionType::MultipleChoice || q.type == QuestionType::Ranking) ? Marker::Check : Marker::Radio;
     const Answer* a = c.app.session->answer(q.code);
@@ -323,30 +326,30 @@ void choices_widget(Ctx& c, const Question& q, float width) {
             choose(c.app, ch.code);
         if (ch.code == kOtherCode && is_chosen(c.app, q, kOtherCode)) {
             ImGui::Indent(c.m.body);
-            text_field(c, q.code + "|other", T(c.app, "other_text"), false, false, width - c.m.body);
+            text_field(c, q.code + "|other", kiosk_text(c.app, "other_text"), false, false, width - c.m.body);
             ImGui::Unindent(c.m.body);
         }
     }
     if (q.type == QuestionType::Ranking && a && !a->values.empty()) {
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        wrapped(T(c.app, "ranking_order"), c.th.text);
+        wrapped(kiosk_text(c.app, "ranking_order"), c.th.text);
         for (size_t i = 0; i < a->values.size(); ++i) {
             const Option* o = q.find_option(a->values[i]);
-            wrapped(std::to_string(i + 1) + ". " + (o ? S(c.app, o->text) : a->values[i]), c.th.text);
+            wrapped(std::to_string(i + 1) + ". " + (o ? survey_text(c.app, o->text) : a->values[i]), c.th.text);
             float bw = (width - 2 * c.m.gap) / 3;
             std::string n = std::to_string(i + 1);
-            if (big_button(c, "rank_up/" + n, T(c.app, "move_up"), Kind::Secondary, bw)) rank_move(c.app, q, int(i), -1);
+            if (big_button(c, "rank_up/" + n, kiosk_text(c.app, "move_up"), Kind::Secondary, bw)) rank_move(c.app, q, int(i), -1);
             ImGui::SameLine(0, c.m.gap);
-            if (big_button(c, "rank_down/" + n, T(c.app, "move_down"), Kind::Secondary, bw)) rank_move(c.app, q, int(i), 1);
+            if (big_button(c, "rank_down/" + n, kiosk_text(c.app, "move_down"), Kind::Secondary, bw)) rank_move(c.app, q, int(i), 1);
             ImGui::SameLine(0, c.m.gap);
-            if (big_button(c, "rank_remove/" + n, T(c.app, "remove"), Kind::Secondary, bw)) choose(c.app, a->values[i]);
+            if (big_button(c, "rank_remove/" + n, kiosk_text(c.app, "remove"), Kind::Secondary, bw)) choose(c.app, a->values[i]);
             a = c.app.session->answer(q.code);
             if (!a) break;
         }
     }
 }
 
-void matrix_widget(Ctx& c, const Question& q, float width) {
+void matrix_widget(ScreenDraw& c, const Question& q, float width) {
     const Answer* a = c.app.session->answer(q.code);
     if (q.cell == MatrixCell::Choice) {
         auto slots = matrix_slots(c.app, q);
@@ -357,12 +360,12 @@ void matrix_widget(Ctx& c, const Question& q, float width) {
             ++ri;
             ImGui::Dummy(ImVec2(0, c.m.gap));
             const float row_top = ImGui::GetCursorScreenPos().y;
-            heading(c, S(c.app, r.text));
+            heading(c, survey_text(c.app, r.text));
             for (int scale = 0; scale < (q.options2.empty() ? 1 : 2); ++scale) {
                 std::string key = scale == 0 ? r.code : r.code + "#1";
                 const auto& opts = scale == 0 ? q.options : q.options2;
                 const LocalText& hdr = scale == 0 ? q.scale_header1 : q.scale_header2;
-                if (!hdr.empty()) wrapped(S(c.app, hdr), c.th.text_muted);
+                if (!hdr.empty()) wrapped(survey_text(c.app, hdr), c.th.text_muted);
                 bool is_active = !slots.empty() && slots[active] == key;
                 ImVec2 top = ImGui::GetCursorScreenPos();
                 std::string cur;
@@ -375,7 +378,7 @@ void matrix_widget(Ctx& c, const Question& q, float width) {
                 ImGui::Indent(indent);
                 for (size_t i = 0; i < opts.size(); ++i) {
                     if (option_row(c, "cell/" + key + "/" + std::to_string(i + 1), i < 9 ? int(i) + 1 : 0,
-                                   S(c.app, opts[i].text), cur == opts[i].code, Marker::Radio, width - indent))
+                                   survey_text(c.app, opts[i].text), cur == opts[i].code, Marker::Radio, width - indent))
                         choose_cell(c.app, q, key, opts[i].code);
                     if (i == 0) first_bottom = ImGui::GetItemRectMax().y;
                 }
@@ -401,14 +404,14 @@ void matrix_widget(Ctx& c, const Question& q, float width) {
     for (const Row& r : q.rows) {
         if (!c.app.session->is_row_visible(q, r)) continue;
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        heading(c, S(c.app, r.text));
+        heading(c, survey_text(c.app, r.text));
         for (const Option& o : q.options)
-            text_field(c, q.code + "|cell|" + r.code + "_" + o.code, S(c.app, o.text), false,
+            text_field(c, q.code + "|cell|" + r.code + "_" + o.code, survey_text(c.app, o.text), false,
                        q.cell == MatrixCell::Number, width);
     }
 }
 
-void question_widget(Ctx& c, const Question& q, float width) {
+void question_widget(ScreenDraw& c, const Question& q, float width) {
     // On pages that are only text fields, the first field is ready for typing at once.
     bool closed = q.is_closed() || q.type == QuestionType::Info;
     c.want_focus = c.app.page.focus_first && !closed;
@@ -420,23 +423,23 @@ void question_widget(Ctx& c, const Question& q, float width) {
     case QuestionType::Rating:
     case QuestionType::Ranking:
         if (q.type == QuestionType::MultipleChoice) {
-            std::string hint = q.max_answers > 0 ? fill(T(c.app, "choose_up_to"), {{"x", std::to_string(q.max_answers)}})
-                                                 : T(c.app, "choose_several");
+            std::string hint = q.max_answers > 0 ? fill(kiosk_text(c.app, "choose_up_to"), {{"x", std::to_string(q.max_answers)}})
+                                                 : kiosk_text(c.app, "choose_several");
             wrapped(hint, c.th.text_muted);
         }
         if (q.type == QuestionType::Ranking) {
             int lim = q.max_answers > 0 ? q.max_answers : int(q.options.size());
-            wrapped(fill(T(c.app, "ranking_hint"), {{"x", std::to_string(lim)}}), c.th.text_muted);
+            wrapped(fill(kiosk_text(c.app, "ranking_hint"), {{"x", std::to_string(lim)}}), c.th.text_muted);
         }
         choices_widget(c, q, width);
         break;
     case QuestionType::ShortText: text_field(c, q.code + "|value", "", false, false, width); break;
     case QuestionType::LongText: text_field(c, q.code + "|value", "", true, false, width); break;
-    case QuestionType::Numeric: text_field(c, q.code + "|value", T(c.app, "enter_number"), false, true, width); break;
+    case QuestionType::Numeric: text_field(c, q.code + "|value", kiosk_text(c.app, "enter_number"), false, true, width); break;
     case QuestionType::Date: {
-        text_field(c, q.code + "|date|d", T(c.app, "day"), false, true, width);
-        text_field(c, q.code + "|date|m", T(c.app, "month"), false, true, width);
-        text_field(c, q.code + "|date|y", T(c.app, "year"), false, true, width);
+        text_field(c, q.code + "|date|d", kiosk_text(c.app, "day"), false, true, width);
+        text_field(c, q.code + "|date|m", kiosk_text(c.app, "month"), false, true, width);
+        text_field(c, q.code + "|date|y", kiosk_text(c.app, "year"), false, true, width);
         break;
     }
     case QuestionType::Matrix: matrix_widget(c, q, width); break;
@@ -444,17 +447,17 @@ void question_widget(Ctx& c, const Question& q, float width) {
     case QuestionType::MultiNumeric:
         for (const Row& r : q.rows) {
             if (!c.app.session->is_row_visible(q, r)) continue;
-            text_field(c, q.code + "|cell|" + r.code, S(c.app, r.text), false, q.type == QuestionType::MultiNumeric, width);
+            text_field(c, q.code + "|cell|" + r.code, survey_text(c.app, r.text), false, q.type == QuestionType::MultiNumeric, width);
         }
         break;
     case QuestionType::RankedList: {
         int n = std::max(1, q.max_answers > 0 ? q.max_answers : 3);
-        wrapped(T(c.app, "ranked_list_hint"), c.th.text_muted);
+        wrapped(kiosk_text(c.app, "ranked_list_hint"), c.th.text_muted);
         for (int i = 0; i < n; ++i) {
             std::string f = q.code + "|rank|" + std::to_string(i);
             text_field(c, f, std::to_string(i + 1) + ".", false, false, width);
             if (i > 0) {
-                if (big_button(c, "rank_up/" + std::to_string(i + 1), T(c.app, "move_up"), Kind::Secondary, width * 0.5f))
+                if (big_button(c, "rank_up/" + std::to_string(i + 1), kiosk_text(c.app, "move_up"), Kind::Secondary, width * 0.5f))
                     rank_move(c.app, q, i, -1);
             }
         }
@@ -464,14 +467,14 @@ void question_widget(Ctx& c, const Question& q, float width) {
     }
     if (q.comment && q.is_closed()) {
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        text_field(c, q.code + "|comment", q.comment_label.empty() ? T(c.app, "comment") : S(c.app, q.comment_label),
+        text_field(c, q.code + "|comment", q.comment_label.empty() ? kiosk_text(c.app, "comment") : survey_text(c.app, q.comment_label),
                    true, false, width);
     }
 }
 
 // --- frame pieces -------------------------------------------------------------------------
 
-void toolbar(Ctx& c, float width) {
+void toolbar(ScreenDraw& c, float width) {
     ImGui::PushFont(c.ui.fonts.toolbar);
     float right_free = c.m.target * 1.5f; // staff corner
     float x0 = ImGui::GetCursorPosX();
@@ -485,23 +488,23 @@ void toolbar(Ctx& c, float width) {
         used += w;
         return big_button(c, name, label, k, w);
     };
-    std::string size_label = fill(T(c.app, "text_size_button"), {{"x", std::to_string(c.app.reading.text_scale)}});
+    std::string size_label = fill(kiosk_text(c.app, "text_size_button"), {{"x", std::to_string(c.app.reading.text_scale)}});
     if (item("tool/text_size", size_label, Kind::Secondary)) {
         int next = 100;
         for (size_t i = 0; i < std::size(kTextScales); ++i)
             if (kTextScales[i] == c.app.reading.text_scale) next = kTextScales[(i + 1) % std::size(kTextScales)];
         set_text_scale(c.app, next);
     }
-    if (item("tool/contrast", T(c.app, "contrast_button"), Kind::Secondary))
+    if (item("tool/contrast", kiosk_text(c.app, "contrast_button"), Kind::Secondary))
         c.app.reading.theme = c.app.reading.theme == ThemeId::Standard ? ThemeId::HighContrast : ThemeId::Standard;
-    if (item("tool/read", c.ui.speaking ? T(c.app, "stop_reading") : T(c.app, "read_aloud"), Kind::Secondary)) {
+    if (item("tool/read", c.ui.speaking ? kiosk_text(c.app, "stop_reading") : kiosk_text(c.app, "read_aloud"), Kind::Secondary)) {
         if (c.ui.speaking) c.app.speak_stop = true;
         else request_speech(c.app);
     }
     ImGui::PopFont();
 }
 
-void progress(Ctx& c, float width) {
+void progress(ScreenDraw& c, float width) {
     if (!c.app.session || !c.app.survey->settings.show_progress) return;
     std::string label;
     if (c.app.screen == Screen::Question && c.app.session->current()) {
@@ -509,9 +512,9 @@ void progress(Ctx& c, float width) {
         int pos = 1;
         for (size_t i = 0; i < vis.size(); ++i)
             if (vis[i] == c.app.session->current()) pos = int(i) + 1;
-        label = fill(T(c.app, "question_of"), {{"n", std::to_string(pos)}, {"m", std::to_string(vis.size())}});
+        label = fill(kiosk_text(c.app, "question_of"), {{"n", std::to_string(pos)}, {"m", std::to_string(vis.size())}});
     } else if (c.app.screen == Screen::Review) {
-        label = T(c.app, "review_title");
+        label = kiosk_text(c.app, "review_title");
     }
     ImGui::PushFont(c.ui.fonts.toolbar);
     if (!label.empty()) wrapped(label, c.th.text_muted);
@@ -526,7 +529,7 @@ void progress(Ctx& c, float width) {
     ImGui::Dummy(ImVec2(width, h));
 }
 
-void on_screen_keyboard(Ctx& c, float width, float height) {
+void on_screen_keyboard(ScreenDraw& c, float width, float height) {
     KioskApp& app = c.app;
     const std::string field = app.page.osk_field;
     std::string text = field_text(app, field);
@@ -547,7 +550,7 @@ void on_screen_keyboard(Ctx& c, float width, float height) {
     ImGui::PopFont();
     // The text being typed, large, above the keys.
     ImGui::BeginChild("osk_text", ImVec2(width, std::max(c.m.target, height - rows_h - c.m.gap)), false);
-    wrapped(T(app, "keyboard_typing"), c.th.text_muted);
+    wrapped(kiosk_text(app, "keyboard_typing"), c.th.text_muted);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col(c.th.field_text)));
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted((text + "|").c_str()); // the bar is the insertion point
@@ -571,20 +574,20 @@ void on_screen_keyboard(Ctx& c, float width, float height) {
         }
     }
     float w4 = (width - 3 * c.m.gap) / 4;
-    if (big_button(c, "osk/shift", T(app, "shift"), app.page.osk_shift ? Kind::Primary : Kind::Secondary, w4))
+    if (big_button(c, "osk/shift", kiosk_text(app, "shift"), app.page.osk_shift ? Kind::Primary : Kind::Secondary, w4))
         app.page.osk_shift = !app.page.osk_shift;
     ImGui::SameLine(0, c.m.gap);
-    if (big_button(c, "osk/space", T(app, "space"), Kind::Secondary, w4)) {
+    if (big_button(c, "osk/space", kiosk_text(app, "space"), Kind::Secondary, w4)) {
         text += " ";
         changed = true;
     }
     ImGui::SameLine(0, c.m.gap);
-    if (big_button(c, "osk/delete", T(app, "delete"), Kind::Secondary, w4)) {
+    if (big_button(c, "osk/delete", kiosk_text(app, "delete"), Kind::Secondary, w4)) {
         pop_utf8_char(text);
         changed = true;
     }
     ImGui::SameLine(0, c.m.gap);
-    if (big_button(c, "osk/done", T(app, "keyboard_done"), Kind::Primary, w4)) close = true;
+    if (big_button(c, "osk/done", kiosk_text(app, "keyboard_done"), Kind::Primary, w4)) close = true;
     ImGui::PopFont();
     if (changed) edit_field(app, field, text);
     if (close) {
@@ -593,10 +596,10 @@ void on_screen_keyboard(Ctx& c, float width, float height) {
     }
 }
 
-void welcome_screen(Ctx& c, ImVec2 size) {
+void welcome_screen(ScreenDraw& c, ImVec2 size) {
     ImGui::PushFont(c.ui.fonts.heading);
-    std::string title = c.app.survey ? S(c.app, c.app.survey->title) : "";
-    std::string label = title + "\n\n" + T(c.app, "welcome_tap");
+    std::string title = c.app.survey ? survey_text(c.app, c.app.survey->title) : "";
+    std::string label = title + "\n\n" + kiosk_text(c.app, "welcome_tap");
     float w = size.x - 2 * c.m.target;
     ImGui::SetCursorPos(ImVec2(c.m.target, c.m.target * 1.5f));
     ImGuiIO& io = ImGui::GetIO();
@@ -605,7 +608,7 @@ void welcome_screen(Ctx& c, ImVec2 size) {
     ImGui::Dummy(ImVec2(0, c.m.gap));
     ImGui::SetCursorPosX(c.m.target);
     ImGui::PushTextWrapPos(c.m.target + w);
-    wrapped(T(c.app, "welcome_langs"), c.th.text);
+    wrapped(kiosk_text(c.app, "welcome_langs"), c.th.text);
     ImGui::PopTextWrapPos();
     bool key = !io.KeyCtrl && !io.KeyAlt &&
                (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false) ||
@@ -618,12 +621,12 @@ void welcome_screen(Ctx& c, ImVec2 size) {
     }
 }
 
-void language_page(Ctx& c, float width) {
+void language_page(ScreenDraw& c, float width) {
     KioskApp& app = c.app;
-    heading(c, T(app, "language_title"));
-    wrapped(T(app, "language_hint"), c.th.text_muted);
+    heading(c, kiosk_text(app, "language_title"));
+    wrapped(kiosk_text(app, "language_hint"), c.th.text_muted);
     ImGui::Dummy(ImVec2(0, c.m.gap));
-    wrapped(T(app, "language"), c.th.text);
+    wrapped(kiosk_text(app, "language"), c.th.text);
     int n = 1;
     for (const auto& lang : app.survey->languages) {
         auto it = app.texts.names.find(lang);
@@ -636,36 +639,36 @@ void language_page(Ctx& c, float width) {
         ++n;
     }
     ImGui::Dummy(ImVec2(0, c.m.gap));
-    wrapped(T(app, "text_size"), c.th.text);
+    wrapped(kiosk_text(app, "text_size"), c.th.text);
     for (int s : kTextScales)
         if (option_row(c, "size/" + std::to_string(s), 0, std::to_string(s) + " %", app.reading.text_scale == s,
                        Marker::Radio, width))
             set_text_scale(app, s);
     ImGui::Dummy(ImVec2(0, c.m.gap));
-    wrapped(T(app, "contrast"), c.th.text);
-    if (option_row(c, "theme/standard", 0, T(app, "contrast_standard"), app.reading.theme == ThemeId::Standard,
+    wrapped(kiosk_text(app, "contrast"), c.th.text);
+    if (option_row(c, "theme/standard", 0, kiosk_text(app, "contrast_standard"), app.reading.theme == ThemeId::Standard,
                    Marker::Radio, width))
         app.reading.theme = ThemeId::Standard;
-    if (option_row(c, "theme/high", 0, T(app, "contrast_high"), app.reading.theme == ThemeId::HighContrast,
+    if (option_row(c, "theme/high", 0, kiosk_text(app, "contrast_high"), app.reading.theme == ThemeId::HighContrast,
                    Marker::Radio, width))
         app.reading.theme = ThemeId::HighContrast;
     ImGui::Dummy(ImVec2(0, c.m.gap));
-    wrapped(T(app, "reading_aids"), c.th.text);
-    if (option_row(c, "easy_font", 0, T(app, "easy_font"), app.reading.easy_font, Marker::Check, width))
+    wrapped(kiosk_text(app, "reading_aids"), c.th.text);
+    if (option_row(c, "easy_font", 0, kiosk_text(app, "easy_font"), app.reading.easy_font, Marker::Check, width))
         app.reading.easy_font = !app.reading.easy_font;
-    if (option_row(c, "read_auto", 0, T(app, "read_auto"), app.reading.read_aloud_auto, Marker::Check, width)) {
+    if (option_row(c, "read_auto", 0, kiosk_text(app, "read_auto"), app.reading.read_aloud_auto, Marker::Check, width)) {
         app.reading.read_aloud_auto = !app.reading.read_aloud_auto;
         if (app.reading.read_aloud_auto) request_speech(app);
         else app.speak_stop = true;
     }
 }
 
-void question_page(Ctx& c, float width) {
+void question_page(ScreenDraw& c, float width) {
     KioskApp& app = c.app;
     const Question* q = app.session->current();
     if (!q) return;
-    heading(c, S(app, q->text));
-    if (!q->help.empty()) wrapped(S(app, q->help), c.th.text_muted);
+    heading(c, survey_text(app, q->text));
+    if (!q->help.empty()) wrapped(survey_text(app, q->help), c.th.text_muted);
     if (!app.page.problem.ok()) {
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
         ImGui::PushFont(c.ui.fonts.heading);
@@ -716,11 +719,11 @@ void question_page(Ctx& c, float width) {
     }
 }
 
-void review_page(Ctx& c, float width) {
+void review_page(ScreenDraw& c, float width) {
     KioskApp& app = c.app;
-    heading(c, T(app, "review_title"));
-    wrapped(T(app, "review_hint"), c.th.text_muted);
-    std::string change_label = T(app, "change");
+    heading(c, kiosk_text(app, "review_title"));
+    wrapped(kiosk_text(app, "review_hint"), c.th.text_muted);
+    std::string change_label = kiosk_text(app, "change");
     for (const Question* q : app.session->visible_questions()) {
         if (!q->has_answer()) continue;
         ImGui::Dummy(ImVec2(0, c.m.gap));
@@ -729,11 +732,11 @@ void review_page(Ctx& c, float width) {
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
         ImGui::PushFont(c.ui.fonts.heading);
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-        wrapped(S(app, q->text), c.th.text);
+        wrapped(survey_text(app, q->text), c.th.text);
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
         std::string s = answer_summary(app, *q);
-        wrapped(s.empty() ? T(app, "not_answered") : s, s.empty() ? c.th.text_muted : c.th.text);
+        wrapped(s.empty() ? kiosk_text(app, "not_answered") : s, s.empty() ? c.th.text_muted : c.th.text);
         float bw = ImGui::CalcTextSize(change_label.c_str()).x + 4 * c.m.pad;
         if (big_button(c, "change/" + q->code, change_label, Kind::Secondary, std::min(width, bw))) {
             change(app, q->code);
@@ -744,19 +747,19 @@ void review_page(Ctx& c, float width) {
 
 // Zurück/Weiter use the tool bar's font (at most 200 %): at 300 % on a 768 px screen the
 // page itself needs the height, and the two buttons are large and always in the same place.
-void nav_bar(Ctx& c, float width) {
+void nav_bar(ScreenDraw& c, float width) {
     KioskApp& app = c.app;
     ImGui::PushFont(c.ui.fonts.toolbar);
     float bw = (width - c.m.gap) * 0.45f;
     bool can_back = app.screen != Screen::Language;
     if (can_back) {
-        if (big_button(c, "back", T(app, "back"), Kind::Secondary, bw)) back(app);
+        if (big_button(c, "back", kiosk_text(app, "back"), Kind::Secondary, bw)) back(app);
     } else {
         ImGui::Dummy(ImVec2(bw, 1));
     }
     ImGui::SameLine(width - bw + ImGui::GetStyle().WindowPadding.x);
     bool at_review = app.screen == Screen::Review;
-    std::string label = at_review ? T(app, "submit") : T(app, "next");
+    std::string label = at_review ? kiosk_text(app, "submit") : kiosk_text(app, "next");
     if (big_button(c, at_review ? "submit" : "next", label, Kind::Primary, bw)) {
         if (at_review) submit(app, c.now);
         else next(app);
@@ -764,7 +767,7 @@ void nav_bar(Ctx& c, float width) {
     ImGui::PopFont();
 }
 
-void idle_warning(Ctx& c, ImVec2 size) {
+void idle_warning(ScreenDraw& c, ImVec2 size) {
     KioskApp& app = c.app;
     int left = std::max(0, int(std::ceil(app.idle.warning_until - c.now)));
     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), size, col(c.th.warn_bg));
@@ -772,22 +775,22 @@ void idle_warning(Ctx& c, ImVec2 size) {
     ImGui::SetCursorPosY(c.m.target);
     ImGui::Indent(c.m.target);
     ImGui::PushTextWrapPos(c.m.target + w);
-    heading(c, T(app, "idle_title"));
-    wrapped(fill(T(app, "idle_body"), {{"x", std::to_string(left)}}), c.th.warn_text);
+    heading(c, kiosk_text(app, "idle_title"));
+    wrapped(fill(kiosk_text(app, "idle_body"), {{"x", std::to_string(left)}}), c.th.warn_text);
     ImGui::PopTextWrapPos();
     ImGui::Dummy(ImVec2(0, c.m.gap * 2));
     ImGui::PushFont(c.ui.fonts.heading);
-    if (big_button(c, "more_time", T(app, "more_time"), Kind::Primary, w)) more_time(app, c.now);
+    if (big_button(c, "more_time", kiosk_text(app, "more_time"), Kind::Primary, w)) more_time(app, c.now);
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0, c.m.gap * 2));
-    if (big_button(c, "end_now", T(app, "end_now"), Kind::Secondary, w * 0.5f)) end_session_timeout(app, c.now);
+    if (big_button(c, "end_now", kiosk_text(app, "end_now"), Kind::Secondary, w * 0.5f)) end_session_timeout(app, c.now);
     ImGui::Unindent(c.m.target);
     if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false) ||
         ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))
         more_time(app, c.now);
 }
 
-void message_screen(Ctx& c, ImVec2 size, const std::string& title, const std::string& body, const std::string& button) {
+void message_screen(ScreenDraw& c, ImVec2 size, const std::string& title, const std::string& body, const std::string& button) {
     float w = size.x - 2 * c.m.target;
     ImGui::SetCursorPosY(c.m.target * 1.5f);
     ImGui::Indent(c.m.target);
@@ -806,13 +809,13 @@ void message_screen(Ctx& c, ImVec2 size, const std::string& title, const std::st
 }
 
 // Digits for PIN entry: on-screen keypad plus physical digits; masked, never spoken.
-void pin_pad(Ctx& c, std::string& target, float width, bool* ok_pressed) {
+void pin_pad(ScreenDraw& c, std::string& target, float width, bool* ok_pressed) {
     float kw = (width - 2 * c.m.gap) / 3;
     const char* labels[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "<", "0", "OK"};
     for (int i = 0; i < 12; ++i) {
         if (i % 3) ImGui::SameLine(0, c.m.gap);
         std::string l = labels[i];
-        std::string shown = l == "<" ? T(c.app, "delete") : l;
+        std::string shown = l == "<" ? kiosk_text(c.app, "delete") : l;
         if (big_button(c, "pin/" + l, shown, l == "OK" ? Kind::Primary : Kind::Secondary, kw)) {
             if (l == "<") {
                 if (!target.empty()) target.pop_back();
@@ -832,23 +835,23 @@ void pin_pad(Ctx& c, std::string& target, float width, bool* ok_pressed) {
     ImGui::GetIO().InputQueueCharacters.resize(0);
 }
 
-void staff_pin_screen(Ctx& c, ImVec2 size) {
+void staff_pin_screen(ScreenDraw& c, ImVec2 size) {
     KioskApp& app = c.app;
     float w = std::min(size.x - 2 * c.m.target, c.m.body * 24);
     ImGui::SetCursorPos(ImVec2(c.m.target, c.m.target));
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(c.m.target + w);
-    heading(c, T(app, "staff_pin_title"));
+    heading(c, kiosk_text(app, "staff_pin_title"));
     std::string dots(app.pin.entry.size() * 2, ' ');
     for (size_t i = 0; i < app.pin.entry.size(); ++i) dots[i * 2] = '*';
     wrapped(dots.empty() ? " " : dots, c.th.text);
     // A lock carried over from before a restart shows its countdown at once.
     if (!app.pin.message_key.empty() || app.pin.locked_until > c.now) {
-        std::string msg = fill(T(app, app.pin.message_key), {{"x", app.pin.path}});
+        std::string msg = fill(kiosk_text(app, app.pin.message_key), {{"x", app.pin.path}});
         if (app.pin.locked_until > c.now)
-            msg = fill(T(app, "pin_locked"), {{"x", std::to_string(int(std::ceil(app.pin.locked_until - c.now)))}});
+            msg = fill(kiosk_text(app, "pin_locked"), {{"x", std::to_string(int(std::ceil(app.pin.locked_until - c.now)))}});
         else if (app.pin.message_key == "pin_locked")
-            msg = T(app, "pin_wrong");
+            msg = kiosk_text(app, "pin_wrong");
         wrapped(msg, c.th.error);
     }
     ImGui::PopTextWrapPos();
@@ -856,12 +859,12 @@ void staff_pin_screen(Ctx& c, ImVec2 size) {
     pin_pad(c, app.pin.entry, w, &ok);
     if (ok) staff_pin_attempt(app, c.now);
     ImGui::Dummy(ImVec2(0, c.m.gap));
-    if (big_button(c, "pin/cancel", T(app, "cancel"), Kind::Secondary, w) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false))
+    if (big_button(c, "pin/cancel", kiosk_text(app, "cancel"), Kind::Secondary, w) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false))
         leave_staff(app);
     ImGui::EndGroup();
 }
 
-void staff_menu(Ctx& c, ImVec2 size) {
+void staff_menu(ScreenDraw& c, ImVec2 size) {
     KioskApp& app = c.app;
     float w = size.x - 2 * c.m.target;
     ImGui::SetCursorPos(ImVec2(c.m.target * 0.5f, c.m.pad));
@@ -887,11 +890,11 @@ void staff_menu(Ctx& c, ImVec2 size) {
         ImGui::EndChild();
         return;
     }
-    heading(c, T(app, "staff_menu"));
+    heading(c, kiosk_text(app, "staff_menu"));
     StaffInfo info = app.staff_info_fn ? app.staff_info_fn() : StaffInfo{};
     if (info.demo_key) {
         ImVec2 p = ImGui::GetCursorScreenPos();
-        std::string demo = T(app, "demo_notice");
+        std::string demo = kiosk_text(app, "demo_notice");
         ImVec2 ts = ImGui::CalcTextSize(demo.c_str(), nullptr, false, w - 2 * c.m.pad);
         ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + ts.y + 2 * c.m.pad), col(c.th.demo_bg));
         ImGui::SetCursorScreenPos(ImVec2(p.x + c.m.pad, p.y + c.m.pad));
@@ -900,12 +903,12 @@ void staff_menu(Ctx& c, ImVec2 size) {
         ImGui::PopTextWrapPos();
         ImGui::Dummy(ImVec2(0, c.m.pad));
     }
-    if (!app.pin.message_key.empty()) wrapped(T(app, app.pin.message_key), app.pin.message_key == "pin_changed" ? c.th.text : c.th.error);
+    if (!app.pin.message_key.empty()) wrapped(kiosk_text(app, app.pin.message_key), app.pin.message_key == "pin_changed" ? c.th.text : c.th.error);
 
     auto change_pin_form = [&]() {
-        wrapped(T(app, "pin_change"), c.th.text);
+        wrapped(kiosk_text(app, "pin_change"), c.th.text);
         bool second = app.pin.new_pin.size() >= 6 && app.pin.change_repeat;
-        wrapped(second ? T(app, "pin_repeat") : T(app, "pin_new"), c.th.text_muted);
+        wrapped(second ? kiosk_text(app, "pin_repeat") : kiosk_text(app, "pin_new"), c.th.text_muted);
         std::string& target = second ? app.pin.new_pin2 : app.pin.new_pin;
         wrapped(std::string(target.size(), '*') + " ", c.th.text);
         bool ok = false;
@@ -924,20 +927,20 @@ void staff_menu(Ctx& c, ImVec2 size) {
         // the kiosk or reach a desk.
         change_pin_form();
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        if (big_button(c, "pin/cancel", T(app, "cancel"), Kind::Secondary, std::min(w, c.m.body * 24))) leave_staff(app);
+        if (big_button(c, "pin/cancel", kiosk_text(app, "cancel"), Kind::Secondary, std::min(w, c.m.body * 24))) leave_staff(app);
     } else {
         if (!info.error.empty()) wrapped(info.error, c.th.error);
-        wrapped(fill(T(app, "staff_status"), {{"records", std::to_string(info.records)},
+        wrapped(fill(kiosk_text(app, "staff_status"), {{"records", std::to_string(info.records)},
                                                {"unsynced", std::to_string(info.unsynced)},
                                                {"pending", std::to_string(info.pending_in_memory)},
                                                {"sync", info.last_sync.empty() ? "-" : info.last_sync}}),
                 c.th.text);
-        wrapped(fill(T(app, "staff_run"), {{"done", std::to_string(app.submitted)}, {"partial", std::to_string(app.partials)}}),
+        wrapped(fill(kiosk_text(app, "staff_run"), {{"done", std::to_string(app.submitted)}, {"partial", std::to_string(app.partials)}}),
                 c.th.text);
         wrapped(field_status_text(app), c.th.text);
         for (const auto& a : info.alarms) wrapped("! " + a, c.th.error);
         if (!app.save_error.empty()) wrapped("! " + app.save_error, c.th.error);
-        if (app.survey) wrapped(T(app, "staff_survey") + " " + S(app, app.survey->title) + " (" + app.survey->id + " " +
+        if (app.survey) wrapped(kiosk_text(app, "staff_survey") + " " + survey_text(app, app.survey->title) + " (" + app.survey->id + " " +
                                     app.survey->version + ")", c.th.text_muted);
         for (const auto& f : app.survey_files) {
             std::string name = f.substr(f.find_last_of('/') + 1);
@@ -948,7 +951,7 @@ void staff_menu(Ctx& c, ImVec2 size) {
             wrapped(app.survey_message, app.survey_message.rfind("ok:", 0) == 0 ? c.th.text_muted : c.th.error);
         ImGui::Dummy(ImVec2(0, c.m.gap));
         bool dirty = false;
-        wrapped(fill(T(app, "staff_idle"), {{"x", std::to_string(app.config.idle_seconds)}}), c.th.text);
+        wrapped(fill(kiosk_text(app, "staff_idle"), {{"x", std::to_string(app.config.idle_seconds)}}), c.th.text);
         float bw = std::min(w / 2 - c.m.gap, c.m.body * 8);
         if (big_button(c, "staff/idle_minus", "- 30 s", Kind::Secondary, bw) && app.config.idle_seconds > 30) {
             app.config.idle_seconds -= 30;
@@ -959,7 +962,7 @@ void staff_menu(Ctx& c, ImVec2 size) {
             app.config.idle_seconds += 30;
             dirty = true;
         }
-        wrapped(T(app, "staff_defaults"), c.th.text);
+        wrapped(kiosk_text(app, "staff_defaults"), c.th.text);
         auto& d = app.config.defaults;
         for (int s : kTextScales)
             if (option_row(c, "staff/size/" + std::to_string(s), 0, std::to_string(s) + " %", d.text_scale == s,
@@ -967,18 +970,18 @@ void staff_menu(Ctx& c, ImVec2 size) {
                 d.text_scale = s;
                 dirty = true;
             }
-        if (option_row(c, "staff/high_contrast", 0, T(app, "contrast_high"), d.theme == ThemeId::HighContrast, Marker::Check, w)) {
+        if (option_row(c, "staff/high_contrast", 0, kiosk_text(app, "contrast_high"), d.theme == ThemeId::HighContrast, Marker::Check, w)) {
             d.theme = d.theme == ThemeId::HighContrast ? ThemeId::Standard : ThemeId::HighContrast;
             dirty = true;
         }
-        if (option_row(c, "staff/read_auto", 0, T(app, "read_auto"), d.read_aloud_auto, Marker::Check, w)) {
+        if (option_row(c, "staff/read_auto", 0, kiosk_text(app, "read_auto"), d.read_aloud_auto, Marker::Check, w)) {
             d.read_aloud_auto = !d.read_aloud_auto;
             dirty = true;
         }
         if (app.survey)
             for (const auto& lang : app.survey->languages) {
                 auto it = app.texts.names.find(lang);
-                if (option_row(c, "staff/lang/" + lang, 0, T(app, "staff_language") + " " + (it != app.texts.names.end() ? it->second : lang),
+                if (option_row(c, "staff/lang/" + lang, 0, kiosk_text(app, "staff_language") + " " + (it != app.texts.names.end() ? it->second : lang),
                                d.language == lang, Marker::Radio, w)) {
                     d.language = lang;
                     dirty = true;
@@ -990,13 +993,13 @@ void staff_menu(Ctx& c, ImVec2 size) {
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
         if (app.survey && app.vault && app.paper_registry &&
-            big_button(c, "staff/paper", T(app, "staff_paper"), Kind::Secondary, w * 0.6f)) {
+            big_button(c, "staff/paper", kiosk_text(app, "staff_paper"), Kind::Secondary, w * 0.6f)) {
             paper_desk_begin(app.paper, app.survey, app.paper_registry, app.vault, app.config.site, app.config.event);
             app.paper.texts = &app.texts;
             app.paper.lang = app.reading.language;
             app.staff_desk = StaffDesk::Paper;
         }
-        if (app.survey && app.vault && big_button(c, "staff/tally", T(app, "staff_tally"), Kind::Secondary, w * 0.6f)) {
+        if (app.survey && app.vault && big_button(c, "staff/tally", kiosk_text(app, "staff_tally"), Kind::Secondary, w * 0.6f)) {
             tally_desk_begin(app.tally, app.survey, app.vault, "", app.config.event, app.config.site,
                              format_utc(app.wall_clock ? app.wall_clock() : 0).substr(0, 10));
             app.tally.texts = &app.texts;
@@ -1004,32 +1007,32 @@ void staff_menu(Ctx& c, ImVec2 size) {
             app.staff_desk = StaffDesk::Tally;
         }
         // Analogue sites: where the kiosk stands, assisted interviews, paper forms.
-        if (big_button(c, "staff/site", T(app, "staff_site"), Kind::Secondary, w * 0.6f)) {
+        if (big_button(c, "staff/site", kiosk_text(app, "staff_site"), Kind::Secondary, w * 0.6f)) {
             field_site_begin(app);
             app.staff_desk = StaffDesk::Site;
         }
-        if (app.survey && big_button(c, "staff/assisted", T(app, "staff_assisted"), Kind::Secondary, w * 0.6f))
+        if (app.survey && big_button(c, "staff/assisted", kiosk_text(app, "staff_assisted"), Kind::Secondary, w * 0.6f))
             app.staff_desk = StaffDesk::Assisted;
-        if (app.survey && big_button(c, "staff/print", T(app, "staff_print"), Kind::Secondary, w * 0.6f)) {
+        if (app.survey && big_button(c, "staff/print", kiosk_text(app, "staff_print"), Kind::Secondary, w * 0.6f)) {
             field_print_begin(app);
             app.staff_desk = StaffDesk::Print;
         }
-        if (big_button(c, "staff/sync", T(app, "staff_sync"), Kind::Secondary, w * 0.6f)) {
+        if (big_button(c, "staff/sync", kiosk_text(app, "staff_sync"), Kind::Secondary, w * 0.6f)) {
             sync_desk_begin(app.sync, app.data_dir);
             app.staff_desk = StaffDesk::Sync;
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
         if (app.pin.change_open) change_pin_form();
-        else if (big_button(c, "staff/change_pin", T(app, "pin_change"), Kind::Secondary, w * 0.6f)) {
+        else if (big_button(c, "staff/change_pin", kiosk_text(app, "pin_change"), Kind::Secondary, w * 0.6f)) {
             app.pin.change_open = true;
             app.pin.message_key.clear();
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        if (big_button(c, "staff/back", T(app, "staff_back"), Kind::Primary, w * 0.6f)) {
+        if (big_button(c, "staff/back", kiosk_text(app, "staff_back"), Kind::Primary, w * 0.6f)) {
             leave_staff(app);
         }
         ImGui::Dummy(ImVec2(0, c.m.gap));
-        if (big_button(c, "staff/quit", T(app, "staff_quit"), Kind::Secondary, w * 0.6f)) app.quit = true;
+        if (big_button(c, "staff/quit", kiosk_text(app, "staff_quit"), Kind::Secondary, w * 0.6f)) app.quit = true;
     }
     ImGui::EndChild();
 }
@@ -1074,7 +1077,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     const Theme& th = theme(app.reading.theme);
     apply_style(th, ui.m);
     ui.rects.clear();
-    Ctx c{app, ui, th, ui.m, now, false, false, {}, -1};
+    ScreenDraw c{app, ui, th, ui.m, now, false, false, {}, -1};
     // The name of the page these rects belong to (the layout dump pairs them).
     const std::string previous_page = ui.page_name;
     static const char* screen_names[] = {"Welcome", "Language", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu"};
@@ -1134,11 +1137,11 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
         switch (app.screen) {
         case Screen::Welcome: welcome_screen(c, size); break;
         case Screen::ThankYou: {
-            std::string body = app.survey && !app.survey->end_text.empty() ? S(app, app.survey->end_text) + "\n\n" : "";
-            message_screen(c, size, T(app, "thanks_title"), body + T(app, "thanks_body"), T(app, "thanks_done"));
+            std::string body = app.survey && !app.survey->end_text.empty() ? survey_text(app, app.survey->end_text) + "\n\n" : "";
+            message_screen(c, size, kiosk_text(app, "thanks_title"), body + kiosk_text(app, "thanks_body"), kiosk_text(app, "thanks_done"));
             break;
         }
-        case Screen::SaveFailed: message_screen(c, size, T(app, "save_failed_title"), T(app, "save_failed"), T(app, "thanks_done")); break;
+        case Screen::SaveFailed: message_screen(c, size, kiosk_text(app, "save_failed_title"), kiosk_text(app, "save_failed"), kiosk_text(app, "thanks_done")); break;
         case Screen::StaffPin: staff_pin_screen(c, size); break;
         case Screen::StaffMenu: staff_menu(c, size); break;
         case Screen::Language:

@@ -1,6 +1,6 @@
 // kiosk_state.h - everything the kiosk knows, as plain data, and the actions that change it.
 //
-// Screens (screens.cpp) only draw this state and call the functions below; the functions
+// Screens (kiosk/ui) only draw this state and call the functions below; the functions
 // never touch ImGui, so the whole respondent path, the idle reset and the staff PIN can be
 // tested without a window. Time is always passed in (`now`, monotonic seconds) for the same
 // reason. The vault is reached through `submit_fn` / `staff_info_fn`, which main.cpp wires to

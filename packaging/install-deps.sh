@@ -15,6 +15,7 @@ PACKAGES=(
   fonts-noto-core fonts-sil-andika       # fonts (Noto Sans, Andika)
   libcairo2-dev libqrencode-dev          # paper forms
   xvfb xauth xdotool imagemagick         # black-box UI tests and screenshots
+  libx11-dev                             # tests' send-close-request (a window manager's close)
   poppler-utils zbar-tools               # PDF and QR checks in tests
   debhelper dpkg-dev lintian             # Debian packages (packaging/debs.sh)
   mmdebstrap systemd                     # their install test in a fresh root (packaging/test-install.sh)

@@ -1,6 +1,6 @@
 // kiosk_state.h - everything the kiosk knows, as plain data, and the actions that change it.
 //
-// Screens (screens.cpp) only draw this state and call the functions below; the functions
+// Screens (kiosk/ui) only draw this state and call the functions below; the functions
 // never touch ImGui, so the whole respondent path, the idle reset and the staff PIN can be
 // tested without a window. Time is always passed in (`now`, monotonic seconds) for the same
 // reason. The vault is reached through `submit_fn` / `staff_info_fn`, which main.cpp wires to
@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "field_state.h"
-#include "paper_state.h"
+#include "field_desk.h"
+#include "paper_desk.h"
 #include "response.h"
 #include "session.h"
 #include "survey.h"
@@ -25,6 +25,8 @@ namespace tk {
 
 enum class Screen { Welcome, Language, Question, Review, ThankYou, SaveFailed, StaffPin, StaffMenu };
 enum class ThemeId { Standard, HighContrast };
+// Where in the staff menu staff are: the menu itself, or one of its desks.
+enum class StaffDesk { Menu, Paper, Tally, Site, Assisted, Print, Sync };
 
 inline constexpr int kTextScales[] = {100, 150, 200, 300};
 
@@ -57,12 +59,15 @@ struct IdleState {
 
 struct PinState {
     std::string path;              // DIR/staff-pin (Argon2id hash); absent = default PIN
+    std::string attempts_path;     // DIR/staff-pin-attempts: the wrong-PIN counter survives a restart
     std::string entry;             // digits typed so far (never spoken, wiped on leave)
     int failures = 0;              // wrong PINs in a row
     double locked_until = 0;       // no attempt is checked before this time
     std::string message_key;       // UI text key of the last message ("" = none)
     bool must_change = false;      // logged in with the default PIN: change it first
     std::string new_pin, new_pin2; // PIN change form
+    bool change_open = false;      // "PIN ändern" pressed: the form shows in the staff menu
+    bool change_repeat = false;    // the first entry was taken: the form asks for it again
     std::vector<double> corner_taps; // times of recent taps into the hidden corner
     Screen return_to = Screen::Welcome;
 };
@@ -117,11 +122,11 @@ struct KioskApp {
     int generation = 0;                           // +1 on every reset; views drop widget state
     int64_t submitted = 0, partials = 0;          // counts for this run (staff menu)
 
-    // Staff desks for paper sheets and event tallies (paper_state.h). main.cpp sets the
-    // pointers; "" in staff_desk = the staff menu itself.
-    PaperDeskState paper;
-    TallyDeskState tally;
-    std::string staff_desk;                       // "", "paper", "tally", "site", "assisted", "print"
+    // Staff desks for paper sheets and event tallies (paper_desk.h). main.cpp sets the
+    // pointers.
+    StaffDesk staff_desk = StaffDesk::Menu;
+    PaperDesk paper;
+    TallyDesk tally;
     PaperRegistry* paper_registry = nullptr;
     Vault* vault = nullptr;
 
@@ -130,12 +135,12 @@ struct KioskApp {
     std::string survey_path;                      // the file app.survey came from
     std::string survey_message;                   // result of the last switch ("" = none)
 
-    // Transport desk (staff_desk "sync"): network sync, enrolment, USB stick, survey updates.
+    // Transport desk (StaffDesk::Sync): network sync, enrolment, USB stick, survey updates.
     // Its worker thread outlives the staff menu; main.cpp polls it (sync_desk.h).
-    SyncDeskState sync;
+    SyncDesk sync;
 
-    // Site/event form, assisted interview start and printing (field_state.h).
-    FieldDeskState field;
+    // Site/event form, assisted interview start and printing (field_desk.h).
+    FieldDesk field;
     std::string interviewer;                      // non-empty: this session is an assisted interview
 };
 
@@ -145,7 +150,7 @@ void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts tex
                 const std::string& data_dir, double now);
 bool save_config(const KioskApp& app, std::string* error);
 // The UI text in the respondent's language.
-const std::string& T(const KioskApp& app, const std::string& key);
+const std::string& kiosk_text(const KioskApp& app, const std::string& key);
 
 // --- respondent path ---
 void note_activity(KioskApp& app, double now);        // any touch, click or key
@@ -198,7 +203,7 @@ std::string field_text(const KioskApp& app, const std::string& field);
 std::string answer_summary(const KioskApp& app, const Question& q);
 
 // Survey text in the respondent's language.
-const std::string& S(const KioskApp& app, const LocalText& t);
+const std::string& survey_text(const KioskApp& app, const LocalText& t);
 
 // --- inactivity ---
 void idle_tick(KioskApp& app, double now);
@@ -219,7 +224,18 @@ bool staff_corner_tap(KioskApp& app, double now);
 void open_staff_pin(KioskApp& app);
 // Checks pin.entry. Returns true and opens the staff menu when right; otherwise counts the
 // failure and locks further attempts: 3rd wrong PIN 5 s, then doubling, at most 15 min.
+// The count and the time of the last failure are kept in DIR/staff-pin-attempts (written
+// with fsync), so a restart neither resets the count nor ends a lock early.
 bool staff_pin_attempt(KioskApp& app, double now);
+inline constexpr int kFreePinFailures = 2;
+// DIR/staff-pin as found: Absent = the default PIN, which must be changed at once (first start,
+// or the administrator deleted the file to reset a forgotten or damaged PIN); Hash = the
+// Argon2id hash in `hash`; Damaged = empty, unreadable or not a hash: no PIN opens the staff
+// menu (never the default), and *why says what is wrong.
+enum class PinFile { Absent, Hash, Damaged };
+PinFile read_staff_pin(const std::string& path, std::string& hash, std::string* why);
+// Reads DIR/staff-pin-attempts into app.pin (kiosk_init calls it).
+void load_pin_attempts(KioskApp& app, double now);
 double staff_lock_seconds(int failures);
 // Sets a new PIN (at least 6 digits, both entries equal); writes the Argon2id hash.
 bool staff_change_pin(KioskApp& app);

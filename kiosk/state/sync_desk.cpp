@@ -51,14 +51,14 @@ void tick(SyncJob& job) {
 }
 
 // One job at a time; said before any complaint about the inputs.
-bool refuse_if_busy(SyncDeskState& st) {
+bool refuse_if_busy(SyncDesk& st) {
     if (!sync_desk_busy(st)) return false;
     st.refused = "staff_sync_busy";
     return true;
 }
 
 // The server address as typed, trimmed; refused (and false) when there is none.
-bool typed_server_url(SyncDeskState& st, std::string& url) {
+bool typed_server_url(SyncDesk& st, std::string& url) {
     url = trim(st.server_url);
     if (!url.empty()) return true;
     st.refused = "staff_sync_no_url";
@@ -66,7 +66,7 @@ bool typed_server_url(SyncDeskState& st, std::string& url) {
 }
 
 // The USB stick chosen in the list; refused (and false) when none is.
-bool chosen_volume(SyncDeskState& st, std::string& volume) {
+bool chosen_volume(SyncDesk& st, std::string& volume) {
     if (st.volume < 0 || st.volume >= (int)st.volumes.size()) {
         st.refused = "staff_sync_no_volume";
         return false;
@@ -78,7 +78,7 @@ bool chosen_volume(SyncDeskState& st, std::string& volume) {
 // Runs `work` on the worker. The outcome is filled in a local copy and handed over at the end,
 // so the UI thread never sees a half-written one.
 template <class Work>
-bool start(SyncDeskState& st, SyncJobKind kind, Work work) {
+bool start(SyncDesk& st, SyncJobKind kind, Work work) {
     if (refuse_if_busy(st)) return false;
     if (st.worker.joinable()) st.worker.join(); // a finished job not yet collected
     st.refused.clear();
@@ -127,11 +127,11 @@ bool writable_dir(const std::string& d) {
 
 } // namespace
 
-SyncDeskState::~SyncDeskState() {
+SyncDesk::~SyncDesk() {
     if (worker.joinable()) worker.join();
 }
 
-void sync_desk_read_pin(SyncDeskState& st) {
+void sync_desk_read_pin(SyncDesk& st) {
     ServerPin pin;
     std::string err;
     if (read_server_pin(st.data_dir, pin, &err)) {
@@ -143,7 +143,7 @@ void sync_desk_read_pin(SyncDeskState& st) {
     }
 }
 
-void sync_desk_begin(SyncDeskState& st, const std::string& data_dir) {
+void sync_desk_begin(SyncDesk& st, const std::string& data_dir) {
     sync_desk_poll(st);
     st.data_dir = data_dir;
     st.refused.clear();
@@ -163,16 +163,16 @@ void sync_desk_begin(SyncDeskState& st, const std::string& data_dir) {
     sync_desk_set_volume(st, index);
 }
 
-void sync_desk_leave(SyncDeskState& st) {
+void sync_desk_leave(SyncDesk& st) {
     std::fill(st.pairing_code.begin(), st.pairing_code.end(), '\0');
     st.pairing_code.clear();
     st.refused.clear();
 }
 
-bool sync_desk_busy(const SyncDeskState& st) { return st.job && st.job->running; }
+bool sync_desk_busy(const SyncDesk& st) { return st.job && st.job->running; }
 
 // Joins the ended worker and takes its outcome: once per job (the worker is joinable once).
-static void collect(SyncDeskState& st) {
+static void collect(SyncDesk& st) {
     st.worker.join();
     {
         std::lock_guard<std::mutex> g(st.job->mu);
@@ -185,7 +185,7 @@ static void collect(SyncDeskState& st) {
     if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts) sync_desk_set_volume(st, st.volume);
 }
 
-bool sync_desk_poll(SyncDeskState& st) {
+bool sync_desk_poll(SyncDesk& st) {
     if (!st.job) return false;
     bool changed = st.job->ticks != st.seen_ticks;
     st.seen_ticks = st.job->ticks;
@@ -196,21 +196,21 @@ bool sync_desk_poll(SyncDeskState& st) {
     return changed;
 }
 
-int64_t sync_desk_done(const SyncDeskState& st) { return st.job ? st.job->done.load() : 0; }
-int64_t sync_desk_total(const SyncDeskState& st) { return st.job ? st.job->total.load() : 0; }
+int64_t sync_desk_done(const SyncDesk& st) { return st.job ? st.job->done.load() : 0; }
+int64_t sync_desk_total(const SyncDesk& st) { return st.job ? st.job->total.load() : 0; }
 
-void sync_desk_wait(SyncDeskState& st) {
+void sync_desk_wait(SyncDesk& st) {
     // Joined here, the job would never be collected by sync_desk_poll (it looks for a
     // joinable worker): collect it now, so st.last is this job's outcome.
     if (st.worker.joinable()) collect(st);
     sync_desk_poll(st);
 }
 
-void sync_desk_cancel(SyncDeskState& st) {
+void sync_desk_cancel(SyncDesk& st) {
     if (st.job) st.job->cancel = true;
 }
 
-bool sync_desk_start_sync(SyncDeskState& st) {
+bool sync_desk_start_sync(SyncDesk& st) {
     if (refuse_if_busy(st)) return false;
     std::string url;
     if (!typed_server_url(st, url)) return false;
@@ -237,7 +237,7 @@ bool sync_desk_start_sync(SyncDeskState& st) {
     });
 }
 
-bool sync_desk_start_enrol(SyncDeskState& st) {
+bool sync_desk_start_enrol(SyncDesk& st) {
     if (refuse_if_busy(st)) return false;
     std::string url;
     if (!typed_server_url(st, url)) return false;
@@ -259,7 +259,7 @@ bool sync_desk_start_enrol(SyncDeskState& st) {
     });
 }
 
-bool sync_desk_start_export(SyncDeskState& st, int64_t now_unix) {
+bool sync_desk_start_export(SyncDesk& st, int64_t now_unix) {
     if (refuse_if_busy(st)) return false;
     std::string volume;
     if (!chosen_volume(st, volume)) return false;
@@ -277,7 +277,7 @@ bool sync_desk_start_export(SyncDeskState& st, int64_t now_unix) {
     });
 }
 
-bool sync_desk_start_receipts(SyncDeskState& st) {
+bool sync_desk_start_receipts(SyncDesk& st) {
     if (refuse_if_busy(st)) return false;
     std::string volume;
     if (!chosen_volume(st, volume)) return false;
@@ -303,7 +303,7 @@ bool sync_desk_start_receipts(SyncDeskState& st) {
     });
 }
 
-bool sync_desk_start_survey_update(SyncDeskState& st) {
+bool sync_desk_start_survey_update(SyncDesk& st) {
     if (refuse_if_busy(st)) return false;
     std::string url;
     if (!typed_server_url(st, url)) return false;
@@ -361,7 +361,7 @@ std::vector<std::string> list_usb_volumes() {
     return out;
 }
 
-void sync_desk_set_volume(SyncDeskState& st, int index) {
+void sync_desk_set_volume(SyncDesk& st, int index) {
     st.volume = index >= 0 && index < (int)st.volumes.size() ? index : -1;
     st.receipt_files = st.volume >= 0 ? list_receipt_files(st.volumes[size_t(st.volume)]) : std::vector<std::string>{};
 }

@@ -7,7 +7,7 @@
 // It opens its own handle on the data directory without `create` (like `teilhabe sync`), so
 // it neither makes keys nor resets the kiosk's alarm file; SQLite (WAL, busy time-out) keeps
 // the two connections apart. One job at a time; the UI thread collects the outcome with
-// sync_desk_poll(). No function here touches ImGui (screen_sync.cpp draws).
+// sync_desk_poll(). No function here touches ImGui (sync_desk_screen.cpp draws).
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -33,7 +33,7 @@ struct ReceiptApplied {
     std::string error;
 };
 
-// What a finished job did. Plain data; screen_sync.cpp turns it into words.
+// What a finished job did. Plain data; sync_desk_screen.cpp turns it into words.
 struct SyncOutcome {
     SyncJobKind kind = SyncJobKind::None;
     bool ok = false;
@@ -59,7 +59,7 @@ struct SyncJob {
     std::function<void()> wake;            // called from the worker after each tick
 };
 
-struct SyncDeskState {
+struct SyncDesk {
     std::string data_dir;
     std::string server_url;                // prefilled from DIR/server.pub; staff may change it
     std::string pairing_code;              // typed; wiped after enrolling and on leaving
@@ -86,41 +86,41 @@ struct SyncDeskState {
     std::thread worker;
     std::function<void()> wake;
 
-    SyncDeskState() = default;
-    SyncDeskState(const SyncDeskState&) = delete;
-    SyncDeskState& operator=(const SyncDeskState&) = delete;
-    ~SyncDeskState();                      // waits for a running job (it owns no UI state)
+    SyncDesk() = default;
+    SyncDesk(const SyncDesk&) = delete;
+    SyncDesk& operator=(const SyncDesk&) = delete;
+    ~SyncDesk();                      // waits for a running job (it owns no UI state)
 };
 
 // Opens the desk: reads the pinned server (url, fingerprint), takes DIR/server-ca.pem as the
 // certificate to trust for https when present, and lists the USB volumes.
 // A running job is left alone.
-void sync_desk_begin(SyncDeskState& st, const std::string& data_dir);
+void sync_desk_begin(SyncDesk& st, const std::string& data_dir);
 // Staff leave the staff menu: the typed pairing code is wiped; a running job goes on.
-void sync_desk_leave(SyncDeskState& st);
+void sync_desk_leave(SyncDesk& st);
 // Re-reads DIR/server.pub into enrolled_url / enrolled_fingerprint.
-void sync_desk_read_pin(SyncDeskState& st);
+void sync_desk_read_pin(SyncDesk& st);
 
-bool sync_desk_busy(const SyncDeskState& st);
+bool sync_desk_busy(const SyncDesk& st);
 // UI thread, every frame or loop turn: collects a finished job (joins the worker, moves the
 // outcome into st.last). Returns true when something changed that should be drawn.
-bool sync_desk_poll(SyncDeskState& st);
+bool sync_desk_poll(SyncDesk& st);
 // Progress of the running (or last) job, (done, total).
-int64_t sync_desk_done(const SyncDeskState& st);
-int64_t sync_desk_total(const SyncDeskState& st);
+int64_t sync_desk_done(const SyncDesk& st);
+int64_t sync_desk_total(const SyncDesk& st);
 
 // Start a job. Each returns false (reason in st.refused) when another job runs or an input is
 // missing. The work happens on the worker thread.
-bool sync_desk_start_sync(SyncDeskState& st);            // to st.server_url
-bool sync_desk_start_enrol(SyncDeskState& st);           // st.server_url + st.pairing_code
-bool sync_desk_start_export(SyncDeskState& st, int64_t now_unix); // bundle onto the chosen volume
-bool sync_desk_start_receipts(SyncDeskState& st);        // apply every receipt on the volume
-bool sync_desk_start_survey_update(SyncDeskState& st);   // into DIR/surveys
+bool sync_desk_start_sync(SyncDesk& st);            // to st.server_url
+bool sync_desk_start_enrol(SyncDesk& st);           // st.server_url + st.pairing_code
+bool sync_desk_start_export(SyncDesk& st, int64_t now_unix); // bundle onto the chosen volume
+bool sync_desk_start_receipts(SyncDesk& st);        // apply every receipt on the volume
+bool sync_desk_start_survey_update(SyncDesk& st);   // into DIR/surveys
 // Waits for the running job to end and collects it (tests, shutdown).
-void sync_desk_wait(SyncDeskState& st);
+void sync_desk_wait(SyncDesk& st);
 // Asks a running sync to stop before its next batch (quitting). Acknowledged batches stay
 // synced; the rest is sent next time. Other jobs are short and just finish.
-void sync_desk_cancel(SyncDeskState& st);
+void sync_desk_cancel(SyncDesk& st);
 
 // --- USB sticks ---
 // Mount points under /media, /run/media and /mnt in a /proc/self/mounts text (octal escapes
@@ -129,7 +129,7 @@ std::vector<std::string> usb_mount_points(const std::string& mounts_text);
 // The writable USB volumes: $TK_USB_ROOTS (colon-separated directories; tests and kiosks
 // with a fixed mount point) when set, else usb_mount_points(/proc/self/mounts).
 std::vector<std::string> list_usb_volumes();
-void sync_desk_set_volume(SyncDeskState& st, int index); // also lists its receipt files
+void sync_desk_set_volume(SyncDesk& st, int index); // also lists its receipt files
 // Receipt files (name ends in ".receipt") directly on `dir`, sorted.
 std::vector<std::string> list_receipt_files(const std::string& dir);
 // "teilhabe-<device id>-<YYYYMMDD-HHMMSS>.tkb": says what and whose, sorts by time.

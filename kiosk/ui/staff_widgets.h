@@ -14,7 +14,7 @@
 namespace tk {
 
 // German QWERTZ, plain and shifted, with umlauts and ß: the one place for the layout
-// (respondent keyboard in screens.cpp, staff keyboard in screen_staff_field.cpp).
+// (respondent keyboard in respondent_keyboard.cpp, staff keyboard in field_desk_screen.cpp).
 extern const char* const kKeysGermanLower[4];
 extern const char* const kKeysGermanUpper[4];
 

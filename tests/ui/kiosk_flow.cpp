@@ -227,7 +227,7 @@ TEST_CASE("read aloud: question and numbered options, never on the PIN screen") 
     h.key(GLFW_KEY_ENTER);
     h.enter_until("ONLINE");
     std::string s = tk::page_speech_text(h.app);
-    CHECK(s.find(tk::S(h.app, h.current()->text)) != std::string::npos);
+    CHECK(s.find(tk::survey_text(h.app, h.current()->text)) != std::string::npos);
     CHECK(s.find("Antwort 1: ") != std::string::npos);
     CHECK(s.find("Antwort 4: ") != std::string::npos);
     int before = h.speech.utterances;
@@ -255,8 +255,8 @@ TEST_CASE("language choice switches survey and UI texts") {
     h.click("lang/en");
     CHECK(h.app.reading.language == "en");
     CHECK(h.app.session->language() == "en");
-    CHECK(tk::T(h.app, "next") == "Next");
+    CHECK(tk::kiosk_text(h.app, "next") == "Next");
     h.click("next");
     h.enter_until("ONLINE");
-    CHECK(tk::S(h.app, h.current()->text) == h.current()->text.get("en", "de"));
+    CHECK(tk::survey_text(h.app, h.current()->text) == h.current()->text.get("en", "de"));
 }

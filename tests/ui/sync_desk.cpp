@@ -13,7 +13,7 @@
 #include "enrolment.h"
 #include "keys.h"
 #include "kiosk_harness.h"
-#include "screen_sync.h"
+#include "sync_desk_screen.h"
 #include "server_api.h"
 #include "server_store.h"
 #include "survey_update.h"
@@ -85,7 +85,7 @@ struct Desk {
         h.app.pin.must_change = false;
         h.frames(2);
         h.click("staff/sync");
-        REQUIRE(h.app.staff_desk == "sync");
+        REQUIRE(h.app.staff_desk == tk::StaffDesk::Sync);
     }
     // The worker's wake lambda points at this Desk: it must be joined before the members die,
     // also when a REQUIRE throws out of a test half-way through a job.
@@ -176,7 +176,7 @@ TEST_CASE("sync desk: enrol with a typed code, sync in batches with progress, re
 
     // Leaving the desk and the staff menu keeps the enrolment, wipes what was typed.
     d.h.click("sync/leave");
-    CHECK(d.h.app.staff_desk.empty());
+    CHECK(d.h.app.staff_desk == tk::StaffDesk::Menu);
 }
 
 TEST_CASE("sync desk: server down or refusing - clear error, nothing marked synced") {
@@ -335,7 +335,7 @@ TEST_CASE("sync desk: USB mount points from /proc/self/mounts") {
 TEST_CASE("sync desk: DIR/server-ca.pem is the certificate trusted for https, when present") {
     std::string dir = tkt::temp_dir("ca");
     {
-        tk::SyncDeskState st;
+        tk::SyncDesk st;
         tk::sync_desk_begin(st, dir);
         CHECK(st.options.ca_file.empty());
         std::ofstream(dir + "/server-ca.pem") << "-----BEGIN CERTIFICATE-----\n";
@@ -373,7 +373,7 @@ TEST_CASE("sync desk: a cancelled sync stops before its next batch; what was ack
     // Tick 1 is progress (0, total), tick 2 the first acknowledged batch: cancel there, as
     // quitting the kiosk does (main.cpp) - from another thread than the worker's.
     std::atomic<int> ticks{0};
-    tk::SyncDeskState& st = d.h.app.sync;
+    tk::SyncDesk& st = d.h.app.sync;
     st.wake = [&ticks, &st] {
         if (++ticks == 2) tk::sync_desk_cancel(st);
     };

@@ -1,4 +1,4 @@
-// paper_state.h - the staff screens for paper sheets and event tallies, as plain data.
+// paper_desk.h - the staff screens for paper sheets and event tallies, as plain data.
 //
 // Built for typing speed: one input line is always focused, Enter takes what was typed and
 // moves on, Escape goes one field back. The flow of a sheet: enterer id (once per sitting),
@@ -6,7 +6,7 @@
 // "!" several crossed, free text as written), then a summary where Enter submits. When the
 // second entry differs, a third person gives their id (the two enterers may not resolve),
 // then the differences come one by one, side by side, and the value on the paper is typed
-// for each. No function here touches ImGui (screen_paper.cpp draws), so the
+// for each. No function here touches ImGui (paper_desk_screen.cpp draws), so the
 // whole flow is tested without a window.
 #pragma once
 #include <cstdint>
@@ -33,7 +33,7 @@ enum class PaperStep {
     Done,       // outcome of the last sheet; Enter starts the next one
 };
 
-struct PaperDeskState {
+struct PaperDesk {
     std::shared_ptr<const Survey> survey;
     PaperRegistry* registry = nullptr; // owned by the caller (opened on the data dir)
     Vault* vault = nullptr;
@@ -61,17 +61,17 @@ struct PaperDeskState {
 };
 
 // Starts a desk for `survey`; the enterer is asked first.
-void paper_desk_begin(PaperDeskState& st, std::shared_ptr<const Survey> survey, PaperRegistry* registry, Vault* vault,
+void paper_desk_begin(PaperDesk& st, std::shared_ptr<const Survey> survey, PaperRegistry* registry, Vault* vault,
                       const std::string& site, const std::string& event);
 // Enter in the input line: takes st.input for the current step and moves on.
 // `now` = unix seconds (the sealed response's time). Returns false when refused (message set).
-bool paper_enter(PaperDeskState& st, int64_t now);
+bool paper_enter(PaperDesk& st, int64_t now);
 // Escape: one field back (Field, Summary, Resolve); from Sheet back to the enterer.
-void paper_back(PaperDeskState& st);
+void paper_back(PaperDesk& st);
 // Number of answerable fields, and the question of the current field.
-const Question* paper_current_question(const PaperDeskState& st);
+const Question* paper_current_question(const PaperDesk& st);
 // Where the desk is, for the screen's title line and the layout dump.
-std::string paper_step_name(const PaperDeskState& st);
+std::string paper_step_name(const PaperDesk& st);
 // UI text key of the typing hint for a field ("staff_paper_hint_one", ...; {boxes}, {n}).
 const char* paper_kind_hint_key(const PaperField& f);
 // A staff word of the desks: ui_text(texts, lang, key) with {name} filled; the key without texts.
@@ -80,10 +80,10 @@ std::string desk_text(const UiTexts* texts, const std::string& lang, const std::
 
 // --- event tally form ---
 enum class TallyStep { Event, Place, Date, Question, Count, Done };
-struct TallyDeskState {
+struct TallyDesk {
     std::shared_ptr<const Survey> survey;
     Vault* vault = nullptr;
-    const UiTexts* texts = nullptr;    // as in PaperDeskState
+    const UiTexts* texts = nullptr;    // as in PaperDesk
     std::string lang = "de";
     std::string enterer;
     TallyStep step = TallyStep::Event;
@@ -96,12 +96,12 @@ struct TallyDeskState {
     bool message_is_error = false;
     int generation = 0;
 };
-void tally_desk_begin(TallyDeskState& st, std::shared_ptr<const Survey> survey, Vault* vault,
+void tally_desk_begin(TallyDesk& st, std::shared_ptr<const Survey> survey, Vault* vault,
                       const std::string& enterer, const std::string& event, const std::string& place,
                       const std::string& date);
 // Enter: takes st.input for the current step. On the Count step an empty line skips the
 // option; after the last option the tally is checked and sealed (channel tally).
-bool tally_enter(TallyDeskState& st);
-void tally_back(TallyDeskState& st);
+bool tally_enter(TallyDesk& st);
+void tally_back(TallyDesk& st);
 
 } // namespace tk

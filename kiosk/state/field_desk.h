@@ -1,6 +1,6 @@
-// field_state.h - staff tools for analogue sites: where the kiosk stands (site and event),
+// field_desk.h - staff tools for analogue sites: where the kiosk stands (site and event),
 // assisted interviews, and printing the paper form. Plain data and actions, no ImGui
-// (screen_staff_field.cpp draws), so every step is tested without a window.
+// (field_desk_screen.cpp draws), so every step is tested without a window.
 //
 // Site and event go into every record sealed from the moment they are saved: respondents'
 // responses (kiosk and assisted), the paper desk and the tally desk (place = site).
@@ -37,7 +37,7 @@ struct PrintOutcome {
     std::string error;                   // what failed (file, lp exit status)
 };
 
-struct FieldDeskState {
+struct FieldDesk {
     // Site and event form; the on-screen keyboard edits `osk` ("site", "event", "interviewer").
     std::string site, event, interviewer;
     std::string osk;

@@ -3,8 +3,8 @@
 
 #include "kiosk_harness.h"
 #include "paper_registry.h"
-#include "paper_state.h"
-#include "screen_paper.h"
+#include "paper_desk.h"
+#include "paper_desk_screen.h"
 #include "sheet_id.h"
 #include "tally.h"
 
@@ -13,8 +13,8 @@ namespace {
 struct Desk {
     tkt::Harness h;
     std::unique_ptr<tk::PaperRegistry> reg;
-    tk::PaperDeskState st;
-    tk::TallyDeskState tally;
+    tk::PaperDesk st;
+    tk::TallyDesk tally;
     bool tally_mode = false;
     int64_t wall = 1780000000;
 

@@ -1,10 +1,10 @@
-// screen_sync.cpp - the transport desk (see screen_sync.h).
+// sync_desk_screen.cpp - the transport desk (see sync_desk_screen.h).
 //
 // One column, top to bottom in the order a coordinator needs it: where the kiosk is enrolled
 // and how much is waiting, the server address, "Jetzt synchronisieren" with its progress,
 // enrolment, the USB stick, survey updates. While a job runs every button is disabled (one
 // job at a time), and the result of the last job stays on screen until the next one.
-#include "screen_sync.h"
+#include "sync_desk_screen.h"
 #include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
@@ -54,9 +54,9 @@ void address_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) 
     float key_w = std::min(ui.m.target * 1.3f, (w - 10 * ImGui::GetStyle().ItemSpacing.x) / 10);
     std::string key = staff_key_rows(ui, rows, 5, "sync/osk/", key_w, -1, true);
     if (!key.empty() && target.size() < 200) target += key;
-    if (button(ui, "sync/osk/delete", T(app, "staff_sync_delete"), key_w * 3)) pop_utf8_char(target);
+    if (button(ui, "sync/osk/delete", kiosk_text(app, "staff_sync_delete"), key_w * 3)) pop_utf8_char(target);
     ImGui::SameLine();
-    if (button(ui, "sync/osk/done", T(app, "staff_sync_keyboard_done"), key_w * 3)) app.page.drafts["sync|osk"].clear();
+    if (button(ui, "sync/osk/done", kiosk_text(app, "staff_sync_keyboard_done"), key_w * 3)) app.page.drafts["sync|osk"].clear();
 }
 
 // A label, its field ("sync/<what>") and a "Tastatur" button ("sync/osk_<what>") that opens
@@ -64,14 +64,14 @@ void address_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) 
 void address_line(KioskApp& app, UiState& ui, const char* label_key, const std::string& what, std::string& text,
                   float w, float bw) {
     std::string& osk = app.page.drafts["sync|osk"];
-    ImGui::TextWrapped("%s", T(app, label_key).c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, label_key).c_str());
     field(ui, ("##" + what).c_str(), text, "sync/" + what, w - bw * 0.5f - ImGui::GetStyle().ItemSpacing.x);
     ImGui::SameLine();
-    if (button(ui, "sync/osk_" + what, T(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == what ? "" : what;
+    if (button(ui, "sync/osk_" + what, kiosk_text(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == what ? "" : what;
     if (osk == what) address_keyboard(app, ui, text, w);
 }
 
-void outcome_view(KioskApp& app, const SyncDeskState& st, const Theme& th) {
+void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
     const SyncOutcome& o = st.last;
     std::string left = o.unsynced_after >= 0 ? std::to_string(o.unsynced_after) : "?";
     switch (o.kind) {
@@ -81,40 +81,40 @@ void outcome_view(KioskApp& app, const SyncDeskState& st, const Theme& th) {
         std::vector<std::pair<std::string, std::string>> v = {
             {"sent", std::to_string(r.sent)},       {"stored", std::to_string(r.stored)},
             {"dup", std::to_string(r.duplicates)},  {"left", left},
-            {"status", r.http_status ? "HTTP " + std::to_string(r.http_status) : T(app, "staff_sync_no_answer")},
+            {"status", r.http_status ? "HTTP " + std::to_string(r.http_status) : kiosk_text(app, "staff_sync_no_answer")},
             {"error", o.error}};
-        if (o.ok) say(fill(T(app, "staff_sync_ok"), v), th.text);
-        else say(fill(T(app, "staff_sync_failed"), v), th.error);
+        if (o.ok) say(fill(kiosk_text(app, "staff_sync_ok"), v), th.text);
+        else say(fill(kiosk_text(app, "staff_sync_failed"), v), th.error);
         break;
     }
     case SyncJobKind::Enrol:
-        if (o.ok) say(fill(T(app, "staff_sync_enrol_ok"), {{"fp", o.server_fingerprint}}), th.text);
-        else say(fill(T(app, "staff_sync_enrol_failed"), {{"error", o.error}}), th.error);
+        if (o.ok) say(fill(kiosk_text(app, "staff_sync_enrol_ok"), {{"fp", o.server_fingerprint}}), th.text);
+        else say(fill(kiosk_text(app, "staff_sync_enrol_failed"), {{"error", o.error}}), th.error);
         break;
     case SyncJobKind::Export:
-        if (o.ok && o.path.empty()) say(T(app, "staff_sync_export_none"), th.text);
-        else if (o.ok) say(fill(T(app, "staff_sync_export_ok"), {{"n", std::to_string(o.count)}, {"path", o.path}}), th.text);
-        else say(fill(T(app, "staff_sync_export_failed"), {{"error", o.error}}), th.error);
+        if (o.ok && o.path.empty()) say(kiosk_text(app, "staff_sync_export_none"), th.text);
+        else if (o.ok) say(fill(kiosk_text(app, "staff_sync_export_ok"), {{"n", std::to_string(o.count)}, {"path", o.path}}), th.text);
+        else say(fill(kiosk_text(app, "staff_sync_export_failed"), {{"error", o.error}}), th.error);
         break;
     case SyncJobKind::Receipts:
-        if (!o.error.empty() && o.receipts.empty()) say(fill(T(app, "staff_sync_export_failed"), {{"error", o.error}}), th.error);
+        if (!o.error.empty() && o.receipts.empty()) say(fill(kiosk_text(app, "staff_sync_export_failed"), {{"error", o.error}}), th.error);
         for (const auto& r : o.receipts)
-            if (r.ok) say(fill(T(app, "staff_sync_receipt_ok"), {{"file", base_name(r.path)}, {"seq", std::to_string(r.acked)}}), th.text);
-            else say(fill(T(app, "staff_sync_receipt_failed"), {{"file", base_name(r.path)}, {"error", r.error}}), th.error);
-        say(fill(T(app, "staff_sync_left"), {{"left", left}}), th.text);
+            if (r.ok) say(fill(kiosk_text(app, "staff_sync_receipt_ok"), {{"file", base_name(r.path)}, {"seq", std::to_string(r.acked)}}), th.text);
+            else say(fill(kiosk_text(app, "staff_sync_receipt_failed"), {{"file", base_name(r.path)}, {"error", r.error}}), th.error);
+        say(fill(kiosk_text(app, "staff_sync_left"), {{"left", left}}), th.text);
         break;
     case SyncJobKind::SurveyUpdate: {
         const SurveyUpdateResult& u = o.update;
         if (!o.ok) {
-            say(fill(T(app, "staff_sync_update_failed"), {{"error", o.error}}), th.error);
+            say(fill(kiosk_text(app, "staff_sync_update_failed"), {{"error", o.error}}), th.error);
             break;
         }
-        say(fill(T(app, "staff_sync_update_ok"), {{"applied", std::to_string(u.applied.size())},
+        say(fill(kiosk_text(app, "staff_sync_update_ok"), {{"applied", std::to_string(u.applied.size())},
                                             {"unchanged", std::to_string(u.unchanged.size())},
                                             {"refused", std::to_string(u.refused.size())}}),
             th.text);
         for (const auto& a : u.applied) say("+ " + a, th.text);
-        for (const auto& r : u.refused) say(fill(T(app, "staff_sync_update_refused"), {{"text", r}}), th.error);
+        for (const auto& r : u.refused) say(fill(kiosk_text(app, "staff_sync_update_refused"), {{"text", r}}), th.error);
         break;
     }
     }
@@ -144,7 +144,7 @@ std::string sync_desk_take_survey_update(KioskApp& app) {
 }
 
 bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
-    SyncDeskState& st = app.sync;
+    SyncDesk& st = app.sync;
     const Theme& th = theme(app.reading.theme);
     sync_desk_poll(st);
     bool busy = sync_desk_busy(st);
@@ -152,7 +152,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     if (st.handled != st.collected) {
         st.handled = st.collected;
         std::string switched = sync_desk_take_survey_update(app);
-        if (!switched.empty()) app.survey_message = fill(T(app, "staff_sync_update_switched"), {{"file", base_name(switched)}});
+        if (!switched.empty()) app.survey_message = fill(kiosk_text(app, "staff_sync_update_switched"), {{"file", base_name(switched)}});
     }
     ui.page_name = std::string("SyncDesk ") +
                    (busy ? std::string("running ") + job_name(st.kind)
@@ -166,14 +166,14 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     bool leave = false;
     ImGui::PushID("staff_sync_desk");
     ImGui::PushFont(ui.fonts.heading ? ui.fonts.heading : ImGui::GetFont());
-    ImGui::TextWrapped("%s", T(app, "staff_sync_title").c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_sync_title").c_str());
     ImGui::PopFont();
 
     // Where the kiosk stands.
-    if (st.enrolled_fingerprint.empty()) say(T(app, "staff_sync_not_enrolled"), th.error);
-    else say(fill(T(app, "staff_sync_enrolled"), {{"url", st.enrolled_url}, {"fp", st.enrolled_fingerprint}}), th.text_muted);
+    if (st.enrolled_fingerprint.empty()) say(kiosk_text(app, "staff_sync_not_enrolled"), th.error);
+    else say(fill(kiosk_text(app, "staff_sync_enrolled"), {{"url", st.enrolled_url}, {"fp", st.enrolled_fingerprint}}), th.text_muted);
     StaffInfo info = app.staff_info_fn ? app.staff_info_fn() : StaffInfo{};
-    say(fill(T(app, "staff_sync_waiting"), {{"n", std::to_string(info.unsynced)}, {"sync", info.last_sync.empty() ? "-" : info.last_sync}}),
+    say(fill(kiosk_text(app, "staff_sync_waiting"), {{"n", std::to_string(info.unsynced)}, {"sync", info.last_sync.empty() ? "-" : info.last_sync}}),
         th.text);
     ImGui::Separator();
 
@@ -187,28 +187,28 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
             ImGui::ProgressBar(f, ImVec2(w, ui.m.target), overlay);
             staff_remember_visible(ui, "sync/progress");
         }
-        if (busy) say(fill(T(app, "staff_sync_running"), {{"done", std::to_string(done)}, {"total", std::to_string(total)}}), th.text);
+        if (busy) say(fill(kiosk_text(app, "staff_sync_running"), {{"done", std::to_string(done)}, {"total", std::to_string(total)}}), th.text);
         else outcome_view(app, st, th);
     }
-    if (!st.refused.empty()) say(T(app, st.refused), th.error);
+    if (!st.refused.empty()) say(kiosk_text(app, st.refused), th.error);
     ImGui::Separator();
 
     ImGui::BeginDisabled(busy);
     // Server address and "now".
     address_line(app, ui, "staff_sync_url", "url", st.server_url, w, bw);
-    if (button(ui, "sync/run", T(app, "staff_sync_run"), bw)) sync_desk_start_sync(st);
+    if (button(ui, "sync/run", kiosk_text(app, "staff_sync_run"), bw)) sync_desk_start_sync(st);
     ImGui::SameLine();
-    if (button(ui, "sync/update", T(app, "staff_sync_update"), bw)) sync_desk_start_survey_update(st);
+    if (button(ui, "sync/update", kiosk_text(app, "staff_sync_update"), bw)) sync_desk_start_survey_update(st);
 
     // Enrolment.
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     address_line(app, ui, "staff_sync_code", "code", st.pairing_code, w, bw);
-    if (button(ui, "sync/enrol", T(app, "staff_sync_enrol"), bw)) sync_desk_start_enrol(st);
+    if (button(ui, "sync/enrol", kiosk_text(app, "staff_sync_enrol"), bw)) sync_desk_start_enrol(st);
 
     // USB stick.
     ImGui::Dummy(ImVec2(0, ui.m.gap));
-    ImGui::TextWrapped("%s", T(app, "staff_sync_usb").c_str());
-    if (st.volumes.empty()) say(T(app, "staff_sync_no_sticks"), th.text_muted);
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_sync_usb").c_str());
+    if (st.volumes.empty()) say(kiosk_text(app, "staff_sync_no_sticks"), th.text_muted);
     for (size_t i = 0; i < st.volumes.size(); ++i) {
         bool chosen = int(i) == st.volume;
         std::string label = (chosen ? "(x) " : "( ) ") + st.volumes[i];
@@ -216,17 +216,17 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
             sync_desk_set_volume(st, int(i));
         staff_remember_visible(ui, "sync/usb/" + std::to_string(i));
     }
-    if (button(ui, "sync/usb_refresh", T(app, "staff_sync_usb_refresh"), bw * 0.5f)) sync_desk_begin(st, app.data_dir);
+    if (button(ui, "sync/usb_refresh", kiosk_text(app, "staff_sync_usb_refresh"), bw * 0.5f)) sync_desk_begin(st, app.data_dir);
     if (st.volume >= 0)
-        say(fill(T(app, "staff_sync_receipts_found"), {{"n", std::to_string(st.receipt_files.size())}}), th.text_muted);
-    if (button(ui, "sync/export", T(app, "staff_sync_export"), bw))
+        say(fill(kiosk_text(app, "staff_sync_receipts_found"), {{"n", std::to_string(st.receipt_files.size())}}), th.text_muted);
+    if (button(ui, "sync/export", kiosk_text(app, "staff_sync_export"), bw))
         sync_desk_start_export(st, app.wall_clock ? app.wall_clock() : 0);
     ImGui::SameLine();
-    if (button(ui, "sync/receipt", T(app, "staff_sync_receipt"), bw)) sync_desk_start_receipts(st);
+    if (button(ui, "sync/receipt", kiosk_text(app, "staff_sync_receipt"), bw)) sync_desk_start_receipts(st);
     ImGui::EndDisabled();
 
     ImGui::Dummy(ImVec2(0, ui.m.gap));
-    if (button(ui, "sync/leave", T(app, "staff_sync_leave"), bw * 0.5f)) {
+    if (button(ui, "sync/leave", kiosk_text(app, "staff_sync_leave"), bw * 0.5f)) {
         leave = true;
         app.page.drafts["sync|osk"].clear();
         sync_desk_leave(st);

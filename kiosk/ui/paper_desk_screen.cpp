@@ -1,8 +1,8 @@
-// screen_paper.cpp - the paper entry and tally desks (see screen_paper.h).
+// paper_desk_screen.cpp - the paper entry and tally desks (see paper_desk_screen.h).
 //
 // Staff words come from assets/ui-texts.json (staff_paper_*, staff_tally_*, staff_desk_*)
 // through the desk's texts; box labels use the printed form's own words (form_text).
-#include "screen_paper.h"
+#include "paper_desk_screen.h"
 #include "paper_form.h"
 #include "staff_widgets.h"
 
@@ -41,7 +41,7 @@ std::string label_of(const Survey& s, const PaperChoice& c, const std::string& l
 }
 
 // What the field is, in words: row text, "andere, und zwar", "Anmerkung", "Zeile 2".
-std::string part_label(const PaperDeskState& st, const Question& q, const PaperField& f, const std::string& lang) {
+std::string part_label(const PaperDesk& st, const Question& q, const PaperField& f, const std::string& lang) {
     const Survey& s = *st.survey;
     if (f.part.empty()) return "";
     if (f.part == "other") return W(st, "staff_paper_part_other");
@@ -57,12 +57,12 @@ std::string part_label(const PaperDeskState& st, const Question& q, const PaperF
     return W(st, "staff_paper_part_row", {{"x", f.part}});
 }
 
-std::string kind_hint(const PaperDeskState& st, const PaperField& f) {
+std::string kind_hint(const PaperDesk& st, const PaperField& f) {
     std::string boxes = f.choices.empty() ? "-" : f.choices.front().number + "–" + f.choices.back().number;
     return W(st, paper_kind_hint_key(f), {{"boxes", boxes}, {"n", std::to_string(f.choices.size())}});
 }
 
-void field_view(const PaperDeskState& st, const PaperField& f) {
+void field_view(const PaperDesk& st, const PaperField& f) {
     const Survey& s = *st.survey;
     const Question* q = s.find_question(f.question);
     if (!q) return;
@@ -77,7 +77,7 @@ void field_view(const PaperDeskState& st, const PaperField& f) {
 
 } // namespace
 
-bool draw_paper_desk(PaperDeskState& st, UiState& ui, int64_t now) {
+bool draw_paper_desk(PaperDesk& st, UiState& ui, int64_t now) {
     bool leave = false;
     ui.page_name = paper_step_name(st);
     ImGui::PushID("paper_desk");
@@ -144,7 +144,7 @@ bool draw_paper_desk(PaperDeskState& st, UiState& ui, int64_t now) {
     return leave;
 }
 
-bool draw_tally_desk(TallyDeskState& st, UiState& ui) {
+bool draw_tally_desk(TallyDesk& st, UiState& ui) {
     bool leave = false;
     static const char* names[] = {"TallyEvent", "TallyPlace", "TallyDate", "TallyQuestion", "TallyCount", "TallyDone"};
     ui.page_name = names[int(st.step)];

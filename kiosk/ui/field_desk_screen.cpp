@@ -1,6 +1,6 @@
-// screen_staff_field.cpp - site and event, assisted interview start, printing (see
-// screen_staff_field.h). Staff words come from assets/ui-texts.json (staff_* keys).
-#include "screen_staff_field.h"
+// field_desk_screen.cpp - site and event, assisted interview start, printing (see
+// field_desk_screen.h). Staff words come from assets/ui-texts.json (staff_* keys).
+#include "field_desk_screen.h"
 #include "staff_widgets.h"
 
 #include <GLFW/glfw3.h>
@@ -14,11 +14,11 @@ namespace tk {
 namespace {
 
 std::string msg(const KioskApp& app, const std::string& key, const std::string& x) {
-    return fill(T(app, key), {{"x", x}});
+    return fill(kiosk_text(app, key), {{"x", x}});
 }
 
 void message(const KioskApp& app, const Theme& th) {
-    const FieldDeskState& f = app.field;
+    const FieldDesk& f = app.field;
     if (f.message_key.empty()) return;
     staff_text(msg(app, f.message_key, f.message_x), to_imgui_color(f.message_is_error ? th.error : th.text));
 }
@@ -44,7 +44,7 @@ struct Flow {
 // One text line with a "Tastatur" button beside it. Returns true on Enter.
 bool text_line(KioskApp& app, UiState& ui, const char* id, std::string& text, const std::string& name,
                const std::string& osk_name, bool take_focus) {
-    std::string kb = T(app, "keyboard");
+    std::string kb = kiosk_text(app, "keyboard");
     float kb_w = ImGui::CalcTextSize(kb.c_str()).x + 2 * ui.m.pad;
     if (take_focus && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(std::max(ui.m.body * 6, ImGui::GetContentRegionAvail().x - kb_w - ui.m.gap));
@@ -61,12 +61,12 @@ bool text_line(KioskApp& app, UiState& ui, const char* id, std::string& text, co
 
 // The staff on-screen keyboard for touch-only kiosks (German QWERTZ, like the respondents').
 void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     take_typed_chars(text); // physical keys keep working while it is open
     if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) pop_utf8_char(text);
     bool close = ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
                  ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false);
-    ImGui::TextWrapped("%s", T(app, "keyboard_typing").c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, "keyboard_typing").c_str());
     ImGui::TextWrapped("%s|", text.c_str()); // the bar is the insertion point
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     float width = ImGui::GetContentRegionAvail().x;
@@ -77,13 +77,13 @@ void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
         f.osk_shift = false;
     }
     float w4 = (width - 3 * ui.m.gap) / 4;
-    if (staff_button(ui, "osk/shift", T(app, "shift"), w4)) f.osk_shift = !f.osk_shift;
+    if (staff_button(ui, "osk/shift", kiosk_text(app, "shift"), w4)) f.osk_shift = !f.osk_shift;
     ImGui::SameLine(0, ui.m.gap);
-    if (staff_button(ui, "osk/space", T(app, "space"), w4)) text += " ";
+    if (staff_button(ui, "osk/space", kiosk_text(app, "space"), w4)) text += " ";
     ImGui::SameLine(0, ui.m.gap);
-    if (staff_button(ui, "osk/delete", T(app, "delete"), w4)) pop_utf8_char(text);
+    if (staff_button(ui, "osk/delete", kiosk_text(app, "delete"), w4)) pop_utf8_char(text);
     ImGui::SameLine(0, ui.m.gap);
-    if (staff_button(ui, "osk/done", T(app, "keyboard_done"), w4)) close = true;
+    if (staff_button(ui, "osk/done", kiosk_text(app, "keyboard_done"), w4)) close = true;
     if (close) {
         f.osk.clear();
         ++f.generation;
@@ -93,7 +93,7 @@ void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
 void recent_row(KioskApp& app, UiState& ui, const std::vector<std::string>& recent, std::string& target,
                 const std::string& name, const std::string& none_label) {
     if (recent.empty() && none_label.empty()) return;
-    staff_hint(T(app, "staff_field_recent"));
+    staff_hint(kiosk_text(app, "staff_field_recent"));
     Flow flow;
     for (size_t i = 0; i < recent.size(); ++i) {
         flow.next(ui, recent[i]);
@@ -112,54 +112,54 @@ void recent_row(KioskApp& app, UiState& ui, const std::vector<std::string>& rece
 }
 
 bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     ui.page_name = "FieldSite";
-    ImGui::TextWrapped("%s", T(app, "staff_field_site_title").c_str());
-    staff_hint(T(app, "staff_field_site_hint"));
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_field_site_title").c_str());
+    staff_hint(kiosk_text(app, "staff_field_site_hint"));
     ImGui::Separator();
-    ImGui::TextWrapped("%s", T(app, "staff_field_site").c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_field_site").c_str());
     bool save = text_line(app, ui, "##site", f.site, "site/site", "site", true);
     recent_row(app, ui, app.config.recent_sites, f.site, "site/recent_site", "");
     ImGui::Dummy(ImVec2(0, ui.m.gap));
-    ImGui::TextWrapped("%s", T(app, "staff_field_event").c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_field_event").c_str());
     save = text_line(app, ui, "##event", f.event, "site/event", "event", false) || save;
-    recent_row(app, ui, app.config.recent_events, f.event, "site/recent_event", T(app, "staff_field_no_event"));
+    recent_row(app, ui, app.config.recent_events, f.event, "site/recent_event", kiosk_text(app, "staff_field_no_event"));
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     message(app, th);
-    if (staff_button(ui, "site/save", T(app, "staff_field_save"))) save = true;
+    if (staff_button(ui, "site/save", kiosk_text(app, "staff_field_save"))) save = true;
     ImGui::SameLine(0, ui.m.gap);
-    bool leave = staff_button(ui, "site/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    bool leave = staff_button(ui, "site/back", kiosk_text(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
     if (save && field_site_save(app)) leave = true;
     return leave;
 }
 
 bool assisted_desk(KioskApp& app, UiState& ui, const Theme& th, double now) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     ui.page_name = "FieldAssisted";
-    ImGui::TextWrapped("%s", T(app, "staff_assisted_title").c_str());
-    staff_hint(T(app, "staff_assisted_hint"));
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_assisted_title").c_str());
+    staff_hint(kiosk_text(app, "staff_assisted_hint"));
     ImGui::Separator();
-    ImGui::TextWrapped("%s", T(app, "staff_assisted_id").c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_assisted_id").c_str());
     bool go = text_line(app, ui, "##interviewer", f.interviewer, "assisted/id", "interviewer", true);
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     message(app, th);
-    if (staff_button(ui, "assisted/start", T(app, "staff_assisted_start"))) go = true;
+    if (staff_button(ui, "assisted/start", kiosk_text(app, "staff_assisted_start"))) go = true;
     ImGui::SameLine(0, ui.m.gap);
-    bool leave = staff_button(ui, "assisted/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    bool leave = staff_button(ui, "assisted/back", kiosk_text(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
     if (go) start_assisted(app, now); // leaves the staff area itself when it starts
     return leave;
 }
 
 bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     bool running = field_print_running(app);
     ui.page_name = running ? "FieldPrint running" : "FieldPrint";
     const Survey* s = app.survey.get();
     if (!s) return true;
-    ImGui::TextWrapped("%s", msg(app, "staff_print_title", S(app, s->title)).c_str());
+    ImGui::TextWrapped("%s", msg(app, "staff_print_title", survey_text(app, s->title)).c_str());
     ImGui::Separator();
     ImGui::BeginDisabled(running);
-    ImGui::TextWrapped("%s", T(app, "staff_print_language").c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_print_language").c_str());
     {
         Flow flow;
         for (const auto& lang : s->languages) {
@@ -169,7 +169,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
             if (staff_button(ui, "print/lang/" + lang, label)) f.print_lang = lang;
         }
     }
-    std::string large = (f.print_large ? "[x] " : "[ ] ") + T(app, "staff_print_large");
+    std::string large = (f.print_large ? "[x] " : "[ ] ") + kiosk_text(app, "staff_print_large");
     if (staff_button(ui, "print/large", large)) f.print_large = !f.print_large;
     ImGui::TextWrapped("%s", msg(app, "staff_print_sheets", std::to_string(f.print_sheets)).c_str());
     {
@@ -181,7 +181,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
                 f.print_sheets = std::clamp(f.print_sheets + d, 1, kMaxPrintSheets);
         }
     }
-    ImGui::TextWrapped("%s", T(app, "staff_print_folder").c_str());
+    ImGui::TextWrapped("%s", kiosk_text(app, "staff_print_folder").c_str());
     for (size_t i = 0; i < f.print_folders.size(); ++i) {
         std::string label = (f.print_folder == i ? "(x) " : "( ) ") +
                             (i == 0 ? msg(app, "staff_print_folder_data", f.print_folders[i])
@@ -189,10 +189,10 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
         if (staff_button(ui, "print/folder/" + std::to_string(i + 1), label)) f.print_folder = i;
     }
     if (f.lp) {
-        std::string send = (f.print_send ? "[x] " : "[ ] ") + T(app, "staff_print_send");
+        std::string send = (f.print_send ? "[x] " : "[ ] ") + kiosk_text(app, "staff_print_send");
         if (staff_button(ui, "print/send", send)) f.print_send = !f.print_send;
     } else {
-        staff_hint(T(app, "staff_print_no_lp"));
+        staff_hint(kiosk_text(app, "staff_print_no_lp"));
     }
     ImGui::EndDisabled();
     ImGui::Dummy(ImVec2(0, ui.m.gap));
@@ -206,29 +206,35 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
         staff_hint(ids);
     }
     ImGui::BeginDisabled(running);
-    if (staff_button(ui, "print/go", T(app, "staff_print_go"))) field_print_start(app);
+    if (staff_button(ui, "print/go", kiosk_text(app, "staff_print_go"))) field_print_start(app);
     ImGui::EndDisabled();
     ImGui::SameLine(0, ui.m.gap);
     // Leaving while a job runs is fine: the job finishes and its message waits here.
-    return staff_button(ui, "print/back", T(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    return staff_button(ui, "print/back", kiosk_text(app, "staff_field_back")) || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
 }
 
 } // namespace
 
-bool is_field_desk(const std::string& desk) { return desk == "site" || desk == "assisted" || desk == "print"; }
+bool is_field_desk(StaffDesk desk) { return desk == StaffDesk::Site || desk == StaffDesk::Assisted || desk == StaffDesk::Print; }
+
+// The desk's name in f.shown (with " keyboard" while its on-screen keyboard is open).
+static const char* field_desk_name(StaffDesk desk) {
+    return desk == StaffDesk::Site ? "site" : desk == StaffDesk::Assisted ? "assisted" : "print";
+}
 
 bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
     const Theme& th = theme(app.reading.theme);
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     ImGui::PushID("field_desk");
     // The staff menu may have been scrolled down to reach the button: a desk starts at the top.
-    std::string shown = app.staff_desk + (f.osk.empty() ? "" : " keyboard");
+    const std::string name = field_desk_name(app.staff_desk);
+    std::string shown = name + (f.osk.empty() ? "" : " keyboard");
     int frame = ImGui::GetFrameCount();
     if (f.shown != shown || f.shown_frame != frame - 1) {
         ImGui::SetScrollY(0);
         // A message belongs to the desk that said it (a running print job keeps its own).
-        if (!f.osk.empty() || f.shown_frame != frame - 1 || f.shown.rfind(app.staff_desk, 0) != 0)
-            if (!(app.staff_desk == "print" && (field_print_running(app) || f.print_unseen))) f.message_key.clear();
+        if (!f.osk.empty() || f.shown_frame != frame - 1 || f.shown.rfind(name, 0) != 0)
+            if (!(app.staff_desk == StaffDesk::Print && (field_print_running(app) || f.print_unseen))) f.message_key.clear();
     }
     f.shown = shown;
     f.shown_frame = frame;
@@ -236,12 +242,12 @@ bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
     if (!f.osk.empty()) {
         std::string& target = f.osk == "site" ? f.site : f.osk == "event" ? f.event : f.interviewer;
         staff_keyboard(app, ui, target);
-        ui.page_name = std::string(app.staff_desk == "site" ? "FieldSite" : "FieldAssisted") + " keyboard";
-    } else if (app.staff_desk == "site") {
+        ui.page_name = std::string(app.staff_desk == StaffDesk::Site ? "FieldSite" : "FieldAssisted") + " keyboard";
+    } else if (app.staff_desk == StaffDesk::Site) {
         leave = site_desk(app, ui, th);
-    } else if (app.staff_desk == "assisted") {
+    } else if (app.staff_desk == StaffDesk::Assisted) {
         leave = assisted_desk(app, ui, th, now);
-    } else if (app.staff_desk == "print") {
+    } else if (app.staff_desk == StaffDesk::Print) {
         leave = print_desk(app, ui, th);
     } else {
         leave = true;
@@ -251,16 +257,16 @@ bool draw_field_desk(KioskApp& app, UiState& ui, double now) {
 }
 
 std::string field_status_text(const KioskApp& app) {
-    std::string s = fill(T(app, "staff_field_status"),
+    std::string s = fill(kiosk_text(app, "staff_field_status"),
                          {{"site", app.config.site.empty() ? "-" : app.config.site},
                           {"event", app.config.event.empty() ? "-" : app.config.event}});
-    if (!app.interviewer.empty()) s += "\n" + fill(T(app, "staff_assisted_running"), {{"x", app.interviewer}});
+    if (!app.interviewer.empty()) s += "\n" + fill(kiosk_text(app, "staff_assisted_running"), {{"x", app.interviewer}});
     return s;
 }
 
 void draw_assisted_marker(const KioskApp& app, UiState& ui, const Theme& th, float width) {
     if (app.interviewer.empty()) return;
-    std::string text = fill(T(app, "assisted_marker"), {{"x", app.interviewer}});
+    std::string text = fill(kiosk_text(app, "assisted_marker"), {{"x", app.interviewer}});
     ImVec2 p = ImGui::GetCursorScreenPos();
     float pad = ui.m.pad * 0.5f;
     ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, width - 2 * pad);

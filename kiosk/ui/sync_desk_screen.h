@@ -1,4 +1,4 @@
-// screen_sync.h - drawing the transport desk of the staff menu (sync_desk.h) with ImGui.
+// sync_desk_screen.h - drawing the transport desk of the staff menu (sync_desk.h) with ImGui.
 //
 // Draws into the current ImGui window (the staff menu's child) and records its controls in
 // ui.rects for tests and e2e scripts: "sync/url", "sync/code", "sync/run", "sync/enrol",

@@ -1,5 +1,5 @@
-// paper_state.cpp - flow of the paper entry and tally screens (see paper_state.h).
-#include "paper_state.h"
+// paper_desk.cpp - flow of the paper entry and tally screens (see paper_desk.h).
+#include "paper_desk.h"
 
 #include <cctype>
 #include <cstdio>
@@ -17,7 +17,7 @@ std::string desk_text(const UiTexts* texts, const std::string& lang, const std::
 }
 
 // Messages are staff words (UI text keys); "" clears the message.
-static void say(PaperDeskState& st, const std::string& key, bool error,
+static void say(PaperDesk& st, const std::string& key, bool error,
                 const std::vector<std::pair<std::string, std::string>>& vars = {}) {
     st.message_key = key;
     st.message = key.empty() ? "" : desk_text(st.texts, st.lang, key, vars);
@@ -26,7 +26,7 @@ static void say(PaperDeskState& st, const std::string& key, bool error,
 
 // A typed sheet id that parse_sheet_id() refused, said in the staff's words: which of its
 // checks failed is found the same way (alphabet, length, check character).
-static void say_bad_sheet(PaperDeskState& st, const std::string& typed) {
+static void say_bad_sheet(PaperDesk& st, const std::string& typed) {
     std::string body;
     bool foreign = false;
     for (char c : typed) {
@@ -40,7 +40,7 @@ static void say_bad_sheet(PaperDeskState& st, const std::string& typed) {
 }
 
 // The outcome of a submit or resolve in staff words (PaperOutcome::code for refusals).
-static void say_outcome(PaperDeskState& st, const PaperOutcome& o) {
+static void say_outcome(PaperDesk& st, const PaperOutcome& o) {
     const std::string& id = st.entry.sheet_id;
     switch (o.kind) {
     case PaperOutcome::FirstStored: say(st, "staff_paper_first_stored", false, {{"x", id}}); return;
@@ -74,13 +74,13 @@ const char* paper_kind_hint_key(const PaperField& f) {
 }
 
 // A value set_paper_value() refused: what was typed and what this field takes.
-static void say_bad_value(PaperDeskState& st, const PaperField& f, const std::string& typed) {
+static void say_bad_value(PaperDesk& st, const PaperField& f, const std::string& typed) {
     std::string boxes = f.choices.empty() ? "-" : f.choices.front().number + "–" + f.choices.back().number;
     say(st, "staff_paper_bad_value", true,
         {{"x", typed}, {"hint", desk_text(st.texts, st.lang, paper_kind_hint_key(f), {{"boxes", boxes}, {"n", std::to_string(f.choices.size())}})}});
 }
 
-static void start_sheet(PaperDeskState& st) {
+static void start_sheet(PaperDesk& st) {
     st.entry = PaperEntry{};
     st.entry.enterer = st.enterer;
     st.field = 0;
@@ -99,9 +99,9 @@ static std::string person_key(const std::string& id) {
     return k;
 }
 
-void paper_desk_begin(PaperDeskState& st, std::shared_ptr<const Survey> survey, PaperRegistry* registry, Vault* vault,
+void paper_desk_begin(PaperDesk& st, std::shared_ptr<const Survey> survey, PaperRegistry* registry, Vault* vault,
                       const std::string& site, const std::string& event) {
-    st = PaperDeskState{};
+    st = PaperDesk{};
     st.survey = std::move(survey);
     st.registry = registry;
     st.vault = vault;
@@ -111,7 +111,7 @@ void paper_desk_begin(PaperDeskState& st, std::shared_ptr<const Survey> survey, 
     st.step = PaperStep::Enterer;
 }
 
-const Question* paper_current_question(const PaperDeskState& st) {
+const Question* paper_current_question(const PaperDesk& st) {
     if (!st.survey) return nullptr;
     if (st.step == PaperStep::Field && st.field < st.fields.size()) return st.survey->find_question(st.fields[st.field].question);
     if (st.step == PaperStep::Resolve && st.diff < st.diffs.size()) {
@@ -121,7 +121,7 @@ const Question* paper_current_question(const PaperDeskState& st) {
     return nullptr;
 }
 
-std::string paper_step_name(const PaperDeskState& st) {
+std::string paper_step_name(const PaperDesk& st) {
     switch (st.step) {
     case PaperStep::Enterer: return "PaperEnterer";
     case PaperStep::Sheet: return "PaperSheet";
@@ -134,7 +134,7 @@ std::string paper_step_name(const PaperDeskState& st) {
     return "Paper";
 }
 
-static void show_outcome(PaperDeskState& st, const PaperOutcome& o) {
+static void show_outcome(PaperDesk& st, const PaperOutcome& o) {
     st.outcome = o;
     if (o.kind == PaperOutcome::Differs) {
         st.diffs = o.diffs;
@@ -148,7 +148,7 @@ static void show_outcome(PaperDeskState& st, const PaperOutcome& o) {
     say_outcome(st, o);
 }
 
-bool paper_enter(PaperDeskState& st, int64_t now) {
+bool paper_enter(PaperDesk& st, int64_t now) {
     std::string in = st.input;
     st.generation++;
     if (!st.survey || !st.registry || !st.vault) {
@@ -281,7 +281,7 @@ bool paper_enter(PaperDeskState& st, int64_t now) {
     return false;
 }
 
-void paper_back(PaperDeskState& st) {
+void paper_back(PaperDesk& st) {
     st.generation++;
     say(st, "", false);
     switch (st.step) {
@@ -320,17 +320,17 @@ void paper_back(PaperDeskState& st) {
 
 // ---------------------------------------------------------------------------------------
 
-static void tsay(TallyDeskState& st, const std::string& key, bool error,
+static void tsay(TallyDesk& st, const std::string& key, bool error,
                  const std::vector<std::pair<std::string, std::string>>& vars = {}) {
     st.message_key = key;
     st.message = key.empty() ? "" : desk_text(st.texts, st.lang, key, vars);
     st.message_is_error = error;
 }
 
-void tally_desk_begin(TallyDeskState& st, std::shared_ptr<const Survey> survey, Vault* vault,
+void tally_desk_begin(TallyDesk& st, std::shared_ptr<const Survey> survey, Vault* vault,
                       const std::string& enterer, const std::string& event, const std::string& place,
                       const std::string& date) {
-    st = TallyDeskState{};
+    st = TallyDesk{};
     st.survey = std::move(survey);
     st.vault = vault;
     st.enterer = enterer;
@@ -342,7 +342,7 @@ void tally_desk_begin(TallyDeskState& st, std::shared_ptr<const Survey> survey, 
     st.input = event;
 }
 
-bool tally_enter(TallyDeskState& st) {
+bool tally_enter(TallyDesk& st) {
     std::string in = st.input;
     st.generation++;
     if (!st.survey || !st.vault) {
@@ -427,7 +427,7 @@ bool tally_enter(TallyDeskState& st) {
     return false;
 }
 
-void tally_back(TallyDeskState& st) {
+void tally_back(TallyDesk& st) {
     st.generation++;
     tsay(st, "", false);
     switch (st.step) {

@@ -11,13 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "export_csv.h"
-#include "field_state.h"
+#include "field_desk.h"
 #include "kiosk_harness.h"
 #include "keys.h"
 #include "paper_registry.h"
 #include "report.h"
 #include "research.h"
-#include "screen_staff_field.h"
+#include "field_desk_screen.h"
 #include "sheet_id.h"
 
 using tkt::Harness;
@@ -89,7 +89,7 @@ TEST_CASE("site and event: typed in the staff menu, kept with recent ones, in ev
     type_into(h, "site/site", "Stadtbibliothek, Interneterfahrungsort");
     type_into(h, "site/event", "Stadtteilfest 2026");
     h.click("site/save");
-    CHECK(h.app.staff_desk.empty()); // saved: back in the menu
+    CHECK(h.app.staff_desk == tk::StaffDesk::Menu); // saved: back in the menu
     CHECK(h.app.config.site == "Stadtbibliothek, Interneterfahrungsort");
     CHECK(h.app.config.event == "Stadtteilfest 2026");
     auto saved = nlohmann::json::parse(slurp(h.dir + "/kiosk-settings.json"));
@@ -122,7 +122,7 @@ TEST_CASE("site and event: typed in the staff menu, kept with recent ones, in ev
     CHECK(h.app.field.message_key == "staff_field_control_char");
     CHECK(h.app.config.event == "Stadtteilfest 2026");
     h.click("site/back");
-    CHECK(h.app.staff_desk.empty());
+    CHECK(h.app.staff_desk == tk::StaffDesk::Menu);
 
     // Settings survive a restart of the kiosk.
     {
@@ -158,7 +158,7 @@ TEST_CASE("site and event: typed in the staff menu, kept with recent ones, in ev
         enter("");
     }
     CHECK(h.app.paper.outcome.kind == tk::PaperOutcome::Sealed);
-    h.app.staff_desk.clear();
+    h.app.staff_desk = tk::StaffDesk::Menu;
     h.frames(2);
     open_desk(h, "staff/tally");
     CHECK(h.app.tally.tally.event == "Stadtteilfest 2026");
@@ -176,7 +176,7 @@ TEST_CASE("site and event: typed in the staff menu, kept with recent ones, in ev
         while (t.step == tk::TallyStep::Count) enter("4");
         CHECK(t.step == tk::TallyStep::Done);
     }
-    h.app.staff_desk.clear();
+    h.app.staff_desk = tk::StaffDesk::Menu;
     h.frames(2);
     // The status line of the menu names both.
     std::string status = tk::field_status_text(h.app);
@@ -216,7 +216,7 @@ TEST_CASE("assisted interview: one session with channel assisted and the intervi
     h.click("assisted/start");
     REQUIRE(h.app.screen == tk::Screen::Language);
     CHECK(h.app.interviewer == "iv-07");
-    CHECK(h.app.staff_desk.empty());
+    CHECK(h.app.staff_desk == tk::StaffDesk::Menu);
     h.frames(2);
     CHECK(h.has("assisted/marker"));
     h.key(GLFW_KEY_ENTER);
@@ -333,7 +333,7 @@ TEST_CASE("print desk: a job that ended while staff were away shows its failure 
     REQUIRE(h.ui.page_name == "FieldPrint");
     h.click("print/back");
     h.frames(2);
-    REQUIRE(h.app.staff_desk.empty());
+    REQUIRE(h.app.staff_desk == tk::StaffDesk::Menu);
     // Started, then it runs out while staff are on the menu: a folder that is a file fails.
     std::ofstream(h.dir + "/afile") << "x";
     h.app.field.print_folders = {h.dir + "/afile"};
@@ -385,7 +385,7 @@ TEST_CASE("paper and tally desks say refusals in the staff's language, from the 
     Harness h;
     auto reg = tk::PaperRegistry::open(h.dir, nullptr);
     REQUIRE(reg);
-    tk::PaperDeskState st;
+    tk::PaperDesk st;
     tk::paper_desk_begin(st, h.app.survey, reg.get(), h.vault.get(), "Bibliothek", "");
     st.texts = &h.app.texts;
     st.lang = "en";
@@ -420,7 +420,7 @@ TEST_CASE("paper and tally desks say refusals in the staff's language, from the 
     CHECK(st.message_key == "staff_paper_same_enterer");
     CHECK(st.message == "Sheet " + sheet + " was already entered by anna; the second entry must be done by another person.");
 
-    tk::TallyDeskState t;
+    tk::TallyDesk t;
     tk::tally_desk_begin(t, h.app.survey, h.vault.get(), "anna", "Fest", "Markt", "2026-06-13");
     t.texts = &h.app.texts; // German
     t.input = "Fest";

@@ -1,5 +1,5 @@
-// field_state.cpp - site and event, assisted interviews, printing (see field_state.h).
-#include "field_state.h"
+// field_desk.cpp - site and event, assisted interviews, printing (see field_desk.h).
+#include "field_desk.h"
 #include "kiosk_state.h"
 #include "sync_desk.h"
 
@@ -22,7 +22,7 @@ extern char** environ;
 
 namespace tk {
 
-static void say(FieldDeskState& f, const std::string& key, const std::string& x, bool error) {
+static void say(FieldDesk& f, const std::string& key, const std::string& x, bool error) {
     f.message_key = key;
     f.message_x = x;
     f.message_is_error = error;
@@ -50,7 +50,7 @@ void remember_recent(std::vector<std::string>& list, const std::string& v) {
 }
 
 void field_site_begin(KioskApp& app) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     f.site = app.config.site;
     f.event = app.config.event;
     f.osk.clear();
@@ -59,7 +59,7 @@ void field_site_begin(KioskApp& app) {
 }
 
 bool field_site_save(KioskApp& app) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     std::string site = trim(f.site), event = trim(f.event);
     if (site.empty()) {
         say(f, "staff_field_site_missing", "", true);
@@ -91,7 +91,7 @@ bool field_site_save(KioskApp& app) {
 // --- assisted interviews ------------------------------------------------------------------
 
 bool start_assisted(KioskApp& app, double now) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     std::string id = trim(f.interviewer);
     std::string k = id.empty() ? "staff_field_interviewer_missing" : check_place_text(id, kMaxInterviewerBytes);
     if (!k.empty()) {
@@ -210,14 +210,14 @@ PrintOutcome print_form_to_folder(const Survey& s, const PrintOptions& opt, cons
     return o;
 }
 
-static void say_print_result(FieldDeskState& f) {
+static void say_print_result(FieldDesk& f) {
     if (!f.last.ok) say(f, "staff_print_failed", f.last.error, true);
     else if (!f.last.error.empty()) say(f, "staff_print_lp_failed", f.last.error, true); // PDF written, printer not
     else say(f, f.last.sent ? "staff_print_done_sent" : "staff_print_done", f.last.pdf, false);
 }
 
 void field_print_begin(KioskApp& app) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     if (app.survey && (f.print_lang.empty() ||
                        std::find(app.survey->languages.begin(), app.survey->languages.end(), f.print_lang) ==
                            app.survey->languages.end()))
@@ -237,7 +237,7 @@ void field_print_begin(KioskApp& app) {
 bool field_print_running(const KioskApp& app) { return app.field.job.valid(); }
 
 bool field_print_start(KioskApp& app) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     if (field_print_running(app) || !app.survey) return false;
     if (f.print_sheets < 1 || f.print_sheets > kMaxPrintSheets) {
         say(f, "staff_print_bad_sheets", std::to_string(kMaxPrintSheets), true);
@@ -263,7 +263,7 @@ bool field_print_start(KioskApp& app) {
 }
 
 bool field_print_poll(KioskApp& app) {
-    FieldDeskState& f = app.field;
+    FieldDesk& f = app.field;
     if (!f.job.valid() || f.job.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
     f.last = f.job.get();
     say_print_result(f);

@@ -1,0 +1,166 @@
+// respondent_path.cpp - one person's way through the survey: welcome, language and reading
+// aids, one question per page (next, back, "ändern"), submit to the vault, and what
+// "Vorlesen" says on each page.
+#include "kiosk_state.h"
+#include "state_helpers.h"
+
+namespace tk {
+
+void note_activity(KioskApp& app, double now) {
+    app.idle.last_activity = now;
+    if (app.idle.warning) more_time(app, now);
+}
+
+void start_survey(KioskApp& app, double now) {
+    if (!app.survey) return;
+    reset_to_welcome(app);
+    app.session = std::make_unique<Session>(app.survey, app.reading.language, app.wall_clock());
+    app.screen = Screen::Language;
+    app.idle.last_activity = now;
+    app.speak_stop = true;
+}
+
+void choose_language(KioskApp& app, const std::string& lang) {
+    app.reading.language = lang;
+    if (app.session) app.session->set_language(lang);
+}
+
+void set_text_scale(KioskApp& app, int percent) {
+    if (valid_scale(percent)) app.reading.text_scale = percent;
+}
+
+void begin_questions(KioskApp& app) {
+    if (!app.session) return;
+    clear_page(app);
+    app.screen = app.session->at_review() ? Screen::Review : Screen::Question;
+    app.speak_stop = true;
+}
+
+AnswerProblem answer(KioskApp& app, const std::string& code, const Answer& a) {
+    if (!app.session) return {};
+    AnswerProblem p = app.session->set_answer(code, a);
+    app.page.problem = p;
+    return p;
+}
+
+void set_draft(KioskApp& app, const std::string& field, const std::string& text) {
+    app.page.drafts[field] = text;
+}
+
+bool next(KioskApp& app) {
+    if (!app.session) return false;
+    if (app.screen == Screen::Language) {
+        begin_questions(app);
+        return true;
+    }
+    if (app.screen != Screen::Question) return false;
+    // A field whose text was not accepted (e.g. "zwölf" in a number field) must not be
+    // skipped silently: the person sees why and decides (fix it or empty it).
+    for (const auto& [field, prob] : app.page.draft_problems) {
+        if (!prob.ok()) {
+            app.page.problem = prob;
+            return false;
+        }
+    }
+    AnswerProblem p = app.session->next();
+    if (!p.ok()) {
+        app.page.problem = p;
+        return false;
+    }
+    wipe_page(app);
+    app.speak_stop = true;
+    if (app.session->at_review()) app.screen = Screen::Review;
+    return true;
+}
+
+bool back(KioskApp& app) {
+    if (!app.session) return false;
+    switch (app.screen) {
+    case Screen::Language:
+        return false; // the welcome page is not a step back: leaving means ending
+    case Screen::Question:
+        wipe_page(app);
+        app.speak_stop = true;
+        if (!app.session->back()) {
+            app.screen = Screen::Language;
+        }
+        return true;
+    case Screen::Review:
+        wipe_page(app);
+        app.speak_stop = true;
+        if (app.session->back()) app.screen = Screen::Question;
+        else app.screen = Screen::Language;
+        return true;
+    default: return false;
+    }
+}
+
+bool change(KioskApp& app, const std::string& code) {
+    if (!app.session || !app.session->go_to(code)) return false;
+    wipe_page(app);
+    app.screen = Screen::Question;
+    app.speak_stop = true;
+    return true;
+}
+
+void submit(KioskApp& app, double now) {
+    if (!app.session || app.screen != Screen::Review) return;
+    Response r = finish_session(app, true);
+    SubmitResult res = app.submit_fn ? app.submit_fn(r) : SubmitResult{false, "no vault"};
+    reset_to_welcome(app);
+    if (res.durable) {
+        ++app.submitted;
+        app.screen = Screen::ThankYou;
+        app.thanks_until = now + 20;
+    } else {
+        app.save_error = res.error;
+        app.screen = Screen::SaveFailed;
+    }
+    app.idle.last_activity = now;
+}
+
+std::string page_speech_text(const KioskApp& app) {
+    std::string s;
+    auto add = [&s](const std::string& t) {
+        if (t.empty()) return;
+        if (!s.empty()) s += "\n";
+        s += t;
+    };
+    switch (app.screen) {
+    case Screen::Welcome: add(kiosk_text(app, "welcome_tap")); break;
+    case Screen::Language: add(kiosk_text(app, "language_title")); add(kiosk_text(app, "language_hint")); break;
+    case Screen::Question: {
+        const Question* q = app.session ? app.session->current() : nullptr;
+        if (!q) break;
+        auto vis = app.session->visible_questions();
+        int pos = 1;
+        for (size_t i = 0; i < vis.size(); ++i)
+            if (vis[i] == q) pos = static_cast<int>(i) + 1;
+        add(fill(kiosk_text(app, "question_of"), {{"n", std::to_string(pos)}, {"m", std::to_string(vis.size())}}));
+        add(survey_text(app, q->text));
+        add(survey_text(app, q->help));
+        int n = 1;
+        for (const auto& c : page_choices(app, *q))
+            add(fill(kiosk_text(app, "speak_option"), {{"n", std::to_string(n++)}, {"text", c.label}}));
+        if (q->type == QuestionType::Matrix)
+            for (const auto& r : q->rows)
+                if (app.session->is_row_visible(*q, r)) add(survey_text(app, r.text));
+        if (!app.page.problem.ok()) add(kiosk_text(app, "problem_spoken"));
+        break;
+    }
+    case Screen::Review: add(kiosk_text(app, "review_title")); add(kiosk_text(app, "review_hint")); break;
+    case Screen::ThankYou: add(kiosk_text(app, "thanks_title")); add(kiosk_text(app, "thanks_body")); break;
+    case Screen::SaveFailed: add(kiosk_text(app, "save_failed")); break;
+    case Screen::StaffPin:   // masked entry is never spoken (EN 301 549 5.1.3.8)
+    case Screen::StaffMenu: break;
+    }
+    if (app.idle.warning) add(kiosk_text(app, "idle_title"));
+    return s;
+}
+
+void request_speech(KioskApp& app) {
+    app.speak_stop = true;
+    app.speak_request = page_speech_text(app);
+}
+
+} // namespace tk

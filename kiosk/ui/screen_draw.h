@@ -1,0 +1,85 @@
+// screen_draw.h - what the kiosk's screen files share (inside tk_kiosk_ui only): the drawing
+// context of one frame and the functions each file offers the others.
+//
+//   widgets.cpp              focus ring, buttons, option rows, text, text fields
+//   question_widgets.cpp     one widget per question type
+//   respondent_pages.cpp     tool bar, progress, welcome, language, question, review, nav bar,
+//                            idle warning, message pages
+//   respondent_keyboard.cpp  the respondent's on-screen keyboard
+//   staff_pin_screen.cpp     PIN pad and PIN prompt
+//   staff_menu.cpp           the staff menu, its settings and the PIN change form
+//   screens.cpp              draw_kiosk (the frame), forget_widget_state
+#pragma once
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "field_desk_screen.h"
+#include "kiosk_state.h"
+#include "paper_desk_screen.h"
+#include "screens.h"
+#include "style.h"
+#include "sync_desk_screen.h"
+
+namespace tk {
+
+// What every drawing function of one frame shares: the state, the view, the theme and sizes,
+// and the frame's keyboard bookkeeping (which field is active, whether Enter was used).
+struct ScreenDraw {
+    KioskApp& app;
+    UiState& ui;
+    const Theme& th;
+    const Metrics& m;
+    double now;
+    bool enter_used = false; // Enter activated a focused control: it is not "next"
+    bool want_focus = false; // the next text field takes the keyboard (text pages)
+    std::vector<std::string> fields; // text fields in drawing order (Tab moves along them)
+    int active_field = -1;           // index of the field being typed in
+    bool ring = false;               // focus_ring drew the ring on the item just drawn
+};
+
+inline ImU32 col(uint32_t rgb, int a = 255) { return to_imgui_color(rgb, a); }
+
+// --- widgets.cpp ---
+// Scrolls the window being drawn the least distance that shows y0..y1 (from next frame on).
+void reveal_rows(float y0, float y1, float margin);
+void note_control_rect(ScreenDraw& c, const std::string& name);
+// Draws the ring when the item just drawn has the keyboard focus; true when Enter pressed it.
+bool focus_ring(ScreenDraw& c, bool enter_presses = true);
+enum class ButtonKind { Primary, Secondary };
+bool big_button(ScreenDraw& c, const std::string& name, const std::string& label, ButtonKind kind, float width,
+                ImFont* font = nullptr);
+enum class RowMarker { Radio, Check, None };
+bool option_row(ScreenDraw& c, const std::string& name, int number, const std::string& label, bool selected, RowMarker mk,
+                float width, const std::string& badge = "");
+void wrapped(const std::string& s, uint32_t color);
+void heading(ScreenDraw& c, const std::string& s);
+void text_field(ScreenDraw& c, const std::string& field, const std::string& label, bool multiline, bool numeric,
+                float width);
+
+// --- question_widgets.cpp ---
+void question_widget(ScreenDraw& c, const Question& q, float width);
+
+// --- respondent_pages.cpp ---
+void toolbar(ScreenDraw& c, float width);
+void progress(ScreenDraw& c, float width);
+void welcome_screen(ScreenDraw& c, ImVec2 size);
+void language_page(ScreenDraw& c, float width);
+void question_page(ScreenDraw& c, float width);
+void review_page(ScreenDraw& c, float width);
+void nav_bar(ScreenDraw& c, float width);
+void idle_warning(ScreenDraw& c, ImVec2 size);
+void message_screen(ScreenDraw& c, ImVec2 size, const std::string& title, const std::string& body,
+                    const std::string& button);
+
+// --- respondent_keyboard.cpp ---
+void on_screen_keyboard(ScreenDraw& c, float width, float height);
+
+// --- staff_pin_screen.cpp, staff_menu.cpp ---
+// Digits into `target` (at most 32); *ok_pressed on OK or Enter.
+void pin_pad(ScreenDraw& c, std::string& target, float width, bool* ok_pressed);
+void staff_pin_screen(ScreenDraw& c, ImVec2 size);
+void staff_menu(ScreenDraw& c, ImVec2 size);
+
+} // namespace tk

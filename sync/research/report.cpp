@@ -39,8 +39,8 @@ struct Block {
     bool grouped = false;    // rows are the distinct texts ("andere" texts)
     std::string base;        // block whose n is the denominator ("" = own n)
     std::vector<BlockRow> rows;
-    std::vector<int> n;                          // responses in n
-    std::vector<std::pair<int, std::string>> e;  // (response, key / value / text)
+    std::vector<int> counted;                          // responses in this block's n
+    std::vector<std::pair<int, std::string>> entries;  // (response, key / value / text), one per thing counted
 };
 
 struct Section {
@@ -84,12 +84,11 @@ std::vector<BlockRow> option_rows(const std::vector<Option>& opts, const std::st
     return rows;
 }
 
-// The blocks of one question over the responses `idx` (indices into `rs`).
-Section build_section(const Survey& s, const Question& q, const std::vector<const DecryptedResponse*>& rs,
-                      const std::vector<int>& idx) {
+// The blocks of question q, still empty: the tables its answers go into. A ranking has as many
+// rank blocks as the longest answer among the responses `idx` needs.
+std::vector<Block> make_blocks(const Survey& s, const Question& q, const std::vector<const DecryptedResponse*>& rs,
+                               const std::vector<int>& idx) {
     const std::string& L = s.original_language();
-    Section sec;
-    sec.q = &q;
     std::string other_label = q.other_label.empty() ? std::string("andere") : q.other_label.get(L, L);
     auto closed_block = [&](const std::string& id, const std::string& title, std::vector<BlockRow> rows) {
         Block b;
@@ -102,7 +101,7 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         if (s.settings.no_answer_option) b.rows.push_back({kNoAnswer, "", "keine Antwort"});
     };
 
-    std::vector<Block>& B = sec.blocks;
+    std::vector<Block> B;
     switch (q.type) {
     case QuestionType::SingleChoice:
     case QuestionType::YesNo:
@@ -185,7 +184,13 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         c.kind = Kind::Text;
         B.push_back(c);
     }
+    return B;
+}
 
+// Each response of `idx` into the blocks of sec.q it counts in; skipped and hidden apart.
+void fill_blocks(Section& sec, const std::vector<const DecryptedResponse*>& rs, const std::vector<int>& idx) {
+    const Question& q = *sec.q;
+    std::vector<Block>& B = sec.blocks;
     // Fill the blocks.
     std::map<std::string, size_t> by_id;
     for (size_t k = 0; k < B.size(); k++) by_id[B[k].id] = k;
@@ -204,8 +209,8 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         sec.answered++;
         if (!a.comment.empty() && block(q.code + "[comment]")) {
             Block* c = block(q.code + "[comment]");
-            c->n.push_back(i);
-            c->e.push_back({i, a.comment});
+            c->counted.push_back(i);
+            c->entries.push_back({i, a.comment});
         }
         switch (q.type) {
         case QuestionType::SingleChoice:
@@ -213,16 +218,16 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         case QuestionType::Rating:
         case QuestionType::MultipleChoice: {
             Block& b = B[0];
-            b.n.push_back(i);
-            if (a.no_answer) b.e.push_back({i, kNoAnswer});
+            b.counted.push_back(i);
+            if (a.no_answer) b.entries.push_back({i, kNoAnswer});
             else if (q.type == QuestionType::MultipleChoice) {
-                for (const std::string& v : a.values) b.e.push_back({i, v});
-                if (!a.other.empty()) b.e.push_back({i, kOther});
-            } else if (!a.value.empty()) b.e.push_back({i, a.value});
+                for (const std::string& v : a.values) b.entries.push_back({i, v});
+                if (!a.other.empty()) b.entries.push_back({i, kOther});
+            } else if (!a.value.empty()) b.entries.push_back({i, a.value});
             if (!a.other.empty() && q.other) {
                 Block* o = block(q.code + "[other]");
-                o->n.push_back(i);
-                o->e.push_back({i, trim(a.other)});
+                o->counted.push_back(i);
+                o->entries.push_back({i, trim(a.other)});
             }
             break;
         }
@@ -231,16 +236,16 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         case QuestionType::LongText:
         case QuestionType::Date: {
             Block& b = B[0];
-            b.n.push_back(i);
-            if (!a.no_answer && !a.value.empty()) b.e.push_back({i, a.value});
+            b.counted.push_back(i);
+            if (!a.no_answer && !a.value.empty()) b.entries.push_back({i, a.value});
             break;
         }
         case QuestionType::Ranking:
         case QuestionType::RankedList:
             for (size_t k = 0; k < a.values.size(); k++)
                 if (Block* b = block(q.code + "[" + std::to_string(k + 1) + "]")) {
-                    b->n.push_back(i);
-                    b->e.push_back({i, a.values[k]});
+                    b->counted.push_back(i);
+                    b->entries.push_back({i, a.values[k]});
                 }
             break;
         default: // matrix, multi_text, multi_numeric: one block per cell key
@@ -254,24 +259,27 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
                 if (second) part += "#1";
                 if (a.no_answer) {
                     if (b.kind == Kind::Count) {
-                        b.n.push_back(i);
-                        b.e.push_back({i, kNoAnswer});
+                        b.counted.push_back(i);
+                        b.entries.push_back({i, kNoAnswer});
                     }
                     continue;
                 }
                 auto c = a.cells.find(part);
                 if (c == a.cells.end() || c->second.empty()) continue;
-                b.n.push_back(i);
-                b.e.push_back({i, c->second});
+                b.counted.push_back(i);
+                b.entries.push_back({i, c->second});
             }
         }
     }
-    // Codes in the data that the survey does not have (an older survey version, a typing
-    // error on a paper form) get rows of their own instead of vanishing.
+}
+
+// Codes in the data that the survey does not have (an older survey version, a typing
+// error on a paper form) get rows of their own instead of vanishing.
+void add_unknown_rows(std::vector<Block>& B) {
     for (Block& b : B) {
         if (b.kind != Kind::Count) continue;
         std::map<std::string, long long> seen;
-        for (auto& [i, k] : b.e) seen[k]++;
+        for (auto& [i, k] : b.entries) seen[k]++;
         if (b.grouped) {
             std::vector<std::pair<std::string, long long>> v(seen.begin(), seen.end());
             std::stable_sort(v.begin(), v.end(), [](auto& x, auto& y) { return x.second > y.second; });
@@ -287,6 +295,16 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
             else b.rows.push_back({k, k, "(Code nicht im Fragebogen)"});
         }
     }
+}
+
+// The blocks of one question over the responses `idx` (indices into `rs`).
+Section build_section(const Survey& s, const Question& q, const std::vector<const DecryptedResponse*>& rs,
+                      const std::vector<int>& idx) {
+    Section sec;
+    sec.q = &q;
+    sec.blocks = make_blocks(s, q, rs, idx);
+    fill_blocks(sec, rs, idx);
+    add_unknown_rows(sec.blocks);
     return sec;
 }
 
@@ -309,10 +327,10 @@ std::string bar_svg(long long count, long long n) {
 void render_block(std::string& h, const Block& b, const std::vector<Block>& all, const std::vector<const DecryptedResponse*>& rs) {
     std::string attr = " data-b=\"" + esc(b.id) + "\"";
     if (!b.title.empty()) h += "<h3>" + esc(b.title) + " <code>" + esc(b.id) + "</code></h3>\n";
-    long long n = (long long)b.n.size();
+    long long n = (long long)b.counted.size();
     if (!b.base.empty())
         for (const Block& o : all)
-            if (o.id == b.base) n = (long long)o.n.size();
+            if (o.id == b.base) n = (long long)o.counted.size();
     if (b.kind == Kind::Count) {
         if (b.base.empty()) h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span></p>\n";
         if (b.grouped && b.rows.empty()) {
@@ -320,7 +338,7 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
             return;
         }
         std::map<std::string, long long> count;
-        for (auto& [i, k] : b.e) count[k]++;
+        for (auto& [i, k] : b.entries) count[k]++;
         h += "<table class=\"opts\"><thead><tr><th>Code</th><th>Antwort</th><th>Anzahl</th><th>%</th><th></th></tr></thead><tbody>\n";
         for (const BlockRow& r : b.rows) {
             long long c = count[r.key];
@@ -332,7 +350,7 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
         if (b.multi) h += "<p class=\"note\">Mehrfachauswahl: % bezogen auf n, die Summe kann über 100 % liegen.</p>\n";
     } else if (b.kind == Kind::Number) {
         std::vector<double> v;
-        for (auto& [i, t] : b.e) {
+        for (auto& [i, t] : b.entries) {
             char* end = nullptr;
             double d = std::strtod(t.c_str(), &end);
             if (end && *end == '\0' && end != t.c_str()) v.push_back(d);
@@ -349,10 +367,10 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
              stat("n", std::to_string(v.size())) + stat("mean", mean) + stat("median", med) +
              stat("min", v.empty() ? "–" : fmt_num(v.front())) + stat("max", v.empty() ? "–" : fmt_num(v.back())) + "</tr></table>\n";
     } else {
-        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · Texte: " + std::to_string(b.e.size()) + "</p>\n";
-        if (!b.e.empty()) {
+        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · Texte: " + std::to_string(b.entries.size()) + "</p>\n";
+        if (!b.entries.empty()) {
             h += "<ol class=\"texts\">\n";
-            for (auto& [i, t] : b.e)
+            for (auto& [i, t] : b.entries)
                 h += "<li data-i=\"" + std::to_string(i) + "\">" + esc(t) +
                      " <small>" + esc(rs[size_t(i)]->record_id) + "</small></li>\n";
             h += "</ol>\n";
@@ -535,8 +553,9 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
         data["q"][sec.q->code] = {{"s", sec.skipped}, {"h", sec.hidden}, {"a", qa}};
         for (const Block& b : sec.blocks) {
             json e = json::array();
-            for (auto& [i, k] : b.e) e.push_back({i, k});
-            json jb = {{"n", b.n}, {"e", e}, {"k", b.kind == Kind::Number ? "num" : b.kind == Kind::Text ? "text" : "count"}};
+            for (auto& [i, k] : b.entries) e.push_back({i, k});
+            // The page's script reads "n" (counted) and "e" (entries).
+            json jb = {{"n", b.counted}, {"e", e}, {"k", b.kind == Kind::Number ? "num" : b.kind == Kind::Text ? "text" : "count"}};
             if (!b.base.empty()) jb["base"] = b.base;
             data["b"][b.id] = jb;
         }

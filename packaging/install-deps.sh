@@ -16,6 +16,7 @@ PACKAGES=(
   libcairo2-dev libqrencode-dev          # paper forms
   xvfb xauth xdotool imagemagick         # black-box UI tests and screenshots
   poppler-utils zbar-tools               # PDF and QR checks in tests
+  chromium                               # the report's in-page script, run headless in tests
 )
 
 missing=()

@@ -367,9 +367,10 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
              stat("n", std::to_string(v.size())) + stat("mean", mean) + stat("median", med) +
              stat("min", v.empty() ? "–" : fmt_num(v.front())) + stat("max", v.empty() ? "–" : fmt_num(v.back())) + "</tr></table>\n";
     } else {
-        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · Texte: " + std::to_string(b.entries.size()) + "</p>\n";
+        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · <span class=\"tx\"" + attr +
+             ">Texte: " + std::to_string(b.entries.size()) + "</span></p>\n";
         if (!b.entries.empty()) {
-            h += "<ol class=\"texts\">\n";
+            h += "<ol class=\"texts\"" + attr + ">\n";
             for (auto& [i, t] : b.entries)
                 h += "<li data-i=\"" + std::to_string(i) + "\">" + esc(t) +
                      " <small>" + esc(rs[size_t(i)]->record_id) + "</small></li>\n";
@@ -462,7 +463,11 @@ svg rect{fill:#1d5fa8}.note,.meta{color:#444;font-size:.9rem}ol.texts li{margin:
 .tally{border:2px dashed #a85f1d;padding:0 1rem;margin-top:2rem}.tally svg rect{fill:#a85f1d}
 @media print{.filters{display:none}})";
 
-// Counts again for the values chosen in the page; the same rules as the C++ above.
+// Counts again for the values chosen in the page; the same rules as the C++ above. Every
+// number on the page follows the choice: the totals, each question's answered/skipped/hidden,
+// each block's n, counts, %, bars, statistics and number of texts, the texts shown (and the
+// rows of "andere" texts), and the responses of another survey. A fragment like #channel=paper&site=Stadtbibliothek&lang=de
+// chooses on opening (a link to a filtered view); choosing in the page writes it back.
 const char* kScript = R"JS((function(){
 var D=JSON.parse(document.getElementById('tk-data').textContent);
 var F=['f-channel','f-site','f-lang'].map(function(id){return document.getElementById(id);});
@@ -478,21 +483,43 @@ function update(){
   all('[data-q="'+q(code)+'"]').forEach(function(el){
    el.textContent=el.className==='sk'?cnt(Q.s):el.className==='hd'?cnt(Q.h):cnt(Q.a);});});
  Object.keys(D.b).forEach(function(id){var B=D.b[id],n=cnt(B.base?D.b[B.base].n:B.n),by={},vals=[];
-  B.e.forEach(function(p){if(!on[p[0]])return;by[p[1]]=(by[p[1]]||0)+1;
+  var texts=0;
+  B.e.forEach(function(p){if(!on[p[0]])return;by[p[1]]=(by[p[1]]||0)+1;texts++;
    if(B.k==='num'){var v=Number(p[1]);if(p[1]!==''&&!isNaN(v))vals.push(v);}});
   all('[data-b="'+q(id)+'"]').forEach(function(el){
    if(el.className==='n'){el.textContent='n = '+n;return;}
+   if(el.className==='tx'){el.textContent='Texte: '+texts;return;}
    if(el.tagName==='TR'){var c=by[el.getAttribute('data-k')]||0;
     el.querySelector('.cnt').textContent=c;el.querySelector('.pct').textContent=pct(c,n);
-    el.querySelector('rect').setAttribute('width',n>0?Math.min(200,200*c/n).toFixed(1):'0.0');return;}
+    el.querySelector('rect').setAttribute('width',n>0?Math.min(200,200*c/n).toFixed(1):'0.0');
+    if(B.g)el.style.display=c?'':'none';return;}
    if(el.hasAttribute('data-s')){vals.sort(function(a,b){return a-b;});var m=vals.length,s=el.getAttribute('data-s'),sum=0;
     vals.forEach(function(v){sum+=v;});
     el.textContent=s==='n'?m:m===0?'\u2013':s==='mean'?f2(sum/m):s==='min'?f2(vals[0]):s==='max'?f2(vals[m-1]):
      f2(m%2?vals[(m-1)/2]:(vals[m/2-1]+vals[m/2])/2);}});});
  all('li[data-i]').forEach(function(li){li.style.display=on[+li.getAttribute('data-i')]?'':'none';});
- document.getElementById('f-count').textContent=cnt(D.r.map(function(r,i){return i;}));
+ var chosen=cnt(D.r.map(function(r,i){return i;}));
+ document.getElementById('f-count').textContent=chosen;
+ document.getElementById('total').textContent=chosen;
+ var o=document.getElementById('other-survey');
+ if(o){var c=cnt(D.o);o.textContent=c;o.parentNode.style.display=c?'':'none';}
 }
-F.forEach(function(s){s.addEventListener('change',update);});
+function from_hash(){
+ var h=location.hash.replace(/^#/,''),set=false;
+ F.forEach(function(s){s.value='';});
+ h.split('&').forEach(function(kv){var i=kv.indexOf('='),s=i>0?document.getElementById('f-'+kv.slice(0,i)):null,v;
+  if(F.indexOf(s)<0)return;
+  try{v=decodeURIComponent(kv.slice(i+1).replace(/\+/g,' '));}catch(e){return;}
+  for(var j=0;j<s.options.length;j++)if(s.options[j].value===v){s.value=v;set=true;}});
+ return set;
+}
+function to_hash(){
+ var p=[];F.forEach(function(s){if(s.value!=='')p.push(s.id.slice(2)+'='+encodeURIComponent(s.value));});
+ try{history.replaceState(null,'',p.length?'#'+p.join('&'):location.pathname+location.search);}catch(e){}
+}
+F.forEach(function(s){s.addEventListener('change',function(){update();to_hash();});});
+window.addEventListener('hashchange',function(){from_hash();update();});
+if(from_hash())update();
 })();)JS";
 
 } // namespace
@@ -533,15 +560,16 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     json data;
     json rs = json::array();
     std::set<std::string> channels, sites, langs;
-    int other_survey = 0;
+    json other_survey = json::array(); // responses of another survey than s
     for (const DecryptedResponse* d : main) {
         rs.push_back({d->response.channel, d->response.site, d->response.language});
         channels.insert(d->response.channel);
         sites.insert(d->response.site);
         langs.insert(d->response.language);
-        if (d->response.survey_id != s.id) other_survey++;
+        if (d->response.survey_id != s.id) other_survey.push_back(rs.size() - 1);
     }
     data["r"] = rs;
+    data["o"] = other_survey;
     data["b"] = json::object();
     data["q"] = json::object();
     for (const Section& sec : secs) {
@@ -557,6 +585,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
             // The page's script reads "n" (counted) and "e" (entries).
             json jb = {{"n", b.counted}, {"e", e}, {"k", b.kind == Kind::Number ? "num" : b.kind == Kind::Text ? "text" : "count"}};
             if (!b.base.empty()) jb["base"] = b.base;
+            if (b.grouped) jb["g"] = 1; // rows are texts: one nobody in the selection wrote is hidden
             data["b"][b.id] = jb;
         }
     }
@@ -577,9 +606,9 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
         h += "<p class=\"note\">Nur Antworten mit" + (opt.channel.empty() ? "" : " Kanal „" + esc(opt.channel) + "“") +
              (opt.site.empty() ? "" : " Ort „" + esc(opt.site) + "“") +
              (opt.language.empty() ? "" : " Sprache „" + esc(opt.language) + "“") + ".</p>\n";
-    if (other_survey)
-        h += "<p class=\"note\"><strong>Achtung:</strong> " + std::to_string(other_survey) +
-             " Antworten gehören zu einem anderen Fragebogen als <code>" + esc(s.id) + "</code>.</p>\n";
+    if (!other_survey.empty())
+        h += "<p class=\"note\"><strong>Achtung:</strong> <span id=\"other-survey\">" + std::to_string(other_survey.size()) +
+             "</span> Antworten gehören zu einem anderen Fragebogen als <code>" + esc(s.id) + "</code>.</p>\n";
     h += "<p class=\"note\">n = Antworten, in denen die Frage beantwortet wurde. Übersprungene und nicht gezeigte Fragen "
          "zählen nicht zu n; „keine Antwort“ ist eine Antwort und zählt dazu. Prozente: Anteil an n, auf eine "
          "Nachkommastelle gerundet.</p>\n";

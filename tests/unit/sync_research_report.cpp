@@ -436,3 +436,26 @@ TEST_CASE("report: report rows for codes the survey does not have, numbers and t
     CHECK(h2.find("<script>alert") == std::string::npos);
     CHECK(h2.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
 }
+
+TEST_CASE("report: the numbers the page's filter rewrites carry their marks") {
+    // The in-page script (run in a browser by tests/e2e/report_browser.sh) finds every number
+    // it recounts by these marks; the responses of another survey are listed for it in "o".
+    auto s = all_types_survey();
+    DecryptedResponse a = all_types_response(*s);
+    DecryptedResponse b = all_types_response(*s);
+    b.record_id = "3f9a1c0d2b7e4a55-000044";
+    b.response.survey_id = "andere-umfrage";
+    std::string html = render_report(*s, {a, b}, ReportOptions{});
+    CHECK(html.find("Antworten: <strong id=\"total\">2</strong>") != std::string::npos);
+    CHECK(html.find("Ausgewählt: <span id=\"f-count\">2</span>") != std::string::npos);
+    CHECK(html.find("<strong>Achtung:</strong> <span id=\"other-survey\">1</span> Antworten gehören zu einem anderen "
+                    "Fragebogen") != std::string::npos);
+    CHECK(html.find("\"o\":[1]") != std::string::npos);
+    CHECK(html.find("<span class=\"n\" data-b=\"T1\">n = 2</span> · <span class=\"tx\" data-b=\"T1\">Texte: 2</span>") !=
+          std::string::npos);
+    CHECK(html.find("<ol class=\"texts\" data-b=\"T1\">") != std::string::npos);
+    // Only responses of the survey itself: no warning, an empty list.
+    std::string own = render_report(*s, {a}, ReportOptions{});
+    CHECK(own.find("<span id=\"other-survey\">") == std::string::npos);
+    CHECK(own.find("\"o\":[]") != std::string::npos);
+}

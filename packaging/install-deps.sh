@@ -19,6 +19,7 @@ PACKAGES=(
   poppler-utils zbar-tools               # PDF and QR checks in tests
   debhelper dpkg-dev lintian             # Debian packages (packaging/debs.sh)
   mmdebstrap systemd                     # their install test in a fresh root (packaging/test-install.sh)
+  chromium                               # the report's in-page script, run headless in tests
 )
 
 missing=()

@@ -39,8 +39,8 @@ struct Block {
     bool grouped = false;    // rows are the distinct texts ("andere" texts)
     std::string base;        // block whose n is the denominator ("" = own n)
     std::vector<BlockRow> rows;
-    std::vector<int> n;                          // responses in n
-    std::vector<std::pair<int, std::string>> e;  // (response, key / value / text)
+    std::vector<int> counted;                          // responses in this block's n
+    std::vector<std::pair<int, std::string>> entries;  // (response, key / value / text), one per thing counted
 };
 
 struct Section {
@@ -84,12 +84,11 @@ std::vector<BlockRow> option_rows(const std::vector<Option>& opts, const std::st
     return rows;
 }
 
-// The blocks of one question over the responses `idx` (indices into `rs`).
-Section build_section(const Survey& s, const Question& q, const std::vector<const DecryptedResponse*>& rs,
-                      const std::vector<int>& idx) {
+// The blocks of question q, still empty: the tables its answers go into. A ranking has as many
+// rank blocks as the longest answer among the responses `idx` needs.
+std::vector<Block> make_blocks(const Survey& s, const Question& q, const std::vector<const DecryptedResponse*>& rs,
+                               const std::vector<int>& idx) {
     const std::string& L = s.original_language();
-    Section sec;
-    sec.q = &q;
     std::string other_label = q.other_label.empty() ? std::string("andere") : q.other_label.get(L, L);
     auto closed_block = [&](const std::string& id, const std::string& title, std::vector<BlockRow> rows) {
         Block b;
@@ -102,7 +101,7 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         if (s.settings.no_answer_option) b.rows.push_back({kNoAnswer, "", "keine Antwort"});
     };
 
-    std::vector<Block>& B = sec.blocks;
+    std::vector<Block> B;
     switch (q.type) {
     case QuestionType::SingleChoice:
     case QuestionType::YesNo:
@@ -185,7 +184,13 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         c.kind = Kind::Text;
         B.push_back(c);
     }
+    return B;
+}
 
+// Each response of `idx` into the blocks of sec.q it counts in; skipped and hidden apart.
+void fill_blocks(Section& sec, const std::vector<const DecryptedResponse*>& rs, const std::vector<int>& idx) {
+    const Question& q = *sec.q;
+    std::vector<Block>& B = sec.blocks;
     // Fill the blocks.
     std::map<std::string, size_t> by_id;
     for (size_t k = 0; k < B.size(); k++) by_id[B[k].id] = k;
@@ -204,8 +209,8 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         sec.answered++;
         if (!a.comment.empty() && block(q.code + "[comment]")) {
             Block* c = block(q.code + "[comment]");
-            c->n.push_back(i);
-            c->e.push_back({i, a.comment});
+            c->counted.push_back(i);
+            c->entries.push_back({i, a.comment});
         }
         switch (q.type) {
         case QuestionType::SingleChoice:
@@ -213,16 +218,16 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         case QuestionType::Rating:
         case QuestionType::MultipleChoice: {
             Block& b = B[0];
-            b.n.push_back(i);
-            if (a.no_answer) b.e.push_back({i, kNoAnswer});
+            b.counted.push_back(i);
+            if (a.no_answer) b.entries.push_back({i, kNoAnswer});
             else if (q.type == QuestionType::MultipleChoice) {
-                for (const std::string& v : a.values) b.e.push_back({i, v});
-                if (!a.other.empty()) b.e.push_back({i, kOther});
-            } else if (!a.value.empty()) b.e.push_back({i, a.value});
+                for (const std::string& v : a.values) b.entries.push_back({i, v});
+                if (!a.other.empty()) b.entries.push_back({i, kOther});
+            } else if (!a.value.empty()) b.entries.push_back({i, a.value});
             if (!a.other.empty() && q.other) {
                 Block* o = block(q.code + "[other]");
-                o->n.push_back(i);
-                o->e.push_back({i, trim(a.other)});
+                o->counted.push_back(i);
+                o->entries.push_back({i, trim(a.other)});
             }
             break;
         }
@@ -231,16 +236,16 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         case QuestionType::LongText:
         case QuestionType::Date: {
             Block& b = B[0];
-            b.n.push_back(i);
-            if (!a.no_answer && !a.value.empty()) b.e.push_back({i, a.value});
+            b.counted.push_back(i);
+            if (!a.no_answer && !a.value.empty()) b.entries.push_back({i, a.value});
             break;
         }
         case QuestionType::Ranking:
         case QuestionType::RankedList:
             for (size_t k = 0; k < a.values.size(); k++)
                 if (Block* b = block(q.code + "[" + std::to_string(k + 1) + "]")) {
-                    b->n.push_back(i);
-                    b->e.push_back({i, a.values[k]});
+                    b->counted.push_back(i);
+                    b->entries.push_back({i, a.values[k]});
                 }
             break;
         default: // matrix, multi_text, multi_numeric: one block per cell key
@@ -254,24 +259,27 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
                 if (second) part += "#1";
                 if (a.no_answer) {
                     if (b.kind == Kind::Count) {
-                        b.n.push_back(i);
-                        b.e.push_back({i, kNoAnswer});
+                        b.counted.push_back(i);
+                        b.entries.push_back({i, kNoAnswer});
                     }
                     continue;
                 }
                 auto c = a.cells.find(part);
                 if (c == a.cells.end() || c->second.empty()) continue;
-                b.n.push_back(i);
-                b.e.push_back({i, c->second});
+                b.counted.push_back(i);
+                b.entries.push_back({i, c->second});
             }
         }
     }
-    // Codes in the data that the survey does not have (an older survey version, a typing
-    // error on a paper form) get rows of their own instead of vanishing.
+}
+
+// Codes in the data that the survey does not have (an older survey version, a typing
+// error on a paper form) get rows of their own instead of vanishing.
+void add_unknown_rows(std::vector<Block>& B) {
     for (Block& b : B) {
         if (b.kind != Kind::Count) continue;
         std::map<std::string, long long> seen;
-        for (auto& [i, k] : b.e) seen[k]++;
+        for (auto& [i, k] : b.entries) seen[k]++;
         if (b.grouped) {
             std::vector<std::pair<std::string, long long>> v(seen.begin(), seen.end());
             std::stable_sort(v.begin(), v.end(), [](auto& x, auto& y) { return x.second > y.second; });
@@ -287,6 +295,16 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
             else b.rows.push_back({k, k, "(Code nicht im Fragebogen)"});
         }
     }
+}
+
+// The blocks of one question over the responses `idx` (indices into `rs`).
+Section build_section(const Survey& s, const Question& q, const std::vector<const DecryptedResponse*>& rs,
+                      const std::vector<int>& idx) {
+    Section sec;
+    sec.q = &q;
+    sec.blocks = make_blocks(s, q, rs, idx);
+    fill_blocks(sec, rs, idx);
+    add_unknown_rows(sec.blocks);
     return sec;
 }
 
@@ -309,10 +327,10 @@ std::string bar_svg(long long count, long long n) {
 void render_block(std::string& h, const Block& b, const std::vector<Block>& all, const std::vector<const DecryptedResponse*>& rs) {
     std::string attr = " data-b=\"" + esc(b.id) + "\"";
     if (!b.title.empty()) h += "<h3>" + esc(b.title) + " <code>" + esc(b.id) + "</code></h3>\n";
-    long long n = (long long)b.n.size();
+    long long n = (long long)b.counted.size();
     if (!b.base.empty())
         for (const Block& o : all)
-            if (o.id == b.base) n = (long long)o.n.size();
+            if (o.id == b.base) n = (long long)o.counted.size();
     if (b.kind == Kind::Count) {
         if (b.base.empty()) h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span></p>\n";
         if (b.grouped && b.rows.empty()) {
@@ -320,7 +338,7 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
             return;
         }
         std::map<std::string, long long> count;
-        for (auto& [i, k] : b.e) count[k]++;
+        for (auto& [i, k] : b.entries) count[k]++;
         h += "<table class=\"opts\"><thead><tr><th>Code</th><th>Antwort</th><th>Anzahl</th><th>%</th><th></th></tr></thead><tbody>\n";
         for (const BlockRow& r : b.rows) {
             long long c = count[r.key];
@@ -332,7 +350,7 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
         if (b.multi) h += "<p class=\"note\">Mehrfachauswahl: % bezogen auf n, die Summe kann über 100 % liegen.</p>\n";
     } else if (b.kind == Kind::Number) {
         std::vector<double> v;
-        for (auto& [i, t] : b.e) {
+        for (auto& [i, t] : b.entries) {
             char* end = nullptr;
             double d = std::strtod(t.c_str(), &end);
             if (end && *end == '\0' && end != t.c_str()) v.push_back(d);
@@ -349,10 +367,11 @@ void render_block(std::string& h, const Block& b, const std::vector<Block>& all,
              stat("n", std::to_string(v.size())) + stat("mean", mean) + stat("median", med) +
              stat("min", v.empty() ? "–" : fmt_num(v.front())) + stat("max", v.empty() ? "–" : fmt_num(v.back())) + "</tr></table>\n";
     } else {
-        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · Texte: " + std::to_string(b.e.size()) + "</p>\n";
-        if (!b.e.empty()) {
-            h += "<ol class=\"texts\">\n";
-            for (auto& [i, t] : b.e)
+        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · <span class=\"tx\"" + attr +
+             ">Texte: " + std::to_string(b.entries.size()) + "</span></p>\n";
+        if (!b.entries.empty()) {
+            h += "<ol class=\"texts\"" + attr + ">\n";
+            for (auto& [i, t] : b.entries)
                 h += "<li data-i=\"" + std::to_string(i) + "\">" + esc(t) +
                      " <small>" + esc(rs[size_t(i)]->record_id) + "</small></li>\n";
             h += "</ol>\n";
@@ -444,7 +463,11 @@ svg rect{fill:#1d5fa8}.note,.meta{color:#444;font-size:.9rem}ol.texts li{margin:
 .tally{border:2px dashed #a85f1d;padding:0 1rem;margin-top:2rem}.tally svg rect{fill:#a85f1d}
 @media print{.filters{display:none}})";
 
-// Counts again for the values chosen in the page; the same rules as the C++ above.
+// Counts again for the values chosen in the page; the same rules as the C++ above. Every
+// number on the page follows the choice: the totals, each question's answered/skipped/hidden,
+// each block's n, counts, %, bars, statistics and number of texts, the texts shown (and the
+// rows of "andere" texts), and the responses of another survey. A fragment like #channel=paper&site=Stadtbibliothek&lang=de
+// chooses on opening (a link to a filtered view); choosing in the page writes it back.
 const char* kScript = R"JS((function(){
 var D=JSON.parse(document.getElementById('tk-data').textContent);
 var F=['f-channel','f-site','f-lang'].map(function(id){return document.getElementById(id);});
@@ -460,21 +483,43 @@ function update(){
   all('[data-q="'+q(code)+'"]').forEach(function(el){
    el.textContent=el.className==='sk'?cnt(Q.s):el.className==='hd'?cnt(Q.h):cnt(Q.a);});});
  Object.keys(D.b).forEach(function(id){var B=D.b[id],n=cnt(B.base?D.b[B.base].n:B.n),by={},vals=[];
-  B.e.forEach(function(p){if(!on[p[0]])return;by[p[1]]=(by[p[1]]||0)+1;
+  var texts=0;
+  B.e.forEach(function(p){if(!on[p[0]])return;by[p[1]]=(by[p[1]]||0)+1;texts++;
    if(B.k==='num'){var v=Number(p[1]);if(p[1]!==''&&!isNaN(v))vals.push(v);}});
   all('[data-b="'+q(id)+'"]').forEach(function(el){
    if(el.className==='n'){el.textContent='n = '+n;return;}
+   if(el.className==='tx'){el.textContent='Texte: '+texts;return;}
    if(el.tagName==='TR'){var c=by[el.getAttribute('data-k')]||0;
     el.querySelector('.cnt').textContent=c;el.querySelector('.pct').textContent=pct(c,n);
-    el.querySelector('rect').setAttribute('width',n>0?Math.min(200,200*c/n).toFixed(1):'0.0');return;}
+    el.querySelector('rect').setAttribute('width',n>0?Math.min(200,200*c/n).toFixed(1):'0.0');
+    if(B.g)el.style.display=c?'':'none';return;}
    if(el.hasAttribute('data-s')){vals.sort(function(a,b){return a-b;});var m=vals.length,s=el.getAttribute('data-s'),sum=0;
     vals.forEach(function(v){sum+=v;});
     el.textContent=s==='n'?m:m===0?'\u2013':s==='mean'?f2(sum/m):s==='min'?f2(vals[0]):s==='max'?f2(vals[m-1]):
      f2(m%2?vals[(m-1)/2]:(vals[m/2-1]+vals[m/2])/2);}});});
  all('li[data-i]').forEach(function(li){li.style.display=on[+li.getAttribute('data-i')]?'':'none';});
- document.getElementById('f-count').textContent=cnt(D.r.map(function(r,i){return i;}));
+ var chosen=cnt(D.r.map(function(r,i){return i;}));
+ document.getElementById('f-count').textContent=chosen;
+ document.getElementById('total').textContent=chosen;
+ var o=document.getElementById('other-survey');
+ if(o){var c=cnt(D.o);o.textContent=c;o.parentNode.style.display=c?'':'none';}
 }
-F.forEach(function(s){s.addEventListener('change',update);});
+function from_hash(){
+ var h=location.hash.replace(/^#/,''),set=false;
+ F.forEach(function(s){s.value='';});
+ h.split('&').forEach(function(kv){var i=kv.indexOf('='),s=i>0?document.getElementById('f-'+kv.slice(0,i)):null,v;
+  if(F.indexOf(s)<0)return;
+  try{v=decodeURIComponent(kv.slice(i+1).replace(/\+/g,' '));}catch(e){return;}
+  for(var j=0;j<s.options.length;j++)if(s.options[j].value===v){s.value=v;set=true;}});
+ return set;
+}
+function to_hash(){
+ var p=[];F.forEach(function(s){if(s.value!=='')p.push(s.id.slice(2)+'='+encodeURIComponent(s.value));});
+ try{history.replaceState(null,'',p.length?'#'+p.join('&'):location.pathname+location.search);}catch(e){}
+}
+F.forEach(function(s){s.addEventListener('change',function(){update();to_hash();});});
+window.addEventListener('hashchange',function(){from_hash();update();});
+if(from_hash())update();
 })();)JS";
 
 } // namespace
@@ -515,15 +560,16 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     json data;
     json rs = json::array();
     std::set<std::string> channels, sites, langs;
-    int other_survey = 0;
+    json other_survey = json::array(); // responses of another survey than s
     for (const DecryptedResponse* d : main) {
         rs.push_back({d->response.channel, d->response.site, d->response.language});
         channels.insert(d->response.channel);
         sites.insert(d->response.site);
         langs.insert(d->response.language);
-        if (d->response.survey_id != s.id) other_survey++;
+        if (d->response.survey_id != s.id) other_survey.push_back(rs.size() - 1);
     }
     data["r"] = rs;
+    data["o"] = other_survey;
     data["b"] = json::object();
     data["q"] = json::object();
     for (const Section& sec : secs) {
@@ -535,9 +581,11 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
         data["q"][sec.q->code] = {{"s", sec.skipped}, {"h", sec.hidden}, {"a", qa}};
         for (const Block& b : sec.blocks) {
             json e = json::array();
-            for (auto& [i, k] : b.e) e.push_back({i, k});
-            json jb = {{"n", b.n}, {"e", e}, {"k", b.kind == Kind::Number ? "num" : b.kind == Kind::Text ? "text" : "count"}};
+            for (auto& [i, k] : b.entries) e.push_back({i, k});
+            // The page's script reads "n" (counted) and "e" (entries).
+            json jb = {{"n", b.counted}, {"e", e}, {"k", b.kind == Kind::Number ? "num" : b.kind == Kind::Text ? "text" : "count"}};
             if (!b.base.empty()) jb["base"] = b.base;
+            if (b.grouped) jb["g"] = 1; // rows are texts: one nobody in the selection wrote is hidden
             data["b"][b.id] = jb;
         }
     }
@@ -558,9 +606,9 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
         h += "<p class=\"note\">Nur Antworten mit" + (opt.channel.empty() ? "" : " Kanal „" + esc(opt.channel) + "“") +
              (opt.site.empty() ? "" : " Ort „" + esc(opt.site) + "“") +
              (opt.language.empty() ? "" : " Sprache „" + esc(opt.language) + "“") + ".</p>\n";
-    if (other_survey)
-        h += "<p class=\"note\"><strong>Achtung:</strong> " + std::to_string(other_survey) +
-             " Antworten gehören zu einem anderen Fragebogen als <code>" + esc(s.id) + "</code>.</p>\n";
+    if (!other_survey.empty())
+        h += "<p class=\"note\"><strong>Achtung:</strong> <span id=\"other-survey\">" + std::to_string(other_survey.size()) +
+             "</span> Antworten gehören zu einem anderen Fragebogen als <code>" + esc(s.id) + "</code>.</p>\n";
     h += "<p class=\"note\">n = Antworten, in denen die Frage beantwortet wurde. Übersprungene und nicht gezeigte Fragen "
          "zählen nicht zu n; „keine Antwort“ ist eine Antwort und zählt dazu. Prozente: Anteil an n, auf eine "
          "Nachkommastelle gerundet.</p>\n";

@@ -971,7 +971,12 @@ TEST_CASE("loader: language fallback in LocalText") {
 
 TEST_CASE("loader: shipped surveys, and broken copies of them") {
     std::vector<std::string> files = shipped_surveys();
-    if (files.empty()) MESSAGE("no shipped surveys yet under surveys/");
+    // An empty list must not pass as "every shipped survey is fine": the surveys folder moved
+    // or lost its files, and this test would then check nothing.
+    REQUIRE_MESSAGE(!files.empty(), "no survey (*.json) found under " << TK_SOURCE_DIR << "/surveys");
+    for (const char* shipped : {"bedarfe-akteure.json", "buerger-digital.json"})
+        CHECK_MESSAGE(std::find(files.begin(), files.end(), std::string(TK_SOURCE_DIR) + "/surveys/" + shipped) != files.end(),
+                      shipped << " is missing from " << TK_SOURCE_DIR << "/surveys");
     for (const std::string& path : files) {
         INFO(path);
         LoadResult r = load_survey(path);

@@ -1,4 +1,4 @@
-// Tests of sealed, signed records and the codec inside the seal.
+// Tests of sealed, signed records (the codec inside the seal: sync_codec.cpp).
 #include <doctest/doctest.h>
 #include <cstring>
 #include <random>
@@ -36,7 +36,7 @@ const std::string kAnswer =
     R"("A3":{"values":["A1","A3"]},"A4":{"value":"A1"},"A5":{"value":"A3"}},"channel":"kiosk"})";
 } // namespace
 
-TEST_CASE("vault: a record round-trips through the wire form and opens only with the research key") {
+TEST_CASE("record: a record round-trips through the wire form and opens only with the research key") {
     Keys k;
     Record r;
     std::string err;
@@ -67,7 +67,7 @@ TEST_CASE("vault: a record round-trips through the wire form and opens only with
     CHECK(err.find("cannot open the seal") != std::string::npos);
 }
 
-TEST_CASE("vault: every altered byte of a record is detected") {
+TEST_CASE("record: every altered byte of a record is detected") {
     Keys k;
     Record r;
     std::string err;
@@ -84,7 +84,7 @@ TEST_CASE("vault: every altered byte of a record is detected") {
     CHECK(detected == (int)wire.size());
 }
 
-TEST_CASE("vault: wrong previous hash, truncation and trailing bytes are reported") {
+TEST_CASE("record: wrong previous hash, truncation and trailing bytes are reported") {
     Keys k;
     Record r;
     std::string err;
@@ -105,7 +105,7 @@ TEST_CASE("vault: wrong previous hash, truncation and trailing bytes are reporte
     CHECK(err.find("trailing") != std::string::npos);
 }
 
-TEST_CASE("vault: record metadata is checked before sealing") {
+TEST_CASE("record: record metadata is checked before sealing") {
     Keys k;
     Record r;
     std::string err;
@@ -122,32 +122,7 @@ TEST_CASE("vault: record metadata is checked before sealing") {
     CHECK_FALSE(seal_record(kAnswer, m, k.box_pk, k.dev_sk, 1, Hash32{}, r, &err));
 }
 
-TEST_CASE("vault: the codec round-trips text and random bytes and rejects malformed streams") {
-    std::mt19937 rng(42);
-    std::vector<std::string> inputs = {"", "a", "abcd", std::string(1000, 'x'), kAnswer + kAnswer + kAnswer};
-    for (int n : {5, 100, 5000, 70000}) {
-        std::string s(n, '\0');
-        for (auto& c : s) c = (char)(rng() % 7 == 0 ? rng() : 'a' + rng() % 3);
-        inputs.push_back(s);
-    }
-    for (auto& in : inputs) {
-        std::string packed = lz_compress(in), out;
-        REQUIRE(lz_decompress((const uint8_t*)packed.data(), packed.size(), in.size(), out));
-        CHECK(out == in);
-    }
-    std::string packed = lz_compress(kAnswer + kAnswer);
-    CHECK(packed.size() < kAnswer.size() * 2 * 3 / 4); // repeated JSON compresses
-    std::string out;
-    CHECK_FALSE(lz_decompress((const uint8_t*)packed.data(), packed.size(), 10, out)); // over max
-    const uint8_t back_ref_before_start[] = {0x80, 0x05, 0x00};
-    CHECK_FALSE(lz_decompress(back_ref_before_start, 3, 100, out));
-    const uint8_t literal_cut[] = {0x05, 'a', 'b'};
-    CHECK_FALSE(lz_decompress(literal_cut, 3, 100, out));
-    const uint8_t match_cut[] = {0x00, 'a', 0x80, 0x01};
-    CHECK_FALSE(lz_decompress(match_cut, 4, 100, out));
-}
-
-TEST_CASE("vault: records sealed in one session share the ephemeral key yet each opens on its own") {
+TEST_CASE("record: records sealed in one session share the ephemeral key yet each opens on its own") {
     Keys k;
     SealSession s;
     REQUIRE(begin_seal_session(k.box_pk, s));
@@ -172,7 +147,7 @@ TEST_CASE("vault: records sealed in one session share the ephemeral key yet each
     CHECK_FALSE(open_record(moved, k.box_pk, k.box_sk, plain, &err));
 }
 
-TEST_CASE("vault: opening with a cache of the last shared key gives the same results as without") {
+TEST_CASE("record: opening with a cache of the last shared key gives the same results as without") {
     Keys k, other;
     SealSession s;
     REQUIRE(begin_seal_session(k.box_pk, s));

@@ -1,0 +1,55 @@
+// lss_expression.h - LimeSurvey ExpressionScript -> engine expression. Internal to
+// surveys/limesurvey: the importer translates relevance, conditions and the {...} in texts.
+//   VarRef, NameMap        LimeSurvey variable names (codes, SGQA columns) -> engine names
+//   LsTok, ls_tokenize     ExpressionScript tokens (SGQA names, strings, operators)
+//   quote_string           a value as an engine string literal
+//   translate_expression   an expression in engine syntax, or why it cannot be
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tk::lss {
+
+// What a LimeSurvey variable name stands for in the engine.
+struct VarRef {
+    std::string engine;  // engine variable name, e.g. "Q1_SQ001"
+    int position = 0;    // survey position of the question it belongs to
+    std::string question;
+};
+
+struct NameMap {
+    std::map<std::string, VarRef> names;   // LimeSurvey name (qcode or SGQA) -> engine
+    std::map<std::string, std::string> question_type; // engine question code -> type letter
+    void add(const std::string& ls, const std::string& engine, int pos, const std::string& q) {
+        names.emplace(ls, VarRef{engine, pos, q});
+    }
+};
+
+enum class LsTok { End, Number, String, Name, Op, LParen, RParen, Comma, Bad };
+
+struct LsToken {
+    LsTok kind = LsTok::End;
+    std::string text;
+};
+
+bool is_alnum(char c); // [A-Za-z0-9_]
+
+// Tokens of `s`, ending with an End token (or a Bad one where reading stopped).
+std::vector<LsToken> ls_tokenize(const std::string& s);
+std::string quote_string(const std::string& v);
+
+// The engine shows texts as written: it does not pipe earlier answers into them. When it
+// learns to, simple references ({Q1}, {Q1.shown}) can be kept (rewritten to engine names).
+constexpr bool kEngineRendersTextReferences = false;
+
+struct ExprOut {
+    std::string text;     // engine expression ("" when the source was empty or "1")
+    std::string problem;  // why it cannot be translated ("" = fine)
+};
+
+// Translates a LimeSurvey expression. `host_position`: references must point to questions
+// strictly before it (the engine evaluates conditions on earlier answers only).
+ExprOut translate_expression(const std::string& src, const NameMap& names, int host_position);
+
+} // namespace tk::lss

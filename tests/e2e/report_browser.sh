@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# report_browser.sh - the report's in-page filter, run by a real browser (headless Chromium).
+# Data as in the field: keygen -> 300 drill responses (`vault fill-demo`) and 60 varied ones
+# (channels, sites, languages, skipped, "keine Antwort", other texts, comments, numbers,
+# hidden questions) sealed with `vault add` -> decrypt -> export csv -> report. The page is
+# filtered in its selects, as a person does, or by its URL fragment (#channel=paper&site=...);
+# after its script ran, every number in the DOM - totals, answered/skipped/hidden, each block's
+# n, counts and %, statistics, "Texte: N" and the texts shown - must equal a recount of the CSV
+# done on its own from the filter's rows (report_browser_recount.py). A screenshot of a filtered page is taken
+# as well (REPORT_BROWSER_SHOTS=DIR keeps it).
+source "$(dirname "$0")/cli_common.bash"
+export TEILHABE_PASSPHRASE=e2e-passphrase
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+[ -n "$CHROMIUM" ] || fail "no chromium (packaging/install-deps.sh installs it)"
+
+step "a survey for the drill responses, keys, a kiosk directory"
+cat >"$WORK/drill.json" <<'EOF'
+{"format": "teilhabe-survey/1", "id": "drill", "version": "1", "languages": ["de"],
+ "title": "Übungsumfrage", "settings": {"no_answer_option": true},
+ "groups": [{"code": "G", "title": "Alles", "questions": [
+  {"code": "Q1", "type": "single", "text": "Wie oft?", "other": true,
+   "options": [{"code": "1", "text": "nie"}, {"code": "2", "text": "selten"}, {"code": "3", "text": "manchmal"},
+               {"code": "4", "text": "oft"}, {"code": "5", "text": "immer"}]},
+  {"code": "Q2", "type": "multiple", "text": "Was?", "comment": true,
+   "options": [{"code": "A0", "text": "Lesen"}, {"code": "A1", "text": "Schreiben"}, {"code": "A2", "text": "Rechnen"},
+               {"code": "B", "text": "Beraten"}]},
+  {"code": "Q3", "type": "text", "text": "Warum?"},
+  {"code": "Q4", "type": "numeric", "text": "Wie alt sind Sie?"}]}]}
+EOF
+"$BIN" survey check "$WORK/drill.json" >/dev/null || fail "drill survey does not load"
+"$BIN" keygen --out "$WORK/keys" >/dev/null 2>&1 || fail "keygen"
+mkdir "$WORK/kiosk" "$WORK/in"
+cp "$WORK/keys/research.pub" "$WORK/kiosk/"
+
+step "300 drill responses and 60 varied ones, sealed"
+"$BIN" vault fill-demo --data "$WORK/kiosk" --count 300 >/dev/null || fail "fill-demo"
+python3 - "$WORK/in" <<'EOF' || fail "making responses"
+import json, os, random, sys
+random.seed(7)
+for i in range(60):
+    r = {"format": "teilhabe-response/1", "survey_id": "drill", "survey_version": "1", "survey_hash": "sha256:drill",
+         "language": random.choice(["de", "en"]), "channel": random.choice(["paper", "assisted", "kiosk"]),
+         "site": random.choice(["Stadtbibliothek", "Seniorentreff"]), "event": "", "meta": {},
+         "started": "2026-11-%02dT10:00:00Z" % (1 + i % 28), "finished": "2026-11-%02dT10:05:00Z" % (1 + i % 28),
+         "complete": True, "answers": {}, "skipped": [], "not_shown": []}
+    a = r["answers"]
+    x = random.random()
+    if x < 0.15: r["skipped"].append("Q1")
+    elif x < 0.25: a["Q1"] = {"no_answer": True}
+    elif x < 0.45: a["Q1"] = {"value": "-oth-", "other": random.choice(["Nachbarschaft", " Nachbarschaft ", "Verein", "Kirche"])}
+    else: a["Q1"] = {"value": str(random.randint(1, 5))}
+    x = random.random()
+    if x < 0.1: r["skipped"].append("Q2")
+    elif x < 0.15: a["Q2"] = {"no_answer": True}
+    else:
+        vals = [c for c in ["A0", "A1", "A2", "B"] if random.random() < 0.5] or ["B"]
+        a["Q2"] = {"values": vals}
+        if random.random() < 0.4: a["Q2"]["comment"] = "Kommentar %d" % i
+    x = random.random()
+    if x < 0.2: r["skipped"].append("Q3")
+    elif x < 0.3: a["Q3"] = {"no_answer": True}
+    else: a["Q3"] = {"value": "Grund %d <b>&amp;</b>" % i}
+    x = random.random()
+    if x < 0.2: r["skipped"].append("Q4")
+    elif x < 0.35: r["not_shown"].append("Q4")
+    elif x < 0.45: a["Q4"] = {"no_answer": True}
+    else: a["Q4"] = {"value": random.choice([str(random.randint(18, 90)), "%d.5" % random.randint(18, 90)])}
+    json.dump(r, open(os.path.join(sys.argv[1], "r%02d.json" % i), "w"))
+EOF
+"$BIN" vault add --data "$WORK/kiosk" "$WORK"/in/r*.json >/dev/null || fail "vault add"
+
+step "decrypt, export csv, report"
+"$BIN" decrypt --key "$WORK/keys/research.key" --vault "$WORK/kiosk" --out "$WORK/resp.jsonl" >"$WORK/dec.out" \
+    || fail "decrypt: $(cat "$WORK/dec.out")"
+grep -q "360 responses written" "$WORK/dec.out" || fail "decrypt said: $(cat "$WORK/dec.out")"
+# (Both say the drill responses name another survey hash: fill-demo writes a fixed one.)
+"$BIN" export csv --survey "$WORK/drill.json" --in "$WORK/resp.jsonl" --out "$WORK/data.csv" >/dev/null 2>"$WORK/csv.err" \
+    || fail "export csv: $(cat "$WORK/csv.err")"
+"$BIN" report --survey "$WORK/drill.json" --in "$WORK/resp.jsonl" --out "$WORK/report.html" >/dev/null 2>"$WORK/report.err" \
+    || fail "report: $(cat "$WORK/report.err")"
+
+# The DOM after the page's scripts ran (virtual time lets them finish).
+chromium() { # ARGS...
+    timeout 120 "$CHROMIUM" --headless --disable-gpu --no-sandbox --no-first-run --disable-dev-shm-usage \
+        --user-data-dir="$WORK/chromium" --virtual-time-budget=5000 "$@" 2>>"$WORK/chromium.log"
+}
+# A copy of the report with a script that chooses CHANNEL SITE LANG in the page's selects and
+# fires "change", as a person choosing does.
+choose() { # CHANNEL SITE LANG
+    python3 - "$WORK/report.html" "$WORK/chosen.html" "$@" <<'PY'
+import json, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+pick = "".join("var s=document.getElementById(%s);s.value=%s;s.dispatchEvent(new Event('change'));"
+               % (json.dumps(i), json.dumps(v)) for i, v in zip(["f-channel", "f-site", "f-lang"], sys.argv[3:6]) if v)
+assert page.count("</body>") == 1
+open(sys.argv[2], "w", encoding="utf-8").write(page.replace("</body>", "<script>" + pick + "</script>\n</body>"))
+PY
+}
+
+# Every number of the page against the recount of the CSV's rows that match the filter. HOW is
+# "select" (the selects, by choose) or a URL fragment the page reads on opening ("" = none).
+check() { # HOW CHANNEL SITE LANG MIN_ROWS
+    step "filter ${2:-alle}/${3:-alle}/${4:-alle} by ${1:-nothing}"
+    if [ "$1" = select ]; then
+        choose "$2" "$3" "$4" || fail "cannot prepare the page"
+        chromium --dump-dom "file://$WORK/chosen.html" >"$WORK/dom.html" || fail "chromium: $(tail -5 "$WORK/chromium.log")"
+    else
+        chromium --dump-dom "file://$WORK/report.html$1" >"$WORK/dom.html" || fail "chromium: $(tail -5 "$WORK/chromium.log")"
+    fi
+    python3 "$SRC/tests/e2e/report_browser_recount.py" "$WORK/data.csv" "$WORK/dom.html" "$2" "$3" "$4" "$5" \
+        || fail "filter ${2:-alle}/${3:-alle}/${4:-alle} by ${1:-nothing}: the page's numbers differ from the CSV"
+}
+
+check "" "" "" "" 360
+check select "" Drill "" 300
+check select paper Stadtbibliothek "" 5
+check select assisted "" en 5
+check select "" Seniorentreff "" 20
+check "#channel=paper&site=Stadtbibliothek" paper Stadtbibliothek "" 5
+check "#lang=en&site=Seniorentreff" "" Seniorentreff en 5
+
+step "a screenshot of a filtered page"
+chromium --window-size=1000,1800 --screenshot="$WORK/report.png" "file://$WORK/report.html#site=Seniorentreff" >/dev/null \
+    || fail "chromium screenshot: $(tail -5 "$WORK/chromium.log")"
+[ "$(stat -c %s "$WORK/report.png")" -gt 20000 ] || fail "the screenshot is (nearly) empty"
+if [ -n "${REPORT_BROWSER_SHOTS:-}" ]; then mkdir -p "$REPORT_BROWSER_SHOTS" && cp "$WORK/report.png" "$REPORT_BROWSER_SHOTS/"; fi
+step "ok"

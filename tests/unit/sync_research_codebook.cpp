@@ -1,0 +1,48 @@
+// sync_research_codebook.cpp - the codebook written beside the CSV export.
+#include <doctest/doctest.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+#include "files.h"
+#include "bundle.h"
+#include "export_csv.h"
+#include "keys.h"
+#include "lss_responses.h"
+#include "record.h"
+#include "report.h"
+#include "research.h"
+#include "server_store.h"
+#include "sync_testutil.h"
+#include "sync_research_util.h"
+
+using namespace tk;
+using namespace tk::test;
+
+TEST_CASE("codebook: codebook lists every column with text, type, codes and the missing-value coding") {
+    auto s = all_types_survey();
+    std::string md = export_codebook(*s, CsvOptions{}, true);
+    CHECK(md.find("# Codebook: Alle Typen") != std::string::npos);
+    CHECK(md.find("Skipped (shown, left unanswered; also an empty matrix row or rank of an answered question): (empty).") != std::string::npos);
+    CHECK(md.find("Not shown (hidden by a condition, or not reached in a partial response): \"NA\".") != std::string::npos);
+    CHECK(md.find("\"keine Antwort\" chosen: \"KA\"") != std::string::npos);
+    CHECK(md.find("| `S1` | S1 | Wo? | single | A1 = hier; A2 = dort; -oth- = andere (text in S1[other]) |") != std::string::npos);
+    CHECK(md.find("| `S1[other]` | S1 | Wo? [andere, und zwar] | text |  |") != std::string::npos);
+    CHECK(md.find("| `M1[b]` | M1 | Was? [Bahn] | multiple | Y = chosen; N = not chosen |") != std::string::npos);
+    CHECK(md.find("| `R1` | R1 | Zufrieden? | rating | 1..5; 1 = gar nicht; 5 = sehr |") != std::string::npos);
+    CHECK(md.find("| `X2[SQ001][1]` | X2 | Wichtig und gut? [WLAN] [Wichtigkeit] | matrix | 1 = wichtig; 2 = unwichtig |") != std::string::npos);
+    CHECK(md.find("| `X2[SQ001][2]` | X2 | Wichtig und gut? [WLAN] [Zufriedenheit] | matrix | g = gut; s = schlecht |") != std::string::npos);
+    CHECK(md.find("| `X3[r2_w]` | X3 | Wie viele? [Filme] [Woche] | matrix | number |") != std::string::npos);
+    CHECK(md.find("| `RK[2]` | RK | Reihenfolge? [rank 2] | ranking | z = Zeit; g = Geld; h = Hilfe |") != std::string::npos);
+    CHECK(md.find("| `Y1` | Y1 | Online? | yesno | Y = ja; N = nein |") != std::string::npos);
+    CHECK(md.find("| `IN") == std::string::npos); // info takes no answer: no column
+    // Every CSV heading is in the codebook.
+    for (const CsvColumn& c : csv_columns(*s)) CHECK(md.find("| `" + c.heading + "` |") != std::string::npos);
+
+    std::string csv = export_codebook(*s, CsvOptions{}, false);
+    CHECK(csv.rfind("column,question,text,type,values\r\n", 0) == 0);
+    CHECK(csv.find("\r\nS1,S1,Wo?,single,A1 = hier; A2 = dort; -oth- = andere (text in S1[other])\r\n") != std::string::npos);
+}

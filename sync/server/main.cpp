@@ -18,6 +18,8 @@
 #include "bundle.h"
 #include "keys.h"
 #include "files.h"
+#include "http_front.h"
+#include "request_log.h"
 #include "server_api.h"
 #include "server_store.h"
 
@@ -27,7 +29,7 @@ static void usage() {
     std::printf("teilhabe-server - receives sealed answers from kiosks\n\n"
                 "Usage:\n"
                 "  teilhabe-server --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http]\n"
-                "                  [--max-body BYTES] [--rate PER_SECOND] [--threads N]\n"
+                "                  [--max-body BYTES] [--rate PER_SECOND] [--threads N] [--per-address N]\n"
                 "      Serves the API. Without --cert/--key, plain HTTP is allowed on loopback addresses only,\n"
                 "      unless --allow-plain-http (answers are sealed, but metadata and codes would travel openly).\n"
                 "  teilhabe-server enrol --data DIR [--site NAME] [--valid-hours H]\n"
@@ -132,11 +134,12 @@ static int cmd_status(std::vector<std::string> a) {
     for (const DeviceInfo& d : store->devices())
         std::printf("device %s  %s  up to record %llu  site '%s'\n", device_id_hex(d.pk).c_str(),
                     fingerprint(d.pk.data(), 32).c_str(), (unsigned long long)d.last_seq, d.site.c_str());
-    for (const std::string& e : store->events(20)) std::printf("event %s\n", e.c_str());
+    // Event details quote what clients sent: escaped before they reach the terminal.
+    for (const std::string& e : store->events(20)) std::printf("event %s\n", log_safe(e).c_str());
     return 0;
 }
 
-static httplib::Server* g_server = nullptr;
+static HttpFront* g_server = nullptr;
 static void on_signal(int) {
     if (g_server) g_server->stop();
 }
@@ -150,6 +153,7 @@ int main(int argc, char** argv) {
 
     std::string data = take(a, "--data"), listen = take(a, "--listen"), cert = take(a, "--cert"), key = take(a, "--key");
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
+    std::string per_address = take(a, "--per-address");
     bool allow_plain = take_flag(a, "--allow-plain-http");
     if (!a.empty()) { std::fprintf(stderr, "teilhabe-server: unknown argument '%s' (see --help)\n", a[0].c_str()); return 2; }
     if (data.empty() || listen.empty()) { usage(); return 2; }
@@ -178,24 +182,20 @@ int main(int argc, char** argv) {
     if (!max_body.empty()) cfg.max_body = (size_t)std::strtoull(max_body.c_str(), nullptr, 10);
     if (!rate.empty()) cfg.rate_per_s = std::atof(rate.c_str());
     if (!threads.empty()) cfg.threads = std::atoi(threads.c_str());
-    if (cfg.max_body < 1024 || cfg.rate_per_s <= 0 || cfg.threads <= 0 || cfg.threads > 1024) {
-        std::fprintf(stderr, "teilhabe-server: --max-body >= 1024, --rate > 0, --threads 1..1024\n");
+    if (!per_address.empty()) cfg.per_address = std::atoi(per_address.c_str());
+    if (cfg.max_body < 1024 || cfg.rate_per_s <= 0 || cfg.threads <= 0 || cfg.threads > 1024 || cfg.per_address < 1) {
+        std::fprintf(stderr, "teilhabe-server: --max-body >= 1024, --rate > 0, --threads 1..1024, --per-address >= 1\n");
         return 2;
     }
     cfg.limits.max_bytes = cfg.max_body;
     ServerApi api(*store, cfg);
 
-    std::unique_ptr<httplib::Server> srv;
-    if (tls) {
-        auto s = std::make_unique<httplib::SSLServer>(cert.c_str(), key.c_str());
-        if (!s->is_valid()) {
-            std::fprintf(stderr, "teilhabe-server: cannot use certificate '%s' with key '%s'\n", cert.c_str(), key.c_str());
-            return 2;
-        }
-        srv = std::move(s);
-    } else {
-        srv = std::make_unique<httplib::Server>();
+    SSL_CTX* tls_ctx = nullptr;
+    if (tls && !(tls_ctx = make_tls_context(cert, key, &err))) {
+        std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str());
+        return 2;
     }
+    auto srv = std::make_unique<HttpFront>(api.front_config(), tls_ctx);
     api.mount(*srv);
     g_server = srv.get();
     std::signal(SIGTERM, on_signal);

@@ -34,8 +34,8 @@ struct FrontConfig {
     size_t body_min_rate = 16384;  // arrived at this many bytes a second on average, else 408
     int io_timeout_s = 5;          // one wait for the socket while a worker reads or writes
     int write_deadline_s = 30;     // a whole answer must be taken by the client within this
-    int per_address = 16;          // open connections of one address (IPv6: of one /64)
-    int max_connections = 1000;    // open connections in all (also bounded by the open-file limit)
+    int per_address = 32;          // open connections of one address (IPv6: of one /64)
+    int max_connections = 2000;    // open connections in all (also bounded by the open-file limit)
     int workers = 32;              // threads that run requests whose head is complete
     int max_requests = 100;        // requests on one kept-alive connection
     // Largest body the route takes (before decompression on the wire, after it in the handler);

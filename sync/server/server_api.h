@@ -37,8 +37,8 @@ struct ServerConfig {
     int head_deadline_s = 10;                   // a request head must arrive within this of its first byte
     int body_deadline_s = 30;                   // a body's first seconds are free; after them it must
     size_t body_min_rate = 16384;               // have arrived at this many bytes a second on average
-    int per_address = 16;                       // open connections of one address (IPv6: /64)
-    int max_connections = 1000;                 // open connections in all
+    int per_address = 32;                       // open connections of one address (IPv6: /64)
+    int max_connections = 2000;                 // open connections in all
     double rate_per_s = 20, rate_burst = 60;    // uploads per device: refill rate and bucket size
     // Uploads that did not authenticate (junk, bad signatures, unknown devices) per peer address.
     // Only those are counted, so kiosks behind one library router do not share a budget.

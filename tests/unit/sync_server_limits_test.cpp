@@ -313,3 +313,22 @@ TEST_CASE("server limits: log lines escape what the client wrote; exceptions sta
     CHECK(log_safe("a\\b\x7f\xc2\x9b\xff ü") == "a\\x5cb\\x7f\\xc2\\x9b\\xff ü");
     CHECK(log_safe(std::string(5000, 'y'), 100).size() < 130);
 }
+
+TEST_CASE("server limits: a body past the grace time is taken while it keeps the minimum rate") {
+    ServerConfig cfg;
+    cfg.body_deadline_s = 1;
+    cfg.body_min_rate = 16384;
+    LiveServer s(cfg);
+    // 96 KiB at about 48 KiB/s: 2 s in all, past the grace second, but above the minimum rate.
+    int fd = connect_raw(s.port);
+    REQUIRE(send_all(fd, "POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Length: 98304\r\n\r\n"));
+    std::string piece(4096, 'j');
+    for (int i = 0; i < 24; i++) {
+        REQUIRE(send_all(fd, piece));
+        std::this_thread::sleep_for(std::chrono::milliseconds(85));
+    }
+    std::string got = read_until_closed(fd, 5);
+    ::close(fd);
+    CHECK(got.rfind("HTTP/1.1 400", 0) == 0); // read whole, then refused as junk: not 408
+    CHECK(got.find("\"malformed\"") != std::string::npos);
+}

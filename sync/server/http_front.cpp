@@ -161,12 +161,13 @@ struct ConnStream final : httplib::Stream {
     Conn& c;
     const FrontConfig& cfg;
     size_t head_len, pos = 0, limit_raw;
+    size_t dropped = 0; // bytes of this request already consumed and cut from the front of c.in
     Clock::time_point body_start, write_start{};
     bool wrote = false;
     ConnStream(Conn& conn, const FrontConfig& config, size_t head, size_t route_limit)
         : c(conn), cfg(config), head_len(head), limit_raw(2 * route_limit + 65536), body_start(Clock::now()) {}
 
-    size_t body_seen() const { return pos > head_len ? pos - head_len : 0; }
+    size_t body_seen() const { return dropped + pos > head_len ? dropped + pos - head_len : 0; }
     bool is_readable() const override { return pos < c.in.size() || (c.ssl && SSL_pending(c.ssl) > 0); }
     bool is_writable() const override {
         pollfd p{c.fd, POLLOUT, 0};
@@ -178,7 +179,7 @@ struct ConnStream final : httplib::Stream {
         return (long long)(allowed * 1000) - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - body_start).count();
     }
     bool fill() {
-        if (pos >= head_len && body_seen() >= limit_raw) {
+        if (dropped + pos >= head_len && body_seen() >= limit_raw) {
             c.trouble = BodyTrouble::too_large;
             return false;
         }
@@ -215,7 +216,14 @@ struct ConnStream final : httplib::Stream {
         return false;
     }
     ssize_t read(char* ptr, size_t size) override {
-        if (pos >= c.in.size() && !fill()) return -1;
+        if (pos >= c.in.size()) {
+            // All of it consumed: drop it, so a large body is not held twice (here and in the
+            // handler's copy).
+            dropped += c.in.size();
+            c.in.clear();
+            pos = 0;
+            if (!fill()) return -1;
+        }
         size_t n = std::min(size, c.in.size() - pos);
         std::memcpy(ptr, c.in.data() + pos, n);
         pos += n;

@@ -1,10 +1,13 @@
 // main.cpp - `teilhabe-server`, the research server that receives sealed bundles.
 //
-//   teilhabe-server --data DIR --listen HOST:PORT [--cert C --key K] [--allow-plain-http]
-//   teilhabe-server enrol  --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
-//   teilhabe-server import --data DIR [--receipt OUT] FILE               ingests a USB bundle
-//   teilhabe-server status --data DIR                                    devices, counts, events
+//   serve   --data DIR --listen HOST:PORT ...   the HTTP API (also without the verb: --data ...)
+//   enrol   --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
+//   import  --data DIR [--receipt OUT] FILE               ingests a USB bundle
+//   status  --data DIR                                    devices, counts, events
 //
+// The verbs register with the same Command registry as `teilhabe`'s (command.h), so --help
+// lists each with its options. They live here, not in tk_server: a static library's objects
+// that nothing references would be left out of the program, registrations and all.
 // The server never holds the research secret key; see sync/transport/BUNDLE.md.
 #include <atomic>
 #include <csignal>
@@ -16,52 +19,25 @@
 #include <httplib.h>
 
 #include "bundle.h"
+#include "command.h"
 #include "keys.h"
 #include "files.h"
+#include "http_front.h"
+#include "request_log.h"
 #include "server_api.h"
 #include "server_store.h"
 
 using namespace tk;
 
-static void usage() {
-    std::printf("teilhabe-server - receives sealed answers from kiosks\n\n"
-                "Usage:\n"
-                "  teilhabe-server --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http]\n"
-                "                  [--max-body BYTES] [--rate PER_SECOND] [--threads N]\n"
-                "      Serves the API. Without --cert/--key, plain HTTP is allowed on loopback addresses only,\n"
-                "      unless --allow-plain-http (answers are sealed, but metadata and codes would travel openly).\n"
-                "  teilhabe-server enrol --data DIR [--site NAME] [--valid-hours H]\n"
-                "      Prints a one-time pairing code for one kiosk (default valid 24 hours).\n"
-                "  teilhabe-server import --data DIR [--receipt OUT] FILE\n"
-                "      Ingests a bundle brought on a USB stick, with the same checks as an upload, and writes a\n"
-                "      signed receipt (default FILE.receipt) for the coordinator to take back to the kiosk.\n"
-                "  teilhabe-server status --data DIR\n"
-                "      Devices, their chain heads, record count and the latest logged events.\n");
-}
-
-static std::string take(std::vector<std::string>& a, const std::string& flag, const std::string& def = "") {
-    for (size_t i = 0; i < a.size(); i++)
-        if (a[i] == flag && i + 1 < a.size()) {
-            std::string v = a[i + 1];
-            a.erase(a.begin() + (long)i, a.begin() + (long)i + 2);
-            return v;
-        }
-    return def;
-}
-static bool take_flag(std::vector<std::string>& a, const std::string& flag) {
-    for (size_t i = 0; i < a.size(); i++)
-        if (a[i] == flag) {
-            a.erase(a.begin() + (long)i);
-            return true;
-        }
-    return false;
-}
+using cli::take_flag;
+static std::string take(cli::Args& a, const std::string& flag, const std::string& def = "") { return cli::take_option(a, flag, def); }
 
 static bool is_loopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-static int cmd_enrol(std::vector<std::string> a) {
+static int cmd_enrol(const cli::Args& args) {
+    cli::Args a = args;
     std::string data = take(a, "--data"), site = take(a, "--site");
     int hours = std::atoi(take(a, "--valid-hours", "24").c_str());
     if (data.empty() || !a.empty() || hours <= 0 || hours > 24 * 30) {
@@ -79,7 +55,8 @@ static int cmd_enrol(std::vector<std::string> a) {
     return 0;
 }
 
-static int cmd_import(std::vector<std::string> a) {
+static int cmd_import(const cli::Args& args) {
+    cli::Args a = args;
     std::string data = take(a, "--data"), receipt = take(a, "--receipt");
     if (data.empty() || a.size() != 1) {
         std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] FILE\n");
@@ -122,7 +99,8 @@ static int cmd_import(std::vector<std::string> a) {
     return 0;
 }
 
-static int cmd_status(std::vector<std::string> a) {
+static int cmd_status(const cli::Args& args) {
+    cli::Args a = args;
     std::string data = take(a, "--data");
     if (data.empty() || !a.empty()) { std::fprintf(stderr, "teilhabe-server status: usage: --data DIR\n"); return 2; }
     std::string err;
@@ -132,27 +110,24 @@ static int cmd_status(std::vector<std::string> a) {
     for (const DeviceInfo& d : store->devices())
         std::printf("device %s  %s  up to record %llu  site '%s'\n", device_id_hex(d.pk).c_str(),
                     fingerprint(d.pk.data(), 32).c_str(), (unsigned long long)d.last_seq, d.site.c_str());
-    for (const std::string& e : store->events(20)) std::printf("event %s\n", e.c_str());
+    // Event details quote what clients sent: escaped before they reach the terminal.
+    for (const std::string& e : store->events(20)) std::printf("event %s\n", log_safe(e).c_str());
     return 0;
 }
 
-static httplib::Server* g_server = nullptr;
+static HttpFront* g_server = nullptr;
 static void on_signal(int) {
     if (g_server) g_server->stop();
 }
 
-int main(int argc, char** argv) {
-    std::vector<std::string> a(argv + 1, argv + argc);
-    if (!a.empty() && (a[0] == "--help" || a[0] == "-h")) { usage(); return 0; }
-    if (!a.empty() && a[0] == "enrol") return cmd_enrol({a.begin() + 1, a.end()});
-    if (!a.empty() && a[0] == "import") return cmd_import({a.begin() + 1, a.end()});
-    if (!a.empty() && a[0] == "status") return cmd_status({a.begin() + 1, a.end()});
-
+static int cmd_serve(const cli::Args& args) {
+    cli::Args a = args;
     std::string data = take(a, "--data"), listen = take(a, "--listen"), cert = take(a, "--cert"), key = take(a, "--key");
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
+    std::string per_address = take(a, "--per-address");
     bool allow_plain = take_flag(a, "--allow-plain-http");
     if (!a.empty()) { std::fprintf(stderr, "teilhabe-server: unknown argument '%s' (see --help)\n", a[0].c_str()); return 2; }
-    if (data.empty() || listen.empty()) { usage(); return 2; }
+    if (data.empty() || listen.empty()) return cli::usage_error("serve", "--data DIR and --listen HOST:PORT are required (see --help)");
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) {
         std::fprintf(stderr, "teilhabe-server: --listen wants HOST:PORT, got '%s'\n", listen.c_str());
@@ -178,24 +153,20 @@ int main(int argc, char** argv) {
     if (!max_body.empty()) cfg.max_body = (size_t)std::strtoull(max_body.c_str(), nullptr, 10);
     if (!rate.empty()) cfg.rate_per_s = std::atof(rate.c_str());
     if (!threads.empty()) cfg.threads = std::atoi(threads.c_str());
-    if (cfg.max_body < 1024 || cfg.rate_per_s <= 0 || cfg.threads <= 0 || cfg.threads > 1024) {
-        std::fprintf(stderr, "teilhabe-server: --max-body >= 1024, --rate > 0, --threads 1..1024\n");
+    if (!per_address.empty()) cfg.per_address = std::atoi(per_address.c_str());
+    if (cfg.max_body < 1024 || cfg.rate_per_s <= 0 || cfg.threads <= 0 || cfg.threads > 1024 || cfg.per_address < 1) {
+        std::fprintf(stderr, "teilhabe-server: --max-body >= 1024, --rate > 0, --threads 1..1024, --per-address >= 1\n");
         return 2;
     }
     cfg.limits.max_bytes = cfg.max_body;
     ServerApi api(*store, cfg);
 
-    std::unique_ptr<httplib::Server> srv;
-    if (tls) {
-        auto s = std::make_unique<httplib::SSLServer>(cert.c_str(), key.c_str());
-        if (!s->is_valid()) {
-            std::fprintf(stderr, "teilhabe-server: cannot use certificate '%s' with key '%s'\n", cert.c_str(), key.c_str());
-            return 2;
-        }
-        srv = std::move(s);
-    } else {
-        srv = std::make_unique<httplib::Server>();
+    SSL_CTX* tls_ctx = nullptr;
+    if (tls && !(tls_ctx = make_tls_context(cert, key, &err))) {
+        std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str());
+        return 2;
     }
+    auto srv = std::make_unique<HttpFront>(api.front_config(), tls_ctx);
     api.mount(*srv);
     g_server = srv.get();
     std::signal(SIGTERM, on_signal);
@@ -214,4 +185,26 @@ int main(int argc, char** argv) {
     bool ok = srv->listen_after_bind();
     g_server = nullptr;
     return ok ? 0 : 1;
+}
+
+static const cli::Command serve_verb(
+    "serve",
+    "--data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http] [--max-body BYTES] "
+    "[--rate PER_SECOND] [--threads N] [--per-address N]",
+    "Serves the API (the default verb). Without --cert/--key, plain HTTP only on loopback addresses, unless "
+    "--allow-plain-http (answers are sealed, but metadata and codes would travel openly). Limits: sync/transport/BUNDLE.md.",
+    cmd_serve);
+static const cli::Command enrol_verb("enrol", "--data DIR [--site NAME] [--valid-hours H]",
+                                     "Prints a one-time pairing code for one kiosk (default valid 24 hours).", cmd_enrol);
+static const cli::Command import_verb(
+    "import", "--data DIR [--receipt OUT] FILE",
+    "Ingests a bundle brought on a USB stick, with the same checks as an upload, and writes a signed receipt "
+    "(default FILE.receipt) for the coordinator to take back to the kiosk.",
+    cmd_import);
+static const cli::Command status_verb("status", "--data DIR", "Devices, their chain heads, record count and the latest logged events.",
+                                      cmd_status);
+
+int main(int argc, char** argv) {
+    cli::Program p{"teilhabe-server", "teilhabe-server - receives sealed answers from kiosks", TK_VERSION, "serve"};
+    return cli::run_program(p, argc, argv);
 }

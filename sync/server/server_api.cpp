@@ -12,6 +12,7 @@
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
+#include "request_log.h"
 
 namespace tk {
 
@@ -36,7 +37,8 @@ ApiReply api_error(int status, const std::string& code, const std::string& reaso
 ServerApi::ServerApi(ServerStore& store, ServerConfig cfg) : store_(store), cfg_(std::move(cfg)) {}
 
 void ServerApi::log(const std::string& line) {
-    std::string l = now_iso() + " " + line;
+    // Lines carry the client's words (paths, reasons quoting its input): one event, one line.
+    std::string l = now_iso() + " " + log_safe(line);
     if (cfg_.log) cfg_.log(l);
     else std::fprintf(stderr, "%s\n", l.c_str());
 }
@@ -110,19 +112,29 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
         return api_error(413, "too-large", "upload of " + std::to_string(body.size()) + " bytes is over the limit of " +
                          std::to_string(cfg_.max_body));
     }
-    // Rate limits. Nothing an unauthenticated sender does may spend a device's budget: anyone
-    // can write a device's id into junk. So a device is charged only once the bundle's
-    // signatures verified and it is enrolled, and uploads that fail before that are charged to
-    // the sending address. Both budgets are looked at before any work is done, so a flood from
-    // an address or an enrolled device that has spent its budget costs no signature check.
+    // Rate limits, two kinds of bucket. Nothing an unauthenticated sender does may spend a
+    // device's budget, nor stop a device that authenticates: anyone can write a device's id
+    // into junk, and junk may come from the kiosk's own address (a library's shared router).
+    //  - device: charged only once the bundle's signatures verified and it is enrolled;
+    //  - address: charged for uploads refused before that (malformed, bad signature, unknown).
+    // Both are looked at before any work. A bundle that names no enrolled device is answered
+    // 429 without a signature check once its address spent its refusals; one that names an
+    // enrolled device is checked, whatever its address did, so the genuine device gets through
+    // a flood of junk from its neighbours. Junk naming an enrolled device costs one signature
+    // check per bundle, no more than reading the bytes it sent (no amplification).
     const std::string peer_key = "peer " + peer, source = "http " + peer;
-    if (!take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst, false)) {
+    std::array<uint8_t, 32> named{};
+    bool names_enrolled = false;
+    if (body.size() >= 40 && body.compare(0, 4, "TKB1") == 0) {
+        std::copy(p + 8, p + 40, named.begin());
+        names_enrolled = store_.device_known(named);
+    }
+    if (!names_enrolled && !take_token(peer_key, cfg_.peer_fail_rate_per_s, cfg_.peer_fail_burst, false)) {
         log("upload " + peer + " 429 rate limit (address sent too many refused uploads)");
         return api_error(429, "rate-limited", "too many refused uploads from this address; wait a moment and retry");
     }
-    if (body.size() >= 40 && body.compare(0, 4, "TKB1") == 0 &&
-        !take_token("device " + to_hex(p + 8, 32), cfg_.rate_per_s, cfg_.rate_burst, false)) {
-        log("upload " + peer + " device " + to_hex(p + 8, 8) + " 429 rate limit");
+    if (names_enrolled && !take_token("device " + to_hex(named.data(), 32), cfg_.rate_per_s, cfg_.rate_burst, false)) {
+        log("upload " + peer + " device " + to_hex(named.data(), 8) + " 429 rate limit");
         return api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
     }
     Bundle b;
@@ -204,50 +216,105 @@ static void send(httplib::Response& res, const ApiReply& r) {
     res.set_content(r.body, r.content_type.c_str());
 }
 
+size_t ServerApi::body_limit(const std::string& method, const std::string& path) const {
+    if (method != "POST") return 0;
+    if (path == "/v1/enrol") return cfg_.max_enrol_body;
+    if (path == "/v1/bundles") return cfg_.max_body;
+    return 0;
+}
+
+FrontConfig ServerApi::front_config() {
+    FrontConfig f;
+    f.idle_timeout_s = cfg_.read_timeout_s;
+    f.io_timeout_s = cfg_.read_timeout_s;
+    f.write_deadline_s = std::max(cfg_.write_timeout_s, 30);
+    f.head_deadline_s = cfg_.head_deadline_s;
+    f.body_grace_s = cfg_.body_deadline_s;
+    f.body_min_rate = cfg_.body_min_rate;
+    f.per_address = cfg_.per_address;
+    f.max_connections = cfg_.max_connections;
+    f.workers = cfg_.threads > 0 ? cfg_.threads : 32;
+    f.body_limit = [this](const std::string& m, const std::string& p) { return body_limit(m, p); };
+    f.log = [this](const std::string& l) { log(l); };
+    return f;
+}
+
+// The body of `req`, read through `reader` and refused the moment it passes `max` bytes as the
+// handler sees them (after any Content-Encoding was undone: a small gzip body may inflate to
+// gigabytes), or when it arrives slower than the minimum rate. Returns 0, or the status of the
+// refusal already sent; a refused body closes the connection, so its unread rest is never taken
+// for a further request.
+int ServerApi::read_body(const char* what, const httplib::Request& req, httplib::Response& res,
+                         const httplib::ContentReader& reader, size_t max, std::string& body) {
+    auto start = std::chrono::steady_clock::now();
+    bool too_big = false, too_slow = false;
+    bool complete = reader([&](const char* data, size_t n) {
+        if (body.size() + n > max) {
+            too_big = true;
+            return false;
+        }
+        body.append(data, n);
+        // The front's rule, for servers without it: after the grace time, the minimum rate.
+        double allowed = cfg_.body_deadline_s + (double)body.size() / (double)std::max<size_t>(1, cfg_.body_min_rate);
+        if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > allowed) {
+            too_slow = true;
+            return false;
+        }
+        return true;
+    });
+    BodyTrouble trouble = front_body_trouble();
+    int status = 0;
+    ApiReply r;
+    if (too_slow || trouble == BodyTrouble::too_slow) {
+        status = 408;
+        log(std::string(what) + " " + req.remote_addr + " 408 body slower than " + std::to_string(cfg_.body_min_rate) +
+            " bytes/s after " + std::to_string(cfg_.body_deadline_s) + " s");
+        r = api_error(408, "too-slow", "the body did not arrive in time (at least " + std::to_string(cfg_.body_min_rate) +
+                      " bytes a second after the first " + std::to_string(cfg_.body_deadline_s) + " s)");
+    } else if (too_big || trouble == BodyTrouble::too_large || res.status == 413) {
+        status = 413;
+        log(std::string(what) + " " + req.remote_addr + " 413 body over " + std::to_string(max) + " bytes");
+        r = api_error(413, "too-large", std::string(what) + " body over the limit of " + std::to_string(max) + " bytes");
+    } else if (res.status == 415) {
+        status = 415;
+        log(std::string(what) + " " + req.remote_addr + " 415 Content-Encoding '" + req.get_header_value("Content-Encoding") + "'");
+        r = api_error(415, "unsupported-encoding", "the body's Content-Encoding is not supported (send it uncompressed)");
+    } else if (!complete) {
+        status = 400;
+        log(std::string(what) + " " + req.remote_addr + " 400 body incomplete or badly framed");
+        r = api_error(400, "bad-request", "the body could not be read (incomplete or badly framed)");
+    }
+    if (status) {
+        body.clear();
+        send(res, r);
+        res.set_header("Connection", "close");
+        front_close_after_reply();
+    }
+    return status;
+}
+
 void ServerApi::mount(httplib::Server& srv) {
-    int threads = cfg_.threads > 0 ? cfg_.threads : 16;
-    srv.new_task_queue = [threads] { return new httplib::ThreadPool((size_t)threads); };
-    srv.set_read_timeout(cfg_.read_timeout_s, 0);
-    srv.set_write_timeout(cfg_.write_timeout_s, 0);
-    srv.set_keep_alive_timeout(cfg_.read_timeout_s); // an idle keep-alive connection holds a worker too
-    srv.set_keep_alive_max_count(1000);
-    srv.set_payload_max_length(cfg_.max_body);
+    if (!dynamic_cast<HttpFront*>(&srv)) { // the front has its own workers and time-outs
+        int threads = cfg_.threads > 0 ? cfg_.threads : 32;
+        srv.new_task_queue = [threads] { return new httplib::ThreadPool((size_t)threads); };
+        srv.set_read_timeout(cfg_.read_timeout_s, 0);
+        srv.set_write_timeout(cfg_.write_timeout_s, 0);
+        srv.set_keep_alive_timeout(cfg_.read_timeout_s);
+    }
+    srv.set_keep_alive_max_count(100);
+    // For bodies with a Content-Length, before any route: none above the largest route limit.
+    srv.set_payload_max_length(std::max(cfg_.max_body, cfg_.max_enrol_body));
 
     srv.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { send(res, handle_health()); });
-    srv.Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res) {
-        send(res, handle_enrol(req.body, req.remote_addr));
-    });
-    // The upload body is read in pieces so that a sender who trickles it is cut off at the
-    // deadline instead of holding a worker for as long as it likes.
-    srv.Post("/v1/bundles", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-        auto start = std::chrono::steady_clock::now();
+    // Both bodies are read in pieces, each route with its own limit (see read_body).
+    srv.Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         std::string body;
-        bool too_big = false, too_slow = false;
-        size_t max = cfg_.max_body;
-        reader([&](const char* data, size_t n) {
-            if (body.size() + n > max) {
-                too_big = true;
-                return false;
-            }
-            body.append(data, n);
-            if (std::chrono::steady_clock::now() - start > std::chrono::seconds(cfg_.body_deadline_s)) {
-                too_slow = true;
-                return false;
-            }
-            return true;
-        });
-        if (too_slow) {
-            log("upload " + req.remote_addr + " 408 body not complete within " + std::to_string(cfg_.body_deadline_s) + " s");
-            send(res, api_error(408, "too-slow", "the upload did not arrive within the deadline"));
-            res.set_header("Connection", "close");
-            return;
-        }
-        if (too_big || body.size() > max || res.status == 413) {
-            log("upload " + req.remote_addr + " 413 body over " + std::to_string(max) + " bytes");
-            send(res, api_error(413, "too-large", "upload over the limit of " + std::to_string(max) + " bytes"));
-            res.set_header("Connection", "close");
-            return;
-        }
+        if (read_body("enrol", req, res, reader, cfg_.max_enrol_body, body)) return;
+        send(res, handle_enrol(body, req.remote_addr));
+    });
+    srv.Post("/v1/bundles", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        std::string body;
+        if (read_body("upload", req, res, reader, cfg_.max_body, body)) return;
         ApiReply r = handle_upload(body, req.remote_addr);
         send(res, r);
         if (r.status == 429) res.set_header("Retry-After", "2");
@@ -256,11 +323,29 @@ void ServerApi::mount(httplib::Server& srv) {
     srv.Get(R"(/v1/surveys/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
         send(res, handle_survey_file(req.matches[1]));
     });
+    // Every error closes the connection: whatever of the request was not read stays unread.
     srv.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+        front_close_after_reply();
         if (!res.body.empty()) return;
         std::string code = res.status == 404 ? "not-found" : res.status == 413 ? "too-large" : "bad-request";
         log(req.method + " " + req.path + " " + req.remote_addr + " " + std::to_string(res.status) + " " + code);
         send(res, api_error(res.status, code, res.status == 404 ? "no such endpoint" : "request refused"));
+        res.set_header("Connection", "close");
+    });
+    // What went wrong inside is for the log; the client learns only that it did.
+    srv.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+            if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        log(req.method + " " + req.path + " " + req.remote_addr + " 500 internal error: " + what);
+        front_close_after_reply();
+        res.headers.clear();
+        send(res, api_error(500, "internal", "the server could not handle this request (logged there); retry later"));
+        res.set_header("Connection", "close");
     });
 }
 

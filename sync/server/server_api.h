@@ -9,9 +9,11 @@
 // Every request is answered with JSON; failures carry {"error": code, "reason": sentence} and a
 // 4xx/5xx status, and are logged. The handlers are plain functions over the request bytes
 // (handle_*), so tests and fuzzers reach them without sockets; mount() wires them to a server
-// together with the limits that protect it: body size, per-receive read/write time-outs, a
-// total deadline for a request body (slow senders), a token bucket per device (charged only
-// after the device's signature verified) and one per peer address for uploads that did not.
+// together with the limits that protect it: a body limit per route enforced while the body is
+// read (after decompression too), a token bucket per device (charged only after the device's
+// signature verified) and one per peer address for uploads that did not. Connection limits and
+// deadlines (slow heads, slow bodies, connections per address) are the front's: front_config()
+// gives them to an HttpFront (http_front.h). Every log line passes through log_safe.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -21,22 +23,27 @@
 #include <string>
 
 #include "bundle.h"
+#include "http_front.h"
 #include "server_store.h"
 
-namespace httplib { class Server; }
 
 namespace tk {
 
 struct ServerConfig {
     size_t max_body = 8u << 20;                 // bytes of one upload; above: 413
+    size_t max_enrol_body = 4096;               // bytes of an enrolment request; above: 413
     BundleLimits limits = kNetworkBundleLimits; // records per upload
-    int read_timeout_s = 5, write_timeout_s = 5; // per receive/send (a stalled peer is cut off)
-    int body_deadline_s = 30;                   // a whole request body must arrive within this
+    int read_timeout_s = 5, write_timeout_s = 5; // one wait for the socket; also the idle keep-alive time
+    int head_deadline_s = 10;                   // a request head must arrive within this of its first byte
+    int body_deadline_s = 30;                   // a body's first seconds are free; after them it must
+    size_t body_min_rate = 16384;               // have arrived at this many bytes a second on average
+    int per_address = 32;                       // open connections of one address (IPv6: /64)
+    int max_connections = 2000;                 // open connections in all
     double rate_per_s = 20, rate_burst = 60;    // uploads per device: refill rate and bucket size
     // Uploads that did not authenticate (junk, bad signatures, unknown devices) per peer address.
     // Only those are counted, so kiosks behind one library router do not share a budget.
     double peer_fail_rate_per_s = 1, peer_fail_burst = 30;
-    int threads = 16;                           // worker threads (each slow client holds one)
+    int threads = 32;                           // workers, each serving a request whose head is complete
     std::string surveys_dir;                    // signed survey updates ("" = none)
     std::function<void(const std::string&)> log; // one line per event; default stderr
 };
@@ -50,8 +57,12 @@ struct ApiReply {
 class ServerApi {
 public:
     ServerApi(ServerStore& store, ServerConfig cfg);
-    // Routes, limits and time-outs on `srv` (plain or TLS). `this` must outlive `srv`.
+    // Routes and body limits on `srv`. `this` must outlive `srv`. On a plain httplib::Server
+    // (tests of other parts) the routes work, without the front's connection limits.
     void mount(httplib::Server& srv);
+    // The front's limits from this configuration; its body limits are the routes'.
+    FrontConfig front_config();
+    size_t body_limit(const std::string& method, const std::string& path) const;
 
     ApiReply handle_health();
     ApiReply handle_enrol(const std::string& body, const std::string& peer);
@@ -63,6 +74,8 @@ public:
     const ServerConfig& config() const { return cfg_; }
 
 private:
+    int read_body(const char* what, const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader& reader, size_t max, std::string& body);
     // Token bucket `key`: false = empty (over the limit). consume=false only looks.
     bool take_token(const std::string& key, double rate, double burst, bool consume = true);
     ServerStore& store_;

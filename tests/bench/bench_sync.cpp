@@ -3,9 +3,16 @@
 //   2. server ingest with 20 devices uploading at once (target >= 2,000 responses/s)
 //   3. the process's resident memory under that load (server and clients share the process,
 //      so this is an upper bound for the server)
+//   4. a real client's p99 latency (GET /v1/health, new connection each) with 100 slow-loris
+//      connections open (one header line a second, from 10 loopback addresses), and without
 // Each figure is the median of kRuns runs (a shared machine's load comes and goes); every run
 // uses fresh devices, so nothing is a replay.
 #include <algorithm>
+#include <arpa/inet.h>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +28,7 @@
 #include <vector>
 
 #include "bundle.h"
+#include "http_front.h"
 #include "response.h"
 #include "server_api.h"
 #include "server_store.h"
@@ -62,7 +70,7 @@ struct Server {
     std::string dir = temp_dir("server");
     std::unique_ptr<tk::ServerStore> store;
     std::unique_ptr<tk::ServerApi> api;
-    httplib::Server srv;
+    std::unique_ptr<tk::HttpFront> srv;
     std::thread th;
     int port = 0;
     bool start() {
@@ -78,14 +86,15 @@ struct Server {
         cfg.rate_burst = 1000;
         cfg.threads = 24;
         api = std::make_unique<tk::ServerApi>(*store, cfg);
-        api->mount(srv);
-        port = srv.bind_to_any_port("127.0.0.1");
-        th = std::thread([this] { srv.listen_after_bind(); });
-        for (int i = 0; i < 400 && !srv.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        srv = std::make_unique<tk::HttpFront>(api->front_config());
+        api->mount(*srv);
+        port = srv->bind_to_any_port("127.0.0.1");
+        th = std::thread([this] { srv->listen_after_bind(); });
+        for (int i = 0; i < 400 && !srv->is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         return port > 0;
     }
     ~Server() {
-        srv.stop();
+        if (srv) srv->stop();
         if (th.joinable()) th.join();
         store.reset();
         std::error_code ec;
@@ -223,6 +232,58 @@ double bench_concurrent_ingest(Server& s, long* rss_before_kib) {
     return (double)stored / secs;
 }
 
+// A connection from loopback address `from`, or -1.
+int connect_from(const std::string& from, int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in src{}, dst{};
+    src.sin_family = dst.sin_family = AF_INET;
+    inet_pton(AF_INET, from.c_str(), &src.sin_addr);
+    dst.sin_port = htons((uint16_t)port);
+    dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::bind(fd, (sockaddr*)&src, sizeof src) != 0 || ::connect(fd, (sockaddr*)&dst, sizeof dst) != 0) {
+        if (fd >= 0) ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// p99 in milliseconds of 200 GET /v1/health, each on a new connection, while `slow` slow-loris
+// connections trickle one header line a second; -1 when a request failed.
+double bench_slow_clients(Server& s, int slow) {
+    std::vector<int> fds;
+    for (int i = 0; i < slow; i++) {
+        int fd = connect_from("127.0.0." + std::to_string(2 + i / 10), s.port);
+        if (fd < 0) continue;
+        const char* head = "GET /v1/health HTTP/1.1\r\nHost: x\r\n";
+        (void)!::send(fd, head, std::strlen(head), MSG_NOSIGNAL);
+        fds.push_back(fd);
+    }
+    std::atomic<bool> done{false};
+    std::thread trickle([&] {
+        for (int t = 0; t < 1200 && !done; t++) { // at most 2 minutes
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (t % 10 == 0)
+                for (int fd : fds) (void)!::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
+    });
+    std::vector<double> ms;
+    bool failed = false;
+    for (int i = 0; i < 200; i++) {
+        httplib::Client c(s.url());
+        c.set_connection_timeout(60, 0);
+        c.set_read_timeout(60, 0);
+        auto t0 = Clock::now();
+        auto r = c.Get("/v1/health");
+        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        failed = failed || !r || r->status != 200;
+    }
+    done = true;
+    trickle.join();
+    for (int fd : fds) ::close(fd);
+    std::sort(ms.begin(), ms.end());
+    return failed ? -1 : ms[ms.size() * 99 / 100];
+}
+
 } // namespace
 
 void bench_sync() {
@@ -244,4 +305,10 @@ void bench_sync() {
     std::printf("  resident memory (server and clients in one process): %.1f MiB before the last ingest run (the 20 devices'"
                 " bundles made), %.1f MiB after it, peak %.1f MiB\n",
                 rss_before / 1024.0, status_kib("VmRSS") / 1024.0, status_kib("VmHWM") / 1024.0);
+    std::vector<double> quiet, under_attack;
+    for (int i = 0; i < kRuns; i++) quiet.push_back(bench_slow_clients(s, 0));
+    for (int i = 0; i < kRuns; i++) under_attack.push_back(bench_slow_clients(s, 100));
+    std::printf("  real client, GET /v1/health on a new connection, p99 of 200: %.1f ms alone (runs: %s), %.1f ms with 100"
+                " slow-loris connections open (runs: %s)\n", median(quiet), list(quiet, "%.1f").c_str(), median(under_attack),
+                list(under_attack, "%.1f").c_str());
 }

@@ -50,9 +50,6 @@ struct Section {
     int answered = 0;
 };
 
-const char* kNoAnswer = "-ka-";
-const char* kOther = "-oth-";
-
 std::string esc(const std::string& t) {
     std::string o;
     o.reserve(t.size());
@@ -99,7 +96,7 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         return b;
     };
     auto add_ka = [&](Block& b) {
-        if (s.settings.no_answer_option) b.rows.push_back({kNoAnswer, "", "keine Antwort"});
+        if (s.settings.no_answer_option) b.rows.push_back({kNoAnswerCode, "", "keine Antwort"});
     };
 
     std::vector<Block>& B = sec.blocks;
@@ -112,7 +109,7 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         if (rows.empty() && q.type == QuestionType::YesNo) rows = {{"Y", "Y", "ja"}, {"N", "N", "nein"}};
         if (rows.empty() && q.type == QuestionType::Rating)
             for (int v = q.scale_min; v <= q.scale_max; v++) rows.push_back({std::to_string(v), std::to_string(v), std::to_string(v)});
-        if (q.other) rows.push_back({kOther, kOther, other_label});
+        if (q.other) rows.push_back({kOtherCode, kOtherCode, other_label});
         B.push_back(closed_block(q.code, "", rows));
         B.back().multi = q.type == QuestionType::MultipleChoice;
         add_ka(B.back());
@@ -214,10 +211,10 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
         case QuestionType::MultipleChoice: {
             Block& b = B[0];
             b.n.push_back(i);
-            if (a.no_answer) b.e.push_back({i, kNoAnswer});
+            if (a.no_answer) b.e.push_back({i, kNoAnswerCode});
             else if (q.type == QuestionType::MultipleChoice) {
                 for (const std::string& v : a.values) b.e.push_back({i, v});
-                if (!a.other.empty()) b.e.push_back({i, kOther});
+                if (!a.other.empty()) b.e.push_back({i, kOtherCode});
             } else if (!a.value.empty()) b.e.push_back({i, a.value});
             if (!a.other.empty() && q.other) {
                 Block* o = block(q.code + "[other]");
@@ -255,7 +252,7 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
                 if (a.no_answer) {
                     if (b.kind == Kind::Count) {
                         b.n.push_back(i);
-                        b.e.push_back({i, kNoAnswer});
+                        b.e.push_back({i, kNoAnswerCode});
                     }
                     continue;
                 }
@@ -283,7 +280,7 @@ Section build_section(const Survey& s, const Question& q, const std::vector<cons
             const std::string& k = entry.first;
             bool known = std::any_of(b.rows.begin(), b.rows.end(), [&](const BlockRow& r) { return r.key == k; });
             if (known) continue;
-            if (k == kNoAnswer) b.rows.push_back({k, "", "keine Antwort"}); // survey without the option shown
+            if (k == kNoAnswerCode) b.rows.push_back({k, "", "keine Antwort"}); // survey without the option shown
             else b.rows.push_back({k, k, "(Code nicht im Fragebogen)"});
         }
     }

@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
@@ -16,15 +17,6 @@
 namespace tk {
 
 using json = nlohmann::json;
-
-static std::string now_iso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 ApiReply api_error(int status, const std::string& code, const std::string& reason) {
     ApiReply r;
@@ -36,7 +28,7 @@ ApiReply api_error(int status, const std::string& code, const std::string& reaso
 ServerApi::ServerApi(ServerStore& store, ServerConfig cfg) : store_(store), cfg_(std::move(cfg)) {}
 
 void ServerApi::log(const std::string& line) {
-    std::string l = now_iso() + " " + line;
+    std::string l = utc_now() + " " + line;
     if (cfg_.log) cfg_.log(l);
     else std::fprintf(stderr, "%s\n", l.c_str());
 }

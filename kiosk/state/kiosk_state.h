@@ -171,9 +171,8 @@ void request_speech(KioskApp& app);
 
 // The numbered choices of a closed question as the page shows and speaks them: options
 // (yes/no and rating generated), then "andere" (code kOtherCode), then "keine Antwort"
-// (code kNoAnswerCode) where the survey offers it. Number key n picks choices[n-1].
-inline constexpr const char* kOtherCode = "-oth-";
-inline constexpr const char* kNoAnswerCode = "-na-";
+// (code kNoAnswerCode) where the survey offers it (both codes: response.h). Number key n
+// picks choices[n-1].
 struct Choice {
     std::string code;
     std::string label;

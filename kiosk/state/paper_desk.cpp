@@ -383,7 +383,7 @@ bool tally_enter(TallyDesk& st) {
         st.choices.clear();
         if (q->is_closed())
             for (const auto& c : paper_choices(*st.survey, *q))
-                if (c.code != kPaperNoAnswer) st.choices.push_back(c);
+                if (c.code != kNoAnswerCode) st.choices.push_back(c);
         st.choice = 0;
         return next(TallyStep::Count, "");
     }

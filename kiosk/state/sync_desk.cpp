@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "vault.h"
@@ -379,12 +380,7 @@ std::vector<std::string> list_receipt_files(const std::string& dir) {
 }
 
 std::string bundle_file_name(const std::string& device_id, int64_t now_unix) {
-    std::time_t t = (std::time_t)now_unix;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    return "teilhabe-" + (device_id.empty() ? std::string("kiosk") : device_id) + "-" + stamp + ".tkb";
+    return "teilhabe-" + (device_id.empty() ? std::string("kiosk") : device_id) + "-" + utc_file_stamp(now_unix) + ".tkb";
 }
 
 } // namespace tk

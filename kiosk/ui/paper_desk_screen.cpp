@@ -37,7 +37,7 @@ std::string W(const Desk& st, const std::string& key, const std::vector<std::pai
 // A box's label; "andere, und zwar" and "keine Antwort" in the words printed on the form.
 std::string label_of(const Survey& s, const PaperChoice& c, const std::string& lang) {
     if (c.label) return c.label->get(lang, s.original_language());
-    return form_text(lang, c.code == kPaperOther ? "other" : "no_answer");
+    return form_text(lang, c.code == kOtherCode ? "other" : "no_answer");
 }
 
 // What the field is, in words: row text, "andere, und zwar", "Anmerkung", "Zeile 2".

@@ -11,24 +11,6 @@ namespace tk {
 const char* const kKeysGermanLower[4] = {"1234567890ß", "qwertzuiopü", "asdfghjklöä", "yxcvbnm,.-"};
 const char* const kKeysGermanUpper[4] = {"1234567890?", "QWERTZUIOPÜ", "ASDFGHJKLÖÄ", "YXCVBNM;:_"};
 
-std::vector<std::string> utf8_chars(const char* row) {
-    std::vector<std::string> out;
-    const char* p = row;
-    while (*p) {
-        unsigned cp = 0;
-        int n = ImTextCharFromUtf8(&cp, p, nullptr);
-        if (n <= 0) break; // cannot happen for our own tables; guards an endless loop
-        out.emplace_back(p, p + n);
-        p += n;
-    }
-    return out;
-}
-
-void pop_utf8_char(std::string& s) {
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-    if (!s.empty()) s.pop_back();
-}
-
 bool take_typed_chars(std::string& text) {
     ImGuiIO& io = ImGui::GetIO();
     bool any = false;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "screens.h"
+#include "text.h" // utf8_chars, pop_utf8_char
 
 #include <cstdint>
 #include <string>
@@ -18,8 +19,7 @@ namespace tk {
 extern const char* const kKeysGermanLower[4];
 extern const char* const kKeysGermanUpper[4];
 
-std::vector<std::string> utf8_chars(const char* row); // a key row split into its characters
-void pop_utf8_char(std::string& s);                  // removes the last character, not a byte
+// A key row is split into its keys by utf8_chars, Backspace is pop_utf8_char (text.h).
 bool take_typed_chars(std::string& text);            // ImGui's queued typed characters (physical keys) appended; true if any
 
 // Records the last item's rectangle under `name`. The _visible form keeps only the part inside

@@ -14,6 +14,8 @@
 #include <regex>
 #include <set>
 
+#include "text.h"
+
 namespace tk {
 
 // ---------------------------------------------------------------------------------------
@@ -280,9 +282,7 @@ static bool tokenize(const std::string& src, std::vector<Token>& out, LexError* 
                 return false;
             } else {
                 // Show the whole UTF-8 sequence, not a broken first byte.
-                size_t j = i + 1;
-                if ((unsigned char)c >= 0xC0)
-                    while (j < n && ((unsigned char)src[j] & 0xC0) == 0x80 && j - i < 4) j++;
+                size_t j = utf8_char_end(src, i);
                 err->message = "unexpected character '" + src.substr(i, j - i) + "'";
                 err->pos = i;
                 return false;
@@ -515,10 +515,7 @@ struct Parser {
 // 1-based column in characters (UTF-8 code points), so a message points at the right
 // place in a German condition such as "Straße == 'x'".
 static size_t column_of(const std::string& src, size_t pos) {
-    size_t col = 1;
-    for (size_t i = 0; i < pos && i < src.size(); i++)
-        if (((unsigned char)src[i] & 0xC0) != 0x80) col++;
-    return col;
+    return 1 + utf8_length(std::string_view(src).substr(0, pos));
 }
 
 // Rewrites byte offsets in the tree to columns once parsing succeeded. `cols` maps every
@@ -554,7 +551,7 @@ ExprParse parse_expression(const std::string& source) {
         size_t col = 1;
         for (size_t i = 0; i <= source.size(); i++) {
             cols[i] = col;
-            if (i < source.size() && ((unsigned char)source[i] & 0xC0) != 0x80) col++;
+            if (i < source.size() && !is_utf8_continuation(source[i])) col++;
         }
         fix_columns(*e, cols);
         result.expr = std::shared_ptr<const Expr>(std::move(e));
@@ -597,13 +594,6 @@ static bool compare(CmpOp op, const ExprValue& a, const ExprValue& b) {
     case CmpOp::Ge: return c >= 0;
     }
     return false;
-}
-
-static size_t utf8_length(const std::string& s) {
-    size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) n++;
-    return n;
 }
 
 static std::string php_trim(const std::string& s) {

@@ -1,6 +1,8 @@
 // json_positions.cpp - positions in a survey file's JSON text (see json_positions.h).
 #include "json_positions.h"
 
+#include "text.h"
+
 #include <algorithm>
 #include <set>
 
@@ -38,7 +40,7 @@ void line_col(const std::string& s, size_t pos, int& line, int& col) {
     pos = std::min(pos, s.size());
     for (size_t i = 0; i < pos; i++) {
         if (s[i] == '\n') { line++; col = 1; }
-        else if (((unsigned char)s[i] & 0xC0) != 0x80) col++; // count UTF-8 characters
+        else if (!is_utf8_continuation(s[i])) col++; // count UTF-8 characters
     }
 }
 

@@ -6,8 +6,6 @@
 // every field is always written except answer fields that hold their default.
 #include "response.h"
 
-#include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace tk {
@@ -22,89 +20,6 @@ bool Response::operator==(const Response& o) const {
            site == o.site && event == o.event && meta == o.meta && started == o.started &&
            finished == o.finished && complete == o.complete && answers == o.answers &&
            skipped == o.skipped && not_shown == o.not_shown;
-}
-
-// ---------------------------------------------------------------------------------------
-// Time: proleptic Gregorian calendar on days since 1970-01-01, so no time zone or libc
-// table is involved and every int64 second maps to exactly one text and back.
-
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-static void civil_from_days(int64_t days, int64_t* y, int* m, int* d) {
-    // Shift the epoch to 0000-03-01 so that leap days fall at the end of a 400-year era.
-    int64_t z = days + 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;                                   // [0, 146096]
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; // [0, 399]
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);           // [0, 365]
-    int64_t mp = (5 * doy + 2) / 153;                                 // March = 0
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d) {
-    y -= m <= 2 ? 1 : 0;
-    int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t mp = m > 2 ? m - 3 : m + 9;
-    int64_t doy = (153 * mp + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-std::string format_utc(int64_t t) {
-    // Times beyond year 9999 are not meaningful for a survey; clamp instead of overflowing
-    // the day arithmetic (parse_response only accepts four-digit years anyway).
-    const int64_t lo = -62167219200LL, hi = 253402300799LL; // 0000-01-01 .. 9999-12-31T23:59:59
-    if (t < lo) t = lo;
-    if (t > hi) t = hi;
-    int64_t days = floor_div(t, 86400);
-    int64_t secs = t - days * 86400;
-    int64_t y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    char buf[64]; // room for what the compiler assumes int64/int can print (no -Wformat-truncation)
-    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-                  (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-    return buf;
-}
-
-// True when `s` has a digit wherever `pattern` has 'd' and the pattern's own character elsewhere.
-static bool matches_digits(const std::string& s, const char* pattern) {
-    size_t n = std::strlen(pattern);
-    if (s.size() != n) return false;
-    for (size_t i = 0; i < n; i++) {
-        if (pattern[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pattern[i]) return false;
-    }
-    return true;
-}
-
-static int digits_at(const std::string& s, size_t at, size_t len) {
-    int v = 0;
-    for (size_t i = at; i < at + len; i++) v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-bool parse_iso_date(const std::string& s, int64_t* days) {
-    if (!matches_digits(s, "dddd-dd-dd")) return false;
-    int y = digits_at(s, 0, 4), mo = digits_at(s, 5, 2), d = digits_at(s, 8, 2);
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1) return false;
-    if (d > mdays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return false;
-    if (days) *days = days_from_civil(y, mo, d);
-    return true;
-}
-
-// Reads exactly "YYYY-MM-DDTHH:MM:SSZ", the form format_utc writes.
-static bool parse_utc(const std::string& s, int64_t* out) {
-    int64_t days = 0;
-    if (!matches_digits(s, "dddd-dd-ddTdd:dd:ddZ") || !parse_iso_date(s.substr(0, 10), &days)) return false;
-    int h = digits_at(s, 11, 2), mi = digits_at(s, 14, 2), se = digits_at(s, 17, 2);
-    if (h > 23 || mi > 59 || se > 59) return false;
-    *out = days * 86400 + h * 3600 + mi * 60 + se;
-    return true;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,10 +10,23 @@
 #include <string>
 #include <vector>
 
+#include "dates.h" // format_utc, parse_iso_date: the times and dates of every response
+
 namespace tk {
 
+// The codes that stand beside a survey's own option codes, one spelling each for the kiosk,
+// the paper forms, the exports and the report. Option codes never contain '-' (the loader
+// refuses them), so none of these collides with a real code. See RESPONSE.md, "Codes".
+inline constexpr const char* kOtherCode = "-oth-"; // "andere, und zwar ...": a single choice's value
+                                                   // (the text in `other`); paper: `other` when no text
+// "keine Antwort" as a choice: the kiosk's button and the paper's box. A response never holds
+// this code: the choice is stored as `no_answer: true`, and the report's row of it has this key.
+inline constexpr const char* kNoAnswerCode = "-na-";
+inline constexpr const char* kIllegible = "-ill-";       // paper: "unleserlich" (typed "?" too)
+inline constexpr const char* kMultipleMarked = "-mult-"; // paper: "mehrfach angekreuzt" (typed "!" too)
+
 // The answer to one question. Which fields are used depends on the question type:
-//   single            value = option code, or "-oth-" with `other` = the text
+//   single            value = option code, or kOtherCode "-oth-" with `other` = the text
 //   multiple          values = chosen option codes in option order; `other` non-empty = other chosen
 //   text, longtext    value
 //   numeric, rating   value (decimal text, "." as separator)
@@ -70,12 +83,5 @@ struct Response {
 std::string serialize_response(const Response& r);
 // Parses canonical (or any equivalent) JSON. On failure returns false and sets *error.
 bool parse_response(const std::string& json_text, Response& out, std::string* error);
-
-// ISO 8601 UTC, "2026-11-25T16:03:00Z".
-std::string format_utc(int64_t unix_seconds);
-// Reads exactly "YYYY-MM-DD" (four digits, two, two; a real day of the proleptic Gregorian
-// calendar, leap years included) as days since 1970-01-01 (negative before). The same calendar
-// as format_utc and the times of parse_response; `days` may be null to only check.
-bool parse_iso_date(const std::string& yyyy_mm_dd, int64_t* days);
 
 } // namespace tk

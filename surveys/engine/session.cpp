@@ -6,6 +6,7 @@
 // respondent can see never disagree.
 #include "session.h"
 #include "response.h"
+#include "text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -13,8 +14,6 @@
 #include <cstdio>
 
 namespace tk {
-
-static const char* const kOtherCode = "-oth-"; // single choice: "andere, und zwar ..." chosen
 
 namespace {
 
@@ -118,13 +117,6 @@ static std::string render_bound(double d) {
     if (std::floor(d) == d && std::fabs(d) < 1e15) std::snprintf(buf, sizeof buf, "%.0f", d);
     else std::snprintf(buf, sizeof buf, "%.15g", d);
     return buf;
-}
-
-static size_t utf8_length(const std::string& s) {
-    size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) n++;
-    return n;
 }
 
 static bool contains(const std::vector<std::string>& v, const std::string& s) {

@@ -182,7 +182,7 @@ std::string render_answer(const Walk& w, const Question& q, const Answer* a) {
     std::string out;
     switch (q.type) {
     case QuestionType::SingleChoice:
-        out = a->value == "-oth-" ? "other: " + a->other : opt_text(q.options, a->value);
+        out = a->value == kOtherCode ? "other: " + a->other : opt_text(q.options, a->value);
         break;
     case QuestionType::YesNo:
     case QuestionType::Rating:
@@ -255,7 +255,7 @@ bool parse_answer(const Session& s, const Question& q, const std::string& line, 
     switch (q.type) {
     case QuestionType::SingleChoice:
         if (q.other && in.rfind("o:", 0) == 0) {
-            a.value = "-oth-";
+            a.value = kOtherCode;
             a.other = trim(in.substr(2));
         } else {
             std::vector<std::string> ws = split_tokens(in, kWordSeparators);

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "dates.h"
 #include "session.h"
 #include "sheet_id.h"
 #include "text.h"
@@ -37,8 +38,8 @@ std::vector<PaperChoice> paper_choices(const Survey& s, const Question& q, int s
     int next = int(opts.size()) + 1;
     if (q.type == QuestionType::Rating) next = q.scale_max + 1;
     if (q.other && (q.type == QuestionType::SingleChoice || q.type == QuestionType::MultipleChoice))
-        out.push_back({std::to_string(next++), kPaperOther, nullptr});
-    if (paper_offers_no_answer(s, q)) out.push_back({std::to_string(next++), kPaperNoAnswer, nullptr});
+        out.push_back({std::to_string(next++), kOtherCode, nullptr});
+    if (paper_offers_no_answer(s, q)) out.push_back({std::to_string(next++), kNoAnswerCode, nullptr});
     return out;
 }
 
@@ -143,8 +144,6 @@ static std::string numbers_list(const PaperField& f) {
     return f.choices.front().number + ".." + f.choices.back().number;
 }
 
-static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 static bool parse_date(const std::string& t, std::string& out) {
     int d = 0, m = 0, y = 0;
     char rest = 0;
@@ -154,9 +153,7 @@ static bool parse_date(const std::string& t, std::string& out) {
     } else {
         return false;
     }
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
-    if (d > days[m - 1] + (m == 2 && is_leap(y) ? 1 : 0)) return false;
+    if (y < 1000 || y > 9999 || !is_calendar_day(y, m, d)) return false;
     char buf[40]; // what the compiler assumes three ints can print (-Wformat-truncation)
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
     out = buf;
@@ -278,27 +275,6 @@ bool set_paper_value(const Survey& s, PaperEntry& e, const std::string& key, con
 // ---------------------------------------------------------------------------------------
 // Entry files
 
-// Entry files are typed text; a line in another encoding (Latin-1 from an old editor) would
-// otherwise reach the sealed response with its bytes replaced, so it is refused instead.
-static bool valid_utf8(const std::string& s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        unsigned char c = (unsigned char)s[i];
-        int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-        if (n < 0 || (n == 1 && c < 0xC2) || i + n >= s.size()) return false;
-        uint32_t cp = n == 0 ? c : c & (0x3F >> n);
-        for (int k = 1; k <= n; k++) {
-            unsigned char d = (unsigned char)s[i + k];
-            if ((d & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += n + 1;
-    }
-    return true;
-}
-
 bool parse_paper_entries(const Survey& s, const std::string& text, const std::string& source,
                          std::vector<PaperEntry>& out, std::vector<std::string>* errors) {
     size_t before = errors ? errors->size() : 0;
@@ -315,6 +291,8 @@ bool parse_paper_entries(const Survey& s, const std::string& text, const std::st
     while (std::getline(in, line)) {
         ++n;
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        // Entry files are typed text; a line in another encoding (Latin-1 from an old editor)
+        // would otherwise reach the sealed response with its bytes replaced: refused instead.
         if (!valid_utf8(line)) {
             err(n, "not valid UTF-8 (save the entry file as UTF-8)");
             continue;
@@ -444,8 +422,8 @@ static Answer build_answer(const Survey& s, const Question& q, const PaperEntry&
             }
             for (const auto& n : split_tokens(v, kBoxSeparators)) {
                 std::string c = code_of(f, n);
-                if (c == kPaperNoAnswer) a.no_answer = true;
-                else if (c == kPaperOther) a.other = a.other.empty() ? std::string(kPaperOther) : a.other;
+                if (c == kNoAnswerCode) a.no_answer = true;
+                else if (c == kOtherCode) a.other = a.other.empty() ? std::string(kOtherCode) : a.other;
                 else a.values.push_back(c);
             }
             break;
@@ -480,14 +458,14 @@ static Answer build_answer(const Survey& s, const Question& q, const PaperEntry&
     // "andere" crossed with its text written: the text is the answer. Text written without
     // the cross counts as "andere" too (the kiosk does the same).
     if (q.type == QuestionType::SingleChoice) {
-        if (a.value == kPaperNoAnswer) {
+        if (a.value == kNoAnswerCode) {
             a = Answer{};
             a.no_answer = true;
-        } else if (a.value == kPaperOther || (a.value.empty() && !a.other.empty())) {
-            a.value = kPaperOther;
+        } else if (a.value == kOtherCode || (a.value.empty() && !a.other.empty())) {
+            a.value = kOtherCode;
         }
     }
-    if ((q.type == QuestionType::YesNo || q.type == QuestionType::Rating) && a.value == kPaperNoAnswer) {
+    if ((q.type == QuestionType::YesNo || q.type == QuestionType::Rating) && a.value == kNoAnswerCode) {
         a = Answer{};
         a.no_answer = true;
     }

@@ -17,12 +17,8 @@
 
 namespace tk {
 
-// Explicit codes for what the paper shows when it cannot be read as an answer. Option codes
-// never contain '-', so these never collide with a real code (like "-oth-").
-inline constexpr const char* kIllegible = "-ill-";       // "unleserlich" (typed "?" too)
-inline constexpr const char* kMultipleMarked = "-mult-"; // "mehrfach angekreuzt" (typed "!" too)
-inline constexpr const char* kPaperOther = "-oth-";      // the "andere, und zwar" box
-inline constexpr const char* kPaperNoAnswer = "-na-";    // the "keine Antwort" box
+// What the paper shows when it cannot be read as an answer (kIllegible, kMultipleMarked), the
+// "andere, und zwar" box (kOtherCode) and the "keine Antwort" box (kNoAnswerCode): response.h.
 
 enum class PaperFieldKind {
     One,   // one box number: "3"; "-mult-" when several boxes are crossed
@@ -33,7 +29,7 @@ enum class PaperFieldKind {
 
 struct PaperChoice {
     std::string number;          // printed next to the box: "1", "2", ... (rating: the value)
-    std::string code;            // option code, kPaperOther or kPaperNoAnswer
+    std::string code;            // option code, kOtherCode or kNoAnswerCode
     const LocalText* label = nullptr; // option text; null for other / no answer
 };
 

@@ -146,7 +146,7 @@ std::map<std::string, int> paper_question_numbers(const Survey& s) {
 
 static std::string choice_label(const Survey& s, const Question& q, const PaperChoice& c, const std::string& lang) {
     if (c.label) return c.label->get(lang, s.original_language());
-    if (c.code == kPaperOther) {
+    if (c.code == kOtherCode) {
         const std::string& l = q.other_label.get(lang, s.original_language());
         return l.empty() ? form_text(lang, "other") : l;
     }
@@ -206,7 +206,7 @@ std::string condition_instruction(const Survey& s, const std::string& src_text, 
                 std::vector<std::string> yes;
                 size_t considered = 0;
                 for (const auto& c : choices) {
-                    if (c.code == kPaperNoAnswer) continue;
+                    if (c.code == kNoAnswerCode) continue;
                     ++considered;
                     if (holds(*cond, *q, c.code, 1)) yes.push_back(choice_label(s, *q, c, lang));
                 }
@@ -576,14 +576,14 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
     case QuestionType::MultipleChoice: {
         for (const auto& c : paper_choices(s, q)) {
             std::string skip = q.type == QuestionType::MultipleChoice ? "" : skip_instruction(s, q, c.code, L);
-            choice_line(p, tx, c.number, choice_label(s, q, c, L), skip, c.code == kPaperOther);
+            choice_line(p, tx, c.number, choice_label(s, q, c, L), skip, c.code == kOtherCode);
         }
         break;
     }
     case QuestionType::Rating: {
         // Scale values with the end labels on the first and the last box.
         for (const auto& c : paper_choices(s, q)) {
-            std::string label = c.code == kPaperNoAnswer ? form_text(L, "no_answer") : "";
+            std::string label = c.code == kNoAnswerCode ? form_text(L, "no_answer") : "";
             if (c.code == q.options.front().code) label = q.min_label.get(L, orig);
             if (c.code == q.options.back().code) label = q.max_label.get(L, orig);
             choice_line(p, tx, c.number, label, skip_instruction(s, q, c.code, L), false);

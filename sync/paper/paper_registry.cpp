@@ -12,6 +12,7 @@
 
 #include "keys.h"
 #include "sheet_id.h"
+#include "sqlite_stmt.h"
 
 namespace tk {
 
@@ -34,29 +35,6 @@ static SheetState state_from(const std::string& s) {
     return SheetState::Unknown;
 }
 
-// A prepared statement that finalises itself.
-struct Stmt {
-    sqlite3_stmt* st = nullptr;
-    Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &st, nullptr); }
-    ~Stmt() { sqlite3_finalize(st); }
-    Stmt& text(int i, const std::string& v) {
-        sqlite3_bind_text(st, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& blob(int i, const std::string& v) {
-        sqlite3_bind_blob(st, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& i64(int i, int64_t v) {
-        sqlite3_bind_int64(st, i, v);
-        return *this;
-    }
-    int step() { return st ? sqlite3_step(st) : SQLITE_ERROR; }
-    std::string col(int i) {
-        const void* p = sqlite3_column_blob(st, i);
-        return p ? std::string((const char*)p, size_t(sqlite3_column_bytes(st, i))) : std::string();
-    }
-};
 
 std::unique_ptr<PaperRegistry> PaperRegistry::open(const std::string& dir, std::string* error) {
     if (sodium_init() < 0) {
@@ -125,7 +103,7 @@ SheetState PaperRegistry::state(const std::string& sheet_id) const {
     Stmt q(db_, "SELECT state FROM sheets WHERE sheet=?");
     q.text(1, sheet_id);
     if (q.step() != SQLITE_ROW) return SheetState::Unknown;
-    return state_from(q.col(0));
+    return state_from(q.col_bytes(0));
 }
 
 std::vector<std::string> PaperRegistry::sheets_in(SheetState st) const {
@@ -139,7 +117,7 @@ std::vector<std::string> PaperRegistry::sheets_in(SheetState st) const {
 std::map<std::string, int64_t> PaperRegistry::counts() const {
     std::map<std::string, int64_t> m;
     Stmt q(db_, "SELECT state, count(*) FROM sheets GROUP BY state");
-    while (q.step() == SQLITE_ROW) m[q.col(0)] = sqlite3_column_int64(q.st, 1);
+    while (q.step() == SQLITE_ROW) m[q.col_bytes(0)] = sqlite3_column_int64(q.s, 1);
     return m;
 }
 
@@ -205,7 +183,7 @@ bool PaperRegistry::load_entry(const std::string& sheet_id, int which, PaperEntr
         if (error) *error = "sheet " + sheet_id + " has no stored entry";
         return false;
     }
-    std::string box = q.col(0);
+    std::string box = q.col_bytes(0);
     if (box.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
         if (error) *error = "sheet " + sheet_id + ": stored entry " + std::to_string(which) + " is missing";
         return false;
@@ -318,9 +296,9 @@ PaperOutcome PaperRegistry::submit(const std::shared_ptr<const Survey>& s, const
     SheetState st = SheetState::Unknown;
     std::string survey_of, record_of;
     if (q.step() == SQLITE_ROW) {
-        st = state_from(q.col(0));
-        survey_of = q.col(1);
-        record_of = q.col(2);
+        st = state_from(q.col_bytes(0));
+        survey_of = q.col_bytes(1);
+        record_of = q.col_bytes(2);
     }
     switch (st) {
     case SheetState::Sealed:

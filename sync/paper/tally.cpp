@@ -47,7 +47,7 @@ bool check_tally(const Survey& s, Tally& t, std::string* error) {
             std::string code;
             for (const auto& b : boxes)
                 if (b.code == c.option || b.number == c.option) code = b.code;
-            if (code.empty() || code == kPaperNoAnswer) {
+            if (code.empty() || code == kNoAnswerCode) {
                 std::string known;
                 for (const auto& o : q->options) known += (known.empty() ? "" : ", ") + o.code;
                 return fail("tally " + q->code + ": no option '" + c.option + "' (options: " + known + ")");

@@ -2,7 +2,8 @@
 #include "export_csv.h"
 
 #include <algorithm>
-#include <thread>
+
+#include "parallel_for.h"
 
 namespace tk {
 
@@ -149,18 +150,12 @@ std::string export_csv(const Survey& s, const std::vector<DecryptedResponse>& re
     for (const CsvColumn& c : cols) head.push_back(c.heading);
     put_row(out, head, opt.separator);
     // Rows are independent: a season's worth (100,000) is formatted on all cores, in order.
-    size_t parts = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-    if (responses.size() < 2000) parts = 1;
+    unsigned parts = parallel_workers(responses.size(), 2000);
+    size_t per = std::max<size_t>(1, (responses.size() + parts - 1) / parts);
     std::vector<std::string> chunk(parts);
-    std::vector<std::thread> pool;
-    size_t per = (responses.size() + parts - 1) / parts;
-    for (size_t p = 0; p < parts; p++) {
-        size_t b = std::min(responses.size(), p * per), e = std::min(responses.size(), b + per);
-        if (p == 0) continue; // the calling thread does the first part below
-        pool.emplace_back([&, p, b, e] { chunk[p] = data_rows(s, cols, responses, b, e, opt); });
-    }
-    chunk[0] = data_rows(s, cols, responses, 0, std::min(responses.size(), per), opt);
-    for (std::thread& t : pool) t.join();
+    parallel_for(responses.size(), parts, per, [&](size_t b, size_t e, unsigned) {
+        chunk[b / per] = data_rows(s, cols, responses, b, e, opt); // block b / per: rows stay in order
+    });
     for (const std::string& c : chunk) out += c;
     return out;
 }
@@ -218,7 +213,7 @@ std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdow
             switch (q.type) {
             case QuestionType::SingleChoice:
                 l.values = options_text(q.options, L);
-                if (q.other) l.values += "; -oth- = andere (text in " + q.code + "[other])";
+                if (q.other) l.values += std::string("; ") + kOtherCode + " = andere (text in " + q.code + "[other])";
                 break;
             case QuestionType::YesNo: l.values = "Y = ja; N = nein"; break;
             case QuestionType::Rating:

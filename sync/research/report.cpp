@@ -50,9 +50,6 @@ struct Section {
     int answered = 0;
 };
 
-const char* kNoAnswer = "-ka-";
-const char* kOther = "-oth-";
-
 std::string esc(const std::string& t) {
     std::string o;
     o.reserve(t.size());
@@ -98,7 +95,7 @@ std::vector<Block> make_blocks(const Survey& s, const Question& q, const std::ve
         return b;
     };
     auto add_ka = [&](Block& b) {
-        if (s.settings.no_answer_option) b.rows.push_back({kNoAnswer, "", "keine Antwort"});
+        if (s.settings.no_answer_option) b.rows.push_back({kNoAnswerCode, "", "keine Antwort"});
     };
 
     std::vector<Block> B;
@@ -111,7 +108,7 @@ std::vector<Block> make_blocks(const Survey& s, const Question& q, const std::ve
         if (rows.empty() && q.type == QuestionType::YesNo) rows = {{"Y", "Y", "ja"}, {"N", "N", "nein"}};
         if (rows.empty() && q.type == QuestionType::Rating)
             for (int v = q.scale_min; v <= q.scale_max; v++) rows.push_back({std::to_string(v), std::to_string(v), std::to_string(v)});
-        if (q.other) rows.push_back({kOther, kOther, other_label});
+        if (q.other) rows.push_back({kOtherCode, kOtherCode, other_label});
         B.push_back(closed_block(q.code, "", rows));
         B.back().multi = q.type == QuestionType::MultipleChoice;
         add_ka(B.back());
@@ -219,10 +216,10 @@ void fill_blocks(Section& sec, const std::vector<const DecryptedResponse*>& rs, 
         case QuestionType::MultipleChoice: {
             Block& b = B[0];
             b.counted.push_back(i);
-            if (a.no_answer) b.entries.push_back({i, kNoAnswer});
+            if (a.no_answer) b.entries.push_back({i, kNoAnswerCode});
             else if (q.type == QuestionType::MultipleChoice) {
                 for (const std::string& v : a.values) b.entries.push_back({i, v});
-                if (!a.other.empty()) b.entries.push_back({i, kOther});
+                if (!a.other.empty()) b.entries.push_back({i, kOtherCode});
             } else if (!a.value.empty()) b.entries.push_back({i, a.value});
             if (!a.other.empty() && q.other) {
                 Block* o = block(q.code + "[other]");
@@ -260,7 +257,7 @@ void fill_blocks(Section& sec, const std::vector<const DecryptedResponse*>& rs, 
                 if (a.no_answer) {
                     if (b.kind == Kind::Count) {
                         b.counted.push_back(i);
-                        b.entries.push_back({i, kNoAnswer});
+                        b.entries.push_back({i, kNoAnswerCode});
                     }
                     continue;
                 }
@@ -291,7 +288,7 @@ void add_unknown_rows(std::vector<Block>& B) {
             const std::string& k = entry.first;
             bool known = std::any_of(b.rows.begin(), b.rows.end(), [&](const BlockRow& r) { return r.key == k; });
             if (known) continue;
-            if (k == kNoAnswer) b.rows.push_back({k, "", "keine Antwort"}); // survey without the option shown
+            if (k == kNoAnswerCode) b.rows.push_back({k, "", "keine Antwort"}); // survey without the option shown
             else b.rows.push_back({k, k, "(Code nicht im Fragebogen)"});
         }
     }

@@ -2,18 +2,17 @@
 #include "research.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 #include <sys/stat.h>
-#include <thread>
 
 #include "bundle.h"
 #include "little_endian.h"
 #include "files.h"
+#include "parallel_for.h"
 #include "server_store.h"
 #include "vault.h"
 #include "research_key.h"
@@ -266,20 +265,13 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
     }
 
     // Signature check, opening and parsing: independent per record, so spread over the cores.
-    unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-    if (records.size() < 256) workers = 1;
+    unsigned workers = parallel_workers(records.size(), 256);
     // fn(index, the worker's OpenCache): consecutive records (one batch) mostly meet the same worker.
     auto parallel = [workers](size_t n, const std::function<void(size_t, OpenCache&)>& fn) {
-        std::atomic<size_t> next{0};
-        auto work = [&] {
-            OpenCache cache;
-            for (size_t i; (i = next.fetch_add(64)) < n;)
-                for (size_t k = i; k < std::min(i + 64, n); k++) fn(k, cache);
-        };
-        std::vector<std::thread> pool;
-        for (unsigned w = 1; w < workers; w++) pool.emplace_back(work);
-        work();
-        for (std::thread& t : pool) t.join();
+        std::vector<OpenCache> caches(workers);
+        parallel_for(n, workers, 64, [&](size_t begin, size_t end, unsigned w) {
+            for (size_t k = begin; k < end; k++) fn(k, caches[w]);
+        });
     };
     std::vector<char> anchor_ok(records.size(), 0); // for run ends: their signature verified
     parallel(records.size(), [&](size_t i, OpenCache&) {
@@ -363,18 +355,6 @@ std::string tallies_jsonl_line(const DecryptedTally& d) {
     return jsonl_head(d.record_id, d.device, d.seq, d.meta) + ",\"tally\":" + serialize_tally(d.tally) + "}";
 }
 
-static bool parse_utc(const std::string& iso, int64_t& out) {
-    // Round trip through format_utc's exact form: "YYYY-MM-DDTHH:MM:SSZ".
-    Response probe;
-    std::string text = "{\"format\":\"teilhabe-response/1\",\"survey_id\":\"x\",\"survey_version\":\"\","
-                       "\"survey_hash\":\"\",\"language\":\"de\",\"channel\":\"kiosk\",\"site\":\"\",\"started\":" +
-                       json(iso).dump() + ",\"finished\":" + json(iso).dump() +
-                       ",\"complete\":true,\"answers\":{},\"skipped\":[],\"not_shown\":[]}";
-    if (!parse_response(text, probe, nullptr)) return false;
-    out = probe.started;
-    return true;
-}
-
 // record, device, seq and record_meta of a line (responses.jsonl and tallies.jsonl alike).
 static bool parse_jsonl_head(const json& j, std::string& record, std::string& device, uint64_t& seq_out, RecordMeta& m,
                              std::string& err) {
@@ -403,7 +383,7 @@ static bool parse_jsonl_head(const json& j, std::string& record, std::string& de
         !str(*meta, "channel", m.channel, "/record_meta") || !str(*meta, "site", m.site, "/record_meta") ||
         !str(*meta, "hour", hour, "/record_meta"))
         return false;
-    if (!parse_utc(hour, m.time)) {
+    if (!parse_utc(hour, &m.time)) {
         err = "/record_meta/hour: expected a time like 2026-11-25T16:00:00Z";
         return false;
     }

@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
@@ -17,15 +18,6 @@
 namespace tk {
 
 using json = nlohmann::json;
-
-static std::string now_iso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 ApiReply api_error(int status, const std::string& code, const std::string& reason) {
     ApiReply r;
@@ -38,7 +30,7 @@ ServerApi::ServerApi(ServerStore& store, ServerConfig cfg) : store_(store), cfg_
 
 void ServerApi::log(const std::string& line) {
     // Lines carry the client's words (paths, reasons quoting its input): one event, one line.
-    std::string l = now_iso() + " " + log_safe(line);
+    std::string l = utc_now() + " " + log_safe(line);
     if (cfg_.log) cfg_.log(l);
     else std::fprintf(stderr, "%s\n", l.c_str());
 }

@@ -7,9 +7,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
+#include "sqlite_stmt.h"
 
 namespace tk {
 
@@ -17,41 +19,9 @@ namespace tk {
 static constexpr int kApplicationId = 0x544B5356;
 static constexpr int kSchemaVersion = 1;
 
-namespace {
-struct Stmt {
-    sqlite3_stmt* s = nullptr;
-    Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
-    ~Stmt() { sqlite3_finalize(s); }
-    explicit operator bool() const { return s != nullptr; }
-    Stmt& blob(int i, const void* p, size_t n) { sqlite3_bind_blob(s, i, p, (int)n, SQLITE_TRANSIENT); return *this; }
-    Stmt& text(int i, const std::string& t) { sqlite3_bind_text(s, i, t.data(), (int)t.size(), SQLITE_TRANSIENT); return *this; }
-    Stmt& i64(int i, int64_t v) { sqlite3_bind_int64(s, i, v); return *this; }
-    int step() { return s ? sqlite3_step(s) : SQLITE_ERROR; }
-    void reset() { sqlite3_reset(s); sqlite3_clear_bindings(s); }
-    std::string col_text(int i) {
-        const unsigned char* t = sqlite3_column_text(s, i);
-        return t ? std::string((const char*)t, (size_t)sqlite3_column_bytes(s, i)) : std::string();
-    }
-    bool col_blob(int i, uint8_t* out, size_t n) {
-        if (sqlite3_column_bytes(s, i) != (int)n) return false;
-        std::memcpy(out, sqlite3_column_blob(s, i), n);
-        return true;
-    }
-};
-} // namespace
-
 static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "no database"; }
 static int64_t now_s() { return (int64_t)std::time(nullptr); }
-
-static std::string iso_time(int64_t t) {
-    std::time_t tt = (std::time_t)t;
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool create, std::string* error) {
     std::unique_ptr<ServerStore> st(new ServerStore());
@@ -160,7 +130,7 @@ std::vector<std::string> ServerStore::events(size_t limit) {
     Stmt st(db_, "SELECT time, kind, device, detail FROM (SELECT * FROM events ORDER BY id DESC LIMIT ?) ORDER BY id");
     st.i64(1, (int64_t)limit);
     while (st.step() == SQLITE_ROW)
-        out.push_back(iso_time(sqlite3_column_int64(st.s, 0)) + " " + st.col_text(1) + " " +
+        out.push_back(format_utc(sqlite3_column_int64(st.s, 0)) + " " + st.col_text(1) + " " +
                       (st.col_text(2).empty() ? "-" : st.col_text(2)) + " " + st.col_text(3));
     return out;
 }

@@ -11,8 +11,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "keys.h"
 #include "hex.h"
+#include "sqlite_stmt.h"
 
 namespace tk {
 
@@ -41,18 +43,6 @@ static const size_t kSigBytes = 64;
 
 // --- small SQLite helpers ---
 
-struct Stmt {
-    sqlite3_stmt* s = nullptr;
-    Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s, nullptr); }
-    ~Stmt() { sqlite3_finalize(s); }
-    explicit operator bool() const { return s != nullptr; }
-    int step() { return s ? sqlite3_step(s) : SQLITE_ERROR; }
-    std::string text(int col) {
-        const unsigned char* t = sqlite3_column_text(s, col);
-        return t ? std::string((const char*)t, (size_t)sqlite3_column_bytes(s, col)) : std::string();
-    }
-};
-
 static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 
 static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
@@ -62,7 +52,7 @@ static bool get_meta(sqlite3* db, const char* key, std::string& out) {
     if (!st) return false;
     sqlite3_bind_text(st.s, 1, key, -1, SQLITE_STATIC);
     if (st.step() != SQLITE_ROW) return false;
-    out = st.text(0);
+    out = st.col_text(0);
     return true;
 }
 
@@ -73,15 +63,6 @@ static int set_meta(sqlite3* db, const char* key, const std::string& value) {
     sqlite3_bind_text(st.s, 2, value.data(), (int)value.size(), SQLITE_STATIC);
     int rc = st.step();
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static std::string iso_now() {
-    time_t t = time(nullptr);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 static bool exists(const std::string& path) {
@@ -222,7 +203,7 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
     }
     {
         Stmt jm(db_, "PRAGMA journal_mode");
-        if (jm.step() != SQLITE_ROW || jm.text(0) != "wal") {
+        if (jm.step() != SQLITE_ROW || jm.col_text(0) != "wal") {
             *error = db_path + ": cannot switch to WAL mode (read-only medium?)";
             return false;
         }
@@ -260,7 +241,7 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
             std::string up = "UPDATE schema_version SET version = " + std::to_string(i + 1);
             ok = ok && exec(db_, up.c_str()) == SQLITE_OK;
         }
-        if (fresh && ok) ok = set_meta(db_, "created", iso_now()) == SQLITE_OK;
+        if (fresh && ok) ok = set_meta(db_, "created", utc_now()) == SQLITE_OK;
         if (!ok || exec(db_, "COMMIT") != SQLITE_OK) {
             *error = db_path + ": cannot create or migrate the schema: " + errmsg(db_);
             exec(db_, "ROLLBACK");
@@ -410,7 +391,7 @@ static std::string alarm_text(int code, size_t pending, const std::string& detai
 void Vault::raise_alarm(int code, const std::string& message) {
     last_error_code_ = code;
     last_error_ = message;
-    write_alarm_file(alarm_text(code, pending_.size(), message) + " [" + iso_now() + "]");
+    write_alarm_file(alarm_text(code, pending_.size(), message) + " [" + utc_now() + "]");
 }
 
 // Writes all pending records in one transaction. Records the database already holds
@@ -582,9 +563,9 @@ VaultStatus Vault::status() const {
         while ((rc = c.step()) == SQLITE_ROW) {
             int64_t n = sqlite3_column_int64(c.s, 3);
             s.records += n;
-            s.by_survey[c.text(0)] += n;
-            s.by_channel[c.text(1)] += n;
-            s.by_site[c.text(2)] += n;
+            s.by_survey[c.col_text(0)] += n;
+            s.by_channel[c.col_text(1)] += n;
+            s.by_site[c.col_text(2)] += n;
         }
         if (rc != SQLITE_DONE) s.alarms.push_back("Datenbank nicht lesbar: " + errmsg(db_));
     }
@@ -628,10 +609,10 @@ static bool walk_records(sqlite3* db, const uint8_t device_pk[32], uint64_t afte
         const uint8_t* body = (const uint8_t*)sqlite3_column_blob(st.s, 3);
         size_t n = (size_t)sqlite3_column_bytes(st.s, 3);
         bool stream_ok = sqlite3_column_type(st.s, 4) != SQLITE_NULL;
-        r.meta.survey_id = st.text(4);
-        r.meta.survey_hash = st.text(5);
-        r.meta.channel = st.text(6);
-        r.meta.site = st.text(7);
+        r.meta.survey_id = st.col_text(4);
+        r.meta.survey_hash = st.col_text(5);
+        r.meta.channel = st.col_text(6);
+        r.meta.site = st.col_text(7);
         bool body_ok = body && n >= kSigBytes;
         if (body_ok) {
             r.sealed.assign(body, body + n - kSigBytes);
@@ -655,7 +636,7 @@ VerifyReport Vault::verify() const {
         int rc;
         int lines = 0;
         while ((rc = ic.step()) == SQLITE_ROW) {
-            std::string line = ic.text(0);
+            std::string line = ic.col_text(0);
             if (line != "ok" && lines++ < 20) rep.problems.push_back("integrity_check: " + line);
         }
         if (rc != SQLITE_DONE) rep.problems.push_back("integrity_check could not run: " + errmsg(db_));
@@ -747,7 +728,7 @@ bool Vault::read_records(uint64_t after_seq, size_t max_count, std::vector<Recor
 bool Vault::mark_synced(uint64_t up_to_seq, std::string* error) {
     if (up_to_seq > durable_seq_) up_to_seq = durable_seq_;
     if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || set_meta(db_, "synced_seq", std::to_string(up_to_seq)) != SQLITE_OK ||
-        set_meta(db_, "last_sync", iso_now()) != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
+        set_meta(db_, "last_sync", utc_now()) != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
         if (error) *error = "cannot record the sync: " + errmsg(db_);
         if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
         return false;

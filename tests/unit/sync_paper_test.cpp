@@ -169,7 +169,7 @@ TEST_CASE("paper: typed values are checked and normalised per field") {
     // ONLINE has four options and "keine Antwort" (the survey offers it) as box 5.
     auto choices = paper_choices(*s, *s->find_question("ONLINE"));
     REQUIRE(choices.size() == 5);
-    CHECK(choices[4].code == kPaperNoAnswer);
+    CHECK(choices[4].code == kNoAnswerCode);
     // Every question that takes an answer has at least one field.
     for (const auto& ref : s->all_questions())
         if (ref.q->has_answer()) CHECK_MESSAGE(!paper_fields(*s, *ref.q).empty(), ref.q->code);

@@ -89,7 +89,7 @@ bool printed_inconsistent(const std::string& code, const std::string& option) {
 
 std::string option_code(const Question& q, const FixRow& row) {
     if (row.option == OTHER) return "-oth-";
-    if (row.option == KA) return "-ka-";
+    if (row.option == KA) return kNoAnswerCode;
     for (const Option& o : q.options)
         if (o.text.get("de", "de") == row.option) return o.code;
     std::string found;
@@ -133,7 +133,7 @@ std::vector<DecryptedResponse> fixture_responses(const Survey& s) {
                     continue;
                 }
                 Answer& a = out[size_t(i++)].response.answers[fq.code];
-                if (code == "-ka-") a.no_answer = true;
+                if (code == kNoAnswerCode) a.no_answer = true;
                 else a.value = code;
                 if (code == "-oth-") a.other = row.other_text;
             }
@@ -209,7 +209,7 @@ TEST_CASE("report: the report reproduces the needs survey's published n and perc
         CHECK(html_row(html, "C1", "2") == std::make_pair(std::string("26"), std::string("39.4")));
         CHECK(html_row(html, "C1", "3") == std::make_pair(std::string("9"), std::string("13.6")));
         CHECK(html_row(html, "C1", "4") == std::make_pair(std::string("2"), std::string("3.0")));
-        CHECK(html_row(html, "C1", "-ka-") == std::make_pair(std::string("10"), std::string("15.2")));
+        CHECK(html_row(html, "C1", kNoAnswerCode) == std::make_pair(std::string("10"), std::string("15.2")));
     }
     SUBCASE("every printed n, count and percentage of the fixture table") {
         for (const FixQ& fq : fixture()) {
@@ -426,7 +426,7 @@ TEST_CASE("report: report rows for codes the survey does not have, numbers and t
     CHECK(html_row(html, "X2[SQ001]", "2").first == "2");
     CHECK(html_row(html, "X2[SQ001][2]", "g").first == "2");
     CHECK(has_n(html, "R1", 2));
-    CHECK(html_row(html, "R1", "-ka-") == std::make_pair(std::string("2"), std::string("100.0")));
+    CHECK(html_row(html, "R1", kNoAnswerCode) == std::make_pair(std::string("2"), std::string("100.0")));
     // Texts are escaped and listed with their record id; comments have their own list.
     CHECK(html.find("<li data-i=\"0\">Zeile 1\nZeile 2 <small>3f9a1c0d2b7e4a55-000042</small></li>") != std::string::npos);
     CHECK(html.find("Fest") == std::string::npos); // the event is not shown

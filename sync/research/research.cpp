@@ -291,13 +291,30 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
     });
 
     std::map<std::string, int> seen_ids;
-    for (Slot& s : slots) {
+    // The same sealed bytes under two devices: a device key re-signed another device's record
+    // (the seal's nonce depends on the sequence number only, so it still opens). It is one
+    // answer; it is kept under the record met first and the other is named, not counted.
+    std::map<Hash32, size_t> sealed_first; // BLAKE2b-256 of the sealed bytes -> first record
+    for (size_t i = 0; i < slots.size(); i++) {
+        Slot& s = slots[i];
         res.records_seen++;
         if (!s.ok) {
             res.problems.push_back({s.d.record_id, s.message});
             continue;
         }
         if (seen_ids[s.d.record_id]++) continue; // reported above as appearing twice
+        Hash32 sh;
+        crypto_generichash(sh.data(), sh.size(), records[i].sealed.data(), records[i].sealed.size(), nullptr, 0);
+        auto [first, fresh] = sealed_first.emplace(sh, i);
+        if (!fresh) {
+            const Record& a = records[first->second];
+            res.duplicates_across_devices++;
+            res.warnings.push_back(source + ": record " + s.d.record_id + " holds the same sealed answer as record " +
+                                   record_id(a.device_pk, a.seq) + (a.device_pk != records[i].device_pk
+                                   ? " of another device (a device key re-signed it)" : "") +
+                                   "; counted once, as " + record_id(a.device_pk, a.seq));
+            continue;
+        }
         const std::string& inside = s.is_tally ? s.t.tally.survey_id : s.d.response.survey_id;
         if (inside != s.d.meta.survey_id)
             res.warnings.push_back(source + ": record " + s.d.record_id + ": survey id '" + inside +

@@ -47,7 +47,9 @@ struct DecryptResult {
     std::vector<DecryptedTally> tallies;      // tally records, in source order
     std::vector<RecordProblem> problems;      // records that could not be opened: counted, listed
     std::vector<std::string> warnings;        // gaps in a device's chain, bundle-level damage, ...
-    int64_t records_seen = 0;                 // responses + tallies + problems
+    int64_t records_seen = 0;                 // responses + tallies + problems + duplicates_across_devices
+    int64_t duplicates_across_devices = 0;    // records whose sealed bytes another record (of
+                                              // another device) already carried: output once, warned
     std::string error;                        // the source itself could not be read ("" = read)
     bool ok() const { return error.empty(); }
 };

@@ -390,13 +390,13 @@ bool Vault::load_chain_head(const VaultOpenOptions& opt, std::string* error) {
     // the head it finds (once; the flag is set by that migration only).
     std::string pending;
     bool sign_now = get_meta(db_, "head_sig_pending", pending) && opt.create && durable_seq_ > 0;
+    SignedHead head;
     if (sign_now) {
-        durable_head_ = SignedHead{};
-        durable_head_.seq = durable_seq_;
-        durable_head_.hash = head_hash_;
-        durable_head_.time = (uint64_t)time(nullptr);
-        sign_head(durable_head_, device_pk_, device_sk_);
-        if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || !write_head_meta(db_, durable_head_) ||
+        head.seq = durable_seq_;
+        head.hash = head_hash_;
+        head.time = (uint64_t)time(nullptr);
+        sign_head(head, device_pk_, device_sk_);
+        if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || !write_head_meta(db_, head) ||
             del_meta(db_, "head_sig_pending") != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
             *error = db_path + ": cannot sign the chain head: " + errmsg(db_);
             if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
@@ -404,14 +404,13 @@ bool Vault::load_chain_head(const VaultOpenOptions& opt, std::string* error) {
         }
         return true;
     }
-    bool signed_ok = read_head_meta(db_, durable_head_) && durable_head_.seq == durable_seq_ &&
-                     durable_head_.hash == head_hash_ && verify_head(durable_head_, device_pk_);
+    bool signed_ok = read_head_meta(db_, head) && head.seq == durable_seq_ && head.hash == head_hash_ &&
+                     verify_head(head, device_pk_);
     if (durable_seq_ > 0 && !signed_ok && opt.create) {
         *error = db_path + ": the signed chain head does not match the records: records were removed at the end or the "
                  "metadata was edited. The kiosk does not write on; run `teilhabe vault verify` and call support.";
         return false;
     }
-    if (!signed_ok) durable_head_ = SignedHead{};
     return true;
 }
 
@@ -507,7 +506,6 @@ bool Vault::commit_pending(std::string* error) {
     if (!write_head_meta(db_, head)) return fail("update head");
     // The moment of truth: COMMIT returns only after the WAL is fsynced.
     if (exec(db_, "COMMIT") != SQLITE_OK) return fail("commit");
-    durable_head_ = head;
     durable_seq_ = pending_.back().seq;
     pending_.clear();
     last_error_code_ = 0;

@@ -109,8 +109,10 @@ public:
     // go to *damaged when given.
     bool read_records(uint64_t after_seq, size_t max_count, std::vector<Record>& out, std::string* error,
                       std::vector<uint64_t>* damaged = nullptr) const;
-    // The signed statement of the durable chain head (seq 0 when the vault is empty).
-    const SignedHead& signed_head() const { return durable_head_; }
+    // The signed statement of the durable chain head, read from the file now (another handle,
+    // such as the kiosk's sync worker beside its UI, may have committed since this one opened),
+    // so it is never older than records read before. seq 0 when empty or not validly signed.
+    SignedHead signed_head() const;
     bool mark_synced(uint64_t up_to_seq, std::string* error);
 
     // --- failure simulation for tests and drills ---
@@ -154,7 +156,6 @@ private:
     uint64_t head_seq_ = 0;
     Hash32 head_hash_{};
     uint64_t durable_seq_ = 0;
-    SignedHead durable_head_;      // the head statement in meta (signed at every commit)
     std::map<uint64_t, DamagedRecord> damaged_; // quarantine: the table's rows and what check_records found
     bool damage_truncated_ = false; // more damage than damaged_ holds (kMaxDamaged)
     std::vector<Record> pending_;  // sealed, signed, not yet committed (in chain order)

@@ -4,7 +4,7 @@
 //   fill_prev_hashes   migration 1 -> 2: prev_hash for rows written without it
 //   write_head_meta, read_head_meta   the signed head statement in meta
 //   Vault::check_records   at every open: which records are damaged or missing (quarantine)
-//   Vault::quarantine_alarm, damaged_records, read_records, verify
+//   Vault::quarantine_alarm, signed_head, damaged_records, read_records, verify
 #include "vault.h"
 #include "vault_sql.h"
 
@@ -213,6 +213,12 @@ std::string Vault::quarantine_alarm() const {
     return head + ". Sie " + (n == 1 ? "ist" : "sind") +
            " in Quarantäne und wird nicht übertragen; der Server erfährt davon. Alle anderen Antworten werden "
            "normal übertragen. Bitte die Betreuung informieren (teilhabe vault verify).";
+}
+
+SignedHead Vault::signed_head() const {
+    SignedHead h;
+    if (!read_head_meta(db_, h) || !verify_head(h, device_pk_)) return SignedHead{};
+    return h;
 }
 
 std::vector<DamagedRecord> Vault::damaged_records() const {

@@ -322,3 +322,25 @@ TEST_CASE("vault: rows removed at the end with the head rewritten fail verify; t
     CHECK(ir.duplicates == 10);
     CHECK(any_has(s.store->events(50), "head-backwards", "record 10"));
 }
+
+TEST_CASE("vault: a bundle made by a second handle carries a head no older than its records") {
+    // The kiosk's sync worker opens its own handle; the UI's handle commits after that.
+    TempDir d;
+    fill(d.path, 3);
+    std::string err;
+    auto worker = Vault::open(d.path, true, &err);
+    REQUIRE_MESSAGE(worker, err);
+    {
+        auto ui = Vault::open(d.path, true, &err);
+        REQUIRE_MESSAGE(ui, err);
+        for (int i = 3; i < 6; i++) REQUIRE(ui->append_response(answer(i)).durable);
+    }
+    int64_t n = 0;
+    REQUIRE_MESSAGE(export_bundle(*worker, d / "stick.tkb", &n, &err), err);
+    CHECK(n == 6);
+    std::string bytes = test::slurp(d / "stick.tkb");
+    Bundle b;
+    BundleProblem p = BundleProblem::None;
+    CHECK_MESSAGE(read_bundle((const uint8_t*)bytes.data(), bytes.size(), BundleLimits{}, b, &p, &err), err);
+    CHECK(b.head.seq == 6);
+}

@@ -210,9 +210,9 @@ std::string Vault::quarantine_alarm() const {
     std::string head = n == 1 ? "1 Antwort im Speicher ist beschädigt (" + ids + ": " + damaged_.begin()->second.reason + ")"
                               : std::to_string(n) + (damage_truncated_ ? " oder mehr" : "") +
                                     " Antworten im Speicher sind beschädigt (" + ids + ")";
-    return head + ". Sie " + (n == 1 ? "ist" : "sind") +
-           " in Quarantäne und wird nicht übertragen; der Server erfährt davon. Alle anderen Antworten werden "
-           "normal übertragen. Bitte die Betreuung informieren (teilhabe vault verify).";
+    return head + (n == 1 ? ". Sie ist in Quarantäne und wird" : ". Sie sind in Quarantäne und werden") +
+           " nicht übertragen; der Server erfährt davon. Alle anderen Antworten werden normal übertragen. "
+           "Bitte die Betreuung informieren (teilhabe vault verify).";
 }
 
 SignedHead Vault::signed_head() const {

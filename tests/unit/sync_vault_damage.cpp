@@ -344,3 +344,27 @@ TEST_CASE("vault: a bundle made by a second handle carries a head no older than 
     CHECK_MESSAGE(read_bundle((const uint8_t*)bytes.data(), bytes.size(), BundleLimits{}, b, &p, &err), err);
     CHECK(b.head.seq == 6);
 }
+
+TEST_CASE("vault: two damaged records and a deleted row are all quarantined and named in one alarm") {
+    TempDir d;
+    fill(d.path, 12);
+    flip_body_byte(d.path, 3);
+    flip_body_byte(d.path, 12); // the newest: vouched for by the head, which no longer matches
+    sql(d / "vault.sqlite", "DELETE FROM records WHERE seq = 8");
+    auto v = open_ro(d.path);
+    std::vector<DamagedRecord> bad = v->damaged_records();
+    REQUIRE(bad.size() == 3);
+    CHECK(bad[0].seq == 3);
+    CHECK(bad[1].seq == 8);
+    CHECK(bad[1].reason.find("missing") != std::string::npos);
+    CHECK(bad[2].seq == 12);
+    CHECK(any_has(v->alarms(), "3 Antworten im Speicher sind beschädigt", bad[1].record_id));
+    CHECK(any_has(v->alarms(), "werden nicht übertragen"));
+    CHECK(v->status().unsynced == 9);
+    std::vector<Record> recs;
+    std::vector<uint64_t> damaged;
+    std::string err;
+    REQUIRE(v->read_records(0, 100, recs, &err, &damaged));
+    CHECK(recs.size() == 9);
+    CHECK(damaged == std::vector<uint64_t>{3, 8, 12});
+}

@@ -62,6 +62,9 @@ static int run_decrypt(const Args& in) {
     std::printf("%lld records read, %zu responses written to %s, %zu records could not be opened\n",
                 (long long)r.records_seen, r.responses.size(), out.c_str(), r.problems.size());
     if (!r.tallies.empty()) std::printf("%zu event tallies written to %s\n", r.tallies.size(), tallies_out.c_str());
+    if (r.duplicates_across_devices)
+        std::printf("%lld records carried an answer already read under another record id (see the warnings); "
+                    "each answer was written once\n", (long long)r.duplicates_across_devices);
     return r.problems.empty() ? 0 : 1;
 }
 

@@ -43,6 +43,7 @@ static int run_status(const Args& args_in) {
                 s.demo_key ? "  DEMO KEY - not for real answers" : "");
     std::printf("records        %lld\n", (long long)s.records);
     std::printf("unsynced       %lld\n", (long long)s.unsynced);
+    std::printf("quarantined    %lld%s\n", (long long)s.quarantined, s.quarantined ? "  (damaged, never sent; see alarms)" : "");
     std::printf("last sync      %s\n", s.last_sync.empty() ? "never" : s.last_sync.c_str());
     std::printf("chain head     %s\n", s.chain_head.empty() ? "(empty)" : (std::to_string(s.head_seq) + " " + s.chain_head).c_str());
     print_counts("by survey", s.by_survey);

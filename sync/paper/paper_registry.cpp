@@ -110,7 +110,7 @@ std::vector<std::string> PaperRegistry::sheets_in(SheetState st) const {
     std::vector<std::string> ids;
     Stmt q(db_, "SELECT sheet FROM sheets WHERE state=? ORDER BY updated, sheet");
     q.text(1, sheet_state_name(st));
-    while (q.step() == SQLITE_ROW) ids.push_back(q.col(0));
+    while (q.step() == SQLITE_ROW) ids.push_back(q.col_text(0));
     return ids;
 }
 

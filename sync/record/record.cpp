@@ -251,4 +251,24 @@ bool verify_record(const Record& r, const Hash32* expected_prev, std::string* er
     return true;
 }
 
+static std::vector<uint8_t> head_signed_bytes(const SignedHead& h, const uint8_t device_pk[32]) {
+    std::vector<uint8_t> b = {'T', 'K', 'H', '1'};
+    b.insert(b.end(), device_pk, device_pk + 32);
+    put_u64(b, h.seq);
+    b.insert(b.end(), h.hash.begin(), h.hash.end());
+    put_u64(b, h.time);
+    return b;
+}
+
+void sign_head(SignedHead& h, const uint8_t device_pk[32], const uint8_t device_sk[64]) {
+    std::vector<uint8_t> msg = head_signed_bytes(h, device_pk);
+    crypto_sign_detached(h.signature.data(), nullptr, msg.data(), msg.size(), device_sk);
+}
+
+bool verify_head(const SignedHead& h, const uint8_t device_pk[32]) {
+    if (sodium_init() < 0) return false;
+    std::vector<uint8_t> msg = head_signed_bytes(h, device_pk);
+    return crypto_sign_verify_detached(h.signature.data(), msg.data(), msg.size(), device_pk) == 0;
+}
+
 } // namespace tk

@@ -98,5 +98,19 @@ bool seal_record(const std::string& plain, const RecordMeta& meta, SealSession& 
 // r.prev_hash equals it. *error says which check failed.
 bool verify_record(const Record& r, const Hash32* expected_prev, std::string* error);
 
+// The device's signed statement of its chain head: "my newest record is `seq`, it hashes to
+// `hash`, as of `time`". The vault signs one at every commit, so rows removed at the end with
+// the head rewritten are caught without any secret (`vault verify`), and a bundle carries it
+// to the server, which flags a head that goes backwards (sync/transport/BUNDLE.md).
+// Signed bytes: "TKH1" | device_pk (32) | seq u64 | hash (32) | time u64 (little-endian).
+struct SignedHead {
+    uint64_t seq = 0;         // 0 = no statement
+    Hash32 hash{};
+    uint64_t time = 0;        // unix seconds of the commit
+    std::array<uint8_t, 64> signature{};
+};
+void sign_head(SignedHead& h, const uint8_t device_pk[32], const uint8_t device_sk[64]);
+bool verify_head(const SignedHead& h, const uint8_t device_pk[32]);
+
 
 } // namespace tk

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -44,6 +45,19 @@ bool salvage_bundle_records(const uint8_t* data, size_t len, std::vector<Record>
     }
     uint32_t count = (uint32_t)get_le(data + 64, 4);
     size_t pos = header, end = len - sig;
+    // Version 2 has the head statement (112 bytes) and the damaged list before the records.
+    if (get_le(data + 4, 2) >= 2) {
+        if (end - pos < 112 + 4) {
+            *error = "bundle truncated in its head statement";
+            return false;
+        }
+        uint64_t n = get_le(data + pos + 112, 4);
+        if (n > (end - pos - 116) / 8) {
+            *error = "bundle's list of damaged records runs past its end";
+            return false;
+        }
+        pos += 116 + 8 * (size_t)n;
+    }
     uint32_t i = 0;
     for (; i < count && pos + 4 <= end; i++) {
         uint32_t n = (uint32_t)get_le(data + pos, 4);
@@ -68,7 +82,7 @@ bool salvage_bundle_records(const uint8_t* data, size_t len, std::vector<Record>
 }
 
 static bool read_bundle_file(const std::string& path, std::vector<Record>& out, std::vector<std::string>* warnings,
-                             std::string* error) {
+                             std::string* error, std::vector<RecordProblem>* damaged) {
     std::string bytes;
     if (!read_source_file(path, bytes, error)) return false;
     const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
@@ -77,6 +91,9 @@ static bool read_bundle_file(const std::string& path, std::vector<Record>& out, 
     std::string err;
     BundleLimits limits; // USB limits; a researcher's machine can afford them
     if (read_bundle(p, bytes.size(), limits, b, &problem, &err)) {
+        if (damaged)
+            for (uint64_t seq : b.damaged)
+                damaged->push_back({record_id(b.device_pk, seq), "damaged on the device (quarantined there, not in the bundle)"});
         out = std::move(b.records);
         return true;
     }
@@ -122,7 +139,8 @@ static bool read_store(const std::string& dir, std::vector<Record>& out, std::ve
     return true;
 }
 
-static bool read_vault(const std::string& dir, std::vector<Record>& out, std::string* error) {
+static bool read_vault(const std::string& dir, std::vector<Record>& out, std::string* error,
+                       std::vector<RecordProblem>* damaged) {
     struct stat st{};
     if (stat((dir + "/vault.sqlite").c_str(), &st) != 0) {
         *error = dir + ": no vault here (vault.sqlite missing)";
@@ -136,6 +154,9 @@ static bool read_vault(const std::string& dir, std::vector<Record>& out, std::st
         *error = dir + ": " + err;
         return false;
     }
+    if (damaged)
+        for (const DamagedRecord& d : v->damaged_records())
+            damaged->push_back({d.record_id, "damaged on the device (quarantined: " + d.reason + ")"});
     for (uint64_t after = 0;;) {
         std::vector<Record> chunk;
         if (!v->read_records(after, 5000, chunk, &err)) {
@@ -150,11 +171,12 @@ static bool read_vault(const std::string& dir, std::vector<Record>& out, std::st
 }
 
 bool read_source_records(RecordSourceKind kind, const std::string& path, std::vector<Record>& out,
-                         std::vector<std::string>* warnings, std::string* error) {
+                         std::vector<std::string>* warnings, std::string* error,
+                         std::vector<RecordProblem>* damaged) {
     switch (kind) {
     case RecordSourceKind::Store: return read_store(path, out, warnings, error);
-    case RecordSourceKind::Bundle: return read_bundle_file(path, out, warnings, error);
-    case RecordSourceKind::Vault: return read_vault(path, out, error);
+    case RecordSourceKind::Bundle: return read_bundle_file(path, out, warnings, error, damaged);
+    case RecordSourceKind::Vault: return read_vault(path, out, error, damaged);
     }
     return false;
 }
@@ -220,12 +242,26 @@ static void open_one(const Record& r, const ResearchSecretKey& key, bool vouched
 }
 
 DecryptResult decrypt_records(const std::vector<Record>& records, const ResearchSecretKey& key,
-                              const std::string& source) {
+                              const std::string& source, const std::vector<RecordProblem>* damaged) {
     DecryptResult res;
     if (sodium_init() < 0) {
         res.error = "libsodium failed to initialise";
         return res;
     }
+    // Records damaged on the device are named as problems; the gap they leave is theirs.
+    std::set<std::string> known_damaged;
+    if (damaged)
+        for (const RecordProblem& p : *damaged) {
+            res.records_seen++;
+            res.problems.push_back(p);
+            known_damaged.insert(p.record_id);
+        }
+    auto all_known = [&](const std::array<uint8_t, 32>& pk, uint64_t first, uint64_t last) {
+        if (last < first || last - first >= known_damaged.size()) return false;
+        for (uint64_t s = first; s <= last; s++)
+            if (!known_damaged.count(record_id(pk, s))) return false;
+        return true;
+    };
     // Chain check (cheap, sequential): per device, each record should follow the one before.
     // A gap or a re-link is reported, not hidden, but the signed records on both sides of it
     // are still opened.
@@ -238,15 +274,15 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
         Hash32 h = record_hash(r);
         hashes[i] = h;
         if (it == last.end()) {
-            if (r.seq > 1)
+            if (r.seq > 1 && !all_known(r.device_pk, 1, r.seq - 1))
                 res.warnings.push_back(source + ": device " + dev + ": records 1.." + std::to_string(r.seq - 1) +
                                        " are not in this source");
         } else if (r.seq == it->second.first) {
             res.warnings.push_back(source + ": record " + record_id(r.device_pk, r.seq) + " appears twice");
-        } else if (r.seq != it->second.first + 1) {
+        } else if (r.seq != it->second.first + 1 && !all_known(r.device_pk, it->second.first + 1, r.seq - 1)) {
             res.warnings.push_back(source + ": device " + dev + ": records " + std::to_string(it->second.first + 1) +
                                    ".." + std::to_string(r.seq - 1) + " are missing (gap in the chain)");
-        } else if (r.prev_hash != it->second.second) {
+        } else if (r.seq == it->second.first + 1 && r.prev_hash != it->second.second) {
             res.warnings.push_back(source + ": record " + record_id(r.device_pk, r.seq) +
                                    " does not link to the record before it (chain broken)");
         }
@@ -283,13 +319,30 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
     });
 
     std::map<std::string, int> seen_ids;
-    for (Slot& s : slots) {
+    // The same sealed bytes under two devices: a device key re-signed another device's record
+    // (the seal's nonce depends on the sequence number only, so it still opens). It is one
+    // answer; it is kept under the record met first and the other is named, not counted.
+    std::map<Hash32, size_t> sealed_first; // BLAKE2b-256 of the sealed bytes -> first record
+    for (size_t i = 0; i < slots.size(); i++) {
+        Slot& s = slots[i];
         res.records_seen++;
         if (!s.ok) {
             res.problems.push_back({s.d.record_id, s.message});
             continue;
         }
         if (seen_ids[s.d.record_id]++) continue; // reported above as appearing twice
+        Hash32 sh;
+        crypto_generichash(sh.data(), sh.size(), records[i].sealed.data(), records[i].sealed.size(), nullptr, 0);
+        auto [first, fresh] = sealed_first.emplace(sh, i);
+        if (!fresh) {
+            const Record& a = records[first->second];
+            res.duplicates_across_devices++;
+            res.warnings.push_back(source + ": record " + s.d.record_id + " holds the same sealed answer as record " +
+                                   record_id(a.device_pk, a.seq) + (a.device_pk != records[i].device_pk
+                                   ? " of another device (a device key re-signed it)" : "") +
+                                   "; counted once, as " + record_id(a.device_pk, a.seq));
+            continue;
+        }
         const std::string& inside = s.is_tally ? s.t.tally.survey_id : s.d.response.survey_id;
         if (inside != s.d.meta.survey_id)
             res.warnings.push_back(source + ": record " + s.d.record_id + ": survey id '" + inside +
@@ -312,14 +365,15 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
 DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, const ResearchSecretKey& key) {
     std::vector<Record> records;
     std::vector<std::string> warnings;
+    std::vector<RecordProblem> damaged;
     std::string err;
-    if (!read_source_records(kind, path, records, &warnings, &err)) {
+    if (!read_source_records(kind, path, records, &warnings, &err, &damaged)) {
         DecryptResult r;
         r.error = err;
         r.warnings = warnings;
         return r;
     }
-    DecryptResult r = decrypt_records(records, key, path);
+    DecryptResult r = decrypt_records(records, key, path, &damaged);
     r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
     // Records that did not even parse are lost to the count otherwise: they were seen.
     for (const std::string& w : warnings)

@@ -47,7 +47,9 @@ struct DecryptResult {
     std::vector<DecryptedTally> tallies;      // tally records, in source order
     std::vector<RecordProblem> problems;      // records that could not be opened: counted, listed
     std::vector<std::string> warnings;        // gaps in a device's chain, bundle-level damage, ...
-    int64_t records_seen = 0;                 // responses + tallies + problems
+    int64_t records_seen = 0;                 // responses + tallies + problems + duplicates_across_devices
+    int64_t duplicates_across_devices = 0;    // records whose sealed bytes another record (of
+                                              // another device) already carried: output once, warned
     std::string error;                        // the source itself could not be read ("" = read)
     bool ok() const { return error.empty(); }
 };
@@ -58,13 +60,19 @@ enum class RecordSourceKind { Store, Bundle, Vault };
 // Reads every record of the source. Store: a `teilhabe-server --data` directory; Bundle: a
 // `.tkb` file (a bundle whose signature fails is still read record by record, with a warning);
 // Vault: a kiosk's data directory (opened read-only; nothing is created or changed).
+// *damaged (when given) gets the records the source names as damaged on the device: the
+// vault's quarantine, a bundle's damaged list. They are not in `out`.
 bool read_source_records(RecordSourceKind kind, const std::string& path, std::vector<Record>& out,
-                         std::vector<std::string>* warnings, std::string* error);
+                         std::vector<std::string>* warnings, std::string* error,
+                         std::vector<RecordProblem>* damaged = nullptr);
 
 // Checks and opens `records` (several devices may be mixed; each device's records must be in
 // sequence order for the chain check). `source` names the input in messages. Uses all cores.
+// `damaged`: records the source says are damaged on the device (read_source_records); each
+// is counted and listed as a problem by its id, and the chain check does not call the gap
+// they leave a missing record.
 DecryptResult decrypt_records(const std::vector<Record>& records, const ResearchSecretKey& key,
-                              const std::string& source);
+                              const std::string& source, const std::vector<RecordProblem>* damaged = nullptr);
 
 // read_source_records + decrypt_records.
 DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, const ResearchSecretKey& key);

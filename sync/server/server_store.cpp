@@ -1,6 +1,7 @@
 // server_store.cpp - the server's SQLite store (see server_store.h, schema in sync/transport/BUNDLE.md).
 #include "server_store.h"
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <sodium.h>
@@ -17,7 +18,7 @@ namespace tk {
 
 // 'TKSV': marks the file as ours, so the server never writes into someone else's database.
 static constexpr int kApplicationId = 0x544B5356;
-static constexpr int kSchemaVersion = 1;
+static constexpr int kSchemaVersion = 2;
 
 static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "no database"; }
@@ -74,7 +75,7 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             "BEGIN IMMEDIATE;"
             "CREATE TABLE IF NOT EXISTS devices(pk BLOB PRIMARY KEY, site TEXT NOT NULL DEFAULT '',"
             " enrolled INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0, last_hash BLOB,"
-            " last_seen INTEGER NOT NULL DEFAULT 0);"
+            " last_seen INTEGER NOT NULL DEFAULT 0, head_seq INTEGER NOT NULL DEFAULT 0);"
             "CREATE TABLE IF NOT EXISTS records(device BLOB NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
             " survey_id TEXT NOT NULL, survey_hash TEXT NOT NULL, channel TEXT NOT NULL, site TEXT NOT NULL,"
             " hour INTEGER NOT NULL, wire BLOB NOT NULL, received INTEGER NOT NULL, source TEXT NOT NULL,"
@@ -84,11 +85,23 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind TEXT NOT NULL,"
             " device TEXT NOT NULL, detail TEXT NOT NULL);"
             "PRAGMA application_id=1414222678;"
-            "PRAGMA user_version=1;"
+            "PRAGMA user_version=2;"
             "COMMIT;";
         static_assert(kApplicationId == 1414222678, "application_id literal in the schema");
         if (exec(st->db_, schema) != SQLITE_OK) {
             if (error) *error = path + ": cannot create the schema: " + errmsg(st->db_);
+            exec(st->db_, "ROLLBACK");
+            return nullptr;
+        }
+    } else if (user_version == 1) {
+        // 1 -> 2: the newest record each device said it has (its signed head), so that a head
+        // going backwards is noticed.
+        const char* up = "BEGIN IMMEDIATE;"
+                         "ALTER TABLE devices ADD COLUMN head_seq INTEGER NOT NULL DEFAULT 0;"
+                         "PRAGMA user_version=2;"
+                         "COMMIT;";
+        if (exec(st->db_, up) != SQLITE_OK) {
+            if (error) *error = path + ": cannot migrate the schema to version 2: " + errmsg(st->db_);
             exec(st->db_, "ROLLBACK");
             return nullptr;
         }
@@ -192,19 +205,28 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         return r;
     };
     if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) return reject(503, "storage", "store is busy or unwritable: " + errmsg(db_));
-    uint64_t head = 0;
+    uint64_t head = 0, said_head = 0;
     Hash32 head_hash{};
     {
-        Stmt d(db_, "SELECT last_seq, last_hash FROM devices WHERE pk = ?");
+        Stmt d(db_, "SELECT last_seq, last_hash, head_seq FROM devices WHERE pk = ?");
         d.blob(1, b.device_pk.data(), 32);
         if (d.step() != SQLITE_ROW)
             return reject(403, "unknown-device", "device " + r.device + " (" + fingerprint(b.device_pk.data(), 32) +
                           ") is not enrolled on this server");
         head = (uint64_t)sqlite3_column_int64(d.s, 0);
         if (head > 0) d.col_blob(1, head_hash.data(), 32);
+        said_head = (uint64_t)sqlite3_column_int64(d.s, 2);
     }
     r.server_seq = head;
-    if (!b.records.empty() && b.records.front().seq > head + 1) {
+    const uint64_t old_head = head;
+    // Records the device quarantined between the server's head and the first new record are a
+    // named gap: the bundle continues after them (read_bundle checked the gaps inside it).
+    auto skipped_damaged = [&](uint64_t first, uint64_t last) {
+        auto lo = std::lower_bound(b.damaged.begin(), b.damaged.end(), first);
+        auto hi = std::upper_bound(b.damaged.begin(), b.damaged.end(), last);
+        return last >= first && (uint64_t)(hi - lo) == last - first + 1;
+    };
+    if (!b.records.empty() && b.records.front().seq > head + 1 && !skipped_damaged(head + 1, b.records.front().seq - 1)) {
         std::string reason = "gap: the server holds device " + r.device + " up to record " + std::to_string(head) +
                              ", the bundle starts at " + std::to_string(b.records.front().seq) + "; records " +
                              std::to_string(head + 1) + ".." + std::to_string(b.records.front().seq - 1) + " are missing";
@@ -230,8 +252,9 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
             r.duplicates++;
             continue;
         }
-        // rec.seq == head + 1 (the bundle's own records are consecutive).
-        if (rec.prev_hash != head_hash)
+        // rec.seq == head + 1, or the numbers in between are damaged on the device (checked
+        // above and by read_bundle): nobody has their hash, so the link is not checked there.
+        if (rec.seq == head + 1 && rec.prev_hash != head_hash)
             return reject(409, "chain-broken", "record " + record_id(rec.device_pk, rec.seq) +
                           " does not link to the server's record " + std::to_string(head) + " of this device");
         std::vector<uint8_t> wire = serialize_record(rec);
@@ -245,8 +268,9 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         r.stored++;
     }
     {
-        Stmt u(db_, "UPDATE devices SET last_seq = ?, last_hash = ?, last_seen = ? WHERE pk = ?");
-        u.i64(1, (int64_t)head).blob(2, head_hash.data(), 32).i64(3, now).blob(4, b.device_pk.data(), 32);
+        Stmt u(db_, "UPDATE devices SET last_seq = ?, last_hash = ?, last_seen = ?, head_seq = ? WHERE pk = ?");
+        u.i64(1, (int64_t)head).blob(2, head_hash.data(), 32).i64(3, now)
+            .i64(4, (int64_t)std::max(said_head, b.head.seq)).blob(5, b.device_pk.data(), 32);
         if (u.step() != SQLITE_DONE) return reject(503, "storage", "cannot update the chain head: " + errmsg(db_));
     }
     if (exec(db_, "COMMIT") != SQLITE_OK) return reject(503, "storage", "commit failed: " + errmsg(db_));
@@ -262,7 +286,27 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
     r.receipt = make_receipt(rc, server_sk_);
     if (r.duplicates > 0)
         log_event("replay", r.device, std::to_string(r.duplicates) + " records already held, acknowledged again [" + source + "]");
+    log_device_news(b, old_head, std::max(said_head, old_head), source);
     return r;
+}
+
+// What a stored bundle says about the device itself: records it quarantined that the server
+// does not hold (a named gap, "damaged on the device"), and a signed head lower than one seen
+// before (records removed on the device, or an old copy of its vault restored).
+void ServerStore::log_device_news(const Bundle& b, uint64_t old_head, uint64_t seen_head, const std::string& source) {
+    std::string dev = device_id_hex(b.device_pk), ids;
+    size_t n = 0;
+    for (uint64_t seq : b.damaged) {
+        if (seq <= old_head) continue; // the server holds a good copy
+        if (n++ < 20) ids += (ids.empty() ? "" : ", ") + record_id(b.device_pk, seq);
+    }
+    if (n > 0)
+        log_event("damaged-on-device", dev, std::to_string(n) + (n == 1 ? " record" : " records") +
+                  " damaged on the device, never received: " + ids + (n > 20 ? ", ..." : "") + " [" + source + "]");
+    if (b.head.seq != 0 && b.head.seq < seen_head)
+        log_event("head-backwards", dev, "the device signed record " + std::to_string(b.head.seq) + " as its newest (at " +
+                  format_utc((int64_t)b.head.time) + "), but the server has seen record " + std::to_string(seen_head) +
+                  ": records removed on the device, or an old copy of its vault restored [" + source + "]");
 }
 
 std::string ServerStore::new_pairing_code(const std::string& site, int valid_hours, std::string* error) {

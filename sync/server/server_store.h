@@ -101,6 +101,7 @@ public:
 
 private:
     ServerStore() = default;
+    void log_device_news(const Bundle& b, uint64_t old_head, uint64_t seen_head, const std::string& source);
 
     std::string dir_;
     sqlite3* db_ = nullptr;

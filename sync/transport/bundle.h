@@ -3,23 +3,28 @@
 //
 // Wire form (all integers little-endian; documented with the protocol in sync/transport/BUNDLE.md):
 //   "TKB1"           magic, 4 bytes
-//   version          u16, 1
+//   version          u16, 2 (version 1 is still read: it has no head and no damaged list)
 //   flags            u16, 0 (reserved; a reader rejects anything else)
 //   device_pk        32 bytes, Ed25519 key of the device that wrote every record
 //   created          u64, unix seconds when the bundle was made
 //   bundle_id        16 random bytes (names the bundle in logs and receipts)
 //   count            u32, number of records
+//   version 2 only:  head: seq u64, hash 32, time u64, signature 64 (record.h SignedHead;
+//                    seq 0 = none); damaged_count u32 + that many u64 sequence numbers of
+//                    records the device quarantined (strictly increasing)
 //   count times:     u32 length + the record's wire form (record.h)
 //   signature        64 bytes, Ed25519 by device_pk over everything above
 //
 // A reader checks, in this order: structure and limits (never reads past the end, never
-// allocates more than the input's size), the bundle signature, that every record belongs to
-// device_pk, that the records are consecutive and each links to the one before it by hash,
-// and that the last record carries a valid record signature. That one signature covers every
-// record of the bundle: it signs the hash of the record before it, whose bytes hold the hash of
-// the one before that, and so on (see sync/transport/BUNDLE.md, "Checking a chain with one signature").
-// When it fails, every record's signature is checked to name the first bad one. What the
-// server adds (the link to its own chain head, replays) is in server_store.h.
+// allocates more than the input's size), the bundle signature, the head statement's signature,
+// that every record belongs to device_pk, that the records are consecutive except where the
+// skipped numbers are all listed as damaged, that each links to the one before it by hash
+// (not across a damaged record, whose hash nobody has), and that the last record of each such
+// run carries a valid record signature. That one signature covers every record of its run: it
+// signs the hash of the record before it, whose bytes hold the hash of the one before that,
+// and so on (see sync/transport/BUNDLE.md, "Checking a chain with one signature"). When it
+// fails, every record's signature is checked to name the first bad one. What the server adds
+// (the link to its own chain head, replays, heads going backwards) is in server_store.h.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -30,7 +35,7 @@
 
 namespace tk {
 
-inline constexpr uint16_t kBundleVersion = 1;
+inline constexpr uint16_t kBundleVersion = 2;
 
 struct Bundle {
     std::array<uint8_t, 32> device_pk{};
@@ -43,6 +48,15 @@ struct Bundle {
     // computed them: code that builds or edits a Bundle otherwise must clear them (the store
     // then hashes the records itself when the count differs) - never fill in other values.
     std::vector<Hash32> hashes;
+    uint16_t version = kBundleVersion; // as read
+    SignedHead head;                   // the device's signed chain head (seq 0: none, version 1)
+    std::vector<uint64_t> damaged;     // records the device quarantined; never in `records`
+};
+
+// What a version-2 bundle carries besides the records.
+struct BundleExtras {
+    SignedHead head;                   // Vault::signed_head()
+    std::vector<uint64_t> damaged;     // strictly increasing; the gaps between records it covers
 };
 
 // Limits a reader enforces before doing any work. The network uses the small ones (one
@@ -65,8 +79,9 @@ const char* bundle_problem_name(BundleProblem p); // "malformed", "too-large", .
 
 // Builds and signs a bundle of `records` (which must be one device's, consecutive, in order)
 // with the device's 64-byte Ed25519 secret key.
+// `extras` may be null (no head statement, nothing damaged).
 std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8_t device_sk[64],
-                                 uint64_t created);
+                                 uint64_t created, const BundleExtras* extras = nullptr);
 
 // Parses and checks everything listed at the top. On failure *problem and *error say what and
 // where ("record 3 (3f9a1c0d2b7e4a55-000042): signature does not match ..."). Never crashes,

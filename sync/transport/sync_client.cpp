@@ -20,9 +20,20 @@ namespace tk {
 using json = nlohmann::json;
 
 uint64_t synced_seq(const Vault& vault) {
-    VaultStatus s = vault.status();
-    int64_t v = s.records - s.unsynced;
+    int64_t v = vault.status().synced_seq;
     return v > 0 ? (uint64_t)v : 0;
+}
+
+// The device's signed head and the quarantined records among `damaged` that lie after `after`
+// and before the bundle's last record (the gaps it steps over; sync/transport/BUNDLE.md).
+static BundleExtras extras_for(const Vault& vault, uint64_t after, const std::vector<Record>& recs,
+                               const std::vector<uint64_t>& damaged) {
+    BundleExtras x;
+    x.head = vault.signed_head();
+    uint64_t last = recs.empty() ? after : recs.back().seq;
+    for (uint64_t seq : damaged)
+        if (seq > after && seq < last) x.damaged.push_back(seq);
+    return x;
 }
 
 static std::unique_ptr<httplib::Client> make_client(const std::string& url, const SyncOptions& opt, std::string* error) {
@@ -154,9 +165,10 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
     if (!cli) return out;
 
     VaultStatus st = vault.status(); // counts every record: called once, not per batch
-    uint64_t start = (uint64_t)std::max<int64_t>(0, st.records - st.unsynced), after = start, synced = start;
-    uint64_t head = (uint64_t)std::max<int64_t>(st.records, 0);
-    int64_t total = (int64_t)(head - std::min(head, start));
+    uint64_t start = (uint64_t)std::max<int64_t>(0, st.synced_seq), after = start, synced = start;
+    int64_t total = st.unsynced;
+    std::vector<uint64_t> damaged;
+    for (const DamagedRecord& d : vault.damaged_records()) damaged.push_back(d.seq);
     if (progress) progress(0, total);
     size_t batch = std::max<size_t>(1, std::min<size_t>(opt.batch, kNetworkBundleLimits.max_records));
     int rewinds = 0;
@@ -168,9 +180,11 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
             out.error = "sync cancelled (nothing is lost: run sync again)";
             break;
         }
-        // Vault::read_records walks the chain from its start, so records are read ahead in
-        // chunks of several batches and sent from memory.
-        if (ahead_pos >= ahead.size() || ahead[ahead_pos].seq != after + 1) {
+        // Records are read ahead in chunks of several batches and sent from memory; the chunk
+        // goes on where the last batch ended (also when a quarantined record comes next).
+        bool continues = ahead_pos < ahead.size() && (ahead[ahead_pos].seq == after + 1 ||
+                                                      (ahead_pos > 0 && ahead[ahead_pos - 1].seq == after));
+        if (!continues) {
             ahead_pos = 0;
             if (!vault.read_records(after, std::max<size_t>(batch, 5000), ahead, &out.error)) return out;
         }
@@ -178,7 +192,8 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
         std::vector<Record> recs(ahead.begin() + (long)ahead_pos, ahead.begin() + (long)(ahead_pos + take));
         ahead_pos += take;
         if (recs.empty()) break;
-        std::vector<uint8_t> bundle = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr));
+        BundleExtras extras = extras_for(vault, after, recs, damaged);
+        std::vector<uint8_t> bundle = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr), &extras);
         httplib::Result res{nullptr, httplib::Error::Unknown};
         for (int attempt = 0; attempt <= opt.retries; attempt++) {
             res = cli->Post("/v1/bundles", (const char*)bundle.data(), bundle.size(), "application/octet-stream");
@@ -228,7 +243,7 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
             break;
         }
         after = acked;
-        if (progress) progress((int64_t)(std::min(after, head) - std::min(start, after)), total);
+        if (progress) progress(std::min<int64_t>(out.sent, total), total);
     }
     VaultStatus end = vault.status();
     out.acked_seq = (uint64_t)std::max<int64_t>(0, end.records - end.unsynced);
@@ -243,8 +258,11 @@ bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::s
     bool created = false;
     if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
     std::vector<Record> recs;
-    if (!vault.read_records(synced_seq(vault), BundleLimits{}.max_records, recs, error)) return false;
-    std::vector<uint8_t> b = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr));
+    std::vector<uint64_t> damaged;
+    uint64_t after = synced_seq(vault);
+    if (!vault.read_records(after, BundleLimits{}.max_records, recs, error, &damaged)) return false;
+    BundleExtras extras = extras_for(vault, after, recs, damaged);
+    std::vector<uint8_t> b = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr), &extras);
     if (count) *count = (int64_t)recs.size();
     return write_file_atomic(path, std::string(b.begin(), b.end()), 0600, false, error);
 }

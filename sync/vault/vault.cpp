@@ -1,6 +1,9 @@
-// vault.cpp - the on-device record store (see vault.h and sync/vault/VAULT.md).
+// vault.cpp - the on-device record store (see vault.h and sync/vault/VAULT.md): opening
+// (load and its steps), appending and committing, status, sync marks. Walking, checking and
+// quarantining the records is in vault_check.cpp.
 #include "files.h"
 #include "vault.h"
+#include "vault_sql.h"
 
 #include <cerrno>
 #include <cstring>
@@ -11,15 +14,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "dates.h"
 #include "keys.h"
 #include "hex.h"
-#include "sqlite_stmt.h"
 
 namespace tk {
 
-// 'TKV1': marks the file as ours, so a foreign SQLite file is recognised and left alone.
-static const int32_t kApplicationId = 0x544B5631;
+using namespace vault_sql;
+
+static const int32_t kApplicationId = kVaultApplicationId;
 
 // Migrations: kMigrations[i] takes the schema from version i to i + 1. Append, never edit.
 static const char* const kMigrations[] = {
@@ -35,35 +37,16 @@ static const char* const kMigrations[] = {
     // prev_hash is not stored: it is the hash of record seq-1, recomputed when walking.
     "CREATE TABLE records(seq INTEGER PRIMARY KEY, stream INTEGER NOT NULL REFERENCES streams(id),"
     " hour INTEGER NOT NULL, size INTEGER NOT NULL, body BLOB NOT NULL);",
+    // 2: every row keeps the previous-record hash it signed, so that a damaged row costs only
+    // itself (without it, every later record is rebuilt from the damaged bytes and fails); and
+    // the quarantine of records found damaged. Existing rows get their prev_hash from the walk
+    // (fill_prev_hashes), and the head, unsigned so far, is signed at the next start.
+    "ALTER TABLE records ADD COLUMN prev_hash BLOB;"
+    "CREATE TABLE quarantine(seq INTEGER PRIMARY KEY, found TEXT NOT NULL, reason TEXT NOT NULL);"
+    "INSERT INTO meta(key, value) SELECT 'head_sig_pending', '1' WHERE EXISTS (SELECT 1 FROM records);",
 };
 static const int kMigrationCount = (int)(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == Vault::kSchemaVersion, "one migration per schema version");
-
-static const size_t kSigBytes = 64;
-
-// --- small SQLite helpers ---
-
-static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
-
-static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
-
-static bool get_meta(sqlite3* db, const char* key, std::string& out) {
-    Stmt st(db, "SELECT value FROM meta WHERE key = ?");
-    if (!st) return false;
-    sqlite3_bind_text(st.s, 1, key, -1, SQLITE_STATIC);
-    if (st.step() != SQLITE_ROW) return false;
-    out = st.col_text(0);
-    return true;
-}
-
-static int set_meta(sqlite3* db, const char* key, const std::string& value) {
-    Stmt st(db, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    if (!st) return sqlite3_errcode(db);
-    sqlite3_bind_text(st.s, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st.s, 2, value.data(), (int)value.size(), SQLITE_STATIC);
-    int rc = st.step();
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
 
 static bool exists(const std::string& path) {
     struct stat st;
@@ -123,13 +106,28 @@ Vault::~Vault() {
     if (db_) sqlite3_close_v2(db_);
 }
 
+// Opening runs these steps in order; each returns false with *error and leaves the files as
+// they were (only the migration and the first start write anything).
 bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::string* error) {
     if (sodium_init() < 0) {
         *error = "libsodium failed to initialise";
         return false;
     }
     dir_ = dir;
-    const std::string db_path = dir + "/vault.sqlite";
+    bool fresh = false;
+    if (!prepare_directory(opt, error) || !open_database(opt, &fresh, error) || !migrate_schema(opt, fresh, error) ||
+        !load_device_identity(opt, error) || !pin_research_key(opt, error))
+        return false;
+    open_alarm_file(opt);
+    return load_chain_head(opt, error) && check_records(opt, error);
+}
+
+std::string Vault::db_path() const { return dir_ + "/vault.sqlite"; }
+
+// The data directory exists (or is made, mode 0700, when creating), and so does the database
+// unless creating.
+bool Vault::prepare_directory(const VaultOpenOptions& opt, std::string* error) {
+    const std::string& dir = dir_;
     struct stat st;
     if (::stat(dir.c_str(), &st) != 0) {
         if (!opt.create) {
@@ -144,14 +142,17 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
         *error = dir + ": not a directory";
         return false;
     }
-    bool db_existed = exists(db_path);
-    if (!db_existed && !opt.create) {
-        *error = db_path + ": no vault here (the kiosk creates it at first start)";
+    if (!exists(db_path()) && !opt.create) {
+        *error = db_path() + ": no vault here (the kiosk creates it at first start)";
         return false;
     }
+    return true;
+}
 
-    // 1. Open the database and make sure it is ours BEFORE changing anything in it
-    //    (journal mode, schema): a foreign or damaged file is left exactly as it was.
+// 1. Open the database and make sure it is ours BEFORE changing anything in it
+//    (journal mode, schema): a foreign or damaged file is left exactly as it was.
+bool Vault::open_database(const VaultOpenOptions& opt, bool* fresh_out, std::string* error) {
+    const std::string db_path = this->db_path();
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opt.create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(db_path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
@@ -178,6 +179,7 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
         tables = sqlite3_column_int64(t.s, 0);
     }
     bool fresh = app_id == 0 && tables == 0;
+    *fresh_out = fresh;
     if (!fresh && app_id != kApplicationId) {
         *error = db_path + ": a SQLite database of another program (application_id " +
                  std::to_string(app_id) + "), not a Teilhabe vault. It was left untouched.";
@@ -201,15 +203,17 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
         *error = db_path + ": cannot set journal mode: " + errmsg(db_);
         return false;
     }
-    {
-        Stmt jm(db_, "PRAGMA journal_mode");
-        if (jm.step() != SQLITE_ROW || jm.col_text(0) != "wal") {
-            *error = db_path + ": cannot switch to WAL mode (read-only medium?)";
-            return false;
-        }
+    Stmt jm(db_, "PRAGMA journal_mode");
+    if (jm.step() != SQLITE_ROW || jm.col_text(0) != "wal") {
+        *error = db_path + ": cannot switch to WAL mode (read-only medium?)";
+        return false;
     }
+    return true;
+}
 
-    // 2. Schema version and migrations.
+// 2. Schema version and migrations.
+bool Vault::migrate_schema(const VaultOpenOptions& opt, bool fresh, std::string* error) {
+    const std::string db_path = this->db_path();
     int version = 0;
     if (!fresh) {
         Stmt sv(db_, "SELECT version FROM schema_version");
@@ -238,6 +242,7 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
         if (fresh) ok = exec(db_, "PRAGMA application_id=1414223409") == SQLITE_OK; // kApplicationId
         for (int i = version; ok && i < kSchemaVersion; i++) {
             ok = exec(db_, kMigrations[i]) == SQLITE_OK;
+            if (ok && i == 1) ok = fill_prev_hashes(db_); // 1 -> 2: rows written without prev_hash
             std::string up = "UPDATE schema_version SET version = " + std::to_string(i + 1);
             ok = ok && exec(db_, up.c_str()) == SQLITE_OK;
         }
@@ -247,19 +252,21 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
             exec(db_, "ROLLBACK");
             return false;
         }
-        if (fresh) fsync_dir(dir);
+        if (fresh) fsync_dir(dir_);
     }
     static_assert(kApplicationId == 1414223409, "keep the PRAGMA literal above in step");
-    {
-        Stmt sv(db_, "SELECT version FROM schema_version");
-        schema_version_ = sv.step() == SQLITE_ROW ? sqlite3_column_int(sv.s, 0) : 0;
-    }
+    Stmt sv(db_, "SELECT version FROM schema_version");
+    schema_version_ = sv.step() == SQLITE_ROW ? sqlite3_column_int(sv.s, 0) : 0;
+    return true;
+}
 
-    // 3. Device identity: pinned in meta at first start; device.key must match it.
+// 3. Device identity: pinned in meta at first start; device.key must match it.
+bool Vault::load_device_identity(const VaultOpenOptions& opt, std::string* error) {
+    const std::string db_path = this->db_path();
     std::string pinned_device;
     bool have_pinned_device = get_meta(db_, "device_pk", pinned_device);
     if (opt.create) {
-        const std::string key_path = dir + "/device.key";
+        const std::string key_path = dir_ + "/device.key";
         if (have_pinned_device && !exists(key_path)) {
             *error = key_path + ": missing, but this vault was written by device " + pinned_device.substr(0, 16) +
                      ". Restore device.key from the backup; a new identity would break the record chain.";
@@ -289,68 +296,76 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
             return false;
         }
     }
+    return true;
+}
 
-    // 4. Research public key: research.pub, or the demo key; pinned in meta.
+// 4. Research public key: research.pub, or the demo key; pinned in meta.
+bool Vault::pin_research_key(const VaultOpenOptions& opt, std::string* error) {
+    const std::string db_path = this->db_path();
     std::string pinned_box, pinned_demo;
     bool have_pinned_box = get_meta(db_, "research_box_pk", pinned_box);
     get_meta(db_, "research_demo", pinned_demo);
     get_meta(db_, "research_fp", research_fp_);
     demo_key_ = pinned_demo == "1";
-    if (opt.create) {
-        ResearchPublicKey rk;
-        const std::string pub_path = dir + "/research.pub", demo_path = dir + "/demo-research.key";
-        bool demo = false;
-        if (exists(pub_path)) {
-            if (!load_research_public(pub_path, rk, error)) return false;
-        } else if (opt.allow_demo_key) {
-            demo = true;
-            if (exists(demo_path)) {
-                if (!load_research_public(demo_path, rk, error)) return false;
-            } else if (!write_research_key_files(demo_path, "", kDemoPassphrase, KdfStrength::Minimum, &rk, error)) {
-                return false;
-            }
-        } else {
-            *error = pub_path + ": missing. Copy the research team's research.pub (from `teilhabe keygen`) into " + dir +
-                     ", or start in demo mode.";
+    if (!opt.create) return true;
+    ResearchPublicKey rk;
+    const std::string pub_path = dir_ + "/research.pub", demo_path = dir_ + "/demo-research.key";
+    bool demo = false;
+    if (exists(pub_path)) {
+        if (!load_research_public(pub_path, rk, error)) return false;
+    } else if (opt.allow_demo_key) {
+        demo = true;
+        if (exists(demo_path)) {
+            if (!load_research_public(demo_path, rk, error)) return false;
+        } else if (!write_research_key_files(demo_path, "", kDemoPassphrase, KdfStrength::Minimum, &rk, error)) {
             return false;
         }
-        std::string box_hex = to_hex(rk.box_pk, 32);
-        std::string fp = research_fingerprint(rk);
-        if (have_pinned_box && box_hex != pinned_box) {
-            // Re-pinning is allowed away from the demo key (it protects nothing) or when the
-            // operator says so; otherwise a swapped research.pub must not go unnoticed.
-            if (!demo_key_ && !opt.accept_new_research_key) {
-                *error = (demo ? demo_path : pub_path) + ": research key " + fp + " is not the key this vault is pinned to (" +
-                         research_fp_ + "). If the research team really changed keys, confirm the new fingerprint and re-pin.";
-                return false;
-            }
-        }
-        if (!have_pinned_box || box_hex != pinned_box || demo_key_ != demo) {
-            if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || set_meta(db_, "research_box_pk", box_hex) != SQLITE_OK ||
-                set_meta(db_, "research_fp", fp) != SQLITE_OK ||
-                set_meta(db_, "research_demo", demo ? "1" : "0") != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
-                *error = db_path + ": cannot write: " + errmsg(db_);
-                exec(db_, "ROLLBACK");
-                return false;
-            }
-        }
-        std::memcpy(research_box_pk_, rk.box_pk, 32);
-        research_fp_ = fp;
-        demo_key_ = demo;
+    } else {
+        *error = pub_path + ": missing. Copy the research team's research.pub (from `teilhabe keygen`) into " + dir_ +
+                 ", or start in demo mode.";
+        return false;
     }
+    std::string box_hex = to_hex(rk.box_pk, 32);
+    std::string fp = research_fingerprint(rk);
+    if (have_pinned_box && box_hex != pinned_box) {
+        // Re-pinning is allowed away from the demo key (it protects nothing) or when the
+        // operator says so; otherwise a swapped research.pub must not go unnoticed.
+        if (!demo_key_ && !opt.accept_new_research_key) {
+            *error = (demo ? demo_path : pub_path) + ": research key " + fp + " is not the key this vault is pinned to (" +
+                     research_fp_ + "). If the research team really changed keys, confirm the new fingerprint and re-pin.";
+            return false;
+        }
+    }
+    if (!have_pinned_box || box_hex != pinned_box || demo_key_ != demo) {
+        if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || set_meta(db_, "research_box_pk", box_hex) != SQLITE_OK ||
+            set_meta(db_, "research_fp", fp) != SQLITE_OK ||
+            set_meta(db_, "research_demo", demo ? "1" : "0") != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
+            *error = db_path + ": cannot write: " + errmsg(db_);
+            exec(db_, "ROLLBACK");
+            return false;
+        }
+    }
+    std::memcpy(research_box_pk_, rk.box_pk, 32);
+    research_fp_ = fp;
+    demo_key_ = demo;
+    return true;
+}
 
-    // 5. The alarm file: read what the previous run left, then start clean.
-    const std::string alarm_path = dir + "/vault.alarm";
+// 5. The alarm file: read what the previous run left, then start clean.
+void Vault::open_alarm_file(const VaultOpenOptions& opt) {
+    const std::string alarm_path = dir_ + "/vault.alarm";
     previous_alarm_ = read_alarm_file(alarm_path);
-    if (opt.create) {
-        if (!exists(alarm_path)) write_file_atomic(alarm_path, std::string(kAlarmFileSize - 1, ' ') + "\n", 0600, false, nullptr);
-        alarm_fd_ = ::open(alarm_path.c_str(), O_WRONLY | O_CLOEXEC);
-        alarm_written_ = previous_alarm_;
-        write_alarm_file("");
-    }
+    if (!opt.create) return;
+    if (!exists(alarm_path)) write_file_atomic(alarm_path, std::string(kAlarmFileSize - 1, ' ') + "\n", 0600, false, nullptr);
+    alarm_fd_ = ::open(alarm_path.c_str(), O_WRONLY | O_CLOEXEC);
+    alarm_written_ = previous_alarm_;
+    write_alarm_file("");
+}
 
-    // 6. Chain head: the last record in the table is the truth; meta keeps its hash so
-    //    opening does not have to rehash the whole chain.
+// 6. Chain head: the last record in the table is the truth; meta keeps its hash so
+//    opening does not have to rehash the whole chain.
+bool Vault::load_chain_head(const VaultOpenOptions& opt, std::string* error) {
+    const std::string db_path = this->db_path();
     {
         Stmt mx(db_, "SELECT max(seq) FROM records");
         if (mx.step() != SQLITE_ROW) {
@@ -370,6 +385,31 @@ bool Vault::load(const std::string& dir, const VaultOpenOptions& opt, std::strin
             *error = db_path + ": chain head in the metadata does not match the records (damaged; run `teilhabe vault verify`)";
             return false;
         }
+    }
+    // The signed head statement. A vault migrated from schema 1 has none yet: the writer signs
+    // the head it finds (once; the flag is set by that migration only).
+    std::string pending;
+    bool sign_now = get_meta(db_, "head_sig_pending", pending) && opt.create && durable_seq_ > 0;
+    SignedHead head;
+    if (sign_now) {
+        head.seq = durable_seq_;
+        head.hash = head_hash_;
+        head.time = (uint64_t)time(nullptr);
+        sign_head(head, device_pk_, device_sk_);
+        if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || !write_head_meta(db_, head) ||
+            del_meta(db_, "head_sig_pending") != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
+            *error = db_path + ": cannot sign the chain head: " + errmsg(db_);
+            if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+            return false;
+        }
+        return true;
+    }
+    bool signed_ok = read_head_meta(db_, head) && head.seq == durable_seq_ && head.hash == head_hash_ &&
+                     verify_head(head, device_pk_);
+    if (durable_seq_ > 0 && !signed_ok && opt.create) {
+        *error = db_path + ": the signed chain head does not match the records: records were removed at the end or the "
+                 "metadata was edited. The kiosk does not write on; run `teilhabe vault verify` and call support.";
+        return false;
     }
     return true;
 }
@@ -417,7 +457,7 @@ bool Vault::commit_pending(std::string* error) {
     std::map<std::string, int64_t> streams; // local: a rolled-back transaction must not leave stale ids
     Stmt find(db_, "SELECT id FROM streams WHERE survey_id=? AND survey_hash=? AND channel=? AND site=?");
     Stmt add_stream(db_, "INSERT INTO streams(survey_id, survey_hash, channel, site) VALUES(?,?,?,?)");
-    Stmt ins(db_, "INSERT INTO records(seq, stream, hour, size, body) VALUES(?,?,?,?,?)");
+    Stmt ins(db_, "INSERT INTO records(seq, stream, hour, size, body, prev_hash) VALUES(?,?,?,?,?,?)");
     if (!find || !add_stream || !ins) return fail("prepare");
     std::vector<uint8_t> body;
     for (const Record& r : pending_) {
@@ -453,11 +493,17 @@ bool Vault::commit_pending(std::string* error) {
         sqlite3_bind_int64(ins.s, 3, r.meta.time / 3600);
         sqlite3_bind_int64(ins.s, 4, r.size);
         sqlite3_bind_blob(ins.s, 5, body.data(), (int)body.size(), SQLITE_STATIC);
+        sqlite3_bind_blob(ins.s, 6, r.prev_hash.data(), 32, SQLITE_STATIC);
         if (ins.step() != SQLITE_DONE) return fail("insert record");
     }
-    if (set_meta(db_, "head_seq", std::to_string(pending_.back().seq)) != SQLITE_OK ||
-        set_meta(db_, "head_hash", to_hex(head_hash_.data(), 32)) != SQLITE_OK)
-        return fail("update head");
+    // The head statement is signed in the same transaction: rows removed at the end and the
+    // head rewritten to match would need the device key to pass `vault verify`.
+    SignedHead head;
+    head.seq = pending_.back().seq;
+    head.hash = head_hash_;
+    head.time = (uint64_t)time(nullptr);
+    sign_head(head, device_pk_, device_sk_);
+    if (!write_head_meta(db_, head)) return fail("update head");
     // The moment of truth: COMMIT returns only after the WAL is fsynced.
     if (exec(db_, "COMMIT") != SQLITE_OK) return fail("commit");
     durable_seq_ = pending_.back().seq;
@@ -569,160 +615,39 @@ VaultStatus Vault::status() const {
         }
         if (rc != SQLITE_DONE) s.alarms.push_back("Datenbank nicht lesbar: " + errmsg(db_));
     }
+    uint64_t synced_up_to = 0;
     std::string synced, last_sync;
     get_meta(db_, "synced_seq", synced);
     get_meta(db_, "last_sync", last_sync);
     exec(db_, "COMMIT");
-    int64_t synced_seq = synced.empty() ? 0 : std::strtoll(synced.c_str(), nullptr, 10);
-    s.unsynced = (int64_t)durable_seq_ - synced_seq;
+    synced_up_to = synced.empty() ? 0 : std::strtoull(synced.c_str(), nullptr, 10);
+    s.synced_seq = (int64_t)synced_up_to;
+    s.quarantined = (int64_t)damaged_.size();
+    // Quarantined records are never sent, so they are not waiting to be.
+    int64_t damaged_unsynced = 0;
+    for (auto it = damaged_.upper_bound(synced_up_to); it != damaged_.end() && it->first <= durable_seq_; ++it)
+        damaged_unsynced++;
+    s.unsynced = (int64_t)durable_seq_ - (int64_t)synced_up_to - damaged_unsynced;
     if (s.unsynced < 0) s.unsynced = 0;
     s.last_sync = last_sync;
-    if (!pending_.empty()) s.alarms.push_back(alarm_text(last_error_code_, pending_.size(), last_error_));
-    if (!writable_) {
-        // status/verify in another process: the kiosk's current alarm comes from the alarm file.
-        std::string kiosk = read_alarm_file(dir_ + "/vault.alarm");
-        if (!kiosk.empty()) s.alarms.push_back("Kiosk meldet: " + kiosk);
-    } else if (!previous_alarm_.empty()) {
-        s.alarms.push_back("Beim letzten Lauf (diese Antworten sind verloren): " + previous_alarm_);
-    }
+    std::vector<std::string> more = alarms();
+    s.alarms.insert(s.alarms.end(), more.begin(), more.end());
     return s;
 }
 
-// Walks the records in order, rebuilding each wire-form Record (prev_hash from the walk).
-// fn returns false to stop. Returns false with *error when the table cannot be read.
-template <class Fn>
-static bool walk_records(sqlite3* db, const uint8_t device_pk[32], uint64_t after_seq, Fn fn, std::string* error) {
-    Stmt st(db, "SELECT r.seq, r.hour, r.size, r.body, s.survey_id, s.survey_hash, s.channel, s.site "
-                "FROM records r LEFT JOIN streams s ON s.id = r.stream WHERE r.seq > ? ORDER BY r.seq");
-    if (!st) {
-        if (error) *error = "cannot read records: " + errmsg(db);
-        return false;
+std::vector<std::string> Vault::alarms() const {
+    std::vector<std::string> out;
+    if (!pending_.empty()) out.push_back(alarm_text(last_error_code_, pending_.size(), last_error_));
+    if (!writable_) {
+        // status/verify in another process: the kiosk's current alarm comes from the alarm file.
+        std::string kiosk = read_alarm_file(dir_ + "/vault.alarm");
+        if (!kiosk.empty()) out.push_back("Kiosk meldet: " + kiosk);
+    } else if (!previous_alarm_.empty()) {
+        out.push_back("Beim letzten Lauf (diese Antworten sind verloren): " + previous_alarm_);
     }
-    sqlite3_bind_int64(st.s, 1, (int64_t)after_seq);
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW) {
-        Record r;
-        std::memcpy(r.device_pk.data(), device_pk, 32);
-        r.seq = (uint64_t)sqlite3_column_int64(st.s, 0);
-        r.meta.time = sqlite3_column_int64(st.s, 1) * 3600;
-        r.size = (uint32_t)sqlite3_column_int64(st.s, 2);
-        const uint8_t* body = (const uint8_t*)sqlite3_column_blob(st.s, 3);
-        size_t n = (size_t)sqlite3_column_bytes(st.s, 3);
-        bool stream_ok = sqlite3_column_type(st.s, 4) != SQLITE_NULL;
-        r.meta.survey_id = st.col_text(4);
-        r.meta.survey_hash = st.col_text(5);
-        r.meta.channel = st.col_text(6);
-        r.meta.site = st.col_text(7);
-        bool body_ok = body && n >= kSigBytes;
-        if (body_ok) {
-            r.sealed.assign(body, body + n - kSigBytes);
-            std::memcpy(r.signature.data(), body + n - kSigBytes, kSigBytes);
-        }
-        if (!fn(r, body_ok, stream_ok)) return true;
-    }
-    if (rc != SQLITE_DONE) {
-        if (error) *error = "cannot read records: " + errmsg(db);
-        return false;
-    }
-    return true;
-}
-
-VerifyReport Vault::verify() const {
-    VerifyReport rep;
-    std::string rid_prefix;
-    exec(db_, "BEGIN");
-    {
-        Stmt ic(db_, "PRAGMA integrity_check");
-        int rc;
-        int lines = 0;
-        while ((rc = ic.step()) == SQLITE_ROW) {
-            std::string line = ic.col_text(0);
-            if (line != "ok" && lines++ < 20) rep.problems.push_back("integrity_check: " + line);
-        }
-        if (rc != SQLITE_DONE) rep.problems.push_back("integrity_check could not run: " + errmsg(db_));
-    }
-    {
-        Stmt a(db_, "PRAGMA application_id");
-        if (a.step() != SQLITE_ROW || sqlite3_column_int64(a.s, 0) != kApplicationId)
-            rep.problems.push_back("application_id is not a Teilhabe vault's");
-        Stmt sv(db_, "SELECT version FROM schema_version");
-        if (sv.step() != SQLITE_ROW || sqlite3_column_int(sv.s, 0) != kSchemaVersion)
-            rep.problems.push_back("schema version missing or unexpected");
-    }
-    uint64_t expect = 1;
-    Hash32 prev{};
-    bool prev_bad = false;
-    std::string err;
-    std::array<uint8_t, 32> dpk;
-    std::memcpy(dpk.data(), device_pk_, 32);
-    bool walked = walk_records(db_, device_pk_, 0, [&](Record& r, bool body_ok, bool stream_ok) {
-        std::string where = "record " + record_id(dpk, r.seq) + ": ";
-        if (r.seq != expect) {
-            rep.problems.push_back(r.seq > expect ? "records " + std::to_string(expect) + ".." + std::to_string(r.seq - 1) +
-                                                        " are missing from the chain"
-                                                  : where + "sequence number out of order");
-            prev_bad = true;
-        }
-        expect = r.seq + 1;
-        rep.records_checked++;
-        if (!body_ok || !stream_ok) {
-            rep.problems.push_back(where + (body_ok ? "its metadata row (stream) is missing" : "sealed body too short"));
-            prev_bad = true;
-            return true;
-        }
-        r.prev_hash = prev;
-        std::string why;
-        if (!verify_record(r, nullptr, &why)) {
-            rep.problems.push_back(where + why + (prev_bad ? " (the record before it is already bad, so this may follow from that)" : ""));
-            prev_bad = true;
-        } else {
-            prev_bad = false;
-        }
-        prev = record_hash(r);
-        return true;
-    }, &err);
-    if (!walked) rep.problems.push_back(err);
-    std::string hs, hh;
-    get_meta(db_, "head_seq", hs);
-    get_meta(db_, "head_hash", hh);
-    exec(db_, "COMMIT");
-    if (walked && expect > 1) {
-        if (hs != std::to_string(expect - 1))
-            rep.problems.push_back("chain head in the metadata is record " + hs + " but the last record is " +
-                                   std::to_string(expect - 1) + " (records removed at the end?)");
-        else if (hh != to_hex(prev.data(), 32))
-            rep.problems.push_back("chain head hash in the metadata does not match the last record");
-    } else if (walked && !hs.empty() && hs != "0") {
-        rep.problems.push_back("metadata says " + hs + " records were written, but the table is empty");
-    }
-    rep.ok = rep.problems.empty();
-    return rep;
-}
-
-bool Vault::read_records(uint64_t after_seq, size_t max_count, std::vector<Record>& out, std::string* error) const {
-    out.clear();
-    // prev_hash is not stored, so the walk starts at the last point whose hash is known:
-    // the position the previous call stopped at (sync reads batch after batch), else seq 0.
-    uint64_t start = 0;
-    Hash32 prev{};
-    if (walk_cache_seq_ > 0 && walk_cache_seq_ <= after_seq) {
-        start = walk_cache_seq_;
-        prev = walk_cache_hash_;
-    }
-    exec(db_, "BEGIN");
-    bool ok = walk_records(db_, device_pk_, start, [&](Record& r, bool body_ok, bool stream_ok) {
-        if (out.size() >= max_count) return false;
-        r.prev_hash = prev;
-        Hash32 h = record_hash(r);
-        if (!body_ok || !stream_ok) return false;
-        prev = h;
-        walk_cache_seq_ = r.seq;
-        walk_cache_hash_ = h;
-        if (r.seq > after_seq) out.push_back(std::move(r));
-        return true;
-    }, error);
-    exec(db_, "COMMIT");
-    return ok;
+    std::string q = quarantine_alarm();
+    if (!q.empty()) out.push_back(q);
+    return out;
 }
 
 bool Vault::mark_synced(uint64_t up_to_seq, std::string* error) {

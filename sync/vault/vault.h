@@ -28,7 +28,9 @@ struct sqlite3;
 namespace tk {
 
 struct VaultStatus {
-    int64_t records = 0, unsynced = 0, pending_in_memory = 0;
+    int64_t records = 0, unsynced = 0, pending_in_memory = 0; // unsynced: without quarantined records
+    int64_t synced_seq = 0;        // the server's receipt covers records 1..synced_seq
+    int64_t quarantined = 0;       // records found damaged (damaged_records()); never sent
     std::map<std::string, int64_t> by_survey, by_channel, by_site;   // counts (durable records)
     std::string chain_head;        // hex hash of the last record ("" when empty)
     int64_t head_seq = 0;          // sequence number of the last record (durable or pending)
@@ -49,6 +51,16 @@ struct AppendResult {
 struct PlainRecord {       // one item of a batch
     std::string canonical_bytes;
     RecordMeta meta;
+};
+
+// A record the vault found damaged (signature or chain check) or missing from its table. It
+// is kept as it is (nothing is deleted), never sent, and named to the server as a gap
+// "damaged on the device"; the records around it sync as usual (sync/vault/VAULT.md).
+struct DamagedRecord {
+    uint64_t seq = 0;
+    std::string record_id;     // "3f9a1c0d2b7e4a55-000007"
+    std::string reason;        // "signature does not match ...", "row missing from the table"
+    std::string found;         // ISO time it was first found
 };
 
 struct VerifyReport {
@@ -85,11 +97,22 @@ public:
     std::vector<AppendResult> append_batch(const std::vector<PlainRecord>& items);
     int retry_pending();          // returns how many pending records are now durable
     VaultStatus status() const;
-    VerifyReport verify() const;  // integrity_check, schema, sequence, chain, signatures
+    VerifyReport verify() const;  // integrity_check, schema, sequence, chain, signatures, signed head
+    // For the staff menu: the alarms of status() without its counts (cheap to call per frame),
+    // and the quarantined records themselves.
+    std::vector<std::string> alarms() const;
+    std::vector<DamagedRecord> damaged_records() const;
 
     // --- sync support (the transport marks what the server acknowledged) ---
-    // Wire-form records with seq > after_seq, in order, at most max_count.
-    bool read_records(uint64_t after_seq, size_t max_count, std::vector<Record>& out, std::string* error) const;
+    // Wire-form records with seq > after_seq, in order, at most max_count; quarantined records
+    // are left out, and their sequence numbers up to the last record returned (or to the end)
+    // go to *damaged when given.
+    bool read_records(uint64_t after_seq, size_t max_count, std::vector<Record>& out, std::string* error,
+                      std::vector<uint64_t>* damaged = nullptr) const;
+    // The signed statement of the durable chain head, read from the file now (another handle,
+    // such as the kiosk's sync worker beside its UI, may have committed since this one opened),
+    // so it is never older than records read before. seq 0 when empty or not validly signed.
+    SignedHead signed_head() const;
     bool mark_synced(uint64_t up_to_seq, std::string* error);
 
     // --- failure simulation for tests and drills ---
@@ -100,11 +123,22 @@ public:
     void set_simulated_read_only(bool on);
 
     const std::string& dir() const { return dir_; }
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
 private:
     Vault() = default;
     bool load(const std::string& dir, const VaultOpenOptions& opt, std::string* error);
+    // The steps of load(), in order (vault.cpp says what each checks).
+    bool prepare_directory(const VaultOpenOptions& opt, std::string* error);
+    bool open_database(const VaultOpenOptions& opt, bool* fresh, std::string* error);
+    bool migrate_schema(const VaultOpenOptions& opt, bool fresh, std::string* error);
+    bool load_device_identity(const VaultOpenOptions& opt, std::string* error);
+    bool pin_research_key(const VaultOpenOptions& opt, std::string* error);
+    void open_alarm_file(const VaultOpenOptions& opt);
+    bool load_chain_head(const VaultOpenOptions& opt, std::string* error);
+    bool check_records(const VaultOpenOptions& opt, std::string* error); // vault_check.cpp
+    std::string quarantine_alarm() const;                                 // "" when none
+    std::string db_path() const;
     bool commit_pending(std::string* error);
     AppendResult enqueue(const std::string& plain, const RecordMeta& meta);
     void raise_alarm(int sqlite_code, const std::string& message);
@@ -122,8 +156,8 @@ private:
     uint64_t head_seq_ = 0;
     Hash32 head_hash_{};
     uint64_t durable_seq_ = 0;
-    mutable uint64_t walk_cache_seq_ = 0; // read_records: a record whose hash is known...
-    mutable Hash32 walk_cache_hash_{};    // ...so the next call need not rehash from seq 1
+    std::map<uint64_t, DamagedRecord> damaged_; // quarantine: the table's rows and what check_records found
+    bool damage_truncated_ = false; // more damage than damaged_ holds (kMaxDamaged)
     std::vector<Record> pending_;  // sealed, signed, not yet committed (in chain order)
     int last_error_code_ = 0;      // SQLite primary result code of the last failed commit, 0 = fine
     std::string last_error_;

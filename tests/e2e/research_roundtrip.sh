@@ -146,6 +146,9 @@ python3 - "$WORK/k.tkb" "$WORK/bad.tkb" <<'EOF'
 import struct, sys
 b = bytearray(open(sys.argv[1], "rb").read())
 pos = 68
+if struct.unpack_from("<H", b, 4)[0] >= 2:   # version 2: head statement and damaged list first
+    pos += 112
+    pos += 4 + 8 * struct.unpack_from("<I", b, pos)[0]
 n1 = struct.unpack_from("<I", b, pos)[0]
 pos += 4 + n1
 n2 = struct.unpack_from("<I", b, pos)[0]

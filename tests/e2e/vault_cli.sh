@@ -53,6 +53,36 @@ sqlite3 "$work/data/vault.sqlite" "DELETE FROM records WHERE seq = 20;"
 expect 1 "$bin" vault verify --data "$work/data"
 grep -q "missing from the chain" "$work/out" || fail "deleted record not reported"
 
+# --- one damaged record of 20: quarantined, alarm in status, the 19 others export and decrypt ---
+mkdir "$work/dmg"
+cp "$work/keys/research.pub" "$work/dmg/"
+expect 0 "$bin" vault fill-demo --data "$work/dmg" --count 20
+sqlite3 "$work/dmg/vault.sqlite" "UPDATE records SET body = substr(body, 1, 100) ||
+  CASE WHEN substr(body, 101, 1) = X'00' THEN X'01' ELSE X'00' END || substr(body, 102) WHERE seq = 7;"
+expect 0 "$bin" vault status --data "$work/dmg"
+grep -Eq "^alarms +none" "$work/out" && { cat "$work/out" >&2; fail "damaged record: status says alarms none"; }
+grep -q -- "-000007.*Quarantäne" "$work/out" || { cat "$work/out" >&2; fail "damaged record not named in the alarm"; }
+grep -Eq "^unsynced +19$" "$work/out" || { cat "$work/out" >&2; fail "damaged record: not 19 unsynced"; }
+expect 0 "$bin" export-bundle --data "$work/dmg" --out "$work/dmg.tkb"
+grep -q "19 unsynced records" "$work/out" || { cat "$work/out" >&2; fail "export-bundle did not write the 19 intact records"; }
+TEILHABE_PASSPHRASE="e2e passphrase 1234" expect 1 "$bin" decrypt --key "$work/keys/research.key" --vault "$work/dmg" --out "$work/dmg.jsonl"
+grep -q "20 records read, 19 responses written" "$work/out" || { cat "$work/out" "$work/err" >&2; fail "decrypt --vault did not open the 19 intact records"; }
+grep -q -- "-000007: damaged on the device" "$work/err" || { cat "$work/err" >&2; fail "decrypt does not name the damaged record"; }
+[ "$(wc -l < "$work/dmg.jsonl")" -eq 19 ] || fail "responses.jsonl does not hold 19 lines"
+
+# --- the newest 5 rows deleted and the stored head rewritten (no secret needed): verify fails ---
+mkdir "$work/trunc"
+cp "$work/keys/research.pub" "$work/trunc/"
+expect 0 "$bin" vault fill-demo --data "$work/trunc" --count 15
+head15=$(sqlite3 "$work/trunc/vault.sqlite" "SELECT value FROM meta WHERE key = 'head_hash'")
+expect 0 "$bin" vault fill-demo --data "$work/trunc" --count 5
+expect 0 "$bin" vault verify --data "$work/trunc"
+grep -q "^ok: 20 records checked" "$work/out" || fail "verify before truncation"
+sqlite3 "$work/trunc/vault.sqlite" "DELETE FROM records WHERE seq > 15;
+  UPDATE meta SET value = '15' WHERE key = 'head_seq'; UPDATE meta SET value = '$head15' WHERE key = 'head_hash';"
+expect 1 "$bin" vault verify --data "$work/trunc"
+grep -q "not what the device signed" "$work/out" || { cat "$work/out" >&2; fail "truncated chain with a rewritten head not found"; }
+
 # --- garbage instead of a database: exit 2, file untouched ---
 mkdir "$work/bad"
 head -c 10000 /dev/urandom > "$work/bad/vault.sqlite"

@@ -3,7 +3,10 @@
 // 1 = first put the fuzz device's key into the header and sign the rest with it, so the
 // mutations reach the record parser and the chain checks behind the signature.
 // Whatever read_bundle accepts must be consistent: limits held, every record of the bundle's
-// device, consecutive, linked; its records serialise back to the bytes they came from.
+// device, consecutive (or stepping only over records listed as damaged), linked where
+// consecutive, never a listed record; its records serialise back to the bytes they came from.
+// Seeds: version 1 (`*0`, `*1`, still read) and version 2 (`v2-*`, with head and damaged list).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -36,11 +39,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string err;
     if (tk::read_bundle(b.data(), b.size(), limits, out, &p, &err)) {
         if (p != tk::BundleProblem::None || out.records.size() > limits.max_records) abort();
-        size_t pos = 68;
+        size_t pos = 68 + (out.version >= 2 ? 112 + 4 + 8 * out.damaged.size() : 0);
+        auto listed = [&](uint64_t seq) { return std::binary_search(out.damaged.begin(), out.damaged.end(), seq); };
+        for (size_t i = 1; i < out.damaged.size(); i++)
+            if (out.damaged[i] <= out.damaged[i - 1]) abort();
         for (size_t i = 0; i < out.records.size(); i++) {
             const tk::Record& r = out.records[i];
-            if (r.device_pk != out.device_pk) abort();
-            if (i > 0 && (r.seq != out.records[i - 1].seq + 1 || r.prev_hash != tk::record_hash(out.records[i - 1]))) abort();
+            if (r.device_pk != out.device_pk || listed(r.seq)) abort();
+            if (i > 0) {
+                const tk::Record& p = out.records[i - 1];
+                if (r.seq <= p.seq) abort();
+                for (uint64_t s = p.seq + 1; s < r.seq && s < p.seq + 70000; s++)
+                    if (!listed(s)) abort();
+                if (r.seq == p.seq + 1 && r.prev_hash != tk::record_hash(p)) abort();
+            }
             std::vector<uint8_t> w = tk::serialize_record(r);
             if (pos + 4 + w.size() > b.size() || std::memcmp(b.data() + pos + 4, w.data(), w.size()) != 0) abort();
             pos += 4 + w.size();

@@ -203,10 +203,10 @@ TEST_CASE("bundle: unknown versions and flags are refused with the reason") {
     Keys k;
     auto b = make_bundle(chain(k, 1), k.dev_sk, 7);
     auto v = b;
-    v[4] = 2;
+    v[4] = 3;
     ReadBack r = read_back(v);
     CHECK(!r.ok);
-    CHECK(r.err.find("version 2") != std::string::npos);
+    CHECK(r.err.find("version 3") != std::string::npos);
     std::string junk = "not a bundle at all";
     r = read_back((const uint8_t*)junk.data(), junk.size());
     CHECK(!r.ok);
@@ -258,4 +258,84 @@ TEST_CASE("bundle: pairing codes are random, forgiving to type, and hashed") {
     CHECK(!normalize_pairing_code("ABCD-EFGH-JKM", n2));   // 11 characters
     CHECK(!normalize_pairing_code("ABCD-EFGH-JKMU", n2));  // U is not in the alphabet
     CHECK(pairing_code_hash(n) != pairing_code_hash(n2));
+}
+
+// A version-2 bundle without head and damaged list, rewritten as version 1 (as older kiosks
+// write it) and signed again.
+static std::vector<uint8_t> as_version_1(std::vector<uint8_t> b, const uint8_t dev_sk[64]) {
+    b.erase(b.begin() + 68, b.begin() + 68 + 112 + 4);
+    b[4] = 1;
+    b[5] = 0;
+    crypto_sign_detached(b.data() + b.size() - 64, nullptr, b.data(), b.size() - 64, dev_sk);
+    return b;
+}
+
+TEST_CASE("bundle: version 1 bundles are still read") {
+    Keys k;
+    auto recs = chain(k, 3);
+    ReadBack r = read_back(as_version_1(make_bundle(recs, k.dev_sk, 7), k.dev_sk));
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.version == 1);
+    REQUIRE(r.bundle.records.size() == 3);
+    CHECK(serialize_record(r.bundle.records[2]) == serialize_record(recs[2]));
+    CHECK(r.bundle.head.seq == 0);
+    CHECK(r.bundle.damaged.empty());
+}
+
+TEST_CASE("bundle: records the device quarantined are a named gap; any other gap is refused") {
+    Keys k;
+    auto recs = chain(k, 6);
+    recs.erase(recs.begin() + 2); // record 3 damaged on the device, not sent
+    BundleExtras x;
+    x.damaged = {3};
+    ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.records.size() == 5);
+    CHECK(r.bundle.damaged == std::vector<uint64_t>{3});
+    // Without naming it, the gap is a broken chain as before.
+    r = read_back(make_bundle(recs, k.dev_sk, 7));
+    CHECK(r.problem == BundleProblem::ChainBroken);
+    // Naming only part of a gap, or a record that is in the bundle, is refused.
+    auto two = recs;
+    two.erase(two.begin() + 2); // records 3 and 4 missing
+    r = read_back(make_bundle(two, k.dev_sk, 7, &x));
+    CHECK(r.problem == BundleProblem::ChainBroken);
+    x.damaged = {3, 5};
+    r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    CHECK(r.problem == BundleProblem::Malformed);
+    CHECK(r.err.find("listed as damaged") != std::string::npos);
+    x.damaged = {4, 3};
+    r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    CHECK(r.problem == BundleProblem::Malformed);
+    // A record after the gap whose own signature is bad is still found (its run is checked).
+    x.damaged = {3};
+    recs.back().signature[0] ^= 1;
+    r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    CHECK(r.problem == BundleProblem::BadSignature);
+    CHECK(r.err.find("-000006") != std::string::npos);
+}
+
+TEST_CASE("bundle: the signed head travels with the bundle; a forged or inconsistent one is refused") {
+    Keys k, other;
+    auto recs = chain(k, 4);
+    BundleExtras x;
+    x.head.seq = 4;
+    x.head.hash = record_hash(recs.back());
+    x.head.time = 1764000000;
+    sign_head(x.head, k.dev_pk, k.dev_sk);
+    ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.head.seq == 4);
+    CHECK(r.bundle.head.hash == x.head.hash);
+    CHECK(r.bundle.head.time == 1764000000);
+    BundleExtras forged = x;
+    sign_head(forged.head, k.dev_pk, other.dev_sk);
+    r = read_back(make_bundle(recs, k.dev_sk, 7, &forged));
+    CHECK(r.problem == BundleProblem::BadSignature);
+    CHECK(r.err.find("head statement") != std::string::npos);
+    BundleExtras older = x;
+    older.head.seq = 3;
+    sign_head(older.head, k.dev_pk, k.dev_sk);
+    r = read_back(make_bundle(recs, k.dev_sk, 7, &older));
+    CHECK(r.problem == BundleProblem::ChainBroken);
 }

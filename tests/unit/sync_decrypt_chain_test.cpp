@@ -117,3 +117,36 @@ TEST_CASE("decrypt: a middle record with only its signature damaged is named; th
     CHECK_FALSE(has_text(r, "echt 3"));
     CHECK(has_text(r, "echt 6"));
 }
+
+TEST_CASE("decrypt: a response re-signed by another device's key is written once and both record ids are named") {
+    ChainKeys k;
+    SignKeys a, b;
+    std::vector<Record> recs;
+    Hash32 prev_a{}, prev_b{};
+    seal_run(k, a, a.pk, 1, 3, "von A", prev_a, recs);
+    seal_run(k, b, b.pk, 1, 1, "von B", prev_b, recs);
+    // Device B's key takes A's sealed record 2 as its own record 2 (same seq: the seal's nonce
+    // depends on it, so the copy still opens) and signs it into B's chain.
+    Record copy = recs[1];
+    std::copy(b.pk, b.pk + 32, copy.device_pk.begin());
+    copy.prev_hash = prev_b;
+    std::vector<uint8_t> msg = record_signed_bytes(copy);
+    crypto_sign_detached(copy.signature.data(), nullptr, msg.data(), msg.size(), b.sk);
+    REQUIRE(verify_record(copy, &prev_b, nullptr));
+    recs.push_back(copy);
+
+    DecryptResult r = decrypt_records(recs, k.key, "test");
+    CHECK(r.problems.empty());
+    CHECK(r.records_seen == 5);
+    CHECK(r.duplicates_across_devices == 1);
+    REQUIRE(r.responses.size() == 4); // A1, A2, A3, B1: A2 once
+    int a2 = 0;
+    for (const DecryptedResponse& d : r.responses)
+        if (d.response.answers.at("A2").value == "von A 2") a2++;
+    CHECK(a2 == 1);
+    const std::string ida = record_id(recs[1].device_pk, 2), idb = record_id(copy.device_pk, 2);
+    bool named = std::any_of(r.warnings.begin(), r.warnings.end(), [&](const std::string& w) {
+        return w.find(ida) != std::string::npos && w.find(idb) != std::string::npos;
+    });
+    CHECK_MESSAGE(named, "no warning names both " << ida << " and " << idb);
+}

@@ -16,6 +16,8 @@ PACKAGES=(
   libcairo2-dev libqrencode-dev          # paper forms
   xvfb xauth xdotool imagemagick         # black-box UI tests and screenshots
   poppler-utils zbar-tools               # PDF and QR checks in tests
+  libreadstat-dev                        # SPSS / Stata export
+  pspp libxml2-utils                     # reading the .sav and checking the DDI XML in tests
 )
 
 missing=()

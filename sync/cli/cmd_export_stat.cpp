@@ -114,7 +114,7 @@ static int run_stat(const Args& in, StatFormat f) {
     for (const std::string& w : t.warnings) std::fprintf(stderr, "teilhabe %s: warning: %s\n", verb, w.c_str());
     std::string err;
     if (!write_stat_file(*s, t, f, o.out, o.force, &err))
-        return usage_error(verb, err + (o.force ? "" : " (use --force to replace an existing file)"));
+        return usage_error(verb, err + (err.find("exists already") != std::string::npos ? " (use --force to replace it)" : ""));
     if (!o.codebook.empty() && !write_file_atomic(o.codebook, stat_codebook(*s, t, f), 0644, o.force, &err))
         return usage_error(verb, err);
     std::printf("%zu responses, %zu variables written to %s%s\n", t.rows.size(), t.vars.size(), o.out.c_str(),

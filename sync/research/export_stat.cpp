@@ -360,7 +360,10 @@ StatTable stat_table(const Survey& s, const std::vector<DecryptedResponse>& rs, 
             std::string& cell = row[c];
             StatValue sv = stat_value(v, cell);
             if (v.kind == StatKind::Text) {
-                if (sv.missing != StatMissing::None) continue;
+                if (sv.missing != StatMissing::None) { // written as "" or the code as text
+                    v.width = std::max(v.width, sv.text.size());
+                    continue;
+                }
                 if (cell.size() > text_limit(f)) {
                     size_t n = text_limit(f);
                     while (n > 0 && ((unsigned char)cell[n] & 0xC0) == 0x80) n--; // whole characters only

@@ -360,3 +360,22 @@ TEST_CASE("export ddi: escaping and the structure of the codebook") {
     std::string d = export_ddi(*s, stat_table(*s, stat_responses(*s), StatFormat::Dta), StatFormat::Dta, "");
     CHECK(d.find("<catValu>.e</catValu>") != std::string::npos);
 }
+
+TEST_CASE("export stat: a text column holding only missing cases is wide enough for their codes") {
+    // One partial response: every text is "not shown", written as "-2" - wider than any answer.
+    auto s = stat_survey();
+    DecryptedResponse d = response(*s, 1);
+    d.response.complete = false;
+    StatTable t = stat_table(*s, {d}, StatFormat::Dta);
+    CHECK(var(t, "L1").width >= 2);
+    TempDir dir;
+    std::string err;
+    for (StatFormat f : {StatFormat::Dta, StatFormat::Sav}) {
+        std::string path = dir / (f == StatFormat::Dta ? "x.dta" : "x.sav");
+        REQUIRE_MESSAGE(write_stat_file(*s, stat_table(*s, {d}, f), f, path, false, &err), err);
+        ReadBack r = read_back(path, f);
+        REQUIRE(r.cells.size() == 1);
+        CHECK(r.cells[0][col(r, "L1")] == "-2");
+        CHECK(r.cells[0][col(r, "N2")] == (f == StatFormat::Dta ? ".b" : "-2"));
+    }
+}

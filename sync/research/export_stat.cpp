@@ -154,10 +154,16 @@ static std::string one_line(const std::string& t) {
     return o;
 }
 
-// Codes of one option list: the codes themselves when every one is a number, else 1..k.
+// A code that can be its own value in both formats: Stata labels only whole numbers within
+// 32 bits, so "2.5" or a 12-digit code is coded 1..k like a letter code.
+static bool is_label_number(const std::string& c) {
+    return is_numeric_code(c) && c.find('.') == std::string::npos && c.size() <= (c[0] == '-' ? 10u : 9u);
+}
+
+// Codes of one option list: the codes themselves when every one is a whole number, else 1..k.
 static void option_codes(StatVariable& v, const std::vector<Option>& opts, const std::string& L) {
     v.codes_are_numbers = !opts.empty();
-    for (const Option& o : opts) v.codes_are_numbers = v.codes_are_numbers && is_numeric_code(o.code);
+    for (const Option& o : opts) v.codes_are_numbers = v.codes_are_numbers && is_label_number(o.code);
     double k = 0;
     for (const Option& o : opts) v.codes.push_back({o.code, v.codes_are_numbers ? std::strtod(o.code.c_str(), nullptr) : ++k,
                                                     one_line(o.text.get(L, L))});
@@ -167,6 +173,12 @@ static double next_value(const StatVariable& v) {
     double m = 0;
     for (const StatCode& c : v.codes) m = std::max(m, std::floor(c.value));
     return m + 1;
+}
+
+static bool value_taken(const StatVariable& v, double x) {
+    for (const StatCode& c : v.codes)
+        if (c.value == x) return true;
+    return false;
 }
 
 static std::string in_brackets(const LocalText& t, const std::string& L, const std::string& fallback) {
@@ -372,8 +384,9 @@ StatTable stat_table(const Survey& s, const std::vector<DecryptedResponse>& rs, 
                 }
                 v.width = std::max(v.width, cell.size());
             } else if (v.kind == StatKind::Coded && sv.unreadable) {
-                bool num = v.codes_are_numbers && is_numeric_code(cell);
-                double val = num ? std::strtod(cell.c_str(), nullptr) : next_value(v);
+                double val = v.codes_are_numbers && is_label_number(cell) ? std::strtod(cell.c_str(), nullptr) : next_value(v);
+                // Never onto a missing code, never onto a code of another meaning.
+                if ((val <= v.missing_base && val >= v.missing_base - 4) || value_taken(v, val)) val = next_value(v);
                 v.codes.push_back({cell, val, "(Code nicht im Fragebogen) " + cell, false});
                 t.warnings.push_back(v.name + ": code '" + cell + "' is not in the survey; coded " + stat_number_text(val));
             } else if (sv.unreadable) {

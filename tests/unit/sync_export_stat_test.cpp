@@ -379,3 +379,23 @@ TEST_CASE("export stat: a text column holding only missing cases is wide enough 
         CHECK(r.cells[0][col(r, "N2")] == (f == StatFormat::Dta ? ".b" : "-2"));
     }
 }
+
+TEST_CASE("export stat: codes Stata cannot label, and unknown codes never land on a missing or taken value") {
+    auto s = stat_survey();
+    DecryptedResponse d = response(*s, 1);
+    d.response.answers["S2"].value = "-3"; // not an option; as a number it would read as "keine Antwort"
+    StatTable t = stat_table(*s, {d}, StatFormat::Dta);
+    const StatVariable& s2 = var(t, "S2");
+    REQUIRE(s2.codes.size() == 3);
+    CHECK((s2.codes[2].code == "-3" && s2.codes[2].value == 21 && !s2.codes[2].in_survey));
+    // A code too large for a Stata value label (32 bits) is coded 1..k.
+    std::string text = kStatSurvey;
+    text.replace(text.find("\"code\": \"10\""), 12, "\"code\": \"1234567890\"");
+    LoadResult lr = parse_survey(text, "x.json");
+    for (const LoadError& e : lr.errors) FAIL_CHECK(e.to_string());
+    REQUIRE(lr.ok());
+    StatTable t2 = stat_table(*lr.survey, {}, StatFormat::Sav);
+    const StatVariable& v = var(t2, "S2");
+    CHECK_FALSE(v.codes_are_numbers);
+    CHECK((v.codes[0].code == "1234567890" && v.codes[0].value == 1 && v.codes[1].value == 2));
+}

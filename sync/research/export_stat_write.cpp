@@ -109,11 +109,18 @@ static bool define_variables(readstat_writer_t* w, const StatTable& t, StatForma
 
 static readstat_error_t write_rows(readstat_writer_t* w, const StatTable& t, StatFormat f, const std::vector<readstat_variable_t*>& vars) {
     readstat_error_t e = READSTAT_OK;
+    static const std::string none;
     for (const std::vector<std::string>& row : t.rows) {
         if ((e = readstat_begin_row(w)) != READSTAT_OK) return e;
         for (size_t c = 0; c < t.vars.size() && e == READSTAT_OK; c++) {
             const StatVariable& v = t.vars[c];
-            StatValue sv = stat_value(v, c < row.size() ? row[c] : std::string());
+            const std::string& cell = c < row.size() ? row[c] : none;
+            // Texts that are not a missing case go in as they are (no copy).
+            if (v.kind == StatKind::Text && !cell.empty() && cell[0] != '\x1e' && cell[0] != '-') {
+                e = readstat_insert_string_value(w, vars[c], cell.c_str());
+                continue;
+            }
+            StatValue sv = stat_value(v, cell);
             if (v.kind == StatKind::Text) e = readstat_insert_string_value(w, vars[c], sv.text.c_str());
             else if (sv.unreadable) e = readstat_insert_missing_value(w, vars[c]);
             else if (sv.missing != StatMissing::None && f == StatFormat::Dta)

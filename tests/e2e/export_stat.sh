@@ -56,6 +56,9 @@ grep -q "240 records were in the input more than once" "$WORK/sav.err" || fail "
 [ "$(stat -c %a "$WORK/x.sav")" = 600 ] || fail "the .sav is readable by others"
 grep -q '| `A1_other` | `A1\[other\]` |' "$WORK/cb.md" || fail "codebook lacks the name mapping of A1[other]"
 "$BIN" export dta --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/x.dta" >/dev/null 2>"$WORK/dta.err" || fail "export dta"
+# Stata's str holds 2,045 bytes: the 3,000-byte text is cut, and the export says so.
+grep -q "warning: A2: 1 texts longer than 2045 bytes were cut" "$WORK/dta.err" || fail "no warning for the cut text: $(cat "$WORK/dta.err")"
+if grep -q "texts longer" "$WORK/sav.err"; then fail "the .sav cut a text: $(cat "$WORK/sav.err")"; fi
 "$BIN" export ddi --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/x.xml" --data-file x.sav >/dev/null || fail "export ddi"
 if "$BIN" export sav --survey "$SURVEY" --in "$WORK/resp.jsonl" --out "$WORK/x.sav" 2>/dev/null; then
     fail "export sav replaced an existing file without --force"

@@ -20,6 +20,8 @@ PACKAGES=(
   debhelper dpkg-dev lintian             # Debian packages (packaging/debs.sh)
   mmdebstrap systemd                     # their install test in a fresh root (packaging/test-install.sh)
   chromium                               # the report's in-page script, run headless in tests
+  libreadstat-dev                        # SPSS / Stata export
+  pspp libxml2-utils                     # reading the .sav and checking the DDI XML in tests
 )
 
 missing=()

@@ -10,6 +10,7 @@ void bench_vault();
 void bench_sync();
 void bench_research();
 void bench_kiosk();
+void bench_stat();
 
 struct Bench { const char* name; void (*run)(); };
 static const Bench kBenches[] = {
@@ -17,6 +18,7 @@ static const Bench kBenches[] = {
     {"sync", bench_sync},
     {"research", bench_research},
     {"kiosk", bench_kiosk},
+    {"stat", bench_stat},
 };
 
 int main(int argc, char** argv) {

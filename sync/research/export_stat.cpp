@@ -207,7 +207,7 @@ static void describe(StatVariable& v, const Question& q, const std::string& L) {
         v.kind = StatKind::Coded;
         option_codes(v, q.options, L);
         if (q.other)
-            v.codes.push_back({kPaperOther, next_value(v), q.other_label.empty() ? "andere" : one_line(q.other_label.get(L, L))});
+            v.codes.push_back({kOtherCode, next_value(v), q.other_label.empty() ? "andere" : one_line(q.other_label.get(L, L))});
         break;
     case QuestionType::YesNo:
         v.kind = StatKind::Coded;

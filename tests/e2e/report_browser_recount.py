@@ -122,7 +122,7 @@ for q, c in first.items():
 # Q1: single choice with "other" and "keine Antwort"; the other texts grouped by their wording.
 n1 = len(answered["Q1"])
 want(("n", "Q1"), "n = %d" % n1)
-for key, cell in [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5"), ("-oth-", "-oth-"), ("-ka-", "KA")]:
+for key, cell in [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5"), ("-oth-", "-oth-"), ("-na-", "KA")]:
     c = sum(1 for r in answered["Q1"] if r["Q1"] == cell)
     want(("cnt", "Q1", key), c)
     want(("pct", "Q1", key), pct(c, n1))
@@ -147,8 +147,8 @@ for code in ["A0", "A1", "A2", "B"]:
     want(("cnt", "Q2", code), c)
     want(("pct", "Q2", code), pct(c, n2))
 c = sum(1 for r in answered["Q2"] if r["Q2[A0]"] == "KA")
-want(("cnt", "Q2", "-ka-"), c)
-want(("pct", "Q2", "-ka-"), pct(c, n2))
+want(("cnt", "Q2", "-na-"), c)
+want(("pct", "Q2", "-na-"), pct(c, n2))
 comments = sum(1 for r in answered["Q2"] if r["Q2[comment]"] not in ("", "KA"))
 want(("n", "Q2[comment]"), "n = %d" % comments)
 want(("tx", "Q2[comment]"), "Texte: %d" % comments)

@@ -185,14 +185,19 @@ int parse_args(int argc, char** argv, Options& o) {
 // What the kiosk needs before it opens a window; a missing piece ends it with the reason.
 struct Loaded {
     tk::LoadResult survey;
+    std::string survey_path, given_survey_hash; // the survey started with (tk::choose_start_survey)
     tk::UiTexts texts;
     std::unique_ptr<tk::Vault> vault;
     std::unique_ptr<tk::PaperRegistry> paper_registry;
 };
 
 bool load_everything(const Options& o, Loaded& l) {
-    bool lss = o.survey_path.size() > 4 && o.survey_path.compare(o.survey_path.size() - 4, 4, ".lss") == 0;
-    l.survey = lss ? tk::load_lss(o.survey_path) : tk::load_survey(o.survey_path);
+    // The survey staff chose or an update installed comes back after a restart.
+    tk::StartSurvey start = tk::choose_start_survey(o.data_dir, o.survey_path);
+    if (!start.note.empty()) std::fprintf(stderr, "teilhabe-kiosk: %s\n", start.note.c_str());
+    l.survey = std::move(start.survey);
+    l.survey_path = start.path;
+    l.given_survey_hash = start.given_hash;
     if (!l.survey.ok()) {
         for (const auto& e : l.survey.errors) std::fprintf(stderr, "teilhabe-kiosk: %s\n", e.to_string().c_str());
         return false;
@@ -283,7 +288,8 @@ void init_imgui(GLFWwindow* window, bool gl3) {
 void wire_app(tk::KioskApp& app, const Options& o, Loaded& l, double now) {
     tk::kiosk_init(app, l.survey.survey, std::move(l.texts), o.data_dir, now);
     if (o.idle > 0) app.config.idle_seconds = o.idle;
-    app.survey_path = o.survey_path;
+    app.survey_path = l.survey_path;
+    app.given_survey_hash = l.given_survey_hash;
     // Staff may switch to any survey beside the one started with, or in DIR/surveys/.
     auto slash = o.survey_path.find_last_of('/');
     app.survey_files = tk::list_survey_files(

@@ -134,6 +134,7 @@ struct KioskApp {
     std::vector<std::string> survey_files;
     std::string survey_path;                      // the file app.survey came from
     std::string survey_message;                   // result of the last switch ("" = none)
+    std::string given_survey_hash;                // hash of the --survey file at start (start_survey.h)
 
     // Transport desk (StaffDesk::Sync): network sync, enrolment, USB stick, survey updates.
     // Its worker thread outlives the staff menu; main.cpp polls it (sync_desk.h).
@@ -245,6 +246,24 @@ void leave_staff(KioskApp& app);
 bool staff_switch_survey(KioskApp& app, const std::string& path);
 // The .json and .lss files in `dirs` (sorted, no duplicates) for the staff menu's list.
 std::vector<std::string> list_survey_files(const std::vector<std::string>& dirs);
+
+// --- the survey a restart comes back to ---------------------------------------------------
+// A survey that staff chose, or that a signed update installed, is persistent state: it is
+// remembered in DIR/active-survey.json (path and content hash, and the hash of the --survey
+// file the kiosk was started with then), written atomically with fsync. At the next start the
+// remembered survey is shown again as long as the kiosk is started with the same --survey
+// file; a changed --survey file is a new deployment by the administrator and wins.
+struct StartSurvey {
+    LoadResult survey;           // what the kiosk starts with
+    std::string path;            // its file
+    std::string given_hash;      // hash of the --survey file (kept in KioskApp::given_survey_hash)
+    std::string note;            // why the remembered survey was or was not used ("" = none)
+};
+// Loads `given_path`, then the remembered survey where it applies. survey.ok() false: the
+// --survey file itself does not load (its errors are in survey.errors).
+StartSurvey choose_start_survey(const std::string& data_dir, const std::string& given_path);
+// Writes DIR/active-survey.json for app.survey / app.survey_path. false with *error on failure.
+bool remember_active_survey(const KioskApp& app, std::string* error);
 
 // Argon2id (libsodium crypto_pwhash_str) helpers, exposed for tests.
 std::string hash_pin(const std::string& pin);

@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
+#include "files.h"
+
 namespace tk {
 
 bool staff_switch_survey(KioskApp& app, const std::string& path) {
@@ -33,6 +37,9 @@ bool staff_switch_survey(KioskApp& app, const std::string& path) {
     app.reading = app.config.defaults;
     app.survey_message = "ok: " + app.survey->id + " " + app.survey->version +
                          (lr.warnings.empty() ? "" : " (" + std::to_string(lr.warnings.size()) + " Warnungen)");
+    std::string err;
+    if (!app.data_dir.empty() && !remember_active_survey(app, &err))
+        app.survey_message += " - nach einem Neustart wieder die alte Umfrage: " + err;
     return true;
 }
 
@@ -48,6 +55,53 @@ std::vector<std::string> list_survey_files(const std::vector<std::string>& dirs)
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+}
+
+static bool is_lss(const std::string& path) {
+    return path.size() > 4 && path.compare(path.size() - 4, 4, ".lss") == 0;
+}
+
+static LoadResult load_any(const std::string& path) { return is_lss(path) ? load_lss(path) : load_survey(path); }
+
+bool remember_active_survey(const KioskApp& app, std::string* error) {
+    if (!app.survey) return false;
+    std::error_code ec;
+    std::string path = std::filesystem::absolute(app.survey_path, ec).lexically_normal().string();
+    if (ec) path = app.survey_path;
+    nlohmann::json j = {{"path", path}, {"hash", app.survey->hash}, {"given_hash", app.given_survey_hash}};
+    return write_file_atomic(app.data_dir + "/active-survey.json", j.dump() + "\n", 0600, true, error);
+}
+
+StartSurvey choose_start_survey(const std::string& data_dir, const std::string& given_path) {
+    StartSurvey st;
+    st.survey = load_any(given_path);
+    st.path = given_path;
+    if (!st.survey.ok()) return st;
+    st.given_hash = st.survey.survey->hash;
+    std::string text, err;
+    const std::string memo = data_dir + "/active-survey.json";
+    if (!read_file_at_most(memo, kKeyFileMax, text, &err)) return st; // nothing remembered
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.value("path", nlohmann::json()).is_string() ||
+        !j.value("hash", nlohmann::json()).is_string() || !j.value("given_hash", nlohmann::json()).is_string()) {
+        st.note = memo + ": not readable, starting with " + given_path;
+        return st;
+    }
+    std::string path = j["path"], hash = j["hash"], given = j["given_hash"];
+    if (given != st.given_hash) {
+        st.note = given_path + " changed since the survey was last switched: starting with it";
+        return st;
+    }
+    if (hash == st.given_hash) return st; // the remembered survey is the given one
+    LoadResult remembered = load_any(path);
+    if (!remembered.ok() || remembered.survey->hash != hash) {
+        st.note = path + ": the survey chosen last is gone or changed, starting with " + given_path;
+        return st;
+    }
+    st.survey = std::move(remembered);
+    st.path = path;
+    st.note = "the survey chosen last: " + st.survey.survey->id + " " + st.survey.survey->version + " (" + path + ")";
+    return st;
 }
 
 } // namespace tk

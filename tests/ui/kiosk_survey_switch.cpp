@@ -59,3 +59,69 @@ TEST_CASE("staff menu: switch surveys, including a LimeSurvey .lss, and refuse a
     REQUIRE(h.app.session);
     CHECK(h.app.session->survey().id == "bedarfe-akteure");
 }
+
+// A survey staff chose (or a signed update installed, which switches the same way) comes
+// back after a restart; a new --survey file from the administrator wins over the memory.
+TEST_CASE("staff menu: the chosen survey survives a restart unless --survey changed") {
+    Harness h;
+    const std::string given = h.dir + "/given.json", other = std::string(TK_SOURCE_DIR) + "/surveys/bedarfe-akteure.json";
+    std::filesystem::copy_file(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json", given);
+    // The kiosk as main.cpp starts it: nothing remembered yet, so the given file.
+    tk::StartSurvey first = tk::choose_start_survey(h.dir, given);
+    REQUIRE(first.survey.ok());
+    CHECK(first.path == given);
+    CHECK(first.note.empty());
+    h.app.survey_path = first.path;
+    h.app.given_survey_hash = first.given_hash;
+
+    REQUIRE(tk::staff_switch_survey(h.app, other));
+    CHECK(h.app.survey->id == "bedarfe-akteure");
+    CHECK(std::filesystem::exists(h.dir + "/active-survey.json"));
+    CHECK(std::filesystem::status(h.dir + "/active-survey.json").permissions() ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+
+    // Restart with the same command line: the chosen survey again, and it says so.
+    tk::StartSurvey again = tk::choose_start_survey(h.dir, given);
+    REQUIRE(again.survey.ok());
+    CHECK(again.survey.survey->id == "bedarfe-akteure");
+    CHECK(again.given_hash == first.given_hash);
+    CHECK(again.note.find("chosen last") != std::string::npos);
+
+    // Switching back to the given survey is remembered too.
+    REQUIRE(tk::staff_switch_survey(h.app, given));
+    CHECK(tk::choose_start_survey(h.dir, given).path == given);
+    REQUIRE(tk::staff_switch_survey(h.app, other));
+
+    // The remembered file changed or went away: the given survey, with the reason.
+    const std::string copy = h.dir + "/chosen.json";
+    std::filesystem::copy_file(other, copy);
+    REQUIRE(tk::staff_switch_survey(h.app, copy));
+    CHECK(tk::choose_start_survey(h.dir, given).path == copy);
+    std::filesystem::remove(copy);
+    tk::StartSurvey gone = tk::choose_start_survey(h.dir, given);
+    CHECK(gone.path == given);
+    CHECK(gone.note.find("gone or changed") != std::string::npos);
+
+    // The administrator deploys a new --survey file: it wins, and the memory does not.
+    REQUIRE(tk::staff_switch_survey(h.app, other));
+    {
+        std::ifstream in(given);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        size_t at = text.find("\"version\": \"1.1\"");
+        REQUIRE(at != std::string::npos);
+        text.replace(at, 16, "\"version\": \"1.2\"");
+        std::ofstream(given, std::ios::trunc) << text;
+    }
+    tk::StartSurvey deployed = tk::choose_start_survey(h.dir, given);
+    REQUIRE(deployed.survey.ok());
+    CHECK(deployed.path == given);
+    CHECK(deployed.survey.survey->version == "1.2");
+    CHECK(deployed.note.find("changed") != std::string::npos);
+
+    // A damaged memory file never stops the kiosk.
+    std::ofstream(h.dir + "/active-survey.json", std::ios::trunc) << "{\"path\": 3";
+    tk::StartSurvey damaged = tk::choose_start_survey(h.dir, given);
+    CHECK(damaged.survey.ok());
+    CHECK(damaged.path == given);
+    CHECK(damaged.note.find("not readable") != std::string::npos);
+}

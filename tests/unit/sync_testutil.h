@@ -1,4 +1,4 @@
-// sync_testutil.h - temporary directories and file helpers for the vault tests.
+// sync_testutil.h - temporary directories, file and SQL helpers for the vault tests.
 #pragma once
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +7,9 @@
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
 
 namespace tk::test {
 
@@ -34,6 +37,18 @@ inline std::string slurp(const std::string& path) {
 inline void spit(const std::string& path, const std::string& data) {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     f << data;
+}
+
+// Runs SQL on a vault or store file with a separate connection (what an attacker or a bad
+// tool does behind the program's back).
+inline void sql(const std::string& db_path, const std::string& statement) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+    char* msg = nullptr;
+    int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &msg);
+    CHECK_MESSAGE(rc == SQLITE_OK, (msg ? msg : ""));
+    sqlite3_free(msg);
+    sqlite3_close(db);
 }
 
 } // namespace tk::test

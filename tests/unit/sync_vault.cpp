@@ -16,6 +16,7 @@
 
 using namespace tk;
 using tk::test::TempDir;
+using tk::test::sql;
 
 namespace {
 
@@ -41,17 +42,6 @@ std::unique_ptr<Vault> open_demo(const std::string& dir) {
     auto v = Vault::open(dir, true, &err);
     REQUIRE_MESSAGE(v, err);
     return v;
-}
-
-// Runs SQL on the vault file with a separate connection (what an attacker or a bad tool does).
-void sql(const std::string& db_path, const std::string& statement) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
-    char* msg = nullptr;
-    int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &msg);
-    CHECK_MESSAGE(rc == SQLITE_OK, (msg ? msg : ""));
-    sqlite3_free(msg);
-    sqlite3_close(db);
 }
 
 bool has_alarm(const VaultStatus& s, const std::string& word) {

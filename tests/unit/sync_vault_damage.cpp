@@ -22,18 +22,9 @@
 
 using namespace tk;
 using tk::test::TempDir;
+using tk::test::sql;
 
 namespace {
-
-void sql(const std::string& db_path, const std::string& statement) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
-    char* msg = nullptr;
-    int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &msg);
-    CHECK_MESSAGE(rc == SQLITE_OK, (msg ? msg : ""));
-    sqlite3_free(msg);
-    sqlite3_close(db);
-}
 
 // One byte of a record's sealed body flipped behind the vault's back (as tests/e2e/vault_cli.sh does).
 void flip_body_byte(const std::string& dir, uint64_t seq) {

@@ -9,6 +9,7 @@
 #include "export_ddi.h"
 #include "export_stat.h"
 #include "sync_testutil.h"
+#include "test_survey.h"
 
 using namespace tk;
 using tk::test::TempDir;
@@ -37,12 +38,7 @@ const char* kStatSurvey = R"({
   {"code": "L1", "type": "longtext", "text": {"de": "Warum?", "en": "Why?"}}
  ]}]})";
 
-std::shared_ptr<const Survey> stat_survey() {
-    LoadResult lr = parse_survey(kStatSurvey, "stat-test.json");
-    for (const LoadError& e : lr.errors) FAIL_CHECK(e.to_string());
-    REQUIRE(lr.ok());
-    return lr.survey;
-}
+std::shared_ptr<const Survey> stat_survey() { return test::parsed_survey(kStatSurvey, "stat-test.json"); }
 
 DecryptedResponse response(const Survey& s, int i) {
     DecryptedResponse d;

@@ -292,8 +292,8 @@ void wire_app(tk::KioskApp& app, const Options& o, Loaded& l, double now) {
     app.given_survey_hash = l.given_survey_hash;
     // Staff may switch to any survey beside the one started with, or in DIR/surveys/.
     auto slash = o.survey_path.find_last_of('/');
-    app.survey_files = tk::list_survey_files(
-        {slash == std::string::npos ? std::string(".") : o.survey_path.substr(0, slash), o.data_dir + "/surveys"});
+    app.survey_dirs = {slash == std::string::npos ? std::string(".") : o.survey_path.substr(0, slash), o.data_dir + "/surveys"};
+    app.survey_files = tk::list_survey_files(app.survey_dirs);
     tk::Vault* vault = l.vault.get();
     app.vault = vault;
     app.paper_registry = l.paper_registry.get();

@@ -71,10 +71,15 @@ void survey_choice(ScreenDraw& c, float w) {
         wrapped(kiosk_text(app, "staff_survey") + " " + survey_text(app, app.survey->title) + " (" + app.survey->id + " " +
                     app.survey->version + ")",
                 c.th.text_muted);
-    for (const auto& f : app.survey_files) {
-        std::string name = f.substr(f.find_last_of('/') + 1);
-        if (option_row(c, "staff/survey/" + name, 0, name, f == app.survey_path, RowMarker::Radio, w) && f != app.survey_path)
-            staff_switch_survey(app, f);
+    // One row a survey, "id version: title"; the layout name keeps the file name, which is
+    // what tests and staff instructions refer to.
+    for (const SurveyFile& f : app.survey_files) {
+        std::string name = f.path.substr(f.path.find_last_of('/') + 1);
+        std::string label = survey_file_label(app.survey_files, f);
+        label += f.error.empty() ? ": " + survey_text(app, f.title) : " - " + f.error;
+        if (option_row(c, "staff/survey/" + name, 0, label, f.path == app.survey_path, RowMarker::Radio, w) &&
+            f.path != app.survey_path)
+            staff_switch_survey(app, f.path);
     }
     if (!app.survey_message.empty())
         wrapped(app.survey_message, app.survey_message.rfind("ok:", 0) == 0 ? c.th.text_muted : c.th.error);

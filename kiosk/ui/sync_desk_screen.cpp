@@ -126,11 +126,9 @@ std::string sync_desk_take_survey_update(KioskApp& app) {
     const SyncOutcome& o = app.sync.last;
     if (o.kind != SyncJobKind::SurveyUpdate || !o.ok) return "";
     std::string dir = app.data_dir + "/surveys";
-    std::vector<std::string> files = app.survey_files, more = list_survey_files({dir});
-    files.insert(files.end(), more.begin(), more.end());
-    std::sort(files.begin(), files.end());
-    files.erase(std::unique(files.begin(), files.end()), files.end());
-    app.survey_files = files;
+    if (std::find(app.survey_dirs.begin(), app.survey_dirs.end(), dir) == app.survey_dirs.end())
+        app.survey_dirs.push_back(dir);
+    app.survey_files = list_survey_files(app.survey_dirs);
     if (!app.survey) return "";
     for (const auto& name : o.update.applied) {
         std::string path = dir + "/" + name;

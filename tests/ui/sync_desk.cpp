@@ -310,7 +310,8 @@ TEST_CASE("sync desk: a signed survey update is installed and replaces the runni
     // The new version of the running survey is on screen.
     CHECK(d.h.app.survey->version == "2099-update");
     CHECK(d.h.app.survey_path == d.h.dir + "/surveys/buerger-digital-v2.json");
-    CHECK(std::count(d.h.app.survey_files.begin(), d.h.app.survey_files.end(), d.h.app.survey_path) == 1);
+    CHECK(std::count_if(d.h.app.survey_files.begin(), d.h.app.survey_files.end(),
+                        [&](const tk::SurveyFile& f) { return f.path == d.h.app.survey_path; }) == 1);
     std::error_code ec;
     std::filesystem::remove_all(updates, ec);
 }

@@ -112,24 +112,33 @@ static bool load_inputs(const char* verb, const std::string& survey_path, const 
     return load_inputs(verb, survey_path, std::vector<std::string>{in_path}, survey, rs, rc);
 }
 
+static const char* const kCsvUsage =
+    "--survey S.json --in responses.jsonl [--in more.jsonl ...] --out data.csv [--codebook cb.md|cb.csv] "
+    "[--sep ,|;|tab] [--bom] [--excel-de] [--skipped X] [--not-shown X] [--no-answer X] [--illegible X] "
+    "[--multiple X] [--force]";
+
 static int run_export_csv(const Args& in) {
     Args a = in;
     const char* verb = "export csv";
     std::string survey_path = take_option(a, "--survey"), out = take_option(a, "--out");
     std::vector<std::string> ins;
     for (std::string p; !(p = take_option(a, "--in")).empty();) ins.push_back(p);
-    std::string codebook = take_option(a, "--codebook"), sep = take_option(a, "--sep", ",");
+    std::string codebook = take_option(a, "--codebook"), sep = take_option(a, "--sep");
     CsvOptions opt;
-    opt.bom = take_flag(a, "--bom");
+    if (take_flag(a, "--excel-de")) set_excel_de(opt); // first: the options below override it
+    opt.bom = take_flag(a, "--bom") || opt.bom;
     opt.skipped = take_option(a, "--skipped", opt.skipped);
     opt.not_shown = take_option(a, "--not-shown", opt.not_shown);
     opt.no_answer = take_option(a, "--no-answer", opt.no_answer);
+    opt.illegible = take_option(a, "--illegible", opt.illegible);
+    opt.multiple = take_option(a, "--multiple", opt.multiple);
     bool force = take_flag(a, "--force");
-    if (survey_path.empty() || ins.empty() || out.empty() || !a.empty() || sep.size() != 1 ||
-        std::string("\"\r\n").find(sep[0]) != std::string::npos)
-        return usage_error(verb, "usage: --survey S.json --in responses.jsonl [--in more.jsonl ...] --out data.csv "
-                                 "[--codebook cb.md|cb.csv] [--bom] [--sep ;] [--skipped X] [--not-shown X] [--no-answer X] [--force]");
-    opt.separator = sep[0];
+    if (sep == "tab" || sep == "\\t") sep = "\t";
+    if (survey_path.empty() || ins.empty() || out.empty() || !a.empty())
+        return usage_error(verb, std::string("usage: ") + kCsvUsage);
+    if (!sep.empty() && sep != "," && sep != ";" && sep != "\t")
+        return usage_error(verb, "--sep '" + sep + "': the separator is one of , ; tab");
+    if (!sep.empty()) opt.separator = sep[0];
     std::shared_ptr<const Survey> s;
     std::vector<DecryptedResponse> rs;
     int rc = 0;
@@ -239,8 +248,10 @@ static int run_vault_add(const Args& in) {
 static Command decrypt_cmd("decrypt", kDecryptUsage,
                            "open sealed records with the research key (sources repeatable, a record read once); "
                            "bad records are listed, the rest still opened", run_decrypt);
-static Command csv_cmd("export csv", "--survey S.json --in responses.jsonl [--in more.jsonl ...] --out data.csv [--codebook cb.md]",
-                       "responses as CSV (LimeSurvey-style headings) with a codebook", run_export_csv);
+static Command csv_cmd("export csv", kCsvUsage,
+                       "responses as CSV (LimeSurvey-style headings) with a codebook; --excel-de = --sep ';' --bom and "
+                       "decimal comma; missing codes: skipped \"\", not shown NA, keine Antwort KA, illegible -ill-, "
+                       "multiple -mult-", run_export_csv);
 static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out data.vv",
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
 static Command report_cmd("report", "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L]",

@@ -26,6 +26,7 @@
 #include "request_log.h"
 #include "server_api.h"
 #include "server_store.h"
+#include "version.h"
 
 using namespace tk;
 

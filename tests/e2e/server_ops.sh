@@ -67,13 +67,24 @@ grep -q "in use" "$WORK/err" || fail "restore over a live store: $(cat "$WORK/er
 make_kiosk "$WORK/k2" 7
 enrol "$WORK/k2"
 "$T" sync --data "$WORK/k2" --server "$URL" >/dev/null || fail "sync k2"
-check_store 37
+"$T" vault fill-demo --data "$WORK/k1" --count 5 >/dev/null || fail "fill-demo k1"
+"$T" sync --data "$WORK/k1" --server "$URL" >/dev/null || fail "sync k1 after the backup"
+check_store 42
 
 stop_server TERM
 grep -q "^STOPPING=1" "$WORK/notify.log" || fail "no STOPPING=1 on SIGTERM"
 "$S" restore --data "$WORK/srv" "$WORK/store.backup" >"$WORK/out" || fail "restore: $(cat "$WORK/out")"
 check_store 30
 ls "$WORK/srv"/server.sqlite.before-restore-* >/dev/null 2>&1 || fail "the replaced store was not kept"
+# k1's five records after the backup come again with its next sync (the server answers "gap"
+# with its head, and the kiosk sends from there); k2, enrolled after the backup, is unknown.
+start_server
+"$T" vault fill-demo --data "$WORK/k1" --count 1 >/dev/null || fail "fill-demo k1 after the restore"
+"$T" sync --data "$WORK/k1" --server "$URL" >/dev/null || fail "sync k1 after the restore"
+check_store 36
+"$T" vault fill-demo --data "$WORK/k2" --count 1 >/dev/null || fail "fill-demo k2"
+"$T" sync --data "$WORK/k2" --server "$URL" >/dev/null 2>&1 && fail "a kiosk enrolled after the backup synced without enrolling again"
+stop_server
 "$S" --help | grep -qF "restore --data DIR FILE" || fail "--help does not list restore"
 "$S" --help | grep -qF -- "--config FILE" || fail "--help does not list --config"
 step "server backup while serving, restore round trip"
@@ -83,7 +94,7 @@ step "server backup while serving, restore round trip"
 "$T" vault fill-demo --data "$WORK/k1" --count 4 >/dev/null || fail "fill-demo after the backup"
 "$T" vault restore --data "$WORK/k1" "$WORK/vault.backup" >/dev/null || fail "vault restore"
 n=$("$T" vault status --data "$WORK/k1" | sed -n 's/^records *\([0-9]*\)$/\1/p')
-[ "$n" = 30 ] || fail "restored vault holds $n records, expected 30"
+[ "$n" = 36 ] || fail "restored vault holds $n records, expected 36"
 "$T" vault verify --data "$WORK/k1" >/dev/null || fail "restored vault does not verify"
 "$T" vault restore --data "$WORK/k1" "$WORK/store.backup" >/dev/null 2>"$WORK/err" && fail "a server store restored as a vault"
 grep -q "not a backup of a vault" "$WORK/err" || fail "wrong message: $(cat "$WORK/err")"

@@ -124,7 +124,8 @@ struct KioskApp {
 
     std::string speak_request;                    // text for the speech module; "" = nothing new
     bool speak_stop = false;                      // stop any speech now
-    bool quit = false;                            // staff chose "Kiosk beenden"
+    bool quit = false;                            // staff chose "Kiosk beenden" and confirmed it
+    bool quit_asked = false;                      // "Kiosk beenden" pressed: asking to confirm
     double thanks_until = 0;                      // thank-you page returns to welcome then
     std::string save_error;                       // last vault error (SaveFailed screen)
     int generation = 0;                           // +1 on every reset; views drop widget state
@@ -250,6 +251,10 @@ double staff_lock_seconds(int failures);
 // Sets a new PIN (at least 6 digits, both entries equal); writes the Argon2id hash.
 bool staff_change_pin(KioskApp& app);
 void leave_staff(KioskApp& app);
+// "Kiosk beenden" only asks; quitting takes a second, deliberate press (a slip of the finger
+// on a touch screen must not end the kiosk for the rest of the day). confirm=false cancels.
+void staff_ask_quit(KioskApp& app);
+void staff_answer_quit(KioskApp& app, bool confirm);
 // Staff menu: switch to the survey in `path` (.json, or .lss imported on the fly). Any
 // respondent session is dropped. A file that does not load leaves the current survey in place
 // and the reason in survey_message. Returns true when switched.

@@ -183,6 +183,20 @@ void change_pin_form(ScreenDraw& c, float w) {
     }
 }
 
+// "Kiosk beenden", and once pressed the question in its place: confirm or keep the kiosk running.
+void quit_buttons(ScreenDraw& c, float w) {
+    KioskApp& app = c.app;
+    if (!app.quit_asked) {
+        if (big_button(c, "staff/quit", kiosk_text(app, "staff_quit"), ButtonKind::Secondary, w * 0.6f)) staff_ask_quit(app);
+        return;
+    }
+    wrapped(kiosk_text(app, "staff_quit_question"), c.th.text);
+    if (big_button(c, "staff/quit_confirm", kiosk_text(app, "staff_quit_confirm"), ButtonKind::Secondary, w * 0.6f))
+        staff_answer_quit(app, true);
+    if (big_button(c, "staff/quit_cancel", kiosk_text(app, "staff_quit_cancel"), ButtonKind::Primary, w * 0.6f))
+        staff_answer_quit(app, false);
+}
+
 } // namespace
 
 void staff_menu(ScreenDraw& c, ImVec2 size) {
@@ -225,7 +239,7 @@ void staff_menu(ScreenDraw& c, ImVec2 size) {
     ImGui::Dummy(ImVec2(0, c.m.gap));
     if (big_button(c, "staff/back", kiosk_text(app, "staff_back"), ButtonKind::Primary, w * 0.6f)) leave_staff(app);
     ImGui::Dummy(ImVec2(0, c.m.gap));
-    if (big_button(c, "staff/quit", kiosk_text(app, "staff_quit"), ButtonKind::Secondary, w * 0.6f)) app.quit = true;
+    quit_buttons(c, w);
     ImGui::EndChild();
 }
 

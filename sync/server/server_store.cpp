@@ -17,8 +17,6 @@
 namespace tk {
 
 // 'TKSV': marks the file as ours, so the server never writes into someone else's database.
-static constexpr int kApplicationId = 0x544B5356;
-static constexpr int kSchemaVersion = 2;
 
 static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "no database"; }
@@ -33,6 +31,11 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             if (error) *error = dir + ": data directory does not exist";
             return nullptr;
         }
+    }
+    std::string lock_err;
+    if (!lock_dir(dir, false, st->dir_lock_, &lock_err)) {
+        if (error) *error = lock_err;
+        return nullptr;
     }
     DeviceIdentity id;
     bool created = false;

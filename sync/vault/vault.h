@@ -22,6 +22,7 @@
 
 #include "record.h"
 #include "response.h"
+#include "sqlite_backup.h"
 
 struct sqlite3;
 
@@ -123,7 +124,10 @@ public:
     void set_simulated_read_only(bool on);
 
     const std::string& dir() const { return dir_; }
+    // The schema's version is kept in the schema_version table and, since the release after
+    // 0.1.0, also as PRAGMA user_version (what restore_store checks in a backup).
     static constexpr int kSchemaVersion = 2;
+    static constexpr StoreFile kFile{"vault", "vault.sqlite", 0x544B5631, kSchemaVersion};
 
 private:
     Vault() = default;
@@ -144,6 +148,7 @@ private:
     void raise_alarm(int sqlite_code, const std::string& message);
 
     std::string dir_;
+    DirLock dir_lock_; // shared while open: restore_store refuses meanwhile
     sqlite3* db_ = nullptr;
     bool writable_ = false;
     bool demo_key_ = false;

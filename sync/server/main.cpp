@@ -3,7 +3,8 @@
 //   serve   [--config FILE] --data DIR --listen HOST:PORT ...   the HTTP API (also without the
 //           verb: --data ...); tells systemd READY, WATCHDOG and STOPPING (sd_notify.h)
 //   enrol   --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
-//   import  --data DIR [--receipt OUT] FILE               ingests a USB bundle
+//   import  --data DIR [--receipt OUT] FILE_OR_FOLDER...  ingests USB bundles, a receipt beside each
+//   export-surveys --data DIR --out STICK                 signed survey updates onto a stick
 //   status  --data DIR                                    devices, counts, events
 //   backup  --data DIR --out FILE                         a consistent copy, while serving
 //   restore --data DIR FILE                               puts a backup back (server stopped)
@@ -31,7 +32,9 @@
 #include "sd_notify.h"
 #include "server_api.h"
 #include "server_conf.h"
+#include "server_import.h"
 #include "server_store.h"
+#include "survey_update.h"
 #include "version.h"
 
 using namespace tk;
@@ -65,44 +68,61 @@ static int cmd_enrol(const cli::Args& args) {
 static int cmd_import(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), receipt = take(a, "--receipt");
-    if (data.empty() || a.size() != 1) {
-        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] FILE\n");
+    if (data.empty() || a.empty() || (!receipt.empty() && a.size() != 1)) {
+        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] FILE_OR_FOLDER... "
+                             "(--receipt only with one file)\n");
         return 2;
     }
-    std::string file = a[0], err, bytes;
-    if (receipt.empty()) receipt = file + ".receipt";
+    std::vector<std::string> problems, files = import_paths(a, &problems);
+    for (const std::string& p : problems) std::fprintf(stderr, "teilhabe-server import: %s\n", p.c_str());
+    if (files.empty()) {
+        std::fprintf(stderr, "teilhabe-server import: no bundle files (*.tkb) found\n");
+        return problems.empty() ? 1 : 2;
+    }
+    std::string err;
     auto store = ServerStore::open(data, false, &err);
     if (!store) { std::fprintf(stderr, "teilhabe-server import: %s\n", err.c_str()); return 2; }
-    // USB bundles may be large, but a file over the limit is refused before it is read whole.
-    BundleLimits limits;
-    FILE* f = std::fopen(file.c_str(), "rb");
-    if (!f) { std::fprintf(stderr, "teilhabe-server import: %s: cannot open\n", file.c_str()); return 2; }
-    std::fseek(f, 0, SEEK_END);
-    long size = std::ftell(f);
-    std::fclose(f);
-    if (size < 0 || (size_t)size > limits.max_bytes) {
-        std::fprintf(stderr, "teilhabe-server import: %s: %ld bytes is over the limit of %zu\n", file.c_str(), size, limits.max_bytes);
-        store->log_event("reject-too-large", "", file + ": " + std::to_string(size) + " bytes [import]");
-        return 1;
+    size_t failed = problems.size(), imported = 0;
+    uint64_t stored = 0, held = 0;
+    for (size_t i = 0; i < files.size(); i++) {
+        ImportFile f = import_bundle_file(*store, files[i], receipt);
+        // "[3/40]" is the progress: one line per file as soon as it is done.
+        std::fprintf(f.ok() ? stdout : stderr, "[%zu/%zu] %s\n", i + 1, files.size(), import_report_line(f).c_str());
+        std::fflush(f.ok() ? stdout : stderr);
+        if (!f.ok()) failed++;
+        else imported++;
+        stored += f.ingest.stored;
+        held += f.ingest.duplicates;
     }
-    // Not read_small_file: that one is for key files and stops at 1 MiB, while a stick's bundle
-    // is up to limits.max_bytes (checked above).
-    if (!read_whole_file(file, bytes, &err)) {
-        std::fprintf(stderr, "teilhabe-server import: %s: %s\n", file.c_str(), err.c_str());
+    if (files.size() > 1 || failed > 0)
+        std::printf("%zu of %zu files imported (%llu records stored, %llu already held), %zu refused or failed%s\n", imported,
+                    files.size(), (unsigned long long)stored, (unsigned long long)held, failed,
+                    failed ? " (see above; the others are in)" : "");
+    if (imported > 0) std::printf("Take the receipts back to the kiosks: \"Quittung vom USB-Stick einlesen\" or teilhabe receipt apply\n");
+    return failed ? 1 : 0;
+}
+
+static int cmd_export_surveys(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), out = take(a, "--out");
+    if (data.empty() || out.empty() || !a.empty()) {
+        std::fprintf(stderr, "teilhabe-server export-surveys: usage: --data DIR --out STICK\n");
         return 2;
     }
-    IngestResult r = store->ingest((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file);
-    if (r.status != 200) {
-        std::fprintf(stderr, "teilhabe-server import: %s: refused (%s): %s\n", file.c_str(), r.code.c_str(), r.reason.c_str());
+    std::vector<std::string> copied;
+    std::string err;
+    if (!write_survey_updates_to_stick(data + "/surveys", out, &copied, &err)) {
+        std::fprintf(stderr, "teilhabe-server export-surveys: %s\n", err.c_str());
         return 1;
     }
-    if (!write_file_atomic(receipt, std::string(r.receipt.begin(), r.receipt.end()), 0644, true, &err)) {
-        std::fprintf(stderr, "teilhabe-server import: records stored, but the receipt could not be written: %s\n", err.c_str());
+    for (const std::string& n : copied) std::printf("copied  %s/%s/%s (+ .sig)\n", out.c_str(), kStickSurveyFolder, n.c_str());
+    if (copied.empty()) {
+        std::fprintf(stderr, "teilhabe-server export-surveys: %s/surveys holds no signed survey file (sign with "
+                             "teilhabe survey sign)\n", data.c_str());
         return 1;
     }
-    std::printf("%s: device %s, %u records stored, %u already held; server holds the device up to record %llu\n"
-                "Receipt: %s (take it back to the kiosk: teilhabe receipt apply)\n",
-                file.c_str(), r.device.c_str(), r.stored, r.duplicates, (unsigned long long)r.server_seq, receipt.c_str());
+    std::printf("%zu survey updates on the stick. At the kiosk: \"Fragebogen-Updates vom USB-Stick\" (installs only what the "
+                "research key signed)\n", copied.size());
     return 0;
 }
 
@@ -260,9 +280,10 @@ static const cli::Command serve_verb(
 static const cli::Command enrol_verb("enrol", "--data DIR [--site NAME] [--valid-hours H]",
                                      "Prints a one-time pairing code for one kiosk (default valid 24 hours).", cmd_enrol);
 static const cli::Command import_verb(
-    "import", "--data DIR [--receipt OUT] FILE",
-    "Ingests a bundle brought on a USB stick, with the same checks as an upload, and writes a signed receipt "
-    "(default FILE.receipt) for the coordinator to take back to the kiosk.",
+    "import", "--data DIR [--receipt OUT] FILE_OR_FOLDER...",
+    "Ingests bundles brought on USB sticks (files, or every *.tkb in a folder), with the same checks as an upload, "
+    "and writes a signed receipt beside each (FILE.receipt; --receipt OUT with one file) for the coordinator to take "
+    "back to the kiosks. One line per file; exit 1 when any file was refused (the others are stored).",
     cmd_import);
 static const cli::Command backup_verb(
     "backup", "--data DIR --out FILE",
@@ -274,6 +295,10 @@ static const cli::Command restore_verb(
     "Puts the backup FILE back as the store of DIR after checking its integrity and schema version; refused while "
     "the server runs. The replaced database is kept beside it (server.sqlite.before-restore-TIME).",
     cmd_restore);
+static const cli::Command export_surveys_verb(
+    "export-surveys", "--data DIR --out STICK",
+    "Copies the signed survey updates in DIR/surveys to STICK/teilhabe-surveys/, for kiosks that sync by USB stick.",
+    cmd_export_surveys);
 static const cli::Command status_verb("status", "--data DIR", "Devices, their chain heads, record count and the latest logged events.",
                                       cmd_status);
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <dirent.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "keys.h"
 #include "hex.h"
 #include "request_log.h"
+#include "survey_update.h"
 
 namespace tk {
 
@@ -200,40 +200,19 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
     return r;
 }
 
-// Survey names are plain file names: nothing that could walk out of the folder.
-static bool safe_name(const std::string& n) {
-    if (n.empty() || n.size() > 128 || n[0] == '.') return false;
-    for (char c : n)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-            return false;
-    return n.find("..") == std::string::npos;
-}
-
 ApiReply ServerApi::handle_survey_list() {
     json list = json::array();
-    if (!cfg_.surveys_dir.empty()) {
-        if (DIR* d = opendir(cfg_.surveys_dir.c_str())) {
-            std::vector<std::string> names;
-            while (dirent* e = readdir(d)) {
-                std::string n = e->d_name;
-                if (safe_name(n) && n.size() > 4 && n.compare(n.size() - 4, 4, ".sig") != 0) names.push_back(n);
-            }
-            closedir(d);
-            std::sort(names.begin(), names.end());
-            for (const std::string& n : names) {
-                std::string sig;
-                if (!read_file_at_most(cfg_.surveys_dir + "/" + n + ".sig", kKeyFileMax, sig, nullptr)) continue; // unsigned: not offered
-                list.push_back(json{{"name", n}, {"signature", n + ".sig"}});
-            }
-        }
-    }
+    if (!cfg_.surveys_dir.empty())
+        for (const std::string& n : list_signed_surveys(cfg_.surveys_dir)) // unsigned files are not offered
+            list.push_back(json{{"name", n}, {"signature", n + ".sig"}});
     ApiReply r;
     r.body = json{{"surveys", list}}.dump();
     return r;
 }
 
 ApiReply ServerApi::handle_survey_file(const std::string& name) {
-    if (!safe_name(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
+    // Survey names are plain file names: nothing that could walk out of the folder.
+    if (!survey_update_name_ok(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
     ApiReply r;
     std::string err;
     if (!read_file_at_most(cfg_.surveys_dir + "/" + name, kKeyFileMax, r.body, &err)) return api_error(404, "not-found", "no such survey update");

@@ -39,7 +39,7 @@ struct IngestResult {
     std::string device;       // device id hex ("" when the bundle could not be read)
     uint64_t server_seq = 0;  // the device's chain head on the server after this call
     uint32_t stored = 0, duplicates = 0;
-    std::vector<uint8_t> receipt; // signed receipt (status 200 only)
+    std::vector<uint8_t> receipt; // signed receipt: status 200, and a `gap` (it names the server's head)
 };
 
 struct DeviceInfo {
@@ -106,6 +106,8 @@ public:
 
 private:
     ServerStore() = default;
+    std::vector<uint8_t> receipt_for(const Bundle& b, uint64_t head, const Hash32& head_hash, uint32_t stored,
+                                     uint32_t duplicates) const;
     void log_device_news(const Bundle& b, uint64_t old_head, uint64_t seen_head, const std::string& source);
 
     std::string dir_;

@@ -670,15 +670,22 @@ std::vector<std::string> Vault::alarms() const {
     return out;
 }
 
-bool Vault::mark_synced(uint64_t up_to_seq, std::string* error) {
+bool Vault::mark_synced(uint64_t up_to_seq, std::string* error, uint64_t receipt_time) {
     if (up_to_seq > durable_seq_) up_to_seq = durable_seq_;
     if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || set_meta(db_, "synced_seq", std::to_string(up_to_seq)) != SQLITE_OK ||
-        set_meta(db_, "last_sync", utc_now()) != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
+        set_meta(db_, "last_sync", utc_now()) != SQLITE_OK ||
+        (receipt_time > 0 && set_meta(db_, "receipt_time", std::to_string(receipt_time)) != SQLITE_OK) ||
+        exec(db_, "COMMIT") != SQLITE_OK) {
         if (error) *error = "cannot record the sync: " + errmsg(db_);
         if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
         return false;
     }
     return true;
+}
+
+uint64_t Vault::receipt_time() const {
+    std::string t;
+    return get_meta(db_, "receipt_time", t) ? std::strtoull(t.c_str(), nullptr, 10) : 0;
 }
 
 void Vault::set_max_page_count(int64_t pages) {

@@ -114,7 +114,13 @@ public:
     // such as the kiosk's sync worker beside its UI, may have committed since this one opened),
     // so it is never older than records read before. seq 0 when empty or not validly signed.
     SignedHead signed_head() const;
-    bool mark_synced(uint64_t up_to_seq, std::string* error);
+    // Sets the sync point: records 1..up_to_seq are on the server. It may go down: a newer
+    // receipt saying the server holds less (restored from an older backup) makes the records
+    // after it unsynced again, and they are sent again (nothing is deleted after a receipt).
+    // `receipt_time` (the server's clock, unix seconds; 0 = leave it) is kept as the newest
+    // receipt's time, so that an older receipt found later never moves the point back.
+    bool mark_synced(uint64_t up_to_seq, std::string* error, uint64_t receipt_time = 0);
+    uint64_t receipt_time() const; // of the newest receipt taken; 0 = none recorded
 
     // --- failure simulation for tests and drills ---
     // SQLite's page limit (PRAGMA max_page_count): a small value behaves like a full disk.

@@ -256,7 +256,9 @@ bool sync_desk_start_enrol(SyncDesk& st) {
     WipedString secret{normal};
     wipe_string(normal);
     return start(st, SyncJobKind::Enrol, [url, secret, opt](SyncJob&, Vault& v, SyncOutcome& out) {
-        out.ok = enrol_device(v.dir(), url, secret.s, opt, &out.server_fingerprint, &out.error);
+        EnrolResult r;
+        out.ok = enrol_device(v, url, secret.s, opt, &r, &out.error);
+        out.server_fingerprint = r.server_fingerprint;
     });
 }
 

@@ -1,14 +1,15 @@
 // main.cpp - `teilhabe-server`, the research server that receives sealed bundles.
 //
-//   serve   --data DIR --listen HOST:PORT ...   the HTTP API (also without the verb: --data ...)
+//   serve   --data DIR --listen HOST:PORT [--research-pub FILE]...   the HTTP API (also without the verb)
 //   enrol   --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
-//   import  --data DIR [--receipt OUT] FILE               ingests a USB bundle
+//   import  --data DIR [--receipt OUT] [--research-pub FILE]... FILE   ingests a USB bundle
 //   status  --data DIR                                    devices, counts, events
 //
 // The verbs register with the same Command registry as `teilhabe`'s (command.h), so --help
 // lists each with its options. They live here, not in tk_server: a static library's objects
 // that nothing references would be left out of the program, registrations and all.
 // The server never holds the research secret key; see sync/transport/BUNDLE.md.
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -31,6 +32,21 @@ using namespace tk;
 
 using cli::take_flag;
 static std::string take(cli::Args& a, const std::string& flag, const std::string& def = "") { return cli::take_option(a, flag, def); }
+
+// Every `--research-pub FILE` of `a` (repeatable), as fingerprints. An empty value names none,
+// so that an empty RESEARCH_PUB in server.conf is no error. False with *error for a file that
+// cannot be read or is not a research.pub.
+static bool take_research_keys(cli::Args& a, std::vector<std::string>& fps, std::string* error) {
+    static const std::string kAbsent = std::string(1, '\0');
+    for (std::string path; (path = take(a, "--research-pub", kAbsent)) != kAbsent;) {
+        if (path.empty()) continue;
+        ResearchPublicKey k;
+        if (!load_research_public(path, k, error)) return false;
+        std::string fp = research_fingerprint(k);
+        if (std::find(fps.begin(), fps.end(), fp) == fps.end()) fps.push_back(fp);
+    }
+    return true;
+}
 
 static bool is_loopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
@@ -57,9 +73,14 @@ static int cmd_enrol(const cli::Args& args) {
 
 static int cmd_import(const cli::Args& args) {
     cli::Args a = args;
-    std::string data = take(a, "--data"), receipt = take(a, "--receipt");
+    std::string data = take(a, "--data"), receipt = take(a, "--receipt"), key_err;
+    std::vector<std::string> research_keys;
+    if (!take_research_keys(a, research_keys, &key_err)) {
+        std::fprintf(stderr, "teilhabe-server import: --research-pub: %s\n", key_err.c_str());
+        return 2;
+    }
     if (data.empty() || a.size() != 1) {
-        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] FILE\n");
+        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] [--research-pub FILE]... FILE\n");
         return 2;
     }
     std::string file = a[0], err, bytes;
@@ -84,7 +105,19 @@ static int cmd_import(const cli::Args& args) {
         std::fprintf(stderr, "teilhabe-server import: %s: %s\n", file.c_str(), err.c_str());
         return 2;
     }
-    IngestResult r = store->ingest((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file);
+    // The same two steps as an upload, with the research key checked between them.
+    Bundle b;
+    IngestResult r;
+    if (store->check_bundle((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file, b, &r)) {
+        if (!research_key_accepted(research_keys, b.research_key)) {
+            store->log_event("reject-research-key", device_id_hex(b.device_pk), file + ": sealed to " + b.research_key + " [import]");
+            std::fprintf(stderr, "teilhabe-server import: %s: refused (wrong-research-key): the kiosk seals answers to research key "
+                                 "%s, not the study's; copy the project's research.pub to the kiosk; nothing was stored\n",
+                         file.c_str(), b.research_key.c_str());
+            return 1;
+        }
+        r = store->store_bundle(b, "import " + file);
+    }
     if (r.status != 200) {
         std::fprintf(stderr, "teilhabe-server import: %s: refused (%s): %s\n", file.c_str(), r.code.c_str(), r.reason.c_str());
         return 1;
@@ -126,6 +159,12 @@ static int cmd_serve(const cli::Args& args) {
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
     std::string per_address = take(a, "--per-address");
     bool allow_plain = take_flag(a, "--allow-plain-http");
+    std::vector<std::string> research_keys;
+    std::string key_err;
+    if (!take_research_keys(a, research_keys, &key_err)) {
+        std::fprintf(stderr, "teilhabe-server: --research-pub: %s\n", key_err.c_str());
+        return 2;
+    }
     if (!a.empty()) { std::fprintf(stderr, "teilhabe-server: unknown argument '%s' (see --help)\n", a[0].c_str()); return 2; }
     if (data.empty() || listen.empty()) return cli::usage_error("serve", "--data DIR and --listen HOST:PORT are required (see --help)");
     auto colon = listen.rfind(':');
@@ -159,7 +198,12 @@ static int cmd_serve(const cli::Args& args) {
         return 2;
     }
     cfg.limits.max_bytes = cfg.max_body;
+    cfg.research_keys = research_keys;
     ServerApi api(*store, cfg);
+    if (research_keys.empty())
+        api.log("warning: no research key configured (--research-pub, RESEARCH_PUB in server.conf): kiosks sealing to "
+                "another study's key or a demo key are accepted, and their answers cannot be opened");
+    for (const std::string& fp : research_keys) api.log("accepting answers sealed to research key " + fp);
 
     SSL_CTX* tls_ctx = nullptr;
     if (tls && !(tls_ctx = make_tls_context(cert, key, &err))) {
@@ -190,16 +234,18 @@ static int cmd_serve(const cli::Args& args) {
 static const cli::Command serve_verb(
     "serve",
     "--data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http] [--max-body BYTES] "
-    "[--rate PER_SECOND] [--threads N] [--per-address N]",
+    "[--rate PER_SECOND] [--threads N] [--per-address N] [--research-pub FILE]...",
     "Serves the API (the default verb). Without --cert/--key, plain HTTP only on loopback addresses, unless "
-    "--allow-plain-http (answers are sealed, but metadata and codes would travel openly). Limits: sync/transport/BUNDLE.md.",
+    "--allow-plain-http (answers are sealed, but metadata and codes would travel openly). --research-pub (repeatable) "
+    "names the study's research.pub: kiosks sealing to any other key are refused at enrolment and upload; without it "
+    "nothing is checked and a warning is logged. Limits: sync/transport/BUNDLE.md.",
     cmd_serve);
 static const cli::Command enrol_verb("enrol", "--data DIR [--site NAME] [--valid-hours H]",
                                      "Prints a one-time pairing code for one kiosk (default valid 24 hours).", cmd_enrol);
 static const cli::Command import_verb(
-    "import", "--data DIR [--receipt OUT] FILE",
-    "Ingests a bundle brought on a USB stick, with the same checks as an upload, and writes a signed receipt "
-    "(default FILE.receipt) for the coordinator to take back to the kiosk.",
+    "import", "--data DIR [--receipt OUT] [--research-pub FILE]... FILE",
+    "Ingests a bundle brought on a USB stick, with the same checks as an upload (with --research-pub: also the "
+    "research key), and writes a signed receipt (default FILE.receipt) for the coordinator to take back to the kiosk.",
     cmd_import);
 static const cli::Command status_verb("status", "--data DIR", "Devices, their chain heads, record count and the latest logged events.",
                                       cmd_status);

@@ -123,6 +123,9 @@ public:
     void set_simulated_read_only(bool on);
 
     const std::string& dir() const { return dir_; }
+    // Fingerprint of the research key the vault seals to (as pinned; also when opened without
+    // `create`). Bundles and enrolment carry it, so the server refuses another study's key.
+    const std::string& research_key_fingerprint() const { return research_fp_; }
     static constexpr int kSchemaVersion = 2;
 
 private:

@@ -23,7 +23,7 @@
 
 namespace tk {
 
-enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate };
+enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate, Provision };
 
 // One receipt file found on the stick and what applying it did.
 struct ReceiptApplied {
@@ -39,8 +39,12 @@ struct SyncOutcome {
     bool ok = false;
     std::string error;                     // why it failed (file, server reason, ...)
     SyncResult sync;                       // Sync
-    std::string server_fingerprint;        // Enrol
-    std::string path;                      // Export: the bundle written
+    std::string server_fingerprint;        // Enrol, Provision
+    std::string site;                      // Enrol, Provision: the site the server named ("" = none)
+    std::string research_key;              // Sync, Enrol, Provision: the research key this kiosk seals to
+    ServerRefusal refusal;                 // Sync, Enrol, Provision: the server's words when it refused
+    bool already_enrolled = false;         // Provision: nothing was sent
+    std::string path;                      // Export: the bundle written; Provision: the file read
     int64_t count = 0;                     // Export: records in it
     std::vector<ReceiptApplied> receipts;  // Receipts
     SurveyUpdateResult update;             // SurveyUpdate
@@ -116,6 +120,13 @@ bool sync_desk_start_enrol(SyncDesk& st);           // st.server_url + st.pairin
 bool sync_desk_start_export(SyncDesk& st, int64_t now_unix); // bundle onto the chosen volume
 bool sync_desk_start_receipts(SyncDesk& st);        // apply every receipt on the volume
 bool sync_desk_start_survey_update(SyncDesk& st);   // into DIR/surveys
+// Sets up and enrols this kiosk from a provisioning file (provision.h): the chosen USB stick's
+// teilhabe-provision.json, or `file` for the one in /etc/teilhabe-kiosk/.
+bool sync_desk_start_provision(SyncDesk& st);
+bool sync_desk_start_provision_file(SyncDesk& st, const std::string& file);
+// At start: provisions from `file` when it exists and the kiosk is not enrolled yet (opens the
+// desk's state for `data_dir`; the result waits on the transport desk). True when started.
+bool sync_desk_provision_at_start(SyncDesk& st, const std::string& data_dir, const std::string& file);
 // Waits for the running job to end and collects it (tests, shutdown).
 void sync_desk_wait(SyncDesk& st);
 // Asks a running sync to stop before its next batch (quitting). Acknowledged batches stay

@@ -1,0 +1,202 @@
+// report_html.cpp - the report's HTML for the questions and the event tallies (see report.h):
+//   esc, channel_name, wilson_text   small text helpers shared by the report's files
+//   render_block                     one table (counts, %, intervals, bars), statistics or texts
+//   render_sections                  each question: its n beside the three counts outside it
+//   render_tallies                   the event tallies, apart from every n
+// Every figure the page's script recounts carries data-b (block) or data-q (question).
+#include "report_blocks.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+namespace tk::report_parts {
+
+std::string esc(const std::string& t) {
+    std::string o;
+    o.reserve(t.size());
+    for (char ch : t) {
+        switch (ch) {
+        case '&': o += "&amp;"; break;
+        case '<': o += "&lt;"; break;
+        case '>': o += "&gt;"; break;
+        case '"': o += "&quot;"; break;
+        case '\'': o += "&#39;"; break;
+        default: o += ch;
+        }
+    }
+    return o;
+}
+
+// The channels as the page names them (the data keep the codes of surveys/RESPONSE.md).
+std::string channel_name(const std::string& c) {
+    if (c == kChannelKiosk) return "Kiosk";
+    if (c == kChannelPaper) return "Papier";
+    if (c == kChannelAssisted) return "begleitet";
+    if (c == kChannelTally) return "Strichliste";
+    return c;
+}
+
+static std::string fmt_num(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
+std::string wilson_text(long long count, long long n) {
+    if (n <= 0) return "–";
+    Interval iv = wilson_interval(count, n);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f–%.1f", iv.low * 100, iv.high * 100);
+    return buf;
+}
+
+static std::string bar_svg(long long count, long long n) {
+    double w = n > 0 ? 200.0 * double(count) / double(n) : 0;
+    if (w > 200) w = 200;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f", w);
+    return std::string("<svg width=\"200\" height=\"14\" role=\"img\" aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"") +
+           buf + "\"/></svg>";
+}
+
+// Every figure carries data-b so that the page's script can count it again for its filters.
+static void render_block(std::string& h, const Block& b, const std::vector<Block>& all, const std::vector<const DecryptedResponse*>& rs) {
+    std::string attr = " data-b=\"" + esc(b.id) + "\"";
+    if (!b.title.empty()) h += "<h3>" + esc(b.title) + " <code>" + esc(b.id) + "</code></h3>\n";
+    long long n = (long long)b.counted.size();
+    if (!b.base.empty())
+        for (const Block& o : all)
+            if (o.id == b.base) n = (long long)o.counted.size();
+    if (b.kind == Kind::Count) {
+        if (b.base.empty()) h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span></p>\n";
+        if (b.grouped && b.rows.empty()) {
+            h += "<p class=\"none\">keine Texte</p>\n";
+            return;
+        }
+        std::map<std::string, long long> count;
+        for (auto& [i, k] : b.entries) count[k]++;
+        h += "<table class=\"opts\"><thead><tr><th>Code</th><th>Antwort</th><th>Anzahl</th><th>%</th><th>95-%-KI</th><th></th></tr></thead><tbody>\n";
+        for (const BlockRow& r : b.rows) {
+            long long c = count[r.key];
+            h += "<tr" + attr + " data-k=\"" + esc(r.key) + "\"><td class=\"code\">" + esc(r.code) + "</td><td class=\"label\">" +
+                 esc(r.label) + "</td><td class=\"cnt\">" + std::to_string(c) + "</td><td class=\"pct\">" + percent_text(c, n) +
+                 "</td><td class=\"ci\">" + wilson_text(c, n) + "</td><td class=\"bar\">" + bar_svg(c, n) + "</td></tr>\n";
+        }
+        h += "</tbody></table>\n";
+        if (b.multi) h += "<p class=\"note\">Mehrfachauswahl: % bezogen auf n, die Summe kann über 100 % liegen.</p>\n";
+    } else if (b.kind == Kind::Number) {
+        std::vector<double> v;
+        for (auto& [i, t] : b.entries) {
+            char* end = nullptr;
+            double d = std::strtod(t.c_str(), &end);
+            if (end && *end == '\0' && end != t.c_str()) v.push_back(d);
+        }
+        std::sort(v.begin(), v.end());
+        double sum = 0;
+        for (double d : v) sum += d;
+        auto stat = [&](const char* name, const std::string& val) {
+            return "<td class=\"st\"" + attr + " data-s=\"" + name + "\">" + val + "</td>";
+        };
+        std::string mean = v.empty() ? "–" : fmt_num(sum / double(v.size()));
+        std::string med = v.empty() ? "–" : fmt_num(v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+        h += "<table class=\"num\"><tr><th>n</th><th>Mittelwert</th><th>Median</th><th>Min</th><th>Max</th></tr><tr>" +
+             stat("n", std::to_string(v.size())) + stat("mean", mean) + stat("median", med) +
+             stat("min", v.empty() ? "–" : fmt_num(v.front())) + stat("max", v.empty() ? "–" : fmt_num(v.back())) + "</tr></table>\n";
+    } else {
+        // "keine Antwort" is in n but is no text: said, so that n and the texts add up.
+        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · <span class=\"tx\"" + attr +
+             ">Texte: " + std::to_string(b.entries.size()) + "</span>";
+        if (b.id.find("[comment]") == std::string::npos)
+            h += " · <span class=\"ka\"" + attr + ">keine Antwort: " + std::to_string(b.ka.size()) + "</span>";
+        h += "</p>\n";
+        if (!b.entries.empty()) {
+            h += "<ol class=\"texts\"" + attr + ">\n";
+            for (auto& [i, t] : b.entries)
+                h += "<li data-i=\"" + std::to_string(i) + "\">" + esc(t) +
+                     " <small>" + esc(rs[size_t(i)]->record_id) + "</small></li>\n";
+            h += "</ol>\n";
+        }
+    }
+}
+
+void render_sections(std::string& h, const Survey& s, const std::vector<Section>& secs,
+                     const std::vector<const DecryptedResponse*>& rs) {
+    const std::string& L = s.original_language();
+    for (const Section& sec : secs) {
+        const Question& q = *sec.q;
+        std::string qa = " data-q=\"" + esc(q.code) + "\"";
+        h += "<section class=\"q\" id=\"q-" + esc(q.code) + "\">\n<h2><code>" + esc(q.code) + "</code> " +
+             esc(q.text.get(L, L)) + "</h2>\n";
+        h += "<p class=\"meta\">" + std::string(type_name(q.type)) + " · beantwortet <span class=\"ans\"" + qa + ">" +
+             std::to_string(sec.answered) + "</span> · übersprungen <span class=\"sk\"" + qa + ">" +
+             std::to_string(sec.skipped.size()) + "</span> · nicht gezeigt <span class=\"hd\"" + qa + ">" +
+             std::to_string(sec.hidden.size()) + "</span> · nicht erreicht <span class=\"nr\"" + qa + ">" +
+             std::to_string(sec.unreached.size()) + "</span> (nicht in n)</p>\n";
+        for (const Block& b : sec.blocks) render_block(h, b, sec.blocks, rs);
+        h += "</section>\n";
+    }
+}
+
+// The event tallies: per question, the counts summed per option over all events, then the
+// events one by one. Nothing here is a respondent, so nothing here has an n.
+void render_tallies(std::string& h, const Survey& s, const std::vector<const DecryptedTally*>& ts) {
+    const std::string& L = s.original_language();
+    long long total = 0;
+    for (const DecryptedTally* t : ts)
+        for (const TallyCount& c : t->tally.counts) total += c.count;
+    h += "<div class=\"tally\">\n<h2>Strichlisten von Veranstaltungen</h2>\n<p class=\"note\">Gesammelte Zählungen "
+         "(Klebepunkte, Handzeichen): " + std::to_string(ts.size()) + " Einträge, " + std::to_string(total) +
+         " Stimmen. Keine Antworten einzelner Personen: in keinem n oben enthalten, und die Auswahl oben wirkt auf sie "
+         "nicht.</p>\n";
+    // Questions in survey order; a code the survey does not know (another version) comes last.
+    std::vector<std::string> codes;
+    for (const Survey::QRef& ref : s.all_questions()) codes.push_back(ref.q->code);
+    for (const DecryptedTally* t : ts)
+        if (!contains(codes, t->tally.question)) codes.push_back(t->tally.question);
+    for (const std::string& code : codes) {
+        std::vector<const DecryptedTally*> mine;
+        for (const DecryptedTally* t : ts)
+            if (t->tally.question == code) mine.push_back(t);
+        if (mine.empty()) continue;
+        const Question* q = s.find_question(code);
+        // Rows: the question's options in order, then codes or written-in themes as they come.
+        std::vector<BlockRow> rows;
+        if (q) {
+            rows = option_rows(q->options, L);
+            if (rows.empty() && q->type == QuestionType::YesNo) rows = {{"Y", "Y", "ja"}, {"N", "N", "nein"}};
+        }
+        bool closed = !rows.empty();
+        std::map<std::string, long long> sum;
+        for (const DecryptedTally* t : mine)
+            for (const TallyCount& c : t->tally.counts) {
+                sum[c.option] += c.count;
+                bool known = std::any_of(rows.begin(), rows.end(), [&](const BlockRow& r) { return r.key == c.option; });
+                if (!known) rows.push_back({c.option, closed ? c.option : "", closed ? "(Code nicht im Fragebogen)" : c.option});
+            }
+        h += "<section class=\"q\" id=\"tally-q-" + esc(code) + "\">\n<h2><code>" + esc(code) + "</code> " +
+             (q ? esc(q->text.get(L, L)) : std::string("(Frage nicht im Fragebogen)")) + "</h2>\n";
+        h += "<table class=\"opts\"><thead><tr><th>Code</th><th>Antwort</th><th>Anzahl</th></tr></thead><tbody>\n";
+        for (const BlockRow& r : rows)
+            h += "<tr data-t=\"" + esc(code) + "\" data-k=\"" + esc(r.key) + "\"><td class=\"code\">" + esc(r.code) +
+                 "</td><td class=\"label\">" + esc(r.label) + "</td><td class=\"cnt\">" + std::to_string(sum[r.key]) +
+                 "</td></tr>\n";
+        h += "</tbody></table>\n<table class=\"events\"><thead><tr><th>Veranstaltung</th><th>Ort</th><th>Datum</th>"
+             "<th>Methode</th><th>Zählungen</th><th>Eintrag</th></tr></thead><tbody>\n";
+        for (const DecryptedTally* t : mine) {
+            std::string counts;
+            for (const TallyCount& c : t->tally.counts)
+                counts += (counts.empty() ? "" : ", ") + esc(c.option) + ": " + std::to_string(c.count);
+            h += "<tr><td>" + esc(t->tally.event) + "</td><td>" + esc(t->tally.place) + "</td><td>" + esc(t->tally.date) +
+                 "</td><td>" + esc(t->tally.method) + "</td><td>" + counts + "</td><td><small>" + esc(t->record_id) +
+                 "</small></td></tr>\n";
+        }
+        h += "</tbody></table>\n</section>\n";
+    }
+    h += "</div>\n";
+}
+
+
+
+} // namespace tk::report_parts

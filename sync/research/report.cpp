@@ -359,8 +359,8 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     h += "<!DOCTYPE html>\n<html lang=\"" + esc(L) + "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(title) +
          "</title>\n<style>" + kReportStyle + "</style>\n</head>\n<body>\n<h1>" + esc(title) + "</h1>\n";
     h += "<p>Fragebogen <code>" + esc(s.id) + "</code>, Version " + esc(s.version) + ", <code>" + esc(s.hash) + "</code>.<br>" +
-         "Antworten: <strong id=\"total\">" + std::to_string(main.size()) + "</strong>";
-    if (!tally.empty()) h += " · Strichlisten von Veranstaltungen (getrennt, nicht in n): " + std::to_string(tally.size());
+         "Antworten: <strong id=\"total\">" + german_count((long long)main.size()) + "</strong>";
+    if (!tally.empty()) h += " · Strichlisten von Veranstaltungen (getrennt, nicht in n): " + german_count((long long)tally.size());
     h += "</p>\n";
     if (report_filtered(opt))
         h += "<p class=\"note\">Nur Antworten mit" + (opt.channel.empty() ? "" : " Kanal „" + esc(channel_name(opt.channel)) + "“") +
@@ -369,7 +369,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
              (opt.event.empty() ? "" : " Veranstaltung „" + esc(opt.event) + "“") +
              (opt.status.empty() ? "" : opt.status == "complete" ? " (nur vollständige)" : " (nur abgebrochene)") + ".</p>\n";
     if (!other_survey.empty())
-        h += "<p class=\"note\"><strong>Achtung:</strong> <span id=\"other-survey\">" + std::to_string(other_survey.size()) +
+        h += "<p class=\"note\"><strong>Achtung:</strong> <span id=\"other-survey\">" + german_count((long long)other_survey.size()) +
              "</span> Antworten gehören zu einem anderen Fragebogen als <code>" + esc(s.id) + "</code>.</p>\n";
     h += "<p class=\"note\">n = Antworten, in denen die Frage beantwortet wurde. Übersprungene, nicht gezeigte (durch "
          "eine Bedingung ausgeblendete) und nicht erreichte (die Antwort endete vorher) Fragen zählen nicht zu n; „keine "
@@ -388,7 +388,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     h += "<div class=\"filters\">" + select("f-channel", "Kanal", channels, channel_name) + select("f-site", "Ort", sites, as_is) +
          select("f-lang", "Sprache", langs, as_is) + select("f-event", "Veranstaltung", events, as_is) +
          select("f-status", "Status", statuses, status_name) + " Ausgewählt: <span id=\"f-count\">" +
-         std::to_string(main.size()) + "</span></div>\n";
+         german_count((long long)main.size()) + "</span></div>\n";
     h += crosstabs;
     render_sections(h, s, secs, main);
     if (!tally.empty()) render_tallies(h, s, tally);

@@ -45,7 +45,7 @@ std::map<int, std::string> answers_of(const Block& b) {
 }
 
 std::string p_text(double p) {
-    return p < 0.001 ? "p < 0.001" : "p = " + fixed_text(p, 3);
+    return p < 0.001 ? "p < 0,001" : "p = " + german_number(fixed_text(p, 3));
 }
 
 // The cells of one table: counts by (row key, column key); "" stands for all (the margins).
@@ -61,9 +61,9 @@ struct Cells {
 std::string cell_html(int k, const Cells& t, const std::string& r, const std::string& c) {
     long long v = t.at(r, c);
     std::string h = "<td class=\"xc\" data-x=\"" + std::to_string(k) + "\" data-r=\"" + esc(r) + "\" data-c=\"" + esc(c) +
-                    "\"><span class=\"cnt\">" + std::to_string(v) + "</span>";
+                    "\"><span class=\"cnt\">" + german_count(v) + "</span>";
     auto share = [&](const char* label, const char* cls, long long of) {
-        return std::string("<small>") + label + " <span class=\"" + cls + "p\">" + percent_text(v, of) + "</span> % <span class=\"" +
+        return std::string("<small>") + label + " <span class=\"" + cls + "p\">" + german_number(percent_text(v, of)) + "</span> % <span class=\"" +
                cls + "ci\">" + wilson_text(v, of) + "</span></small>";
     };
     if (!c.empty()) h += share(r.empty() ? "von n" : "Zeile", "r", t.at(r, ""));
@@ -75,7 +75,7 @@ std::string cell_html(int k, const Cells& t, const std::string& r, const std::st
 
 std::string chi_square_text(const ChiSquare& x) {
     if (!x.valid) return "χ² nicht berechnet: " + x.why;
-    return "χ² = " + fixed_text(x.chi2, 2) + " · df = " + std::to_string(x.df) + " · " + p_text(x.p);
+    return "χ² = " + german_number(fixed_text(x.chi2, 2)) + " · df = " + german_count(x.df) + " · " + p_text(x.p);
 }
 
 void render_crosstabs(std::string& h, const Survey& s, const std::vector<Section>& secs, const ReportOptions& opt,
@@ -100,7 +100,7 @@ void render_crosstabs(std::string& h, const Survey& s, const std::vector<Section
         std::string xs = std::to_string(k);
         h += "<section class=\"q x\" id=\"x-" + xs + "\">\n<h2>Kreuztabelle " + side_label(s, a) + " × " + side_label(s, b) +
              "</h2>\n<p class=\"meta\">Zeilen: <code>" + esc(a.b->id) + "</code>, Spalten: <code>" + esc(b.b->id) +
-             "</code> · <span class=\"xn\" data-x=\"" + xs + "\">" + std::to_string(t.at("", "")) +
+             "</code> · <span class=\"xn\" data-x=\"" + xs + "\">" + german_count(t.at("", "")) +
              "</span> Antworten mit beiden Fragen beantwortet (n)</p>\n<div class=\"wide\"><table class=\"xt\"><thead><tr><th></th>";
         for (const BlockRow& c : b.b->rows) h += "<th>" + esc(c.label) + (c.code.empty() ? "" : " <code>" + esc(c.code) + "</code>") + "</th>";
         h += "<th>gesamt</th></tr></thead><tbody>\n";

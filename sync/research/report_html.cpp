@@ -41,15 +41,13 @@ std::string channel_name(const std::string& c) {
 static std::string fmt_num(double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2f", v);
-    return buf;
+    return german_number(buf);
 }
 
 std::string wilson_text(long long count, long long n) {
     if (n <= 0) return "–";
     Interval iv = wilson_interval(count, n);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.1f–%.1f", iv.low * 100, iv.high * 100);
-    return buf;
+    return german_number(fixed_text(iv.low * 100, 1)) + "–" + german_number(fixed_text(iv.high * 100, 1));
 }
 
 static std::string bar_svg(long long count, long long n) {
@@ -70,7 +68,7 @@ static void render_block(std::string& h, const Block& b, const std::vector<Block
         for (const Block& o : all)
             if (o.id == b.base) n = (long long)o.counted.size();
     if (b.kind == Kind::Count) {
-        if (b.base.empty()) h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span></p>\n";
+        if (b.base.empty()) h += "<p><span class=\"n\"" + attr + ">n = " + german_count(n) + "</span></p>\n";
         if (b.grouped && b.rows.empty()) {
             h += "<p class=\"none\">keine Texte</p>\n";
             return;
@@ -81,7 +79,7 @@ static void render_block(std::string& h, const Block& b, const std::vector<Block
         for (const BlockRow& r : b.rows) {
             long long c = count[r.key];
             h += "<tr" + attr + " data-k=\"" + esc(r.key) + "\"><td class=\"code\">" + esc(r.code) + "</td><td class=\"label\">" +
-                 esc(r.label) + "</td><td class=\"cnt\">" + std::to_string(c) + "</td><td class=\"pct\">" + percent_text(c, n) +
+                 esc(r.label) + "</td><td class=\"cnt\">" + german_count(c) + "</td><td class=\"pct\">" + german_number(percent_text(c, n)) +
                  "</td><td class=\"ci\">" + wilson_text(c, n) + "</td><td class=\"bar\">" + bar_svg(c, n) + "</td></tr>\n";
         }
         h += "</tbody></table>\n";
@@ -102,14 +100,14 @@ static void render_block(std::string& h, const Block& b, const std::vector<Block
         std::string mean = v.empty() ? "–" : fmt_num(sum / double(v.size()));
         std::string med = v.empty() ? "–" : fmt_num(v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
         h += "<table class=\"num\"><tr><th>n</th><th>Mittelwert</th><th>Median</th><th>Min</th><th>Max</th></tr><tr>" +
-             stat("n", std::to_string(v.size())) + stat("mean", mean) + stat("median", med) +
+             stat("n", german_count((long long)v.size())) + stat("mean", mean) + stat("median", med) +
              stat("min", v.empty() ? "–" : fmt_num(v.front())) + stat("max", v.empty() ? "–" : fmt_num(v.back())) + "</tr></table>\n";
     } else {
         // "keine Antwort" is in n but is no text: said, so that n and the texts add up.
-        h += "<p><span class=\"n\"" + attr + ">n = " + std::to_string(n) + "</span> · <span class=\"tx\"" + attr +
-             ">Texte: " + std::to_string(b.entries.size()) + "</span>";
+        h += "<p><span class=\"n\"" + attr + ">n = " + german_count(n) + "</span> · <span class=\"tx\"" + attr +
+             ">Texte: " + german_count((long long)b.entries.size()) + "</span>";
         if (b.id.find("[comment]") == std::string::npos)
-            h += " · <span class=\"ka\"" + attr + ">keine Antwort: " + std::to_string(b.ka.size()) + "</span>";
+            h += " · <span class=\"ka\"" + attr + ">keine Antwort: " + german_count((long long)b.ka.size()) + "</span>";
         h += "</p>\n";
         if (!b.entries.empty()) {
             h += "<ol class=\"texts\"" + attr + ">\n";
@@ -130,10 +128,10 @@ void render_sections(std::string& h, const Survey& s, const std::vector<Section>
         h += "<section class=\"q\" id=\"q-" + esc(q.code) + "\">\n<h2><code>" + esc(q.code) + "</code> " +
              esc(q.text.get(L, L)) + "</h2>\n";
         h += "<p class=\"meta\">" + std::string(type_name(q.type)) + " · beantwortet <span class=\"ans\"" + qa + ">" +
-             std::to_string(sec.answered) + "</span> · übersprungen <span class=\"sk\"" + qa + ">" +
-             std::to_string(sec.skipped.size()) + "</span> · nicht gezeigt <span class=\"hd\"" + qa + ">" +
-             std::to_string(sec.hidden.size()) + "</span> · nicht erreicht <span class=\"nr\"" + qa + ">" +
-             std::to_string(sec.unreached.size()) + "</span> (nicht in n)</p>\n";
+             german_count(sec.answered) + "</span> · übersprungen <span class=\"sk\"" + qa + ">" +
+             german_count((long long)sec.skipped.size()) + "</span> · nicht gezeigt <span class=\"hd\"" + qa + ">" +
+             german_count((long long)sec.hidden.size()) + "</span> · nicht erreicht <span class=\"nr\"" + qa + ">" +
+             german_count((long long)sec.unreached.size()) + "</span> (nicht in n)</p>\n";
         for (const Block& b : sec.blocks) render_block(h, b, sec.blocks, rs);
         h += "</section>\n";
     }
@@ -147,7 +145,7 @@ void render_tallies(std::string& h, const Survey& s, const std::vector<const Dec
     for (const DecryptedTally* t : ts)
         for (const TallyCount& c : t->tally.counts) total += c.count;
     h += "<div class=\"tally\">\n<h2>Strichlisten von Veranstaltungen</h2>\n<p class=\"note\">Gesammelte Zählungen "
-         "(Klebepunkte, Handzeichen): " + std::to_string(ts.size()) + " Einträge, " + std::to_string(total) +
+         "(Klebepunkte, Handzeichen): " + german_count((long long)ts.size()) + " Einträge, " + german_count(total) +
          " Stimmen. Keine Antworten einzelner Personen: in keinem n oben enthalten, und die Auswahl oben wirkt auf sie "
          "nicht.</p>\n";
     // Questions in survey order; a code the survey does not know (another version) comes last.
@@ -180,14 +178,14 @@ void render_tallies(std::string& h, const Survey& s, const std::vector<const Dec
         h += "<table class=\"opts\"><thead><tr><th>Code</th><th>Antwort</th><th>Anzahl</th></tr></thead><tbody>\n";
         for (const BlockRow& r : rows)
             h += "<tr data-t=\"" + esc(code) + "\" data-k=\"" + esc(r.key) + "\"><td class=\"code\">" + esc(r.code) +
-                 "</td><td class=\"label\">" + esc(r.label) + "</td><td class=\"cnt\">" + std::to_string(sum[r.key]) +
+                 "</td><td class=\"label\">" + esc(r.label) + "</td><td class=\"cnt\">" + german_count(sum[r.key]) +
                  "</td></tr>\n";
         h += "</tbody></table>\n<table class=\"events\"><thead><tr><th>Veranstaltung</th><th>Ort</th><th>Datum</th>"
              "<th>Methode</th><th>Zählungen</th><th>Eintrag</th></tr></thead><tbody>\n";
         for (const DecryptedTally* t : mine) {
             std::string counts;
             for (const TallyCount& c : t->tally.counts)
-                counts += (counts.empty() ? "" : ", ") + esc(c.option) + ": " + std::to_string(c.count);
+                counts += (counts.empty() ? "" : ", ") + esc(c.option) + ": " + german_count(c.count);
             h += "<tr><td>" + esc(t->tally.event) + "</td><td>" + esc(t->tally.place) + "</td><td>" + esc(t->tally.date) +
                  "</td><td>" + esc(t->tally.method) + "</td><td>" + counts + "</td><td><small>" + esc(t->record_id) +
                  "</small></td></tr>\n";

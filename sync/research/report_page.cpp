@@ -22,9 +22,9 @@ svg rect{fill:#1d5fa8}.note,.meta{color:#444;font-size:.9rem}ol.texts li{margin:
 // on the page follows the choice: the totals, each question's answered / skipped / not shown /
 // not reached, each block's n, counts, %, Wilson intervals, bars, statistics and number of
 // texts, the texts shown (and the rows of "andere" texts), and the responses of another
-// survey, and the cross-tables with their chi². pct(), wilson(), fx(), gq() and chi() do what
-// percent_text(), wilson_interval(), fixed_text(), gamma_q() and chi_square() do, operation
-// for operation. A fragment like #channel=paper&site=Stadtbibliothek&status=complete chooses on
+// survey, and the cross-tables with their chi². pct(), wilson(), fx(), gq(), chi() and de() do
+// what percent_text(), wilson_interval(), fixed_text(), gamma_q(), chi_square() and
+// german_number() do, operation for operation. A fragment like #channel=paper&site=Stadtbibliothek&status=complete chooses on
 // opening (a link to a filtered view); choosing in the page writes it back.
 const char* const kReportScript = R"JS((function(){
 var D=JSON.parse(document.getElementById('tk-data').textContent);
@@ -33,8 +33,10 @@ function pct(c,n){if(n<=0)return '0.0';var t=Math.floor((c*2000+n)/(2*n));return
 function wilson(c,n){if(n<=0)return '\u2013';var z=1.959963984540054,z2=z*z,nn=n,p=c/nn;
  var den=1+z2/nn,mid=p+z2/(2*nn),half=z*Math.sqrt(p*(1-p)/nn+z2/(4*nn*nn));
  var lo=(mid-half)/den,hi=(mid+half)/den;if(c<=0||lo<0)lo=0;if(c>=n||hi>1)hi=1;
- return (lo*100).toFixed(1)+'\u2013'+(hi*100).toFixed(1);}
-function f2(v){return v.toFixed(2);}
+ return de(fx(lo*100,1))+'\u2013'+de(fx(hi*100,1));}
+function f2(v){return de(v.toFixed(2));}
+function de(t){t=String(t);var m=/^(-?)(\d+)(?:\.(\d+))?$/.exec(t);if(!m)return t;
+ return m[1]+m[2].replace(/\B(?=(\d{3})+(?!\d))/g,'.')+(m[3]!==undefined?','+m[3]:'');}
 function fx(v,d){var sc=1;for(var i=0;i<d;i++)sc*=10;var t=Math.floor(Math.abs(v)*sc+0.5),s=String(t);
  if(d>0){while(s.length<=d)s='0'+s;s=s.slice(0,s.length-d)+'.'+s.slice(s.length-d);}return (v<0&&t!==0?'-':'')+s;}
 function lgh(a){var lg=0,b=a;while(b>1.25){b-=1;lg+=Math.log(b);}if(b<0.75)lg+=0.5723649429247001;return lg;}
@@ -53,21 +55,21 @@ function chi(T){var cols=0,rs=[],t=[];T.forEach(function(r){cols=Math.max(cols,r
  t.forEach(function(r,i){keep.forEach(function(j){var e=rs[i]*cs[j]/total,o=r[j]||0;x2+=(o-e)*(o-e)/e;cells++;if(e<5)b5++;b1=b1||e<1;});});
  var df=(t.length-1)*(keep.length-1),p=gq(df/2,x2/2);
  if(b1)return 'eine erwartete Häufigkeit unter 1';if(b5*5>cells)return 'mehr als 20 % der erwarteten Häufigkeiten unter 5';
- return 'χ² = '+fx(x2,2)+' · df = '+df+' · '+(p<0.001?'p < 0.001':'p = '+fx(p,3));}
+ return 'χ² = '+de(fx(x2,2))+' · df = '+de(df)+' · '+(p<0.001?'p < 0,001':'p = '+de(fx(p,3)));}
 function crosstabs(on){(D.x||[]).forEach(function(X,k){
  var one=function(id){var m={};D.b[id].e.forEach(function(p){if(!(p[0] in m))m[p[0]]=p[1];});return m;};
  var A=one(X.a),B=one(X.b),c={},at=function(r,cc){return c[r+'\u0000'+cc]||0;};
  Object.keys(A).forEach(function(i){if(!on[i]||!(i in B))return;
   [[A[i],B[i]],[A[i],''],['',B[i]],['','']].forEach(function(p){var t=p[0]+'\u0000'+p[1];c[t]=(c[t]||0)+1;});});
  all('[data-x="'+k+'"]').forEach(function(el){
-  if(el.className==='xn'){el.textContent=at('','');return;}
+  if(el.className==='xn'){el.textContent=de(at('',''));return;}
   if(el.className==='chi'){var nk=function(v){return v!=='-na-';},T=X.rk.filter(nk).map(function(r){
     return X.ck.filter(nk).map(function(cc){return at(r,cc);});}),t=chi(T);
    el.textContent=t.charAt(0)==='χ'?t:'χ² nicht berechnet: '+t;return;}
   var r=el.getAttribute('data-r'),cc=el.getAttribute('data-c'),v=at(r,cc),e;
-  el.querySelector('.cnt').textContent=v;
-  if((e=el.querySelector('.rp'))){e.textContent=pct(v,at(r,''));el.querySelector('.rci').textContent=wilson(v,at(r,''));}
-  if((e=el.querySelector('.cp'))){e.textContent=pct(v,at('',cc));el.querySelector('.cci').textContent=wilson(v,at('',cc));}});});}
+  el.querySelector('.cnt').textContent=de(v);
+  if((e=el.querySelector('.rp'))){e.textContent=de(pct(v,at(r,'')));el.querySelector('.rci').textContent=wilson(v,at(r,''));}
+  if((e=el.querySelector('.cp'))){e.textContent=de(pct(v,at('',cc)));el.querySelector('.cci').textContent=wilson(v,at('',cc));}});});}
 function all(sel){return Array.prototype.slice.call(document.querySelectorAll(sel));}
 function q(s){return s.replace(/["\\]/g,'\\$&');}
 function update(){
@@ -76,31 +78,31 @@ function update(){
  var cnt=function(list){var c=0;list.forEach(function(i){if(on[i])c++;});return c;};
  var of={sk:'s',hd:'h',nr:'r',ans:'a'};
  Object.keys(D.q).forEach(function(code){var Q=D.q[code];
-  all('[data-q="'+q(code)+'"]').forEach(function(el){el.textContent=cnt(Q[of[el.className]]);});});
+  all('[data-q="'+q(code)+'"]').forEach(function(el){el.textContent=de(cnt(Q[of[el.className]]));});});
  Object.keys(D.b).forEach(function(id){var B=D.b[id],n=cnt(B.base?D.b[B.base].n:B.n),by={},vals=[];
   var texts=0;
   B.e.forEach(function(p){if(!on[p[0]])return;by[p[1]]=(by[p[1]]||0)+1;texts++;
    if(B.k==='num'){var v=Number(p[1]);if(p[1]!==''&&!isNaN(v))vals.push(v);}});
   all('[data-b="'+q(id)+'"]').forEach(function(el){
-   if(el.className==='n'){el.textContent='n = '+n;return;}
-   if(el.className==='tx'){el.textContent='Texte: '+texts;return;}
-   if(el.className==='ka'){el.textContent='keine Antwort: '+cnt(B.ka);return;}
+   if(el.className==='n'){el.textContent='n = '+de(n);return;}
+   if(el.className==='tx'){el.textContent='Texte: '+de(texts);return;}
+   if(el.className==='ka'){el.textContent='keine Antwort: '+de(cnt(B.ka));return;}
    if(el.tagName==='TR'){var c=by[el.getAttribute('data-k')]||0;
-    el.querySelector('.cnt').textContent=c;el.querySelector('.pct').textContent=pct(c,n);
+    el.querySelector('.cnt').textContent=de(c);el.querySelector('.pct').textContent=de(pct(c,n));
     el.querySelector('.ci').textContent=wilson(c,n);
     el.querySelector('rect').setAttribute('width',n>0?Math.min(200,200*c/n).toFixed(1):'0.0');
     if(B.g)el.style.display=c?'':'none';return;}
    if(el.hasAttribute('data-s')){vals.sort(function(a,b){return a-b;});var m=vals.length,s=el.getAttribute('data-s'),sum=0;
     vals.forEach(function(v){sum+=v;});
-    el.textContent=s==='n'?m:m===0?'\u2013':s==='mean'?f2(sum/m):s==='min'?f2(vals[0]):s==='max'?f2(vals[m-1]):
+    el.textContent=s==='n'?de(m):m===0?'\u2013':s==='mean'?f2(sum/m):s==='min'?f2(vals[0]):s==='max'?f2(vals[m-1]):
      f2(m%2?vals[(m-1)/2]:(vals[m/2-1]+vals[m/2])/2);}});});
  crosstabs(on);
  all('li[data-i]').forEach(function(li){li.style.display=on[+li.getAttribute('data-i')]?'':'none';});
  var chosen=cnt(D.r.map(function(r,i){return i;}));
- document.getElementById('f-count').textContent=chosen;
- document.getElementById('total').textContent=chosen;
+ document.getElementById('f-count').textContent=de(chosen);
+ document.getElementById('total').textContent=de(chosen);
  var o=document.getElementById('other-survey');
- if(o){var c=cnt(D.o);o.textContent=c;o.parentNode.style.display=c?'':'none';}
+ if(o){var c=cnt(D.o);o.textContent=de(c);o.parentNode.style.display=c?'':'none';}
 }
 function from_hash(){
  var h=location.hash.replace(/^#/,''),set=false;

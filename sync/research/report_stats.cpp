@@ -25,6 +25,22 @@ std::string fixed_text(double v, int decimals) {
     return (neg && t != 0 ? "-" : "") + digits;
 }
 
+std::string german_number(const std::string& t) {
+    size_t start = !t.empty() && t[0] == '-' ? 1 : 0, dot = t.find('.');
+    std::string ip = t.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (ip.empty() || ip.find_first_not_of("0123456789") != std::string::npos) return t;
+    std::string out = t.substr(0, start);
+    for (size_t i = 0; i < ip.size(); i++) {
+        if (i > 0 && (ip.size() - i) % 3 == 0) out += '.';
+        out += ip[i];
+    }
+    return dot == std::string::npos ? out : out + "," + t.substr(dot + 1);
+}
+
+std::string german_count(long long v) {
+    return german_number(std::to_string(v));
+}
+
 Interval wilson_interval(long long count, long long n) {
     if (n <= 0) return {};
     // Written as the page's script writes it (kScript, wilson()): the same operations in the

@@ -4,6 +4,7 @@
 //   chi_square        Pearson's test of a cross-table: chi², df, p, and whether the cells allow it
 //   gamma_q           the regularized upper incomplete gamma function behind p
 //   fixed_text        a double with d decimals, rounded half up
+//   german_number     "1234.5" as a German reader writes it: "1.234,5"
 // The page's script (report_page.cpp) repeats percent_text, wilson_interval, gamma_q,
 // chi_square and fixed_text operation for operation, so that a filtered page shows the same
 // digits as a report made with the filter.
@@ -34,6 +35,12 @@ double gamma_q(double a, double x);
 // "5.77" for (5.7696, 2): floor(v * 10^d + 0.5) in doubles, then digits. printf would round
 // ties to even and JavaScript's toFixed away from zero; this rounds the same in both.
 std::string fixed_text(double v, int decimals);
+
+// "1234.5" -> "1.234,5", "-0.5" -> "-0,5", "12" -> "12": the page is German, so are its
+// numbers. Anything that is not such a plain number comes back as it is.
+std::string german_number(const std::string& plain);
+// german_number of an integer.
+std::string german_count(long long v);
 
 // Pearson's chi² of a table of counts (rows x columns). Rows and columns that are all zero are
 // left out first (an option nobody chose says nothing about independence). `valid` is false

@@ -106,12 +106,21 @@ d.feed(open(dom_path, encoding="utf-8").read())
 bad = []
 
 
+def de(text):  # every number as a German reader writes it: 1.234,5
+    def one(m):
+        ip, frac = m.group(1), m.group(2)
+        ip = "{:,}".format(int(ip)).replace(",", ".")
+        return ip + ("," + frac if frac is not None else "")
+    return re.sub(r"(?<![\d.,])(\d+)(?:\.(\d+))?(?![\d.,])", one, text)
+
+
 def want(key, value):
     got = d.v.get(key)
+    value = de(str(value))
     if got is None:
         bad.append("%s: not in the page" % (key,))
-    elif got.strip() != str(value):
-        bad.append("%s: page %r, CSV %r" % (key, got.strip(), str(value)))
+    elif got.strip() != value:
+        bad.append("%s: page %r, CSV %r" % (key, got.strip(), value))
 
 
 def pct(c, n):  # share of n in %, one decimal, half up

@@ -271,7 +271,7 @@ TEST_CASE("report: the report reproduces the needs survey's published n and perc
         CHECK(html.find("https://") == std::string::npos);
         CHECK(html.find("<svg width=\"200\"") != std::string::npos);
         // 28.8 % of 200 px
-        CHECK(html.find("<td class=\"pct\">28.8</td><td class=\"ci\">19.3–40.6</td><td class=\"bar\"><svg width=\"200\" height=\"14\" role=\"img\" "
+        CHECK(html.find("<td class=\"pct\">28,8</td><td class=\"ci\">19,3–40,6</td><td class=\"bar\"><svg width=\"200\" height=\"14\" role=\"img\" "
                         "aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"57.6\"/></svg>") != std::string::npos);
         CHECK(html.find("<select id=\"f-channel\"><option value=\"\">alle</option><option value=\"kiosk\">Kiosk</option>"
                         "<option value=\"paper\">Papier</option></select>") != std::string::npos);
@@ -416,14 +416,14 @@ TEST_CASE("report: report rows for codes the survey does not have, numbers and t
     b.response.answers["X3"].cells = {{"r1_w", "5"}};
     std::string html = render_report(*s, {a, b}, ReportOptions{});
     CHECK(html.find("<tr data-b=\"S1\" data-k=\"Z9\"><td class=\"code\">Z9</td><td class=\"label\">(Code nicht im Fragebogen)</td>"
-                    "<td class=\"cnt\">1</td><td class=\"pct\">50.0</td>") != std::string::npos);
+                    "<td class=\"cnt\">1</td><td class=\"pct\">50,0</td>") != std::string::npos);
     CHECK(html.find("<tr data-b=\"S1\" data-k=\"-oth-\"><td class=\"code\">-oth-</td><td class=\"label\">andere</td>"
-                    "<td class=\"cnt\">1</td><td class=\"pct\">50.0</td>") != std::string::npos);
+                    "<td class=\"cnt\">1</td><td class=\"pct\">50,0</td>") != std::string::npos);
     // Numbers: n, mean, median, min, max (42.5 and 7.5).
-    CHECK(html.find("<td class=\"st\" data-b=\"N1\" data-s=\"n\">2</td><td class=\"st\" data-b=\"N1\" data-s=\"mean\">25.00</td>"
-                    "<td class=\"st\" data-b=\"N1\" data-s=\"median\">25.00</td><td class=\"st\" data-b=\"N1\" data-s=\"min\">7.50</td>"
-                    "<td class=\"st\" data-b=\"N1\" data-s=\"max\">42.50</td>") != std::string::npos);
-    CHECK(html.find("data-b=\"X3[r1_w]\" data-s=\"mean\">4.00</td>") != std::string::npos);
+    CHECK(html.find("<td class=\"st\" data-b=\"N1\" data-s=\"n\">2</td><td class=\"st\" data-b=\"N1\" data-s=\"mean\">25,00</td>"
+                    "<td class=\"st\" data-b=\"N1\" data-s=\"median\">25,00</td><td class=\"st\" data-b=\"N1\" data-s=\"min\">7,50</td>"
+                    "<td class=\"st\" data-b=\"N1\" data-s=\"max\">42,50</td>") != std::string::npos);
+    CHECK(html.find("data-b=\"X3[r1_w]\" data-s=\"mean\">4,00</td>") != std::string::npos);
     // Dual scale: one table per scale; "keine Antwort" (R1) counts in n.
     CHECK(html_row(html, "X2[SQ001]", "2").first == "2");
     CHECK(html_row(html, "X2[SQ001][2]", "g").first == "2");
@@ -516,9 +516,9 @@ TEST_CASE("report: skipped, not shown and not reached are three counts; Wilson i
     CHECK(meta_count(html, "nr", "S1") == 1);
     CHECK(has_n(html, "S1", 3));
     // 2 of 3 and 1 of 3 (Wilson: 20.8-93.9 and 6.1-79.2), 0 of 3 from 0.
-    CHECK(html_ci(html, "S1", "A1") == "20.8–93.9");
-    CHECK(html_ci(html, "S1", "A2") == "6.1–79.2");
-    CHECK(html_ci(html, "S1", "-oth-") == "0.0–56.1");
+    CHECK(html_ci(html, "S1", "A1") == "20,8–93,9");
+    CHECK(html_ci(html, "S1", "A2") == "6,1–79,2");
+    CHECK(html_ci(html, "S1", "-oth-") == "0,0–56,1");
     // The text question: 5 in n (one "keine Antwort"), 4 texts, 1 not reached.
     CHECK(has_n(html, "T1", 5));
     CHECK(html.find("<span class=\"tx\" data-b=\"T1\">Texte: 4</span> · <span class=\"ka\" data-b=\"T1\">keine Antwort: 1</span>") !=
@@ -613,16 +613,17 @@ TEST_CASE("report: a cross-table of two questions with row and column %, interva
     CHECK(html.find("<span class=\"xn\" data-x=\"0\">40</span>") != std::string::npos);
     // 12 of the 17 "hier": 70.6 % of the row; 12 of the 20 "ja" (19 + the "keine Antwort"): 60.0 % of the column.
     CHECK(xcell(html, 0, "A1", "Y") ==
-          "<span class=\"cnt\">12</span><small>Zeile <span class=\"rp\">70.6</span> % <span class=\"rci\">46.9–86.7</span></small>"
-          "<small>Spalte <span class=\"cp\">60.0</span> % <span class=\"cci\">38.7–78.1</span></small>");
-    CHECK(xcell(html, 0, "A1", "").find("<span class=\"cnt\">17</span><small>von n <span class=\"cp\">42.5</span> %") == 0);
-    CHECK(xcell(html, 0, "", "Y").find("<span class=\"cnt\">20</span><small>von n <span class=\"rp\">50.0</span> %") == 0);
+          "<span class=\"cnt\">12</span><small>Zeile <span class=\"rp\">70,6</span> % <span class=\"rci\">46,9–86,7</span></small>"
+          "<small>Spalte <span class=\"cp\">60,0</span> % <span class=\"cci\">38,7–78,1</span></small>");
+    CHECK(xcell(html, 0, "A1", "").find("<span class=\"cnt\">17</span><small>von n <span class=\"cp\">42,5</span> %") == 0);
+    CHECK(xcell(html, 0, "", "Y").find("<span class=\"cnt\">20</span><small>von n <span class=\"rp\">50,0</span> %") == 0);
     CHECK(xcell(html, 0, "", "") == "<span class=\"cnt\">40</span>");
     CHECK(xcell(html, 0, kNoAnswerCode, "Y").find("<span class=\"cnt\">1</span>") == 0);
     // chi² = n (ad - bc)² / (r1 r2 c1 c2) without the "keine Antwort" row; p = erfc(sqrt(chi² / 2)).
     double chi2 = 39.0 * 145 * 145 / (17.0 * 22 * 19 * 20);
-    std::string want = "χ² = " + fixed_text(chi2, 2) + " · df = 1 · p = " + fixed_text(std::erfc(std::sqrt(chi2 / 2)), 3);
-    CHECK(want == "χ² = 5.77 · df = 1 · p = 0.016");
+    std::string want = "χ² = " + german_number(fixed_text(chi2, 2)) + " · df = 1 · p = " +
+                       german_number(fixed_text(std::erfc(std::sqrt(chi2 / 2)), 3));
+    CHECK(want == "χ² = 5,77 · df = 1 · p = 0,016");
     CHECK(html.find("<span class=\"chi\" data-x=\"0\">" + want + "</span>") != std::string::npos);
     CHECK(html.find("\"x\":[{\"a\":\"S1\",\"b\":\"Y1\",\"ck\":[\"Y\",\"N\"") != std::string::npos);
 

@@ -87,3 +87,16 @@ TEST_CASE("report stats: fixed_text rounds half up with the digits the page's sc
     CHECK(fixed_text(-0.0001, 2) == "0.00");
     CHECK(fixed_text(7, 0) == "7");
 }
+
+TEST_CASE("report stats: numbers as a German reader writes them") {
+    CHECK(german_number("1234.5") == "1.234,5");
+    CHECK(german_number("28.8") == "28,8");
+    CHECK(german_number("-0.5") == "-0,5");
+    CHECK(german_number("100.0") == "100,0");
+    CHECK(german_number("1234567") == "1.234.567");
+    CHECK(german_number("999") == "999");
+    CHECK(german_number("–") == "–");
+    CHECK(german_number("") == "");
+    CHECK(german_count(12345) == "12.345");
+    CHECK(german_count(0) == "0");
+}

@@ -1,6 +1,8 @@
 // sync_research_util.cpp - the research tests' shared helpers (see sync_research_util.h).
 #include "sync_research_util.h"
 
+#include <algorithm>
+
 #include "survey.h"
 
 namespace tk::test {
@@ -136,7 +138,13 @@ std::pair<std::string, std::string> html_row(const std::string& html, const std:
     size_t q = html.find("<td class=\"pct\">", p), f = html.find("</td>", q);
     REQUIRE(c != std::string::npos);
     REQUIRE(q != std::string::npos);
-    return {html.substr(c + 16, e - c - 16), html.substr(q + 16, f - q - 16)};
+    // The page writes German numbers (1.234 and 28,8); compared here in the plain form.
+    auto plain = [](std::string t) {
+        t.erase(std::remove(t.begin(), t.end(), '.'), t.end());
+        std::replace(t.begin(), t.end(), ',', '.');
+        return t;
+    };
+    return {plain(html.substr(c + 16, e - c - 16)), plain(html.substr(q + 16, f - q - 16))};
 }
 
 bool has_n(const std::string& html, const std::string& block, int n) {

@@ -65,6 +65,14 @@ static std::vector<Block> make_blocks(const Survey& s, const Question& q, const 
         if (rows.empty() && q.type == QuestionType::YesNo) rows = {{"Y", "Y", "ja"}, {"N", "N", "nein"}};
         if (rows.empty() && q.type == QuestionType::Rating)
             for (int v = q.scale_min; v <= q.scale_max; v++) rows.push_back({std::to_string(v), std::to_string(v), std::to_string(v)});
+        // A rating's ends carry their labels ("1 – gar nicht"): a bare 1 to 5 says nothing in print.
+        if (q.type == QuestionType::Rating)
+            for (BlockRow& r : rows) {
+                const LocalText* end = r.key == std::to_string(q.scale_min)   ? &q.min_label
+                                       : r.key == std::to_string(q.scale_max) ? &q.max_label
+                                                                              : nullptr;
+                if (end && !end->empty()) r.label += " – " + end->get(L, L);
+            }
         if (q.other) rows.push_back({kOtherCode, kOtherCode, other_label});
         B.push_back(closed_block(q.code, "", rows));
         B.back().multi = q.type == QuestionType::MultipleChoice;
@@ -83,10 +91,14 @@ static std::vector<Block> make_blocks(const Survey& s, const Question& q, const 
             if (q.cell == MatrixCell::Choice) {
                 B.push_back(closed_block(q.code + "[" + r.code + "]", rt, option_rows(q.options, L)));
                 add_ka(B.back());
+                B.back().grid = 1;
+                B.back().row_label = rt;
                 if (!q.options2.empty()) {
                     B.push_back(closed_block(q.code + "[" + r.code + "][2]", rt + " – " + q.scale_header2.get(L, L),
                                              option_rows(q.options2, L)));
                     add_ka(B.back());
+                    B.back().grid = 2;
+                    B.back().row_label = rt;
                 }
             } else {
                 for (const Option& c : q.options) {
@@ -116,7 +128,9 @@ static std::vector<Block> make_blocks(const Survey& s, const Question& q, const 
         for (size_t k = 1; k <= n; k++) {
             Block b = closed_block(q.code + "[" + std::to_string(k) + "]", "Rang " + std::to_string(k),
                                    q.type == QuestionType::Ranking ? option_rows(q.options, L) : std::vector<BlockRow>{});
-            if (q.type == QuestionType::RankedList) b.kind = Kind::Text;
+            // A ranked list's rank counts its texts by wording, as the "andere" texts are
+            // counted, and lists them for coding.
+            b.grouped = b.listed = q.type == QuestionType::RankedList;
             B.push_back(b);
         }
         break;
@@ -206,7 +220,7 @@ static void fill_blocks(Section& sec, const std::vector<const DecryptedResponse*
             for (size_t k = 0; k < a.values.size(); k++)
                 if (Block* b = block(q.code + "[" + std::to_string(k + 1) + "]")) {
                     b->counted.push_back(i);
-                    b->entries.push_back({i, a.values[k]});
+                    b->entries.push_back({i, q.type == QuestionType::RankedList ? trim(a.values[k]) : a.values[k]});
                 }
             break;
         default: // matrix, multi_text, multi_numeric: one block per cell key

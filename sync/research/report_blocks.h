@@ -27,12 +27,15 @@ struct Block {
     std::string title;       // sub-heading ("" = the question's own table)
     Kind kind = Kind::Count;
     bool multi = false;      // multiple choice: one response may count in several rows
-    bool grouped = false;    // rows are the distinct texts ("andere" texts)
+    bool grouped = false;    // rows are the distinct texts ("andere" texts, ranked lists)
+    bool listed = false;     // grouped, and the texts are listed too (with record ids, for coding)
     std::string base;        // block whose n is the denominator ("" = own n)
     std::vector<BlockRow> rows;
     std::vector<int> counted;                          // responses in this block's n
     std::vector<std::pair<int, std::string>> entries;  // (response, key / value / text), one per thing counted
     std::vector<int> ka;                               // text blocks: responses with "keine Antwort" (in n, no text)
+    int grid = 0;            // a row of a choice matrix: 1 = first scale, 2 = second; drawn as one grid
+    std::string row_label;   // that row's text
 };
 
 struct Section {

@@ -1,6 +1,7 @@
 // report_html.cpp - the report's HTML for the questions and the event tallies (see report.h):
 //   esc, channel_name, wilson_text   small text helpers shared by the report's files
 //   render_block                     one table (counts, %, intervals, bars), statistics or texts
+//   render_grid                      the rows of a choice matrix as one table
 //   render_sections                  each question: its n beside the three counts outside it
 //   render_tallies                   the event tallies, apart from every n
 // Every figure the page's script recounts carries data-b (block) or data-q (question).
@@ -60,6 +61,8 @@ static std::string bar_svg(long long count, long long n) {
 }
 
 // Every figure carries data-b so that the page's script can count it again for its filters.
+static void render_texts(std::string& h, const Block& b, const std::string& attr, const std::vector<const DecryptedResponse*>& rs);
+
 static void render_block(std::string& h, const Block& b, const std::vector<Block>& all, const std::vector<const DecryptedResponse*>& rs) {
     std::string attr = " data-b=\"" + esc(b.id) + "\"";
     if (!b.title.empty()) h += "<h3>" + esc(b.title) + " <code>" + esc(b.id) + "</code></h3>\n";
@@ -83,6 +86,7 @@ static void render_block(std::string& h, const Block& b, const std::vector<Block
                  "</td><td class=\"ci\">" + wilson_text(c, n) + "</td><td class=\"bar\">" + bar_svg(c, n) + "</td></tr>\n";
         }
         h += "</tbody></table>\n";
+        if (b.listed) render_texts(h, b, attr, rs);
         if (b.multi) h += "<p class=\"note\">Mehrfachauswahl: % bezogen auf n, die Summe kann über 100 % liegen.</p>\n";
     } else if (b.kind == Kind::Number) {
         std::vector<double> v;
@@ -109,14 +113,47 @@ static void render_block(std::string& h, const Block& b, const std::vector<Block
         if (b.id.find("[comment]") == std::string::npos)
             h += " · <span class=\"ka\"" + attr + ">keine Antwort: " + german_count((long long)b.ka.size()) + "</span>";
         h += "</p>\n";
-        if (!b.entries.empty()) {
-            h += "<ol class=\"texts\"" + attr + ">\n";
-            for (auto& [i, t] : b.entries)
-                h += "<li data-i=\"" + std::to_string(i) + "\">" + esc(t) +
-                     " <small>" + esc(rs[size_t(i)]->record_id) + "</small></li>\n";
-            h += "</ol>\n";
-        }
+        render_texts(h, b, attr, rs);
     }
+}
+
+// The texts of a block, each with its record id, for coding.
+static void render_texts(std::string& h, const Block& b, const std::string& attr, const std::vector<const DecryptedResponse*>& rs) {
+    if (b.entries.empty()) return;
+    h += "<ol class=\"texts\"" + attr + ">\n";
+    for (auto& [i, t] : b.entries)
+        h += "<li data-i=\"" + std::to_string(i) + "\">" + esc(t) + " <small>" + esc(rs[size_t(i)]->record_id) + "</small></li>\n";
+    h += "</ol>\n";
+}
+
+// The rows of a choice matrix (one scale) as one grid: a line per row with its n, a column
+// per option, each cell its count, % of the row's n and interval. Columns: the options, then
+// codes only some rows have (add_unknown_rows). Cells carry data-b and data-k like table rows.
+static void render_grid(std::string& h, const std::vector<const Block*>& rows, const std::string& heading) {
+    std::vector<BlockRow> cols;
+    for (const Block* b : rows)
+        for (const BlockRow& r : b->rows)
+            if (std::none_of(cols.begin(), cols.end(), [&](const BlockRow& c) { return c.key == r.key; })) cols.push_back(r);
+    if (!heading.empty()) h += "<h3>" + esc(heading) + "</h3>\n";
+    h += "<div class=\"wide\"><table class=\"grid\"><thead><tr><th></th><th>n</th>";
+    for (const BlockRow& c : cols) h += "<th>" + esc(c.label) + (c.code.empty() ? "" : " <code>" + esc(c.code) + "</code>") + "</th>";
+    h += "</tr></thead><tbody>\n";
+    for (const Block* b : rows) {
+        std::string attr = " data-b=\"" + esc(b->id) + "\"";
+        long long n = (long long)b->counted.size();
+        std::map<std::string, long long> count;
+        for (const auto& e : b->entries) count[e.second]++;
+        h += "<tr><th>" + esc(b->row_label) + " <code>" + esc(b->id) + "</code></th><td class=\"gn\"" + attr + ">" +
+             german_count(n) + "</td>";
+        for (const BlockRow& c : cols) {
+            long long v = count[c.key];
+            h += "<td class=\"gc\"" + attr + " data-k=\"" + esc(c.key) + "\"><span class=\"cnt\">" + german_count(v) +
+                 "</span><small><span class=\"pct\">" + german_number(percent_text(v, n)) + "</span> % <span class=\"ci\">" +
+                 wilson_text(v, n) + "</span></small></td>";
+        }
+        h += "</tr>\n";
+    }
+    h += "</tbody></table></div>\n<p class=\"note\">% bezogen auf das n der Zeile.</p>\n";
 }
 
 void render_sections(std::string& h, const Survey& s, const std::vector<Section>& secs,
@@ -132,7 +169,14 @@ void render_sections(std::string& h, const Survey& s, const std::vector<Section>
              german_count((long long)sec.skipped.size()) + "</span> · nicht gezeigt <span class=\"hd\"" + qa + ">" +
              german_count((long long)sec.hidden.size()) + "</span> · nicht erreicht <span class=\"nr\"" + qa + ">" +
              german_count((long long)sec.unreached.size()) + "</span> (nicht in n)</p>\n";
-        for (const Block& b : sec.blocks) render_block(h, b, sec.blocks, rs);
+        for (int g : {1, 2}) {
+            std::vector<const Block*> grid;
+            for (const Block& b : sec.blocks)
+                if (b.grid == g) grid.push_back(&b);
+            if (!grid.empty()) render_grid(h, grid, (g == 1 ? q.scale_header1 : q.scale_header2).get(L, L));
+        }
+        for (const Block& b : sec.blocks)
+            if (!b.grid) render_block(h, b, sec.blocks, rs);
         h += "</section>\n";
     }
 }

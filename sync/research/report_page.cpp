@@ -13,7 +13,8 @@ tr:nth-child(even){background:#f2f2f2}
 svg rect{fill:#1d5fa8}.note,.meta{color:#444;font-size:.9rem}ol.texts li{margin:.2rem 0}ol.texts small{color:#666}
 .filters{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:2px solid #1d5fa8}
 .filters label{margin-right:.8rem;white-space:nowrap}
-.wide{overflow-x:auto}.xt td.xc{text-align:right;font-variant-numeric:tabular-nums;border-left:1px solid #ccc}
+.wide{overflow-x:auto}.grid td.gc,.grid td.gn{text-align:right;font-variant-numeric:tabular-nums}
+.grid .cnt{display:block;font-weight:bold}.grid small{display:block;white-space:nowrap;color:#333}.xt td.xc{text-align:right;font-variant-numeric:tabular-nums;border-left:1px solid #ccc}
 .xt .cnt{display:block;font-weight:bold}.xt small{display:block;white-space:nowrap;color:#333}.xt tr.tot{border-top:2px solid #999}
 .tally{border:2px dashed #a85f1d;padding:0 1rem;margin-top:2rem}.tally svg rect{fill:#a85f1d}
 @media print{.filters{display:none}})";
@@ -85,12 +86,13 @@ function update(){
    if(B.k==='num'){var v=Number(p[1]);if(p[1]!==''&&!isNaN(v))vals.push(v);}});
   all('[data-b="'+q(id)+'"]').forEach(function(el){
    if(el.className==='n'){el.textContent='n = '+de(n);return;}
+   if(el.className==='gn'){el.textContent=de(n);return;}
    if(el.className==='tx'){el.textContent='Texte: '+de(texts);return;}
    if(el.className==='ka'){el.textContent='keine Antwort: '+de(cnt(B.ka));return;}
-   if(el.tagName==='TR'){var c=by[el.getAttribute('data-k')]||0;
+   if(el.hasAttribute('data-k')){var c=by[el.getAttribute('data-k')]||0,bar=el.querySelector('rect');
     el.querySelector('.cnt').textContent=de(c);el.querySelector('.pct').textContent=de(pct(c,n));
     el.querySelector('.ci').textContent=wilson(c,n);
-    el.querySelector('rect').setAttribute('width',n>0?Math.min(200,200*c/n).toFixed(1):'0.0');
+    if(bar)bar.setAttribute('width',n>0?Math.min(200,200*c/n).toFixed(1):'0.0');
     if(B.g)el.style.display=c?'':'none';return;}
    if(el.hasAttribute('data-s')){vals.sort(function(a,b){return a-b;});var m=vals.length,s=el.getAttribute('data-s'),sum=0;
     vals.forEach(function(v){sum+=v;});

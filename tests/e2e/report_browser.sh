@@ -28,7 +28,10 @@ cat >"$WORK/drill.json" <<'EOF'
                {"code": "B", "text": "Beraten"}]},
   {"code": "Q3", "type": "text", "text": "Warum?"},
   {"code": "Q4", "type": "numeric", "text": "Wie alt sind Sie?"},
-  {"code": "Q5", "type": "yesno", "text": "Kommen Sie wieder?"}]}]}
+  {"code": "Q5", "type": "yesno", "text": "Kommen Sie wieder?"},
+  {"code": "Q6", "type": "matrix", "text": "Wie gut war es?",
+   "options": [{"code": "1", "text": "gut"}, {"code": "2", "text": "mittel"}, {"code": "3", "text": "schlecht"}],
+   "rows": [{"code": "SQ001", "text": "Beratung"}, {"code": "SQ002", "text": "Räume"}]}]}]}
 EOF
 "$BIN" survey check "$WORK/drill.json" >/dev/null || fail "drill survey does not load"
 "$BIN" keygen --out "$WORK/keys" >/dev/null 2>&1 || fail "keygen"
@@ -74,12 +77,17 @@ for i in range(200):
     if x < 0.1: r["skipped"].append("Q5")
     elif x < 0.2: a["Q5"] = {"no_answer": True}
     else: a["Q5"] = {"value": "Y" if random.random() < (0.8 if a.get("Q1", {}).get("value") in ("4", "5") else 0.4) else "N"}
+    # Q6, a matrix: one grid in the page.
+    x = random.random()
+    if x < 0.1: r["skipped"].append("Q6")
+    elif x < 0.2: a["Q6"] = {"no_answer": True}
+    else: a["Q6"] = {"cells": {"SQ001": random.choice("123"), "SQ002": random.choice("12")}}
     # A quarter are partial: they end before question `cut`, whose followers are not reached
     # (neither answered, skipped nor not shown). No question of theirs is hidden.
     if random.random() < 0.25:
         r["complete"] = False
-        cut = random.randint(0, 4)
-        for q in ["Q1", "Q2", "Q3", "Q4", "Q5"][cut:]:
+        cut = random.randint(0, 5)
+        for q in ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"][cut:]:
             a.pop(q, None)
             r["skipped"] = [c for c in r["skipped"] if c != q]
         r["not_shown"] = []

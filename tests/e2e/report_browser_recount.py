@@ -75,6 +75,12 @@ class Dom(HTMLParser):
             key = (cls, b)
         elif cls == "st":
             key = ("st", b, a["data-s"])
+        elif tag == "td" and cls == "gn":
+            key = ("gn", b)
+        elif tag == "td" and cls == "gc":
+            self.gc = (b, a["data-k"])
+        elif tag == "span" and cls in ("cnt", "pct", "ci") and getattr(self, "gc", None):
+            key = (cls,) + self.gc
         elif tag == "td" and cls in ("cnt", "pct", "ci") and self.tr:
             key = (cls,) + self.tr
         if key is not None:
@@ -88,6 +94,7 @@ class Dom(HTMLParser):
             self.tr = None
         if tag == "td":
             self.xc = None
+            self.gc = None
         if tag == "p" and self.para:
             m = re.search(r"Texte: (\d+)", self.para[1])
             if m:
@@ -155,7 +162,7 @@ def two(x):  # a statistic as shown: toFixed(2) in the page's script, printf("%.
 
 want("total", len(rows))
 want("f-count", len(rows))
-first = {"Q1": "Q1", "Q2": "Q2[A0]", "Q3": "Q3", "Q4": "Q4", "Q5": "Q5"}
+first = {"Q1": "Q1", "Q2": "Q2[A0]", "Q3": "Q3", "Q4": "Q4", "Q5": "Q5", "Q6": "Q6[SQ001]"}
 answered = {}
 for q, c in first.items():
     cells = [r[c] for r in rows]
@@ -210,6 +217,14 @@ if m:
     want(("st", "Q4", "median"), two(vals[m // 2] if m % 2 else (vals[m // 2 - 1] + vals[m // 2]) / 2))
     want(("st", "Q4", "min"), two(vals[0]))
     want(("st", "Q4", "max"), two(vals[-1]))
+
+# Q6: a matrix drawn as one grid; each row's n, and per option count, % of that n, interval.
+for sq in ("SQ001", "SQ002"):
+    block = "Q6[%s]" % sq
+    cells = [r[block] for r in rows if r[block] not in ("", "NA")]
+    want(("gn", block), len(cells))
+    for code, cell in (("1", "1"), ("2", "2"), ("3", "3"), ("-na-", "KA")):
+        row(block, code, cells.count(cell), len(cells))
 
 # The cross-table Q1 x Q5 (rows x columns): the responses that answered both; "keine Antwort"
 # is a row and a column, but not part of chi². p from the closed forms of the chi² upper tail.

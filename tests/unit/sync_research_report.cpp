@@ -642,3 +642,53 @@ TEST_CASE("report: a cross-table of two questions with row and column %, interva
         CHECK(report_crosstab_problem(*s, "ZZ").find("not a question") != std::string::npos);
     }
 }
+
+TEST_CASE("report: a choice matrix is one grid; rating ends carry their labels") {
+    auto s = all_types_survey();
+    DecryptedResponse a = all_types_response(*s); // X1: Formular = gut
+    DecryptedResponse b = all_types_response(*s);
+    b.response.answers["X1"].cells = {{"SQ001", "2"}, {"SQ002", "1"}};
+    std::string html = render_report(*s, {a, b}, ReportOptions{});
+    size_t sec = html.find("<section class=\"q\" id=\"q-X1\">");
+    REQUIRE(sec != std::string::npos);
+    size_t end = html.find("</section>", sec);
+    std::string x1 = html.substr(sec, end - sec);
+    CHECK(x1.find("<table class=\"grid\">") != std::string::npos);
+    CHECK(x1.find("<table class=\"opts\">") == std::string::npos); // not one table per row
+    CHECK(x1.find("<tr><th>Termin <code>X1[SQ001]</code></th><td class=\"gn\" data-b=\"X1[SQ001]\">1</td>") != std::string::npos);
+    CHECK(x1.find("<tr><th>Formular <code>X1[SQ002]</code></th><td class=\"gn\" data-b=\"X1[SQ002]\">2</td>") != std::string::npos);
+    CHECK(html_row(html, "X1[SQ002]", "1") == std::make_pair(std::string("2"), std::string("100.0")));
+    CHECK(html_row(html, "X1[SQ001]", "2") == std::make_pair(std::string("1"), std::string("100.0")));
+    CHECK(html_row(html, "X1[SQ001]", "1") == std::make_pair(std::string("0"), std::string("0.0")));
+    // Dual scale: one grid per scale.
+    size_t x2 = html.find("<section class=\"q\" id=\"q-X2\">");
+    REQUIRE(x2 != std::string::npos);
+    std::string x2s = html.substr(x2, html.find("</section>", x2) - x2);
+    size_t grids = 0;
+    for (size_t p = 0; (p = x2s.find("<table class=\"grid\">", p)) != std::string::npos; p++) grids++;
+    CHECK(grids == 2);
+    // Rating 1..5: "1 – gar nicht" ... "5 – sehr".
+    CHECK(html.find("<td class=\"label\">1 – gar nicht</td>") != std::string::npos);
+    CHECK(html.find("<td class=\"label\">5 – sehr</td>") != std::string::npos);
+    CHECK(html.find("<td class=\"label\">3</td>") != std::string::npos);
+}
+
+TEST_CASE("report: a ranked list is counted per rank by wording, and its texts stay listed") {
+    auto s = all_types_survey();
+    std::vector<DecryptedResponse> rs;
+    const std::vector<std::vector<std::string>> lists = {{"Busse", "WLAN"}, {" Busse ", "Bänke"}, {"WLAN"}};
+    for (size_t i = 0; i < lists.size(); i++) {
+        DecryptedResponse d = all_types_response(*s);
+        d.record_id = "rl-" + std::to_string(i);
+        d.response.answers["RL"].values = lists[i];
+        rs.push_back(d);
+    }
+    std::string html = render_report(*s, rs, ReportOptions{});
+    CHECK(has_n(html, "RL[1]", 3));
+    CHECK(has_n(html, "RL[2]", 2));
+    CHECK(html_row(html, "RL[1]", "Busse") == std::make_pair(std::string("2"), std::string("66.7")));
+    CHECK(html_row(html, "RL[1]", "WLAN") == std::make_pair(std::string("1"), std::string("33.3")));
+    CHECK(html_row(html, "RL[2]", "Bänke") == std::make_pair(std::string("1"), std::string("50.0")));
+    CHECK(html.find("<li data-i=\"2\">WLAN <small>rl-2</small></li>") != std::string::npos);
+    CHECK(report_crosstab_problem(*s, "RL[1]").find("texts or numbers") != std::string::npos);
+}

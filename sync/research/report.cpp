@@ -403,6 +403,8 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
          select("f-lang", "Sprache", langs, as_is) + select("f-event", "Veranstaltung", events, as_is) +
          select("f-status", "Status", statuses, status_name) + " Ausgewählt: <span id=\"f-count\">" +
          german_count((long long)main.size()) + "</span></div>\n";
+    // On paper the selects are hidden: the script writes the page's choice here instead.
+    h += "<p class=\"note print-only\" id=\"f-print\"></p>\n";
     h += crosstabs;
     render_sections(h, s, secs, main);
     if (!tally.empty()) render_tallies(h, s, tally);

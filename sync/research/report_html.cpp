@@ -56,7 +56,10 @@ static std::string bar_svg(long long count, long long n) {
     if (w > 200) w = 200;
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.1f", w);
-    return std::string("<svg width=\"200\" height=\"14\" role=\"img\" aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"") +
+    // The viewBox lets the style sheet size the bar in em, so it grows with the text when the
+    // page is zoomed or printed; 200 x 14 is only its drawing grid.
+    return std::string("<svg width=\"200\" height=\"14\" viewBox=\"0 0 200 14\" preserveAspectRatio=\"none\" role=\"img\" "
+                       "aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"") +
            buf + "\"/></svg>";
 }
 

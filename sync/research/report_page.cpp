@@ -1,5 +1,6 @@
 // report_page.cpp - the report page's style sheet and script (see report_page.h):
-//   kReportStyle   one style sheet for screen and print; sizes in rem/em so 200 % zoom reflows
+//   kReportStyle   one style sheet for screen and print; sizes in rem/em so 200 % zoom reflows,
+//                  bars sized in em, tables kept whole on paper, colours printed
 //   kReportScript  recounts every figure for the filters chosen in the page
 #include "report_page.h"
 
@@ -17,7 +18,13 @@ svg rect{fill:#1d5fa8}.note,.meta{color:#444;font-size:.9rem}ol.texts li{margin:
 .grid .cnt{display:block;font-weight:bold}.grid small{display:block;white-space:nowrap;color:#333}.xt td.xc{text-align:right;font-variant-numeric:tabular-nums;border-left:1px solid #ccc}
 .xt .cnt{display:block;font-weight:bold}.xt small{display:block;white-space:nowrap;color:#333}.xt tr.tot{border-top:2px solid #999}
 .tally{border:2px dashed #a85f1d;padding:0 1rem;margin-top:2rem}.tally svg rect{fill:#a85f1d}
-@media print{.filters{display:none}})";
+td.bar svg{width:min(12.5em,20vw);height:.9em;display:block}p code{overflow-wrap:anywhere}.print-only{display:none}
+@media (max-width:40rem){.filters{position:static}body{padding:0 .5rem}td,th{padding:.15rem .3rem}}
+@media print{.filters{display:none}.print-only{display:block}body{max-width:none;margin:0;padding:0;font-size:10pt}
+h2{break-after:avoid}h3{break-after:avoid}table{break-inside:auto}tr,li{break-inside:avoid}
+.opts,.grid,.xt,.num{break-inside:avoid}.wide{overflow:visible}tr:nth-child(even){background:none}
+td,th{border-bottom:1px solid #bbb}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+)";
 
 // Counts again for the values chosen in the page; the same rules as report.cpp. Every number
 // on the page follows the choice: the totals, each question's answered / skipped / not shown /
@@ -103,6 +110,9 @@ function update(){
  var chosen=cnt(D.r.map(function(r,i){return i;}));
  document.getElementById('f-count').textContent=de(chosen);
  document.getElementById('total').textContent=de(chosen);
+ var fp=document.getElementById('f-print');
+ if(fp){var t=[];F.forEach(function(s){if(s.value!=='')t.push(s.parentNode.firstChild.textContent.trim()+' \u201e'+
+  s.options[s.selectedIndex].textContent+'\u201c');});fp.textContent=t.length?'Auswahl: '+t.join(', ')+'.':'';}
  var o=document.getElementById('other-survey');
  if(o){var c=cnt(D.o);o.textContent=de(c);o.parentNode.style.display=c?'':'none';}
 }

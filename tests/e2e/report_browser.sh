@@ -9,7 +9,8 @@
 # statistics, "Texte: N", "keine Antwort: N" and the texts shown - must equal a recount of the
 # CSV done on its own from the filter's rows (report_browser_recount.py). The command line's
 # filters are recounted the same way, and one that matches nothing must fail without a page.
-# A screenshot of a filtered page is taken as well (REPORT_BROWSER_SHOTS=DIR keeps it).
+# Screenshots of a filtered page (also at 200 % zoom, where the page must not be wider than the
+# window) and a printed PDF are taken as well (REPORT_BROWSER_SHOTS=DIR keeps them).
 source "$(dirname "$0")/cli_common.bash"
 export TEILHABE_PASSPHRASE=e2e-passphrase
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
@@ -180,5 +181,26 @@ step "a screenshot of a filtered page"
 chromium --window-size=1000,1800 --screenshot="$WORK/report.png" "file://$WORK/report.html#site=Seniorentreff" >/dev/null \
     || fail "chromium screenshot: $(tail -5 "$WORK/chromium.log")"
 [ "$(stat -c %s "$WORK/report.png")" -gt 20000 ] || fail "the screenshot is (nearly) empty"
-if [ -n "${REPORT_BROWSER_SHOTS:-}" ]; then mkdir -p "$REPORT_BROWSER_SHOTS" && cp "$WORK/report.png" "$REPORT_BROWSER_SHOTS/"; fi
+step "200 % zoom (a 500 px wide window at device scale 2): nothing wider than the window; print"
+# The page measures itself after its script ran: how far its content reaches past the window.
+python3 - "$WORK/report.html" "$WORK/zoom.html" <<'PY'
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+probe = ("<script>window.addEventListener('load',function(){document.body.setAttribute('data-overflow',"
+         "String(document.documentElement.scrollWidth-window.innerWidth));});</script>")
+open(sys.argv[2], "w", encoding="utf-8").write(page.replace("</body>", probe + "\n</body>"))
+PY
+chromium --window-size=500,1400 --force-device-scale-factor=2 --dump-dom "file://$WORK/zoom.html#site=Seniorentreff" \
+    >"$WORK/zoom_dom.html" || fail "chromium: $(tail -5 "$WORK/chromium.log")"
+overflow=$(sed -n 's/.*data-overflow="\(-\{0,1\}[0-9]*\)".*/\1/p' "$WORK/zoom_dom.html")
+[ -n "$overflow" ] || fail "the zoomed page did not measure itself"
+[ "$overflow" -le 0 ] || fail "at 200 % the page is $overflow px wider than the window"
+chromium --window-size=500,1400 --force-device-scale-factor=2 --screenshot="$WORK/report-zoom200.png" \
+    "file://$WORK/report.html#site=Seniorentreff" >/dev/null || fail "chromium screenshot: $(tail -5 "$WORK/chromium.log")"
+chromium --no-pdf-header-footer --print-to-pdf="$WORK/report-print.pdf" "file://$WORK/report.html#site=Seniorentreff" \
+    >/dev/null || fail "chromium print: $(tail -5 "$WORK/chromium.log")"
+[ "$(stat -c %s "$WORK/report-print.pdf")" -gt 20000 ] || fail "the printed page is (nearly) empty"
+if [ -n "${REPORT_BROWSER_SHOTS:-}" ]; then
+    mkdir -p "$REPORT_BROWSER_SHOTS" && cp "$WORK/report.png" "$WORK/report-zoom200.png" "$WORK/report-print.pdf" "$REPORT_BROWSER_SHOTS/"
+fi
 step "ok"

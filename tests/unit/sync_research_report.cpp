@@ -271,8 +271,8 @@ TEST_CASE("report: the report reproduces the needs survey's published n and perc
         CHECK(html.find("https://") == std::string::npos);
         CHECK(html.find("<svg width=\"200\"") != std::string::npos);
         // 28.8 % of 200 px
-        CHECK(html.find("<td class=\"pct\">28,8</td><td class=\"ci\">19,3–40,6</td><td class=\"bar\"><svg width=\"200\" height=\"14\" role=\"img\" "
-                        "aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"57.6\"/></svg>") != std::string::npos);
+        CHECK(html.find("<td class=\"pct\">28,8</td><td class=\"ci\">19,3–40,6</td><td class=\"bar\"><svg width=\"200\" height=\"14\" viewBox=\"0 0 200 14\" "
+                        "preserveAspectRatio=\"none\" role=\"img\" aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"57.6\"/></svg>") != std::string::npos);
         CHECK(html.find("<select id=\"f-channel\"><option value=\"\">alle</option><option value=\"kiosk\">Kiosk</option>"
                         "<option value=\"paper\">Papier</option></select>") != std::string::npos);
         CHECK(html.find("<select id=\"f-lang\">") != std::string::npos);

@@ -1,8 +1,6 @@
 // sync_research_util.cpp - the research tests' shared helpers (see sync_research_util.h).
 #include "sync_research_util.h"
 
-#include <algorithm>
-
 #include "survey.h"
 
 namespace tk::test {
@@ -144,10 +142,11 @@ std::pair<std::string, std::string> html_row(const std::string& html, const std:
     REQUIRE(q != std::string::npos);
     size_t skip = grid ? 18 : 16;
     // The page writes German numbers (1.234 and 28,8); compared here in the plain form.
-    auto plain = [](std::string t) {
-        t.erase(std::remove(t.begin(), t.end(), '.'), t.end());
-        std::replace(t.begin(), t.end(), ',', '.');
-        return t;
+    auto plain = [](const std::string& t) {
+        std::string o;
+        for (char ch : t)
+            if (ch != '.') o += ch == ',' ? '.' : ch;
+        return o;
     };
     return {plain(html.substr(c + skip, e - c - skip)), plain(html.substr(q + skip, f - q - skip))};
 }

@@ -398,13 +398,15 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
         return o + "</select></label>\n";
     };
     auto as_is = [](const std::string& v) { return v; };
-    auto status_name = [](const std::string& v) { return std::string(v == "complete" ? "vollständig" : "abgebrochen"); };
     h += "<div class=\"filters\">" + select("f-channel", "Kanal", channels, channel_name) + select("f-site", "Ort", sites, as_is) +
          select("f-lang", "Sprache", langs, as_is) + select("f-event", "Veranstaltung", events, as_is) +
          select("f-status", "Status", statuses, status_name) + " Ausgewählt: <span id=\"f-count\">" +
          german_count((long long)main.size()) + "</span></div>\n";
     // On paper the selects are hidden: the script writes the page's choice here instead.
     h += "<p class=\"note print-only\" id=\"f-print\"></p>\n";
+    std::vector<std::vector<std::string>> sample;
+    for (const json& r : rs) sample.push_back(r.get<std::vector<std::string>>());
+    render_composition(h, sample);
     h += crosstabs;
     render_sections(h, s, secs, main);
     if (!tally.empty()) render_tallies(h, s, tally);

@@ -9,6 +9,7 @@
 // records, "teilhabe-tally/1") are summed per question and option in a section of their own,
 // with the events listed; they never enter any n.
 //
+// A table of the sample (responses per channel, site, language, event, status) opens the page.
 // Cross-tables of two questions (counts, row and column %, Pearson's chi² with df and p where
 // the cells allow it) come first when asked for. Every percentage has its Wilson 95 % interval
 // beside it. Beside each question's n stand three

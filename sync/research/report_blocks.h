@@ -4,6 +4,7 @@
 //                         responses outside its n (report.cpp builds them)
 //   build_section         the blocks of one question over some responses (report.cpp)
 //   esc, channel_name     HTML text and the channels' German names (report_html.cpp)
+//   render_composition    the sample by channel, site, language, event, status (report_html.cpp)
 //   render_sections, render_tallies   the questions' and the event tallies' HTML (report_html.cpp)
 //   chi_square_text, render_crosstabs  the cross-tables asked for (report_crosstab.cpp)
 #pragma once
@@ -58,6 +59,10 @@ std::string wilson_text(long long count, long long n);
 void render_sections(std::string& h, const Survey& s, const std::vector<Section>& secs,
                      const std::vector<const DecryptedResponse*>& rs);
 void render_tallies(std::string& h, const Survey& s, const std::vector<const DecryptedTally*>& ts);
+// The sample's composition: responses per channel, site, language, event and status, each
+// with % of all and interval. `rows` holds those five values per response (the page data's "r").
+void render_composition(std::string& h, const std::vector<std::vector<std::string>>& rows);
+std::string status_name(const std::string& v);
 
 // "χ² = 5.77 · df = 1 · p = 0.016", or why it is not given.
 std::string chi_square_text(const ChiSquare& x);

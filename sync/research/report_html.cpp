@@ -2,6 +2,7 @@
 //   esc, channel_name, wilson_text   small text helpers shared by the report's files
 //   render_block                     one table (counts, %, intervals, bars), statistics or texts
 //   render_grid                      the rows of a choice matrix as one table
+//   render_composition               the sample: responses per channel, site, language, ...
 //   render_sections                  each question: its n beside the three counts outside it
 //   render_tallies                   the event tallies, apart from every n
 // Every figure the page's script recounts carries data-b (block) or data-q (question).
@@ -182,6 +183,30 @@ void render_sections(std::string& h, const Survey& s, const std::vector<Section>
             if (!b.grid) render_block(h, b, sec.blocks, rs);
         h += "</section>\n";
     }
+}
+
+std::string status_name(const std::string& v) {
+    return v == "complete" ? "vollständig" : "abgebrochen";
+}
+
+void render_composition(std::string& h, const std::vector<std::vector<std::string>>& rows) {
+    static const char* const kTitles[] = {"Kanal", "Ort", "Sprache", "Veranstaltung", "Status"};
+    long long n = (long long)rows.size();
+    h += "<section class=\"q\" id=\"sample\">\n<h2>Stichprobe</h2>\n<div class=\"comp\">";
+    for (size_t k = 0; k < 5; k++) {
+        std::map<std::string, long long> count;
+        for (const auto& r : rows) count[r[k]]++;
+        h += "<table class=\"opts\"><thead><tr><th>" + std::string(kTitles[k]) +
+             "</th><th>Anzahl</th><th>%</th><th>95-%-KI</th></tr></thead><tbody>\n";
+        for (const auto& [v, c] : count) {
+            std::string shown = v.empty() ? "(ohne)" : k == 0 ? channel_name(v) : k == 4 ? status_name(v) : v;
+            h += "<tr data-m=\"" + std::to_string(k) + "\" data-v=\"" + esc(v) + "\"><td class=\"label\">" + esc(shown) +
+                 "</td><td class=\"cnt\">" + german_count(c) + "</td><td class=\"pct\">" + german_number(percent_text(c, n)) +
+                 "</td><td class=\"ci\">" + wilson_text(c, n) + "</td></tr>\n";
+        }
+        h += "</tbody></table>\n";
+    }
+    h += "</div>\n</section>\n";
 }
 
 // The event tallies: per question, the counts summed per option over all events, then the

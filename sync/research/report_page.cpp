@@ -14,7 +14,7 @@ tr:nth-child(even){background:#f2f2f2}
 svg rect{fill:#1d5fa8}.note,.meta{color:#444;font-size:.9rem}ol.texts li{margin:.2rem 0}ol.texts small{color:#666}
 .filters{position:sticky;top:0;background:#fff;padding:.5rem 0;border-bottom:2px solid #1d5fa8}
 .filters label{margin-right:.8rem;white-space:nowrap}
-.wide{overflow-x:auto}.grid td.gc,.grid td.gn{text-align:right;font-variant-numeric:tabular-nums}
+.wide{overflow-x:auto}.comp{display:flex;flex-wrap:wrap;gap:0 1.5rem}.grid td.gc,.grid td.gn{text-align:right;font-variant-numeric:tabular-nums}
 .grid .cnt{display:block;font-weight:bold}.grid small{display:block;white-space:nowrap;color:#333}.xt td.xc{text-align:right;font-variant-numeric:tabular-nums;border-left:1px solid #ccc}
 .xt .cnt{display:block;font-weight:bold}.xt small{display:block;white-space:nowrap;color:#333}.xt tr.tot{border-top:2px solid #999}
 .tally{border:2px dashed #a85f1d;padding:0 1rem;margin-top:2rem}.tally svg rect{fill:#a85f1d}
@@ -105,6 +105,10 @@ function update(){
     vals.forEach(function(v){sum+=v;});
     el.textContent=s==='n'?de(m):m===0?'\u2013':s==='mean'?f2(sum/m):s==='min'?f2(vals[0]):s==='max'?f2(vals[m-1]):
      f2(m%2?vals[(m-1)/2]:(vals[m/2-1]+vals[m/2])/2);}});});
+ all('tr[data-m]').forEach(function(tr){var k=+tr.getAttribute('data-m'),v=tr.getAttribute('data-v'),c=0;
+  D.r.forEach(function(r,i){if(on[i]&&r[k]===v)c++;});var n=cnt(D.r.map(function(r,i){return i;}));
+  tr.querySelector('.cnt').textContent=de(c);tr.querySelector('.pct').textContent=de(pct(c,n));
+  tr.querySelector('.ci').textContent=wilson(c,n);});
  crosstabs(on);
  all('li[data-i]').forEach(function(li){li.style.display=on[+li.getAttribute('data-i')]?'':'none';});
  var chosen=cnt(D.r.map(function(r,i){return i;}));

@@ -27,8 +27,8 @@ column = {"channel": "channel", "site": "site", "lang": "language", "event": "ev
 assert set(want_f) <= set(column), want_f
 if "status" in want_f:
     want_f["status"] = {"complete": "Y", "partial": "N"}[want_f["status"]]
-rows = [r for r in csv.DictReader(open(csv_path, newline="", encoding="utf-8"))
-        if all(r[column[k]] == v for k, v in want_f.items())]
+every = list(csv.DictReader(open(csv_path, newline="", encoding="utf-8")))
+rows = [r for r in every if all(r[column[k]] == v for k, v in want_f.items())]
 if len(rows) < int(min_rows):
     sys.exit("report_browser: only %d rows match: the data do not exercise this filter" % len(rows))
 filtered = bool(want_f) and "--cli" not in sys.argv
@@ -50,6 +50,8 @@ class Dom(HTMLParser):
         a = dict(attrs)
         cls, b = a.get("class"), a.get("data-b")
         shown = "none" not in (a.get("style") or "").replace(" ", "")
+        if tag == "tr" and "data-m" in a:  # the sample's composition
+            self.tr = ("m" + a["data-m"], a["data-v"])
         if tag == "tr" and b is not None:
             self.tr = (b, a["data-k"])
             if not shown:
@@ -225,6 +227,13 @@ for sq in ("SQ001", "SQ002"):
     want(("gn", block), len(cells))
     for code, cell in (("1", "1"), ("2", "2"), ("3", "3"), ("-na-", "KA")):
         row(block, code, cells.count(cell), len(cells))
+
+# The sample's composition: per channel, site, language, event and status, of the rows chosen
+# (the page lists the values of the responses it holds: all, or the command line's choice).
+for k, col in enumerate(["channel", "site", "language", "event", "complete"]):
+    for v in sorted({r[col] for r in (rows if "--cli" in sys.argv else every)}):
+        key = {"Y": "complete", "N": "partial"}[v] if col == "complete" else v
+        row("m%d" % k, key, sum(1 for r in rows if r[col] == v), len(rows))
 
 # The cross-table Q1 x Q5 (rows x columns): the responses that answered both; "keine Antwort"
 # is a row and a column, but not part of chi². p from the closed forms of the chi² upper tail.

@@ -692,3 +692,24 @@ TEST_CASE("report: a ranked list is counted per rank by wording, and its texts s
     CHECK(html.find("<li data-i=\"2\">WLAN <small>rl-2</small></li>") != std::string::npos);
     CHECK(report_crosstab_problem(*s, "RL[1]").find("texts or numbers") != std::string::npos);
 }
+
+TEST_CASE("report: the sample's composition by channel, site, language, event and status") {
+    auto s = all_types_survey();
+    std::vector<DecryptedResponse> rs;
+    for (int i = 0; i < 4; i++) {
+        DecryptedResponse d = all_types_response(*s);
+        d.response.channel = i < 3 ? kChannelPaper : kChannelKiosk;
+        d.response.event = i == 0 ? "Fest" : "";
+        d.response.complete = i != 3;
+        rs.push_back(d);
+    }
+    std::string html = render_report(*s, rs, ReportOptions{});
+    REQUIRE(html.find("<section class=\"q\" id=\"sample\">") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"0\" data-v=\"paper\"><td class=\"label\">Papier</td><td class=\"cnt\">3</td>"
+                    "<td class=\"pct\">75,0</td><td class=\"ci\">30,1–95,4</td></tr>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"0\" data-v=\"kiosk\"><td class=\"label\">Kiosk</td><td class=\"cnt\">1</td>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"3\" data-v=\"\"><td class=\"label\">(ohne)</td><td class=\"cnt\">3</td>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"3\" data-v=\"Fest\"><td class=\"label\">Fest</td><td class=\"cnt\">1</td>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"4\" data-v=\"partial\"><td class=\"label\">abgebrochen</td><td class=\"cnt\">1</td>") !=
+          std::string::npos);
+}

@@ -181,7 +181,8 @@ static int run_report(const Args& in) {
             std::string why = report_crosstab_problem(*s, id);
             if (!why.empty())
                 return usage_error(verb, "--crosstab " + x + ": " + why +
-                                             " (single choice, yes/no, rating, ranking ranks and matrix rows can be crossed)");
+                                             " (single choice, yes/no, rating, ranking ranks and matrix rows can be crossed, "
+                                             "and with channel, site, language, event or status)");
         }
         opt.crosstabs.push_back({rows, cols});
     }
@@ -262,7 +263,7 @@ static Command report_cmd("report",
                           "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L "
                           "--event E --complete|--partial --crosstab Q1,Q2 --title T --force]",
                           "one self-contained HTML page: n, counts, % with 95 % intervals and bars per question, "
-                          "free texts, cross-tables with chi²",
+                          "free texts, cross-tables with chi² (also by channel, site, language, event, status)",
                           run_report);
 static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into a kiosk's vault",
                        run_vault_add);

@@ -362,7 +362,9 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
         }
     }
     std::string crosstabs;
-    render_crosstabs(crosstabs, s, secs, opt, data);
+    std::vector<std::vector<std::string>> sample; // channel, site, language, event, status per response
+    for (const json& r : rs) sample.push_back(r.get<std::vector<std::string>>());
+    render_crosstabs(crosstabs, s, secs, sample, opt, data);
     std::string djson = data.dump(-1, ' ', false, json::error_handler_t::replace);
     // '<' only occurs inside JSON strings; as \u003c no text can end or confuse the script element.
     for (size_t p = 0; (p = djson.find('<', p)) != std::string::npos; p += 6) djson.replace(p, 1, "\\u003c");
@@ -404,8 +406,6 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
          german_count((long long)main.size()) + "</span></div>\n";
     // On paper the selects are hidden: the script writes the page's choice here instead.
     h += "<p class=\"note print-only\" id=\"f-print\"></p>\n";
-    std::vector<std::vector<std::string>> sample;
-    for (const json& r : rs) sample.push_back(r.get<std::vector<std::string>>());
     render_composition(h, sample);
     h += crosstabs;
     render_sections(h, s, secs, main);

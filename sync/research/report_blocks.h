@@ -68,7 +68,11 @@ std::string status_name(const std::string& v);
 std::string chi_square_text(const ChiSquare& x);
 // The cross-tables of opt.crosstabs, from the sections' blocks; data["x"] gets what the page's
 // script needs to count them again.
-void render_crosstabs(std::string& h, const Survey& s, const std::vector<Section>& secs, const ReportOptions& opt,
+// A side may also be one of kSampleSides: the responses' channel, site, ... (`sample`, as for
+// render_composition), which gives the breakdown of a question per site and so on.
+extern const char* const kSampleSides[5];
+void render_crosstabs(std::string& h, const Survey& s, const std::vector<Section>& secs,
+                      const std::vector<std::vector<std::string>>& sample, const ReportOptions& opt,
                       nlohmann::json& data);
 
 } // namespace tk::report_parts

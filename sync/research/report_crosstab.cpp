@@ -1,5 +1,6 @@
 // report_crosstab.cpp - cross-tables of two closed questions (see report.h):
-//   report_crosstab_problem   whether an id can be one side of a cross-table
+//   report_crosstab_problem   whether an id can be one side of a cross-table: a closed question,
+//                             or channel, site, language, event, status (breakdowns)
 //   render_crosstabs          each table: counts, row and column % with Wilson intervals,
 //                             margins, Pearson's chi² with df and p (or why not), and what the
 //                             page's script needs to count it again
@@ -18,19 +19,46 @@ namespace report_parts {
 namespace {
 
 struct Side {
-    const Section* sec = nullptr;
+    const Section* sec = nullptr; // nullptr: a side of the sample (channel, site, ...)
     const Block* b = nullptr;
 };
 
-Side find_side(const std::vector<Section>& secs, const std::string& id) {
+int sample_side(const std::string& id) {
+    for (int k = 0; k < 5; k++)
+        if (id == kSampleSides[k]) return k;
+    return -1;
+}
+
+// A side of the sample as a block: every response counts, its value is its key.
+Block sample_block(int k, const std::vector<std::vector<std::string>>& sample) {
+    static const char* const kTitles[] = {"Kanal", "Ort", "Sprache", "Veranstaltung", "Status"};
+    Block b;
+    b.id = kSampleSides[k];
+    b.title = kTitles[k];
+    std::map<std::string, int> seen;
+    for (size_t i = 0; i < sample.size(); i++) {
+        b.counted.push_back(int(i));
+        b.entries.push_back({int(i), sample[i][size_t(k)]});
+        seen[sample[i][size_t(k)]]++;
+    }
+    for (const auto& v : seen) {
+        std::string shown = v.first.empty() ? "(ohne)" : k == 0 ? channel_name(v.first) : k == 4 ? status_name(v.first) : v.first;
+        b.rows.push_back({v.first, "", shown});
+    }
+    return b;
+}
+
+Side find_side(const std::vector<Section>& secs, const std::string& id, const Block* sample) {
+    if (sample) return {nullptr, sample};
     for (const Section& sec : secs)
         for (const Block& b : sec.blocks)
             if (b.id == id) return {&sec, &b};
     return {};
 }
 
-// "Wie oft? (C1)", "Wie gut? – Termin (X1[SQ001])": the side as a reader knows it.
+// "Wie oft? (C1)", "Wie gut? – Termin (X1[SQ001])", "Ort": the side as a reader knows it.
 std::string side_label(const Survey& s, const Side& x) {
+    if (!x.sec) return esc(x.b->title);
     const std::string& L = s.original_language();
     std::string t = x.sec->q->text.get(L, L);
     if (!x.b->title.empty()) t += " – " + x.b->title;
@@ -73,16 +101,21 @@ std::string cell_html(int k, const Cells& t, const std::string& r, const std::st
 
 } // namespace
 
+const char* const kSampleSides[5] = {"channel", "site", "language", "event", "status"};
+
 std::string chi_square_text(const ChiSquare& x) {
     if (!x.valid) return "χ² nicht berechnet: " + x.why;
     return "χ² = " + german_number(fixed_text(x.chi2, 2)) + " · df = " + german_count(x.df) + " · " + p_text(x.p);
 }
 
-void render_crosstabs(std::string& h, const Survey& s, const std::vector<Section>& secs, const ReportOptions& opt,
-                      json& data) {
+void render_crosstabs(std::string& h, const Survey& s, const std::vector<Section>& secs,
+                      const std::vector<std::vector<std::string>>& sample, const ReportOptions& opt, json& data) {
     data["x"] = json::array();
     for (size_t k = 0; k < opt.crosstabs.size(); k++) {
-        Side a = find_side(secs, opt.crosstabs[k].first), b = find_side(secs, opt.crosstabs[k].second);
+        int ma = sample_side(opt.crosstabs[k].first), mb = sample_side(opt.crosstabs[k].second);
+        Block sa = ma >= 0 ? sample_block(ma, sample) : Block{}, sb = mb >= 0 ? sample_block(mb, sample) : Block{};
+        Side a = find_side(secs, opt.crosstabs[k].first, ma >= 0 ? &sa : nullptr);
+        Side b = find_side(secs, opt.crosstabs[k].second, mb >= 0 ? &sb : nullptr);
         if (!a.b || !b.b) continue; // the caller checked with report_crosstab_problem
         std::map<int, std::string> ka = answers_of(*a.b), kb = answers_of(*b.b);
         Cells t;
@@ -127,6 +160,7 @@ void render_crosstabs(std::string& h, const Survey& s, const std::vector<Section
 } // namespace report_parts
 
 std::string report_crosstab_problem(const Survey& s, const std::string& id) {
+    if (report_parts::sample_side(id) >= 0) return ""; // a breakdown by channel, site, ...
     const Question* q = s.find_question(id.substr(0, id.find('[')));
     if (!q || !q->has_answer()) return "'" + id + "' is not a question of survey '" + s.id + "'";
     report_parts::Section sec = report_parts::build_section(s, *q, {}, {});

@@ -65,7 +65,9 @@ function chi(T){var cols=0,rs=[],t=[];T.forEach(function(r){cols=Math.max(cols,r
  if(b1)return 'eine erwartete Häufigkeit unter 1';if(b5*5>cells)return 'mehr als 20 % der erwarteten Häufigkeiten unter 5';
  return 'χ² = '+de(fx(x2,2))+' · df = '+de(df)+' · '+(p<0.001?'p < 0,001':'p = '+de(fx(p,3)));}
 function crosstabs(on){(D.x||[]).forEach(function(X,k){
- var one=function(id){var m={};D.b[id].e.forEach(function(p){if(!(p[0] in m))m[p[0]]=p[1];});return m;};
+ var one=function(id){var m={},k=['channel','site','language','event','status'].indexOf(id);
+  if(k>=0){D.r.forEach(function(r,i){m[i]=r[k];});return m;}
+  D.b[id].e.forEach(function(p){if(!(p[0] in m))m[p[0]]=p[1];});return m;};
  var A=one(X.a),B=one(X.b),c={},at=function(r,cc){return c[r+'\u0000'+cc]||0;};
  Object.keys(A).forEach(function(i){if(!on[i]||!(i in B))return;
   [[A[i],B[i]],[A[i],''],['',B[i]],['','']].forEach(function(p){var t=p[0]+'\u0000'+p[1];c[t]=(c[t]||0)+1;});});

@@ -103,7 +103,7 @@ grep -q "500 responses written" "$WORK/dec.out" || fail "decrypt said: $(cat "$W
 # (Both say the drill responses name another survey hash: fill-demo writes a fixed one.)
 "$BIN" export csv --survey "$WORK/drill.json" --in "$WORK/resp.jsonl" --out "$WORK/data.csv" >/dev/null 2>"$WORK/csv.err" \
     || fail "export csv: $(cat "$WORK/csv.err")"
-"$BIN" report --survey "$WORK/drill.json" --in "$WORK/resp.jsonl" --out "$WORK/report.html" --crosstab Q1,Q5 \
+"$BIN" report --survey "$WORK/drill.json" --in "$WORK/resp.jsonl" --out "$WORK/report.html" --crosstab Q1,Q5 --crosstab Q5,site \
     >/dev/null 2>"$WORK/report.err" \
     || fail "report: $(cat "$WORK/report.err")"
 
@@ -162,7 +162,7 @@ check "#status=partial&event=Stadtteilfest" "" "" "" Stadtteilfest partial 3
 
 step "the command line's filters: --event, --partial recounted; one that matches nothing fails"
 "$BIN" report --survey "$WORK/drill.json" --in "$WORK/resp.jsonl" --out "$WORK/cli.html" --event Stadtteilfest --partial \
-    --crosstab Q1,Q5 \
+    --crosstab Q1,Q5 --crosstab Q5,site \
     >"$WORK/cli.out" 2>"$WORK/cli.err" || fail "report --event --partial: $(cat "$WORK/cli.err")"
 chromium --dump-dom "file://$WORK/cli.html" >"$WORK/dom.html" || fail "chromium: $(tail -5 "$WORK/chromium.log")"
 python3 "$SRC/tests/e2e/report_browser_recount.py" "$WORK/data.csv" "$WORK/dom.html" 3 event=Stadtteilfest status=partial --cli \

@@ -235,8 +235,9 @@ for k, col in enumerate(["channel", "site", "language", "event", "complete"]):
         key = {"Y": "complete", "N": "partial"}[v] if col == "complete" else v
         row("m%d" % k, key, sum(1 for r in rows if r[col] == v), len(rows))
 
-# The cross-table Q1 x Q5 (rows x columns): the responses that answered both; "keine Antwort"
-# is a row and a column, but not part of chi². p from the closed forms of the chi² upper tail.
+# The cross-tables Q1 x Q5 and Q5 x site (rows x columns): the responses that answered both;
+# "keine Antwort" is a row and a column, but not part of chi². p from the closed forms of the
+# chi² upper tail.
 def chi2_sf(x, df):
     h = x / 2
     if df % 2 == 0:
@@ -248,41 +249,47 @@ def half_up(x, d):
     return str(Decimal(x).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP))
 
 
-rk = ["1", "2", "3", "4", "5", "-oth-", "-na-"]
-ck = ["Y", "N", "-na-"]
-key = lambda v: "-na-" if v == "KA" else v
-both = [(key(r["Q1"]), key(r["Q5"])) for r in rows if r["Q1"] not in ("", "NA") and r["Q5"] not in ("", "NA")]
-cell = lambda a, b: sum(1 for x, y in both if (a == "" or x == a) and (b == "" or y == b))
-want(("xn", "0"), len(both))
-for a in rk + [""]:
-    for b in ck + [""]:
-        c = cell(a, b)
-        want(("x", "0", a, b, "cnt"), c)
-        if b != "":
-            want(("x", "0", a, b, "rp"), pct(c, cell(a, "")))
-            want(("x", "0", a, b, "rci"), wilson(c, cell(a, "")))
-        if a != "":
-            want(("x", "0", a, b, "cp"), pct(c, cell("", b)))
-            want(("x", "0", a, b, "cci"), wilson(c, cell("", b)))
-table = [[cell(a, b) for b in ck[:-1]] for a in rk[:-1]]
-table = [r for r in table if sum(r)]
-cols = [j for j in range(2) if sum(r[j] for r in table)]
-if len(table) < 2 or len(cols) < 2:
-    chi = "χ² nicht berechnet: zu wenige besetzte Zeilen oder Spalten"
-else:
-    total = sum(map(sum, table))
-    exp = [[sum(r) * sum(t[j] for t in table) / total for j in cols] for r in table]
-    x2 = sum((table[i][j] - exp[i][k]) ** 2 / exp[i][k] for i in range(len(table)) for k, j in enumerate(cols))
-    flat = [e for r in exp for e in r]
-    df = (len(table) - 1) * (len(cols) - 1)
-    p = chi2_sf(x2, df)
-    if min(flat) < 1:
-        chi = "χ² nicht berechnet: eine erwartete Häufigkeit unter 1"
-    elif sum(1 for e in flat if e < 5) * 5 > len(flat):
-        chi = "χ² nicht berechnet: mehr als 20 % der erwarteten Häufigkeiten unter 5"
+def xtab(x, rk, ck, both):  # cross-table x: rows rk, columns ck ("-na-" last in each), pairs
+    cell = lambda a, b: sum(1 for p, q in both if (a == "" or p == a) and (b == "" or q == b))
+    want(("xn", x), len(both))
+    for a in rk + [""]:
+        for b in ck + [""]:
+            c = cell(a, b)
+            want(("x", x, a, b, "cnt"), c)
+            if b != "":
+                want(("x", x, a, b, "rp"), pct(c, cell(a, "")))
+                want(("x", x, a, b, "rci"), wilson(c, cell(a, "")))
+            if a != "":
+                want(("x", x, a, b, "cp"), pct(c, cell("", b)))
+                want(("x", x, a, b, "cci"), wilson(c, cell("", b)))
+    table = [[cell(a, b) for b in ck if b != "-na-"] for a in rk if a != "-na-"]
+    table = [r for r in table if sum(r)]
+    cols = [j for j in range(len(table[0]) if table else 0) if sum(r[j] for r in table)]
+    if len(table) < 2 or len(cols) < 2:
+        chi = "χ² nicht berechnet: zu wenige besetzte Zeilen oder Spalten"
     else:
-        chi = "χ² = %s · df = %d · %s" % (half_up(x2, 2), df, "p < 0.001" if p < 0.001 else "p = " + half_up(p, 3))
-want(("chi", "0"), chi)
+        total = sum(map(sum, table))
+        exp = [[sum(r) * sum(t[j] for t in table) / total for j in cols] for r in table]
+        x2 = sum((table[i][j] - exp[i][k]) ** 2 / exp[i][k] for i in range(len(table)) for k, j in enumerate(cols))
+        flat = [e for r in exp for e in r]
+        df = (len(table) - 1) * (len(cols) - 1)
+        p = chi2_sf(x2, df)
+        if min(flat) < 1:
+            chi = "χ² nicht berechnet: eine erwartete Häufigkeit unter 1"
+        elif sum(1 for e in flat if e < 5) * 5 > len(flat):
+            chi = "χ² nicht berechnet: mehr als 20 % der erwarteten Häufigkeiten unter 5"
+        else:
+            chi = "χ² = %s · df = %d · %s" % (half_up(x2, 2), df, "p < 0.001" if p < 0.001 else "p = " + half_up(p, 3))
+    want(("chi", x), chi)
+
+
+key = lambda v: "-na-" if v == "KA" else v
+answered_both = lambda a, b: [r for r in rows if r[a] not in ("", "NA") and (b is None or r[b] not in ("", "NA"))]
+xtab("0", ["1", "2", "3", "4", "5", "-oth-", "-na-"], ["Y", "N", "-na-"],
+     [(key(r["Q1"]), key(r["Q5"])) for r in answered_both("Q1", "Q5")])
+# Q5 by site: the sample as one side (the sites of the responses the page holds).
+sites = sorted({r["site"] for r in (rows if "--cli" in sys.argv else every)})
+xtab("1", ["Y", "N", "-na-"], sites, [(key(r["Q5"]), r["site"]) for r in answered_both("Q5", None)])
 
 for b in bad:
     print("report_browser:", b, file=sys.stderr)

@@ -633,6 +633,19 @@ TEST_CASE("report: a cross-table of two questions with row and column %, interva
         CHECK(h.find("<span class=\"chi\" data-x=\"0\">χ² nicht berechnet: zu wenige besetzte Zeilen oder Spalten</span>") !=
               std::string::npos);
     }
+    SUBCASE("a question broken down by channel: the sample as one side") {
+        for (size_t i = 0; i < rs.size(); i++) rs[i].response.channel = i < 17 ? kChannelKiosk : kChannelPaper;
+        ReportOptions by;
+        by.crosstabs = {{"S1", "channel"}};
+        std::string h = render_report(*s, rs, by);
+        // The 17 "hier" are the kiosk's; "dort" (22) and the "keine Antwort" are on paper.
+        CHECK(xcell(h, 0, "A1", "kiosk").find("<span class=\"cnt\">17</span><small>Zeile <span class=\"rp\">100,0</span>") == 0);
+        CHECK(xcell(h, 0, "A2", "paper").find("<span class=\"cnt\">22</span>") == 0);
+        CHECK(xcell(h, 0, "", "paper").find("<span class=\"cnt\">23</span>") == 0);
+        CHECK(h.find("<th>Papier</th>") != std::string::npos);
+        CHECK(h.find("× Kanal</h2>") != std::string::npos);
+        CHECK(report_crosstab_problem(*s, "site") == "");
+    }
     SUBCASE("what can be crossed") {
         CHECK(report_crosstab_problem(*s, "S1") == "");
         CHECK(report_crosstab_problem(*s, "X1[SQ001]") == "");

@@ -126,6 +126,42 @@ bool writable_dir(const std::string& d) {
     return std::filesystem::is_directory(d, ec) && ::access(d.c_str(), W_OK) == 0;
 }
 
+// Applies every receipt on the stick. The order does not matter: a receipt older than one
+// taken changes nothing (sync_client.h), so the newest receipt always has the last word.
+void apply_stick_receipts(const std::vector<std::string>& files, SyncJob& job, Vault& v, SyncOutcome& out) {
+    out.ok = true;
+    for (const auto& f : files) {
+        ReceiptApplied r;
+        r.path = f;
+        std::string bytes;
+        ReceiptOutcome o;
+        if (read_file_at_most(f, kKeyFileMax, bytes, &o.error)) o = apply_receipt(v, (const uint8_t*)bytes.data(), bytes.size());
+        job.done++;
+        tick(job);
+        if (o.effect == ReceiptEffect::OtherDevice) { // no error: one stick serves many kiosks
+            out.other_device_receipts++;
+            continue;
+        }
+        r.effect = o.effect;
+        r.ok = o.effect != ReceiptEffect::Refused;
+        r.acked = o.acked;
+        r.error = o.error;
+        if (o.effect == ReceiptEffect::Resend) r.resend = (int64_t)(o.before - o.acked);
+        out.ok = out.ok && r.ok;
+        out.receipts.push_back(r);
+    }
+}
+
+// The research signing key: research.pub, or on a demo kiosk the demo key's public part.
+bool update_key(const Vault& v, ResearchPublicKey& pub, std::string* error) {
+    std::string pub_path = v.dir() + "/research.pub";
+    std::error_code ec;
+    if (!std::filesystem::exists(pub_path, ec)) pub_path = v.dir() + "/demo-research.key";
+    if (!load_research_public(pub_path, pub, error)) return false;
+    std::filesystem::create_directories(v.dir() + "/surveys", ec); // the staff menu lists it
+    return true;
+}
+
 } // namespace
 
 SyncDesk::~SyncDesk() {
@@ -183,7 +219,8 @@ static void collect(SyncDesk& st) {
     st.collected++;
     if (st.last.kind == SyncJobKind::Enrol && st.last.ok) sync_desk_leave(st); // the code is used up
     if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync) sync_desk_read_pin(st);
-    if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts) sync_desk_set_volume(st, st.volume);
+    if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts || st.last.kind == SyncJobKind::StickUpdate)
+        sync_desk_set_volume(st, st.volume);
 }
 
 bool sync_desk_poll(SyncDesk& st) {
@@ -289,18 +326,7 @@ bool sync_desk_start_receipts(SyncDesk& st) {
     }
     return start(st, SyncJobKind::Receipts, [files](SyncJob& job, Vault& v, SyncOutcome& out) {
         job.total = (int64_t)files.size();
-        out.ok = true;
-        for (const auto& f : files) {
-            ReceiptApplied r;
-            r.path = f;
-            std::string bytes;
-            r.ok = read_file_at_most(f, kKeyFileMax, bytes, &r.error) &&
-                   apply_receipt(v, (const uint8_t*)bytes.data(), bytes.size(), &r.acked, &r.error);
-            out.ok = out.ok && r.ok;
-            out.receipts.push_back(r);
-            job.done++;
-            tick(job);
-        }
+        apply_stick_receipts(files, job, v, out);
     });
 }
 
@@ -310,14 +336,26 @@ bool sync_desk_start_survey_update(SyncDesk& st) {
     if (!typed_server_url(st, url)) return false;
     SyncOptions opt = st.options;
     return start(st, SyncJobKind::SurveyUpdate, [url, opt](SyncJob&, Vault& v, SyncOutcome& out) {
-        // The research signing key: research.pub, or on a demo kiosk the demo key's public part.
         ResearchPublicKey pub;
-        std::string pub_path = v.dir() + "/research.pub";
-        std::error_code ec;
-        if (!std::filesystem::exists(pub_path, ec)) pub_path = v.dir() + "/demo-research.key";
-        if (!load_research_public(pub_path, pub, &out.error)) return;
-        std::filesystem::create_directories(v.dir() + "/surveys", ec); // the staff menu lists it
+        if (!update_key(v, pub, &out.error)) return;
         out.update = fetch_survey_update(url, v.dir() + "/surveys", pub, opt);
+        out.ok = out.update.ok;
+        out.error = out.update.error;
+    });
+}
+
+bool sync_desk_start_stick_update(SyncDesk& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
+    if (list_signed_surveys(volume + "/" + kStickSurveyFolder).empty()) {
+        st.refused = "staff_sync_no_stick_updates";
+        return false;
+    }
+    return start(st, SyncJobKind::StickUpdate, [volume](SyncJob&, Vault& v, SyncOutcome& out) {
+        ResearchPublicKey pub;
+        if (!update_key(v, pub, &out.error)) return;
+        out.update = install_survey_updates_from_stick(volume, v.dir() + "/surveys", pub);
         out.ok = out.update.ok;
         out.error = out.update.error;
     });
@@ -364,7 +402,9 @@ std::vector<std::string> list_usb_volumes() {
 
 void sync_desk_set_volume(SyncDesk& st, int index) {
     st.volume = index >= 0 && index < (int)st.volumes.size() ? index : -1;
-    st.receipt_files = st.volume >= 0 ? list_receipt_files(st.volumes[size_t(st.volume)]) : std::vector<std::string>{};
+    std::string v = st.volume >= 0 ? st.volumes[size_t(st.volume)] : "";
+    st.receipt_files = v.empty() ? std::vector<std::string>{} : list_receipt_files(v);
+    st.stick_updates = v.empty() ? std::vector<std::string>{} : list_signed_surveys(v + "/" + kStickSurveyFolder);
 }
 
 std::vector<std::string> list_receipt_files(const std::string& dir) {

@@ -23,13 +23,16 @@
 
 namespace tk {
 
-enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate };
+// SurveyUpdate fetches from the server, StickUpdate reads the stick's teilhabe-surveys/.
+enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate, StickUpdate };
 
-// One receipt file found on the stick and what applying it did.
+// One receipt file for this device found on the stick and what applying it did.
 struct ReceiptApplied {
     std::string path;
     bool ok = false;
+    ReceiptEffect effect = ReceiptEffect::Refused;
     uint64_t acked = 0;        // the server holds this device up to this record
+    int64_t resend = 0;        // Resend: records the vault now sends again
     std::string error;
 };
 
@@ -42,8 +45,9 @@ struct SyncOutcome {
     std::string server_fingerprint;        // Enrol
     std::string path;                      // Export: the bundle written
     int64_t count = 0;                     // Export: records in it
-    std::vector<ReceiptApplied> receipts;  // Receipts
-    SurveyUpdateResult update;             // SurveyUpdate
+    std::vector<ReceiptApplied> receipts;  // Receipts: those for this device
+    int64_t other_device_receipts = 0;     // Receipts: skipped quietly (one stick, many kiosks)
+    SurveyUpdateResult update;             // SurveyUpdate, StickUpdate
     int64_t unsynced_after = -1;           // the vault's unsynced count when the job ended
 };
 
@@ -70,6 +74,7 @@ struct SyncDesk {
     std::vector<std::string> volumes;      // writable USB sticks (see list_usb_volumes)
     int volume = -1;                       // index into volumes
     std::vector<std::string> receipt_files; // *.receipt on the chosen volume
+    std::vector<std::string> stick_updates; // signed survey updates in its teilhabe-surveys/
 
     SyncJobKind kind = SyncJobKind::None;  // of the running or last job
     SyncOutcome last;                      // of the last finished job
@@ -114,8 +119,12 @@ int64_t sync_desk_total(const SyncDesk& st);
 bool sync_desk_start_sync(SyncDesk& st);            // to st.server_url
 bool sync_desk_start_enrol(SyncDesk& st);           // st.server_url + st.pairing_code
 bool sync_desk_start_export(SyncDesk& st, int64_t now_unix); // bundle onto the chosen volume
-bool sync_desk_start_receipts(SyncDesk& st);        // apply every receipt on the volume
-bool sync_desk_start_survey_update(SyncDesk& st);   // into DIR/surveys
+// Applies every receipt on the volume: receipts of other devices are counted, not refused; a
+// newer one that says the server holds less than the vault believed makes the records after
+// it unsynced again (they go with the next export).
+bool sync_desk_start_receipts(SyncDesk& st);
+bool sync_desk_start_survey_update(SyncDesk& st);   // from the server into DIR/surveys
+bool sync_desk_start_stick_update(SyncDesk& st);    // from the volume's teilhabe-surveys/, same check
 // Waits for the running job to end and collects it (tests, shutdown).
 void sync_desk_wait(SyncDesk& st);
 // Asks a running sync to stop before its next batch (quitting). Acknowledged batches stay
@@ -129,7 +138,7 @@ std::vector<std::string> usb_mount_points(const std::string& mounts_text);
 // The writable USB volumes: $TK_USB_ROOTS (colon-separated directories; tests and kiosks
 // with a fixed mount point) when set, else usb_mount_points(/proc/self/mounts).
 std::vector<std::string> list_usb_volumes();
-void sync_desk_set_volume(SyncDesk& st, int index); // also lists its receipt files
+void sync_desk_set_volume(SyncDesk& st, int index); // also lists its receipts and survey updates
 // Receipt files (name ends in ".receipt") directly on `dir`, sorted.
 std::vector<std::string> list_receipt_files(const std::string& dir);
 // "teilhabe-<device id>-<YYYYMMDD-HHMMSS>.tkb": says what and whose, sorts by time.

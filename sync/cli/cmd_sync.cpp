@@ -122,14 +122,18 @@ static int run_receipt(const Args& in) {
     if (!v) return rc;
     std::string bytes, err;
     if (!read_file_at_most(a[0], kKeyFileMax, bytes, &err)) return usage_error("receipt apply", err);
-    uint64_t acked = 0;
-    if (!apply_receipt(*v, (const uint8_t*)bytes.data(), bytes.size(), &acked, &err)) {
-        std::fprintf(stderr, "teilhabe receipt apply: %s: %s\n", a[0].c_str(), err.c_str());
+    ReceiptOutcome o = apply_receipt(*v, (const uint8_t*)bytes.data(), bytes.size());
+    if (o.effect == ReceiptEffect::Refused || o.effect == ReceiptEffect::OtherDevice) {
+        std::fprintf(stderr, "teilhabe receipt apply: %s: %s\n", a[0].c_str(), o.error.c_str());
         return 1;
     }
     VaultStatus s = v->status();
     std::printf("%s: server holds this device up to record %llu; %lld records unsynced\n", a[0].c_str(),
-                (unsigned long long)acked, (long long)s.unsynced);
+                (unsigned long long)o.acked, (long long)s.unsynced);
+    if (o.effect == ReceiptEffect::Resend)
+        std::printf("The server had lost records %llu..%llu (restored from an older backup?): they are unsynced again; "
+                    "export or sync again (the server counts none twice).\n",
+                    (unsigned long long)o.acked + 1, (unsigned long long)o.before);
     return 0;
 }
 

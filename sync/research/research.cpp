@@ -362,6 +362,15 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
     return res;
 }
 
+// Records that did not even parse are lost to the count otherwise: they were seen.
+static void count_unparsed(const std::vector<std::string>& warnings, DecryptResult& r) {
+    for (const std::string& w : warnings)
+        if (w.find("does not parse") != std::string::npos) {
+            r.records_seen++;
+            r.problems.push_back({"", w});
+        }
+}
+
 DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, const ResearchSecretKey& key) {
     std::vector<Record> records;
     std::vector<std::string> warnings;
@@ -375,12 +384,59 @@ DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, con
     }
     DecryptResult r = decrypt_records(records, key, path, &damaged);
     r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-    // Records that did not even parse are lost to the count otherwise: they were seen.
-    for (const std::string& w : warnings)
-        if (w.find("does not parse") != std::string::npos) {
-            r.records_seen++;
-            r.problems.push_back({"", w});
+    count_unparsed(warnings, r);
+    return r;
+}
+
+// Every source's records, a record held by several (same id, same bytes) once.
+static bool read_sources(const std::vector<RecordSource>& sources, std::vector<Record>& records,
+                         std::vector<std::string>& warnings, std::vector<RecordProblem>& damaged, int64_t& twice,
+                         std::string& error) {
+    std::map<std::string, Hash32> held; // record id -> hash of the record read first
+    std::set<std::string> damaged_ids;
+    for (const RecordSource& src : sources) {
+        std::vector<Record> rs;
+        std::vector<RecordProblem> dm;
+        if (!read_source_records(src.kind, src.path, rs, &warnings, &error, &dm)) return false;
+        for (Record& r : rs) {
+            auto [it, fresh] = held.emplace(record_id(r.device_pk, r.seq), record_hash(r));
+            // Another record under a taken id is kept: the chain check names it ("appears twice").
+            if (!fresh && it->second == record_hash(r)) {
+                twice++;
+                continue;
+            }
+            records.push_back(std::move(r));
         }
+        for (RecordProblem& p : dm)
+            if (damaged_ids.insert(p.record_id).second) damaged.push_back(std::move(p));
+    }
+    // Damaged on the device, but an earlier bundle carried it intact: it is read from there.
+    damaged.erase(std::remove_if(damaged.begin(), damaged.end(), [&](const RecordProblem& p) { return held.count(p.record_id) > 0; }),
+                  damaged.end());
+    std::stable_sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+        return a.device_pk != b.device_pk ? a.device_pk < b.device_pk : a.seq < b.seq;
+    });
+    return true;
+}
+
+DecryptResult decrypt_sources(const std::vector<RecordSource>& sources, const ResearchSecretKey& key) {
+    if (sources.size() == 1) return decrypt_source(sources[0].kind, sources[0].path, key);
+    std::vector<Record> records;
+    std::vector<std::string> warnings;
+    std::vector<RecordProblem> damaged;
+    int64_t twice = 0;
+    std::string err, names;
+    for (const RecordSource& src : sources) names += (names.empty() ? "" : " + ") + src.path;
+    if (!read_sources(sources, records, warnings, damaged, twice, err)) {
+        DecryptResult r;
+        r.error = err;
+        r.warnings = warnings;
+        return r;
+    }
+    DecryptResult r = decrypt_records(records, key, names, &damaged);
+    r.duplicates_across_sources = twice;
+    r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
+    count_unparsed(warnings, r);
     return r;
 }
 
@@ -517,6 +573,30 @@ bool read_responses_jsonl(const std::string& path, JsonlRead& out, std::string* 
     std::string text;
     if (!read_source_file(path, text, error)) return false;
     out = parse_responses_jsonl(text, path);
+    return true;
+}
+
+bool read_responses_jsonl_files(const std::vector<std::string>& paths, JsonlRead& out, std::string* error) {
+    out = JsonlRead{};
+    std::map<std::string, std::pair<size_t, size_t>> first; // record id -> (index in out, file)
+    for (size_t f = 0; f < paths.size(); f++) {
+        JsonlRead one;
+        if (!read_responses_jsonl(paths[f], one, error)) return false;
+        out.errors.insert(out.errors.end(), one.errors.begin(), one.errors.end());
+        for (DecryptedResponse& d : one.responses) {
+            if (d.record_id.rfind("line-", 0) != 0) { // "line-N" names a line, not a record
+                auto [it, fresh] = first.emplace(d.record_id, std::make_pair(out.responses.size(), f));
+                if (!fresh) {
+                    out.duplicates++;
+                    if (!(out.responses[it->second.first].response == d.response))
+                        out.errors.push_back(paths[f] + ": record " + d.record_id + " differs from the one of the same id read from " +
+                                             paths[it->second.second] + "; that one is kept, check both files");
+                    continue;
+                }
+            }
+            out.responses.push_back(std::move(d));
+        }
+    }
     return true;
 }
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <dirent.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "keys.h"
 #include "hex.h"
 #include "request_log.h"
+#include "survey_update.h"
 
 namespace tk {
 
@@ -28,11 +28,47 @@ ApiReply api_error(int status, const std::string& code, const std::string& reaso
 
 ServerApi::ServerApi(ServerStore& store, ServerConfig cfg) : store_(store), cfg_(std::move(cfg)) {}
 
-void ServerApi::log(const std::string& line) {
+// The request a worker thread is serving, for its log line: started by the pre-routing handler,
+// written and ended by the logger that cpp-httplib calls once the answer is sent.
+struct RequestNote {
+    bool active = false;
+    std::chrono::steady_clock::time_point start;
+    size_t in_bytes = 0;
+    std::string device, detail;
+};
+static thread_local RequestNote t_note;
+
+// The device a request turned out to be from (verified, or enrolling), for its log line.
+static void note_device(const std::string& device) {
+    if (t_note.active && !device.empty()) t_note.device = device.substr(0, 16);
+}
+
+void ServerApi::write_line(const std::string& line) {
     // Lines carry the client's words (paths, reasons quoting its input): one event, one line.
     std::string l = utc_now() + " " + log_safe(line);
     if (cfg_.log) cfg_.log(l);
     else std::fprintf(stderr, "%s\n", l.c_str());
+}
+
+void ServerApi::log(const std::string& line) {
+    if (!t_note.active) return write_line(line);
+    if (t_note.detail.size() < 4096) t_note.detail += (t_note.detail.empty() ? "" : "; ") + line;
+}
+
+void ServerApi::log_request(const httplib::Request& req, const httplib::Response& res) {
+    std::string path = req.path;
+    for (char& c : path)
+        if (c == ' ') c = '+'; // one field: the line splits at spaces
+    std::string l = req.method + " " + path + " " + std::to_string(res.status);
+    l += " in=" + std::to_string(t_note.active ? std::max(t_note.in_bytes, req.body.size()) : req.body.size());
+    l += " out=" + std::to_string(res.body.size());
+    if (t_note.active)
+        l += " ms=" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - t_note.start).count());
+    l += " peer=" + req.remote_addr + " device=" + (t_note.device.empty() ? "-" : t_note.device);
+    if (!t_note.detail.empty()) l += " -- " + t_note.detail;
+    t_note = RequestNote{};
+    write_line(l);
 }
 
 bool ServerApi::take_token(const std::string& key, double rate, double burst, bool consume) {
@@ -84,6 +120,7 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
     }
     int status = 500;
     std::string err;
+    note_device(device_id_hex(pk));
     if (!store_.enrol(j["code"].get<std::string>(), pk, &status, &err)) {
         log("enrol " + peer + " device " + device_id_hex(pk) + " " + std::to_string(status) + " " + err);
         return api_error(status, status == 400 ? "bad-code" : status == 403 ? "refused" : "storage", err);
@@ -142,6 +179,7 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
     } else {
         res = store_.store_bundle(b, source);
     }
+    note_device(res.device);
     log("upload " + peer + " device " + (res.device.empty() ? "-" : res.device) + " " + std::to_string(res.status) + " " +
         res.code + (res.reason.empty() ? "" : ": " + res.reason) + " (stored " + std::to_string(res.stored) +
         ", duplicates " + std::to_string(res.duplicates) + ", head " + std::to_string(res.server_seq) + ")");
@@ -162,40 +200,19 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
     return r;
 }
 
-// Survey names are plain file names: nothing that could walk out of the folder.
-static bool safe_name(const std::string& n) {
-    if (n.empty() || n.size() > 128 || n[0] == '.') return false;
-    for (char c : n)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-            return false;
-    return n.find("..") == std::string::npos;
-}
-
 ApiReply ServerApi::handle_survey_list() {
     json list = json::array();
-    if (!cfg_.surveys_dir.empty()) {
-        if (DIR* d = opendir(cfg_.surveys_dir.c_str())) {
-            std::vector<std::string> names;
-            while (dirent* e = readdir(d)) {
-                std::string n = e->d_name;
-                if (safe_name(n) && n.size() > 4 && n.compare(n.size() - 4, 4, ".sig") != 0) names.push_back(n);
-            }
-            closedir(d);
-            std::sort(names.begin(), names.end());
-            for (const std::string& n : names) {
-                std::string sig;
-                if (!read_file_at_most(cfg_.surveys_dir + "/" + n + ".sig", kKeyFileMax, sig, nullptr)) continue; // unsigned: not offered
-                list.push_back(json{{"name", n}, {"signature", n + ".sig"}});
-            }
-        }
-    }
+    if (!cfg_.surveys_dir.empty())
+        for (const std::string& n : list_signed_surveys(cfg_.surveys_dir)) // unsigned files are not offered
+            list.push_back(json{{"name", n}, {"signature", n + ".sig"}});
     ApiReply r;
     r.body = json{{"surveys", list}}.dump();
     return r;
 }
 
 ApiReply ServerApi::handle_survey_file(const std::string& name) {
-    if (!safe_name(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
+    // Survey names are plain file names: nothing that could walk out of the folder.
+    if (!survey_update_name_ok(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
     ApiReply r;
     std::string err;
     if (!read_file_at_most(cfg_.surveys_dir + "/" + name, kKeyFileMax, r.body, &err)) return api_error(404, "not-found", "no such survey update");
@@ -227,7 +244,7 @@ FrontConfig ServerApi::front_config() {
     f.max_connections = cfg_.max_connections;
     f.workers = cfg_.threads > 0 ? cfg_.threads : 32;
     f.body_limit = [this](const std::string& m, const std::string& p) { return body_limit(m, p); };
-    f.log = [this](const std::string& l) { log(l); };
+    f.log = [this](const std::string& l) { write_line(l); };
     return f;
 }
 
@@ -246,6 +263,7 @@ int ServerApi::read_body(const char* what, const httplib::Request& req, httplib:
             return false;
         }
         body.append(data, n);
+        t_note.in_bytes = body.size();
         // The front's rule, for servers without it: after the grace time, the minimum rate.
         double allowed = cfg_.body_deadline_s + (double)body.size() / (double)std::max<size_t>(1, cfg_.body_min_rate);
         if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > allowed) {
@@ -294,6 +312,14 @@ void ServerApi::mount(httplib::Server& srv) {
         srv.set_keep_alive_timeout(cfg_.read_timeout_s);
     }
     srv.set_keep_alive_max_count(100);
+    // One log line per request (see server_api.h): begun before routing, written once answered.
+    srv.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        t_note = RequestNote{};
+        t_note.active = true;
+        t_note.start = std::chrono::steady_clock::now();
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    srv.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_request(req, res); });
     // For bodies with a Content-Length, before any route: none above the largest route limit.
     srv.set_payload_max_length(std::max(cfg_.max_body, cfg_.max_enrol_body));
 

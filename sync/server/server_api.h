@@ -14,6 +14,12 @@
 // signature verified) and one per peer address for uploads that did not. Connection limits and
 // deadlines (slow heads, slow bodies, connections per address) are the front's: front_config()
 // gives them to an HttpFront (http_front.h). Every log line passes through log_safe.
+//
+// The log (stderr, the journal under systemd) has one line per request, written when its answer
+// went out: method, path, status, bytes in and out, milliseconds, peer, the device once its
+// signature verified, and after "--" what the handler noted (why it refused, what it stored):
+//   2026-12-02T10:00:00Z POST /v1/bundles 200 in=5120 out=310 ms=14 peer=10.0.0.5 device=ab12cd34ef56ab12 -- upload ...
+// The front's own refusals (connection limits, slow heads) are lines of their own: "front PEER ...".
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -70,10 +76,14 @@ public:
     ApiReply handle_survey_list();
     ApiReply handle_survey_file(const std::string& name);
 
+    // An event: inside a request it becomes part of that request's line; outside one (the
+    // handlers called directly, the front's refusals) a line of its own.
     void log(const std::string& line);
     const ServerConfig& config() const { return cfg_; }
 
 private:
+    void write_line(const std::string& line); // timestamp, log_safe, cfg_.log or stderr
+    void log_request(const httplib::Request& req, const httplib::Response& res);
     int read_body(const char* what, const httplib::Request& req, httplib::Response& res,
                   const httplib::ContentReader& reader, size_t max, std::string& body);
     // Token bucket `key`: false = empty (over the limit). consume=false only looks.

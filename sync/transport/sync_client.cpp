@@ -99,55 +99,83 @@ bool enrol_device(const std::string& dir, const std::string& url, const std::str
 // The checks of apply_receipt. `known` may hold records the caller already has in memory (the
 // batch just sent): the vault then need not walk its chain to find the acknowledged one.
 // `synced` is the vault's current sync point.
-static bool check_and_apply(Vault& vault, const uint8_t* data, size_t len, const std::vector<Record>* known,
-                            uint64_t synced, const ServerPin& pin, const uint8_t device_pk[32], uint64_t* acked,
-                            std::string* error) {
+static ReceiptOutcome check_and_apply(Vault& vault, const uint8_t* data, size_t len, const std::vector<Record>* known,
+                                      uint64_t synced, const ServerPin& pin, const uint8_t device_pk[32]) {
+    ReceiptOutcome out;
+    out.before = synced;
+    auto refuse = [&](const std::string& why) {
+        out.effect = ReceiptEffect::Refused;
+        out.error = why;
+        return out;
+    };
     Receipt r;
-    if (!read_receipt(data, len, r, error)) return false;
-    if (acked) *acked = r.acked_seq;
-    if (r.server_pk != pin.server_pk) {
-        if (error) *error = "receipt signed by server " + fingerprint(r.server_pk.data(), 32) + ", but this device is enrolled with " +
-                            fingerprint(pin.server_pk.data(), 32);
-        return false;
-    }
+    if (!read_receipt(data, len, r, &out.error)) return out;
+    out.acked = r.acked_seq;
+    out.time = r.time;
     if (std::memcmp(r.device_pk.data(), device_pk, 32) != 0) {
-        if (error) *error = "receipt is for device " + device_id_hex(r.device_pk) + ", not this one (" + to_hex(device_pk, 8) + ")";
-        return false;
+        out.effect = ReceiptEffect::OtherDevice;
+        out.error = "receipt is for device " + device_id_hex(r.device_pk) + ", not this one (" + to_hex(device_pk, 8) + ")";
+        return out;
     }
-    if (r.acked_seq == 0) return true;
-    const Record* rec = nullptr;
-    if (known)
-        for (const Record& k : *known)
-            if (k.seq == r.acked_seq) rec = &k;
-    std::vector<Record> found;
-    if (!rec) {
-        if (!vault.read_records(r.acked_seq - 1, 1, found, error)) return false;
-        if (!found.empty() && found[0].seq == r.acked_seq) rec = &found[0];
+    if (r.server_pk != pin.server_pk)
+        return refuse("receipt signed by server " + fingerprint(r.server_pk.data(), 32) + ", but this device is enrolled with " +
+                      fingerprint(pin.server_pk.data(), 32));
+    if (r.acked_seq > 0) {
+        const Record* rec = nullptr;
+        if (known)
+            for (const Record& k : *known)
+                if (k.seq == r.acked_seq) rec = &k;
+        std::vector<Record> found;
+        if (!rec) {
+            std::string err;
+            if (!vault.read_records(r.acked_seq - 1, 1, found, &err)) return refuse(err);
+            if (!found.empty() && found[0].seq == r.acked_seq) rec = &found[0];
+        }
+        if (!rec) return refuse("receipt acknowledges record " + std::to_string(r.acked_seq) + ", which this device does not have");
+        if (record_hash(*rec) != r.acked_hash)
+            return refuse("receipt's hash of record " + std::to_string(r.acked_seq) +
+                          " differs from this device's record (the server holds a different chain)");
     }
-    if (!rec) {
-        if (error) *error = "receipt acknowledges record " + std::to_string(r.acked_seq) + ", which this device does not have";
-        return false;
-    }
-    if (record_hash(*rec) != r.acked_hash) {
-        if (error) *error = "receipt's hash of record " + std::to_string(r.acked_seq) +
-                            " differs from this device's record (the server holds a different chain)";
-        return false;
-    }
-    if (r.acked_seq <= synced) return true; // older news
-    return vault.mark_synced(r.acked_seq, error);
+    // Receipts are the server's word at their time, so the newest one says where the server
+    // stands: one that says less than the receipts before it means the server lost records.
+    // An older receipt changes nothing (it would undo that); one of the same second (a sync's
+    // batches, one import run) only moves forward.
+    uint64_t newest = vault.receipt_time();
+    out.effect = ReceiptEffect::NoNews;
+    if (r.time < newest) return out;
+    if (r.acked_seq > synced) out.effect = ReceiptEffect::Advanced;
+    else if (r.acked_seq < synced && r.time > newest) out.effect = ReceiptEffect::Resend;
+    if (out.effect == ReceiptEffect::NoNews && r.time == newest) return out;
+    if (!vault.mark_synced(out.effect == ReceiptEffect::NoNews ? synced : r.acked_seq, &out.error, r.time))
+        out.effect = ReceiptEffect::Refused;
+    return out;
 }
 
-bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error) {
-    ServerPin pin;
+// The pinned server and this device's key, for checking receipts.
+static bool receipt_context(const Vault& vault, ServerPin& pin, DeviceIdentity& id, std::string* error) {
     std::string err;
     if (!read_server_pin(vault.dir(), pin, &err)) {
         if (error) *error = "this device is not enrolled (" + err + "); a receipt can only be checked against the enrolled server";
         return false;
     }
-    DeviceIdentity id;
     bool created = false;
-    if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
-    return check_and_apply(vault, data, len, nullptr, synced_seq(vault), pin, id.pk, acked, error);
+    return load_or_create_device(vault.dir() + "/device.key", false, id, &created, error);
+}
+
+ReceiptOutcome apply_receipt(Vault& vault, const uint8_t* data, size_t len) {
+    ServerPin pin;
+    DeviceIdentity id;
+    ReceiptOutcome out;
+    if (!receipt_context(vault, pin, id, &out.error)) return out;
+    return check_and_apply(vault, data, len, nullptr, synced_seq(vault), pin, id.pk);
+}
+
+bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error) {
+    ReceiptOutcome o = apply_receipt(vault, data, len);
+    if (acked) *acked = o.acked;
+    bool ok = o.effect != ReceiptEffect::Refused && o.effect != ReceiptEffect::OtherDevice;
+    if (!ok && error) *error = o.error;
+    return ok;
 }
 
 SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt) {
@@ -227,12 +255,13 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
             out.error = "the server's answer carries no valid receipt; records stay unsynced";
             break;
         }
-        uint64_t acked = 0;
-        if (!check_and_apply(vault, rc.data(), rc.size(), &recs, synced, pin, id.pk, &acked, &out.error)) {
-            out.error = "receipt refused: " + out.error;
+        ReceiptOutcome ro = check_and_apply(vault, rc.data(), rc.size(), &recs, synced, pin, id.pk);
+        if (ro.effect == ReceiptEffect::Refused || ro.effect == ReceiptEffect::OtherDevice) {
+            out.error = "receipt refused: " + ro.error;
             break;
         }
-        synced = std::max(synced, acked);
+        uint64_t acked = ro.acked;
+        if (ro.effect != ReceiptEffect::NoNews) synced = acked;
         Receipt r;
         read_receipt(rc.data(), rc.size(), r, nullptr);
         out.sent += (int64_t)recs.size();

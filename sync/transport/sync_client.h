@@ -52,9 +52,29 @@ bool enrol_device(const std::string& dir, const std::string& url, const std::str
 // atomically). Records stay unsynced until a receipt comes back. *count = records written.
 bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error);
 
-// Checks a receipt (signature, pinned server key, this device, hash of the device's own record)
-// and marks the vault synced up to it. A receipt older than the current sync state changes
-// nothing. *acked = the receipt's sequence number.
+// What a receipt did to the vault (sync/transport/BUNDLE.md, "USB stick" and "Resending").
+enum class ReceiptEffect {
+    Refused,      // not a receipt, another server, a different chain: `error` says why
+    OtherDevice,  // for another kiosk: one stick serves many, so this is no error
+    Advanced,     // records up to `acked` are now marked synced
+    NoNews,       // the vault was synced that far already, or the receipt is older than one taken
+    Resend,       // newer than any taken, and the server holds less than the vault believed
+                  // (restored from an older backup): records after `acked` are unsynced again
+};
+struct ReceiptOutcome {
+    ReceiptEffect effect = ReceiptEffect::Refused;
+    uint64_t acked = 0;        // the server holds this device up to here
+    uint64_t before = 0;       // the vault's sync point before
+    uint64_t time = 0;         // the receipt's time (server clock)
+    std::string error;
+};
+
+// Checks a receipt (signature, this device, pinned server key, hash of the device's own
+// record) and moves the vault's sync point: forward, or back when the receipt is newer than
+// every receipt taken before and the server says it holds less.
+ReceiptOutcome apply_receipt(Vault& vault, const uint8_t* data, size_t len);
+// The same for one receipt that must be for this device (`teilhabe receipt apply FILE`):
+// false, with *error, when it is refused or another device's. *acked = its sequence number.
 bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error);
 
 // Sequence number up to which the vault is marked synced.

@@ -7,8 +7,9 @@ source "$(dirname "$0")/sync_common.bash"
 "$S" --version | grep -q '^teilhabe-server [0-9][0-9.]*$' || fail "--version"
 "$T" --version | grep -q '^teilhabe [0-9][0-9.]*$' || fail "teilhabe --version"
 help=$("$S" --help) || fail "--help exit code"
-for verb in "serve --data DIR --listen HOST:PORT" "enrol --data DIR [--site NAME] [--valid-hours H]" \
-            "import --data DIR [--receipt OUT] FILE" "status --data DIR"; do
+for verb in "serve [--config FILE] --data DIR --listen HOST:PORT" "enrol --data DIR [--site NAME] [--valid-hours H]" \
+            "import --data DIR [--receipt OUT] FILE_OR_FOLDER..." "export-surveys --data DIR --out STICK" \
+            "status --data DIR" "backup --data DIR --out FILE" "restore --data DIR FILE"; do
     grep -qF -- "  $verb" <<<"$help" || fail "--help does not list '$verb'"
 done
 for opt in --cert --key --allow-plain-http --max-body --rate --threads --per-address; do

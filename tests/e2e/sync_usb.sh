@@ -2,7 +2,7 @@
 # sync_usb.sh - the USB stick path: export-bundle (records stay unsynced) -> teilhabe-server
 # import (same checks, writes a signed receipt) -> receipt apply (records synced). Importing the
 # stick twice stores nothing twice; a receipt for another device or from another server is
-# refused; a later network sync agrees.
+# refused; a later network sync agrees; one stick carries many kiosks' bundles.
 source "$(dirname "$0")/sync_common.bash"
 N=2200 # enough for a bundle over 1 MiB (checked below)
 
@@ -58,4 +58,22 @@ start_server
 out=$("$T" sync --data "$WORK/kiosk" --server "$URL" --quiet) || fail "network sync after USB: $out"
 case "$out" in "sent 7, stored 7,"*) ;; *) fail "network sync after USB: $out" ;; esac
 check_store $((N + 7))
+
+# One stick for many kiosks: import takes the stick's folder, reports each file, stores what
+# is good and fails (exit 1) because of the junk file; each kiosk takes its own receipt.
+mkdir "$WORK/stick2"
+"$T" vault fill-demo --data "$WORK/other" --count 4 >/dev/null
+"$T" export-bundle --data "$WORK/other" --out "$WORK/stick2/teilhabe-other.tkb" >/dev/null || fail "export other"
+"$T" vault fill-demo --data "$WORK/kiosk" --count 3 >/dev/null
+"$T" export-bundle --data "$WORK/kiosk" --out "$WORK/stick2/teilhabe-kiosk.tkb" >/dev/null || fail "export kiosk"
+echo junk >"$WORK/stick2/teilhabe-junk.tkb"
+"$S" import --data "$WORK/srv" "$WORK/stick2" >"$WORK/import3.out" 2>"$WORK/import3.err" && fail "import with a junk file exited 0"
+grep -q "^\[3/3\] .*teilhabe-other.tkb: device .*, 14 records stored" "$WORK/import3.out" || fail "import3: $(cat "$WORK/import3.out")"
+grep -q "^\[1/3\] .*teilhabe-junk.tkb: refused (malformed)" "$WORK/import3.err" || fail "import3 err: $(cat "$WORK/import3.err")"
+grep -q "2 of 3 files imported" "$WORK/import3.out" || fail "import3 summary: $(cat "$WORK/import3.out")"
+"$S" import --data "$WORK/srv" "$WORK/stick2/teilhabe-kiosk.tkb" "$WORK/stick2/teilhabe-other.tkb" >/dev/null \
+    || fail "import of two good files"
+"$T" receipt apply --data "$WORK/kiosk" "$WORK/stick2/teilhabe-kiosk.tkb.receipt" >/dev/null || fail "kiosk receipt"
+[ "$(unsynced "$WORK/kiosk")" = 0 ] || fail "kiosk unsynced after its receipt"
+step "one stick, many kiosks"
 step "ok"

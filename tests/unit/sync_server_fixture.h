@@ -21,6 +21,7 @@
 #include "keys.h"
 #include "server_api.h"
 #include "server_store.h"
+#include "survey_update.h"
 #include "sync_client.h"
 #include "sync_testutil.h"
 #include "vault.h"
@@ -150,6 +151,19 @@ inline std::unique_ptr<Vault> drill_vault(const std::string& dir, int n, const s
     append_drill(*v, n, channel, site);
     return v;
 }
+
+// A research signing key, a second one that is not the kiosk's, and the shipped citizen
+// survey: what the survey update tests sign and install.
+struct SurveySigning {
+    ResearchPublicKey pub;
+    uint8_t sk[64], other_pk[32], other_sk[64];
+    std::string survey = test::slurp(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
+    SurveySigning() {
+        crypto_sign_keypair(pub.sign_pk, sk);
+        crypto_sign_keypair(other_pk, other_sk);
+        REQUIRE(!survey.empty());
+    }
+};
 
 inline std::string err_code(const httplib::Result& r) {
     json j = json::parse(r->body, nullptr, false);

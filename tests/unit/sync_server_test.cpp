@@ -437,12 +437,11 @@ TEST_CASE("server: survey updates install only when the research signature verif
     LiveServer s(cfg);
     std::string url = s.url();
 
-    ResearchPublicKey pub;
-    uint8_t sk[64], other_pk[32], other_sk[64];
-    crypto_sign_keypair(pub.sign_pk, sk);
-    crypto_sign_keypair(other_pk, other_sk);
-    std::string survey = test::slurp(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
-    REQUIRE(!survey.empty());
+    SurveySigning keys;
+    const ResearchPublicKey& pub = keys.pub;
+    const uint8_t* sk = keys.sk;
+    const uint8_t* other_sk = keys.other_sk;
+    const std::string& survey = keys.survey;
     test::spit(sdir + "/good.json", survey);
     test::spit(sdir + "/good.json.sig", sign_survey_file("good.json", survey, sk));
     test::spit(sdir + "/tampered.json", survey + " ");

@@ -14,6 +14,7 @@
 #include "enrolment.h"
 #include "keys.h"
 #include "research.h"
+#include "sample_response.h"
 #include "server_api.h"
 #include "server_store.h"
 #include "sync_client.h"
@@ -33,16 +34,7 @@ void flip_body_byte(const std::string& dir, uint64_t seq) {
 }
 
 Response answer(int i) {
-    Response r;
-    r.survey_id = "buerger-digital";
-    r.survey_version = "1";
-    r.survey_hash = "sha256:feed";
-    r.language = "de";
-    r.channel = "kiosk";
-    r.site = "Stadtbibliothek";
-    r.started = 1764000000 + i * 600;
-    r.finished = r.started + 300;
-    r.complete = true;
+    Response r = tk::test::finished_response(1764000000 + i * 600, 300, "buerger-digital", "sha256:feed", "1");
     r.answers["A1"].value = "Antwort " + std::to_string(i + 1);
     return r;
 }

@@ -40,6 +40,7 @@
 #include "style.h"
 #include "texts.h"
 #include "lss_import.h"
+#include "provision.h"
 #include "vault.h"
 #include "version.h"
 
@@ -309,19 +310,12 @@ void wire_app(tk::KioskApp& app, const Options& o, Loaded& l, double now) {
         tk::AppendResult ar = vault->append_response(r);
         return tk::SubmitResult{ar.durable, ar.error};
     };
-    app.staff_info_fn = [vault]() {
-        tk::VaultStatus s = vault->status();
-        tk::StaffInfo i;
-        i.records = s.records;
-        i.unsynced = s.unsynced;
-        i.pending_in_memory = s.pending_in_memory;
-        i.last_sync = s.last_sync;
-        i.alarms = s.alarms;
-        i.demo_key = s.demo_key;
-        return i;
-    };
+    app.staff_info_fn = [vault]() { return tk::staff_info_of(vault->status()); };
     // The transport desk's worker wakes the sleeping loop for every progress step.
     app.sync.wake = [] { glfwPostEmptyEvent(); };
+    // A pre-seeded appliance enrols itself at its first start (packaging/DEPLOY.md).
+    const char* provision = std::getenv("TK_PROVISION_FILE");
+    tk::sync_desk_provision_at_start(app.sync, o.data_dir, provision ? provision : tk::kEtcProvisionFile);
 }
 
 // Everything the event loop carries from one turn to the next.
@@ -357,7 +351,10 @@ bool wait_for_work(Loop& L, double& now) {
     const int left = app.idle.warning ? int(app.idle.warning_until - now) : 0;
     const int field_gen = app.field.generation; // a print job that finished changes it
     tk::idle_tick(app, now);
-    if (tk::sync_desk_poll(app.sync)) L.frames_left = std::max(L.frames_left, 1);
+    if (tk::sync_desk_poll(app.sync)) {
+        tk::adopt_enrolled_site(app); // an enrolment (desk or provisioning) may name the site
+        L.frames_left = std::max(L.frames_left, 1);
+    }
     bool speaking_before = L.ui.speaking;
     tk::speech_poll(L.speech);
     if (g_events != L.seen_events) {

@@ -20,6 +20,7 @@
 #include "survey.h"
 #include "sync_desk.h"
 #include "texts.h"
+#include "vault.h"
 
 namespace tk {
 
@@ -46,6 +47,7 @@ struct KioskConfig {
     int idle_seconds = 90;         // inactivity before the warning
     int warn_seconds = 30;         // countdown of the warning (never below 30)
     std::string site;              // written into every response
+    std::string enrolled_site;     // the enrolment's site last taken over (adopt_enrolled_site)
     std::string event;             // written into every response ("" = none)
     std::vector<std::string> recent_sites, recent_events; // newest first, picked with one tap
 };
@@ -82,6 +84,7 @@ struct StaffInfo {
     std::string last_sync;
     std::vector<std::string> alarms;
     bool demo_key = false;
+    std::string research_key;      // fingerprint the vault seals to, shown for comparison
     std::string error;             // vault could not be opened
 };
 
@@ -161,6 +164,8 @@ struct KioskApp {
 void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts texts,
                 const std::string& data_dir, double now);
 bool save_config(const KioskApp& app, std::string* error);
+// The staff menu's view of the vault's status (main.cpp's staff_info_fn; tests use it too).
+StaffInfo staff_info_of(const VaultStatus& s);
 // The UI text in the respondent's language.
 const std::string& kiosk_text(const KioskApp& app, const std::string& key);
 

@@ -12,6 +12,7 @@
 #include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
+#include "provision.h"
 #include "vault.h"
 
 namespace tk {
@@ -218,7 +219,8 @@ static void collect(SyncDesk& st) {
     st.has_last = true;
     st.collected++;
     if (st.last.kind == SyncJobKind::Enrol && st.last.ok) sync_desk_leave(st); // the code is used up
-    if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync) sync_desk_read_pin(st);
+    if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync || st.last.kind == SyncJobKind::Provision)
+        sync_desk_read_pin(st);
     if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts || st.last.kind == SyncJobKind::StickUpdate)
         sync_desk_set_volume(st, st.volume);
 }
@@ -264,6 +266,8 @@ bool sync_desk_start_sync(SyncDesk& st) {
         }, o);
         out.ok = out.sync.ok;
         out.error = out.sync.error;
+        out.refusal = out.sync.refusal;
+        out.research_key = v.research_key_fingerprint();
         // The server moved (same key, new address): the next sync and `teilhabe sync` use it.
         // Only when a receipt signed by the pinned key came from there - a sync with nothing
         // to send never asks the server, so a mistyped address must not be saved.
@@ -293,7 +297,12 @@ bool sync_desk_start_enrol(SyncDesk& st) {
     WipedString secret{normal};
     wipe_string(normal);
     return start(st, SyncJobKind::Enrol, [url, secret, opt](SyncJob&, Vault& v, SyncOutcome& out) {
-        out.ok = enrol_device(v.dir(), url, secret.s, opt, &out.server_fingerprint, &out.error);
+        EnrolResult r;
+        out.ok = enrol_device(v, url, secret.s, opt, &r, &out.error);
+        out.server_fingerprint = r.server_fingerprint;
+        out.site = r.site;
+        out.refusal = r.refusal;
+        out.research_key = v.research_key_fingerprint();
     });
 }
 
@@ -359,6 +368,44 @@ bool sync_desk_start_stick_update(SyncDesk& st) {
         out.ok = out.update.ok;
         out.error = out.update.error;
     });
+}
+
+bool sync_desk_start_provision_file(SyncDesk& st, const std::string& file) {
+    if (refuse_if_busy(st)) return false;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        st.refused = "staff_sync_no_provision";
+        return false;
+    }
+    SyncOptions opt = st.options;
+    return start(st, SyncJobKind::Provision, [file, opt](SyncJob&, Vault& v, SyncOutcome& out) {
+        out.path = file;
+        Provision p;
+        if (!read_provision(file, p, &out.error)) return;
+        ProvisionResult r = apply_provision(v.dir(), p, opt);
+        out.ok = r.ok;
+        out.error = r.error;
+        out.already_enrolled = r.already_enrolled;
+        out.server_fingerprint = r.enrol.server_fingerprint;
+        out.site = r.enrol.site;
+        out.refusal = r.enrol.refusal;
+        out.research_key = r.research_key;
+    });
+}
+
+bool sync_desk_start_provision(SyncDesk& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
+    return sync_desk_start_provision_file(st, volume + "/" + kProvisionFileName);
+}
+
+bool sync_desk_provision_at_start(SyncDesk& st, const std::string& data_dir, const std::string& file) {
+    std::error_code ec;
+    if (file.empty() || !std::filesystem::exists(file, ec)) return false;
+    sync_desk_begin(st, data_dir);
+    if (!st.enrolled_fingerprint.empty()) return false; // enrolled already: the file has done its work
+    return sync_desk_start_provision_file(st, file);
 }
 
 std::vector<std::string> usb_mount_points(const std::string& mounts_text) {

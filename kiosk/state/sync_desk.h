@@ -23,8 +23,9 @@
 
 namespace tk {
 
-// SurveyUpdate fetches from the server, StickUpdate reads the stick's teilhabe-surveys/.
-enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate, StickUpdate };
+// SurveyUpdate fetches from the server, StickUpdate reads the stick's teilhabe-surveys/,
+// Provision sets up and enrols from a teilhabe-provision.json.
+enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate, StickUpdate, Provision };
 
 // One receipt file for this device found on the stick and what applying it did.
 struct ReceiptApplied {
@@ -42,8 +43,12 @@ struct SyncOutcome {
     bool ok = false;
     std::string error;                     // why it failed (file, server reason, ...)
     SyncResult sync;                       // Sync
-    std::string server_fingerprint;        // Enrol
-    std::string path;                      // Export: the bundle written
+    std::string server_fingerprint;        // Enrol, Provision
+    std::string site;                      // Enrol, Provision: the site the server named ("" = none)
+    std::string research_key;              // Sync, Enrol, Provision: the research key this kiosk seals to
+    ServerRefusal refusal;                 // Sync, Enrol, Provision: the server's words when it refused
+    bool already_enrolled = false;         // Provision: nothing was sent
+    std::string path;                      // Export: the bundle written; Provision: the file read
     int64_t count = 0;                     // Export: records in it
     std::vector<ReceiptApplied> receipts;  // Receipts: those for this device
     int64_t other_device_receipts = 0;     // Receipts: skipped quietly (one stick, many kiosks)
@@ -125,6 +130,13 @@ bool sync_desk_start_export(SyncDesk& st, int64_t now_unix); // bundle onto the 
 bool sync_desk_start_receipts(SyncDesk& st);
 bool sync_desk_start_survey_update(SyncDesk& st);   // from the server into DIR/surveys
 bool sync_desk_start_stick_update(SyncDesk& st);    // from the volume's teilhabe-surveys/, same check
+// Sets up and enrols this kiosk from a provisioning file (provision.h): the chosen USB stick's
+// teilhabe-provision.json, or `file` for the one in /etc/teilhabe-kiosk/.
+bool sync_desk_start_provision(SyncDesk& st);
+bool sync_desk_start_provision_file(SyncDesk& st, const std::string& file);
+// At start: provisions from `file` when it exists and the kiosk is not enrolled yet (opens the
+// desk's state for `data_dir`; the result waits on the transport desk). True when started.
+bool sync_desk_provision_at_start(SyncDesk& st, const std::string& data_dir, const std::string& file);
 // Waits for the running job to end and collects it (tests, shutdown).
 void sync_desk_wait(SyncDesk& st);
 // Asks a running sync to stop before its next batch (quitting). Acknowledged batches stay

@@ -61,6 +61,8 @@ void staff_status(ScreenDraw& c, const StaffInfo& info) {
     wrapped(fill(kiosk_text(app, "staff_run"), {{"done", std::to_string(app.submitted)}, {"partial", std::to_string(app.partials)}}),
             c.th.text);
     wrapped(field_status_text(app), c.th.text);
+    // Staff compare it with the research team's (and the server's refusal names it).
+    if (!info.research_key.empty()) wrapped(fill(kiosk_text(app, "staff_research_key"), {{"fp", info.research_key}}), c.th.text_muted);
     for (const auto& a : info.alarms) wrapped("! " + a, c.th.error);
     if (!app.save_error.empty()) wrapped("! " + app.save_error, c.th.error);
 }

@@ -44,6 +44,7 @@ const char* job_name(SyncJobKind k) {
     case SyncJobKind::Receipts: return "receipts";
     case SyncJobKind::SurveyUpdate: return "update";
     case SyncJobKind::StickUpdate: return "stick-update";
+    case SyncJobKind::Provision: return "provision";
     }
     return "?";
 }
@@ -75,6 +76,11 @@ void address_line(KioskApp& app, UiState& ui, const char* label_key, const std::
 void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
     const SyncOutcome& o = st.last;
     std::string left = o.unsynced_after >= 0 ? std::to_string(o.unsynced_after) : "?";
+    // The one refusal staff can fix on the spot; the server's English reason stays in the log.
+    if (!o.ok && o.refusal.code == "wrong-research-key") {
+        say(fill(kiosk_text(app, "staff_sync_wrong_key"), {{"key", o.research_key}, {"expected", o.refusal.expected_key}}), th.error);
+        return;
+    }
     switch (o.kind) {
     case SyncJobKind::None: break;
     case SyncJobKind::Sync: {
@@ -110,6 +116,11 @@ void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
         if (o.other_device_receipts > 0)
             say(fill(kiosk_text(app, "staff_sync_receipts_other"), {{"n", std::to_string(o.other_device_receipts)}}), th.text_muted);
         say(fill(kiosk_text(app, "staff_sync_left"), {{"left", left}}), th.text);
+        break;
+    case SyncJobKind::Provision:
+        if (!o.ok) say(fill(kiosk_text(app, "staff_sync_provision_failed"), {{"file", o.path}, {"error", o.error}}), th.error);
+        else if (o.already_enrolled) say(fill(kiosk_text(app, "staff_sync_provision_before"), {{"file", o.path}}), th.text);
+        else say(fill(kiosk_text(app, "staff_sync_provision_ok"), {{"fp", o.server_fingerprint}, {"site", o.site.empty() ? "-" : o.site}}), th.text);
         break;
     case SyncJobKind::SurveyUpdate:
     case SyncJobKind::StickUpdate: {
@@ -158,6 +169,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     if (busy) note_activity(app, now);
     if (st.handled != st.collected) {
         st.handled = st.collected;
+        if (st.last.ok) adopt_enrolled_site(app); // after an enrolment or provisioning: the site named
         std::string switched = sync_desk_take_survey_update(app);
         if (!switched.empty()) app.survey_message = fill(kiosk_text(app, "staff_sync_update_switched"), {{"file", base_name(switched)}});
     }
@@ -224,8 +236,12 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
         staff_remember_visible(ui, "sync/usb/" + std::to_string(i));
     }
     if (button(ui, "sync/usb_refresh", kiosk_text(app, "staff_sync_usb_refresh"), bw * 0.5f)) sync_desk_begin(st, app.data_dir);
+    // Beside it, not below: the desk stays one screen high at 1366x768 (three buttons as wide
+    // as the two of the row below).
     ImGui::SameLine();
-    if (button(ui, "sync/stick_update", kiosk_text(app, "staff_sync_stick_update"), bw)) sync_desk_start_stick_update(st);
+    if (button(ui, "sync/stick_update", kiosk_text(app, "staff_sync_stick_update"), bw * 0.75f)) sync_desk_start_stick_update(st);
+    ImGui::SameLine();
+    if (button(ui, "sync/provision", kiosk_text(app, "staff_sync_provision"), bw * 0.75f)) sync_desk_start_provision(st);
     if (st.volume >= 0)
         say(fill(kiosk_text(app, "staff_sync_receipts_found"),
                  {{"n", std::to_string(st.receipt_files.size())}, {"updates", std::to_string(st.stick_updates.size())}}),

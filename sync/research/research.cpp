@@ -36,28 +36,11 @@ static bool read_source_file(const std::string& path, std::string& out, std::str
 
 bool salvage_bundle_records(const uint8_t* data, size_t len, std::vector<Record>& out,
                             std::vector<std::string>* warnings, std::string* error) {
-    // Header: magic 4, version 2, flags 2, device 32, created 8, id 16, count 4 = 68 bytes;
-    // the 64-byte signature closes the bundle.
-    const size_t header = 68, sig = 64;
-    if (len < header + sig || std::memcmp(data, "TKB1", 4) != 0) {
-        *error = "not a bundle (no TKB1 header)";
-        return false;
-    }
+    // The layout up to the records is the bundle reader's; the 64-byte signature closes it.
+    size_t pos = 0;
+    if (!bundle_records_start(data, len, &pos, error)) return false;
     uint32_t count = (uint32_t)get_le(data + 64, 4);
-    size_t pos = header, end = len - sig;
-    // Version 2 has the head statement (112 bytes) and the damaged list before the records.
-    if (get_le(data + 4, 2) >= 2) {
-        if (end - pos < 112 + 4) {
-            *error = "bundle truncated in its head statement";
-            return false;
-        }
-        uint64_t n = get_le(data + pos + 112, 4);
-        if (n > (end - pos - 116) / 8) {
-            *error = "bundle's list of damaged records runs past its end";
-            return false;
-        }
-        pos += 116 + 8 * (size_t)n;
-    }
+    size_t end = len - 64;
     uint32_t i = 0;
     for (; i < count && pos + 4 <= end; i++) {
         uint32_t n = (uint32_t)get_le(data + pos, 4);

@@ -1,9 +1,10 @@
 // main.cpp - `teilhabe-server`, the research server that receives sealed bundles.
 //
-//   serve   [--config FILE] --data DIR --listen HOST:PORT ...   the HTTP API (also without the
-//           verb: --data ...); tells systemd READY, WATCHDOG and STOPPING (sd_notify.h)
+//   serve   [--config FILE] --data DIR --listen HOST:PORT [--research-pub FILE]...   the HTTP API
+//           (also without the verb: --data ...); tells systemd READY, WATCHDOG and STOPPING (sd_notify.h)
 //   enrol   --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
-//   import  --data DIR [--receipt OUT] FILE_OR_FOLDER...  ingests USB bundles, a receipt beside each
+//   import  --data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...   ingests USB bundles,
+//           a receipt beside each
 //   export-surveys --data DIR --out STICK                 signed survey updates onto a stick
 //   status  --data DIR                                    devices, counts, events
 //   backup  --data DIR --out FILE                         a consistent copy, while serving
@@ -13,6 +14,7 @@
 // lists each with its options. They live here, not in tk_server: a static library's objects
 // that nothing references would be left out of the program, registrations and all.
 // The server never holds the research secret key; see sync/transport/BUNDLE.md.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -42,6 +44,21 @@ using namespace tk;
 using cli::take_flag;
 static std::string take(cli::Args& a, const std::string& flag, const std::string& def = "") { return cli::take_option(a, flag, def); }
 
+// Every `--research-pub FILE` of `a` (repeatable), as fingerprints. An empty value names none,
+// so that an empty RESEARCH_PUB in server.conf is no error. False with *error for a file that
+// cannot be read or is not a research.pub.
+static bool take_research_keys(cli::Args& a, std::vector<std::string>& fps, std::string* error) {
+    static const std::string kAbsent = std::string(1, '\0');
+    for (std::string path; (path = take(a, "--research-pub", kAbsent)) != kAbsent;) {
+        if (path.empty()) continue;
+        ResearchPublicKey k;
+        if (!load_research_public(path, k, error)) return false;
+        std::string fp = research_fingerprint(k);
+        if (std::find(fps.begin(), fps.end(), fp) == fps.end()) fps.push_back(fp);
+    }
+    return true;
+}
+
 static bool is_loopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -67,10 +84,15 @@ static int cmd_enrol(const cli::Args& args) {
 
 static int cmd_import(const cli::Args& args) {
     cli::Args a = args;
-    std::string data = take(a, "--data"), receipt = take(a, "--receipt");
+    std::string data = take(a, "--data"), receipt = take(a, "--receipt"), key_err;
+    std::vector<std::string> research_keys;
+    if (!take_research_keys(a, research_keys, &key_err)) {
+        std::fprintf(stderr, "teilhabe-server import: --research-pub: %s\n", key_err.c_str());
+        return 2;
+    }
     if (data.empty() || a.empty() || (!receipt.empty() && a.size() != 1)) {
-        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] FILE_OR_FOLDER... "
-                             "(--receipt only with one file)\n");
+        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] [--research-pub FILE]... "
+                             "FILE_OR_FOLDER... (--receipt only with one file)\n");
         return 2;
     }
     std::vector<std::string> problems, files = import_paths(a, &problems);
@@ -85,7 +107,7 @@ static int cmd_import(const cli::Args& args) {
     size_t failed = problems.size(), imported = 0;
     uint64_t stored = 0, held = 0;
     for (size_t i = 0; i < files.size(); i++) {
-        ImportFile f = import_bundle_file(*store, files[i], receipt);
+        ImportFile f = import_bundle_file(*store, files[i], receipt, research_keys);
         // "[3/40]" is the progress: one line per file as soon as it is done.
         std::fprintf(f.ok() ? stdout : stderr, "[%zu/%zu] %s\n", i + 1, files.size(), import_report_line(f).c_str());
         std::fflush(f.ok() ? stdout : stderr);
@@ -197,6 +219,12 @@ static int cmd_serve(const cli::Args& args) {
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
     std::string per_address = take(a, "--per-address");
     bool allow_plain = take_flag(a, "--allow-plain-http");
+    std::vector<std::string> research_keys;
+    std::string key_err;
+    if (!take_research_keys(a, research_keys, &key_err)) {
+        std::fprintf(stderr, "teilhabe-server: --research-pub: %s\n", key_err.c_str());
+        return 2;
+    }
     if (!a.empty()) { std::fprintf(stderr, "teilhabe-server: unknown argument '%s' (see --help)\n", a[0].c_str()); return 2; }
     if (data.empty() || listen.empty()) return cli::usage_error("serve", "--data DIR and --listen HOST:PORT are required (see --help)");
     auto colon = listen.rfind(':');
@@ -230,7 +258,12 @@ static int cmd_serve(const cli::Args& args) {
         return 2;
     }
     cfg.limits.max_bytes = cfg.max_body;
+    cfg.research_keys = research_keys;
     ServerApi api(*store, cfg);
+    if (research_keys.empty())
+        api.log("warning: no research key configured (--research-pub, RESEARCH_PUB in server.conf): kiosks sealing to "
+                "another study's key or a demo key are accepted, and their answers cannot be opened");
+    for (const std::string& fp : research_keys) api.log("accepting answers sealed to research key " + fp);
 
     SSL_CTX* tls_ctx = nullptr;
     if (tls && !(tls_ctx = make_tls_context(cert, key, &err))) {
@@ -270,20 +303,23 @@ static int cmd_serve(const cli::Args& args) {
 static const cli::Command serve_verb(
     "serve",
     "[--config FILE] --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http] [--max-body BYTES] "
-    "[--rate PER_SECOND] [--threads N] [--per-address N]",
+    "[--rate PER_SECOND] [--threads N] [--per-address N] [--research-pub FILE]...",
     "Serves the API (the default verb). Without --cert/--key, plain HTTP only on loopback addresses, unless "
-    "--allow-plain-http (answers are sealed, but metadata and codes would travel openly). Limits: sync/transport/BUNDLE.md. "
-    "--config reads KEY = value lines (DATA, LISTEN, CERT, KEY, MAX_BODY, RATE, THREADS, PER_ADDRESS, "
+    "--allow-plain-http (answers are sealed, but metadata and codes would travel openly). --research-pub (repeatable) "
+    "names the study's research.pub: kiosks sealing to any other key are refused at enrolment and upload; without it "
+    "nothing is checked and a warning is logged. Limits: sync/transport/BUNDLE.md. "
+    "--config reads KEY = value lines (DATA, LISTEN, CERT, KEY, MAX_BODY, RATE, THREADS, PER_ADDRESS, RESEARCH_PUB, "
     "ALLOW_PLAIN_HTTP = yes|no; /etc/teilhabe-server/server.conf); options given here win. "
     "Logs one line per request on stderr; under systemd tells it READY, WATCHDOG and STOPPING.",
     cmd_serve);
 static const cli::Command enrol_verb("enrol", "--data DIR [--site NAME] [--valid-hours H]",
                                      "Prints a one-time pairing code for one kiosk (default valid 24 hours).", cmd_enrol);
 static const cli::Command import_verb(
-    "import", "--data DIR [--receipt OUT] FILE_OR_FOLDER...",
-    "Ingests bundles brought on USB sticks (files, or every *.tkb in a folder), with the same checks as an upload, "
-    "and writes a signed receipt beside each (FILE.receipt; --receipt OUT with one file) for the coordinator to take "
-    "back to the kiosks. One line per file; exit 1 when any file was refused (the others are stored).",
+    "import", "--data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...",
+    "Ingests bundles brought on USB sticks (files, or every *.tkb in a folder), with the same checks as an upload "
+    "(with --research-pub: also the research key), and writes a signed receipt beside each (FILE.receipt; --receipt OUT "
+    "with one file) for the coordinator to take back to the kiosks. One line per file; exit 1 when any file was refused "
+    "(the others are stored).",
     cmd_import);
 static const cli::Command backup_verb(
     "backup", "--data DIR --out FILE",

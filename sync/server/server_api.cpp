@@ -95,6 +95,30 @@ ApiReply ServerApi::handle_health() {
     return r;
 }
 
+bool research_key_accepted(const std::vector<std::string>& accepted, const std::string& fp) {
+    return accepted.empty() || fp.empty() || std::find(accepted.begin(), accepted.end(), fp) != accepted.end();
+}
+
+ApiReply ServerApi::check_research_key(const std::string& fp, const std::string& what) {
+    ApiReply ok;
+    ok.status = 0;
+    // A kiosk from before bundles named their key is let through; the log says so.
+    if (fp.empty() && !cfg_.research_keys.empty()) log(what + " names no research key (older kiosk); not checked");
+    if (research_key_accepted(cfg_.research_keys, fp)) return ok;
+    std::string expected;
+    for (const std::string& k : cfg_.research_keys) expected += (expected.empty() ? "" : ", ") + k;
+    log(what + " 409 wrong-research-key: seals to " + fp + ", accepted " + expected);
+    ApiReply r = api_error(409, "wrong-research-key",
+                           "this kiosk seals answers to research key " + fp + ", but this server accepts only " + expected +
+                               ": copy the project's research.pub into the kiosk's data folder (or /etc/teilhabe-kiosk/), "
+                               "restart it and try again; nothing was stored");
+    json j = json::parse(r.body);
+    j["expected"] = cfg_.research_keys;
+    j["research_key"] = fp;
+    r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    return r;
+}
+
 ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& peer) {
     if (body.size() > 4096) {
         log("enrol " + peer + " 413 body of " + std::to_string(body.size()) + " bytes");
@@ -106,6 +130,8 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
     else if (!j.is_object()) reason = "the body must be a JSON object";
     else if (!j.contains("code") || !j["code"].is_string()) reason = "$.code: a string is required";
     else if (!j.contains("device_pk") || !j["device_pk"].is_string()) reason = "$.device_pk: a string is required";
+    else if (j.contains("research_key") && (!j["research_key"].is_string() || j["research_key"].get<std::string>().size() > kMaxResearchKeyField))
+        reason = "$.research_key: a fingerprint string of at most 64 characters is required";
     std::array<uint8_t, 32> pk{};
     if (reason.empty() && !from_hex(j["device_pk"].get<std::string>(), pk.data(), 32))
         reason = "$.device_pk: 64 hexadecimal digits are required";
@@ -118,10 +144,16 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
         log("enrol " + peer + " 429 rate limit");
         return api_error(429, "rate-limited", "too many enrolment attempts; wait a moment and retry");
     }
+    // Before the code is spent: the kiosk keeps it for a second try with the right key.
+    ApiReply wrong = check_research_key(j.value("research_key", std::string()), "enrol " + peer + " device " + device_id_hex(pk));
+    if (wrong.status) {
+        store_.log_event("reject-research-key", device_id_hex(pk), "enrolment of a kiosk sealing to " + j.value("research_key", std::string()));
+        return wrong;
+    }
     int status = 500;
-    std::string err;
+    std::string err, site;
     note_device(device_id_hex(pk));
-    if (!store_.enrol(j["code"].get<std::string>(), pk, &status, &err)) {
+    if (!store_.enrol(j["code"].get<std::string>(), pk, &status, &err, &site)) {
         log("enrol " + peer + " device " + device_id_hex(pk) + " " + std::to_string(status) + " " + err);
         return api_error(status, status == 400 ? "bad-code" : status == 403 ? "refused" : "storage", err);
     }
@@ -130,7 +162,8 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
     r.body = json{{"status", "ok"},
                   {"device", device_id_hex(pk)},
                   {"server_pk", to_hex(store_.server_pk().data(), 32)},
-                  {"server_fingerprint", store_.server_fingerprint()}}.dump();
+                  {"server_fingerprint", store_.server_fingerprint()},
+                  {"site", site}}.dump(-1, ' ', false, json::error_handler_t::replace);
     return r;
 }
 
@@ -177,6 +210,12 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
         log("upload " + peer + " device " + device_id_hex(b.device_pk) + " 429 rate limit");
         return api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
     } else {
+        ApiReply wrong = check_research_key(b.research_key, "upload " + peer + " device " + device_id_hex(b.device_pk));
+        if (wrong.status) {
+            store_.log_event("reject-research-key", device_id_hex(b.device_pk),
+                             "bundle of " + std::to_string(b.records.size()) + " records sealed to " + b.research_key);
+            return wrong;
+        }
         res = store_.store_bundle(b, source);
     }
     note_device(res.device);

@@ -1,7 +1,7 @@
 // server_api.h - the HTTP API of `teilhabe-server` over cpp-httplib (protocol in sync/transport/BUNDLE.md).
 //
 //   GET  /v1/health                 {"status":"ok", ...}
-//   POST /v1/enrol                  JSON {"code": "...", "device_pk": "<64 hex>"}
+//   POST /v1/enrol                  JSON {"code": "...", "device_pk": "<64 hex>", "research_key": "<fingerprint>"}
 //   POST /v1/bundles                a bundle (application/octet-stream), answered with a receipt
 //   GET  /v1/surveys                list of signed survey updates
 //   GET  /v1/surveys/NAME           the survey file;  GET /v1/surveys/NAME.sig  its signature
@@ -27,6 +27,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "bundle.h"
 #include "http_front.h"
@@ -51,6 +52,10 @@ struct ServerConfig {
     double peer_fail_rate_per_s = 1, peer_fail_burst = 30;
     int threads = 32;                           // workers, each serving a request whose head is complete
     std::string surveys_dir;                    // signed survey updates ("" = none)
+    // Fingerprints of the study's research public keys (`--research-pub`). A kiosk that seals to
+    // another key is refused at enrolment and for every bundle (409 wrong-research-key), before
+    // anything is stored. Empty: not checked (the server warns at start).
+    std::vector<std::string> research_keys;
     std::function<void(const std::string&)> log; // one line per event; default stderr
 };
 
@@ -88,12 +93,19 @@ private:
                   const httplib::ContentReader& reader, size_t max, std::string& body);
     // Token bucket `key`: false = empty (over the limit). consume=false only looks.
     bool take_token(const std::string& key, double rate, double burst, bool consume = true);
+    // The refusal for a kiosk sealing to `fp`, or status 0 when the key is accepted (or the
+    // server checks none, or an older kiosk names none: logged). `what` names the request.
+    ApiReply check_research_key(const std::string& fp, const std::string& what);
     ServerStore& store_;
     ServerConfig cfg_;
     std::mutex rate_mu_;
     struct Bucket { double tokens; std::chrono::steady_clock::time_point at; };
     std::map<std::string, Bucket> buckets_;
 };
+
+// Whether answers sealed to `fp` may be stored: the study names no key, an older kiosk names
+// none, or `fp` is one of `accepted` (ServerConfig::research_keys). HTTP and USB import alike.
+bool research_key_accepted(const std::vector<std::string>& accepted, const std::string& fp);
 
 // {"error": code, "reason": reason} with the given status.
 ApiReply api_error(int status, const std::string& code, const std::string& reason);

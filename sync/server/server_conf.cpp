@@ -13,6 +13,7 @@ const std::vector<ConfKey>& server_conf_keys() {
         {"CERT", "--cert", false},          {"KEY", "--key", false},
         {"MAX_BODY", "--max-body", false},  {"RATE", "--rate", false},
         {"THREADS", "--threads", false},    {"PER_ADDRESS", "--per-address", false},
+        {"RESEARCH_PUB", "--research-pub", false},
         {"ALLOW_PLAIN_HTTP", "--allow-plain-http", true},
     };
     return keys;

@@ -1,6 +1,8 @@
 // server_import.cpp - USB bundles into the server's store (see server_import.h).
 #include "server_import.h"
 
+#include "server_api.h"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -31,7 +33,8 @@ std::vector<std::string> import_paths(const std::vector<std::string>& args, std:
     return out;
 }
 
-ImportFile import_bundle_file(ServerStore& store, const std::string& file, const std::string& receipt_path) {
+ImportFile import_bundle_file(ServerStore& store, const std::string& file, const std::string& receipt_path,
+                              const std::vector<std::string>& research_keys) {
     ImportFile f;
     f.file = file;
     f.ingest.status = 0;
@@ -52,7 +55,20 @@ ImportFile import_bundle_file(ServerStore& store, const std::string& file, const
     // stick's bundle is up to limits.max_bytes (checked above).
     std::string bytes;
     if (!read_whole_file(file, bytes, &f.error)) return f;
-    f.ingest = store.ingest((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file);
+    // The two steps of an upload, with the research key checked between them: a kiosk sealing
+    // to another study's key is refused before anything is stored (and gets no receipt).
+    Bundle b;
+    if (!store.check_bundle((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file, b, &f.ingest)) return f;
+    if (!research_key_accepted(research_keys, b.research_key)) {
+        store.log_event("reject-research-key", device_id_hex(b.device_pk), file + ": sealed to " + b.research_key + " [import]");
+        f.ingest.status = 409;
+        f.ingest.code = "wrong-research-key";
+        f.ingest.device = device_id_hex(b.device_pk);
+        f.ingest.reason = "the kiosk seals answers to research key " + b.research_key +
+                          ", not the study's; copy the project's research.pub to the kiosk; nothing was stored";
+        return f;
+    }
+    f.ingest = store.store_bundle(b, "import " + file);
     if (f.ingest.receipt.empty()) return f;
     std::string out = receipt_path.empty() ? file + ".receipt" : receipt_path, err;
     if (!write_file_atomic(out, std::string(f.ingest.receipt.begin(), f.ingest.receipt.end()), 0644, true, &err)) {

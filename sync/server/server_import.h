@@ -2,7 +2,8 @@
 // any number at a time (one stick serves many kiosks).
 //
 //   import_paths         FILE and FOLDER arguments -> the bundle files, in a stable order
-//   import_bundle_file   one file: size limit, the checks of an upload, the receipt beside it
+//   import_bundle_file   one file: size limit, the checks of an upload (research key too), the
+//                        receipt beside it
 //   import_report_line   what happened to one file, and what to do next, in one line
 //
 // A refused file does not stop the others; the verb reports each and fails at the end.
@@ -29,7 +30,10 @@ std::vector<std::string> import_paths(const std::vector<std::string>& args, std:
 // Ingests one bundle file (BundleLimits: USB) and writes the signed receipt to `receipt_path`
 // ("" = FILE.receipt). A `gap` gets a receipt as well: it names the records the server
 // misses, and the kiosk that reads it sends them again (sync/transport/BUNDLE.md, "Resending").
-ImportFile import_bundle_file(ServerStore& store, const std::string& file, const std::string& receipt_path);
+// With `research_keys` (fingerprints; empty = not checked), a bundle sealed to any other key is
+// refused (409 wrong-research-key) before anything is stored.
+ImportFile import_bundle_file(ServerStore& store, const std::string& file, const std::string& receipt_path,
+                              const std::vector<std::string>& research_keys = {});
 std::string import_report_line(const ImportFile& f);
 
 } // namespace tk

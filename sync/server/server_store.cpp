@@ -339,7 +339,8 @@ std::string ServerStore::new_pairing_code(const std::string& site, int valid_hou
     return code;
 }
 
-bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error) {
+bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error,
+                        std::string* site_out) {
     auto fail = [&](int s, const std::string& msg) {
         if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
         if (status) *status = s;
@@ -364,6 +365,7 @@ bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& 
             if (used != device_pk) return fail(403, "the pairing code was already used by another device");
             exec(db_, "COMMIT");
             if (status) *status = 200;
+            if (site_out) *site_out = site;
             return true;   // the same device asking again: same answer
         }
         if (sqlite3_column_int64(st.s, 1) < now_s()) return fail(403, "the pairing code has expired; make a new one");
@@ -378,6 +380,7 @@ bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& 
     log_event("enrol", device_id_hex(device_pk), "enrolled, fingerprint " + fingerprint(device_pk.data(), 32) +
               (site.empty() ? "" : ", site " + site));
     if (status) *status = 200;
+    if (site_out) *site_out = site;
     return true;
 }
 

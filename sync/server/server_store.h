@@ -86,7 +86,9 @@ public:
     std::string new_pairing_code(const std::string& site, int valid_hours, std::string* error);
     // Registers device_pk when `code` is valid, unexpired and unused (or already used by this
     // same device: a repeated enrolment is answered the same way). *status: 200, 403, 500.
-    bool enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error);
+    // *site (may be null): the site the code was made for, which the kiosk takes as its default.
+    bool enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error,
+               std::string* site = nullptr);
 
     bool device_known(const std::array<uint8_t, 32>& pk);
     std::vector<DeviceInfo> devices();

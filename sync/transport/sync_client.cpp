@@ -30,6 +30,7 @@ static BundleExtras extras_for(const Vault& vault, uint64_t after, const std::ve
                                const std::vector<uint64_t>& damaged) {
     BundleExtras x;
     x.head = vault.signed_head();
+    x.research_key = vault.research_key_fingerprint();
     uint64_t last = recs.empty() ? after : recs.back().seq;
     for (uint64_t seq : damaged)
         if (seq > after && seq < last) x.damaged.push_back(seq);
@@ -57,30 +58,37 @@ static std::unique_ptr<httplib::Client> make_client(const std::string& url, cons
     return cli;
 }
 
-// "the server says: reason" from an error reply, or the raw status.
-static std::string reply_reason(const httplib::Result& res) {
+// "the server says: reason" from an error reply, or the raw status; *refusal gets its words.
+static std::string reply_reason(const httplib::Result& res, ServerRefusal* refusal = nullptr) {
     json j = json::parse(res->body, nullptr, false);
+    if (refusal && j.is_object()) {
+        refusal->code = j.value("error", std::string());
+        if (j.contains("expected") && j["expected"].is_array())
+            for (const auto& e : j["expected"])
+                if (e.is_string()) refusal->expected_key += (refusal->expected_key.empty() ? "" : ", ") + e.get<std::string>();
+    }
     if (j.is_object() && j.contains("reason") && j["reason"].is_string())
         return "server answered " + std::to_string(res->status) + " (" + j.value("error", std::string("?")) + "): " +
                j["reason"].get<std::string>();
     return "server answered HTTP " + std::to_string(res->status);
 }
 
-bool enrol_device(const std::string& dir, const std::string& url, const std::string& code, const SyncOptions& opt,
-                  std::string* server_fp, std::string* error) {
+bool enrol_device(Vault& vault, const std::string& url, const std::string& code, const SyncOptions& opt,
+                  EnrolResult* out, std::string* error) {
+    const std::string& dir = vault.dir();
     DeviceIdentity id;
     bool created = false;
     if (!load_or_create_device(dir + "/device.key", false, id, &created, error)) return false;
     auto cli = make_client(url, opt, error);
     if (!cli) return false;
-    std::string body = json{{"code", code}, {"device_pk", to_hex(id.pk, 32)}}.dump();
+    std::string body = json{{"code", code}, {"device_pk", to_hex(id.pk, 32)}, {"research_key", vault.research_key_fingerprint()}}.dump();
     auto res = cli->Post("/v1/enrol", body, "application/json");
     if (!res) {
         if (error) *error = "cannot reach " + url + ": " + httplib::to_string(res.error());
         return false;
     }
     if (res->status != 200) {
-        if (error) *error = reply_reason(res);
+        if (error) *error = reply_reason(res, out ? &out->refusal : nullptr);
         return false;
     }
     json j = json::parse(res->body, nullptr, false);
@@ -91,8 +99,16 @@ bool enrol_device(const std::string& dir, const std::string& url, const std::str
         return false;
     }
     pin.url = url;
+    // The site goes into every record's metadata: one that could not be stored there is left out.
+    RecordMeta site_check;
+    site_check.survey_id = site_check.channel = "-";
+    if (j.contains("site") && j["site"].is_string()) site_check.site = j["site"].get<std::string>();
+    if (check_meta(site_check, nullptr)) pin.site = site_check.site;
     if (!write_server_pin(dir, pin, error)) return false;
-    if (server_fp) *server_fp = fingerprint(pin.server_pk.data(), 32);
+    if (out) {
+        out->server_fingerprint = fingerprint(pin.server_pk.data(), 32);
+        out->site = pin.site;
+    }
     return true;
 }
 
@@ -246,7 +262,7 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
             continue;
         }
         if (res->status != 200) {
-            out.error = reply_reason(res);
+            out.error = reply_reason(res, &out.refusal);
             break;
         }
         std::vector<uint8_t> rc(kReceiptSize);

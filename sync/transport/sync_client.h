@@ -25,6 +25,12 @@ struct SyncOptions {
     const std::atomic<bool>* cancel = nullptr; // when it reads true, sync_once stops before the next batch
 };
 
+// What the server's JSON refusal said, for callers that act on it (the kiosk's German texts).
+struct ServerRefusal {
+    std::string code;          // its "error" word: "wrong-research-key", "bad-code", ... ("" = none)
+    std::string expected_key;  // wrong-research-key: the research key fingerprint(s) the server accepts
+};
+
 struct SyncResult {
     bool ok = false;
     int64_t sent = 0;          // records uploaded in this run
@@ -33,6 +39,7 @@ struct SyncResult {
     int64_t remaining = 0;     // unsynced records left (0 after a full success)
     int http_status = 0;       // of the failing request (0 = no answer / local error)
     std::string error;
+    ServerRefusal refusal;     // of the failing request
 };
 
 // (done, total) records; called after every acknowledged batch.
@@ -44,9 +51,17 @@ using SyncProgress = std::function<void(int64_t done, int64_t total)>;
 // gap (it holds fewer records than the device thinks), resends from the server's head.
 SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt = {});
 
-// Sends the pairing code with the device key and pins the server key in DIR/server.pub.
-bool enrol_device(const std::string& dir, const std::string& url, const std::string& code, const SyncOptions& opt,
-                  std::string* server_fingerprint, std::string* error);
+struct EnrolResult {
+    std::string server_fingerprint;
+    std::string site;          // the site named at `teilhabe-server enrol --site` ("" = none)
+    ServerRefusal refusal;     // when the server refused
+};
+
+// Sends the pairing code with the device key and the research key fingerprint the vault seals
+// to (a server refuses a key of another study), and pins the server key and the site the
+// server names in DIR/server.pub. `out` may be null.
+bool enrol_device(Vault& vault, const std::string& url, const std::string& code, const SyncOptions& opt,
+                  EnrolResult* out, std::string* error);
 
 // Writes all unsynced records as one signed bundle to `path` (must not exist; written
 // atomically). Records stay unsynced until a receipt comes back. *count = records written.

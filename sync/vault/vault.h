@@ -132,6 +132,9 @@ public:
     const std::string& dir() const { return dir_; }
     // The schema's version is kept in the schema_version table and, since the release after
     // 0.1.0, also as PRAGMA user_version (what restore_store checks in a backup).
+    // Fingerprint of the research key the vault seals to (as pinned; also when opened without
+    // `create`). Bundles and enrolment carry it, so the server refuses another study's key.
+    const std::string& research_key_fingerprint() const { return research_fp_; }
     static constexpr int kSchemaVersion = 2;
     static constexpr StoreFile kFile{"vault", "vault.sqlite", 0x544B5631, kSchemaVersion};
 

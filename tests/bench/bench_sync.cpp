@@ -145,7 +145,7 @@ double bench_vault_sync(Server& s) {
     }
     v->append_batch(items);
     std::string code = s.store->new_pairing_code("", 1, nullptr);
-    if (!tk::enrol_device(kdir, s.url(), code, tk::SyncOptions{}, nullptr, &err)) {
+    if (!tk::enrol_device(*v, s.url(), code, tk::SyncOptions{}, nullptr, &err)) {
         std::printf("  enrol: %s\n", err.c_str());
         return -1;
     }

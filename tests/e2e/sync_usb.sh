@@ -30,6 +30,18 @@ grep -q "0 records stored, $N already held" "$WORK/import2.out" || fail "second 
 check_store $N
 step "imported $N, twice, stored once"
 
+# A server told the study's key refuses a stick sealed to another key, and stores nothing;
+# with the key the kiosks seal to, the same import is taken (as above).
+TEILHABE_PASSPHRASE=e2e-passphrase "$T" keygen --out "$WORK/otherkeys" >/dev/null 2>&1 || fail "keygen otherkeys"
+"$S" import --data "$WORK/srv" --research-pub "$WORK/otherkeys/research.pub" --receipt "$WORK/stick/no.receipt" \
+    "$WORK/stick/kiosk.tkb" 2>"$WORK/err" && fail "import of a bundle sealed to another key accepted"
+grep -q "wrong-research-key" "$WORK/err" || fail "wrong-key import message: $(cat "$WORK/err")"
+[ -f "$WORK/stick/no.receipt" ] && fail "a receipt for a refused import"
+"$S" import --data "$WORK/srv" --research-pub "$WORK/keys/research.pub" --receipt "$WORK/stick/yes.receipt" \
+    "$WORK/stick/kiosk.tkb" >/dev/null || fail "import with the study's key refused"
+check_store $N
+step "import with --research-pub: another key refused, the study's key taken"
+
 # The other kiosk cannot use this kiosk's receipt.
 "$T" receipt apply --data "$WORK/other" "$WORK/stick/kiosk.tkb.receipt" 2>"$WORK/err" && fail "foreign receipt accepted"
 grep -q "not this one" "$WORK/err" || fail "foreign receipt message: $(cat "$WORK/err")"

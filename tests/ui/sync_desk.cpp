@@ -511,3 +511,114 @@ TEST_CASE("sync desk: survey updates from the stick install only when signed; wi
     std::error_code ec;
     std::filesystem::remove_all(stick, ec);
 }
+
+// --- the study's research key and the site named at enrolment ---
+
+namespace {
+// The study's key pair in `dir` (research.pub for the server's --research-pub).
+std::string study_key(const std::string& dir) {
+    tk::ResearchPublicKey pub;
+    std::string err;
+    REQUIRE_MESSAGE(tk::write_research_key_files(dir + "/research.key", dir + "/research.pub", "pw", tk::KdfStrength::Minimum, &pub, &err), err);
+    return tk::research_fingerprint(pub);
+}
+} // namespace
+
+TEST_CASE("sync desk: a kiosk on the demo key is told in German which key to install; the staff menu shows its key") {
+    std::string keys = tkt::temp_dir("study");
+    tk::ServerConfig cfg;
+    cfg.research_keys = {study_key(keys)};
+    Server s(cfg);
+    Desk d(2); // the harness's vault seals to a demo key
+    d.h.app.staff_info_fn = [&d] { return tk::staff_info_of(d.h.vault->status()); };
+    std::string own = d.h.vault->status().research_key_fingerprint;
+    REQUIRE(!own.empty());
+    d.type_into("sync/url", s.url());
+    d.type_into("sync/code", s.store->new_pairing_code("Bibliothek", 1, nullptr));
+    d.h.click("sync/enrol");
+    d.wait_job();
+    const tk::SyncOutcome& o = d.h.app.sync.last;
+    CHECK(!o.ok);
+    CHECK(o.refusal.code == "wrong-research-key");
+    std::string text = d.h.frame_text();
+    CHECK_MESSAGE(text.find("Dieser Kiosk verschlüsselt mit einem anderen Forschungsschlüssel (" + own + ") als der Server erwartet (" +
+                            cfg.research_keys[0] + "): research.pub des Projekts einspielen") != std::string::npos, text);
+    CHECK(d.h.app.sync.enrolled_fingerprint.empty());
+
+    // The staff menu names the key, so staff can compare it with the research team's.
+    d.h.click("sync/leave");
+    d.h.frames(2);
+    text = d.h.frame_text();
+    CHECK_MESSAGE(text.find("Forschungsschlüssel dieses Kiosks: " + own) != std::string::npos, text);
+    std::error_code ec;
+    std::filesystem::remove_all(keys, ec);
+}
+
+TEST_CASE("enrolment site: the site of the pairing code becomes the default site, saved, once") {
+    Server s;
+    Desk d(0);
+    d.h.app.config.site.clear();
+    d.enrol(s); // the code was made for "Bibliothek"
+    CHECK(d.h.app.config.site == "Bibliothek");
+    CHECK(slurp(d.h.dir + "/kiosk-settings.json").find("\"site\": \"Bibliothek\"") != std::string::npos);
+
+    // Staff move the kiosk; a restart keeps their choice (the enrolment's site was taken once).
+    d.h.app.config.site = "Rathaus";
+    REQUIRE(tk::save_config(d.h.app, nullptr));
+    tk::KioskApp again;
+    tk::kiosk_init(again, d.h.app.survey, d.h.app.texts, d.h.dir, 0);
+    CHECK(again.config.site == "Rathaus");
+
+    // Enrolled by script (`teilhabe enrol`, provisioning) before the kiosk first started:
+    // the start takes the site from DIR/server.pub.
+    tk::ServerPin pin;
+    REQUIRE(tk::read_server_pin(d.h.dir, pin, nullptr));
+    pin.site = "Seniorentreff";
+    REQUIRE(tk::write_server_pin(d.h.dir, pin, nullptr));
+    tk::KioskApp fresh;
+    tk::kiosk_init(fresh, d.h.app.survey, d.h.app.texts, d.h.dir, 0);
+    CHECK(fresh.config.site == "Seniorentreff");
+    CHECK(slurp(d.h.dir + "/kiosk-settings.json").find("\"site\": \"Seniorentreff\"") != std::string::npos);
+}
+
+TEST_CASE("sync desk: set up from a provisioning file on the USB stick") {
+    std::string keys = tkt::temp_dir("study"), stick = tkt::temp_dir("stick");
+    tk::ServerConfig cfg;
+    cfg.research_keys = {study_key(keys)};
+    Server s(cfg);
+    setenv("TK_USB_ROOTS", stick.c_str(), 1);
+    Desk d(0);
+    d.h.click("sync/usb_refresh");
+    d.h.frames(2);
+    // No file on the stick: said so, nothing started.
+    d.h.click("sync/provision");
+    CHECK(d.h.app.sync.refused == "staff_sync_no_provision");
+    std::filesystem::copy_file(keys + "/research.pub", stick + "/research.pub");
+    {
+        std::ofstream f(stick + "/teilhabe-provision.json");
+        f << "{\"server\": \"" << s.url() << "\", \"code\": \"" << s.store->new_pairing_code("Jugendzentrum", 1, nullptr)
+          << "\", \"research_pub\": \"research.pub\"}";
+    }
+    // This kiosk still seals to its demo key: research.pub lands in its folder, and the server
+    // refuses until the kiosk restarts with it.
+    d.h.click("sync/provision");
+    d.wait_job();
+    CHECK(d.h.app.sync.last.refusal.code == "wrong-research-key");
+    CHECK(std::filesystem::exists(d.h.dir + "/research.pub"));
+    // After the restart the vault seals to the study's key; the same file (its code was not
+    // spent) enrols, and the code's site becomes the kiosk's.
+    std::string err;
+    d.h.vault.reset();
+    d.h.vault = tk::Vault::open(d.h.dir, true, &err);
+    REQUIRE_MESSAGE(d.h.vault, err);
+    CHECK(d.h.vault->status().research_key_fingerprint == cfg.research_keys[0]);
+    d.h.click("sync/provision");
+    d.wait_job();
+    REQUIRE_MESSAGE(d.h.app.sync.last.ok, d.h.app.sync.last.error);
+    CHECK(d.h.app.sync.enrolled_fingerprint == s.store->server_fingerprint());
+    CHECK(d.h.app.config.site == "Jugendzentrum");
+    unsetenv("TK_USB_ROOTS");
+    std::error_code ec;
+    std::filesystem::remove_all(keys, ec);
+    std::filesystem::remove_all(stick, ec);
+}

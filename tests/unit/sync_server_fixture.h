@@ -117,7 +117,11 @@ struct LiveServer : ServerFixture {
     // Enrols the kiosk whose keys are in `kiosk_dir` the way the kiosk does it: over HTTP.
     void enrol_kiosk(const std::string& kiosk_dir) {
         std::string err;
-        REQUIRE_MESSAGE(enrol_device(kiosk_dir, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
+        VaultOpenOptions o;
+        o.create = false; // a second handle beside the test's, as the kiosk's sync worker has
+        auto v = Vault::open(kiosk_dir, o, &err);
+        REQUIRE_MESSAGE(v, err);
+        REQUIRE_MESSAGE(enrol_device(*v, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
     }
 };
 

@@ -314,9 +314,10 @@ TEST_CASE("server: sync client uploads a vault in batches, resumes, and marks sy
     CHECK(r.error.find("not enrolled") != std::string::npos);
     CHECK(v->status().unsynced == 250);
 
-    std::string code = s.store->new_pairing_code("", 1, nullptr), fp;
-    REQUIRE_MESSAGE(enrol_device(kd.path, s.url(), code, opt, &fp, &err), err);
-    CHECK(fp == s.store->server_fingerprint());
+    std::string code = s.store->new_pairing_code("", 1, nullptr);
+    EnrolResult er;
+    REQUIRE_MESSAGE(enrol_device(*v, s.url(), code, opt, &er, &err), err);
+    CHECK(er.server_fingerprint == s.store->server_fingerprint());
     std::vector<std::pair<int64_t, int64_t>> steps;
     r = sync_once(*v, s.url(), [&](int64_t done, int64_t total) { steps.push_back({done, total}); }, opt);
     REQUIRE_MESSAGE(r.ok, r.error);

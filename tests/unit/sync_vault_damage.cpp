@@ -99,7 +99,11 @@ struct Server {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
     void enrol(const std::string& kiosk_dir) {
         std::string err;
-        REQUIRE_MESSAGE(enrol_device(kiosk_dir, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
+        VaultOpenOptions o;
+        o.create = false; // a second handle beside the test's, as the kiosk's sync worker has
+        auto v = Vault::open(kiosk_dir, o, &err);
+        REQUIRE_MESSAGE(v, err);
+        REQUIRE_MESSAGE(enrol_device(*v, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
     }
 };
 

@@ -181,15 +181,35 @@ static int run_report(const Args& in) {
     opt.channel = take_option(a, "--channel");
     opt.site = take_option(a, "--site");
     opt.language = take_option(a, "--lang");
+    opt.event = take_option(a, "--event");
+    opt.status = take_flag(a, "--complete") ? "complete" : "";
+    if (take_flag(a, "--partial")) opt.status = opt.status.empty() ? "partial" : "both";
     opt.title = take_option(a, "--title");
+    std::vector<std::string> crosstabs;
+    for (std::string x; !(x = take_option(a, "--crosstab")).empty();) crosstabs.push_back(x);
     bool force = take_flag(a, "--force");
-    if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty())
+    if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty() || opt.status == "both")
         return usage_error(verb, "usage: --survey S.json --in responses.jsonl [--tallies tallies.jsonl] --out report.html "
-                                 "[--channel C] [--site S] [--lang L] [--title T] [--force]");
+                                 "[--channel C] [--site S] [--lang L] [--event E] [--complete | --partial] "
+                                 "[--crosstab Q1,Q2]... [--title T] [--force]");
     std::shared_ptr<const Survey> s;
     std::vector<DecryptedResponse> rs;
     int rc = 0;
     if (!load_inputs(verb, survey_path, in_path, s, rs, &rc)) return rc;
+    for (const std::string& x : crosstabs) {
+        size_t comma = x.find(',');
+        std::string rows = x.substr(0, comma), cols = comma == std::string::npos ? "" : x.substr(comma + 1);
+        if (rows.empty() || cols.empty() || cols.find(',') != std::string::npos)
+            return usage_error(verb, "--crosstab '" + x + "': give two questions as ROWS,COLUMNS, e.g. --crosstab C1,G3");
+        for (const std::string& id : {rows, cols}) {
+            std::string why = report_crosstab_problem(*s, id);
+            if (!why.empty())
+                return usage_error(verb, "--crosstab " + x + ": " + why +
+                                             " (single choice, yes/no, rating, ranking ranks and matrix rows can be crossed, "
+                                             "and with channel, site, language, event or status)");
+        }
+        opt.crosstabs.push_back({rows, cols});
+    }
     std::string err;
     std::vector<DecryptedTally> ts;
     if (!tallies_path.empty()) {
@@ -206,8 +226,20 @@ static int run_report(const Args& in) {
             std::fprintf(stderr, "teilhabe %s: %zu tallies belong to another survey than '%s' and are left out\n", verb, other,
                          s->id.c_str());
     }
+    // A filter that keeps nothing is a typing error far more often than a finding: say so, and
+    // write no page of zeros that could be taken for a result.
+    size_t kept = 0;
+    for (const DecryptedResponse& d : rs) kept += report_keeps(d.response, opt);
+    if (report_filtered(opt) && kept == 0) {
+        std::fprintf(stderr,
+                     "teilhabe %s: no response of %zu in %s matches the filter (--channel '%s' --site '%s' --lang '%s' "
+                     "--event '%s'%s); check the spelling against the data (e.g. with export csv); %s not written\n",
+                     verb, rs.size(), in_path.c_str(), opt.channel.c_str(), opt.site.c_str(), opt.language.c_str(),
+                     opt.event.c_str(), opt.status.empty() ? "" : (" --" + opt.status).c_str(), out.c_str());
+        return 1;
+    }
     if (!write_file_atomic(out, render_report(*s, rs, ts, opt), 0600, force, &err)) return usage_error(verb, err);
-    std::printf("report of %zu responses%s written to %s\n", rs.size(),
+    std::printf("report of %zu responses%s written to %s\n", kept,
                 ts.empty() ? "" : (" and " + std::to_string(ts.size()) + " event tallies").c_str(), out.c_str());
     return rc;
 }
@@ -254,7 +286,11 @@ static Command csv_cmd("export csv", kCsvUsage,
                        "multiple -mult-", run_export_csv);
 static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out data.vv",
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
-static Command report_cmd("report", "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L]",
-                          "one self-contained HTML page: n, counts, % and bars per question, free texts", run_report);
+static Command report_cmd("report",
+                          "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L "
+                          "--event E --complete|--partial --crosstab Q1,Q2 --title T --force]",
+                          "one self-contained HTML page: n, counts, % with 95 % intervals and bars per question, "
+                          "free texts, cross-tables with chi² (also by channel, site, language, event, status)",
+                          run_report);
 static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into a kiosk's vault",
                        run_vault_add);

@@ -9,33 +9,53 @@
 // records, "teilhabe-tally/1") are summed per question and option in a section of their own,
 // with the events listed; they never enter any n.
 //
-// The page needs nothing from outside: styles and a small script are inline. The script lets
-// the reader narrow the figures by channel, site and language (the same filters the command
-// line offers; those are applied before anything is counted). See sync/research/RESEARCH.md.
+// A table of the sample (responses per channel, site, language, event, status) opens the page.
+// Cross-tables of two questions (counts, row and column %, Pearson's chi² with df and p where
+// the cells allow it) come first when asked for. Every percentage has its Wilson 95 % interval
+// beside it. Beside each question's n stand three
+// counts outside it: skipped (shown, left unanswered), not shown (hidden by a condition) and
+// not reached (a partial response ended before it).
+//
+// The page needs nothing from outside: styles and a small script are inline (report_page.cpp).
+// The script lets the reader narrow the figures by channel, site, language, event and
+// complete/partial (the same filters the command line offers; those are applied before
+// anything is counted). See sync/research/RESEARCH.md.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "report_stats.h"
 #include "research.h"
 #include "survey.h"
 
 namespace tk {
 
 struct ReportOptions {
-    std::string channel, site, language; // only responses with these values ("" = all)
-    std::string title;                   // page title ("" = the survey's title)
+    std::string channel, site, language, event; // only responses with these values ("" = all)
+    std::string status;                         // "complete", "partial" or "" (both)
+    std::string title;                          // page title ("" = the survey's title)
+    // Cross-tables: (rows, columns), each a closed question with one answer per response or
+    // one row of a matrix ("C1", "F4[SQ001]"); see report_crosstab_problem.
+    std::vector<std::pair<std::string, std::string>> crosstabs;
 };
 
+// "" when `id` can be one side of a cross-table, else why not (English, for the command line).
+std::string report_crosstab_problem(const Survey& s, const std::string& id);
+
+// Whether a response passes the options' filters (the command line counts the matches first:
+// a filter that matches nothing is a mistake to report, not an empty page).
+bool report_keeps(const Response& r, const ReportOptions& opt);
+// Whether any filter is set.
+bool report_filtered(const ReportOptions& opt);
+
 // Tallies of another survey should be left out by the caller, as responses are. The filters:
-// --site keeps the tallies whose place is that site; --channel other than "tally" and --lang
-// leave the tallies out (a show of hands has no language).
+// --site keeps the tallies whose place is that site, --event those of that event; --channel
+// other than "tally", --lang and --status leave the tallies out (a show of hands has no
+// language and is neither complete nor partial).
 std::string render_report(const Survey& s, const std::vector<DecryptedResponse>& responses,
                           const std::vector<DecryptedTally>& tallies, const ReportOptions& opt);
 // Without tallies.
 std::string render_report(const Survey& s, const std::vector<DecryptedResponse>& responses, const ReportOptions& opt);
-
-// "28.8": count / n in percent, one decimal, rounded half up in exact integer arithmetic
-// (so 1/8 = 12.5 exactly, never 12.4 from binary floating point). "0.0" when n is 0.
-std::string percent_text(long long count, long long n);
 
 } // namespace tk

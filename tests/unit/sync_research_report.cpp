@@ -1,5 +1,7 @@
 // sync_research_report.cpp - the HTML report: the needs survey's published n and percentages,
-// event tallies in their own section, rounding, rows for unknown codes, numbers and texts.
+// event tallies in their own section, rounding, rows for unknown codes, numbers and texts; the
+// three counts outside n, Wilson intervals, the event and complete/partial filters, and a
+// cross-table with chi² checked against the closed form of a 2 x 2 table.
 #include <doctest/doctest.h>
 #include <sodium.h>
 
@@ -269,10 +271,10 @@ TEST_CASE("report: the report reproduces the needs survey's published n and perc
         CHECK(html.find("https://") == std::string::npos);
         CHECK(html.find("<svg width=\"200\"") != std::string::npos);
         // 28.8 % of 200 px
-        CHECK(html.find("<td class=\"pct\">28.8</td><td class=\"bar\"><svg width=\"200\" height=\"14\" role=\"img\" "
-                        "aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"57.6\"/></svg>") != std::string::npos);
-        CHECK(html.find("<select id=\"f-channel\"><option value=\"\">alle</option><option value=\"kiosk\">kiosk</option>"
-                        "<option value=\"paper\">paper</option></select>") != std::string::npos);
+        CHECK(html.find("<td class=\"pct\">28,8</td><td class=\"ci\">19,3–40,6</td><td class=\"bar\"><svg width=\"200\" height=\"14\" viewBox=\"0 0 200 14\" "
+                        "preserveAspectRatio=\"none\" role=\"img\" aria-hidden=\"true\"><rect x=\"0\" y=\"1\" height=\"12\" width=\"57.6\"/></svg>") != std::string::npos);
+        CHECK(html.find("<select id=\"f-channel\"><option value=\"\">alle</option><option value=\"kiosk\">Kiosk</option>"
+                        "<option value=\"paper\">Papier</option></select>") != std::string::npos);
         CHECK(html.find("<select id=\"f-lang\">") != std::string::npos);
         CHECK(html.find("<select id=\"f-site\">") != std::string::npos);
         CHECK(html.find("id=\"tk-data\"") != std::string::npos);
@@ -414,14 +416,14 @@ TEST_CASE("report: report rows for codes the survey does not have, numbers and t
     b.response.answers["X3"].cells = {{"r1_w", "5"}};
     std::string html = render_report(*s, {a, b}, ReportOptions{});
     CHECK(html.find("<tr data-b=\"S1\" data-k=\"Z9\"><td class=\"code\">Z9</td><td class=\"label\">(Code nicht im Fragebogen)</td>"
-                    "<td class=\"cnt\">1</td><td class=\"pct\">50.0</td>") != std::string::npos);
+                    "<td class=\"cnt\">1</td><td class=\"pct\">50,0</td>") != std::string::npos);
     CHECK(html.find("<tr data-b=\"S1\" data-k=\"-oth-\"><td class=\"code\">-oth-</td><td class=\"label\">andere</td>"
-                    "<td class=\"cnt\">1</td><td class=\"pct\">50.0</td>") != std::string::npos);
+                    "<td class=\"cnt\">1</td><td class=\"pct\">50,0</td>") != std::string::npos);
     // Numbers: n, mean, median, min, max (42.5 and 7.5).
-    CHECK(html.find("<td class=\"st\" data-b=\"N1\" data-s=\"n\">2</td><td class=\"st\" data-b=\"N1\" data-s=\"mean\">25.00</td>"
-                    "<td class=\"st\" data-b=\"N1\" data-s=\"median\">25.00</td><td class=\"st\" data-b=\"N1\" data-s=\"min\">7.50</td>"
-                    "<td class=\"st\" data-b=\"N1\" data-s=\"max\">42.50</td>") != std::string::npos);
-    CHECK(html.find("data-b=\"X3[r1_w]\" data-s=\"mean\">4.00</td>") != std::string::npos);
+    CHECK(html.find("<td class=\"st\" data-b=\"N1\" data-s=\"n\">2</td><td class=\"st\" data-b=\"N1\" data-s=\"mean\">25,00</td>"
+                    "<td class=\"st\" data-b=\"N1\" data-s=\"median\">25,00</td><td class=\"st\" data-b=\"N1\" data-s=\"min\">7,50</td>"
+                    "<td class=\"st\" data-b=\"N1\" data-s=\"max\">42,50</td>") != std::string::npos);
+    CHECK(html.find("data-b=\"X3[r1_w]\" data-s=\"mean\">4,00</td>") != std::string::npos);
     // Dual scale: one table per scale; "keine Antwort" (R1) counts in n.
     CHECK(html_row(html, "X2[SQ001]", "2").first == "2");
     CHECK(html_row(html, "X2[SQ001][2]", "g").first == "2");
@@ -429,7 +431,8 @@ TEST_CASE("report: report rows for codes the survey does not have, numbers and t
     CHECK(html_row(html, "R1", kNoAnswerCode) == std::make_pair(std::string("2"), std::string("100.0")));
     // Texts are escaped and listed with their record id; comments have their own list.
     CHECK(html.find("<li data-i=\"0\">Zeile 1\nZeile 2 <small>3f9a1c0d2b7e4a55-000042</small></li>") != std::string::npos);
-    CHECK(html.find("Fest") == std::string::npos); // the event is not shown
+    // The event is offered in the page's filter, escaped like every text.
+    CHECK(html.find("<option value=\"Fest &quot;2026&quot;\">Fest &quot;2026&quot;</option>") != std::string::npos);
     DecryptedResponse evil = a;
     evil.response.answers["T1"].value = "<script>alert(1)</script>";
     std::string h2 = render_report(*s, {evil}, ReportOptions{});
@@ -458,4 +461,268 @@ TEST_CASE("report: the numbers the page's filter rewrites carry their marks") {
     std::string own = render_report(*s, {a}, ReportOptions{});
     CHECK(own.find("<span id=\"other-survey\">") == std::string::npos);
     CHECK(own.find("\"o\":[]") != std::string::npos);
+}
+
+namespace {
+
+// The interval cell of the row for `key` in the table of `block`.
+std::string html_ci(const std::string& html, const std::string& block, const std::string& key) {
+    size_t p = html.find("<tr data-b=\"" + block + "\" data-k=\"" + key + "\">");
+    INFO("row " << block << " / " << key);
+    REQUIRE(p != std::string::npos);
+    size_t c = html.find("<td class=\"ci\">", p), e = html.find("</td>", c);
+    REQUIRE(c != std::string::npos);
+    return html.substr(c + 15, e - c - 15);
+}
+
+// The meta line's count of `cls` ("ans", "sk", "hd", "nr") for question `code`; -1 = not shown.
+int meta_count(const std::string& html, const char* cls, const std::string& code) {
+    std::string start = "<span class=\"" + std::string(cls) + "\" data-q=\"" + code + "\">";
+    size_t p = html.find(start);
+    if (p == std::string::npos) return -1;
+    return std::atoi(html.c_str() + p + start.size());
+}
+
+} // namespace
+
+TEST_CASE("report: skipped, not shown and not reached are three counts; Wilson intervals beside every %") {
+    auto s = all_types_survey();
+    // Six responses: 0-2 complete and answer S1 ("hier" twice, "dort" once), 3 skipped it,
+    // 4 had it hidden, 5 is a partial response that ended before it.
+    std::vector<DecryptedResponse> rs;
+    for (int i = 0; i < 6; i++) {
+        DecryptedResponse d = all_types_response(*s);
+        d.record_id = "r-" + std::to_string(i);
+        Response& r = d.response;
+        r.event = i % 2 ? "Stadtteilfest" : "";
+        r.answers.erase("S1");
+        if (i < 3) r.answers["S1"].value = i == 2 ? "A2" : "A1";
+        if (i == 3) r.skipped.insert(r.skipped.begin(), "S1");
+        if (i == 4) r.not_shown.insert(r.not_shown.begin(), "S1");
+        if (i == 5) {
+            r.complete = false;
+            r.answers.erase("T1");
+        }
+        if (i == 1) { // "keine Antwort" to a text question: in n, no text
+            r.answers["T1"] = Answer{};
+            r.answers["T1"].no_answer = true;
+        }
+        rs.push_back(d);
+    }
+    std::string html = render_report(*s, rs, ReportOptions{});
+    CHECK(meta_count(html, "ans", "S1") == 3);
+    CHECK(meta_count(html, "sk", "S1") == 1);
+    CHECK(meta_count(html, "hd", "S1") == 1);
+    CHECK(meta_count(html, "nr", "S1") == 1);
+    CHECK(has_n(html, "S1", 3));
+    // 2 of 3 and 1 of 3 (Wilson: 20.8-93.9 and 6.1-79.2), 0 of 3 from 0.
+    CHECK(html_ci(html, "S1", "A1") == "20,8–93,9");
+    CHECK(html_ci(html, "S1", "A2") == "6,1–79,2");
+    CHECK(html_ci(html, "S1", "-oth-") == "0,0–56,1");
+    // The text question: 5 in n (one "keine Antwort"), 4 texts, 1 not reached.
+    CHECK(has_n(html, "T1", 5));
+    CHECK(html.find("<span class=\"tx\" data-b=\"T1\">Texte: 4</span> · <span class=\"ka\" data-b=\"T1\">keine Antwort: 1</span>") !=
+          std::string::npos);
+    CHECK(meta_count(html, "nr", "T1") == 1);
+    CHECK(html.find("\"ka\":[1]") != std::string::npos);
+    // The script gets what it needs to recount the three counts and filter by event and status.
+    CHECK(html.find("\"r\":[5]") != std::string::npos);
+    CHECK(html.find("[\"paper\",\"Bibliothek, Erdgeschoss\",\"de\",\"Stadtteilfest\",\"complete\"]") != std::string::npos);
+    CHECK(html.find("<select id=\"f-status\"><option value=\"\">alle</option><option value=\"complete\">vollständig</option>"
+                    "<option value=\"partial\">abgebrochen</option></select>") != std::string::npos);
+    CHECK(html.find("<select id=\"f-event\"><option value=\"\">alle</option><option value=\"\">(ohne)</option>"
+                    "<option value=\"Stadtteilfest\">Stadtteilfest</option></select>") != std::string::npos);
+
+    SUBCASE("--complete, --partial and --event count only those responses") {
+        ReportOptions complete;
+        complete.status = "complete";
+        std::string c = render_report(*s, rs, complete);
+        CHECK(meta_count(c, "nr", "S1") == 0);
+        CHECK(has_n(c, "T1", 5));
+        CHECK(c.find("(nur vollständige)") != std::string::npos);
+        ReportOptions partial;
+        partial.status = "partial";
+        std::string p = render_report(*s, rs, partial);
+        CHECK(meta_count(p, "nr", "S1") == 1);
+        CHECK(meta_count(p, "ans", "S1") == 0);
+        CHECK(html_ci(p, "S1", "A1") == "–");
+        ReportOptions fest;
+        fest.event = "Stadtteilfest";
+        std::string f = render_report(*s, rs, fest);
+        CHECK(has_n(f, "S1", 1)); // 1, 3, 5: answered, skipped, not reached
+        CHECK(meta_count(f, "sk", "S1") == 1);
+        CHECK(meta_count(f, "hd", "S1") == 0);
+        CHECK(f.find("Veranstaltung „Stadtteilfest“") != std::string::npos);
+    }
+    SUBCASE("report_keeps: each filter alone and together") {
+        ReportOptions none;
+        CHECK_FALSE(report_filtered(none));
+        for (const DecryptedResponse& d : rs) CHECK(report_keeps(d.response, none));
+        ReportOptions both;
+        both.event = "Stadtteilfest";
+        both.status = "partial";
+        CHECK(report_filtered(both));
+        int kept = 0;
+        for (const DecryptedResponse& d : rs) kept += report_keeps(d.response, both);
+        CHECK(kept == 1);
+        both.site = "nirgends";
+        kept = 0;
+        for (const DecryptedResponse& d : rs) kept += report_keeps(d.response, both);
+        CHECK(kept == 0);
+    }
+}
+
+namespace {
+
+// The count cell (r, c) of cross-table k; "" = the margin.
+std::string xcell(const std::string& html, int k, const std::string& r, const std::string& c) {
+    std::string start = "<td class=\"xc\" data-x=\"" + std::to_string(k) + "\" data-r=\"" + r + "\" data-c=\"" + c + "\">";
+    size_t p = html.find(start);
+    INFO("cell " << r << " / " << c);
+    REQUIRE(p != std::string::npos);
+    size_t e = html.find("</td>", p);
+    return html.substr(p + start.size(), e - p - start.size());
+}
+
+} // namespace
+
+TEST_CASE("report: a cross-table of two questions with row and column %, intervals and chi²") {
+    auto s = all_types_survey();
+    // S1 x Y1 as the table {{12, 5}, {7, 15}}, and one "keine Antwort" to S1 (in n, not in chi²).
+    std::vector<DecryptedResponse> rs;
+    auto add = [&](const char* s1, const char* y1, int times) {
+        for (int i = 0; i < times; i++) {
+            DecryptedResponse d = all_types_response(*s);
+            d.record_id = "x-" + std::to_string(rs.size());
+            d.response.answers["S1"] = Answer{};
+            if (std::string(s1) == kNoAnswerCode) d.response.answers["S1"].no_answer = true;
+            else d.response.answers["S1"].value = s1;
+            d.response.answers["Y1"] = Answer{};
+            d.response.answers["Y1"].value = y1;
+            rs.push_back(d);
+        }
+    };
+    add("A1", "Y", 12);
+    add("A1", "N", 5);
+    add("A2", "Y", 7);
+    add("A2", "N", 15);
+    add(kNoAnswerCode, "Y", 1);
+    ReportOptions o;
+    o.crosstabs.push_back({"S1", "Y1"});
+    std::string html = render_report(*s, rs, o);
+    CHECK(html.find("<span class=\"xn\" data-x=\"0\">40</span>") != std::string::npos);
+    // 12 of the 17 "hier": 70.6 % of the row; 12 of the 20 "ja" (19 + the "keine Antwort"): 60.0 % of the column.
+    CHECK(xcell(html, 0, "A1", "Y") ==
+          "<span class=\"cnt\">12</span><small>Zeile <span class=\"rp\">70,6</span> % <span class=\"rci\">46,9–86,7</span></small>"
+          "<small>Spalte <span class=\"cp\">60,0</span> % <span class=\"cci\">38,7–78,1</span></small>");
+    CHECK(xcell(html, 0, "A1", "").find("<span class=\"cnt\">17</span><small>von n <span class=\"cp\">42,5</span> %") == 0);
+    CHECK(xcell(html, 0, "", "Y").find("<span class=\"cnt\">20</span><small>von n <span class=\"rp\">50,0</span> %") == 0);
+    CHECK(xcell(html, 0, "", "") == "<span class=\"cnt\">40</span>");
+    CHECK(xcell(html, 0, kNoAnswerCode, "Y").find("<span class=\"cnt\">1</span>") == 0);
+    // chi² = n (ad - bc)² / (r1 r2 c1 c2) without the "keine Antwort" row; p = erfc(sqrt(chi² / 2)).
+    double chi2 = 39.0 * 145 * 145 / (17.0 * 22 * 19 * 20);
+    std::string want = "χ² = " + german_number(fixed_text(chi2, 2)) + " · df = 1 · p = " +
+                       german_number(fixed_text(std::erfc(std::sqrt(chi2 / 2)), 3));
+    CHECK(want == "χ² = 5,77 · df = 1 · p = 0,016");
+    CHECK(html.find("<span class=\"chi\" data-x=\"0\">" + want + "</span>") != std::string::npos);
+    CHECK(html.find("\"x\":[{\"a\":\"S1\",\"b\":\"Y1\",\"ck\":[\"Y\",\"N\"") != std::string::npos);
+
+    SUBCASE("too few answers for chi²: said, not computed") {
+        std::vector<DecryptedResponse> few(rs.begin(), rs.begin() + 14); // only "hier": one row
+        std::string h = render_report(*s, few, o);
+        CHECK(h.find("<span class=\"chi\" data-x=\"0\">χ² nicht berechnet: zu wenige besetzte Zeilen oder Spalten</span>") !=
+              std::string::npos);
+    }
+    SUBCASE("a question broken down by channel: the sample as one side") {
+        for (size_t i = 0; i < rs.size(); i++) rs[i].response.channel = i < 17 ? kChannelKiosk : kChannelPaper;
+        ReportOptions by;
+        by.crosstabs = {{"S1", "channel"}};
+        std::string h = render_report(*s, rs, by);
+        // The 17 "hier" are the kiosk's; "dort" (22) and the "keine Antwort" are on paper.
+        CHECK(xcell(h, 0, "A1", "kiosk").find("<span class=\"cnt\">17</span><small>Zeile <span class=\"rp\">100,0</span>") == 0);
+        CHECK(xcell(h, 0, "A2", "paper").find("<span class=\"cnt\">22</span>") == 0);
+        CHECK(xcell(h, 0, "", "paper").find("<span class=\"cnt\">23</span>") == 0);
+        CHECK(h.find("<th>Papier</th>") != std::string::npos);
+        CHECK(h.find("× Kanal</h2>") != std::string::npos);
+        CHECK(report_crosstab_problem(*s, "site") == "");
+    }
+    SUBCASE("what can be crossed") {
+        CHECK(report_crosstab_problem(*s, "S1") == "");
+        CHECK(report_crosstab_problem(*s, "X1[SQ001]") == "");
+        CHECK(report_crosstab_problem(*s, "X1").find("name one of them, e.g. 'X1[SQ001]'") != std::string::npos);
+        CHECK(report_crosstab_problem(*s, "M1").find("multiple choice") != std::string::npos);
+        CHECK(report_crosstab_problem(*s, "T1").find("texts or numbers") != std::string::npos);
+        CHECK(report_crosstab_problem(*s, "ZZ").find("not a question") != std::string::npos);
+    }
+}
+
+TEST_CASE("report: a choice matrix is one grid; rating ends carry their labels") {
+    auto s = all_types_survey();
+    DecryptedResponse a = all_types_response(*s); // X1: Formular = gut
+    DecryptedResponse b = all_types_response(*s);
+    b.response.answers["X1"].cells = {{"SQ001", "2"}, {"SQ002", "1"}};
+    std::string html = render_report(*s, {a, b}, ReportOptions{});
+    size_t sec = html.find("<section class=\"q\" id=\"q-X1\">");
+    REQUIRE(sec != std::string::npos);
+    size_t end = html.find("</section>", sec);
+    std::string x1 = html.substr(sec, end - sec);
+    CHECK(x1.find("<table class=\"grid\">") != std::string::npos);
+    CHECK(x1.find("<table class=\"opts\">") == std::string::npos); // not one table per row
+    CHECK(x1.find("<tr><th>Termin <code>X1[SQ001]</code></th><td class=\"gn\" data-b=\"X1[SQ001]\">1</td>") != std::string::npos);
+    CHECK(x1.find("<tr><th>Formular <code>X1[SQ002]</code></th><td class=\"gn\" data-b=\"X1[SQ002]\">2</td>") != std::string::npos);
+    CHECK(html_row(html, "X1[SQ002]", "1") == std::make_pair(std::string("2"), std::string("100.0")));
+    CHECK(html_row(html, "X1[SQ001]", "2") == std::make_pair(std::string("1"), std::string("100.0")));
+    CHECK(html_row(html, "X1[SQ001]", "1") == std::make_pair(std::string("0"), std::string("0.0")));
+    // Dual scale: one grid per scale.
+    size_t x2 = html.find("<section class=\"q\" id=\"q-X2\">");
+    REQUIRE(x2 != std::string::npos);
+    std::string x2s = html.substr(x2, html.find("</section>", x2) - x2);
+    size_t grids = 0;
+    for (size_t p = 0; (p = x2s.find("<table class=\"grid\">", p)) != std::string::npos; p++) grids++;
+    CHECK(grids == 2);
+    // Rating 1..5: "1 – gar nicht" ... "5 – sehr".
+    CHECK(html.find("<td class=\"label\">1 – gar nicht</td>") != std::string::npos);
+    CHECK(html.find("<td class=\"label\">5 – sehr</td>") != std::string::npos);
+    CHECK(html.find("<td class=\"label\">3</td>") != std::string::npos);
+}
+
+TEST_CASE("report: a ranked list is counted per rank by wording, and its texts stay listed") {
+    auto s = all_types_survey();
+    std::vector<DecryptedResponse> rs;
+    const std::vector<std::vector<std::string>> lists = {{"Busse", "WLAN"}, {" Busse ", "Bänke"}, {"WLAN"}};
+    for (size_t i = 0; i < lists.size(); i++) {
+        DecryptedResponse d = all_types_response(*s);
+        d.record_id = "rl-" + std::to_string(i);
+        d.response.answers["RL"].values = lists[i];
+        rs.push_back(d);
+    }
+    std::string html = render_report(*s, rs, ReportOptions{});
+    CHECK(has_n(html, "RL[1]", 3));
+    CHECK(has_n(html, "RL[2]", 2));
+    CHECK(html_row(html, "RL[1]", "Busse") == std::make_pair(std::string("2"), std::string("66.7")));
+    CHECK(html_row(html, "RL[1]", "WLAN") == std::make_pair(std::string("1"), std::string("33.3")));
+    CHECK(html_row(html, "RL[2]", "Bänke") == std::make_pair(std::string("1"), std::string("50.0")));
+    CHECK(html.find("<li data-i=\"2\">WLAN <small>rl-2</small></li>") != std::string::npos);
+    CHECK(report_crosstab_problem(*s, "RL[1]").find("texts or numbers") != std::string::npos);
+}
+
+TEST_CASE("report: the sample's composition by channel, site, language, event and status") {
+    auto s = all_types_survey();
+    std::vector<DecryptedResponse> rs;
+    for (int i = 0; i < 4; i++) {
+        DecryptedResponse d = all_types_response(*s);
+        d.response.channel = i < 3 ? kChannelPaper : kChannelKiosk;
+        d.response.event = i == 0 ? "Fest" : "";
+        d.response.complete = i != 3;
+        rs.push_back(d);
+    }
+    std::string html = render_report(*s, rs, ReportOptions{});
+    REQUIRE(html.find("<section class=\"q\" id=\"sample\">") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"0\" data-v=\"paper\"><td class=\"label\">Papier</td><td class=\"cnt\">3</td>"
+                    "<td class=\"pct\">75,0</td><td class=\"ci\">30,1–95,4</td></tr>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"0\" data-v=\"kiosk\"><td class=\"label\">Kiosk</td><td class=\"cnt\">1</td>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"3\" data-v=\"\"><td class=\"label\">(ohne)</td><td class=\"cnt\">3</td>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"3\" data-v=\"Fest\"><td class=\"label\">Fest</td><td class=\"cnt\">1</td>") != std::string::npos);
+    CHECK(html.find("<tr data-m=\"4\" data-v=\"partial\"><td class=\"label\">abgebrochen</td><td class=\"cnt\">1</td>") !=
+          std::string::npos);
 }

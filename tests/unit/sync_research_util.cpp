@@ -120,13 +120,25 @@ DecryptedResponse all_types_response(const Survey& s) {
 std::pair<std::string, std::string> html_row(const std::string& html, const std::string& block, const std::string& key) {
     std::string start = "<tr data-b=\"" + block + "\" data-k=\"" + key + "\">";
     size_t p = html.find(start);
+    // A matrix row is a line of its grid: the cell holds spans instead of cells.
+    bool grid = p == std::string::npos;
+    if (grid) p = html.find("<td class=\"gc\" data-b=\"" + block + "\" data-k=\"" + key + "\">");
     INFO("row " << block << " / " << key);
     REQUIRE(p != std::string::npos);
-    size_t c = html.find("<td class=\"cnt\">", p), e = html.find("</td>", c);
-    size_t q = html.find("<td class=\"pct\">", p), f = html.find("</td>", q);
+    const char* tag = grid ? "span" : "td";
+    size_t c = html.find("<" + std::string(tag) + " class=\"cnt\">", p), e = html.find("</", c);
+    size_t q = html.find("<" + std::string(tag) + " class=\"pct\">", p), f = html.find("</", q);
     REQUIRE(c != std::string::npos);
     REQUIRE(q != std::string::npos);
-    return {html.substr(c + 16, e - c - 16), html.substr(q + 16, f - q - 16)};
+    size_t skip = grid ? 18 : 16;
+    // The page writes German numbers (1.234 and 28,8); compared here in the plain form.
+    auto plain = [](const std::string& t) {
+        std::string o;
+        for (char ch : t)
+            if (ch != '.') o += ch == ',' ? '.' : ch;
+        return o;
+    };
+    return {plain(html.substr(c + skip, e - c - skip)), plain(html.substr(q + skip, f - q - skip))};
 }
 
 bool has_n(const std::string& html, const std::string& block, int n) {

@@ -49,7 +49,8 @@ extern const char* const kAllTypes;
 std::shared_ptr<const Survey> all_types_survey();
 DecryptedResponse all_types_response(const Survey& s);
 
-// The cells of the row for `key` in the table of `block`: {count, percent}.
+// The cells of the row for `key` in the table of `block`: {count, percent}, as plain numbers
+// ("28.8"; the page shows "28,8").
 std::pair<std::string, std::string> html_row(const std::string& html, const std::string& block, const std::string& key);
 // Whether the report shows "n = N" for `block`.
 bool has_n(const std::string& html, const std::string& block, int n);

@@ -1,6 +1,7 @@
 // test_survey.h - small builders the survey, import and research tests share:
 //   parsed_survey()        a survey from JSON text, or a failed test that lists the errors
 //   value(), values(), cells()   an Answer of each shape, for Session::set and responses
+//   response_to()          a complete German response to a given survey, no answers yet
 #pragma once
 #include <map>
 #include <memory>
@@ -38,6 +39,20 @@ inline Answer cells(std::map<std::string, std::string> c) {
     Answer a;
     a.cells = std::move(c);
     return a;
+}
+
+// A complete German response to `s` (its id, version and hash) given at `site`, started at
+// `started` (Unix seconds); the caller adds answers and anything else.
+inline Response response_to(const Survey& s, const std::string& site, int64_t started) {
+    Response r;
+    r.survey_id = s.id;
+    r.survey_version = s.version;
+    r.survey_hash = s.hash;
+    r.language = "de";
+    r.site = site;
+    r.started = started;
+    r.complete = true;
+    return r;
 }
 
 } // namespace tk::test

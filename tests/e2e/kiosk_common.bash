@@ -73,6 +73,20 @@ next_until() {
     done
 }
 
+# quit_from_staff_menu: "Kiosk beenden" asks first (one press leaves the kiosk running), the
+# confirmation ends it, with exit status 0.
+quit_from_staff_menu() {
+    local i
+    click staff/quit
+    sleep 0.5
+    kill -0 "$KPID" 2>/dev/null || fail "the kiosk ended on one press of Kiosk beenden, without asking"
+    click staff/quit_confirm
+    for i in $(seq 1 50); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$KPID" 2>/dev/null && fail "kiosk still running after Kiosk beenden"
+    wait "$KPID" || fail "kiosk exit status $?"
+    KPID=
+}
+
 has() { grep -q "^$1 " "$LAYOUT"; }
 center() { awk -v n="$1" '$1==n {print int(($2+$4)/2), int(($3+$5)/2)}' "$LAYOUT"; }
 

@@ -43,14 +43,7 @@ std::shared_ptr<const Survey> stat_survey() { return test::parsed_survey(kStatSu
 DecryptedResponse response(const Survey& s, int i) {
     DecryptedResponse d;
     d.record_id = "00aa-00000" + std::to_string(i);
-    Response& r = d.response;
-    r.survey_id = s.id;
-    r.survey_version = s.version;
-    r.survey_hash = s.hash;
-    r.language = "de";
-    r.site = "Bibliothek";
-    r.started = 1764082980 + i;
-    r.complete = true;
+    d.response = test::response_to(s, "Bibliothek", 1764082980 + i);
     return d;
 }
 

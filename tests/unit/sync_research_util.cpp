@@ -84,15 +84,10 @@ std::shared_ptr<const Survey> all_types_survey() { return test::parsed_survey(kA
 DecryptedResponse all_types_response(const Survey& s) {
     DecryptedResponse d;
     d.record_id = "3f9a1c0d2b7e4a55-000042";
+    d.response = response_to(s, "Bibliothek, Erdgeschoss", 1764082980); // 2025-11-25T15:03:00Z
     Response& r = d.response;
-    r.survey_id = s.id;
-    r.survey_version = s.version;
-    r.survey_hash = s.hash;
-    r.language = "de";
     r.channel = "paper";
-    r.site = "Bibliothek, Erdgeschoss";
     r.event = "Fest \"2026\"";
-    r.started = 1764082980;   // 2025-11-25T15:03:00Z
     r.finished = 1764083280;  // 2025-11-25T15:08:00Z
     r.complete = true;
     r.answers["S1"].value = "-oth-";

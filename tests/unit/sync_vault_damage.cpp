@@ -18,12 +18,14 @@
 #include "server_api.h"
 #include "server_store.h"
 #include "sync_client.h"
+#include "sync_server_fixture.h"
 #include "sync_testutil.h"
 #include "vault.h"
 
 using namespace tk;
 using tk::test::TempDir;
 using tk::test::sql;
+using tk::servertest::LiveServer;
 
 namespace {
 
@@ -71,41 +73,8 @@ std::array<uint8_t, 32> device_of(const std::string& dir) {
     return pk;
 }
 
-// The research server on 127.0.0.1, in this process.
-struct Server {
-    TempDir dir;
-    std::unique_ptr<ServerStore> store;
-    std::unique_ptr<ServerApi> api;
-    httplib::Server srv;
-    std::thread th;
-    int port = 0;
-    Server() {
-        std::string err;
-        store = ServerStore::open(dir.path, true, &err);
-        REQUIRE_MESSAGE(store, err);
-        ServerConfig cfg;
-        cfg.log = [](const std::string&) {};
-        api = std::make_unique<ServerApi>(*store, cfg);
-        api->mount(srv);
-        port = srv.bind_to_any_port("127.0.0.1");
-        REQUIRE(port > 0);
-        th = std::thread([this] { srv.listen_after_bind(); });
-        for (int i = 0; i < 200 && !srv.is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    ~Server() {
-        srv.stop();
-        if (th.joinable()) th.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
-    void enrol(const std::string& kiosk_dir) {
-        std::string err;
-        VaultOpenOptions o;
-        o.create = false; // a second handle beside the test's, as the kiosk's sync worker has
-        auto v = Vault::open(kiosk_dir, o, &err);
-        REQUIRE_MESSAGE(v, err);
-        REQUIRE_MESSAGE(enrol_device(*v, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
-    }
-};
+// The research server on 127.0.0.1, in this process (sync_server_fixture.h).
+using Server = LiveServer;
 
 } // namespace
 
@@ -198,7 +167,7 @@ TEST_CASE("vault: the damaged record does not stop the sync; the server logs it 
     fill(d.path, 20);
     flip_body_byte(d.path, 7);
     Server s;
-    s.enrol(d.path);
+    s.enrol_kiosk(d.path);
     std::string err;
     auto v = Vault::open(d.path, true, &err);
     REQUIRE_MESSAGE(v, err);
@@ -249,7 +218,7 @@ TEST_CASE("vault: rows removed at the end with the head rewritten fail verify; t
     TempDir d;
     fill(d.path, 20);
     Server s;
-    s.enrol(d.path);
+    s.enrol_kiosk(d.path);
     std::string err;
     {
         auto v = Vault::open(d.path, true, &err);

@@ -8,11 +8,24 @@
 #include "enrolment.h"
 #include "keys.h"
 #include "sync_client.h"
+#include "tls_options.h"
 #include "vault.h"
 #include "command.h"
 
 using namespace tk;
 using namespace tk::cli;
+
+// A pin replaces the chain check, so it is one or the other (tls_options.h).
+bool take_tls_options(const char* verb, Args& a, const std::string& dir, TlsTrust& out, int* rc) {
+    std::string ca = take_option(a, "--ca"), pin = take_option(a, "--pin");
+    if (!ca.empty() && !pin.empty()) {
+        *rc = usage_error(verb, "--ca and --pin exclude each other: --ca for a certificate from a CA, --pin for the "
+                                "server's own certificate (see `teilhabe-server pin`)");
+        return false;
+    }
+    out = trust_for(dir, ca, pin);
+    return true;
+}
 
 // The vault must exist: a typo in --data must not create an empty vault and "sync" nothing.
 static std::unique_ptr<Vault> open_existing(const char* verb, const std::string& dir, int* rc) {
@@ -28,10 +41,10 @@ static int run_enrol(const Args& in) {
     Args a = in;
     std::string dir = take_option(a, "--data"), url = take_option(a, "--server"), code = take_option(a, "--code");
     SyncOptions opt;
-    opt.ca_file = take_option(a, "--ca");
-    if (dir.empty() || url.empty() || code.empty() || !a.empty())
-        return usage_error("enrol", "usage: --data DIR --server URL --code CODE [--ca CERT.pem]");
     int rc = 0;
+    if (!take_tls_options("enrol", a, dir, opt.tls, &rc)) return rc;
+    if (dir.empty() || url.empty() || code.empty() || !a.empty())
+        return usage_error("enrol", "usage: --data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY]");
     if (!open_existing("enrol", dir, &rc)) return rc; // makes sure device.key exists
     std::string fp, err;
     if (!enrol_device(dir, url, code, opt, &fp, &err)) {
@@ -46,12 +59,12 @@ static int run_sync(const Args& in) {
     Args a = in;
     std::string dir = take_option(a, "--data"), url = take_option(a, "--server"), batch = take_option(a, "--batch");
     SyncOptions opt;
-    opt.ca_file = take_option(a, "--ca");
+    int rc = 0;
+    if (!take_tls_options("sync", a, dir, opt.tls, &rc)) return rc;
     bool quiet = take_flag(a, "--quiet");
     if (!batch.empty()) opt.batch = (size_t)std::strtoul(batch.c_str(), nullptr, 10);
     if (dir.empty() || !a.empty() || opt.batch == 0)
-        return usage_error("sync", "usage: --data DIR [--server URL] [--batch N] [--ca CERT.pem] [--quiet]");
-    int rc = 0;
+        return usage_error("sync", "usage: --data DIR [--server URL] [--batch N] [--ca CERT.pem | --pin sha256/KEY] [--quiet]");
     auto v = open_existing("sync", dir, &rc);
     if (!v) return rc;
     if (url.empty()) {
@@ -133,7 +146,14 @@ static int run_receipt(const Args& in) {
     return 0;
 }
 
-static Command enrol_cmd("enrol", "--data DIR --server URL --code CODE", "pair this kiosk with the research server (one-time code)", run_enrol);
-static Command sync_cmd("sync", "--data DIR [--server URL]", "upload unsynced records; marks them synced on the server's receipt", run_sync);
+static Command enrol_cmd("enrol", "--data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY]",
+                         "pair this kiosk with the research server (one-time code). https: --ca trusts the CA that issued "
+                         "the server's certificate, --pin the server's own key (`teilhabe-server pin`); saved in DIR "
+                         "(server-ca.pem, server-pin) for later syncs",
+                         run_enrol);
+static Command sync_cmd("sync", "--data DIR [--server URL] [--batch N] [--ca CERT.pem | --pin sha256/KEY] [--quiet]",
+                        "upload unsynced records; marks them synced on the server's receipt. Without --ca/--pin the "
+                        "settings saved at enrolment are used",
+                        run_sync);
 static Command export_cmd("export-bundle", "--data DIR --out FILE", "write unsynced records to a signed bundle (USB stick)", run_export);
 static Command receipt_cmd("receipt apply", "--data DIR FILE", "mark records synced by a receipt from `teilhabe-server import`", run_receipt);

@@ -4,6 +4,8 @@
 //   enrol   --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
 //   import  --data DIR [--receipt OUT] FILE               ingests a USB bundle
 //   status  --data DIR                                    devices, counts, events
+//   pin     --data DIR | --cert CERT.pem                  the TLS key's pin for kiosks
+//   make-cert --cert CERT.pem --key KEY.pem               a self-signed pair (no CA at hand)
 //
 // The verbs register with the same Command registry as `teilhabe`'s (command.h), so --help
 // lists each with its options. They live here, not in tk_server: a static library's objects
@@ -13,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -22,10 +25,13 @@
 #include "command.h"
 #include "keys.h"
 #include "files.h"
+#include "hex.h"
 #include "http_front.h"
 #include "request_log.h"
 #include "server_api.h"
 #include "server_store.h"
+#include "server_tls.h"
+#include "tls_trust.h"
 
 using namespace tk;
 
@@ -125,7 +131,7 @@ static int cmd_serve(const cli::Args& args) {
     std::string data = take(a, "--data"), listen = take(a, "--listen"), cert = take(a, "--cert"), key = take(a, "--key");
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
     std::string per_address = take(a, "--per-address");
-    bool allow_plain = take_flag(a, "--allow-plain-http");
+    bool allow_plain = take_flag(a, "--allow-plain-http"), self_signed = take_flag(a, "--tls-self-signed");
     if (!a.empty()) { std::fprintf(stderr, "teilhabe-server: unknown argument '%s' (see --help)\n", a[0].c_str()); return 2; }
     if (data.empty() || listen.empty()) return cli::usage_error("serve", "--data DIR and --listen HOST:PORT are required (see --help)");
     auto colon = listen.rfind(':');
@@ -138,6 +144,8 @@ static int cmd_serve(const cli::Args& args) {
     int port = std::atoi(listen.substr(colon + 1).c_str());
     if (port < 0 || port > 65535 || listen.substr(colon + 1).empty()) { std::fprintf(stderr, "teilhabe-server: bad port in '%s'\n", listen.c_str()); return 2; }
     if (cert.empty() != key.empty()) { std::fprintf(stderr, "teilhabe-server: --cert and --key go together\n"); return 2; }
+    if (self_signed && !cert.empty()) { std::fprintf(stderr, "teilhabe-server: --tls-self-signed or --cert/--key, not both\n"); return 2; }
+    if (self_signed) self_signed_paths(data, cert, key);
     bool tls = !cert.empty();
     if (!tls && !is_loopback(host) && !allow_plain) {
         std::fprintf(stderr, "teilhabe-server: plain HTTP only on loopback; '%s' is not loopback "
@@ -162,6 +170,12 @@ static int cmd_serve(const cli::Args& args) {
     ServerApi api(*store, cfg);
 
     SSL_CTX* tls_ctx = nullptr;
+    bool made = false;
+    if (self_signed && !ensure_self_signed(cert, key, &made, &err)) {
+        std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str());
+        return 2;
+    }
+    if (made) std::fprintf(stderr, "teilhabe-server: made a TLS key and certificate: %s\n", cert.c_str());
     if (tls && !(tls_ctx = make_tls_context(cert, key, &err))) {
         std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str());
         return 2;
@@ -181,6 +195,8 @@ static int cmd_serve(const cli::Args& args) {
     }
     std::printf("teilhabe-server listening on %s://%s:%d, data in %s, server fingerprint %s\n", tls ? "https" : "http",
                 host.c_str(), port, data.c_str(), store->server_fingerprint().c_str());
+    std::string pin;
+    if (tls && cert_file_pin(cert, pin, nullptr)) std::printf("TLS certificate pin (teilhabe enrol --pin): %s\n", pin.c_str());
     std::fflush(stdout);
     bool ok = srv->listen_after_bind();
     g_server = nullptr;
@@ -189,10 +205,12 @@ static int cmd_serve(const cli::Args& args) {
 
 static const cli::Command serve_verb(
     "serve",
-    "--data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http] [--max-body BYTES] "
-    "[--rate PER_SECOND] [--threads N] [--per-address N]",
-    "Serves the API (the default verb). Without --cert/--key, plain HTTP only on loopback addresses, unless "
-    "--allow-plain-http (answers are sealed, but metadata and codes would travel openly). Limits: sync/transport/BUNDLE.md.",
+    "--data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem | --tls-self-signed] [--allow-plain-http] "
+    "[--max-body BYTES] [--rate PER_SECOND] [--threads N] [--per-address N]",
+    "Serves the API (the default verb). --cert/--key: a certificate from a CA (kiosks: --ca). --tls-self-signed: "
+    "DIR/tls/server.crt and server.key, made at first start (kiosks pin its key: --pin, see `pin`). Without TLS, plain "
+    "HTTP only on loopback addresses, unless --allow-plain-http (answers are sealed, but metadata and codes would "
+    "travel openly). Limits: sync/transport/BUNDLE.md.",
     cmd_serve);
 static const cli::Command enrol_verb("enrol", "--data DIR [--site NAME] [--valid-hours H]",
                                      "Prints a one-time pairing code for one kiosk (default valid 24 hours).", cmd_enrol);
@@ -203,6 +221,55 @@ static const cli::Command import_verb(
     cmd_import);
 static const cli::Command status_verb("status", "--data DIR", "Devices, their chain heads, record count and the latest logged events.",
                                       cmd_status);
+
+// The pin of the certificate kiosks enrol with: DATA/tls/server.crt, or the file given.
+static int cmd_pin(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), cert = take(a, "--cert"), key, pin, err;
+    if (data.empty() == cert.empty() || !a.empty()) return cli::usage_error("pin", "usage: --data DIR | --cert CERT.pem");
+    if (cert.empty()) self_signed_paths(data, cert, key);
+    if (!cert_file_pin(cert, pin, &err)) {
+        std::fprintf(stderr, "teilhabe-server pin: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s\n", pin.c_str());
+    std::array<uint8_t, 32> bytes{};
+    if (parse_pin(pin, bytes)) // the kiosk's touch keyboard has no capitals: the same pin in hex
+        std::fprintf(stderr, "The same pin as 64 hex digits: %s\n", to_hex(bytes.data(), bytes.size()).c_str());
+    return 0;
+}
+
+static const cli::Command pin_verb("pin", "--data DIR | --cert CERT.pem",
+                                   "Prints the pin (sha256/...) of the server's TLS key for `teilhabe enrol --pin`: of "
+                                   "DIR/tls/server.crt (--tls-self-signed) or of the certificate given.",
+                                   cmd_pin);
+
+// A self-signed pair at the paths given, for the packaged service (which reads its
+// certificate from /etc as a systemd credential); refuses to replace existing files.
+static int cmd_make_cert(const cli::Args& args) {
+    cli::Args a = args;
+    std::string cert = take(a, "--cert"), key = take(a, "--key"), err, pin;
+    if (cert.empty() || key.empty() || !a.empty()) return cli::usage_error("make-cert", "usage: --cert CERT.pem --key KEY.pem");
+    std::error_code ec;
+    if (std::filesystem::exists(cert, ec) || std::filesystem::exists(key, ec)) {
+        std::fprintf(stderr, "teilhabe-server make-cert: %s or %s exists already; a new key would lock out every "
+                             "enrolled kiosk. Remove both first if that is what you want.\n", cert.c_str(), key.c_str());
+        return 1;
+    }
+    bool made = false;
+    if (!ensure_self_signed(cert, key, &made, &err) || !cert_file_pin(cert, pin, &err)) {
+        std::fprintf(stderr, "teilhabe-server make-cert: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s\n", pin.c_str());
+    std::fprintf(stderr, "Made %s and %s (key mode 0600). Kiosks enrol with --pin %s\n", cert.c_str(), key.c_str(), pin.c_str());
+    return 0;
+}
+
+static const cli::Command make_cert_verb("make-cert", "--cert CERT.pem --key KEY.pem",
+                                         "Makes a self-signed TLS certificate and key (P-256) at the paths given and prints "
+                                         "the pin kiosks enrol with (`teilhabe enrol --pin`). Never replaces existing files.",
+                                         cmd_make_cert);
 
 int main(int argc, char** argv) {
     cli::Program p{"teilhabe-server", "teilhabe-server - receives sealed answers from kiosks", TK_VERSION, "serve"};

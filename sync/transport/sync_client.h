@@ -13,13 +13,14 @@
 #include <string>
 
 #include "receipt.h"
+#include "tls_trust.h"
 #include "vault.h"
 
 namespace tk {
 
 struct SyncOptions {
     size_t batch = 500;        // records per upload (the server accepts at most 2000)
-    std::string ca_file;       // https: the CA or self-signed certificate to trust ("" = system)
+    TlsTrust tls;              // https: the CA file or the server key pin to trust (tls_trust.h)
     int timeout_s = 30;        // per request
     int retries = 3;           // per batch, on connection errors, 429 and 503
     const std::atomic<bool>* cancel = nullptr; // when it reads true, sync_once stops before the next batch
@@ -32,7 +33,8 @@ struct SyncResult {
     uint64_t acked_seq = 0;    // the device is marked synced up to here
     int64_t remaining = 0;     // unsynced records left (0 after a full success)
     int http_status = 0;       // of the failing request (0 = no answer / local error)
-    std::string error;
+    NetError net;              // why no answer came (kind none: there was one, or a local error)
+    std::string error;         // English, says what to do
 };
 
 // (done, total) records; called after every acknowledged batch.
@@ -44,9 +46,10 @@ using SyncProgress = std::function<void(int64_t done, int64_t total)>;
 // gap (it holds fewer records than the device thinks), resends from the server's head.
 SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt = {});
 
-// Sends the pairing code with the device key and pins the server key in DIR/server.pub.
+// Sends the pairing code with the device key and pins the server key in DIR/server.pub; saves
+// opt.tls as the device's TLS settings (save_trust). *net says why no answer came.
 bool enrol_device(const std::string& dir, const std::string& url, const std::string& code, const SyncOptions& opt,
-                  std::string* server_fingerprint, std::string* error);
+                  std::string* server_fingerprint, std::string* error, NetError* net = nullptr);
 
 // Writes all unsynced records as one signed bundle to `path` (must not exist; written
 // atomically). Records stay unsynced until a receipt comes back. *count = records written.

@@ -8,10 +8,13 @@
 //   shut_down                      partial response, transfers ended, nothing left behind
 //
 //   teilhabe-kiosk --data DIR --survey FILE [--windowed] [--idle SECONDS]
+//   teilhabe-kiosk --version | --help
 //
 // The loop sleeps in glfwWaitEventsTimeout until input arrives or a timer is due (idle
 // warning, countdown, thank-you page, PIN back-off, end of speech), so an unattended kiosk
-// uses no CPU. A few frames are drawn after every event so hover and focus settle.
+// uses no CPU. A few frames are drawn after every event so hover and focus settle. Under
+// systemd's watchdog (the appliance session) each turn of the loop may send WATCHDOG=1: a hung
+// frame stops the pings, and systemd restarts the kiosk.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -32,11 +35,14 @@
 #include "kiosk_state.h"
 #include "render_gl.h"
 #include "screens.h"
+#include "sd_notify.h"
 #include "speech.h"
 #include "style.h"
 #include "texts.h"
 #include "lss_import.h"
+#include "provision.h"
 #include "vault.h"
+#include "version.h"
 
 namespace {
 
@@ -138,10 +144,12 @@ void glfw_error(int code, const char* msg) { std::fprintf(stderr, "teilhabe-kios
 int usage() {
     std::fprintf(stderr,
                  "usage: teilhabe-kiosk --data DIR --survey FILE [--windowed] [--idle SECONDS]\n"
+                 "       teilhabe-kiosk --version | --help\n"
                  "  --data DIR      data directory (vault, keys, staff PIN, settings); created if missing\n"
                  "  --survey FILE   survey file (teilhabe-survey/1 JSON, or a LimeSurvey .lss)\n"
                  "  --windowed      a normal 1366x768 window instead of full screen (development)\n"
-                 "  --idle SECONDS  inactivity before the \"are you still there\" warning (default 90)\n");
+                 "  --idle SECONDS  inactivity before the \"are you still there\" warning (default 90)\n"
+                 "  --version       print the version and exit\n");
     return 2;
 }
 
@@ -175,6 +183,7 @@ int parse_args(int argc, char** argv, Options& o) {
             continue;
         }
         if (a == "--help" || a == "-h") return usage(), 0;
+        if (a == "--version") return std::printf("teilhabe-kiosk %s\n", TK_VERSION), 0;
         std::fprintf(stderr, "teilhabe-kiosk: unknown or incomplete argument \"%s\"\n", a.c_str());
         return usage();
     }
@@ -292,8 +301,8 @@ void wire_app(tk::KioskApp& app, const Options& o, Loaded& l, double now) {
     app.given_survey_hash = l.given_survey_hash;
     // Staff may switch to any survey beside the one started with, or in DIR/surveys/.
     auto slash = o.survey_path.find_last_of('/');
-    app.survey_files = tk::list_survey_files(
-        {slash == std::string::npos ? std::string(".") : o.survey_path.substr(0, slash), o.data_dir + "/surveys"});
+    app.survey_dirs = {slash == std::string::npos ? std::string(".") : o.survey_path.substr(0, slash), o.data_dir + "/surveys"};
+    app.survey_files = tk::list_survey_files(app.survey_dirs);
     tk::Vault* vault = l.vault.get();
     app.vault = vault;
     app.paper_registry = l.paper_registry.get();
@@ -301,19 +310,12 @@ void wire_app(tk::KioskApp& app, const Options& o, Loaded& l, double now) {
         tk::AppendResult ar = vault->append_response(r);
         return tk::SubmitResult{ar.durable, ar.error};
     };
-    app.staff_info_fn = [vault]() {
-        tk::VaultStatus s = vault->status();
-        tk::StaffInfo i;
-        i.records = s.records;
-        i.unsynced = s.unsynced;
-        i.pending_in_memory = s.pending_in_memory;
-        i.last_sync = s.last_sync;
-        i.alarms = s.alarms;
-        i.demo_key = s.demo_key;
-        return i;
-    };
+    app.staff_info_fn = [vault]() { return tk::staff_info_of(vault->status()); };
     // The transport desk's worker wakes the sleeping loop for every progress step.
     app.sync.wake = [] { glfwPostEmptyEvent(); };
+    // A pre-seeded appliance enrols itself at its first start (packaging/DEPLOY.md).
+    const char* provision = std::getenv("TK_PROVISION_FILE");
+    tk::sync_desk_provision_at_start(app.sync, o.data_dir, provision ? provision : tk::kEtcProvisionFile);
 }
 
 // Everything the event loop carries from one turn to the next.
@@ -349,7 +351,10 @@ bool wait_for_work(Loop& L, double& now) {
     const int left = app.idle.warning ? int(app.idle.warning_until - now) : 0;
     const int field_gen = app.field.generation; // a print job that finished changes it
     tk::idle_tick(app, now);
-    if (tk::sync_desk_poll(app.sync)) L.frames_left = std::max(L.frames_left, 1);
+    if (tk::sync_desk_poll(app.sync)) {
+        tk::adopt_enrolled_site(app); // an enrolment (desk or provisioning) may name the site
+        L.frames_left = std::max(L.frames_left, 1);
+    }
     bool speaking_before = L.ui.speaking;
     tk::speech_poll(L.speech);
     if (g_events != L.seen_events) {
@@ -487,9 +492,13 @@ int main(int argc, char** argv) {
 
     // Only the staff menu ("Kiosk beenden") and SIGTERM/SIGINT end the loop; a window close
     // request does not (close_cb).
+    // The loop wakes at least every 2 s (wait_for_work), well within any watchdog interval.
+    tk::Watchdog watchdog = tk::watchdog_from_env();
     double now = 0;
-    while (!app.quit && !g_stop)
+    while (!app.quit && !g_stop) {
         if (wait_for_work(L, now)) draw_frame(L, now);
+        tk::watchdog_tick(watchdog, now);
+    }
 
     shut_down(L);
     return 0;

@@ -117,7 +117,24 @@ TK_KIOSK_LAYOUT="$w/layout.txt" timeout 60 xvfb-run -a -s "-screen 0 1366x768x24
     >"$w/kiosk.log" 2>&1 || true
 grep -q '^@page ' "$w/layout.txt" 2>/dev/null || { cat "$w/kiosk.log"; fail "the installed kiosk drew no frame"; }
 say "installed kiosk: first frame drawn under Xvfb ($(head -n1 "$w/layout.txt"))"
-rm -rf "$w"
+
+# --- the same under the appliance's compositor: cage (+ Xwayland), headless wlroots backend ---
+# As the appliance's user: cage refuses to run as root.
+# (Its own folders: $w is root's alone.)
+rt=$(mktemp -d)
+cd_=$(mktemp -d)
+mkdir "$cd_/data"
+cp "$w/keys/research.pub" "$cd_/data/"
+chown -R teilhabe-kiosk "$rt" "$cd_"
+chmod 0700 "$rt"
+runuser -u teilhabe-kiosk -- env XDG_RUNTIME_DIR="$rt" WLR_BACKENDS=headless WLR_RENDERER=pixman \
+    WLR_LIBINPUT_NO_DEVICES=1 TK_KIOSK_LAYOUT="$cd_/layout.txt" timeout 60 \
+    cage -- sh -c "teilhabe-kiosk --data '$cd_/data' --survey /usr/share/teilhabe-kiosk/surveys/buerger-digital.json & k=\$!; \
+                   for i in \$(seq 300); do [ -s '$cd_/layout.txt' ] && break; sleep 0.1; done; kill \$k; wait \$k" \
+    >"$w/cage.log" 2>&1 || true
+grep -q '^@page ' "$cd_/layout.txt" 2>/dev/null || { cat "$w/cage.log"; fail "the installed kiosk drew no frame under cage"; }
+say "installed kiosk: first frame drawn under cage, headless ($(head -n1 "$cd_/layout.txt"))"
+rm -rf "$w" "$rt" "$cd_"
 
 # --- purge leaves nothing but data ---
 dpkg --purge "${ours[@]}" >/dev/null

@@ -2,7 +2,8 @@
 # test-install.sh - the built packages (build/debs, from packaging/debs.sh) installed the way
 # municipal IT installs them: into a fresh Debian 12 root made with mmdebstrap, then checked
 # inside it by packaging/install-checks.sh (files, user, units, systemd-analyze verify and
-# security, the server and the CLI over TLS, the kiosk's first frame under Xvfb, purge).
+# security, the server and the CLI over TLS, the kiosk's first frame under Xvfb and under
+# cage with the headless wlroots backend, purge).
 # Needs root (mmdebstrap's root mode), network to the Debian mirror, and build/debs.
 # The root lives in a temporary folder that is removed again, also when a check fails.
 set -euo pipefail

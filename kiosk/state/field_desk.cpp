@@ -1,6 +1,7 @@
 // field_desk.cpp - site and event, assisted interviews, printing (see field_desk.h).
 #include "field_desk.h"
 #include "kiosk_state.h"
+#include "enrolment.h"
 #include "sync_desk.h"
 
 #include <fcntl.h>
@@ -85,6 +86,19 @@ bool field_site_save(KioskApp& app) {
         return false;
     }
     say(f, "staff_field_site_saved", "", false);
+    return true;
+}
+
+bool adopt_enrolled_site(KioskApp& app) {
+    ServerPin pin;
+    if (!read_server_pin(app.data_dir, pin, nullptr)) return false;
+    std::string site = trim(pin.site);
+    if (site.empty() || site == app.config.enrolled_site || !check_place_text(site, kMaxPlaceBytes).empty()) return false;
+    app.config.site = site;
+    app.config.enrolled_site = site;
+    remember_recent(app.config.recent_sites, site);
+    std::string err;
+    if (!save_config(app, &err)) app.save_error = err; // in effect for this run all the same
     return true;
 }
 

@@ -67,6 +67,11 @@ void field_site_begin(KioskApp& app);
 // Checks (at most 255 bytes, no control characters, site not empty) and saves site and event
 // into kiosk-settings.json; both move to the front of their recent lists. False + message.
 bool field_site_save(KioskApp& app);
+// The site named at enrolment (`teilhabe-server enrol --site`, kept in DIR/server.pub) becomes
+// the kiosk's site and is saved, once per enrolment: a site staff chose later stays. True when
+// it changed the site. Called at start (enrolled by `teilhabe enrol` or provisioning) and when
+// the transport desk's enrolment ends.
+bool adopt_enrolled_site(KioskApp& app);
 // Puts `v` first in `list` (no duplicates, at most kRecentPlaces).
 void remember_recent(std::vector<std::string>& list, const std::string& v);
 // "" when `v` may be a site/event/interviewer id, else the UI text key of the problem.

@@ -70,6 +70,7 @@ void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts tex
             app.config.warn_seconds = std::clamp(j.value("warn_seconds", 30), 30, 300);
             app.config.site = j.value("site", std::string());
             app.config.event = j.value("event", std::string());
+            app.config.enrolled_site = j.value("enrolled_site", std::string());
             app.config.recent_sites = j.value("recent_sites", std::vector<std::string>());
             app.config.recent_events = j.value("recent_events", std::vector<std::string>());
         } catch (const std::exception& e) {
@@ -84,8 +85,21 @@ void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts tex
             app.config.defaults.language = app.survey->original_language();
     }
     app.reading = app.config.defaults;
+    adopt_enrolled_site(app);
     app.idle.last_activity = now;
     load_pin_attempts(app, now);
+}
+
+StaffInfo staff_info_of(const VaultStatus& s) {
+    StaffInfo i;
+    i.records = s.records;
+    i.unsynced = s.unsynced;
+    i.pending_in_memory = s.pending_in_memory;
+    i.last_sync = s.last_sync;
+    i.alarms = s.alarms;
+    i.demo_key = s.demo_key;
+    i.research_key = s.research_key_fingerprint;
+    return i;
 }
 
 bool save_config(const KioskApp& app, std::string* error) {
@@ -100,6 +114,7 @@ bool save_config(const KioskApp& app, std::string* error) {
         {"warn_seconds", app.config.warn_seconds},
         {"site", app.config.site},
         {"event", app.config.event},
+        {"enrolled_site", app.config.enrolled_site},
         {"recent_sites", app.config.recent_sites},
         {"recent_events", app.config.recent_events},
     };

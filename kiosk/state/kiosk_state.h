@@ -20,6 +20,7 @@
 #include "survey.h"
 #include "sync_desk.h"
 #include "texts.h"
+#include "vault.h"
 
 namespace tk {
 
@@ -46,6 +47,7 @@ struct KioskConfig {
     int idle_seconds = 90;         // inactivity before the warning
     int warn_seconds = 30;         // countdown of the warning (never below 30)
     std::string site;              // written into every response
+    std::string enrolled_site;     // the enrolment's site last taken over (adopt_enrolled_site)
     std::string event;             // written into every response ("" = none)
     std::vector<std::string> recent_sites, recent_events; // newest first, picked with one tap
 };
@@ -82,11 +84,20 @@ struct StaffInfo {
     std::string last_sync;
     std::vector<std::string> alarms;
     bool demo_key = false;
+    std::string research_key;      // fingerprint the vault seals to, shown for comparison
     std::string error;             // vault could not be opened
 };
 
 // Scratch state of the page on screen. Wiped whenever the page changes and on every reset,
 // so nothing typed by one person can reappear for the next.
+// One survey file of the staff menu's list (list_survey_files).
+struct SurveyFile {
+    std::string path;
+    std::string id, version, hash; // empty when the file does not load
+    LocalText title;
+    std::string error;             // why it does not load ("" = it does)
+};
+
 struct PageUi {
     std::map<std::string, std::string> drafts;   // field id -> text as typed
     std::map<std::string, AnswerProblem> draft_problems; // field id -> why it was not taken
@@ -116,7 +127,8 @@ struct KioskApp {
 
     std::string speak_request;                    // text for the speech module; "" = nothing new
     bool speak_stop = false;                      // stop any speech now
-    bool quit = false;                            // staff chose "Kiosk beenden"
+    bool quit = false;                            // staff chose "Kiosk beenden" and confirmed it
+    bool quit_asked = false;                      // "Kiosk beenden" pressed: asking to confirm
     double thanks_until = 0;                      // thank-you page returns to welcome then
     std::string save_error;                       // last vault error (SaveFailed screen)
     int generation = 0;                           // +1 on every reset; views drop widget state
@@ -130,8 +142,10 @@ struct KioskApp {
     PaperRegistry* paper_registry = nullptr;
     Vault* vault = nullptr;
 
-    // Survey files staff may switch to (native .json or LimeSurvey .lss); main.cpp lists them.
-    std::vector<std::string> survey_files;
+    // Surveys staff may switch to (native .json or LimeSurvey .lss), from the folders in
+    // survey_dirs: main.cpp lists them at start, a survey update lists them again.
+    std::vector<std::string> survey_dirs;
+    std::vector<SurveyFile> survey_files;
     std::string survey_path;                      // the file app.survey came from
     std::string survey_message;                   // result of the last switch ("" = none)
     std::string given_survey_hash;                // hash of the --survey file at start (start_survey.h)
@@ -150,6 +164,8 @@ struct KioskApp {
 void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts texts,
                 const std::string& data_dir, double now);
 bool save_config(const KioskApp& app, std::string* error);
+// The staff menu's view of the vault's status (main.cpp's staff_info_fn; tests use it too).
+StaffInfo staff_info_of(const VaultStatus& s);
 // The UI text in the respondent's language.
 const std::string& kiosk_text(const KioskApp& app, const std::string& key);
 
@@ -240,12 +256,22 @@ double staff_lock_seconds(int failures);
 // Sets a new PIN (at least 6 digits, both entries equal); writes the Argon2id hash.
 bool staff_change_pin(KioskApp& app);
 void leave_staff(KioskApp& app);
+// "Kiosk beenden" only asks; quitting takes a second, deliberate press (a slip of the finger
+// on a touch screen must not end the kiosk for the rest of the day). confirm=false cancels.
+void staff_ask_quit(KioskApp& app);
+void staff_answer_quit(KioskApp& app, bool confirm);
 // Staff menu: switch to the survey in `path` (.json, or .lss imported on the fly). Any
 // respondent session is dropped. A file that does not load leaves the current survey in place
 // and the reason in survey_message. Returns true when switched.
 bool staff_switch_survey(KioskApp& app, const std::string& path);
-// The .json and .lss files in `dirs` (sorted, no duplicates) for the staff menu's list.
-std::vector<std::string> list_survey_files(const std::vector<std::string>& dirs);
+// The surveys in the .json and .lss files of `dirs`, for the staff menu's list: each loaded
+// once to show its id and version; the same survey (same content hash) found in two folders
+// or under two names is listed once (the first found). Sorted by id, then version. A file
+// that does not load is listed with its error, so staff see why it cannot be chosen.
+std::vector<SurveyFile> list_survey_files(const std::vector<std::string>& dirs);
+// "buerger-digital 1.1": what the staff menu shows of an entry; where two different surveys
+// share id and version, the start of their hash tells them apart.
+std::string survey_file_label(const std::vector<SurveyFile>& all, const SurveyFile& f);
 
 // --- the survey a restart comes back to ---------------------------------------------------
 // A survey that staff chose, or that a signed update installed, is persistent state: it is

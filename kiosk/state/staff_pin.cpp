@@ -200,11 +200,19 @@ void leave_staff(KioskApp& app) {
     wipe(app.pin.new_pin2);
     app.pin.change_open = app.pin.change_repeat = false;
     app.pin.message_key.clear();
+    app.quit_asked = false;
     ++app.generation; // the next frame forgets ImGui's copies of what was typed (code, site, id)
     Screen back_to = app.pin.return_to;
     if (back_to == Screen::StaffPin || back_to == Screen::StaffMenu) back_to = Screen::Welcome;
     if (!app.session && back_to != Screen::ThankYou) back_to = Screen::Welcome;
     app.screen = back_to == Screen::ThankYou ? Screen::Welcome : back_to;
+}
+
+void staff_ask_quit(KioskApp& app) { app.quit_asked = true; }
+
+void staff_answer_quit(KioskApp& app, bool confirm) {
+    app.quit_asked = false;
+    if (confirm) app.quit = true;
 }
 
 } // namespace tk

@@ -1,5 +1,6 @@
-// survey_switch.cpp - the staff menu's survey list (.json and LimeSurvey .lss files) and
-// switching the running survey (the paused respondent ends as at a timeout).
+// survey_switch.cpp - the staff menu's survey list (.json and LimeSurvey .lss files, by id and
+// version, each survey once) and switching the running survey (the paused respondent ends as
+// at a timeout); the survey a restart comes back to.
 #include "kiosk_state.h"
 #include "lss_import.h"
 
@@ -12,9 +13,14 @@
 
 namespace tk {
 
+static bool is_lss(const std::string& path) {
+    return path.size() > 4 && path.compare(path.size() - 4, 4, ".lss") == 0;
+}
+
+static LoadResult load_any(const std::string& path) { return is_lss(path) ? load_lss(path) : load_survey(path); }
+
 bool staff_switch_survey(KioskApp& app, const std::string& path) {
-    bool lss = path.size() > 4 && path.compare(path.size() - 4, 4, ".lss") == 0;
-    LoadResult lr = lss ? load_lss(path) : load_survey(path);
+    LoadResult lr = load_any(path);
     if (!lr.ok()) {
         app.survey_message = lr.errors.empty() ? path + ": cannot be loaded" : lr.errors.front().to_string();
         return false;
@@ -43,25 +49,57 @@ bool staff_switch_survey(KioskApp& app, const std::string& path) {
     return true;
 }
 
-std::vector<std::string> list_survey_files(const std::vector<std::string>& dirs) {
-    std::vector<std::string> out;
+std::vector<SurveyFile> list_survey_files(const std::vector<std::string>& dirs) {
+    std::vector<std::string> paths;
     for (const auto& d : dirs) {
         std::error_code ec;
+        std::vector<std::string> here;
         for (const auto& e : std::filesystem::directory_iterator(d, ec)) {
             std::string ext = e.path().extension().string();
-            if (e.is_regular_file(ec) && (ext == ".json" || ext == ".lss")) out.push_back(e.path().string());
+            if (e.is_regular_file(ec) && (ext == ".json" || ext == ".lss")) here.push_back(e.path().string());
         }
+        std::sort(here.begin(), here.end()); // first found = first folder, then by name
+        paths.insert(paths.end(), here.begin(), here.end());
     }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    std::vector<SurveyFile> out;
+    for (const std::string& path : paths) {
+        if (std::any_of(out.begin(), out.end(), [&](const SurveyFile& f) { return f.path == path; })) continue;
+        SurveyFile f;
+        f.path = path;
+        LoadResult lr = load_any(path);
+        if (!lr.ok()) {
+            f.error = lr.errors.empty() ? "cannot be loaded" : lr.errors.front().message;
+        } else {
+            f.id = lr.survey->id;
+            f.version = lr.survey->version;
+            f.hash = lr.survey->hash;
+            f.title = lr.survey->title;
+            // A copy of a survey already listed (an update also kept in the shipped folder,
+            // a file under two names) would be a second row that does the same.
+            if (std::any_of(out.begin(), out.end(), [&](const SurveyFile& o) { return o.hash == f.hash; })) continue;
+        }
+        out.push_back(std::move(f));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const SurveyFile& a, const SurveyFile& b) {
+        if (a.error.empty() != b.error.empty()) return a.error.empty(); // loadable ones first
+        if (a.id != b.id) return a.id < b.id;
+        return a.version < b.version;
+    });
     return out;
 }
 
-static bool is_lss(const std::string& path) {
-    return path.size() > 4 && path.compare(path.size() - 4, 4, ".lss") == 0;
+std::string survey_file_label(const std::vector<SurveyFile>& all, const SurveyFile& f) {
+    std::string name = f.path.substr(f.path.find_last_of('/') + 1);
+    if (!f.error.empty()) return name;
+    std::string label = f.id + " " + f.version;
+    int same = 0;
+    for (const SurveyFile& o : all) same += o.id == f.id && o.version == f.version;
+    if (same > 1) {
+        size_t colon = f.hash.find(':');
+        label += " (" + f.hash.substr(colon == std::string::npos ? 0 : colon + 1, 8) + ")";
+    }
+    return label;
 }
-
-static LoadResult load_any(const std::string& path) { return is_lss(path) ? load_lss(path) : load_survey(path); }
 
 bool remember_active_survey(const KioskApp& app, std::string* error) {
     if (!app.survey) return false;

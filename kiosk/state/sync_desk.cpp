@@ -12,6 +12,7 @@
 #include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
+#include "provision.h"
 #include "vault.h"
 
 namespace tk {
@@ -126,6 +127,42 @@ bool writable_dir(const std::string& d) {
     return std::filesystem::is_directory(d, ec) && ::access(d.c_str(), W_OK) == 0;
 }
 
+// Applies every receipt on the stick. The order does not matter: a receipt older than one
+// taken changes nothing (sync_client.h), so the newest receipt always has the last word.
+void apply_stick_receipts(const std::vector<std::string>& files, SyncJob& job, Vault& v, SyncOutcome& out) {
+    out.ok = true;
+    for (const auto& f : files) {
+        ReceiptApplied r;
+        r.path = f;
+        std::string bytes;
+        ReceiptOutcome o;
+        if (read_file_at_most(f, kKeyFileMax, bytes, &o.error)) o = apply_receipt(v, (const uint8_t*)bytes.data(), bytes.size());
+        job.done++;
+        tick(job);
+        if (o.effect == ReceiptEffect::OtherDevice) { // no error: one stick serves many kiosks
+            out.other_device_receipts++;
+            continue;
+        }
+        r.effect = o.effect;
+        r.ok = o.effect != ReceiptEffect::Refused;
+        r.acked = o.acked;
+        r.error = o.error;
+        if (o.effect == ReceiptEffect::Resend) r.resend = (int64_t)(o.before - o.acked);
+        out.ok = out.ok && r.ok;
+        out.receipts.push_back(r);
+    }
+}
+
+// The research signing key: research.pub, or on a demo kiosk the demo key's public part.
+bool update_key(const Vault& v, ResearchPublicKey& pub, std::string* error) {
+    std::string pub_path = v.dir() + "/research.pub";
+    std::error_code ec;
+    if (!std::filesystem::exists(pub_path, ec)) pub_path = v.dir() + "/demo-research.key";
+    if (!load_research_public(pub_path, pub, error)) return false;
+    std::filesystem::create_directories(v.dir() + "/surveys", ec); // the staff menu lists it
+    return true;
+}
+
 } // namespace
 
 SyncDesk::~SyncDesk() {
@@ -178,8 +215,10 @@ static void collect(SyncDesk& st) {
     st.has_last = true;
     st.collected++;
     if (st.last.kind == SyncJobKind::Enrol && st.last.ok) sync_desk_leave(st); // the code is used up
-    if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync) sync_desk_read_pin(st);
-    if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts) sync_desk_set_volume(st, st.volume);
+    if (st.last.kind == SyncJobKind::Enrol || st.last.kind == SyncJobKind::Sync || st.last.kind == SyncJobKind::Provision)
+        sync_desk_read_pin(st);
+    if (st.last.kind == SyncJobKind::Export || st.last.kind == SyncJobKind::Receipts || st.last.kind == SyncJobKind::StickUpdate)
+        sync_desk_set_volume(st, st.volume);
 }
 
 bool sync_desk_poll(SyncDesk& st) {
@@ -225,6 +264,8 @@ bool sync_desk_start_sync(SyncDesk& st) {
         out.ok = out.sync.ok;
         out.error = out.sync.error;
         out.net = out.sync.net;
+        out.refusal = out.sync.refusal;
+        out.research_key = v.research_key_fingerprint();
         // The server moved (same key, new address): the next sync and `teilhabe sync` use it.
         // Only when a receipt signed by the pinned key came from there - a sync with nothing
         // to send never asks the server, so a mistyped address must not be saved.
@@ -263,7 +304,13 @@ bool sync_desk_start_enrol(SyncDesk& st) {
         SyncOptions o = opt;
         // A typed pin is what this enrolment trusts (and saves); else the saved settings.
         o.tls = out.tls = pin.empty() ? load_saved_trust(v.dir()) : TlsTrust{"", pin};
-        out.ok = enrol_device(v.dir(), url, secret.s, o, &out.server_fingerprint, &out.error, &out.net);
+        EnrolResult r;
+        out.ok = enrol_device(v, url, secret.s, o, &r, &out.error);
+        out.server_fingerprint = r.server_fingerprint;
+        out.site = r.site;
+        out.refusal = r.refusal;
+        out.net = r.net;
+        out.research_key = v.research_key_fingerprint();
     });
 }
 
@@ -296,18 +343,7 @@ bool sync_desk_start_receipts(SyncDesk& st) {
     }
     return start(st, SyncJobKind::Receipts, [files](SyncJob& job, Vault& v, SyncOutcome& out) {
         job.total = (int64_t)files.size();
-        out.ok = true;
-        for (const auto& f : files) {
-            ReceiptApplied r;
-            r.path = f;
-            std::string bytes;
-            r.ok = read_file_at_most(f, kKeyFileMax, bytes, &r.error) &&
-                   apply_receipt(v, (const uint8_t*)bytes.data(), bytes.size(), &r.acked, &r.error);
-            out.ok = out.ok && r.ok;
-            out.receipts.push_back(r);
-            job.done++;
-            tick(job);
-        }
+        apply_stick_receipts(files, job, v, out);
     });
 }
 
@@ -319,18 +355,69 @@ bool sync_desk_start_survey_update(SyncDesk& st) {
     return start(st, SyncJobKind::SurveyUpdate, [url, opt](SyncJob&, Vault& v, SyncOutcome& out) {
         SyncOptions o = opt;
         o.tls = out.tls = load_saved_trust(v.dir());
-        // The research signing key: research.pub, or on a demo kiosk the demo key's public part.
         ResearchPublicKey pub;
-        std::string pub_path = v.dir() + "/research.pub";
-        std::error_code ec;
-        if (!std::filesystem::exists(pub_path, ec)) pub_path = v.dir() + "/demo-research.key";
-        if (!load_research_public(pub_path, pub, &out.error)) return;
-        std::filesystem::create_directories(v.dir() + "/surveys", ec); // the staff menu lists it
+        if (!update_key(v, pub, &out.error)) return;
         out.update = fetch_survey_update(url, v.dir() + "/surveys", pub, o);
         out.ok = out.update.ok;
         out.error = out.update.error;
         out.net = out.update.net;
     });
+}
+
+bool sync_desk_start_stick_update(SyncDesk& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
+    if (list_signed_surveys(volume + "/" + kStickSurveyFolder).empty()) {
+        st.refused = "staff_sync_no_stick_updates";
+        return false;
+    }
+    return start(st, SyncJobKind::StickUpdate, [volume](SyncJob&, Vault& v, SyncOutcome& out) {
+        ResearchPublicKey pub;
+        if (!update_key(v, pub, &out.error)) return;
+        out.update = install_survey_updates_from_stick(volume, v.dir() + "/surveys", pub);
+        out.ok = out.update.ok;
+        out.error = out.update.error;
+    });
+}
+
+bool sync_desk_start_provision_file(SyncDesk& st, const std::string& file) {
+    if (refuse_if_busy(st)) return false;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        st.refused = "staff_sync_no_provision";
+        return false;
+    }
+    SyncOptions opt = st.options;
+    return start(st, SyncJobKind::Provision, [file, opt](SyncJob&, Vault& v, SyncOutcome& out) {
+        out.path = file;
+        Provision p;
+        if (!read_provision(file, p, &out.error)) return;
+        ProvisionResult r = apply_provision(v.dir(), p, opt);
+        out.ok = r.ok;
+        out.error = r.error;
+        out.already_enrolled = r.already_enrolled;
+        out.server_fingerprint = r.enrol.server_fingerprint;
+        out.site = r.enrol.site;
+        out.refusal = r.enrol.refusal;
+        out.net = r.enrol.net;
+        out.research_key = r.research_key;
+    });
+}
+
+bool sync_desk_start_provision(SyncDesk& st) {
+    if (refuse_if_busy(st)) return false;
+    std::string volume;
+    if (!chosen_volume(st, volume)) return false;
+    return sync_desk_start_provision_file(st, volume + "/" + kProvisionFileName);
+}
+
+bool sync_desk_provision_at_start(SyncDesk& st, const std::string& data_dir, const std::string& file) {
+    std::error_code ec;
+    if (file.empty() || !std::filesystem::exists(file, ec)) return false;
+    sync_desk_begin(st, data_dir);
+    if (!st.enrolled_fingerprint.empty()) return false; // enrolled already: the file has done its work
+    return sync_desk_start_provision_file(st, file);
 }
 
 const char* net_failure_text_key(NetFailure kind) {
@@ -398,7 +485,9 @@ std::vector<std::string> list_usb_volumes() {
 
 void sync_desk_set_volume(SyncDesk& st, int index) {
     st.volume = index >= 0 && index < (int)st.volumes.size() ? index : -1;
-    st.receipt_files = st.volume >= 0 ? list_receipt_files(st.volumes[size_t(st.volume)]) : std::vector<std::string>{};
+    std::string v = st.volume >= 0 ? st.volumes[size_t(st.volume)] : "";
+    st.receipt_files = v.empty() ? std::vector<std::string>{} : list_receipt_files(v);
+    st.stick_updates = v.empty() ? std::vector<std::string>{} : list_signed_surveys(v + "/" + kStickSurveyFolder);
 }
 
 std::vector<std::string> list_receipt_files(const std::string& dir) {

@@ -24,13 +24,17 @@
 
 namespace tk {
 
-enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate };
+// SurveyUpdate fetches from the server, StickUpdate reads the stick's teilhabe-surveys/,
+// Provision sets up and enrols from a teilhabe-provision.json.
+enum class SyncJobKind { None, Sync, Enrol, Export, Receipts, SurveyUpdate, StickUpdate, Provision };
 
-// One receipt file found on the stick and what applying it did.
+// One receipt file for this device found on the stick and what applying it did.
 struct ReceiptApplied {
     std::string path;
     bool ok = false;
+    ReceiptEffect effect = ReceiptEffect::Refused;
     uint64_t acked = 0;        // the server holds this device up to this record
+    int64_t resend = 0;        // Resend: records the vault now sends again
     std::string error;
 };
 
@@ -42,11 +46,16 @@ struct SyncOutcome {
     NetError net;                          // Sync, Enrol, SurveyUpdate: why no answer came
     TlsTrust tls;                          // ... and the TLS settings the job used
     SyncResult sync;                       // Sync
-    std::string server_fingerprint;        // Enrol
-    std::string path;                      // Export: the bundle written
+    std::string server_fingerprint;        // Enrol, Provision
+    std::string site;                      // Enrol, Provision: the site the server named ("" = none)
+    std::string research_key;              // Sync, Enrol, Provision: the research key this kiosk seals to
+    ServerRefusal refusal;                 // Sync, Enrol, Provision: the server's words when it refused
+    bool already_enrolled = false;         // Provision: nothing was sent
+    std::string path;                      // Export: the bundle written; Provision: the file read
     int64_t count = 0;                     // Export: records in it
-    std::vector<ReceiptApplied> receipts;  // Receipts
-    SurveyUpdateResult update;             // SurveyUpdate
+    std::vector<ReceiptApplied> receipts;  // Receipts: those for this device
+    int64_t other_device_receipts = 0;     // Receipts: skipped quietly (one stick, many kiosks)
+    SurveyUpdateResult update;             // SurveyUpdate, StickUpdate
     int64_t unsynced_after = -1;           // the vault's unsynced count when the job ended
 };
 
@@ -74,6 +83,7 @@ struct SyncDesk {
     std::vector<std::string> volumes;      // writable USB sticks (see list_usb_volumes)
     int volume = -1;                       // index into volumes
     std::vector<std::string> receipt_files; // *.receipt on the chosen volume
+    std::vector<std::string> stick_updates; // signed survey updates in its teilhabe-surveys/
 
     SyncJobKind kind = SyncJobKind::None;  // of the running or last job
     SyncOutcome last;                      // of the last finished job
@@ -119,8 +129,19 @@ int64_t sync_desk_total(const SyncDesk& st);
 bool sync_desk_start_sync(SyncDesk& st);            // to st.server_url
 bool sync_desk_start_enrol(SyncDesk& st);           // st.server_url + st.pairing_code (+ st.pin)
 bool sync_desk_start_export(SyncDesk& st, int64_t now_unix); // bundle onto the chosen volume
-bool sync_desk_start_receipts(SyncDesk& st);        // apply every receipt on the volume
-bool sync_desk_start_survey_update(SyncDesk& st);   // into DIR/surveys
+// Applies every receipt on the volume: receipts of other devices are counted, not refused; a
+// newer one that says the server holds less than the vault believed makes the records after
+// it unsynced again (they go with the next export).
+bool sync_desk_start_receipts(SyncDesk& st);
+bool sync_desk_start_survey_update(SyncDesk& st);   // from the server into DIR/surveys
+bool sync_desk_start_stick_update(SyncDesk& st);    // from the volume's teilhabe-surveys/, same check
+// Sets up and enrols this kiosk from a provisioning file (provision.h): the chosen USB stick's
+// teilhabe-provision.json, or `file` for the one in /etc/teilhabe-kiosk/.
+bool sync_desk_start_provision(SyncDesk& st);
+bool sync_desk_start_provision_file(SyncDesk& st, const std::string& file);
+// At start: provisions from `file` when it exists and the kiosk is not enrolled yet (opens the
+// desk's state for `data_dir`; the result waits on the transport desk). True when started.
+bool sync_desk_provision_at_start(SyncDesk& st, const std::string& data_dir, const std::string& file);
 // Waits for the running job to end and collects it (tests, shutdown).
 void sync_desk_wait(SyncDesk& st);
 // Asks a running sync to stop before its next batch (quitting). Acknowledged batches stay
@@ -141,7 +162,7 @@ std::vector<std::string> usb_mount_points(const std::string& mounts_text);
 // The writable USB volumes: $TK_USB_ROOTS (colon-separated directories; tests and kiosks
 // with a fixed mount point) when set, else usb_mount_points(/proc/self/mounts).
 std::vector<std::string> list_usb_volumes();
-void sync_desk_set_volume(SyncDesk& st, int index); // also lists its receipt files
+void sync_desk_set_volume(SyncDesk& st, int index); // also lists its receipts and survey updates
 // Receipt files (name ends in ".receipt") directly on `dir`, sorted.
 std::vector<std::string> list_receipt_files(const std::string& dir);
 // "teilhabe-<device id>-<YYYYMMDD-HHMMSS>.tkb": says what and whose, sorts by time.

@@ -61,6 +61,8 @@ void staff_status(ScreenDraw& c, const StaffInfo& info) {
     wrapped(fill(kiosk_text(app, "staff_run"), {{"done", std::to_string(app.submitted)}, {"partial", std::to_string(app.partials)}}),
             c.th.text);
     wrapped(field_status_text(app), c.th.text);
+    // Staff compare it with the research team's (and the server's refusal names it).
+    if (!info.research_key.empty()) wrapped(fill(kiosk_text(app, "staff_research_key"), {{"fp", info.research_key}}), c.th.text_muted);
     for (const auto& a : info.alarms) wrapped("! " + a, c.th.error);
     if (!app.save_error.empty()) wrapped("! " + app.save_error, c.th.error);
 }
@@ -71,10 +73,15 @@ void survey_choice(ScreenDraw& c, float w) {
         wrapped(kiosk_text(app, "staff_survey") + " " + survey_text(app, app.survey->title) + " (" + app.survey->id + " " +
                     app.survey->version + ")",
                 c.th.text_muted);
-    for (const auto& f : app.survey_files) {
-        std::string name = f.substr(f.find_last_of('/') + 1);
-        if (option_row(c, "staff/survey/" + name, 0, name, f == app.survey_path, RowMarker::Radio, w) && f != app.survey_path)
-            staff_switch_survey(app, f);
+    // One row a survey, "id version: title"; the layout name keeps the file name, which is
+    // what tests and staff instructions refer to.
+    for (const SurveyFile& f : app.survey_files) {
+        std::string name = f.path.substr(f.path.find_last_of('/') + 1);
+        std::string label = survey_file_label(app.survey_files, f);
+        label += f.error.empty() ? ": " + survey_text(app, f.title) : " - " + f.error;
+        if (option_row(c, "staff/survey/" + name, 0, label, f.path == app.survey_path, RowMarker::Radio, w) &&
+            f.path != app.survey_path)
+            staff_switch_survey(app, f.path);
     }
     if (!app.survey_message.empty())
         wrapped(app.survey_message, app.survey_message.rfind("ok:", 0) == 0 ? c.th.text_muted : c.th.error);
@@ -178,6 +185,20 @@ void change_pin_form(ScreenDraw& c, float w) {
     }
 }
 
+// "Kiosk beenden", and once pressed the question in its place: confirm or keep the kiosk running.
+void quit_buttons(ScreenDraw& c, float w) {
+    KioskApp& app = c.app;
+    if (!app.quit_asked) {
+        if (big_button(c, "staff/quit", kiosk_text(app, "staff_quit"), ButtonKind::Secondary, w * 0.6f)) staff_ask_quit(app);
+        return;
+    }
+    wrapped(kiosk_text(app, "staff_quit_question"), c.th.text);
+    if (big_button(c, "staff/quit_confirm", kiosk_text(app, "staff_quit_confirm"), ButtonKind::Secondary, w * 0.6f))
+        staff_answer_quit(app, true);
+    if (big_button(c, "staff/quit_cancel", kiosk_text(app, "staff_quit_cancel"), ButtonKind::Primary, w * 0.6f))
+        staff_answer_quit(app, false);
+}
+
 } // namespace
 
 void staff_menu(ScreenDraw& c, ImVec2 size) {
@@ -220,7 +241,7 @@ void staff_menu(ScreenDraw& c, ImVec2 size) {
     ImGui::Dummy(ImVec2(0, c.m.gap));
     if (big_button(c, "staff/back", kiosk_text(app, "staff_back"), ButtonKind::Primary, w * 0.6f)) leave_staff(app);
     ImGui::Dummy(ImVec2(0, c.m.gap));
-    if (big_button(c, "staff/quit", kiosk_text(app, "staff_quit"), ButtonKind::Secondary, w * 0.6f)) app.quit = true;
+    quit_buttons(c, w);
     ImGui::EndChild();
 }
 

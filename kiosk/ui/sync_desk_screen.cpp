@@ -2,8 +2,8 @@
 //
 // One column, top to bottom in the order a coordinator needs it: where the kiosk is enrolled
 // and how much is waiting, the server address, "Jetzt synchronisieren" with its progress,
-// enrolment, the USB stick, survey updates. While a job runs every button is disabled (one
-// job at a time), and the result of the last job stays on screen until the next one.
+// enrolment, the USB stick (bundles, receipts, survey updates). While a job runs every button
+// is disabled (one job at a time), and the result of the last job stays on screen until the next one.
 #include "sync_desk_screen.h"
 #include "staff_widgets.h"
 
@@ -43,6 +43,8 @@ const char* job_name(SyncJobKind k) {
     case SyncJobKind::Export: return "export";
     case SyncJobKind::Receipts: return "receipts";
     case SyncJobKind::SurveyUpdate: return "update";
+    case SyncJobKind::StickUpdate: return "stick-update";
+    case SyncJobKind::Provision: return "provision";
     }
     return "?";
 }
@@ -76,6 +78,11 @@ std::string job_error(const KioskApp& app, const SyncOutcome& o) { return sync_e
 void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
     const SyncOutcome& o = st.last;
     std::string left = o.unsynced_after >= 0 ? std::to_string(o.unsynced_after) : "?";
+    // The one refusal staff can fix on the spot; the server's English reason stays in the log.
+    if (!o.ok && o.refusal.code == "wrong-research-key") {
+        say(fill(kiosk_text(app, "staff_sync_wrong_key"), {{"key", o.research_key}, {"expected", o.refusal.expected_key}}), th.error);
+        return;
+    }
     switch (o.kind) {
     case SyncJobKind::None: break;
     case SyncJobKind::Sync: {
@@ -100,12 +107,25 @@ void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
         break;
     case SyncJobKind::Receipts:
         if (!o.error.empty() && o.receipts.empty()) say(fill(kiosk_text(app, "staff_sync_export_failed"), {{"error", o.error}}), th.error);
-        for (const auto& r : o.receipts)
-            if (r.ok) say(fill(kiosk_text(app, "staff_sync_receipt_ok"), {{"file", base_name(r.path)}, {"seq", std::to_string(r.acked)}}), th.text);
-            else say(fill(kiosk_text(app, "staff_sync_receipt_failed"), {{"file", base_name(r.path)}, {"error", r.error}}), th.error);
+        for (const auto& r : o.receipts) {
+            std::vector<std::pair<std::string, std::string>> v = {
+                {"file", base_name(r.path)}, {"seq", std::to_string(r.acked)}, {"n", std::to_string(r.resend)}, {"error", r.error}};
+            if (r.effect == ReceiptEffect::Resend) say(fill(kiosk_text(app, "staff_sync_receipt_resend"), v), th.text);
+            else if (r.effect == ReceiptEffect::NoNews) say(fill(kiosk_text(app, "staff_sync_receipt_old"), v), th.text_muted);
+            else if (r.ok) say(fill(kiosk_text(app, "staff_sync_receipt_ok"), v), th.text);
+            else say(fill(kiosk_text(app, "staff_sync_receipt_failed"), v), th.error);
+        }
+        if (o.other_device_receipts > 0)
+            say(fill(kiosk_text(app, "staff_sync_receipts_other"), {{"n", std::to_string(o.other_device_receipts)}}), th.text_muted);
         say(fill(kiosk_text(app, "staff_sync_left"), {{"left", left}}), th.text);
         break;
-    case SyncJobKind::SurveyUpdate: {
+    case SyncJobKind::Provision:
+        if (!o.ok) say(fill(kiosk_text(app, "staff_sync_provision_failed"), {{"file", o.path}, {"error", o.error}}), th.error);
+        else if (o.already_enrolled) say(fill(kiosk_text(app, "staff_sync_provision_before"), {{"file", o.path}}), th.text);
+        else say(fill(kiosk_text(app, "staff_sync_provision_ok"), {{"fp", o.server_fingerprint}, {"site", o.site.empty() ? "-" : o.site}}), th.text);
+        break;
+    case SyncJobKind::SurveyUpdate:
+    case SyncJobKind::StickUpdate: {
         const SurveyUpdateResult& u = o.update;
         if (!o.ok) {
             say(fill(kiosk_text(app, "staff_sync_update_failed"), {{"error", job_error(app, o)}}), th.error);
@@ -126,13 +146,11 @@ void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
 
 std::string sync_desk_take_survey_update(KioskApp& app) {
     const SyncOutcome& o = app.sync.last;
-    if (o.kind != SyncJobKind::SurveyUpdate || !o.ok) return "";
+    if ((o.kind != SyncJobKind::SurveyUpdate && o.kind != SyncJobKind::StickUpdate) || !o.ok) return "";
     std::string dir = app.data_dir + "/surveys";
-    std::vector<std::string> files = app.survey_files, more = list_survey_files({dir});
-    files.insert(files.end(), more.begin(), more.end());
-    std::sort(files.begin(), files.end());
-    files.erase(std::unique(files.begin(), files.end()), files.end());
-    app.survey_files = files;
+    if (std::find(app.survey_dirs.begin(), app.survey_dirs.end(), dir) == app.survey_dirs.end())
+        app.survey_dirs.push_back(dir);
+    app.survey_files = list_survey_files(app.survey_dirs);
     if (!app.survey) return "";
     for (const auto& name : o.update.applied) {
         std::string path = dir + "/" + name;
@@ -153,6 +171,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     if (busy) note_activity(app, now);
     if (st.handled != st.collected) {
         st.handled = st.collected;
+        if (st.last.ok) adopt_enrolled_site(app); // after an enrolment or provisioning: the site named
         std::string switched = sync_desk_take_survey_update(app);
         if (!switched.empty()) app.survey_message = fill(kiosk_text(app, "staff_sync_update_switched"), {{"file", base_name(switched)}});
     }
@@ -221,8 +240,16 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
         staff_remember_visible(ui, "sync/usb/" + std::to_string(i));
     }
     if (button(ui, "sync/usb_refresh", kiosk_text(app, "staff_sync_usb_refresh"), bw * 0.5f)) sync_desk_begin(st, app.data_dir);
+    // Beside it, not below: the desk stays one screen high at 1366x768 (three buttons as wide
+    // as the two of the row below).
+    ImGui::SameLine();
+    if (button(ui, "sync/stick_update", kiosk_text(app, "staff_sync_stick_update"), bw * 0.75f)) sync_desk_start_stick_update(st);
+    ImGui::SameLine();
+    if (button(ui, "sync/provision", kiosk_text(app, "staff_sync_provision"), bw * 0.75f)) sync_desk_start_provision(st);
     if (st.volume >= 0)
-        say(fill(kiosk_text(app, "staff_sync_receipts_found"), {{"n", std::to_string(st.receipt_files.size())}}), th.text_muted);
+        say(fill(kiosk_text(app, "staff_sync_receipts_found"),
+                 {{"n", std::to_string(st.receipt_files.size())}, {"updates", std::to_string(st.stick_updates.size())}}),
+            th.text_muted);
     if (button(ui, "sync/export", kiosk_text(app, "staff_sync_export"), bw))
         sync_desk_start_export(st, app.wall_clock ? app.wall_clock() : 0);
     ImGui::SameLine();

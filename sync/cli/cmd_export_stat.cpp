@@ -27,33 +27,25 @@ static bool load_stat_inputs(const char* verb, const std::string& survey_path, c
     survey = load_survey_or_report(verb, survey_path, rc);
     if (!survey) return false;
     *rc = 0;
-    std::set<std::string> seen;
-    size_t other = 0, twice = 0, read = 0;
+    size_t other = 0;
     std::set<std::string> other_ids, other_hashes;
-    for (const std::string& in : ins) {
-        JsonlRead jr;
-        std::string err;
-        if (!read_responses_jsonl(in, jr, &err)) {
-            *rc = usage_error(verb, err);
-            return false;
+    JsonlRead jr;
+    std::string err;
+    if (!read_responses_jsonl_files(ins, jr, &err)) {
+        *rc = usage_error(verb, err);
+        return false;
+    }
+    for (const std::string& e : jr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", verb, e.c_str());
+    if (!jr.errors.empty()) *rc = 1;
+    size_t read = jr.responses.size() + jr.duplicates;
+    for (DecryptedResponse& d : jr.responses) {
+        if (d.response.survey_id != survey->id) {
+            other++;
+            other_ids.insert(d.response.survey_id);
+            continue;
         }
-        for (const std::string& e : jr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", verb, e.c_str());
-        if (!jr.errors.empty()) *rc = 1;
-        for (DecryptedResponse& d : jr.responses) {
-            read++;
-            if (d.response.survey_id != survey->id) {
-                other++;
-                other_ids.insert(d.response.survey_id);
-                continue;
-            }
-            // "line-N" ids (bare response lines) are per file, not records: never merged.
-            if (d.record_id.rfind("line-", 0) != 0 && !seen.insert(d.record_id).second) {
-                twice++;
-                continue;
-            }
-            if (d.response.survey_hash != survey->hash) other_hashes.insert(d.response.survey_hash);
-            rs.push_back(std::move(d));
-        }
+        if (d.response.survey_hash != survey->hash) other_hashes.insert(d.response.survey_hash);
+        rs.push_back(std::move(d));
     }
     if (other) {
         std::string ids;
@@ -61,7 +53,8 @@ static bool load_stat_inputs(const char* verb, const std::string& survey_path, c
         std::fprintf(stderr, "teilhabe %s: %zu responses belong to other surveys (%s) than '%s' and are left out\n", verb, other,
                      ids.c_str(), survey->id.c_str());
     }
-    if (twice) std::fprintf(stderr, "teilhabe %s: %zu records were in the input more than once; each is kept once\n", verb, twice);
+    if (jr.duplicates)
+        std::fprintf(stderr, "teilhabe %s: %zu records were in the input more than once; each is kept once\n", verb, jr.duplicates);
     if (read > 0 && rs.empty()) {
         *rc = usage_error(verb, "none of the " + std::to_string(read) + " responses belongs to survey '" + survey->id + "' (" +
                                     survey_path + "); give the survey file they were answered with");

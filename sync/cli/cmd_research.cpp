@@ -18,16 +18,22 @@
 using namespace tk;
 using namespace tk::cli;
 
+static const char* const kDecryptUsage =
+    "--key research.key (--store DIR | --bundle FILE | --vault DIR)... --out responses.jsonl [--tallies F] [--force]";
+
 static int run_decrypt(const Args& in) {
     Args a = in;
     const char* verb = "decrypt";
     std::string key_path = take_option(a, "--key"), out = take_option(a, "--out"), tallies_out = take_option(a, "--tallies");
-    std::string store = take_option(a, "--store"), bundle = take_option(a, "--bundle"), vault = take_option(a, "--vault");
+    // Each source option may be given several times (two USB bundles, the store and a bundle);
+    // a record held by more than one is read once.
+    std::vector<RecordSource> sources;
+    for (auto [flag, kind] : {std::pair{"--store", RecordSourceKind::Store}, std::pair{"--bundle", RecordSourceKind::Bundle},
+                              std::pair{"--vault", RecordSourceKind::Vault}})
+        for (std::string p; !(p = take_option(a, flag)).empty();) sources.push_back({kind, p});
     bool force = take_flag(a, "--force");
-    int sources = !store.empty() + !bundle.empty() + !vault.empty();
-    if (key_path.empty() || out.empty() || sources != 1 || !a.empty())
-        return usage_error(verb, "usage: --key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl "
-                                 "[--tallies tallies.jsonl] [--force]");
+    if (key_path.empty() || out.empty() || sources.empty() || !a.empty())
+        return usage_error(verb, std::string("usage: ") + kDecryptUsage);
     std::string pass, err;
     if (!research_passphrase(pass, &err)) return usage_error(verb, err);
     ResearchSecretKey key;
@@ -35,9 +41,7 @@ static int run_decrypt(const Args& in) {
     sodium_memzero(pass.data(), pass.size());
     if (!loaded) return usage_error(verb, err);
 
-    RecordSourceKind kind = !store.empty() ? RecordSourceKind::Store : !bundle.empty() ? RecordSourceKind::Bundle : RecordSourceKind::Vault;
-    const std::string& path = !store.empty() ? store : !bundle.empty() ? bundle : vault;
-    DecryptResult r = decrypt_source(kind, path, key);
+    DecryptResult r = decrypt_sources(sources, key);
     for (const std::string& w : r.warnings) std::fprintf(stderr, "teilhabe decrypt: warning: %s\n", w.c_str());
     if (!r.ok()) return usage_error(verb, r.error);
     for (const RecordProblem& p : r.problems)
@@ -65,21 +69,26 @@ static int run_decrypt(const Args& in) {
     if (r.duplicates_across_devices)
         std::printf("%lld records carried an answer already read under another record id (see the warnings); "
                     "each answer was written once\n", (long long)r.duplicates_across_devices);
+    if (r.duplicates_across_sources)
+        std::printf("%lld records were in more than one input; each was read once\n", (long long)r.duplicates_across_sources);
     return r.problems.empty() ? 0 : 1;
 }
 
-// Loads the survey and the responses; keeps only responses to this survey and says so.
-static bool load_inputs(const char* verb, const std::string& survey_path, const std::string& in_path,
+// Loads the survey and the responses of every file in `ins` (a record read twice is kept once,
+// and said so); keeps only responses to this survey and says so.
+static bool load_inputs(const char* verb, const std::string& survey_path, const std::vector<std::string>& ins,
                         std::shared_ptr<const Survey>& survey, std::vector<DecryptedResponse>& rs, int* rc) {
     survey = load_survey_or_report(verb, survey_path, rc);
     if (!survey) return false;
     JsonlRead jr;
     std::string err;
-    if (!read_responses_jsonl(in_path, jr, &err)) {
+    if (!read_responses_jsonl_files(ins, jr, &err)) {
         *rc = usage_error(verb, err);
         return false;
     }
     for (const std::string& e : jr.errors) std::fprintf(stderr, "teilhabe %s: %s\n", verb, e.c_str());
+    if (jr.duplicates)
+        std::fprintf(stderr, "teilhabe %s: %zu records were in the input more than once; each is kept once\n", verb, jr.duplicates);
     size_t other = 0, other_version = 0;
     for (DecryptedResponse& d : jr.responses) {
         if (d.response.survey_id != survey->id) {
@@ -98,27 +107,42 @@ static bool load_inputs(const char* verb, const std::string& survey_path, const 
     *rc = jr.errors.empty() ? 0 : 1;
     return true;
 }
+static bool load_inputs(const char* verb, const std::string& survey_path, const std::string& in_path,
+                        std::shared_ptr<const Survey>& survey, std::vector<DecryptedResponse>& rs, int* rc) {
+    return load_inputs(verb, survey_path, std::vector<std::string>{in_path}, survey, rs, rc);
+}
+
+static const char* const kCsvUsage =
+    "--survey S.json --in responses.jsonl [--in more.jsonl ...] --out data.csv [--codebook cb.md|cb.csv] "
+    "[--sep ,|;|tab] [--bom] [--excel-de] [--skipped X] [--not-shown X] [--no-answer X] [--illegible X] "
+    "[--multiple X] [--force]";
 
 static int run_export_csv(const Args& in) {
     Args a = in;
     const char* verb = "export csv";
-    std::string survey_path = take_option(a, "--survey"), in_path = take_option(a, "--in"), out = take_option(a, "--out");
-    std::string codebook = take_option(a, "--codebook"), sep = take_option(a, "--sep", ",");
+    std::string survey_path = take_option(a, "--survey"), out = take_option(a, "--out");
+    std::vector<std::string> ins;
+    for (std::string p; !(p = take_option(a, "--in")).empty();) ins.push_back(p);
+    std::string codebook = take_option(a, "--codebook"), sep = take_option(a, "--sep");
     CsvOptions opt;
-    opt.bom = take_flag(a, "--bom");
+    if (take_flag(a, "--excel-de")) set_excel_de(opt); // first: the options below override it
+    opt.bom = take_flag(a, "--bom") || opt.bom;
     opt.skipped = take_option(a, "--skipped", opt.skipped);
     opt.not_shown = take_option(a, "--not-shown", opt.not_shown);
     opt.no_answer = take_option(a, "--no-answer", opt.no_answer);
+    opt.illegible = take_option(a, "--illegible", opt.illegible);
+    opt.multiple = take_option(a, "--multiple", opt.multiple);
     bool force = take_flag(a, "--force");
-    if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty() || sep.size() != 1 ||
-        std::string("\"\r\n").find(sep[0]) != std::string::npos)
-        return usage_error(verb, "usage: --survey S.json --in responses.jsonl --out data.csv [--codebook cb.md|cb.csv] "
-                                 "[--bom] [--sep ;] [--skipped X] [--not-shown X] [--no-answer X] [--force]");
-    opt.separator = sep[0];
+    if (sep == "tab" || sep == "\\t") sep = "\t";
+    if (survey_path.empty() || ins.empty() || out.empty() || !a.empty())
+        return usage_error(verb, std::string("usage: ") + kCsvUsage);
+    if (!sep.empty() && sep != "," && sep != ";" && sep != "\t")
+        return usage_error(verb, "--sep '" + sep + "': the separator is one of , ; tab");
+    if (!sep.empty()) opt.separator = sep[0];
     std::shared_ptr<const Survey> s;
     std::vector<DecryptedResponse> rs;
     int rc = 0;
-    if (!load_inputs(verb, survey_path, in_path, s, rs, &rc)) return rc;
+    if (!load_inputs(verb, survey_path, ins, s, rs, &rc)) return rc;
     std::string err;
     if (!write_file_atomic(out, export_csv(*s, rs, opt), 0600, force, &err)) return usage_error(verb, err);
     if (!codebook.empty()) {
@@ -221,10 +245,13 @@ static int run_vault_add(const Args& in) {
     return 0;
 }
 
-static Command decrypt_cmd("decrypt", "--key research.key (--store DIR | --bundle FILE | --vault DIR) --out responses.jsonl [--tallies F]",
-                           "open sealed records with the research key; bad records are listed, the rest still opened", run_decrypt);
-static Command csv_cmd("export csv", "--survey S.json --in responses.jsonl --out data.csv [--codebook cb.md]",
-                       "responses as CSV (LimeSurvey-style headings) with a codebook", run_export_csv);
+static Command decrypt_cmd("decrypt", kDecryptUsage,
+                           "open sealed records with the research key (sources repeatable, a record read once); "
+                           "bad records are listed, the rest still opened", run_decrypt);
+static Command csv_cmd("export csv", kCsvUsage,
+                       "responses as CSV (LimeSurvey-style headings) with a codebook; --excel-de = --sep ';' --bom and "
+                       "decimal comma; missing codes: skipped \"\", not shown NA, keine Antwort KA, illegible -ill-, "
+                       "multiple -mult-", run_export_csv);
 static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out data.vv",
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
 static Command report_cmd("report", "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L]",

@@ -7,6 +7,7 @@
 #include "bundle.h"
 #include "enrolment.h"
 #include "keys.h"
+#include "provision.h"
 #include "sync_client.h"
 #include "tls_options.h"
 #include "vault.h"
@@ -37,21 +38,33 @@ static std::unique_ptr<Vault> open_existing(const char* verb, const std::string&
     return v;
 }
 
+static void print_enrolled(const std::string& url, const EnrolResult& r, const std::string& research_key) {
+    std::printf("Enrolled with %s. Server fingerprint %s (compare it with `teilhabe-server status`).\n", url.c_str(),
+                r.server_fingerprint.c_str());
+    std::printf("Research key %s%s\n", research_key.c_str(),
+                r.site.empty() ? "" : (", site '" + r.site + "' (the kiosk's default site)").c_str());
+}
+
 static int run_enrol(const Args& in) {
     Args a = in;
     std::string dir = take_option(a, "--data"), url = take_option(a, "--server"), code = take_option(a, "--code");
+    std::string research_pub = take_option(a, "--research-pub");
     SyncOptions opt;
     int rc = 0;
     if (!take_tls_options("enrol", a, dir, opt.tls, &rc)) return rc;
     if (dir.empty() || url.empty() || code.empty() || !a.empty())
-        return usage_error("enrol", "usage: --data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY]");
-    if (!open_existing("enrol", dir, &rc)) return rc; // makes sure device.key exists
-    std::string fp, err;
-    if (!enrol_device(dir, url, code, opt, &fp, &err)) {
+        return usage_error("enrol", "usage: --data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY] "
+                                    "[--research-pub FILE]");
+    // A folder the kiosk never opened is set up as the kiosk sets it up (provision.h).
+    std::string err;
+    auto v = open_kiosk_folder(dir, research_pub, &err);
+    if (!v) return usage_error("enrol", err);
+    EnrolResult r;
+    if (!enrol_device(*v, url, code, opt, &r, &err)) {
         std::fprintf(stderr, "teilhabe enrol: %s\n", err.c_str());
         return 1;
     }
-    std::printf("Enrolled with %s. Server fingerprint %s (compare it with `teilhabe-server status`).\n", url.c_str(), fp.c_str());
+    print_enrolled(url, r, v->research_key_fingerprint());
     return 0;
 }
 
@@ -135,22 +148,46 @@ static int run_receipt(const Args& in) {
     if (!v) return rc;
     std::string bytes, err;
     if (!read_file_at_most(a[0], kKeyFileMax, bytes, &err)) return usage_error("receipt apply", err);
-    uint64_t acked = 0;
-    if (!apply_receipt(*v, (const uint8_t*)bytes.data(), bytes.size(), &acked, &err)) {
-        std::fprintf(stderr, "teilhabe receipt apply: %s: %s\n", a[0].c_str(), err.c_str());
+    ReceiptOutcome o = apply_receipt(*v, (const uint8_t*)bytes.data(), bytes.size());
+    if (o.effect == ReceiptEffect::Refused || o.effect == ReceiptEffect::OtherDevice) {
+        std::fprintf(stderr, "teilhabe receipt apply: %s: %s\n", a[0].c_str(), o.error.c_str());
         return 1;
     }
     VaultStatus s = v->status();
     std::printf("%s: server holds this device up to record %llu; %lld records unsynced\n", a[0].c_str(),
-                (unsigned long long)acked, (long long)s.unsynced);
+                (unsigned long long)o.acked, (long long)s.unsynced);
+    if (o.effect == ReceiptEffect::Resend)
+        std::printf("The server had lost records %llu..%llu (restored from an older backup?): they are unsynced again; "
+                    "export or sync again (the server counts none twice).\n",
+                    (unsigned long long)o.acked + 1, (unsigned long long)o.before);
     return 0;
 }
 
-static Command enrol_cmd("enrol", "--data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY]",
-                         "pair this kiosk with the research server (one-time code). https: --ca trusts the CA that issued "
-                         "the server's certificate, --pin the server's own key (`teilhabe-server pin`); saved in DIR "
-                         "(server-ca.pem, server-pin) for later syncs",
+static int run_provision(const Args& in) {
+    Args a = in;
+    std::string dir = take_option(a, "--data");
+    if (dir.empty() || a.size() != 1) return usage_error("provision", "usage: --data DIR FILE (teilhabe-provision.json)");
+    Provision p;
+    std::string err;
+    if (!read_provision(a[0], p, &err)) return usage_error("provision", err);
+    ProvisionResult r = apply_provision(dir, p, SyncOptions{});
+    if (!r.ok) {
+        std::fprintf(stderr, "teilhabe provision: %s\n", r.error.c_str());
+        return 1;
+    }
+    if (r.already_enrolled) std::printf("%s is enrolled already; research key %s. Nothing was sent.\n", dir.c_str(), r.research_key.c_str());
+    else print_enrolled(p.server, r.enrol, r.research_key);
+    return 0;
+}
+
+static Command enrol_cmd("enrol", "--data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY] [--research-pub FILE]",
+                         "pair this kiosk with the research server (one-time code); sets up a new kiosk data folder "
+                         "with --research-pub. https: --ca trusts the CA that issued the server's certificate, --pin the "
+                         "server's own key (`teilhabe-server pin`); saved in DIR (server-ca.pem, server-pin) for later syncs",
                          run_enrol);
+static Command provision_cmd("provision", "--data DIR FILE",
+                             "set up and enrol a kiosk data folder from a teilhabe-provision.json (packaging/DEPLOY.md)",
+                             run_provision);
 static Command sync_cmd("sync", "--data DIR [--server URL] [--batch N] [--ca CERT.pem | --pin sha256/KEY] [--quiet]",
                         "upload unsynced records; marks them synced on the server's receipt. Without --ca/--pin the "
                         "settings saved at enrolment are used",

@@ -1,5 +1,6 @@
-// cmd_vault.cpp - `teilhabe vault status|verify --data DIR`: look into a kiosk's vault.
-// Both open the vault without creating anything and without needing any secret.
+// cmd_vault.cpp - `teilhabe vault status|verify|backup|restore`: look into a kiosk's vault,
+// copy it and put a copy back. None needs any secret: the vault holds only sealed records, so a
+// backup is as safe to carry as a bundle. device.key is not in the backup (it is a secret).
 #include <cstdio>
 
 #include "command.h"
@@ -68,10 +69,48 @@ static int run_verify(const Args& args_in) {
     return r.ok ? 0 : 1;
 }
 
+static int run_backup(const Args& args_in) {
+    Args args = args_in;
+    std::string out = take_option(args, "--out");
+    if (out.empty()) return usage_error("vault backup", "missing --out FILE");
+    int rc = 0;
+    // Opened (and so checked) first; the copy is taken while the kiosk may go on writing.
+    auto v = open_existing("vault backup", args, &rc);
+    if (!v) return rc;
+    std::string err;
+    if (!sqlite_backup(v->dir() + "/" + Vault::kFile.db_name, out, &err)) {
+        std::fprintf(stderr, "teilhabe vault backup: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s: backup of %s (%lld records). device.key is not in it: keep it with the kiosk.\n", out.c_str(),
+                v->dir().c_str(), (long long)v->status().records);
+    return 0;
+}
+
+static int run_restore(const Args& args_in) {
+    Args args = args_in;
+    std::string dir = take_option(args, "--data");
+    if (dir.empty() || args.size() != 1) return usage_error("vault restore", "usage: --data DIR FILE");
+    std::string err, kept;
+    if (!restore_store(dir, Vault::kFile, args[0], &kept, &err)) {
+        std::fprintf(stderr, "teilhabe vault restore: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s: restored from %s%s%s. The kiosk checks and migrates it at its next start.\n", dir.c_str(),
+                args[0].c_str(), kept.empty() ? "" : "; the replaced vault is kept as ", kept.c_str());
+    return 0;
+}
+
 static Command status_cmd("vault status", "--data DIR", "counts, unsynced records, chain head and alarms of a vault",
                           run_status);
 static Command verify_cmd("vault verify", "--data DIR",
                           "check integrity, record chain and signatures (exit 0 ok, 1 problems, 2 cannot open)",
                           run_verify);
+static Command backup_cmd("vault backup", "--data DIR --out FILE",
+                          "consistent copy of the vault (new file, mode 0600), also while the kiosk runs; integrity-checked",
+                          run_backup);
+static Command restore_cmd("vault restore", "--data DIR FILE",
+                           "put a backup back after checking it (refused while the kiosk runs); the replaced vault is kept",
+                           run_restore);
 
 } // namespace tk::cli

@@ -5,6 +5,7 @@
 
 #include "command.h"
 #include "survey.h"
+#include "version.h"
 
 namespace tk::cli {
 

@@ -2,6 +2,7 @@
 #include "export_csv.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "parallel_for.h"
 
@@ -81,11 +82,25 @@ static bool contains(const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// The text of one cell of an answered question.
-static std::string answered_cell(const Question& q, const Answer& a, const std::string& part, const CsvOptions& opt) {
-    if (a.no_answer) return opt.no_answer;
-    if (part == "other") return a.other;
-    if (part == "comment") return a.comment;
+void set_excel_de(CsvOptions& opt) {
+    opt.separator = ';';
+    opt.bom = true;
+    opt.decimal_comma = true;
+}
+
+// The paper's codes for a field that could not be read: in `value`, a matrix cell, or among
+// the `values` of a multiple choice or ranking (PAPER.md, "What is sealed"). nullptr = none.
+static const char* paper_code(const std::string& v) {
+    return v == kIllegible ? kIllegible : v == kMultipleMarked ? kMultipleMarked : nullptr;
+}
+static const char* paper_code(const std::vector<std::string>& values) {
+    return contains(values, kIllegible) ? kIllegible : contains(values, kMultipleMarked) ? kMultipleMarked : nullptr;
+}
+
+// The value of one cell of an answered question, before the paper codes are written as set.
+// *empty: a matrix row or rank left empty (written as skipped).
+static std::string answer_value(const Question& q, const Answer& a, const std::string& part, const CsvOptions& opt,
+                                bool* empty) {
     switch (q.type) {
     case QuestionType::MultipleChoice:
         return contains(a.values, part) ? "Y" : "N";
@@ -93,16 +108,43 @@ static std::string answered_cell(const Question& q, const Answer& a, const std::
     case QuestionType::MultiText:
     case QuestionType::MultiNumeric: {
         auto it = a.cells.find(part);
-        return it == a.cells.end() ? opt.skipped : it->second; // a row left empty
+        *empty = it == a.cells.end(); // a row left empty
+        return *empty ? opt.skipped : it->second;
     }
     case QuestionType::Ranking:
     case QuestionType::RankedList: {
         size_t i = size_t(std::stoul(part));
-        return i <= a.values.size() ? a.values[i - 1] : opt.skipped; // rank not filled
+        *empty = i > a.values.size(); // rank not filled
+        return *empty ? opt.skipped : a.values[i - 1];
     }
     default:
         return a.value;
     }
+}
+
+static bool numeric_cells(const Question& q) {
+    return q.type == QuestionType::Numeric || q.type == QuestionType::MultiNumeric ||
+           (q.type == QuestionType::Matrix && q.cell == MatrixCell::Number);
+}
+
+// The text of one cell of an answered question.
+static std::string answered_cell(const Question& q, const Answer& a, const std::string& part, const CsvOptions& opt) {
+    if (a.no_answer) return opt.no_answer;
+    if (part == "other") return a.other;
+    if (part == "comment") return a.comment;
+    // A multiple choice or ranking that could not be read on paper is that case in every one
+    // of its columns: "N" (not chosen) or an empty rank would claim an answer nobody could read.
+    bool whole = q.type == QuestionType::MultipleChoice || q.type == QuestionType::Ranking;
+    const char* code = whole ? paper_code(a.values) : nullptr;
+    bool empty = false;
+    std::string v = code ? std::string(code) : answer_value(q, a, part, opt, &empty);
+    if (empty) return v;
+    if (!code) code = paper_code(v);
+    if (code) return code == std::string(kIllegible) ? opt.illegible : opt.multiple;
+    if (opt.decimal_comma && numeric_cells(q))
+        for (char& ch : v)
+            if (ch == '.') ch = ',';
+    return v;
 }
 
 static void put_row(std::string& out, const std::vector<std::string>& cells, char sep) {
@@ -121,8 +163,14 @@ static std::string data_rows(const Survey& s, const std::vector<CsvColumn>& cols
     for (size_t k = begin; k < end; k++) {
         const DecryptedResponse& d = responses[k];
         const Response& r = d.response;
+        auto meta = [&](const char* key) {
+            auto it = r.meta.find(key);
+            return it == r.meta.end() ? std::string() : it->second;
+        };
         cells = {d.record_id, r.channel, r.site, r.event, r.language, format_utc(r.started),
                  r.finished ? format_utc(r.finished) : "", r.complete ? "Y" : "N"};
+        // The fixed columns after these eight are named as the meta keys they show.
+        for (size_t i = cells.size(); i < kCsvFixedCount; i++) cells.push_back(meta(kCsvFixedColumns[i]));
         const Question* q = nullptr;
         const Answer* a = nullptr;
         bool skipped = false;
@@ -146,7 +194,7 @@ std::string export_csv(const Survey& s, const std::vector<DecryptedResponse>& re
     std::vector<CsvColumn> cols = columns_of(s, &responses);
     std::string out;
     if (opt.bom) out = "\xEF\xBB\xBF";
-    std::vector<std::string> head = {"id", "channel", "site", "event", "language", "started", "finished", "complete"};
+    std::vector<std::string> head(std::begin(kCsvFixedColumns), std::end(kCsvFixedColumns));
     for (const CsvColumn& c : cols) head.push_back(c.heading);
     put_row(out, head, opt.separator);
     // Rows are independent: a season's worth (100,000) is formatted on all cores, in order.
@@ -187,9 +235,15 @@ static std::string options_text(const std::vector<Option>& opts, const std::stri
     return o;
 }
 
-std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdown) {
+namespace {
+struct CodebookLine { std::string column, question, text, type, values; };
+struct CodebookCode { std::string code, meaning, written; };
+} // namespace
+
+// One line per column: the fixed ones, then every answer column.
+static std::vector<CodebookLine> codebook_lines(const Survey& s, const CsvOptions& opt) {
     const std::string& L = s.original_language();
-    struct Line { std::string column, question, text, type, values; };
+    using Line = CodebookLine;
     std::vector<Line> lines = {
         {"id", "", "record id (device and sequence number), or line-N for a response read from a file", "text", ""},
         {"channel", "", "how the response was given", "text", "kiosk; paper; assisted; tally"},
@@ -199,7 +253,13 @@ std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdow
         {"started", "", "start time, UTC (ISO 8601)", "time", ""},
         {"finished", "", "end time, UTC (ISO 8601)", "time", ""},
         {"complete", "", "Y = sent, N = partial (timed out or abandoned)", "Y/N", "Y; N"},
+        {"sheet", "", "paper: id of the printed sheet (empty for other channels)", "text", ""},
+        {"interviewer", "", "assisted: id of the interviewer (empty for other channels)", "text", ""},
+        {"enterer1", "", "paper: who typed the sheet in first", "text", ""},
+        {"enterer2", "", "paper: who typed it in a second time", "text", ""},
+        {"resolver", "", "paper: who decided between two entries that differed (empty = they agreed)", "text", ""},
     };
+    const std::string number = opt.decimal_comma ? "number (',' as decimal separator)" : "number ('.' as decimal separator)";
     for (const CsvColumn& c : csv_columns(s)) {
         const Question& q = *s.find_question(c.question);
         Line l{c.heading, q.code, one_line(q.text.get(L, L)), type_name(q.type), ""};
@@ -234,7 +294,7 @@ std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdow
                 if (q.cell != MatrixCell::Choice) {
                     const Option* col = q.find_option(c.part.substr(row.size() + 1));
                     if (col) l.text += " [" + one_line(col->text.get(L, L)) + "]";
-                    l.values = q.cell == MatrixCell::Number ? "number" : "text";
+                    l.values = q.cell == MatrixCell::Number ? number : "text";
                 } else if (c.part.find('#') != std::string::npos) {
                     if (!q.scale_header2.empty()) l.text += " [" + one_line(q.scale_header2.get(L, L)) + "]";
                     l.values = options_text(q.options2, L);
@@ -249,7 +309,7 @@ std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdow
             case QuestionType::MultiNumeric: {
                 const Row* r = q.find_row(c.part);
                 l.text += " [" + (r ? one_line(r->text.get(L, L)) : c.part) + "]";
-                l.values = q.type == QuestionType::MultiText ? "text" : "number";
+                l.values = q.type == QuestionType::MultiText ? "text" : number;
                 break;
             }
             case QuestionType::Ranking:
@@ -257,7 +317,7 @@ std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdow
                 l.values = options_text(q.options, L);
                 break;
             case QuestionType::RankedList: l.text += " [rank " + c.part + "]"; l.values = "text"; break;
-            case QuestionType::Numeric: l.values = "number ('.' as decimal separator)"; break;
+            case QuestionType::Numeric: l.values = number; break;
             case QuestionType::Date: l.values = "YYYY-MM-DD"; break;
             default: l.values = "text"; break;
             }
@@ -265,27 +325,57 @@ std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdow
         lines.push_back(std::move(l));
     }
 
-    auto shown = [](const std::string& m) { return m.empty() ? std::string("(empty)") : "\"" + m + "\""; };
-    std::string coding[] = {
-        "Answered: the value as listed for the column.",
-        "Skipped (shown, left unanswered; also an empty matrix row or rank of an answered question): " + shown(opt.skipped) + ".",
-        "Not shown (hidden by a condition, or not reached in a partial response): " + shown(opt.not_shown) + ".",
-        "\"keine Antwort\" chosen: " + shown(opt.no_answer) + " in every column of the question (it counts as answered: it is in n).",
-        "The study's n per question = responses where the question was answered (skipped and not shown excluded).",
+    return lines;
+}
+
+// Every code a cell can hold beside the survey's own values, and how this export writes it.
+static std::vector<CodebookCode> codebook_codes(const CsvOptions& opt) {
+    auto shown = [](const std::string& m) { return m.empty() ? std::string("(empty)") : m; };
+    return {
+        {"(skipped)", "shown, left unanswered; also an empty matrix row or rank of an answered question", shown(opt.skipped)},
+        {"(not shown)", "hidden by a condition, or not reached in a partial response", shown(opt.not_shown)},
+        {kNoAnswerCode, "\"keine Antwort\" chosen (kiosk button or paper box), in every column of the question; "
+                        "it counts as answered: it is in n", shown(opt.no_answer)},
+        {kOtherCode, "\"andere, und zwar\" chosen in a single choice (the text in Q[other]); in Q[other]: "
+                     "crossed on paper without a text", kOtherCode},
+        {kIllegible, "paper: something is there but cannot be read; a multiple choice or ranking has it in every "
+                     "column", shown(opt.illegible)},
+        {kMultipleMarked, "paper: several boxes marked where one is allowed (also a rank given twice); a multiple "
+                          "choice or ranking has it in every column", shown(opt.multiple)},
     };
+}
+
+std::string export_codebook(const Survey& s, const CsvOptions& opt, bool markdown) {
+    const std::string& L = s.original_language();
+    std::vector<CodebookLine> lines = codebook_lines(s, opt);
+    std::vector<CodebookCode> codes = codebook_codes(opt);
+    const char* n_rule = "The study's n per question = responses where the question was answered (skipped and not shown excluded).";
     std::string out;
     if (markdown) {
         out += "# Codebook: " + one_line(s.title.get(L, L)) + "\n\n";
         out += "Survey `" + s.id + "`, version " + s.version + ", " + s.hash + ". Texts in the original language (" + L + ").\n\n";
-        for (const std::string& c : coding) out += "- " + c + "\n";
+        out += "Answered: the value as listed for the column. Besides those values a cell holds only these codes:\n\n";
+        out += "| code | meaning | written as |\n|---|---|---|\n";
+        for (const CodebookCode& c : codes) // "(skipped)" and "(not shown)" name a case, not a code
+            out += "| " + (c.code[0] == '(' ? c.code : "`" + c.code + "`") + " | " + md_cell(c.meaning) + " | `" +
+                   md_cell(c.written) + "` |\n";
+        out += std::string("\n") + n_rule + "\n";
         out += "\n| column | question | text | type | values |\n|---|---|---|---|---|\n";
-        for (const Line& l : lines)
+        for (const CodebookLine& l : lines)
             out += "| `" + l.column + "` | " + l.question + " | " + md_cell(l.text) + " | " + l.type + " | " + md_cell(l.values) + " |\n";
         return out;
     }
-    put_row(out, {"column", "question", "text", "type", "values"}, ',');
-    for (const Line& l : lines) put_row(out, {l.column, l.question, l.text, l.type, l.values}, ',');
-    for (const std::string& c : coding) put_row(out, {"#", "", c, "", ""}, ',');
+    // CSV: the column table, the survey and the codes first as "#" lines, so that a reader that
+    // takes the first line as the heading still gets the table.
+    char sep = opt.separator;
+    if (opt.bom) out = "\xEF\xBB\xBF";
+    put_row(out, {"column", "question", "text", "type", "values"}, sep);
+    put_row(out, {"#", "survey_id", s.id, "", ""}, sep);
+    put_row(out, {"#", "survey_version", s.version, "", ""}, sep);
+    put_row(out, {"#", "survey_hash", s.hash, "", ""}, sep);
+    for (const CodebookCode& c : codes) put_row(out, {"#", c.code, c.meaning, "code", c.written}, sep);
+    put_row(out, {"#", "", n_rule, "", ""}, sep);
+    for (const CodebookLine& l : lines) put_row(out, {l.column, l.question, l.text, l.type, l.values}, sep);
     return out;
 }
 

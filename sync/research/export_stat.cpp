@@ -304,14 +304,16 @@ static std::vector<std::vector<std::string>> parse_csv(const std::string& t) {
     return rows;
 }
 
-static bool contains(const std::vector<std::string>& v, const char* x) { return std::find(v.begin(), v.end(), x) != v.end(); }
-
 // Fixed columns of the CSV, described like the answer columns.
 static StatVariable fixed_variable(const std::string& heading) {
     static const char* const labels[][2] = {{"id", "Datensatz-ID"}, {"channel", "Kanal (kiosk, paper, assisted)"},
                                             {"site", "Ort"}, {"event", "Veranstaltung"}, {"language", "Sprache"},
                                             {"started", "Beginn (UTC, ISO 8601)"}, {"finished", "Ende (UTC, ISO 8601)"},
-                                            {"complete", "vollständig"}};
+                                            {"complete", "vollständig"}, {"sheet", "Bogen-Nr. (Papier)"},
+                                            {"interviewer", "Interviewer/in (assistiert)"},
+                                            {"enterer1", "Ersterfassung durch (Papier)"},
+                                            {"enterer2", "Zweiterfassung durch (Papier)"},
+                                            {"resolver", "Abgleich durch (Papier)"}};
     StatVariable v;
     v.heading = heading;
     for (const auto& l : labels)
@@ -334,7 +336,7 @@ StatTable stat_table(const Survey& s, const std::vector<DecryptedResponse>& rs, 
     if (!t.rows.empty()) t.rows.erase(t.rows.begin());
     std::vector<std::string> used;
     const std::string& L = s.original_language();
-    const size_t fixed = 8; // id, channel, site, event, language, started, finished, complete
+    const size_t fixed = kCsvFixedCount; // id, channel, ..., complete, sheet, interviewer, enterers
     for (size_t i = 0; i < head.size(); i++) {
         const std::string& h = head[i];
         StatVariable v = fixed_variable(h);
@@ -356,20 +358,8 @@ StatTable stat_table(const Survey& s, const std::vector<DecryptedResponse>& rs, 
         v.name = stat_name(h, f, used);
         t.vars.push_back(std::move(v));
     }
-    // Paper: a multiple-choice field that could not be read is "-ill-" / "-mult-" among the
-    // values; each option column then carries that case instead of "not chosen".
-    std::vector<size_t> option_cols;
-    for (size_t c = 0; c < t.vars.size(); c++)
-        if (t.vars[c].type == "multiple" && t.vars[c].part != "other" && t.vars[c].part != "comment") option_cols.push_back(c);
-    for (size_t k = 0; k < t.rows.size() && k < rs.size(); k++)
-        for (size_t c : option_cols) {
-            const StatVariable& v = t.vars[c];
-            if (c >= t.rows[k].size()) continue;
-            auto it = rs[k].response.answers.find(v.question);
-            if (it == rs[k].response.answers.end()) continue;
-            if (contains(it->second.values, kIllegible)) t.rows[k][c] = kIllegible;
-            else if (contains(it->second.values, kMultipleMarked)) t.rows[k][c] = kMultipleMarked;
-        }
+    // A paper field that could not be read is -ill- / -mult- in every column of a multiple choice
+    // or ranking already (export_csv), so those columns never claim "not chosen".
     // Codes only the data holds, widths, texts beyond the format's limit.
     for (size_t c = 0; c < t.vars.size(); c++) {
         StatVariable& v = t.vars[c];

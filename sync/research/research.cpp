@@ -36,28 +36,11 @@ static bool read_source_file(const std::string& path, std::string& out, std::str
 
 bool salvage_bundle_records(const uint8_t* data, size_t len, std::vector<Record>& out,
                             std::vector<std::string>* warnings, std::string* error) {
-    // Header: magic 4, version 2, flags 2, device 32, created 8, id 16, count 4 = 68 bytes;
-    // the 64-byte signature closes the bundle.
-    const size_t header = 68, sig = 64;
-    if (len < header + sig || std::memcmp(data, "TKB1", 4) != 0) {
-        *error = "not a bundle (no TKB1 header)";
-        return false;
-    }
+    // The layout up to the records is the bundle reader's; the 64-byte signature closes it.
+    size_t pos = 0;
+    if (!bundle_records_start(data, len, &pos, error)) return false;
     uint32_t count = (uint32_t)get_le(data + 64, 4);
-    size_t pos = header, end = len - sig;
-    // Version 2 has the head statement (112 bytes) and the damaged list before the records.
-    if (get_le(data + 4, 2) >= 2) {
-        if (end - pos < 112 + 4) {
-            *error = "bundle truncated in its head statement";
-            return false;
-        }
-        uint64_t n = get_le(data + pos + 112, 4);
-        if (n > (end - pos - 116) / 8) {
-            *error = "bundle's list of damaged records runs past its end";
-            return false;
-        }
-        pos += 116 + 8 * (size_t)n;
-    }
+    size_t end = len - 64;
     uint32_t i = 0;
     for (; i < count && pos + 4 <= end; i++) {
         uint32_t n = (uint32_t)get_le(data + pos, 4);
@@ -362,6 +345,15 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
     return res;
 }
 
+// Records that did not even parse are lost to the count otherwise: they were seen.
+static void count_unparsed(const std::vector<std::string>& warnings, DecryptResult& r) {
+    for (const std::string& w : warnings)
+        if (w.find("does not parse") != std::string::npos) {
+            r.records_seen++;
+            r.problems.push_back({"", w});
+        }
+}
+
 DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, const ResearchSecretKey& key) {
     std::vector<Record> records;
     std::vector<std::string> warnings;
@@ -375,12 +367,59 @@ DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, con
     }
     DecryptResult r = decrypt_records(records, key, path, &damaged);
     r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-    // Records that did not even parse are lost to the count otherwise: they were seen.
-    for (const std::string& w : warnings)
-        if (w.find("does not parse") != std::string::npos) {
-            r.records_seen++;
-            r.problems.push_back({"", w});
+    count_unparsed(warnings, r);
+    return r;
+}
+
+// Every source's records, a record held by several (same id, same bytes) once.
+static bool read_sources(const std::vector<RecordSource>& sources, std::vector<Record>& records,
+                         std::vector<std::string>& warnings, std::vector<RecordProblem>& damaged, int64_t& twice,
+                         std::string& error) {
+    std::map<std::string, Hash32> held; // record id -> hash of the record read first
+    std::set<std::string> damaged_ids;
+    for (const RecordSource& src : sources) {
+        std::vector<Record> rs;
+        std::vector<RecordProblem> dm;
+        if (!read_source_records(src.kind, src.path, rs, &warnings, &error, &dm)) return false;
+        for (Record& r : rs) {
+            auto [it, fresh] = held.emplace(record_id(r.device_pk, r.seq), record_hash(r));
+            // Another record under a taken id is kept: the chain check names it ("appears twice").
+            if (!fresh && it->second == record_hash(r)) {
+                twice++;
+                continue;
+            }
+            records.push_back(std::move(r));
         }
+        for (RecordProblem& p : dm)
+            if (damaged_ids.insert(p.record_id).second) damaged.push_back(std::move(p));
+    }
+    // Damaged on the device, but an earlier bundle carried it intact: it is read from there.
+    damaged.erase(std::remove_if(damaged.begin(), damaged.end(), [&](const RecordProblem& p) { return held.count(p.record_id) > 0; }),
+                  damaged.end());
+    std::stable_sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+        return a.device_pk != b.device_pk ? a.device_pk < b.device_pk : a.seq < b.seq;
+    });
+    return true;
+}
+
+DecryptResult decrypt_sources(const std::vector<RecordSource>& sources, const ResearchSecretKey& key) {
+    if (sources.size() == 1) return decrypt_source(sources[0].kind, sources[0].path, key);
+    std::vector<Record> records;
+    std::vector<std::string> warnings;
+    std::vector<RecordProblem> damaged;
+    int64_t twice = 0;
+    std::string err, names;
+    for (const RecordSource& src : sources) names += (names.empty() ? "" : " + ") + src.path;
+    if (!read_sources(sources, records, warnings, damaged, twice, err)) {
+        DecryptResult r;
+        r.error = err;
+        r.warnings = warnings;
+        return r;
+    }
+    DecryptResult r = decrypt_records(records, key, names, &damaged);
+    r.duplicates_across_sources = twice;
+    r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
+    count_unparsed(warnings, r);
     return r;
 }
 
@@ -517,6 +556,30 @@ bool read_responses_jsonl(const std::string& path, JsonlRead& out, std::string* 
     std::string text;
     if (!read_source_file(path, text, error)) return false;
     out = parse_responses_jsonl(text, path);
+    return true;
+}
+
+bool read_responses_jsonl_files(const std::vector<std::string>& paths, JsonlRead& out, std::string* error) {
+    out = JsonlRead{};
+    std::map<std::string, std::pair<size_t, size_t>> first; // record id -> (index in out, file)
+    for (size_t f = 0; f < paths.size(); f++) {
+        JsonlRead one;
+        if (!read_responses_jsonl(paths[f], one, error)) return false;
+        out.errors.insert(out.errors.end(), one.errors.begin(), one.errors.end());
+        for (DecryptedResponse& d : one.responses) {
+            if (d.record_id.rfind("line-", 0) != 0) { // "line-N" names a line, not a record
+                auto [it, fresh] = first.emplace(d.record_id, std::make_pair(out.responses.size(), f));
+                if (!fresh) {
+                    out.duplicates++;
+                    if (!(out.responses[it->second.first].response == d.response))
+                        out.errors.push_back(paths[f] + ": record " + d.record_id + " differs from the one of the same id read from " +
+                                             paths[it->second.second] + "; that one is kept, check both files");
+                    continue;
+                }
+            }
+            out.responses.push_back(std::move(d));
+        }
+    }
     return true;
 }
 

@@ -50,6 +50,8 @@ struct DecryptResult {
     int64_t records_seen = 0;                 // responses + tallies + problems + duplicates_across_devices
     int64_t duplicates_across_devices = 0;    // records whose sealed bytes another record (of
                                               // another device) already carried: output once, warned
+    int64_t duplicates_across_sources = 0;    // decrypt_sources: the same record (same bytes) in
+                                              // more than one source, read once (not in records_seen)
     std::string error;                        // the source itself could not be read ("" = read)
     bool ok() const { return error.empty(); }
 };
@@ -77,6 +79,18 @@ DecryptResult decrypt_records(const std::vector<Record>& records, const Research
 // read_source_records + decrypt_records.
 DecryptResult decrypt_source(RecordSourceKind kind, const std::string& path, const ResearchSecretKey& key);
 
+// Several sources read as one (two USB bundles of a kiosk, the store and a bundle): a record
+// that more than one holds with the same bytes is read once and counted in
+// duplicates_across_sources; the records are then checked in device and sequence order across
+// all of them, so one device's chain may continue from one bundle into the next. A record a
+// source lists as damaged is no problem when another source holds it intact. The first source
+// that cannot be read is the error.
+struct RecordSource {
+    RecordSourceKind kind;
+    std::string path;
+};
+DecryptResult decrypt_sources(const std::vector<RecordSource>& sources, const ResearchSecretKey& key);
+
 // Loads research.key with `passphrase`, with messages a researcher can act on: a public key
 // file given instead of the secret one, a wrong passphrase, a damaged file.
 bool load_research_key(const std::string& path, const std::string& passphrase, ResearchSecretKey& out,
@@ -99,9 +113,16 @@ std::string responses_jsonl_line(const DecryptedResponse& d);   // without the n
 struct JsonlRead {
     std::vector<DecryptedResponse> responses;
     std::vector<std::string> errors;          // "file: line 3: /response/answers/C1: ..."
+    size_t duplicates = 0;                    // read_responses_jsonl_files: records left out as
+                                              // already read (from an earlier line or file)
 };
 JsonlRead parse_responses_jsonl(const std::string& text, const std::string& source_name);
 bool read_responses_jsonl(const std::string& path, JsonlRead& out, std::string* error);
+// Several responses.jsonl (the store and a USB bundle decrypted apart) as one: a record id met
+// again is left out and counted in `duplicates`; when its response differs from the first one,
+// that is named in `errors` (the first is kept). "line-N" ids of bare response lines are per
+// file and never merged. Returns false (with *error) at the first file that cannot be read.
+bool read_responses_jsonl_files(const std::vector<std::string>& paths, JsonlRead& out, std::string* error);
 
 // --- tallies.jsonl: the tally records `teilhabe decrypt` opened, one JSON object per line -----
 //   {"record":"<id>","device":"<hex>","seq":N,"record_meta":{…as above…},"tally":{<teilhabe-tally/1>}}

@@ -469,6 +469,7 @@ struct HttpFront::Impl {
             fds.assign(1, pollfd{wake_fd, POLLIN, 0});
             for (Conn* c : mine) fds.push_back(pollfd{c->fd, (short)(c->want_write ? POLLOUT : POLLIN), 0});
             ::poll(fds.data(), fds.size(), 200);
+            if (cfg.tick) cfg.tick();
             if (fds[0].revents) { uint64_t v; (void)!::read(wake_fd, &v, sizeof v); }
             auto now = Clock::now();
             std::vector<Conn*> keep;

@@ -42,6 +42,9 @@ struct FrontConfig {
     // 0 = no body. Default: none anywhere.
     std::function<size_t(const std::string& method, const std::string& path)> body_limit;
     std::function<void(const std::string&)> log; // refusals of the front itself; default stderr
+    // Called by the poll thread on every turn (at least 5 times a second) while it serves: the
+    // systemd watchdog is pinged from here, so a front that stopped polling stops the pings.
+    std::function<void()> tick;
 };
 
 class HttpFront : public httplib::Server {

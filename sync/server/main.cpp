@@ -1,9 +1,14 @@
 // main.cpp - `teilhabe-server`, the research server that receives sealed bundles.
 //
-//   serve   --data DIR --listen HOST:PORT ...   the HTTP API (also without the verb: --data ...)
+//   serve   [--config FILE] --data DIR --listen HOST:PORT [--research-pub FILE]...   the HTTP API
+//           (also without the verb: --data ...); tells systemd READY, WATCHDOG and STOPPING (sd_notify.h)
 //   enrol   --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
-//   import  --data DIR [--receipt OUT] FILE               ingests a USB bundle
+//   import  --data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...   ingests USB bundles,
+//           a receipt beside each
+//   export-surveys --data DIR --out STICK                 signed survey updates onto a stick
 //   status  --data DIR                                    devices, counts, events
+//   backup  --data DIR --out FILE                         a consistent copy, while serving
+//   restore --data DIR FILE                               puts a backup back (server stopped)
 //   pin     --data DIR | --cert CERT.pem                  the TLS key's pin for kiosks
 //   make-cert --cert CERT.pem --key KEY.pem               a self-signed pair (no CA at hand)
 //
@@ -11,7 +16,9 @@
 // lists each with its options. They live here, not in tk_server: a static library's objects
 // that nothing references would be left out of the program, registrations and all.
 // The server never holds the research secret key; see sync/transport/BUNDLE.md.
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -28,15 +35,35 @@
 #include "hex.h"
 #include "http_front.h"
 #include "request_log.h"
+#include "sd_notify.h"
 #include "server_api.h"
+#include "server_conf.h"
+#include "server_import.h"
 #include "server_store.h"
 #include "server_tls.h"
 #include "tls_trust.h"
+#include "survey_update.h"
+#include "version.h"
 
 using namespace tk;
 
 using cli::take_flag;
 static std::string take(cli::Args& a, const std::string& flag, const std::string& def = "") { return cli::take_option(a, flag, def); }
+
+// Every `--research-pub FILE` of `a` (repeatable), as fingerprints. An empty value names none,
+// so that an empty RESEARCH_PUB in server.conf is no error. False with *error for a file that
+// cannot be read or is not a research.pub.
+static bool take_research_keys(cli::Args& a, std::vector<std::string>& fps, std::string* error) {
+    static const std::string kAbsent = std::string(1, '\0');
+    for (std::string path; (path = take(a, "--research-pub", kAbsent)) != kAbsent;) {
+        if (path.empty()) continue;
+        ResearchPublicKey k;
+        if (!load_research_public(path, k, error)) return false;
+        std::string fp = research_fingerprint(k);
+        if (std::find(fps.begin(), fps.end(), fp) == fps.end()) fps.push_back(fp);
+    }
+    return true;
+}
 
 static bool is_loopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
@@ -63,45 +90,67 @@ static int cmd_enrol(const cli::Args& args) {
 
 static int cmd_import(const cli::Args& args) {
     cli::Args a = args;
-    std::string data = take(a, "--data"), receipt = take(a, "--receipt");
-    if (data.empty() || a.size() != 1) {
-        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] FILE\n");
+    std::string data = take(a, "--data"), receipt = take(a, "--receipt"), key_err;
+    std::vector<std::string> research_keys;
+    if (!take_research_keys(a, research_keys, &key_err)) {
+        std::fprintf(stderr, "teilhabe-server import: --research-pub: %s\n", key_err.c_str());
         return 2;
     }
-    std::string file = a[0], err, bytes;
-    if (receipt.empty()) receipt = file + ".receipt";
+    if (data.empty() || a.empty() || (!receipt.empty() && a.size() != 1)) {
+        std::fprintf(stderr, "teilhabe-server import: usage: --data DIR [--receipt OUT] [--research-pub FILE]... "
+                             "FILE_OR_FOLDER... (--receipt only with one file)\n");
+        return 2;
+    }
+    std::vector<std::string> problems, files = import_paths(a, &problems);
+    for (const std::string& p : problems) std::fprintf(stderr, "teilhabe-server import: %s\n", p.c_str());
+    if (files.empty()) {
+        std::fprintf(stderr, "teilhabe-server import: no bundle files (*.tkb) found\n");
+        return problems.empty() ? 1 : 2;
+    }
+    std::string err;
     auto store = ServerStore::open(data, false, &err);
     if (!store) { std::fprintf(stderr, "teilhabe-server import: %s\n", err.c_str()); return 2; }
-    // USB bundles may be large, but a file over the limit is refused before it is read whole.
-    BundleLimits limits;
-    FILE* f = std::fopen(file.c_str(), "rb");
-    if (!f) { std::fprintf(stderr, "teilhabe-server import: %s: cannot open\n", file.c_str()); return 2; }
-    std::fseek(f, 0, SEEK_END);
-    long size = std::ftell(f);
-    std::fclose(f);
-    if (size < 0 || (size_t)size > limits.max_bytes) {
-        std::fprintf(stderr, "teilhabe-server import: %s: %ld bytes is over the limit of %zu\n", file.c_str(), size, limits.max_bytes);
-        store->log_event("reject-too-large", "", file + ": " + std::to_string(size) + " bytes [import]");
-        return 1;
+    size_t failed = problems.size(), imported = 0;
+    uint64_t stored = 0, held = 0;
+    for (size_t i = 0; i < files.size(); i++) {
+        ImportFile f = import_bundle_file(*store, files[i], receipt, research_keys);
+        // "[3/40]" is the progress: one line per file as soon as it is done.
+        std::fprintf(f.ok() ? stdout : stderr, "[%zu/%zu] %s\n", i + 1, files.size(), import_report_line(f).c_str());
+        std::fflush(f.ok() ? stdout : stderr);
+        if (!f.ok()) failed++;
+        else imported++;
+        stored += f.ingest.stored;
+        held += f.ingest.duplicates;
     }
-    // Not read_small_file: that one is for key files and stops at 1 MiB, while a stick's bundle
-    // is up to limits.max_bytes (checked above).
-    if (!read_whole_file(file, bytes, &err)) {
-        std::fprintf(stderr, "teilhabe-server import: %s: %s\n", file.c_str(), err.c_str());
+    if (files.size() > 1 || failed > 0)
+        std::printf("%zu of %zu files imported (%llu records stored, %llu already held), %zu refused or failed%s\n", imported,
+                    files.size(), (unsigned long long)stored, (unsigned long long)held, failed,
+                    failed ? " (see above; the others are in)" : "");
+    if (imported > 0) std::printf("Take the receipts back to the kiosks: \"Quittung vom USB-Stick einlesen\" or teilhabe receipt apply\n");
+    return failed ? 1 : 0;
+}
+
+static int cmd_export_surveys(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), out = take(a, "--out");
+    if (data.empty() || out.empty() || !a.empty()) {
+        std::fprintf(stderr, "teilhabe-server export-surveys: usage: --data DIR --out STICK\n");
         return 2;
     }
-    IngestResult r = store->ingest((const uint8_t*)bytes.data(), bytes.size(), limits, "import " + file);
-    if (r.status != 200) {
-        std::fprintf(stderr, "teilhabe-server import: %s: refused (%s): %s\n", file.c_str(), r.code.c_str(), r.reason.c_str());
+    std::vector<std::string> copied;
+    std::string err;
+    if (!write_survey_updates_to_stick(data + "/surveys", out, &copied, &err)) {
+        std::fprintf(stderr, "teilhabe-server export-surveys: %s\n", err.c_str());
         return 1;
     }
-    if (!write_file_atomic(receipt, std::string(r.receipt.begin(), r.receipt.end()), 0644, true, &err)) {
-        std::fprintf(stderr, "teilhabe-server import: records stored, but the receipt could not be written: %s\n", err.c_str());
+    for (const std::string& n : copied) std::printf("copied  %s/%s/%s (+ .sig)\n", out.c_str(), kStickSurveyFolder, n.c_str());
+    if (copied.empty()) {
+        std::fprintf(stderr, "teilhabe-server export-surveys: %s/surveys holds no signed survey file (sign with "
+                             "teilhabe survey sign)\n", data.c_str());
         return 1;
     }
-    std::printf("%s: device %s, %u records stored, %u already held; server holds the device up to record %llu\n"
-                "Receipt: %s (take it back to the kiosk: teilhabe receipt apply)\n",
-                file.c_str(), r.device.c_str(), r.stored, r.duplicates, (unsigned long long)r.server_seq, receipt.c_str());
+    std::printf("%zu survey updates on the stick. At the kiosk: \"Fragebogen-Updates vom USB-Stick\" (installs only what the "
+                "research key signed)\n", copied.size());
     return 0;
 }
 
@@ -121,17 +170,67 @@ static int cmd_status(const cli::Args& args) {
     return 0;
 }
 
+static int cmd_backup(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), out = take(a, "--out");
+    if (data.empty() || out.empty() || !a.empty()) return cli::usage_error("backup", "usage: --data DIR --out FILE");
+    std::string err;
+    // Opened first so that a folder that is no store is refused with the store's own reason.
+    auto store = ServerStore::open(data, false, &err);
+    if (!store || !sqlite_backup(data + "/" + ServerStore::kFile.db_name, out, &err)) {
+        std::fprintf(stderr, "teilhabe-server backup: %s\n", err.c_str());
+        return 2;
+    }
+    std::printf("%s: backup of %s (%lld records). server.key is not in it: keep a copy of it once, apart.\n",
+                out.c_str(), data.c_str(), (long long)store->record_count());
+    return 0;
+}
+
+static int cmd_restore(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data");
+    if (data.empty() || a.size() != 1) return cli::usage_error("restore", "usage: --data DIR FILE");
+    std::string err, kept;
+    if (!restore_store(data, ServerStore::kFile, a[0], &kept, &err)) {
+        std::fprintf(stderr, "teilhabe-server restore: %s\n", err.c_str());
+        return 1;
+    }
+    // Opening migrates an older schema and proves the result is a store this server takes.
+    auto store = ServerStore::open(data, false, &err);
+    if (!store) {
+        std::fprintf(stderr, "teilhabe-server restore: restored, but the store does not open: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s: restored from %s (%lld records)%s%s\n", data.c_str(), a[0].c_str(), (long long)store->record_count(),
+                kept.empty() ? "" : "; the replaced database is kept as ", kept.c_str());
+    return 0;
+}
+
 static HttpFront* g_server = nullptr;
+static NotifyTarget g_notify;
 static void on_signal(int) {
+    notify_send(g_notify, "STOPPING=1"); // signal-safe (sd_notify.h)
     if (g_server) g_server->stop();
 }
 
 static int cmd_serve(const cli::Args& args) {
     cli::Args a = args;
+    g_notify = notify_target_from_env(); // before any signal handler may read it
+    std::string config = take(a, "--config"), conf_err;
+    if (!config.empty() && !read_server_conf(config, a, &conf_err)) {
+        std::fprintf(stderr, "teilhabe-server: %s\n", conf_err.c_str());
+        return 2;
+    }
     std::string data = take(a, "--data"), listen = take(a, "--listen"), cert = take(a, "--cert"), key = take(a, "--key");
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
     std::string per_address = take(a, "--per-address");
     bool allow_plain = take_flag(a, "--allow-plain-http"), self_signed = take_flag(a, "--tls-self-signed");
+    std::vector<std::string> research_keys;
+    std::string key_err;
+    if (!take_research_keys(a, research_keys, &key_err)) {
+        std::fprintf(stderr, "teilhabe-server: --research-pub: %s\n", key_err.c_str());
+        return 2;
+    }
     if (!a.empty()) { std::fprintf(stderr, "teilhabe-server: unknown argument '%s' (see --help)\n", a[0].c_str()); return 2; }
     if (data.empty() || listen.empty()) return cli::usage_error("serve", "--data DIR and --listen HOST:PORT are required (see --help)");
     auto colon = listen.rfind(':');
@@ -167,7 +266,12 @@ static int cmd_serve(const cli::Args& args) {
         return 2;
     }
     cfg.limits.max_bytes = cfg.max_body;
+    cfg.research_keys = research_keys;
     ServerApi api(*store, cfg);
+    if (research_keys.empty())
+        api.log("warning: no research key configured (--research-pub, RESEARCH_PUB in server.conf): kiosks sealing to "
+                "another study's key or a demo key are accepted, and their answers cannot be opened");
+    for (const std::string& fp : research_keys) api.log("accepting answers sealed to research key " + fp);
 
     SSL_CTX* tls_ctx = nullptr;
     bool made = false;
@@ -180,7 +284,15 @@ static int cmd_serve(const cli::Args& args) {
         std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str());
         return 2;
     }
-    auto srv = std::make_unique<HttpFront>(api.front_config(), tls_ctx);
+    // systemd's watchdog is pinged from the front's poll loop (FrontConfig::tick).
+    FrontConfig front = api.front_config();
+    auto watchdog = std::make_shared<Watchdog>(watchdog_from_env());
+    if (watchdog->interval_s > 0)
+        front.tick = [watchdog] {
+            auto t = std::chrono::steady_clock::now().time_since_epoch();
+            watchdog_tick(*watchdog, std::chrono::duration<double>(t).count());
+        };
+    auto srv = std::make_unique<HttpFront>(front, tls_ctx);
     api.mount(*srv);
     g_server = srv.get();
     std::signal(SIGTERM, on_signal);
@@ -198,6 +310,7 @@ static int cmd_serve(const cli::Args& args) {
     std::string pin;
     if (tls && cert_file_pin(cert, pin, nullptr)) std::printf("TLS certificate pin (teilhabe enrol --pin): %s\n", pin.c_str());
     std::fflush(stdout);
+    notify_send(g_notify, "READY=1\nSTATUS=listening");
     bool ok = srv->listen_after_bind();
     g_server = nullptr;
     return ok ? 0 : 1;
@@ -205,20 +318,41 @@ static int cmd_serve(const cli::Args& args) {
 
 static const cli::Command serve_verb(
     "serve",
-    "--data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem | --tls-self-signed] [--allow-plain-http] "
-    "[--max-body BYTES] [--rate PER_SECOND] [--threads N] [--per-address N]",
+    "[--config FILE] --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem | --tls-self-signed] [--allow-plain-http] "
+    "[--max-body BYTES] [--rate PER_SECOND] [--threads N] [--per-address N] [--research-pub FILE]...",
     "Serves the API (the default verb). --cert/--key: a certificate from a CA (kiosks: --ca). --tls-self-signed: "
     "DIR/tls/server.crt and server.key, made at first start (kiosks pin its key: --pin, see `pin`). Without TLS, plain "
     "HTTP only on loopback addresses, unless --allow-plain-http (answers are sealed, but metadata and codes would "
-    "travel openly). Limits: sync/transport/BUNDLE.md.",
+    "travel openly). --research-pub (repeatable) "
+    "names the study's research.pub: kiosks sealing to any other key are refused at enrolment and upload; without it "
+    "nothing is checked and a warning is logged. Limits: sync/transport/BUNDLE.md. "
+    "--config reads KEY = value lines (DATA, LISTEN, CERT, KEY, MAX_BODY, RATE, THREADS, PER_ADDRESS, RESEARCH_PUB, "
+    "ALLOW_PLAIN_HTTP = yes|no; /etc/teilhabe-server/server.conf); options given here win. "
+    "Logs one line per request on stderr; under systemd tells it READY, WATCHDOG and STOPPING.",
     cmd_serve);
 static const cli::Command enrol_verb("enrol", "--data DIR [--site NAME] [--valid-hours H]",
                                      "Prints a one-time pairing code for one kiosk (default valid 24 hours).", cmd_enrol);
 static const cli::Command import_verb(
-    "import", "--data DIR [--receipt OUT] FILE",
-    "Ingests a bundle brought on a USB stick, with the same checks as an upload, and writes a signed receipt "
-    "(default FILE.receipt) for the coordinator to take back to the kiosk.",
+    "import", "--data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...",
+    "Ingests bundles brought on USB sticks (files, or every *.tkb in a folder), with the same checks as an upload "
+    "(with --research-pub: also the research key), and writes a signed receipt beside each (FILE.receipt; --receipt OUT "
+    "with one file) for the coordinator to take back to the kiosks. One line per file; exit 1 when any file was refused "
+    "(the others are stored).",
     cmd_import);
+static const cli::Command backup_verb(
+    "backup", "--data DIR --out FILE",
+    "Writes a consistent copy of the store to FILE (new, mode 0600) while the server keeps serving; "
+    "integrity-checked. server.key is not in it.",
+    cmd_backup);
+static const cli::Command restore_verb(
+    "restore", "--data DIR FILE",
+    "Puts the backup FILE back as the store of DIR after checking its integrity and schema version; refused while "
+    "the server runs. The replaced database is kept beside it (server.sqlite.before-restore-TIME).",
+    cmd_restore);
+static const cli::Command export_surveys_verb(
+    "export-surveys", "--data DIR --out STICK",
+    "Copies the signed survey updates in DIR/surveys to STICK/teilhabe-surveys/, for kiosks that sync by USB stick.",
+    cmd_export_surveys);
 static const cli::Command status_verb("status", "--data DIR", "Devices, their chain heads, record count and the latest logged events.",
                                       cmd_status);
 

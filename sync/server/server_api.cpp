@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <dirent.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +13,7 @@
 #include "keys.h"
 #include "hex.h"
 #include "request_log.h"
+#include "survey_update.h"
 
 namespace tk {
 
@@ -28,11 +28,47 @@ ApiReply api_error(int status, const std::string& code, const std::string& reaso
 
 ServerApi::ServerApi(ServerStore& store, ServerConfig cfg) : store_(store), cfg_(std::move(cfg)) {}
 
-void ServerApi::log(const std::string& line) {
+// The request a worker thread is serving, for its log line: started by the pre-routing handler,
+// written and ended by the logger that cpp-httplib calls once the answer is sent.
+struct RequestNote {
+    bool active = false;
+    std::chrono::steady_clock::time_point start;
+    size_t in_bytes = 0;
+    std::string device, detail;
+};
+static thread_local RequestNote t_note;
+
+// The device a request turned out to be from (verified, or enrolling), for its log line.
+static void note_device(const std::string& device) {
+    if (t_note.active && !device.empty()) t_note.device = device.substr(0, 16);
+}
+
+void ServerApi::write_line(const std::string& line) {
     // Lines carry the client's words (paths, reasons quoting its input): one event, one line.
     std::string l = utc_now() + " " + log_safe(line);
     if (cfg_.log) cfg_.log(l);
     else std::fprintf(stderr, "%s\n", l.c_str());
+}
+
+void ServerApi::log(const std::string& line) {
+    if (!t_note.active) return write_line(line);
+    if (t_note.detail.size() < 4096) t_note.detail += (t_note.detail.empty() ? "" : "; ") + line;
+}
+
+void ServerApi::log_request(const httplib::Request& req, const httplib::Response& res) {
+    std::string path = req.path;
+    for (char& c : path)
+        if (c == ' ') c = '+'; // one field: the line splits at spaces
+    std::string l = req.method + " " + path + " " + std::to_string(res.status);
+    l += " in=" + std::to_string(t_note.active ? std::max(t_note.in_bytes, req.body.size()) : req.body.size());
+    l += " out=" + std::to_string(res.body.size());
+    if (t_note.active)
+        l += " ms=" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - t_note.start).count());
+    l += " peer=" + req.remote_addr + " device=" + (t_note.device.empty() ? "-" : t_note.device);
+    if (!t_note.detail.empty()) l += " -- " + t_note.detail;
+    t_note = RequestNote{};
+    write_line(l);
 }
 
 bool ServerApi::take_token(const std::string& key, double rate, double burst, bool consume) {
@@ -59,6 +95,30 @@ ApiReply ServerApi::handle_health() {
     return r;
 }
 
+bool research_key_accepted(const std::vector<std::string>& accepted, const std::string& fp) {
+    return accepted.empty() || fp.empty() || std::find(accepted.begin(), accepted.end(), fp) != accepted.end();
+}
+
+ApiReply ServerApi::check_research_key(const std::string& fp, const std::string& what) {
+    ApiReply ok;
+    ok.status = 0;
+    // A kiosk from before bundles named their key is let through; the log says so.
+    if (fp.empty() && !cfg_.research_keys.empty()) log(what + " names no research key (older kiosk); not checked");
+    if (research_key_accepted(cfg_.research_keys, fp)) return ok;
+    std::string expected;
+    for (const std::string& k : cfg_.research_keys) expected += (expected.empty() ? "" : ", ") + k;
+    log(what + " 409 wrong-research-key: seals to " + fp + ", accepted " + expected);
+    ApiReply r = api_error(409, "wrong-research-key",
+                           "this kiosk seals answers to research key " + fp + ", but this server accepts only " + expected +
+                               ": copy the project's research.pub into the kiosk's data folder (or /etc/teilhabe-kiosk/), "
+                               "restart it and try again; nothing was stored");
+    json j = json::parse(r.body);
+    j["expected"] = cfg_.research_keys;
+    j["research_key"] = fp;
+    r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    return r;
+}
+
 ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& peer) {
     if (body.size() > 4096) {
         log("enrol " + peer + " 413 body of " + std::to_string(body.size()) + " bytes");
@@ -70,6 +130,8 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
     else if (!j.is_object()) reason = "the body must be a JSON object";
     else if (!j.contains("code") || !j["code"].is_string()) reason = "$.code: a string is required";
     else if (!j.contains("device_pk") || !j["device_pk"].is_string()) reason = "$.device_pk: a string is required";
+    else if (j.contains("research_key") && (!j["research_key"].is_string() || j["research_key"].get<std::string>().size() > kMaxResearchKeyField))
+        reason = "$.research_key: a fingerprint string of at most 64 characters is required";
     std::array<uint8_t, 32> pk{};
     if (reason.empty() && !from_hex(j["device_pk"].get<std::string>(), pk.data(), 32))
         reason = "$.device_pk: 64 hexadecimal digits are required";
@@ -82,9 +144,16 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
         log("enrol " + peer + " 429 rate limit");
         return api_error(429, "rate-limited", "too many enrolment attempts; wait a moment and retry");
     }
+    // Before the code is spent: the kiosk keeps it for a second try with the right key.
+    ApiReply wrong = check_research_key(j.value("research_key", std::string()), "enrol " + peer + " device " + device_id_hex(pk));
+    if (wrong.status) {
+        store_.log_event("reject-research-key", device_id_hex(pk), "enrolment of a kiosk sealing to " + j.value("research_key", std::string()));
+        return wrong;
+    }
     int status = 500;
-    std::string err;
-    if (!store_.enrol(j["code"].get<std::string>(), pk, &status, &err)) {
+    std::string err, site;
+    note_device(device_id_hex(pk));
+    if (!store_.enrol(j["code"].get<std::string>(), pk, &status, &err, &site)) {
         log("enrol " + peer + " device " + device_id_hex(pk) + " " + std::to_string(status) + " " + err);
         return api_error(status, status == 400 ? "bad-code" : status == 403 ? "refused" : "storage", err);
     }
@@ -93,7 +162,8 @@ ApiReply ServerApi::handle_enrol(const std::string& body, const std::string& pee
     r.body = json{{"status", "ok"},
                   {"device", device_id_hex(pk)},
                   {"server_pk", to_hex(store_.server_pk().data(), 32)},
-                  {"server_fingerprint", store_.server_fingerprint()}}.dump();
+                  {"server_fingerprint", store_.server_fingerprint()},
+                  {"site", site}}.dump(-1, ' ', false, json::error_handler_t::replace);
     return r;
 }
 
@@ -140,8 +210,15 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
         log("upload " + peer + " device " + device_id_hex(b.device_pk) + " 429 rate limit");
         return api_error(429, "rate-limited", "too many uploads from this device; wait a moment and retry");
     } else {
+        ApiReply wrong = check_research_key(b.research_key, "upload " + peer + " device " + device_id_hex(b.device_pk));
+        if (wrong.status) {
+            store_.log_event("reject-research-key", device_id_hex(b.device_pk),
+                             "bundle of " + std::to_string(b.records.size()) + " records sealed to " + b.research_key);
+            return wrong;
+        }
         res = store_.store_bundle(b, source);
     }
+    note_device(res.device);
     log("upload " + peer + " device " + (res.device.empty() ? "-" : res.device) + " " + std::to_string(res.status) + " " +
         res.code + (res.reason.empty() ? "" : ": " + res.reason) + " (stored " + std::to_string(res.stored) +
         ", duplicates " + std::to_string(res.duplicates) + ", head " + std::to_string(res.server_seq) + ")");
@@ -162,40 +239,19 @@ ApiReply ServerApi::handle_upload(const std::string& body, const std::string& pe
     return r;
 }
 
-// Survey names are plain file names: nothing that could walk out of the folder.
-static bool safe_name(const std::string& n) {
-    if (n.empty() || n.size() > 128 || n[0] == '.') return false;
-    for (char c : n)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
-            return false;
-    return n.find("..") == std::string::npos;
-}
-
 ApiReply ServerApi::handle_survey_list() {
     json list = json::array();
-    if (!cfg_.surveys_dir.empty()) {
-        if (DIR* d = opendir(cfg_.surveys_dir.c_str())) {
-            std::vector<std::string> names;
-            while (dirent* e = readdir(d)) {
-                std::string n = e->d_name;
-                if (safe_name(n) && n.size() > 4 && n.compare(n.size() - 4, 4, ".sig") != 0) names.push_back(n);
-            }
-            closedir(d);
-            std::sort(names.begin(), names.end());
-            for (const std::string& n : names) {
-                std::string sig;
-                if (!read_file_at_most(cfg_.surveys_dir + "/" + n + ".sig", kKeyFileMax, sig, nullptr)) continue; // unsigned: not offered
-                list.push_back(json{{"name", n}, {"signature", n + ".sig"}});
-            }
-        }
-    }
+    if (!cfg_.surveys_dir.empty())
+        for (const std::string& n : list_signed_surveys(cfg_.surveys_dir)) // unsigned files are not offered
+            list.push_back(json{{"name", n}, {"signature", n + ".sig"}});
     ApiReply r;
     r.body = json{{"surveys", list}}.dump();
     return r;
 }
 
 ApiReply ServerApi::handle_survey_file(const std::string& name) {
-    if (!safe_name(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
+    // Survey names are plain file names: nothing that could walk out of the folder.
+    if (!survey_update_name_ok(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
     ApiReply r;
     std::string err;
     if (!read_file_at_most(cfg_.surveys_dir + "/" + name, kKeyFileMax, r.body, &err)) return api_error(404, "not-found", "no such survey update");
@@ -227,7 +283,7 @@ FrontConfig ServerApi::front_config() {
     f.max_connections = cfg_.max_connections;
     f.workers = cfg_.threads > 0 ? cfg_.threads : 32;
     f.body_limit = [this](const std::string& m, const std::string& p) { return body_limit(m, p); };
-    f.log = [this](const std::string& l) { log(l); };
+    f.log = [this](const std::string& l) { write_line(l); };
     return f;
 }
 
@@ -246,6 +302,7 @@ int ServerApi::read_body(const char* what, const httplib::Request& req, httplib:
             return false;
         }
         body.append(data, n);
+        t_note.in_bytes = body.size();
         // The front's rule, for servers without it: after the grace time, the minimum rate.
         double allowed = cfg_.body_deadline_s + (double)body.size() / (double)std::max<size_t>(1, cfg_.body_min_rate);
         if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > allowed) {
@@ -294,6 +351,14 @@ void ServerApi::mount(httplib::Server& srv) {
         srv.set_keep_alive_timeout(cfg_.read_timeout_s);
     }
     srv.set_keep_alive_max_count(100);
+    // One log line per request (see server_api.h): begun before routing, written once answered.
+    srv.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        t_note = RequestNote{};
+        t_note.active = true;
+        t_note.start = std::chrono::steady_clock::now();
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    srv.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_request(req, res); });
     // For bodies with a Content-Length, before any route: none above the largest route limit.
     srv.set_payload_max_length(std::max(cfg_.max_body, cfg_.max_enrol_body));
 

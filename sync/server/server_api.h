@@ -1,7 +1,7 @@
 // server_api.h - the HTTP API of `teilhabe-server` over cpp-httplib (protocol in sync/transport/BUNDLE.md).
 //
 //   GET  /v1/health                 {"status":"ok", ...}
-//   POST /v1/enrol                  JSON {"code": "...", "device_pk": "<64 hex>"}
+//   POST /v1/enrol                  JSON {"code": "...", "device_pk": "<64 hex>", "research_key": "<fingerprint>"}
 //   POST /v1/bundles                a bundle (application/octet-stream), answered with a receipt
 //   GET  /v1/surveys                list of signed survey updates
 //   GET  /v1/surveys/NAME           the survey file;  GET /v1/surveys/NAME.sig  its signature
@@ -14,6 +14,12 @@
 // signature verified) and one per peer address for uploads that did not. Connection limits and
 // deadlines (slow heads, slow bodies, connections per address) are the front's: front_config()
 // gives them to an HttpFront (http_front.h). Every log line passes through log_safe.
+//
+// The log (stderr, the journal under systemd) has one line per request, written when its answer
+// went out: method, path, status, bytes in and out, milliseconds, peer, the device once its
+// signature verified, and after "--" what the handler noted (why it refused, what it stored):
+//   2026-12-02T10:00:00Z POST /v1/bundles 200 in=5120 out=310 ms=14 peer=10.0.0.5 device=ab12cd34ef56ab12 -- upload ...
+// The front's own refusals (connection limits, slow heads) are lines of their own: "front PEER ...".
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -21,6 +27,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "bundle.h"
 #include "http_front.h"
@@ -45,6 +52,10 @@ struct ServerConfig {
     double peer_fail_rate_per_s = 1, peer_fail_burst = 30;
     int threads = 32;                           // workers, each serving a request whose head is complete
     std::string surveys_dir;                    // signed survey updates ("" = none)
+    // Fingerprints of the study's research public keys (`--research-pub`). A kiosk that seals to
+    // another key is refused at enrolment and for every bundle (409 wrong-research-key), before
+    // anything is stored. Empty: not checked (the server warns at start).
+    std::vector<std::string> research_keys;
     std::function<void(const std::string&)> log; // one line per event; default stderr
 };
 
@@ -70,20 +81,31 @@ public:
     ApiReply handle_survey_list();
     ApiReply handle_survey_file(const std::string& name);
 
+    // An event: inside a request it becomes part of that request's line; outside one (the
+    // handlers called directly, the front's refusals) a line of its own.
     void log(const std::string& line);
     const ServerConfig& config() const { return cfg_; }
 
 private:
+    void write_line(const std::string& line); // timestamp, log_safe, cfg_.log or stderr
+    void log_request(const httplib::Request& req, const httplib::Response& res);
     int read_body(const char* what, const httplib::Request& req, httplib::Response& res,
                   const httplib::ContentReader& reader, size_t max, std::string& body);
     // Token bucket `key`: false = empty (over the limit). consume=false only looks.
     bool take_token(const std::string& key, double rate, double burst, bool consume = true);
+    // The refusal for a kiosk sealing to `fp`, or status 0 when the key is accepted (or the
+    // server checks none, or an older kiosk names none: logged). `what` names the request.
+    ApiReply check_research_key(const std::string& fp, const std::string& what);
     ServerStore& store_;
     ServerConfig cfg_;
     std::mutex rate_mu_;
     struct Bucket { double tokens; std::chrono::steady_clock::time_point at; };
     std::map<std::string, Bucket> buckets_;
 };
+
+// Whether answers sealed to `fp` may be stored: the study names no key, an older kiosk names
+// none, or `fp` is one of `accepted` (ServerConfig::research_keys). HTTP and USB import alike.
+bool research_key_accepted(const std::vector<std::string>& accepted, const std::string& fp);
 
 // {"error": code, "reason": reason} with the given status.
 ApiReply api_error(int status, const std::string& code, const std::string& reason);

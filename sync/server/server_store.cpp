@@ -17,8 +17,6 @@
 namespace tk {
 
 // 'TKSV': marks the file as ours, so the server never writes into someone else's database.
-static constexpr int kApplicationId = 0x544B5356;
-static constexpr int kSchemaVersion = 2;
 
 static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
 static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "no database"; }
@@ -33,6 +31,11 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             if (error) *error = dir + ": data directory does not exist";
             return nullptr;
         }
+    }
+    std::string lock_err;
+    if (!lock_dir(dir, false, st->dir_lock_, &lock_err)) {
+        if (error) *error = lock_err;
+        return nullptr;
     }
     DeviceIdentity id;
     bool created = false;
@@ -230,7 +233,11 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         std::string reason = "gap: the server holds device " + r.device + " up to record " + std::to_string(head) +
                              ", the bundle starts at " + std::to_string(b.records.front().seq) + "; records " +
                              std::to_string(head + 1) + ".." + std::to_string(b.records.front().seq - 1) + " are missing";
-        return reject(409, "gap", reason);
+        // Signed all the same: it says which records the server misses, so that a kiosk whose
+        // records the server lost (restored from an older backup) sends them again.
+        IngestResult g = reject(409, "gap", reason);
+        g.receipt = receipt_for(b, head, head_hash, 0, 0);
+        return g;
     }
     Stmt old(db_, "SELECT hash FROM records WHERE device = ? AND seq = ?");
     Stmt ins(db_, "INSERT INTO records(device, seq, hash, survey_id, survey_hash, channel, site, hour, wire, received, source)"
@@ -275,19 +282,24 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
     }
     if (exec(db_, "COMMIT") != SQLITE_OK) return reject(503, "storage", "commit failed: " + errmsg(db_));
     r.server_seq = head;
-    Receipt rc;
-    rc.device_pk = b.device_pk;
-    rc.acked_seq = head;
-    rc.acked_hash = head_hash;
-    rc.time = (uint64_t)now;
-    rc.stored = r.stored;
-    rc.duplicates = r.duplicates;
-    rc.bundle_id = b.id;
-    r.receipt = make_receipt(rc, server_sk_);
+    r.receipt = receipt_for(b, head, head_hash, r.stored, r.duplicates);
     if (r.duplicates > 0)
         log_event("replay", r.device, std::to_string(r.duplicates) + " records already held, acknowledged again [" + source + "]");
     log_device_news(b, old_head, std::max(said_head, old_head), source);
     return r;
+}
+
+std::vector<uint8_t> ServerStore::receipt_for(const Bundle& b, uint64_t head, const Hash32& head_hash, uint32_t stored,
+                                              uint32_t duplicates) const {
+    Receipt rc;
+    rc.device_pk = b.device_pk;
+    rc.acked_seq = head;
+    rc.acked_hash = head_hash;
+    rc.time = (uint64_t)now_s();
+    rc.stored = stored;
+    rc.duplicates = duplicates;
+    rc.bundle_id = b.id;
+    return make_receipt(rc, server_sk_);
 }
 
 // What a stored bundle says about the device itself: records it quarantined that the server
@@ -327,7 +339,8 @@ std::string ServerStore::new_pairing_code(const std::string& site, int valid_hou
     return code;
 }
 
-bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error) {
+bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error,
+                        std::string* site_out) {
     auto fail = [&](int s, const std::string& msg) {
         if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
         if (status) *status = s;
@@ -352,6 +365,7 @@ bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& 
             if (used != device_pk) return fail(403, "the pairing code was already used by another device");
             exec(db_, "COMMIT");
             if (status) *status = 200;
+            if (site_out) *site_out = site;
             return true;   // the same device asking again: same answer
         }
         if (sqlite3_column_int64(st.s, 1) < now_s()) return fail(403, "the pairing code has expired; make a new one");
@@ -366,6 +380,7 @@ bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& 
     log_event("enrol", device_id_hex(device_pk), "enrolled, fingerprint " + fingerprint(device_pk.data(), 32) +
               (site.empty() ? "" : ", site " + site));
     if (status) *status = 200;
+    if (site_out) *site_out = site;
     return true;
 }
 

@@ -23,6 +23,7 @@
 
 #include "bundle.h"
 #include "receipt.h"
+#include "sqlite_backup.h"
 
 struct sqlite3;
 
@@ -38,7 +39,7 @@ struct IngestResult {
     std::string device;       // device id hex ("" when the bundle could not be read)
     uint64_t server_seq = 0;  // the device's chain head on the server after this call
     uint32_t stored = 0, duplicates = 0;
-    std::vector<uint8_t> receipt; // signed receipt (status 200 only)
+    std::vector<uint8_t> receipt; // signed receipt: status 200, and a `gap` (it names the server's head)
 };
 
 struct DeviceInfo {
@@ -56,6 +57,10 @@ struct StoredRecord {
 
 class ServerStore {
 public:
+    // The file's marks (PRAGMA application_id, user_version); migrations in server_store.cpp.
+    static constexpr int kApplicationId = 0x544B5356;
+    static constexpr int kSchemaVersion = 2;
+    static constexpr StoreFile kFile{"server store", "server.sqlite", kApplicationId, kSchemaVersion};
     // Opens or creates DIR/server.sqlite and DIR/server.key. create=false: both must exist.
     static std::unique_ptr<ServerStore> open(const std::string& dir, bool create, std::string* error);
     ~ServerStore();
@@ -81,7 +86,9 @@ public:
     std::string new_pairing_code(const std::string& site, int valid_hours, std::string* error);
     // Registers device_pk when `code` is valid, unexpired and unused (or already used by this
     // same device: a repeated enrolment is answered the same way). *status: 200, 403, 500.
-    bool enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error);
+    // *site (may be null): the site the code was made for, which the kiosk takes as its default.
+    bool enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error,
+               std::string* site = nullptr);
 
     bool device_known(const std::array<uint8_t, 32>& pk);
     std::vector<DeviceInfo> devices();
@@ -101,9 +108,12 @@ public:
 
 private:
     ServerStore() = default;
+    std::vector<uint8_t> receipt_for(const Bundle& b, uint64_t head, const Hash32& head_hash, uint32_t stored,
+                                     uint32_t duplicates) const;
     void log_device_news(const Bundle& b, uint64_t old_head, uint64_t seen_head, const std::string& source);
 
     std::string dir_;
+    DirLock dir_lock_; // shared while open: restore_store refuses meanwhile
     sqlite3* db_ = nullptr;
     std::mutex mu_;
     std::array<uint8_t, 32> server_pk_{};

@@ -36,7 +36,7 @@ std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8
                                  const BundleExtras* extras) {
     if (sodium_init() < 0) return {};
     std::vector<uint8_t> b;
-    size_t total = kHeaderSize + kHeadSize + 4 + (extras ? 8 * extras->damaged.size() : 0) + 64;
+    size_t total = kHeaderSize + kHeadSize + 4 + (extras ? 8 * extras->damaged.size() : 0) + 2 + kMaxResearchKeyField + 64;
     for (const Record& r : records) total += 4 + kMinRecordSize + r.sealed.size() + 4 * kMaxMetaField;
     b.reserve(total);
     b.insert(b.end(), kMagic, kMagic + 4);
@@ -59,6 +59,9 @@ std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8
     put_le(b, extras ? extras->damaged.size() : 0, 4);
     if (extras)
         for (uint64_t seq : extras->damaged) put_le(b, seq, 8);
+    std::string rk = extras ? extras->research_key.substr(0, kMaxResearchKeyField) : std::string();
+    put_le(b, rk.size(), 2);
+    b.insert(b.end(), rk.begin(), rk.end());
     for (const Record& r : records) {
         std::vector<uint8_t> w = serialize_record(r);
         put_le(b, w.size(), 4);
@@ -76,7 +79,7 @@ static bool fail(BundleProblem p, const std::string& msg, BundleProblem* problem
     return false;
 }
 
-// Version 2's head statement and damaged list, from `pos` (after the fixed header). Advances
+// Version 2's head statement and damaged list (and version 3's research key), from `pos` (after the fixed header). Advances
 // pos; the signature over the whole bundle was already checked.
 static bool read_extras(const uint8_t* data, size_t body_end, size_t& pos, const BundleLimits& limits, Bundle& out,
                         BundleProblem* problem, std::string* error) {
@@ -101,6 +104,39 @@ static bool read_extras(const uint8_t* data, size_t body_end, size_t& pos, const
             return fail(BundleProblem::Malformed, "the list of damaged records is not in increasing order", problem, error);
         out.damaged.push_back(seq);
     }
+    if (out.version < 3) return true;
+    // Version 3: the research key's fingerprint, printable ASCII (it goes into logs and messages).
+    if (body_end - pos < 2) return fail(BundleProblem::Malformed, "bundle truncated before its research key", problem, error);
+    size_t klen = (size_t)get_le(data + pos, 2);
+    pos += 2;
+    if (klen > kMaxResearchKeyField || klen > body_end - pos)
+        return fail(BundleProblem::Malformed, "the research key field is longer than " + std::to_string(kMaxResearchKeyField) +
+                    " bytes or runs past the end", problem, error);
+    for (size_t i = 0; i < klen; i++)
+        if (data[pos + i] < 0x21 || data[pos + i] > 0x7e)
+            return fail(BundleProblem::Malformed, "the research key field holds a byte that is not printable ASCII", problem, error);
+    out.research_key.assign((const char*)data + pos, klen);
+    pos += klen;
+    return true;
+}
+
+bool bundle_records_start(const uint8_t* data, size_t len, size_t* pos, std::string* error) {
+    if (len < kHeaderSize + 64 || std::memcmp(data, kMagic, 4) != 0) return fail(BundleProblem::Malformed, "not a bundle (no TKB1 header)", nullptr, error);
+    size_t end = len - 64, at = kHeaderSize;
+    uint64_t version = get_le(data + 4, 2);
+    if (version >= 2) {
+        if (end - at < kHeadSize + 4) return fail(BundleProblem::Malformed, "bundle truncated in its head statement", nullptr, error);
+        uint64_t n = get_le(data + at + kHeadSize, 4);
+        at += kHeadSize + 4;
+        if (n > (end - at) / 8) return fail(BundleProblem::Malformed, "bundle's list of damaged records runs past its end", nullptr, error);
+        at += 8 * (size_t)n;
+    }
+    if (version >= 3) {
+        if (end - at < 2 || get_le(data + at, 2) > end - at - 2)
+            return fail(BundleProblem::Malformed, "bundle truncated in its research key", nullptr, error);
+        at += 2 + (size_t)get_le(data + at, 2);
+    }
+    *pos = at;
     return true;
 }
 
@@ -123,8 +159,8 @@ bool read_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, Bu
     if (len < kHeaderSize + 64)
         return fail(BundleProblem::Malformed, "bundle truncated in its header", problem, error);
     uint16_t version = (uint16_t)get_le(data + 4, 2), flags = (uint16_t)get_le(data + 6, 2);
-    if (version != 1 && version != kBundleVersion)
-        return fail(BundleProblem::Malformed, "bundle version " + std::to_string(version) + " is not supported (this program reads versions 1 and " +
+    if (version < 1 || version > kBundleVersion)
+        return fail(BundleProblem::Malformed, "bundle version " + std::to_string(version) + " is not supported (this program reads versions 1 to " +
                     std::to_string(kBundleVersion) + ")", problem, error);
     if (flags != 0) return fail(BundleProblem::Malformed, "unknown bundle flags " + std::to_string(flags), problem, error);
     out.version = version;

@@ -3,7 +3,8 @@
 //
 // Wire form (all integers little-endian; documented with the protocol in sync/transport/BUNDLE.md):
 //   "TKB1"           magic, 4 bytes
-//   version          u16, 2 (version 1 is still read: it has no head and no damaged list)
+//   version          u16, 3 (versions 1 and 2 are still read: 1 has no head and no damaged
+//                    list, neither names the research key)
 //   flags            u16, 0 (reserved; a reader rejects anything else)
 //   device_pk        32 bytes, Ed25519 key of the device that wrote every record
 //   created          u64, unix seconds when the bundle was made
@@ -12,6 +13,8 @@
 //   version 2 only:  head: seq u64, hash 32, time u64, signature 64 (record.h SignedHead;
 //                    seq 0 = none); damaged_count u32 + that many u64 sequence numbers of
 //                    records the device quarantined (strictly increasing)
+//   version 3 only:  u16 length + ASCII fingerprint of the research key the device seals to
+//                    (keys.h research_fingerprint; at most 64 bytes, "" = not stated)
 //   count times:     u32 length + the record's wire form (record.h)
 //   signature        64 bytes, Ed25519 by device_pk over everything above
 //
@@ -35,7 +38,8 @@
 
 namespace tk {
 
-inline constexpr uint16_t kBundleVersion = 2;
+inline constexpr uint16_t kBundleVersion = 3;
+inline constexpr size_t kMaxResearchKeyField = 64;
 
 struct Bundle {
     std::array<uint8_t, 32> device_pk{};
@@ -51,12 +55,15 @@ struct Bundle {
     uint16_t version = kBundleVersion; // as read
     SignedHead head;                   // the device's signed chain head (seq 0: none, version 1)
     std::vector<uint64_t> damaged;     // records the device quarantined; never in `records`
+    std::string research_key;          // fingerprint the device seals to ("" = not stated, versions 1-2)
 };
 
-// What a version-2 bundle carries besides the records.
+// What a bundle carries besides the records.
 struct BundleExtras {
     SignedHead head;                   // Vault::signed_head()
     std::vector<uint64_t> damaged;     // strictly increasing; the gaps between records it covers
+    std::string research_key;          // fingerprint of the research key the records are sealed to;
+                                       // a server refuses a key it does not accept, storing nothing
 };
 
 // Limits a reader enforces before doing any work. The network uses the small ones (one
@@ -88,6 +95,11 @@ std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8
 // whatever the bytes.
 bool read_bundle(const uint8_t* data, size_t len, const BundleLimits& limits, Bundle& out,
                  BundleProblem* problem, std::string* error);
+
+// Where the records begin in a bundle's bytes by its version's layout, checking nothing else
+// (the research tools salvage the records of a bundle that fails its checks). False with
+// *error when the bytes are not a bundle or end before the records.
+bool bundle_records_start(const uint8_t* data, size_t len, size_t* pos, std::string* error);
 
 // "3f9a1c0d2b7e4a55" - the device part of record ids, used in logs and messages.
 std::string device_id_hex(const std::array<uint8_t, 32>& device_pk);

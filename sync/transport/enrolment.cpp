@@ -46,10 +46,23 @@ Hash32 pairing_code_hash(const std::string& normalized) {
     return h;
 }
 
-// server.pub: three lines of text, so staff can read which server a kiosk trusts.
+// One line of the file: a value with a line break (or any control character) would make a
+// line of its own, so such a value is refused.
+static bool one_line(const std::string& v) {
+    for (unsigned char c : v)
+        if (c < 0x20 || c == 0x7F) return false;
+    return v.size() <= 1024;
+}
+
+// server.pub: a few lines of text, so staff can read which server a kiosk trusts.
 bool write_server_pin(const std::string& dir, const ServerPin& pin, std::string* error) {
+    if (!one_line(pin.url) || !one_line(pin.site)) {
+        if (error) *error = "server address or site has a line break or control character, or is too long";
+        return false;
+    }
     std::string text = "teilhabe-server-pin/1\nserver_pk: " + to_hex(pin.server_pk.data(), 32) +
                        "\nfingerprint: " + fingerprint(pin.server_pk.data(), 32) + "\nurl: " + pin.url + "\n";
+    if (!pin.site.empty()) text += "site: " + pin.site + "\n";
     return write_file_atomic(dir + "/server.pub", text, 0644, true, error);
 }
 
@@ -76,6 +89,8 @@ bool read_server_pin(const std::string& dir, ServerPin& pin, std::string* error)
             have_pk = true;
         } else if (line.rfind("url: ", 0) == 0) {
             pin.url = line.substr(5);
+        } else if (line.rfind("site: ", 0) == 0) {
+            pin.site = line.substr(6);
         }
     }
     if (!have_pk) {

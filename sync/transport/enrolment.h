@@ -3,8 +3,8 @@
 // `teilhabe-server enrol` prints a code such as "K7QX-3MPA-9RTC" (60 random bits from an
 // alphabet without look-alikes, valid for a limited time, usable once). The coordinator types
 // it into the kiosk's staff menu or `teilhabe enrol`; the kiosk sends it with its device key,
-// the server registers the key and answers with its own public key, which the kiosk writes to
-// DIR/server.pub. From then on the server accepts that device's bundles, and the kiosk
+// the server registers the key and answers with its own public key and the site named with
+// the code, which the kiosk writes to DIR/server.pub (the kiosk takes the site as its default). From then on the server accepts that device's bundles, and the kiosk
 // accepts only receipts signed by that server key.
 //
 // The code is stored on the server only as a hash, so a copy of the store does not reveal
@@ -29,6 +29,7 @@ Hash32 pairing_code_hash(const std::string& normalized);
 struct ServerPin {
     std::array<uint8_t, 32> server_pk{};
     std::string url;   // where it enrolled (the default for `teilhabe sync`)
+    std::string site;  // the site the pairing code was made for ("" = none); one line of text
 };
 bool write_server_pin(const std::string& dir, const ServerPin& pin, std::string* error);
 bool read_server_pin(const std::string& dir, ServerPin& pin, std::string* error);

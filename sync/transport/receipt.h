@@ -3,7 +3,9 @@
 // verifies against the server key it pinned at enrolment and whose hash matches its own record
 // N: then the server provably holds exactly the kiosk's chain up to N (each record links to
 // the one before it). Network uploads get a receipt in the answer; `teilhabe-server import`
-// writes one next to the USB bundle for the coordinator to bring back (sync/transport/BUNDLE.md).
+// writes one next to the USB bundle for the coordinator to bring back (sync/transport/BUNDLE.md),
+// also for a bundle refused as a gap: then it names the server's head, the records after it
+// are what the server misses, and the kiosk sends them again ("Resending" there).
 //
 // Wire form (little-endian):
 //   "TKQ1"        magic

@@ -2,6 +2,9 @@
 #include "files.h"
 #include "survey_update.h"
 
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -94,7 +97,7 @@ SurveyUpdateResult fetch_survey_update(const std::string& url, const std::string
         if (!e.is_object() || !e.contains("name") || !e["name"].is_string()) continue;
         std::string name = e["name"].get<std::string>();
         // Only plain file names: the list must not be able to write anywhere else.
-        if (name.empty() || name[0] == '.' || name.find('/') != std::string::npos || name.size() > 128) {
+        if (!survey_update_name_ok(name)) {
             out.refused.push_back(name + ": not a plain file name");
             continue;
         }
@@ -104,30 +107,107 @@ SurveyUpdateResult fetch_survey_update(const std::string& url, const std::string
             out.refused.push_back(name + ": could not be downloaded");
             continue;
         }
-        std::string err;
-        if (!verify_survey_signature(name, file->body, sig->body, research.sign_pk, &err)) {
-            out.refused.push_back(name + ": " + err);
-            continue;
-        }
-        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
-            LoadResult lr = parse_survey(file->body, name);
-            if (!lr.ok()) {
-                out.refused.push_back(name + ": signed, but does not load: " + (lr.errors.empty() ? "" : lr.errors[0].to_string()));
-                continue;
-            }
-        }
-        std::string path = dest_dir + "/" + name, have;
-        if (read_file_at_most(path, kKeyFileMax, have, nullptr) && have == file->body) {
-            out.unchanged.push_back(name);
-            continue;
-        }
-        if (!write_file_atomic(path, file->body, 0644, true, &err)) {
-            out.refused.push_back(name + ": " + err);
-            continue;
-        }
-        out.applied.push_back(name);
+        install_survey_update(name, file->body, sig->body, dest_dir, research, out);
     }
     return out;
+}
+
+bool survey_update_name_ok(const std::string& n) {
+    if (n.empty() || n.size() > 128 || n[0] == '.') return false;
+    for (char c : n)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            return false;
+    return n.find("..") == std::string::npos;
+}
+
+static bool ends_with(const std::string& s, const char* tail) {
+    size_t n = std::strlen(tail);
+    return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
+
+std::vector<std::string> list_signed_surveys(const std::string& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        std::string n = e.path().filename().string();
+        if (!survey_update_name_ok(n) || ends_with(n, ".sig") || !e.is_regular_file(ec)) continue;
+        if (std::filesystem::is_regular_file(e.path().string() + ".sig", ec)) names.push_back(n); // unsigned: not offered
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void install_survey_update(const std::string& name, const std::string& bytes, const std::string& sig_text,
+                           const std::string& dest_dir, const ResearchPublicKey& research, SurveyUpdateResult& out) {
+    std::string err;
+    if (!survey_update_name_ok(name)) {
+        out.refused.push_back(name + ": not a plain file name");
+        return;
+    }
+    if (!verify_survey_signature(name, bytes, sig_text, research.sign_pk, &err)) {
+        out.refused.push_back(name + ": " + err);
+        return;
+    }
+    if (ends_with(name, ".json")) {
+        LoadResult lr = parse_survey(bytes, name);
+        if (!lr.ok()) {
+            out.refused.push_back(name + ": signed, but does not load: " + (lr.errors.empty() ? "" : lr.errors[0].to_string()));
+            return;
+        }
+    }
+    std::string path = dest_dir + "/" + name, have;
+    if (read_file_at_most(path, kKeyFileMax, have, nullptr) && have == bytes) {
+        out.unchanged.push_back(name);
+        return;
+    }
+    if (!write_file_atomic(path, bytes, 0644, true, &err)) {
+        out.refused.push_back(name + ": " + err);
+        return;
+    }
+    out.applied.push_back(name);
+}
+
+SurveyUpdateResult install_survey_updates_from_stick(const std::string& stick, const std::string& dest_dir,
+                                                     const ResearchPublicKey& research) {
+    SurveyUpdateResult out;
+    std::string dir = stick + "/" + kStickSurveyFolder;
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+        out.error = dir + " is not a folder";
+        return out;
+    }
+    out.ok = true;
+    for (const std::string& name : list_signed_surveys(dir)) {
+        std::string bytes, sig, err;
+        if (!read_file_at_most(dir + "/" + name, kKeyFileMax, bytes, &err) ||
+            !read_file_at_most(dir + "/" + name + ".sig", kKeyFileMax, sig, &err)) {
+            out.refused.push_back(name + ": " + err);
+            continue;
+        }
+        install_survey_update(name, bytes, sig, dest_dir, research, out);
+    }
+    return out;
+}
+
+bool write_survey_updates_to_stick(const std::string& surveys_dir, const std::string& stick,
+                                   std::vector<std::string>* copied, std::string* error) {
+    std::string dir = stick + "/" + kStickSurveyFolder;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        if (error) *error = "cannot make " + dir + ": " + ec.message();
+        return false;
+    }
+    for (const std::string& name : list_signed_surveys(surveys_dir)) {
+        for (const std::string& f : {name, name + ".sig"}) {
+            std::string bytes;
+            if (!read_file_at_most(surveys_dir + "/" + f, kKeyFileMax, bytes, error) ||
+                !write_file_atomic(dir + "/" + f, bytes, 0644, true, error))
+                return false;
+        }
+        if (copied) copied->push_back(name);
+    }
+    return true;
 }
 
 } // namespace tk

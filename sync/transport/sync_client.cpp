@@ -30,26 +30,33 @@ static BundleExtras extras_for(const Vault& vault, uint64_t after, const std::ve
                                const std::vector<uint64_t>& damaged) {
     BundleExtras x;
     x.head = vault.signed_head();
+    x.research_key = vault.research_key_fingerprint();
     uint64_t last = recs.empty() ? after : recs.back().seq;
     for (uint64_t seq : damaged)
         if (seq > after && seq < last) x.damaged.push_back(seq);
     return x;
 }
 
-// "the server says: reason" from an error reply, or the raw status.
-static std::string reply_reason(const httplib::Result& res) {
+// "the server says: reason" from an error reply, or the raw status; *refusal gets its words.
+static std::string reply_reason(const httplib::Result& res, ServerRefusal* refusal = nullptr) {
     json j = json::parse(res->body, nullptr, false);
+    if (refusal && j.is_object()) {
+        refusal->code = j.value("error", std::string());
+        if (j.contains("expected") && j["expected"].is_array())
+            for (const auto& e : j["expected"])
+                if (e.is_string()) refusal->expected_key += (refusal->expected_key.empty() ? "" : ", ") + e.get<std::string>();
+    }
     if (j.is_object() && j.contains("reason") && j["reason"].is_string())
         return "server answered " + std::to_string(res->status) + " (" + j.value("error", std::string("?")) + "): " +
                j["reason"].get<std::string>();
     return "server answered HTTP " + std::to_string(res->status);
 }
 
-// The server's answer to an enrolment: pins its key and keeps the TLS settings that reached it.
+// The server's answer to an enrolment: pins its key and site, keeps the TLS settings that reached it.
 static bool enrolled(const std::string& dir, const std::string& url, const SyncOptions& opt, const httplib::Result& res,
-                     std::string* server_fp, std::string* error) {
+                     EnrolResult* out, std::string* error) {
     if (res->status != 200) {
-        if (error) *error = reply_reason(res);
+        if (error) *error = reply_reason(res, out ? &out->refusal : nullptr);
         return false;
     }
     json j = json::parse(res->body, nullptr, false);
@@ -60,83 +67,121 @@ static bool enrolled(const std::string& dir, const std::string& url, const SyncO
         return false;
     }
     pin.url = url;
+    // The site goes into every record's metadata: one that could not be stored there is left out.
+    RecordMeta site_check;
+    site_check.survey_id = site_check.channel = "-";
+    if (j.contains("site") && j["site"].is_string()) site_check.site = j["site"].get<std::string>();
+    if (check_meta(site_check, nullptr)) pin.site = site_check.site;
     if (!write_server_pin(dir, pin, error)) return false;
     // Enrolled over this channel: later syncs trust the same certificate or key.
     if (!save_trust(dir, opt.tls, error)) return false;
-    if (server_fp) *server_fp = fingerprint(pin.server_pk.data(), 32);
+    if (out) {
+        out->server_fingerprint = fingerprint(pin.server_pk.data(), 32);
+        out->site = pin.site;
+    }
     return true;
 }
 
-bool enrol_device(const std::string& dir, const std::string& url, const std::string& code, const SyncOptions& opt,
-                  std::string* server_fp, std::string* error, NetError* net) {
+bool enrol_device(Vault& vault, const std::string& url, const std::string& code, const SyncOptions& opt,
+                  EnrolResult* out, std::string* error) {
+    const std::string& dir = vault.dir();
     DeviceIdentity id;
     bool created = false;
     if (!load_or_create_device(dir + "/device.key", false, id, &created, error)) return false;
     NetError ne;
     HttpClient c = make_http_client(url, opt.tls, opt.timeout_s, &ne);
     if (c.cli) {
-        std::string body = json{{"code", code}, {"device_pk", to_hex(id.pk, 32)}}.dump();
+        std::string body =
+            json{{"code", code}, {"device_pk", to_hex(id.pk, 32)}, {"research_key", vault.research_key_fingerprint()}}.dump();
         auto res = c.cli->Post("/v1/enrol", body, "application/json");
-        if (res) return enrolled(dir, url, opt, res, server_fp, error);
+        if (res) return enrolled(dir, url, opt, res, out, error);
         ne = net_error_of(c, url, res.error());
     }
     if (error) *error = net_error_text(ne, opt.tls);
-    if (net) *net = ne;
+    if (out) out->net = ne;
     return false;
 }
 
 // The checks of apply_receipt. `known` may hold records the caller already has in memory (the
 // batch just sent): the vault then need not walk its chain to find the acknowledged one.
 // `synced` is the vault's current sync point.
-static bool check_and_apply(Vault& vault, const uint8_t* data, size_t len, const std::vector<Record>* known,
-                            uint64_t synced, const ServerPin& pin, const uint8_t device_pk[32], uint64_t* acked,
-                            std::string* error) {
+static ReceiptOutcome check_and_apply(Vault& vault, const uint8_t* data, size_t len, const std::vector<Record>* known,
+                                      uint64_t synced, const ServerPin& pin, const uint8_t device_pk[32]) {
+    ReceiptOutcome out;
+    out.before = synced;
+    auto refuse = [&](const std::string& why) {
+        out.effect = ReceiptEffect::Refused;
+        out.error = why;
+        return out;
+    };
     Receipt r;
-    if (!read_receipt(data, len, r, error)) return false;
-    if (acked) *acked = r.acked_seq;
-    if (r.server_pk != pin.server_pk) {
-        if (error) *error = "receipt signed by server " + fingerprint(r.server_pk.data(), 32) + ", but this device is enrolled with " +
-                            fingerprint(pin.server_pk.data(), 32);
-        return false;
-    }
+    if (!read_receipt(data, len, r, &out.error)) return out;
+    out.acked = r.acked_seq;
+    out.time = r.time;
     if (std::memcmp(r.device_pk.data(), device_pk, 32) != 0) {
-        if (error) *error = "receipt is for device " + device_id_hex(r.device_pk) + ", not this one (" + to_hex(device_pk, 8) + ")";
-        return false;
+        out.effect = ReceiptEffect::OtherDevice;
+        out.error = "receipt is for device " + device_id_hex(r.device_pk) + ", not this one (" + to_hex(device_pk, 8) + ")";
+        return out;
     }
-    if (r.acked_seq == 0) return true;
-    const Record* rec = nullptr;
-    if (known)
-        for (const Record& k : *known)
-            if (k.seq == r.acked_seq) rec = &k;
-    std::vector<Record> found;
-    if (!rec) {
-        if (!vault.read_records(r.acked_seq - 1, 1, found, error)) return false;
-        if (!found.empty() && found[0].seq == r.acked_seq) rec = &found[0];
+    if (r.server_pk != pin.server_pk)
+        return refuse("receipt signed by server " + fingerprint(r.server_pk.data(), 32) + ", but this device is enrolled with " +
+                      fingerprint(pin.server_pk.data(), 32));
+    if (r.acked_seq > 0) {
+        const Record* rec = nullptr;
+        if (known)
+            for (const Record& k : *known)
+                if (k.seq == r.acked_seq) rec = &k;
+        std::vector<Record> found;
+        if (!rec) {
+            std::string err;
+            if (!vault.read_records(r.acked_seq - 1, 1, found, &err)) return refuse(err);
+            if (!found.empty() && found[0].seq == r.acked_seq) rec = &found[0];
+        }
+        if (!rec) return refuse("receipt acknowledges record " + std::to_string(r.acked_seq) + ", which this device does not have");
+        if (record_hash(*rec) != r.acked_hash)
+            return refuse("receipt's hash of record " + std::to_string(r.acked_seq) +
+                          " differs from this device's record (the server holds a different chain)");
     }
-    if (!rec) {
-        if (error) *error = "receipt acknowledges record " + std::to_string(r.acked_seq) + ", which this device does not have";
-        return false;
-    }
-    if (record_hash(*rec) != r.acked_hash) {
-        if (error) *error = "receipt's hash of record " + std::to_string(r.acked_seq) +
-                            " differs from this device's record (the server holds a different chain)";
-        return false;
-    }
-    if (r.acked_seq <= synced) return true; // older news
-    return vault.mark_synced(r.acked_seq, error);
+    // Receipts are the server's word at their time, so the newest one says where the server
+    // stands: one that says less than the receipts before it means the server lost records.
+    // An older receipt changes nothing (it would undo that); one of the same second (a sync's
+    // batches, one import run) only moves forward.
+    uint64_t newest = vault.receipt_time();
+    out.effect = ReceiptEffect::NoNews;
+    if (r.time < newest) return out;
+    if (r.acked_seq > synced) out.effect = ReceiptEffect::Advanced;
+    else if (r.acked_seq < synced && r.time > newest) out.effect = ReceiptEffect::Resend;
+    if (out.effect == ReceiptEffect::NoNews && r.time == newest) return out;
+    if (!vault.mark_synced(out.effect == ReceiptEffect::NoNews ? synced : r.acked_seq, &out.error, r.time))
+        out.effect = ReceiptEffect::Refused;
+    return out;
 }
 
-bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error) {
-    ServerPin pin;
+// The pinned server and this device's key, for checking receipts.
+static bool receipt_context(const Vault& vault, ServerPin& pin, DeviceIdentity& id, std::string* error) {
     std::string err;
     if (!read_server_pin(vault.dir(), pin, &err)) {
         if (error) *error = "this device is not enrolled (" + err + "); a receipt can only be checked against the enrolled server";
         return false;
     }
-    DeviceIdentity id;
     bool created = false;
-    if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
-    return check_and_apply(vault, data, len, nullptr, synced_seq(vault), pin, id.pk, acked, error);
+    return load_or_create_device(vault.dir() + "/device.key", false, id, &created, error);
+}
+
+ReceiptOutcome apply_receipt(Vault& vault, const uint8_t* data, size_t len) {
+    ServerPin pin;
+    DeviceIdentity id;
+    ReceiptOutcome out;
+    if (!receipt_context(vault, pin, id, &out.error)) return out;
+    return check_and_apply(vault, data, len, nullptr, synced_seq(vault), pin, id.pk);
+}
+
+bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error) {
+    ReceiptOutcome o = apply_receipt(vault, data, len);
+    if (acked) *acked = o.acked;
+    bool ok = o.effect != ReceiptEffect::Refused && o.effect != ReceiptEffect::OtherDevice;
+    if (!ok && error) *error = o.error;
+    return ok;
 }
 
 SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt) {
@@ -212,7 +257,7 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
             continue;
         }
         if (res->status != 200) {
-            out.error = reply_reason(res);
+            out.error = reply_reason(res, &out.refusal);
             break;
         }
         std::vector<uint8_t> rc(kReceiptSize);
@@ -221,12 +266,13 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
             out.error = "the server's answer carries no valid receipt; records stay unsynced";
             break;
         }
-        uint64_t acked = 0;
-        if (!check_and_apply(vault, rc.data(), rc.size(), &recs, synced, pin, id.pk, &acked, &out.error)) {
-            out.error = "receipt refused: " + out.error;
+        ReceiptOutcome ro = check_and_apply(vault, rc.data(), rc.size(), &recs, synced, pin, id.pk);
+        if (ro.effect == ReceiptEffect::Refused || ro.effect == ReceiptEffect::OtherDevice) {
+            out.error = "receipt refused: " + ro.error;
             break;
         }
-        synced = std::max(synced, acked);
+        uint64_t acked = ro.acked;
+        if (ro.effect != ReceiptEffect::NoNews) synced = acked;
         Receipt r;
         read_receipt(rc.data(), rc.size(), r, nullptr);
         out.sent += (int64_t)recs.size();

@@ -26,6 +26,12 @@ struct SyncOptions {
     const std::atomic<bool>* cancel = nullptr; // when it reads true, sync_once stops before the next batch
 };
 
+// What the server's JSON refusal said, for callers that act on it (the kiosk's German texts).
+struct ServerRefusal {
+    std::string code;          // its "error" word: "wrong-research-key", "bad-code", ... ("" = none)
+    std::string expected_key;  // wrong-research-key: the research key fingerprint(s) the server accepts
+};
+
 struct SyncResult {
     bool ok = false;
     int64_t sent = 0;          // records uploaded in this run
@@ -35,6 +41,7 @@ struct SyncResult {
     int http_status = 0;       // of the failing request (0 = no answer / local error)
     NetError net;              // why no answer came (kind none: there was one, or a local error)
     std::string error;         // English, says what to do
+    ServerRefusal refusal;     // of the failing request
 };
 
 // (done, total) records; called after every acknowledged batch.
@@ -46,18 +53,47 @@ using SyncProgress = std::function<void(int64_t done, int64_t total)>;
 // gap (it holds fewer records than the device thinks), resends from the server's head.
 SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& progress, const SyncOptions& opt = {});
 
-// Sends the pairing code with the device key and pins the server key in DIR/server.pub; saves
-// opt.tls as the device's TLS settings (save_trust). *net says why no answer came.
-bool enrol_device(const std::string& dir, const std::string& url, const std::string& code, const SyncOptions& opt,
-                  std::string* server_fingerprint, std::string* error, NetError* net = nullptr);
+struct EnrolResult {
+    std::string server_fingerprint;
+    std::string site;          // the site named at `teilhabe-server enrol --site` ("" = none)
+    ServerRefusal refusal;     // when the server refused
+    NetError net;              // when no answer came
+};
+
+// Sends the pairing code with the device key and the research key fingerprint the vault seals
+// to (a server refuses a key of another study), and pins the server key and the site the
+// server names in DIR/server.pub; saves opt.tls as the device's TLS settings (save_trust).
+// `out` may be null.
+bool enrol_device(Vault& vault, const std::string& url, const std::string& code, const SyncOptions& opt,
+                  EnrolResult* out, std::string* error);
 
 // Writes all unsynced records as one signed bundle to `path` (must not exist; written
 // atomically). Records stay unsynced until a receipt comes back. *count = records written.
 bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error);
 
-// Checks a receipt (signature, pinned server key, this device, hash of the device's own record)
-// and marks the vault synced up to it. A receipt older than the current sync state changes
-// nothing. *acked = the receipt's sequence number.
+// What a receipt did to the vault (sync/transport/BUNDLE.md, "USB stick" and "Resending").
+enum class ReceiptEffect {
+    Refused,      // not a receipt, another server, a different chain: `error` says why
+    OtherDevice,  // for another kiosk: one stick serves many, so this is no error
+    Advanced,     // records up to `acked` are now marked synced
+    NoNews,       // the vault was synced that far already, or the receipt is older than one taken
+    Resend,       // newer than any taken, and the server holds less than the vault believed
+                  // (restored from an older backup): records after `acked` are unsynced again
+};
+struct ReceiptOutcome {
+    ReceiptEffect effect = ReceiptEffect::Refused;
+    uint64_t acked = 0;        // the server holds this device up to here
+    uint64_t before = 0;       // the vault's sync point before
+    uint64_t time = 0;         // the receipt's time (server clock)
+    std::string error;
+};
+
+// Checks a receipt (signature, this device, pinned server key, hash of the device's own
+// record) and moves the vault's sync point: forward, or back when the receipt is newer than
+// every receipt taken before and the server says it holds less.
+ReceiptOutcome apply_receipt(Vault& vault, const uint8_t* data, size_t len);
+// The same for one receipt that must be for this device (`teilhabe receipt apply FILE`):
+// false, with *error, when it is refused or another device's. *acked = its sequence number.
 bool apply_receipt(Vault& vault, const uint8_t* data, size_t len, uint64_t* acked, std::string* error);
 
 // Sequence number up to which the vault is marked synced.

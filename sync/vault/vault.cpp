@@ -22,6 +22,7 @@ namespace tk {
 using namespace vault_sql;
 
 static const int32_t kApplicationId = kVaultApplicationId;
+static_assert(Vault::kFile.application_id == kVaultApplicationId, "one application_id");
 
 // Migrations: kMigrations[i] takes the schema from version i to i + 1. Append, never edit.
 static const char* const kMigrations[] = {
@@ -146,7 +147,7 @@ bool Vault::prepare_directory(const VaultOpenOptions& opt, std::string* error) {
         *error = db_path() + ": no vault here (the kiosk creates it at first start)";
         return false;
     }
-    return true;
+    return lock_dir(dir, false, dir_lock_, error);
 }
 
 // 1. Open the database and make sure it is ours BEFORE changing anything in it
@@ -215,6 +216,16 @@ bool Vault::open_database(const VaultOpenOptions& opt, bool* fresh_out, std::str
 bool Vault::migrate_schema(const VaultOpenOptions& opt, bool fresh, std::string* error) {
     const std::string db_path = this->db_path();
     int version = 0;
+    int64_t user_version = 0;
+    {
+        Stmt uv(db_, "PRAGMA user_version");
+        if (uv.step() == SQLITE_ROW) user_version = sqlite3_column_int64(uv.s, 0);
+    }
+    if (user_version > kSchemaVersion) {
+        *error = db_path + ": schema version " + std::to_string(user_version) + " is newer than this program understands (" +
+                 std::to_string(kSchemaVersion) + "); update the software. The file was left untouched.";
+        return false;
+    }
     if (!fresh) {
         Stmt sv(db_, "SELECT version FROM schema_version");
         if (!sv || sv.step() != SQLITE_ROW) {
@@ -243,7 +254,8 @@ bool Vault::migrate_schema(const VaultOpenOptions& opt, bool fresh, std::string*
         for (int i = version; ok && i < kSchemaVersion; i++) {
             ok = exec(db_, kMigrations[i]) == SQLITE_OK;
             if (ok && i == 1) ok = fill_prev_hashes(db_); // 1 -> 2: rows written without prev_hash
-            std::string up = "UPDATE schema_version SET version = " + std::to_string(i + 1);
+            std::string up = "UPDATE schema_version SET version = " + std::to_string(i + 1) +
+                             "; PRAGMA user_version = " + std::to_string(i + 1);
             ok = ok && exec(db_, up.c_str()) == SQLITE_OK;
         }
         if (fresh && ok) ok = set_meta(db_, "created", utc_now()) == SQLITE_OK;
@@ -253,6 +265,14 @@ bool Vault::migrate_schema(const VaultOpenOptions& opt, bool fresh, std::string*
             return false;
         }
         if (fresh) fsync_dir(dir_);
+    }
+    // Vaults of release 0.1.0 carry their version only in the table: marked on the first open.
+    if (opt.create && version == kSchemaVersion && user_version != kSchemaVersion) {
+        std::string mark = "PRAGMA user_version = " + std::to_string(kSchemaVersion);
+        if (exec(db_, mark.c_str()) != SQLITE_OK) {
+            *error = db_path + ": cannot write: " + errmsg(db_);
+            return false;
+        }
     }
     static_assert(kApplicationId == 1414223409, "keep the PRAGMA literal above in step");
     Stmt sv(db_, "SELECT version FROM schema_version");
@@ -650,15 +670,22 @@ std::vector<std::string> Vault::alarms() const {
     return out;
 }
 
-bool Vault::mark_synced(uint64_t up_to_seq, std::string* error) {
+bool Vault::mark_synced(uint64_t up_to_seq, std::string* error, uint64_t receipt_time) {
     if (up_to_seq > durable_seq_) up_to_seq = durable_seq_;
     if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK || set_meta(db_, "synced_seq", std::to_string(up_to_seq)) != SQLITE_OK ||
-        set_meta(db_, "last_sync", utc_now()) != SQLITE_OK || exec(db_, "COMMIT") != SQLITE_OK) {
+        set_meta(db_, "last_sync", utc_now()) != SQLITE_OK ||
+        (receipt_time > 0 && set_meta(db_, "receipt_time", std::to_string(receipt_time)) != SQLITE_OK) ||
+        exec(db_, "COMMIT") != SQLITE_OK) {
         if (error) *error = "cannot record the sync: " + errmsg(db_);
         if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
         return false;
     }
     return true;
+}
+
+uint64_t Vault::receipt_time() const {
+    std::string t;
+    return get_meta(db_, "receipt_time", t) ? std::strtoull(t.c_str(), nullptr, 10) : 0;
 }
 
 void Vault::set_max_page_count(int64_t pages) {

@@ -22,6 +22,7 @@
 
 #include "record.h"
 #include "response.h"
+#include "sqlite_backup.h"
 
 struct sqlite3;
 
@@ -113,7 +114,13 @@ public:
     // such as the kiosk's sync worker beside its UI, may have committed since this one opened),
     // so it is never older than records read before. seq 0 when empty or not validly signed.
     SignedHead signed_head() const;
-    bool mark_synced(uint64_t up_to_seq, std::string* error);
+    // Sets the sync point: records 1..up_to_seq are on the server. It may go down: a newer
+    // receipt saying the server holds less (restored from an older backup) makes the records
+    // after it unsynced again, and they are sent again (nothing is deleted after a receipt).
+    // `receipt_time` (the server's clock, unix seconds; 0 = leave it) is kept as the newest
+    // receipt's time, so that an older receipt found later never moves the point back.
+    bool mark_synced(uint64_t up_to_seq, std::string* error, uint64_t receipt_time = 0);
+    uint64_t receipt_time() const; // of the newest receipt taken; 0 = none recorded
 
     // --- failure simulation for tests and drills ---
     // SQLite's page limit (PRAGMA max_page_count): a small value behaves like a full disk.
@@ -123,7 +130,13 @@ public:
     void set_simulated_read_only(bool on);
 
     const std::string& dir() const { return dir_; }
+    // The schema's version is kept in the schema_version table and, since the release after
+    // 0.1.0, also as PRAGMA user_version (what restore_store checks in a backup).
+    // Fingerprint of the research key the vault seals to (as pinned; also when opened without
+    // `create`). Bundles and enrolment carry it, so the server refuses another study's key.
+    const std::string& research_key_fingerprint() const { return research_fp_; }
     static constexpr int kSchemaVersion = 2;
+    static constexpr StoreFile kFile{"vault", "vault.sqlite", 0x544B5631, kSchemaVersion};
 
 private:
     Vault() = default;
@@ -144,6 +157,7 @@ private:
     void raise_alarm(int sqlite_code, const std::string& message);
 
     std::string dir_;
+    DirLock dir_lock_; // shared while open: restore_store refuses meanwhile
     sqlite3* db_ = nullptr;
     bool writable_ = false;
     bool demo_key_ = false;

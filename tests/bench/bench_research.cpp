@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_needs.h"
 #include "export_csv.h"
 #include "keys.h"
 #include "record.h"
@@ -22,7 +23,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+using tk::bench::seconds_since;
 
 // CPU seconds of the whole process (all threads): on a shared, loaded machine the wall clock
 // says little, so both are printed.
@@ -34,16 +35,7 @@ double cpu_seconds() {
 
 // A plausible response to the needs survey: closed answers, a few texts, some skipped.
 tk::Response needs_response(const tk::Survey& s, std::mt19937& rng, int i) {
-    tk::Response r;
-    r.survey_id = s.id;
-    r.survey_version = s.version;
-    r.survey_hash = s.hash;
-    r.language = i % 5 ? "de" : "en";
-    r.channel = i % 7 ? tk::kChannelKiosk : tk::kChannelPaper;
-    r.site = i % 2 ? "Stadtbibliothek, Interneterfahrungsort" : "Stadtteilbibliothek Nord";
-    r.started = 1764086000 + i * 37;
-    r.finished = r.started + 240 + int64_t(rng() % 600);
-    r.complete = true;
+    tk::Response r = tk::bench::needs_response_head(s, rng, i);
     for (const tk::Survey::QRef& ref : s.all_questions()) {
         const tk::Question& q = *ref.q;
         if (!q.has_answer()) continue;
@@ -59,11 +51,7 @@ tk::Response needs_response(const tk::Survey& s, std::mt19937& rng, int i) {
                 if (rng() % 2) a.values.push_back(o.code);
             if (a.values.empty()) a.values.push_back(q.options[0].code);
             break;
-        case tk::QuestionType::Matrix:
-            for (const tk::Row& row : q.rows) a.cells[row.code] = q.options[rng() % q.options.size()].code;
-            break;
-        case tk::QuestionType::RankedList: a.values = {"Beratung vor Ort", "Schulungen"}; break;
-        default: a.value = "Wir haben mit der Umstellung der Ausleihe begonnen, es fehlt an Zeit und Personal."; break;
+        default: tk::bench::fill_other_answer(q, rng, a); break;
         }
         if (rng() % 10 == 0 && q.is_closed()) a.comment = "Kommentar, mit \"Anführungszeichen\"";
         r.answers[q.code] = a;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench_needs.h"
 #include "export_stat.h"
 #include "research.h"
 #include "survey.h"
@@ -20,21 +21,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // Closed answers with every missing case now and then, and a few texts.
 tk::DecryptedResponse stat_response(const tk::Survey& s, std::mt19937& rng, int i) {
     tk::DecryptedResponse d;
     d.record_id = "b3e1c0d2b7e4a550-" + std::to_string(1000000 + i);
     tk::Response& r = d.response;
-    r.survey_id = s.id;
-    r.survey_version = s.version;
-    r.survey_hash = s.hash;
-    r.language = i % 5 ? "de" : "en";
-    r.channel = i % 7 ? tk::kChannelKiosk : tk::kChannelPaper;
-    r.site = i % 2 ? "Stadtbibliothek, Interneterfahrungsort" : "Stadtteilbibliothek Nord";
-    r.started = 1764086000 + i * 37;
-    r.finished = r.started + 240 + int64_t(rng() % 600);
+    r = tk::bench::needs_response_head(s, rng, i);
     r.complete = i % 20 != 0;
     for (const tk::Survey::QRef& ref : s.all_questions()) {
         const tk::Question& q = *ref.q;
@@ -54,11 +47,7 @@ tk::DecryptedResponse stat_response(const tk::Survey& s, std::mt19937& rng, int 
             for (const tk::Option& o : q.options)
                 if (rng() % 2) a.values.push_back(o.code);
             break;
-        case tk::QuestionType::Matrix:
-            for (const tk::Row& row : q.rows) a.cells[row.code] = q.options[rng() % q.options.size()].code;
-            break;
-        case tk::QuestionType::RankedList: a.values = {"Beratung vor Ort", "Schulungen"}; break;
-        default: a.value = "Wir haben mit der Umstellung der Ausleihe begonnen, es fehlt an Zeit und Personal."; break;
+        default: tk::bench::fill_other_answer(q, rng, a); break;
         }
         r.answers[q.code] = a;
     }
@@ -89,10 +78,10 @@ void bench_stat() {
         for (int run = 0; run < 3; run++) {
             auto t0 = Clock::now();
             tk::StatTable t = tk::stat_table(s, rs, f);
-            double t_table = since(t0);
+            double t_table = tk::bench::seconds_since(t0);
             std::string err;
             bool ok = tk::write_stat_file(s, t, f, path, true, &err);
-            double total = since(t0);
+            double total = tk::bench::seconds_since(t0);
             struct stat st{};
             ::stat(path.c_str(), &st);
             std::printf("export %s run %d: %.2f s (table %.2f s, file %.2f s, %.1f MB, %zu variables)%s%s\n", name, run + 1, total,

@@ -30,6 +30,7 @@
 #include "bundle.h"
 #include "http_front.h"
 #include "response.h"
+#include "sample_response.h"
 #include "server_api.h"
 #include "server_store.h"
 #include "sync_client.h"
@@ -48,15 +49,8 @@ std::string temp_dir(const char* tag) {
 
 // A plausible kiosk response: 30 answers, some free text.
 std::string response_bytes(std::mt19937& rng, int i) {
-    tk::Response r;
-    r.survey_id = "buerger-digital";
-    r.survey_version = "1.0";
-    r.survey_hash = "sha256:4f2a9c0e5b7d1e3f8a6c4b2d0e9f7a5c3b1d8e6f4a2c0b9d7e5f3a1c8b6d4e2f";
-    r.language = "de";
-    r.site = "Stadtbibliothek";
-    r.started = 1764086000 + i * 60;
-    r.finished = r.started + 300 + (int64_t)(rng() % 600);
-    r.complete = true;
+    tk::Response r = tk::test::finished_response(1764086000 + i * 60, 300 + (int64_t)(rng() % 600), "buerger-digital",
+                                                 tk::test::kBenchHash);
     for (int q = 1; q <= 30; q++) {
         tk::Answer a;
         if (q % 7 == 0) a.value = "Freitext " + std::to_string(rng() % 100000) + " Online-Banking und Termine beim Amt";
@@ -151,7 +145,7 @@ double bench_vault_sync(Server& s) {
     }
     v->append_batch(items);
     std::string code = s.store->new_pairing_code("", 1, nullptr);
-    if (!tk::enrol_device(kdir, s.url(), code, tk::SyncOptions{}, nullptr, &err)) {
+    if (!tk::enrol_device(*v, s.url(), code, tk::SyncOptions{}, nullptr, &err)) {
         std::printf("  enrol: %s\n", err.c_str());
         return -1;
     }

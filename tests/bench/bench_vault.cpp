@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "response.h"
+#include "sample_response.h"
 #include "vault.h"
 
 namespace {
@@ -21,15 +22,8 @@ using Clock = std::chrono::steady_clock;
 
 // A response shaped like the citizen kiosk survey: ~30 questions, mostly closed, a few texts.
 tk::Response sample_response(std::mt19937& rng) {
-    tk::Response r;
-    r.survey_id = "buerger-digital";
-    r.survey_version = "1.0";
-    r.survey_hash = "sha256:4f2a9c0e5b7d1e3f8a6c4b2d0e9f7a5c3b1d8e6f4a2c0b9d7e5f3a1c8b6d4e2f";
-    r.language = "de";
-    r.site = "Stadtbibliothek, Interneterfahrungsort";
-    r.started = 1764086000;
-    r.finished = 1764086000 + 300 + (int64_t)(rng() % 600);
-    r.complete = true;
+    tk::Response r = tk::test::finished_response(1764086000, 300 + (int64_t)(rng() % 600), "buerger-digital",
+                                                 tk::test::kBenchHash, "1.0", "Stadtbibliothek, Interneterfahrungsort");
     static const char* words[] = {"Online-Banking", "Termine beim Amt", "Videotelefonie mit Enkeln", "Fahrkarten",
                                   "Hilfe", "Kurse", "Passwörter", "keine Zeit", "zu teuer", "Angst vor Betrug"};
     for (int q = 1; q <= 30; q++) {

@@ -61,6 +61,18 @@ wait_change() {
     fail "page did not change from '$before'"
 }
 
+# next_until PREFIX: presses "Weiter" through the questions until the page name starts with
+# PREFIX; a page that is neither fails (the walk went somewhere it should not).
+next_until() {
+    local p
+    while :; do
+        case "$(page)" in "$1"*) return 0 ;; Question*) ;; *) fail "'$1' not reached, on '$(page)'" ;; esac
+        p=$(page)
+        click next
+        wait_change "$p"
+    done
+}
+
 has() { grep -q "^$1 " "$LAYOUT"; }
 center() { awk -v n="$1" '$1==n {print int(($2+$4)/2), int(($3+$5)/2)}' "$LAYOUT"; }
 

@@ -10,12 +10,7 @@ click welcome
 wait_page Language
 click next
 wait_change Language
-while :; do
-    case "$(page)" in "Question WUNSCH"*) break ;; Question*) ;; *) fail "WUNSCH not reached" ;; esac
-    p=$(page)
-    click next
-    wait_change "$p"
-done
+next_until "Question WUNSCH"
 xdotool type --delay 40 "Vertraulich"
 sleep 0.5
 shot idle_00_typed
@@ -34,12 +29,7 @@ click welcome
 wait_page Language
 click next
 wait_change Language
-while :; do
-    case "$(page)" in "Question WUNSCH"*) break ;; Question*) ;; *) fail "WUNSCH not reached" ;; esac
-    p=$(page)
-    click next
-    wait_change "$p"
-done
+next_until "Question WUNSCH"
 shot idle_04_next_person
 # Ctrl+Z (undo) must not bring the old text back either.
 xdotool key ctrl+z
@@ -47,10 +37,7 @@ sleep 0.5
 shot idle_05_after_undo
 click next
 wait_change "Question WUNSCH"
-while :; do
-    case "$(page)" in Review*) break ;; Question*) ;; *) fail "review not reached" ;; esac
-    p=$(page); click next; wait_change "$p"
-done
+next_until Review
 shot idle_06_review
 kiosk_stop
 echo "ok: warning, more time, timeout with partial response, clean start"

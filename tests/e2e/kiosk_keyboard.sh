@@ -63,6 +63,10 @@ xdotool type --delay 30 "975310"; xdotool key Return; sleep 3
 grep -q '^\$argon2id\$' "$WORK/data/staff-pin" || fail "PIN not stored as an Argon2id hash"
 shot keyboard_97_staff_menu
 click staff/quit
+# "Kiosk beenden" asks first; one press leaves the kiosk running.
+sleep 0.5
+kill -0 "$KPID" 2>/dev/null || fail "the kiosk ended on one press of Kiosk beenden, without asking"
+click staff/quit_confirm
 for i in $(seq 1 50); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$KPID" 2>/dev/null && fail "kiosk still running after Kiosk beenden"
 wait "$KPID" || fail "kiosk exit status $?"

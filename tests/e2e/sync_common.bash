@@ -34,8 +34,13 @@ make_kiosk() { # DIR N
 
 # Starts the server on an ephemeral loopback port; sets PORT and URL. Extra args pass through.
 start_server() {
+    start_server_with --data "$WORK/srv" --listen 127.0.0.1:0 "$@"
+}
+
+# The same with exactly these arguments (say where it listens: 127.0.0.1:0).
+start_server_with() {
     : >"$WORK/server.out"
-    "$S" --data "$WORK/srv" --listen 127.0.0.1:0 "$@" >"$WORK/server.out" 2>>"$WORK/server.err" &
+    "$S" "$@" >"$WORK/server.out" 2>>"$WORK/server.err" &
     SERVER_PID=$!
     for _ in $(seq 100); do
         PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$WORK/server.out")
@@ -52,9 +57,9 @@ stop_server() { # [signal]
     SERVER_PID=""
 }
 
-enrol() { # KIOSK_DIR
+enrol() { # KIOSK_DIR [SITE]
     local code
-    code=$("$S" enrol --data "$WORK/srv" 2>/dev/null) || fail "server enrol"
+    code=$("$S" enrol --data "$WORK/srv" ${2:+--site "$2"} 2>/dev/null) || fail "server enrol"
     "$T" enrol --data "$1" --server "$URL" --code "$code" >/dev/null || fail "kiosk enrol $1"
 }
 

@@ -2,7 +2,7 @@
 # sync_usb.sh - the USB stick path: export-bundle (records stay unsynced) -> teilhabe-server
 # import (same checks, writes a signed receipt) -> receipt apply (records synced). Importing the
 # stick twice stores nothing twice; a receipt for another device or from another server is
-# refused; a later network sync agrees.
+# refused; a later network sync agrees; one stick carries many kiosks' bundles.
 source "$(dirname "$0")/sync_common.bash"
 N=2200 # enough for a bundle over 1 MiB (checked below)
 
@@ -29,6 +29,18 @@ check_store $N
 grep -q "0 records stored, $N already held" "$WORK/import2.out" || fail "second import: $(cat "$WORK/import2.out")"
 check_store $N
 step "imported $N, twice, stored once"
+
+# A server told the study's key refuses a stick sealed to another key, and stores nothing;
+# with the key the kiosks seal to, the same import is taken (as above).
+TEILHABE_PASSPHRASE=e2e-passphrase "$T" keygen --out "$WORK/otherkeys" >/dev/null 2>&1 || fail "keygen otherkeys"
+"$S" import --data "$WORK/srv" --research-pub "$WORK/otherkeys/research.pub" --receipt "$WORK/stick/no.receipt" \
+    "$WORK/stick/kiosk.tkb" 2>"$WORK/err" && fail "import of a bundle sealed to another key accepted"
+grep -q "wrong-research-key" "$WORK/err" || fail "wrong-key import message: $(cat "$WORK/err")"
+[ -f "$WORK/stick/no.receipt" ] && fail "a receipt for a refused import"
+"$S" import --data "$WORK/srv" --research-pub "$WORK/keys/research.pub" --receipt "$WORK/stick/yes.receipt" \
+    "$WORK/stick/kiosk.tkb" >/dev/null || fail "import with the study's key refused"
+check_store $N
+step "import with --research-pub: another key refused, the study's key taken"
 
 # The other kiosk cannot use this kiosk's receipt.
 "$T" receipt apply --data "$WORK/other" "$WORK/stick/kiosk.tkb.receipt" 2>"$WORK/err" && fail "foreign receipt accepted"
@@ -58,4 +70,22 @@ start_server
 out=$("$T" sync --data "$WORK/kiosk" --server "$URL" --quiet) || fail "network sync after USB: $out"
 case "$out" in "sent 7, stored 7,"*) ;; *) fail "network sync after USB: $out" ;; esac
 check_store $((N + 7))
+
+# One stick for many kiosks: import takes the stick's folder, reports each file, stores what
+# is good and fails (exit 1) because of the junk file; each kiosk takes its own receipt.
+mkdir "$WORK/stick2"
+"$T" vault fill-demo --data "$WORK/other" --count 4 >/dev/null
+"$T" export-bundle --data "$WORK/other" --out "$WORK/stick2/teilhabe-other.tkb" >/dev/null || fail "export other"
+"$T" vault fill-demo --data "$WORK/kiosk" --count 3 >/dev/null
+"$T" export-bundle --data "$WORK/kiosk" --out "$WORK/stick2/teilhabe-kiosk.tkb" >/dev/null || fail "export kiosk"
+echo junk >"$WORK/stick2/teilhabe-junk.tkb"
+"$S" import --data "$WORK/srv" "$WORK/stick2" >"$WORK/import3.out" 2>"$WORK/import3.err" && fail "import with a junk file exited 0"
+grep -q "^\[3/3\] .*teilhabe-other.tkb: device .*, 14 records stored" "$WORK/import3.out" || fail "import3: $(cat "$WORK/import3.out")"
+grep -q "^\[1/3\] .*teilhabe-junk.tkb: refused (malformed)" "$WORK/import3.err" || fail "import3 err: $(cat "$WORK/import3.err")"
+grep -q "2 of 3 files imported" "$WORK/import3.out" || fail "import3 summary: $(cat "$WORK/import3.out")"
+"$S" import --data "$WORK/srv" "$WORK/stick2/teilhabe-kiosk.tkb" "$WORK/stick2/teilhabe-other.tkb" >/dev/null \
+    || fail "import of two good files"
+"$T" receipt apply --data "$WORK/kiosk" "$WORK/stick2/teilhabe-kiosk.tkb.receipt" >/dev/null || fail "kiosk receipt"
+[ "$(unsynced "$WORK/kiosk")" = 0 ] || fail "kiosk unsynced after its receipt"
+step "one stick, many kiosks"
 step "ok"

@@ -39,7 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string err;
     if (tk::read_bundle(b.data(), b.size(), limits, out, &p, &err)) {
         if (p != tk::BundleProblem::None || out.records.size() > limits.max_records) abort();
-        size_t pos = 68 + (out.version >= 2 ? 112 + 4 + 8 * out.damaged.size() : 0);
+        size_t pos = 68 + (out.version >= 2 ? 112 + 4 + 8 * out.damaged.size() : 0) + (out.version >= 3 ? 2 + out.research_key.size() : 0);
+        for (char c : out.research_key)
+            if (c < 0x21 || c > 0x7e) abort(); // the reader lets only printable ASCII through
         auto listed = [&](uint64_t seq) { return std::binary_search(out.damaged.begin(), out.damaged.end(), seq); };
         for (size_t i = 1; i < out.damaged.size(); i++)
             if (out.damaged[i] <= out.damaged[i - 1]) abort();

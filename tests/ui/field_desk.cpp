@@ -423,19 +423,17 @@ TEST_CASE("paper and tally desks say refusals in the staff's language, from the 
     tk::TallyDesk t;
     tk::tally_desk_begin(t, h.app.survey, h.vault.get(), "anna", "Fest", "Markt", "2026-06-13");
     t.texts = &h.app.texts; // German
-    t.input = "Fest";
-    REQUIRE(tk::tally_enter(t));
-    t.input = "Markt";
-    REQUIRE(tk::tally_enter(t));
-    t.input = "13.06.2026";
-    CHECK_FALSE(tk::tally_enter(t));
+    auto type = [&](const std::string& v) {
+        t.input = v;
+        return tk::tally_enter(t);
+    };
+    REQUIRE(type("Fest"));
+    REQUIRE(type("Markt"));
+    CHECK_FALSE(type("13.06.2026"));
     CHECK(t.message == "Datum bitte als JJJJ-MM-TT, z. B. 2026-06-13.");
-    t.input = "2026-06-13";
-    REQUIRE(tk::tally_enter(t));
-    t.input = "ONLINE";
-    REQUIRE(tk::tally_enter(t));
-    t.input = "viele";
-    CHECK_FALSE(tk::tally_enter(t));
+    REQUIRE(type("2026-06-13"));
+    REQUIRE(type("ONLINE"));
+    CHECK_FALSE(type("viele"));
     CHECK(t.message_key == "staff_tally_bad_count");
     // Every option skipped: nothing is sealed, and the desk says so in words.
     while (t.step == tk::TallyStep::Count && t.message_key != "staff_tally_no_counts") {

@@ -77,11 +77,7 @@ struct Harness {
 
     void frame(double dt = 1.0 / 60.0) {
         ImGuiIO& io = ImGui::GetIO();
-        if (tk::kiosk_prepare_frame(app, ui)) {
-            unsigned char* px = nullptr;
-            int w = 0, h = 0;
-            io.Fonts->GetTexDataAsRGBA32(&px, &w, &h); // what the GL backend would upload
-        }
+        kiosk_prepare_frame_fonts();
         io.DeltaTime = float(dt);
         ImGui::NewFrame();
         tk::draw_kiosk(app, ui, now);
@@ -92,6 +88,31 @@ struct Harness {
     }
     void frames(int n) {
         for (int i = 0; i < n; ++i) frame();
+    }
+    // One frame, returning the text it drew (ImGui's log of every text item): what a person
+    // would read on the screen. The log goes to ImGui's own clipboard, because ending the
+    // kiosk's window ends the log and empties ImGui's log buffer.
+    std::string frame_text() {
+        ImGuiIO& io = ImGui::GetIO();
+        kiosk_prepare_frame_fonts();
+        io.DeltaTime = 1.0f / 60.0f;
+        ImGui::NewFrame();
+        ImGui::SetClipboardText("");
+        ImGui::LogToClipboard();
+        tk::draw_kiosk(app, ui, now);
+        if (GImGui->LogEnabled) ImGui::LogFinish();
+        std::string text = ImGui::GetClipboardText() ? ImGui::GetClipboardText() : "";
+        ImGui::Render();
+        tk::kiosk_after_frame(app, ui, speech);
+        now += 1.0 / 60.0;
+        return text;
+    }
+    void kiosk_prepare_frame_fonts() {
+        if (tk::kiosk_prepare_frame(app, ui)) {
+            unsigned char* px = nullptr;
+            int w = 0, h = 0;
+            ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h); // what the GL backend would upload
+        }
     }
     void key(int k, bool ctrl = false, bool alt = false) {
         ImGuiIO& io = ImGui::GetIO();

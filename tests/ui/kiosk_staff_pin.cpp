@@ -20,6 +20,16 @@ void type_pin(Harness& h, const std::string& pin) {
     h.key(GLFW_KEY_ENTER);
 }
 
+// Logs in with the default PIN, which insists on a change, and changes it to `pin`.
+void change_default_pin(Harness& h, const std::string& pin) {
+    type_pin(h, tk::kDefaultStaffPin);
+    REQUIRE(h.app.screen == tk::Screen::StaffMenu);
+    CHECK(h.app.pin.must_change);
+    type_pin(h, pin);
+    type_pin(h, pin);
+    REQUIRE(h.app.pin.message_key == "pin_changed");
+}
+
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
@@ -66,13 +76,8 @@ TEST_CASE("first login with the default PIN: the menu offers nothing but the PIN
     h.click("pin/cancel");
     CHECK(h.app.screen == tk::Screen::Welcome);
     h.key(GLFW_KEY_S, true, true);
-    type_pin(h, tk::kDefaultStaffPin);
-    REQUIRE(h.app.screen == tk::Screen::StaffMenu);
-    CHECK(h.app.pin.must_change);
+    change_default_pin(h, "975310");
     // After the change the whole menu is there, "Kiosk beenden" included.
-    type_pin(h, "975310");
-    type_pin(h, "975310");
-    REQUIRE(h.app.pin.message_key == "pin_changed");
     h.frames(2);
     CHECK(h.reveal("staff/quit"));
     CHECK(h.has("staff/back"));
@@ -186,12 +191,7 @@ TEST_CASE("a damaged PIN file locks the staff menu; never the default PIN") {
     std::filesystem::remove(pin_file);
     h.key(GLFW_KEY_S, true, true);
     CHECK(h.app.pin.message_key.empty());
-    type_pin(h, tk::kDefaultStaffPin);
-    REQUIRE(h.app.screen == tk::Screen::StaffMenu);
-    CHECK(h.app.pin.must_change);
-    type_pin(h, "975310");
-    type_pin(h, "975310");
-    CHECK(h.app.pin.message_key == "pin_changed");
+    change_default_pin(h, "975310");
     CHECK(tk::read_staff_pin(pin_file, hash, nullptr) == tk::PinFile::Hash);
     struct stat st;
     REQUIRE(::stat(pin_file.c_str(), &st) == 0);

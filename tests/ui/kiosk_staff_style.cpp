@@ -75,6 +75,9 @@ TEST_CASE("staff: hidden corner and key chord, wrong PINs lock, default PIN must
     type_pin(h, "975310");
     CHECK(h.app.screen == tk::Screen::StaffMenu);
     h.click("staff/quit");
+    h.frames(2);
+    REQUIRE(h.reveal("staff/quit_confirm"));
+    h.click("staff/quit_confirm");
     CHECK(h.app.quit);
 }
 

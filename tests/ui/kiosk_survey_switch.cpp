@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "kiosk_harness.h"
 
@@ -23,7 +24,8 @@ TEST_CASE("staff menu: switch surveys, including a LimeSurvey .lss, and refuse a
     // The list comes from the folders main.cpp passes: the shipped surveys and one more.
     std::filesystem::create_directories(h.dir + "/surveys");
     std::filesystem::copy_file(lss, h.dir + "/surveys/ls.lss");
-    h.app.survey_files = tk::list_survey_files({std::string(TK_SOURCE_DIR) + "/surveys", h.dir + "/surveys"});
+    h.app.survey_dirs = {std::string(TK_SOURCE_DIR) + "/surveys", h.dir + "/surveys"};
+    h.app.survey_files = tk::list_survey_files(h.app.survey_dirs);
     REQUIRE(h.app.survey_files.size() == 3); // bedarfe-akteure.json, buerger-digital.json, ls.lss
     h.app.survey_path = std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json";
 
@@ -124,4 +126,54 @@ TEST_CASE("staff menu: the chosen survey survives a restart unless --survey chan
     CHECK(damaged.survey.ok());
     CHECK(damaged.path == given);
     CHECK(damaged.note.find("not readable") != std::string::npos);
+}
+
+// The list shows each survey by id and version, once: a copy of a shipped survey in the data
+// folder (an update that is also shipped, a file under a second name) is not a second row;
+// two different surveys with the same id and version are told apart by their hash.
+TEST_CASE("staff menu: surveys listed by id and version, each once") {
+    Harness h;
+    const std::string shipped = std::string(TK_SOURCE_DIR) + "/surveys";
+    std::filesystem::create_directories(h.dir + "/surveys");
+    std::filesystem::copy_file(shipped + "/buerger-digital.json", h.dir + "/surveys/buerger-digital-kopie.json");
+    // Same id and version, other content.
+    std::string text;
+    {
+        std::ifstream in(shipped + "/bedarfe-akteure.json");
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    auto at = text.find("\"de\": \"");
+    REQUIRE(at != std::string::npos);
+    text.insert(at + 7, "Lokal: ");
+    std::ofstream(h.dir + "/surveys/bedarfe-lokal.json") << text;
+    std::ofstream(h.dir + "/surveys/kaputt.json") << "{";
+
+    h.app.survey_dirs = {shipped, h.dir + "/surveys"};
+    h.app.survey_files = tk::list_survey_files(h.app.survey_dirs);
+    std::vector<std::string> labels, paths;
+    for (const tk::SurveyFile& f : h.app.survey_files) {
+        labels.push_back(tk::survey_file_label(h.app.survey_files, f));
+        paths.push_back(f.path);
+    }
+    INFO(labels.size());
+    // buerger-digital once (the shipped file, found first), bedarfe-akteure twice with hashes,
+    // the broken file last with its name.
+    REQUIRE(h.app.survey_files.size() == 4);
+    CHECK(std::count(paths.begin(), paths.end(), shipped + "/buerger-digital.json") == 1);
+    CHECK(std::count(paths.begin(), paths.end(), h.dir + "/surveys/buerger-digital-kopie.json") == 0);
+    CHECK(labels[0].rfind("bedarfe-akteure ", 0) == 0);
+    CHECK(labels[1].rfind("bedarfe-akteure ", 0) == 0);
+    CHECK(labels[0] != labels[1]); // the hash tells them apart
+    CHECK(labels[0].find(" (") != std::string::npos);
+    const std::string& bd = h.app.survey->version;
+    CHECK(labels[2] == "buerger-digital " + bd);
+    CHECK(labels[3] == "kaputt.json");
+    CHECK_FALSE(h.app.survey_files[3].error.empty());
+
+    // The staff menu draws them as such.
+    h.app.screen = tk::Screen::StaffMenu;
+    h.app.pin.must_change = false;
+    h.frames(2);
+    REQUIRE(h.reveal("staff/survey/buerger-digital.json"));
+    CHECK_FALSE(h.reveal("staff/survey/buerger-digital-kopie.json"));
 }

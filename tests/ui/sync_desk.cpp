@@ -1,6 +1,7 @@
 // The staff menu's transport desk, headless, against a real research server in this process
 // over loopback: enrol by typing the pairing code, sync in batches with progress, a dead and
-// a refusing server, a USB stick export with the receipt brought back, signed survey updates.
+// a refusing server, a USB stick export with the receipt brought back (among other kiosks'
+// receipts), signed survey updates from the server and from the stick.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <thread>
 
 #include "enrolment.h"
@@ -312,7 +314,8 @@ TEST_CASE("sync desk: a signed survey update is installed and replaces the runni
     // The new version of the running survey is on screen.
     CHECK(d.h.app.survey->version == "2099-update");
     CHECK(d.h.app.survey_path == d.h.dir + "/surveys/buerger-digital-v2.json");
-    CHECK(std::count(d.h.app.survey_files.begin(), d.h.app.survey_files.end(), d.h.app.survey_path) == 1);
+    CHECK(std::count_if(d.h.app.survey_files.begin(), d.h.app.survey_files.end(),
+                        [&](const tk::SurveyFile& f) { return f.path == d.h.app.survey_path; }) == 1);
     std::error_code ec;
     std::filesystem::remove_all(updates, ec);
 }
@@ -504,4 +507,202 @@ TEST_CASE("survey update while staff paused a respondent: the respondent's answe
     CHECK(h.app.partials == 1);
     CHECK(h.vault->status().records == 1);
     CHECK(h.app.screen == tk::Screen::StaffMenu); // staff stay where they were
+}
+
+TEST_CASE("sync desk: a stick with receipts for many kiosks - the others are skipped quietly and counted") {
+    Server s;
+    Desk d(6);
+    d.enrol(s);
+    std::string stick = tkt::temp_dir("stick");
+    setenv("TK_USB_ROOTS", stick.c_str(), 1);
+    d.h.click("sync/usb_refresh");
+    d.h.app.wall_clock = [] { return int64_t(1780000000); };
+    d.h.click("sync/export");
+    d.wait_job();
+    std::string bytes = slurp(d.h.app.sync.last.path);
+    tk::IngestResult r = s.store->ingest((const uint8_t*)bytes.data(), bytes.size(), tk::BundleLimits{}, "import test");
+    REQUIRE_MESSAGE(r.status == 200, r.reason);
+    std::ofstream(d.h.app.sync.last.path + ".receipt", std::ios::binary)
+        .write((const char*)r.receipt.data(), (std::streamsize)r.receipt.size());
+    // The same import run answered three other kiosks: their receipts lie on the same stick.
+    tk::DeviceIdentity server;
+    bool created = false;
+    std::string err;
+    REQUIRE_MESSAGE(tk::load_or_create_device(s.dir + "/server.key", false, server, &created, &err), err);
+    for (int i = 0; i < 3; ++i) {
+        tk::Receipt other;
+        uint8_t pk[32], sk[64];
+        crypto_sign_keypair(pk, sk);
+        std::copy(pk, pk + 32, other.device_pk.begin());
+        other.acked_seq = 0;
+        other.time = 1780000000;
+        std::vector<uint8_t> b = tk::make_receipt(other, server.sk);
+        std::ofstream(stick + "/teilhabe-other" + std::to_string(i) + ".tkb.receipt", std::ios::binary)
+            .write((const char*)b.data(), (std::streamsize)b.size());
+    }
+    d.h.click("sync/usb_refresh");
+    REQUIRE(d.h.app.sync.receipt_files.size() == 4);
+
+    d.h.click("sync/receipt");
+    d.wait_job();
+    const tk::SyncOutcome& q = d.h.app.sync.last;
+    CHECK(q.ok); // nothing refused: the screen shows no red line
+    CHECK(q.other_device_receipts == 3);
+    REQUIRE(q.receipts.size() == 1);
+    CHECK(q.receipts[0].effect == tk::ReceiptEffect::Advanced);
+    CHECK(q.receipts[0].acked == 6);
+    CHECK(d.unsynced() == 0);
+    CHECK(d.h.ui.page_name == "SyncDesk done receipts ok");
+    unsetenv("TK_USB_ROOTS");
+    std::error_code ec;
+    std::filesystem::remove_all(stick, ec);
+}
+
+TEST_CASE("sync desk: survey updates from the stick install only when signed; without any the job is not started") {
+    Desk d(0);
+    std::string stick = tkt::temp_dir("stick");
+    setenv("TK_USB_ROOTS", stick.c_str(), 1);
+    d.h.frames(3); // the desk opened on the menu's scroll position; let its scroll to the top land
+    d.h.click("sync/usb_refresh");
+    d.h.click("sync/stick_update");
+    CHECK(d.h.app.sync.refused == "staff_sync_no_stick_updates");
+
+    tk::ResearchSecretKey sk;
+    std::string err;
+    REQUIRE_MESSAGE(tk::load_research_secret(d.h.dir + "/demo-research.key", tk::kDemoPassphrase, sk, &err), err);
+    nlohmann::json survey = nlohmann::json::parse(slurp(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json"));
+    survey["version"] = "2099-stick";
+    std::string good = survey.dump(1), folder = stick + "/" + tk::kStickSurveyFolder;
+    std::filesystem::create_directories(folder);
+    std::ofstream(folder + "/buerger-digital-v3.json") << good;
+    std::ofstream(folder + "/buerger-digital-v3.json.sig") << tk::sign_survey_file("buerger-digital-v3.json", good, sk.sign_sk);
+    std::ofstream(folder + "/tampered.json") << good << " ";
+    std::ofstream(folder + "/tampered.json.sig") << tk::sign_survey_file("tampered.json", good, sk.sign_sk);
+    d.h.click("sync/usb_refresh");
+    CHECK(d.h.app.sync.stick_updates.size() == 2);
+
+    d.h.click("sync/stick_update");
+    d.wait_job();
+    const tk::SyncOutcome& o = d.h.app.sync.last;
+    REQUIRE_MESSAGE(o.ok, o.error);
+    CHECK(o.kind == tk::SyncJobKind::StickUpdate);
+    CHECK(o.update.applied == std::vector<std::string>{"buerger-digital-v3.json"});
+    REQUIRE(o.update.refused.size() == 1);
+    CHECK(o.update.refused[0].find("tampered.json: file content differs") == 0);
+    CHECK(!std::filesystem::exists(d.h.dir + "/surveys/tampered.json"));
+    CHECK(d.h.app.survey->version == "2099-stick"); // the running survey's new version is on screen
+    unsetenv("TK_USB_ROOTS");
+    std::error_code ec;
+    std::filesystem::remove_all(stick, ec);
+}
+
+// --- the study's research key and the site named at enrolment ---
+
+namespace {
+// The study's key pair in `dir` (research.pub for the server's --research-pub).
+std::string study_key(const std::string& dir) {
+    tk::ResearchPublicKey pub;
+    std::string err;
+    REQUIRE_MESSAGE(tk::write_research_key_files(dir + "/research.key", dir + "/research.pub", "pw", tk::KdfStrength::Minimum, &pub, &err), err);
+    return tk::research_fingerprint(pub);
+}
+} // namespace
+
+TEST_CASE("sync desk: a kiosk on the demo key is told in German which key to install; the staff menu shows its key") {
+    std::string keys = tkt::temp_dir("study");
+    tk::ServerConfig cfg;
+    cfg.research_keys = {study_key(keys)};
+    Server s(cfg);
+    Desk d(2); // the harness's vault seals to a demo key
+    d.h.app.staff_info_fn = [&d] { return tk::staff_info_of(d.h.vault->status()); };
+    std::string own = d.h.vault->status().research_key_fingerprint;
+    REQUIRE(!own.empty());
+    d.type_into("sync/url", s.url());
+    d.type_into("sync/code", s.store->new_pairing_code("Bibliothek", 1, nullptr));
+    d.h.click("sync/enrol");
+    d.wait_job();
+    const tk::SyncOutcome& o = d.h.app.sync.last;
+    CHECK(!o.ok);
+    CHECK(o.refusal.code == "wrong-research-key");
+    std::string text = d.h.frame_text();
+    CHECK_MESSAGE(text.find("Dieser Kiosk verschlüsselt mit einem anderen Forschungsschlüssel (" + own + ") als der Server erwartet (" +
+                            cfg.research_keys[0] + "): research.pub des Projekts einspielen") != std::string::npos, text);
+    CHECK(d.h.app.sync.enrolled_fingerprint.empty());
+
+    // The staff menu names the key, so staff can compare it with the research team's.
+    d.h.click("sync/leave");
+    d.h.frames(2);
+    text = d.h.frame_text();
+    CHECK_MESSAGE(text.find("Forschungsschlüssel dieses Kiosks: " + own) != std::string::npos, text);
+    std::error_code ec;
+    std::filesystem::remove_all(keys, ec);
+}
+
+TEST_CASE("enrolment site: the site of the pairing code becomes the default site, saved, once") {
+    Server s;
+    Desk d(0);
+    d.h.app.config.site.clear();
+    d.enrol(s); // the code was made for "Bibliothek"
+    CHECK(d.h.app.config.site == "Bibliothek");
+    CHECK(slurp(d.h.dir + "/kiosk-settings.json").find("\"site\": \"Bibliothek\"") != std::string::npos);
+
+    // Staff move the kiosk; a restart keeps their choice (the enrolment's site was taken once).
+    d.h.app.config.site = "Rathaus";
+    REQUIRE(tk::save_config(d.h.app, nullptr));
+    tk::KioskApp again;
+    tk::kiosk_init(again, d.h.app.survey, d.h.app.texts, d.h.dir, 0);
+    CHECK(again.config.site == "Rathaus");
+
+    // Enrolled by script (`teilhabe enrol`, provisioning) before the kiosk first started:
+    // the start takes the site from DIR/server.pub.
+    tk::ServerPin pin;
+    REQUIRE(tk::read_server_pin(d.h.dir, pin, nullptr));
+    pin.site = "Seniorentreff";
+    REQUIRE(tk::write_server_pin(d.h.dir, pin, nullptr));
+    tk::KioskApp fresh;
+    tk::kiosk_init(fresh, d.h.app.survey, d.h.app.texts, d.h.dir, 0);
+    CHECK(fresh.config.site == "Seniorentreff");
+    CHECK(slurp(d.h.dir + "/kiosk-settings.json").find("\"site\": \"Seniorentreff\"") != std::string::npos);
+}
+
+TEST_CASE("sync desk: set up from a provisioning file on the USB stick") {
+    std::string keys = tkt::temp_dir("study"), stick = tkt::temp_dir("stick");
+    tk::ServerConfig cfg;
+    cfg.research_keys = {study_key(keys)};
+    Server s(cfg);
+    setenv("TK_USB_ROOTS", stick.c_str(), 1);
+    Desk d(0);
+    d.h.click("sync/usb_refresh");
+    d.h.frames(2);
+    // No file on the stick: said so, nothing started.
+    d.h.click("sync/provision");
+    CHECK(d.h.app.sync.refused == "staff_sync_no_provision");
+    std::filesystem::copy_file(keys + "/research.pub", stick + "/research.pub");
+    {
+        std::ofstream f(stick + "/teilhabe-provision.json");
+        f << "{\"server\": \"" << s.url() << "\", \"code\": \"" << s.store->new_pairing_code("Jugendzentrum", 1, nullptr)
+          << "\", \"research_pub\": \"research.pub\"}";
+    }
+    // This kiosk still seals to its demo key: research.pub lands in its folder, and the server
+    // refuses until the kiosk restarts with it.
+    d.h.click("sync/provision");
+    d.wait_job();
+    CHECK(d.h.app.sync.last.refusal.code == "wrong-research-key");
+    CHECK(std::filesystem::exists(d.h.dir + "/research.pub"));
+    // After the restart the vault seals to the study's key; the same file (its code was not
+    // spent) enrols, and the code's site becomes the kiosk's.
+    std::string err;
+    d.h.vault.reset();
+    d.h.vault = tk::Vault::open(d.h.dir, true, &err);
+    REQUIRE_MESSAGE(d.h.vault, err);
+    CHECK(d.h.vault->status().research_key_fingerprint == cfg.research_keys[0]);
+    d.h.click("sync/provision");
+    d.wait_job();
+    REQUIRE_MESSAGE(d.h.app.sync.last.ok, d.h.app.sync.last.error);
+    CHECK(d.h.app.sync.enrolled_fingerprint == s.store->server_fingerprint());
+    CHECK(d.h.app.config.site == "Jugendzentrum");
+    unsetenv("TK_USB_ROOTS");
+    std::error_code ec;
+    std::filesystem::remove_all(keys, ec);
+    std::filesystem::remove_all(stick, ec);
 }

@@ -21,6 +21,7 @@
 #include "lss_responses.h"
 #include "session.h"
 #include "survey.h"
+#include "test_survey.h"
 
 using namespace tk;
 namespace fs = std::filesystem;
@@ -78,21 +79,9 @@ std::shared_ptr<const Survey> load_shared(const std::string& name, LssImport* ou
     return s;
 }
 
-Answer value(const std::string& v) {
-    Answer a;
-    a.value = v;
-    return a;
-}
-Answer values(std::vector<std::string> v) {
-    Answer a;
-    a.values = std::move(v);
-    return a;
-}
-Answer cells(std::map<std::string, std::string> c) {
-    Answer a;
-    a.cells = std::move(c);
-    return a;
-}
+using test::cells;
+using test::value;
+using test::values;
 
 bool visible(const Session& s, const std::string& code) {
     const Question* q = s.survey().find_question(code);

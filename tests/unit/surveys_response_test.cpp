@@ -4,22 +4,15 @@
 #include <string>
 
 #include "response.h"
+#include "sample_response.h"
 
 using namespace tk;
 
 namespace {
 
 Response sample() {
-    Response r;
-    r.survey_id = "bedarfe-akteure";
-    r.survey_version = "1.0";
-    r.survey_hash = "sha256:00ff";
-    r.language = "de";
-    r.channel = kChannelKiosk;
-    r.site = "Stadtbibliothek";
-    r.started = 1795622580;  // 2026-11-25T16:03:00Z
-    r.finished = 1795622700; // 2026-11-25T16:05:00Z
-    r.complete = true;
+    // Started 2026-11-25T16:03:00Z, finished two minutes later.
+    Response r = test::finished_response(1795622580, 120, "bedarfe-akteure", "sha256:00ff");
     Answer a1;
     a1.value = "2";
     r.answers["A1"] = a1;

@@ -1,5 +1,5 @@
 // surveys_shipped_test.cpp - the two surveys shipped in surveys/ load cleanly and say what
-// the study says.
+// the study says; every shipped survey round-trips, and a broken copy fails with a clear message.
 //
 // The expected question texts, option counts and option codes of the needs survey are
 // written out here on purpose: they come from questionnaires.md (PART 1, sections 1.1-1.9,
@@ -18,8 +18,11 @@
 
 #include "session.h"
 #include "survey.h"
+#include "surveys_loader_util.h"
+#include "test_survey.h"
 
 using namespace tk;
+using namespace tk::test::loader;
 
 namespace {
 
@@ -46,17 +49,8 @@ const Question& question(const Survey& s, const std::string& code) {
     return *q;
 }
 
-Answer value(const std::string& v) {
-    Answer a;
-    a.value = v;
-    return a;
-}
-
-Answer values(std::vector<std::string> vs) {
-    Answer a;
-    a.values = std::move(vs);
-    return a;
-}
+using test::value;
+using test::values;
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
     for (const std::string& x : v)
@@ -594,4 +588,68 @@ TEST_CASE("shipped: no help text repeats the kiosk's own instruction for the que
         }
     }
     CHECK(checked > 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Shipped surveys: each loads, round-trips, and a broken copy fails with a clear message.
+
+TEST_CASE("shipped: every shipped survey loads, round-trips, and a broken copy fails clearly") {
+    std::vector<std::string> files = shipped_surveys();
+    // An empty list must not pass as "every shipped survey is fine": the surveys folder moved
+    // or lost its files, and this test would then check nothing.
+    REQUIRE_MESSAGE(!files.empty(), "no survey (*.json) found under " << TK_SOURCE_DIR << "/surveys");
+    for (const char* shipped : {"bedarfe-akteure.json", "buerger-digital.json"})
+        CHECK_MESSAGE(std::find(files.begin(), files.end(), std::string(TK_SOURCE_DIR) + "/surveys/" + shipped) != files.end(),
+                      shipped << " is missing from " << TK_SOURCE_DIR << "/surveys");
+    for (const std::string& path : files) {
+        INFO(path);
+        LoadResult r = load_survey(path);
+        INFO(all_errors(r));
+        REQUIRE(r.ok());
+        CHECK(r.survey->source_path == path);
+        std::string original = read_file(path);
+        std::string name = std::filesystem::path(path).filename().string();
+
+        // Round trip.
+        auto again = load_ok(survey_to_json(*r.survey));
+        check_same_survey(*r.survey, *again);
+
+        // Same content, other formatting: same hash.
+        std::string compact_path = temp_path("compact-" + name);
+        write_file(compact_path, json::parse(original).dump());
+        LoadResult compact = load_survey(compact_path);
+        REQUIRE(compact.ok());
+        CHECK(compact.survey->hash == r.survey->hash);
+
+        // Break the first question's type in the original text, formatting untouched.
+        std::string broken = original;
+        size_t at = broken.find("\"type\"");
+        REQUIRE(at != std::string::npos);
+        broken.replace(at, 6, "\"typ\"");
+        std::string broken_path = temp_path("broken-" + name);
+        write_file(broken_path, broken);
+        LoadResult b = load_survey(broken_path);
+        CHECK_FALSE(b.ok());
+        std::string errs = all_errors(b);
+        INFO(errs);
+        std::string first_code = r.survey->groups[0].questions[0].code;
+        int line = 1 + (int)std::count(broken.begin(), broken.begin() + (long)at, '\n');
+        CHECK(contains(errs, broken_path + ":" + std::to_string(line) + ": " + first_code +
+                                 " /groups/0/questions/0/typ: unknown key \"typ\" (did you mean \"type\"?)"));
+        CHECK(contains(errs, first_code + " /groups/0/questions/0: missing required key \"type\""));
+
+        // Give the last question the first one's code.
+        json j = json::parse(original);
+        json& groups = j["groups"];
+        json& last_q = groups[groups.size() - 1]["questions"].back();
+        last_q["code"] = first_code;
+        std::string gi = std::to_string(groups.size() - 1);
+        std::string qi = std::to_string(groups[groups.size() - 1]["questions"].size() - 1);
+        LoadResult d = parse_survey(j.dump(2), name);
+        CHECK_FALSE(d.ok());
+        CHECK(contains(all_errors(d), first_code + " /groups/" + gi + "/questions/" + qi +
+                                          "/code: duplicate question code \"" + first_code + "\""));
+        std::filesystem::remove(compact_path);
+        std::filesystem::remove(broken_path);
+    }
 }

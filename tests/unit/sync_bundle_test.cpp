@@ -203,10 +203,10 @@ TEST_CASE("bundle: unknown versions and flags are refused with the reason") {
     Keys k;
     auto b = make_bundle(chain(k, 1), k.dev_sk, 7);
     auto v = b;
-    v[4] = 3;
+    v[4] = 4;
     ReadBack r = read_back(v);
     CHECK(!r.ok);
-    CHECK(r.err.find("version 3") != std::string::npos);
+    CHECK(r.err.find("version 4") != std::string::npos);
     std::string junk = "not a bundle at all";
     r = read_back((const uint8_t*)junk.data(), junk.size());
     CHECK(!r.ok);
@@ -262,9 +262,11 @@ TEST_CASE("bundle: pairing codes are random, forgiving to type, and hashed") {
 
 // A version-2 bundle without head and damaged list, rewritten as version 1 (as older kiosks
 // write it) and signed again.
-static std::vector<uint8_t> as_version_1(std::vector<uint8_t> b, const uint8_t dev_sk[64]) {
-    b.erase(b.begin() + 68, b.begin() + 68 + 112 + 4);
-    b[4] = 1;
+// A bundle without damaged records and research key, rewritten in an older version's form:
+// version 2 lacks the research key's (empty) length, version 1 also the head and damaged list.
+static std::vector<uint8_t> as_version(std::vector<uint8_t> b, const uint8_t dev_sk[64], int version) {
+    b.erase(b.begin() + 68 + (version == 1 ? 0 : 112 + 4), b.begin() + 68 + 112 + 4 + 2);
+    b[4] = (uint8_t)version;
     b[5] = 0;
     crypto_sign_detached(b.data() + b.size() - 64, nullptr, b.data(), b.size() - 64, dev_sk);
     return b;
@@ -273,13 +275,33 @@ static std::vector<uint8_t> as_version_1(std::vector<uint8_t> b, const uint8_t d
 TEST_CASE("bundle: version 1 bundles are still read") {
     Keys k;
     auto recs = chain(k, 3);
-    ReadBack r = read_back(as_version_1(make_bundle(recs, k.dev_sk, 7), k.dev_sk));
+    ReadBack r = read_back(as_version(make_bundle(recs, k.dev_sk, 7), k.dev_sk, 1));
     REQUIRE_MESSAGE(r.ok, r.err);
     CHECK(r.bundle.version == 1);
     REQUIRE(r.bundle.records.size() == 3);
     CHECK(serialize_record(r.bundle.records[2]) == serialize_record(recs[2]));
     CHECK(r.bundle.head.seq == 0);
     CHECK(r.bundle.damaged.empty());
+}
+
+TEST_CASE("bundle: version 3 names the research key the records are sealed to; version 2 names none") {
+    Keys k;
+    auto recs = chain(k, 2);
+    BundleExtras x;
+    x.research_key = "K7QX-3MPA-9RTC-WE4H";
+    ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.version == 3);
+    CHECK(r.bundle.research_key == "K7QX-3MPA-9RTC-WE4H");
+    r = read_back(as_version(make_bundle(recs, k.dev_sk, 7), k.dev_sk, 2));
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.version == 2);
+    CHECK(r.bundle.research_key.empty());
+    // A field with a control character (it would reach logs and the kiosk's screen) is refused.
+    x.research_key = "K7QX\n3MPA";
+    r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    CHECK(r.problem == BundleProblem::Malformed);
+    CHECK(r.err.find("research key") != std::string::npos);
 }
 
 TEST_CASE("bundle: records the device quarantined are a named gap; any other gap is refused") {

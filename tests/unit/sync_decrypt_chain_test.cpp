@@ -10,6 +10,7 @@
 #include "keys.h"
 #include "record.h"
 #include "research.h"
+#include "sample_response.h"
 #include "sync_testutil.h"
 
 using namespace tk;
@@ -35,15 +36,7 @@ struct SignKeys {
 };
 
 Response answer(int i, const std::string& text) {
-    Response r;
-    r.survey_id = "bedarfe-akteure";
-    r.survey_version = "1.0";
-    r.survey_hash = "sha256:test";
-    r.language = "de";
-    r.site = "Stadtbibliothek";
-    r.started = 1764000000 + i * 600;
-    r.finished = r.started + 300;
-    r.complete = true;
+    Response r = tk::test::finished_response(1764000000 + i * 600, 300, "bedarfe-akteure", "sha256:test");
     r.answers["A2"].value = text;
     return r;
 }

@@ -9,6 +9,7 @@
 #include "export_ddi.h"
 #include "export_stat.h"
 #include "sync_testutil.h"
+#include "test_survey.h"
 
 using namespace tk;
 using tk::test::TempDir;
@@ -37,12 +38,7 @@ const char* kStatSurvey = R"({
   {"code": "L1", "type": "longtext", "text": {"de": "Warum?", "en": "Why?"}}
  ]}]})";
 
-std::shared_ptr<const Survey> stat_survey() {
-    LoadResult lr = parse_survey(kStatSurvey, "stat-test.json");
-    for (const LoadError& e : lr.errors) FAIL_CHECK(e.to_string());
-    REQUIRE(lr.ok());
-    return lr.survey;
-}
+std::shared_ptr<const Survey> stat_survey() { return test::parsed_survey(kStatSurvey, "stat-test.json"); }
 
 DecryptedResponse response(const Survey& s, int i) {
     DecryptedResponse d;
@@ -221,8 +217,9 @@ TEST_CASE("export stat: one variable per CSV column; codes, numeric coding and m
     StatTable t = stat_table(*s, rs, StatFormat::Sav);
     std::vector<std::string> names;
     for (const StatVariable& v : t.vars) names.push_back(v.name);
-    CHECK(names == std::vector<std::string>{"id", "channel", "site", "event", "language", "started", "finished", "complete", "S1",
-                                            "S1_other", "S2", "BY_", "M1_a", "M1_b", "N1", "N2", "L1"});
+    CHECK(names == std::vector<std::string>{"id", "channel", "site", "event", "language", "started", "finished", "complete",
+                                            "sheet", "interviewer", "enterer1", "enterer2", "resolver", "S1", "S1_other", "S2",
+                                            "BY_", "M1_a", "M1_b", "N1", "N2", "L1"});
     REQUIRE(t.rows.size() == 3);
 
     const StatVariable& s1 = var(t, "S1");   // codes A1, A2: 1..k in option order, "andere" next
@@ -352,7 +349,7 @@ TEST_CASE("export ddi: escaping and the structure of the codebook") {
     std::string x = export_ddi(*s, t, StatFormat::Sav, "x.sav");
     CHECK(x.find("<titl>Test &lt;&amp;&gt; &quot;Statistik&quot;</titl>") != std::string::npos);
     CHECK(x.find("<IDNo agency=\"teilhabe\">stat-test/3/" + s->hash + "</IDNo>") != std::string::npos);
-    CHECK(x.find("<caseQnty>3</caseQnty><varQnty>17</varQnty>") != std::string::npos);
+    CHECK(x.find("<caseQnty>3</caseQnty><varQnty>22</varQnty>") != std::string::npos);
     CHECK(x.find("name=\"S1\"") != std::string::npos);
     CHECK(x.find("<catValu>3</catValu>\n        <labl>andere</labl>\n        <txt>code -oth-</txt>") != std::string::npos);
     CHECK(x.find("<catgry missing=\"Y\">\n        <catValu>-99991</catValu>") != std::string::npos);

@@ -1,20 +1,15 @@
 // sync_research_util.cpp - the research tests' shared helpers (see sync_research_util.h).
 #include "sync_research_util.h"
 
+#include "sample_response.h"
 #include "survey.h"
+#include "test_survey.h"
 
 namespace tk::test {
 
 Response sample_response(int i) {
-    Response r;
-    r.survey_id = "bedarfe-akteure";
-    r.survey_version = "1.0";
-    r.survey_hash = "sha256:test";
+    Response r = finished_response(1764000000 + i * 600, 300, "bedarfe-akteure", "sha256:test");
     r.language = i % 2 ? "en" : "de";
-    r.site = "Stadtbibliothek";
-    r.started = 1764000000 + i * 600;
-    r.finished = r.started + 300;
-    r.complete = true;
     r.answers["C1"].value = std::to_string(1 + i % 4);
     r.answers["A2"].value = "Antwort Nummer " + std::to_string(i);
     r.skipped = {"B1"};
@@ -84,12 +79,7 @@ const char* const kAllTypes = R"({
   {"code": "H1", "type": "text", "condition": "Y1 == 'N'", "text": {"de": "Warum nicht?", "en": "Why not?"}}
  ]}]})";
 
-std::shared_ptr<const Survey> all_types_survey() {
-    LoadResult lr = parse_survey(kAllTypes, "alle-typen.json");
-    for (const LoadError& e : lr.errors) FAIL_CHECK(e.to_string());
-    REQUIRE(lr.ok());
-    return lr.survey;
-}
+std::shared_ptr<const Survey> all_types_survey() { return test::parsed_survey(kAllTypes, "alle-typen.json"); }
 
 DecryptedResponse all_types_response(const Survey& s) {
     DecryptedResponse d;

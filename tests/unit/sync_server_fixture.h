@@ -21,6 +21,7 @@
 #include "keys.h"
 #include "server_api.h"
 #include "server_store.h"
+#include "survey_update.h"
 #include "sync_client.h"
 #include "sync_testutil.h"
 #include "vault.h"
@@ -118,7 +119,11 @@ struct LiveServer : ServerFixture {
     // Enrols the kiosk whose keys are in `kiosk_dir` the way the kiosk does it: over HTTP.
     void enrol_kiosk(const std::string& kiosk_dir) {
         std::string err;
-        REQUIRE_MESSAGE(enrol_device(kiosk_dir, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
+        VaultOpenOptions o;
+        o.create = false; // a second handle beside the test's, as the kiosk's sync worker has
+        auto v = Vault::open(kiosk_dir, o, &err);
+        REQUIRE_MESSAGE(v, err);
+        REQUIRE_MESSAGE(enrol_device(*v, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
     }
 };
 
@@ -152,6 +157,19 @@ inline std::unique_ptr<Vault> drill_vault(const std::string& dir, int n, const s
     append_drill(*v, n, channel, site);
     return v;
 }
+
+// A research signing key, a second one that is not the kiosk's, and the shipped citizen
+// survey: what the survey update tests sign and install.
+struct SurveySigning {
+    ResearchPublicKey pub;
+    uint8_t sk[64], other_pk[32], other_sk[64];
+    std::string survey = test::slurp(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
+    SurveySigning() {
+        crypto_sign_keypair(pub.sign_pk, sk);
+        crypto_sign_keypair(other_pk, other_sk);
+        REQUIRE(!survey.empty());
+    }
+};
 
 inline std::string err_code(const httplib::Result& r) {
     json j = json::parse(r->body, nullptr, false);

@@ -314,9 +314,10 @@ TEST_CASE("server: sync client uploads a vault in batches, resumes, and marks sy
     CHECK(r.error.find("not enrolled") != std::string::npos);
     CHECK(v->status().unsynced == 250);
 
-    std::string code = s.store->new_pairing_code("", 1, nullptr), fp;
-    REQUIRE_MESSAGE(enrol_device(kd.path, s.url(), code, opt, &fp, &err), err);
-    CHECK(fp == s.store->server_fingerprint());
+    std::string code = s.store->new_pairing_code("", 1, nullptr);
+    EnrolResult er;
+    REQUIRE_MESSAGE(enrol_device(*v, s.url(), code, opt, &er, &err), err);
+    CHECK(er.server_fingerprint == s.store->server_fingerprint());
     std::vector<std::pair<int64_t, int64_t>> steps;
     r = sync_once(*v, s.url(), [&](int64_t done, int64_t total) { steps.push_back({done, total}); }, opt);
     REQUIRE_MESSAGE(r.ok, r.error);
@@ -437,12 +438,11 @@ TEST_CASE("server: survey updates install only when the research signature verif
     LiveServer s(cfg);
     std::string url = s.url();
 
-    ResearchPublicKey pub;
-    uint8_t sk[64], other_pk[32], other_sk[64];
-    crypto_sign_keypair(pub.sign_pk, sk);
-    crypto_sign_keypair(other_pk, other_sk);
-    std::string survey = test::slurp(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
-    REQUIRE(!survey.empty());
+    SurveySigning keys;
+    const ResearchPublicKey& pub = keys.pub;
+    const uint8_t* sk = keys.sk;
+    const uint8_t* other_sk = keys.other_sk;
+    const std::string& survey = keys.survey;
     test::spit(sdir + "/good.json", survey);
     test::spit(sdir + "/good.json.sig", sign_survey_file("good.json", survey, sk));
     test::spit(sdir + "/tampered.json", survey + " ");

@@ -198,11 +198,12 @@ TEST_CASE("tls: a pinned self-made certificate enrols and syncs; a wrong pin or 
     auto v = drill_vault(k.path, 30, "kiosk", "Bibliothek");
     SyncOptions opt;
     opt.retries = 0;
-    std::string fp, err;
-    NetError net;
+    std::string err;
+    EnrolResult er;
+    const NetError& net = er.net;
 
     // No CA, no pin: the system's CAs do not know the certificate.
-    CHECK(!enrol_device(k.path, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &fp, &err, &net));
+    CHECK(!enrol_device(*v, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &er, &err));
     CHECK(net.kind == NetFailure::cert_unknown);
     CHECK(err.find("certificate is unknown") != std::string::npos);
     CHECK(err.find("--pin") != std::string::npos);
@@ -211,7 +212,7 @@ TEST_CASE("tls: a pinned self-made certificate enrols and syncs; a wrong pin or 
 
     // The certificate itself as the CA: the chain is fine, but it names no host.
     opt.tls = TlsTrust{s.cert, ""};
-    CHECK(!enrol_device(k.path, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &fp, &err, &net));
+    CHECK(!enrol_device(*v, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &er, &err));
     CHECK(net.kind == NetFailure::cert_name);
     CHECK(err.find("not made out for the host") != std::string::npos);
 
@@ -219,7 +220,7 @@ TEST_CASE("tls: a pinned self-made certificate enrols and syncs; a wrong pin or 
     std::string wrong = other_pin();
     opt.tls = TlsTrust{"", wrong};
     std::string code = s.store->new_pairing_code("", 1, nullptr);
-    CHECK(!enrol_device(k.path, s.url(), code, opt, &fp, &err, &net));
+    CHECK(!enrol_device(*v, s.url(), code, opt, &er, &err));
     CHECK(net.kind == NetFailure::pin_mismatch);
     CHECK(net.detail == s.pin);
     CHECK(err.find("shows the key " + s.pin) != std::string::npos);
@@ -230,7 +231,7 @@ TEST_CASE("tls: a pinned self-made certificate enrols and syncs; a wrong pin or 
 
     // The right pin: the same code still works (it was not spent), and the pin is saved.
     opt.tls = TlsTrust{"", s.pin};
-    REQUIRE_MESSAGE(enrol_device(k.path, s.url(), code, opt, &fp, &err, &net), err);
+    REQUIRE_MESSAGE(enrol_device(*v, s.url(), code, opt, &er, &err), err);
     CHECK(load_saved_trust(k.path).pin == s.pin);
     SyncOptions later;
     later.tls = load_saved_trust(k.path);
@@ -284,13 +285,14 @@ TEST_CASE("tls: an expired certificate is said to be one, with the clock to chec
     auto v = drill_vault(k.path, 1, "kiosk", "Bibliothek");
     SyncOptions opt;
     opt.tls = TlsTrust{s.cert, ""};
-    std::string fp, err;
-    NetError net;
-    CHECK(!enrol_device(k.path, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &fp, &err, &net));
+    std::string err;
+    EnrolResult er;
+    const NetError& net = er.net;
+    CHECK(!enrol_device(*v, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &er, &err));
     CHECK(net.kind == NetFailure::cert_expired);
     CHECK(err.find("date and time") != std::string::npos);
     CHECK(!retry_can_help(net.kind));
     // A pin trusts the key, not the dates: the same certificate is accepted pinned.
     opt.tls = TlsTrust{"", s.pin};
-    CHECK_MESSAGE(enrol_device(k.path, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &fp, &err, &net), err);
+    CHECK_MESSAGE(enrol_device(*v, s.url(), s.store->new_pairing_code("", 1, nullptr), opt, &er, &err), err);
 }

@@ -8,6 +8,7 @@
 
 #include "keys.h"
 #include "response.h"
+#include "sample_response.h"
 #include "sync_testutil.h"
 #include "vault.h"
 #include "hex.h"
@@ -363,15 +364,7 @@ TEST_CASE("vault: no answer string appears in any file of the data directory") {
     TempDir d;
     std::vector<std::string> secrets = {"Zebrastreifen-Geheimnis-4711", "Mein Enkel hilft mir nie",
                                         "Oma-Kennwort-Quokka"};
-    Response r;
-    r.survey_id = "buerger-digital";
-    r.survey_version = "1.0";
-    r.survey_hash = "sha256:feed";
-    r.language = "de";
-    r.site = "Stadtbibliothek";
-    r.started = 1764086000;
-    r.finished = 1764086583;
-    r.complete = true;
+    Response r = tk::test::finished_response(1764086000, 583);
     r.answers["A1"].value = secrets[0];
     r.answers["A2"].values = {"A1", "A3"};
     r.answers["A2"].other = secrets[1];

@@ -14,6 +14,7 @@
 #include "enrolment.h"
 #include "keys.h"
 #include "research.h"
+#include "sample_response.h"
 #include "server_api.h"
 #include "server_store.h"
 #include "sync_client.h"
@@ -33,16 +34,7 @@ void flip_body_byte(const std::string& dir, uint64_t seq) {
 }
 
 Response answer(int i) {
-    Response r;
-    r.survey_id = "buerger-digital";
-    r.survey_version = "1";
-    r.survey_hash = "sha256:feed";
-    r.language = "de";
-    r.channel = "kiosk";
-    r.site = "Stadtbibliothek";
-    r.started = 1764000000 + i * 600;
-    r.finished = r.started + 300;
-    r.complete = true;
+    Response r = tk::test::finished_response(1764000000 + i * 600, 300, "buerger-digital", "sha256:feed", "1");
     r.answers["A1"].value = "Antwort " + std::to_string(i + 1);
     return r;
 }
@@ -107,7 +99,11 @@ struct Server {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
     void enrol(const std::string& kiosk_dir) {
         std::string err;
-        REQUIRE_MESSAGE(enrol_device(kiosk_dir, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
+        VaultOpenOptions o;
+        o.create = false; // a second handle beside the test's, as the kiosk's sync worker has
+        auto v = Vault::open(kiosk_dir, o, &err);
+        REQUIRE_MESSAGE(v, err);
+        REQUIRE_MESSAGE(enrol_device(*v, url(), store->new_pairing_code("", 1, nullptr), SyncOptions{}, nullptr, &err), err);
     }
 };
 

@@ -166,11 +166,15 @@ static int run_receipt(const Args& in) {
 static int run_provision(const Args& in) {
     Args a = in;
     std::string dir = take_option(a, "--data");
-    if (dir.empty() || a.size() != 1) return usage_error("provision", "usage: --data DIR FILE (teilhabe-provision.json)");
+    SyncOptions opt;
+    int rc = 0;
+    if (!take_tls_options("provision", a, dir, opt.tls, &rc)) return rc;
+    if (dir.empty() || a.size() != 1)
+        return usage_error("provision", "usage: --data DIR [--ca CERT.pem | --pin sha256/KEY] FILE (teilhabe-provision.json)");
     Provision p;
     std::string err;
     if (!read_provision(a[0], p, &err)) return usage_error("provision", err);
-    ProvisionResult r = apply_provision(dir, p, SyncOptions{});
+    ProvisionResult r = apply_provision(dir, p, opt);
     if (!r.ok) {
         std::fprintf(stderr, "teilhabe provision: %s\n", r.error.c_str());
         return 1;
@@ -185,8 +189,9 @@ static Command enrol_cmd("enrol", "--data DIR --server URL --code CODE [--ca CER
                          "with --research-pub. https: --ca trusts the CA that issued the server's certificate, --pin the "
                          "server's own key (`teilhabe-server pin`); saved in DIR (server-ca.pem, server-pin) for later syncs",
                          run_enrol);
-static Command provision_cmd("provision", "--data DIR FILE",
-                             "set up and enrol a kiosk data folder from a teilhabe-provision.json (packaging/DEPLOY.md)",
+static Command provision_cmd("provision", "--data DIR [--ca CERT.pem | --pin sha256/KEY] FILE",
+                             "set up and enrol a kiosk data folder from a teilhabe-provision.json (packaging/DEPLOY.md); "
+                             "a CA named in the file wins over --ca/--pin",
                              run_provision);
 static Command sync_cmd("sync", "--data DIR [--server URL] [--batch N] [--ca CERT.pem | --pin sha256/KEY] [--quiet]",
                         "upload unsynced records; marks them synced on the server's receipt. Without --ca/--pin the "

@@ -9,7 +9,7 @@
 source "$(dirname "$0")/sync_common.bash"
 command -v openssl >/dev/null || fail "openssl (command line) is needed to make test certificates"
 
-for verb in enrol sync "survey fetch"; do
+for verb in enrol provision sync "survey fetch"; do
     # shellcheck disable=SC2086
     "$T" $verb --help >"$WORK/help" 2>&1 || true
     grep -q -- "--ca CERT.pem" "$WORK/help" && grep -q -- "--pin" "$WORK/help" || fail "$verb --help: $(cat "$WORK/help")"

@@ -48,32 +48,65 @@ score=$(sed -n 's/.*Overall exposure level for teilhabe-server.service: \([0-9.]
 awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || { cat /tmp/security.out; fail "exposure $score is above 2.0"; }
 say "systemd-analyze security teilhabe-server.service: exposure $score (at most 2.0)"
 
-# --- the installed server and CLI over TLS ---
+# --- the installed server and CLI over TLS, in both set-ups of DEPLOY.md ---
 w=$(mktemp -d)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$w/key.pem" -out "$w/cert.pem" -days 2 \
-    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl req"
+# Starts the installed server on a free loopback port with the TLS arguments given; sets
+# server and url.
+start_installed_server() { # DATA ARGS...
+    local data=$1 port=""
+    shift
+    teilhabe-server --data "$data" --listen 127.0.0.1:0 "$@" >"$w/server.out" 2>"$w/server.err" &
+    server=$!
+    for _ in $(seq 100); do
+        port=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$w/server.out")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    [ -n "$port" ] || { cat "$w/server.err"; fail "the installed server did not start"; }
+    url=https://127.0.0.1:$port
+}
+held_by() { teilhabe-server status --data "$1" | sed -n 's/^records //p'; }
+# Enrols KIOSK with the pairing code in $code and the TLS option given, syncs with what the
+# enrolment saved, checks that the server holds N records, and stops the server.
+enrol_and_sync() { # KIOSK SERVER_DATA N OPTION VALUE
+    teilhabe enrol --data "$1" --server "$url" --code "$code" "$4" "$5" >/dev/null || fail "enrol with $4"
+    teilhabe sync --data "$1" --quiet >/dev/null || fail "sync with the $4 saved at enrolment"
+    [ "$(held_by "$2")" = "$3" ] || fail "the server holds $(held_by "$2") records, expected $3"
+    kill "$server"; wait "$server" 2>/dev/null || true
+}
+
+# (a) a certificate from the municipality's CA.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$w/ca.key" -out "$w/ca.pem" -days 2 -subj "/CN=Install Test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" >/dev/null 2>&1 || fail "openssl CA"
+openssl req -newkey rsa:2048 -nodes -keyout "$w/key.pem" -out "$w/srv.csr" -subj "/CN=127.0.0.1" >/dev/null 2>&1 \
+    || fail "openssl csr"
+printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$w/ext.cnf"
+openssl x509 -req -in "$w/srv.csr" -CA "$w/ca.pem" -CAkey "$w/ca.key" -CAcreateserial -days 2 -extfile "$w/ext.cnf" \
+    -out "$w/cert.pem" >/dev/null 2>&1 || fail "openssl sign"
 TEILHABE_PASSPHRASE=install-test teilhabe keygen --out "$w/keys" >/dev/null 2>&1 || fail "teilhabe keygen"
-mkdir -p "$w/kiosk"
+mkdir -p "$w/kiosk" "$w/kiosk2"
 cp "$w/keys/research.pub" "$w/kiosk/"
+cp "$w/keys/research.pub" "$w/kiosk2/"
 teilhabe vault fill-demo --data "$w/kiosk" --count 25 >/dev/null || fail "teilhabe vault fill-demo"
-teilhabe-server --data "$w/srv" --listen 127.0.0.1:0 --cert "$w/cert.pem" --key "$w/key.pem" >"$w/server.out" 2>"$w/server.err" &
-server=$!
-port=""
-for _ in $(seq 100); do
-    port=$(sed -n 's/.*127\.0\.0\.1:\([0-9][0-9]*\),.*/\1/p' "$w/server.out")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { cat "$w/server.err"; fail "the installed server did not start"; }
-url=https://127.0.0.1:$port
+teilhabe vault fill-demo --data "$w/kiosk2" --count 15 >/dev/null || fail "teilhabe vault fill-demo"
+start_installed_server "$w/srv" --cert "$w/cert.pem" --key "$w/key.pem"
 code=$(teilhabe-server enrol --data "$w/srv" 2>/dev/null)
-teilhabe enrol --data "$w/kiosk" --server "$url" --code "$code" >/dev/null 2>&1 && fail "enrolled without trusting the certificate"
-teilhabe enrol --data "$w/kiosk" --server "$url" --code "$code" --ca "$w/cert.pem" >/dev/null || fail "enrol over TLS"
-teilhabe sync --data "$w/kiosk" --server "$url" --ca "$w/cert.pem" --quiet >/dev/null || fail "sync over TLS"
-held=$(teilhabe-server status --data "$w/srv" | sed -n 's/^records //p')
-[ "$held" = 25 ] || fail "the server holds $held records, expected 25"
-kill "$server"; wait "$server" 2>/dev/null || true
-say "installed server and CLI: enrol refused without the CA, enrol and sync of 25 records over TLS"
+teilhabe enrol --data "$w/kiosk" --server "$url" --code "$code" >/dev/null 2>"$w/err" && fail "enrolled without trusting the CA"
+grep -q "certificate is unknown" "$w/err" || fail "message without the CA: $(cat "$w/err")"
+enrol_and_sync "$w/kiosk" "$w/srv" 25 --ca "$w/ca.pem"
+say "installed server and CLI, CA mode: enrol refused without the CA, enrol with --ca, 25 records synced"
+
+# (b) the server's own certificate, its key pinned by the kiosk.
+start_installed_server "$w/srv2" --tls-self-signed
+[ "$(stat -c %a "$w/srv2/tls/server.key")" = 600 ] || fail "the self-made TLS key is not mode 0600"
+pin=$(teilhabe-server pin --data "$w/srv2" 2>/dev/null) || fail "teilhabe-server pin"
+wrong="sha256/$(head -c 32 /dev/urandom | base64)"
+code=$(teilhabe-server enrol --data "$w/srv2" 2>/dev/null)
+teilhabe enrol --data "$w/kiosk2" --server "$url" --code "$code" --pin "$wrong" >/dev/null 2>"$w/err" \
+    && fail "enrolled with a wrong pin"
+grep -q "shows the key $pin" "$w/err" || fail "wrong pin message: $(cat "$w/err")"
+enrol_and_sync "$w/kiosk2" "$w/srv2" 15 --pin "$pin"
+say "installed server and CLI, pin mode: self-made certificate, wrong pin refused, 15 records synced with the pin"
 
 # --- the installed kiosk draws its first frame ---
 mkdir -p "$w/kdata"

@@ -186,11 +186,6 @@ void sync_desk_begin(SyncDesk& st, const std::string& data_dir) {
     st.data_dir = data_dir;
     st.refused.clear();
     st.scroll_top = true;
-    // https to a server with its own (self-signed) certificate: the coordinator puts it here,
-    // as `teilhabe sync --ca` takes it. Without it the system's CAs are trusted.
-    std::error_code ec;
-    std::string ca = data_dir + "/server-ca.pem";
-    st.options.ca_file = std::filesystem::exists(ca, ec) ? ca : "";
     sync_desk_read_pin(st);
     if (st.server_url.empty()) st.server_url = st.enrolled_url;
     std::string chosen = st.volume >= 0 && st.volume < (int)st.volumes.size() ? st.volumes[size_t(st.volume)] : "";
@@ -204,6 +199,7 @@ void sync_desk_begin(SyncDesk& st, const std::string& data_dir) {
 void sync_desk_leave(SyncDesk& st) {
     std::fill(st.pairing_code.begin(), st.pairing_code.end(), '\0');
     st.pairing_code.clear();
+    st.pin.clear();
     st.refused.clear();
 }
 
@@ -259,6 +255,7 @@ bool sync_desk_start_sync(SyncDesk& st) {
     return start(st, SyncJobKind::Sync, [url, opt](SyncJob& job, Vault& v, SyncOutcome& out) {
         SyncOptions o = opt;
         o.cancel = &job.cancel;
+        o.tls = out.tls = load_saved_trust(v.dir());
         out.sync = sync_once(v, url, [&job](int64_t done, int64_t total) {
             job.total = total;
             job.done = done;
@@ -266,6 +263,7 @@ bool sync_desk_start_sync(SyncDesk& st) {
         }, o);
         out.ok = out.sync.ok;
         out.error = out.sync.error;
+        out.net = out.sync.net;
         out.refusal = out.sync.refusal;
         out.research_key = v.research_key_fingerprint();
         // The server moved (same key, new address): the next sync and `teilhabe sync` use it.
@@ -283,6 +281,12 @@ bool sync_desk_start_enrol(SyncDesk& st) {
     if (refuse_if_busy(st)) return false;
     std::string url;
     if (!typed_server_url(st, url)) return false;
+    std::string pin = trim(st.pin);
+    std::array<uint8_t, 32> pin_bytes{};
+    if (!pin.empty() && !parse_pin(pin, pin_bytes)) {
+        st.refused = "staff_sync_bad_pin";
+        return false;
+    }
     std::string code = trim(st.pairing_code), normal;
     bool good = normalize_pairing_code(code, normal);
     wipe_string(code);
@@ -296,12 +300,16 @@ bool sync_desk_start_enrol(SyncDesk& st) {
     // The job is copied on its way to the thread: every copy of the code wipes itself.
     WipedString secret{normal};
     wipe_string(normal);
-    return start(st, SyncJobKind::Enrol, [url, secret, opt](SyncJob&, Vault& v, SyncOutcome& out) {
+    return start(st, SyncJobKind::Enrol, [url, secret, opt, pin](SyncJob&, Vault& v, SyncOutcome& out) {
+        SyncOptions o = opt;
+        // A typed pin is what this enrolment trusts (and saves); else the saved settings.
+        o.tls = out.tls = pin.empty() ? load_saved_trust(v.dir()) : TlsTrust{"", pin};
         EnrolResult r;
-        out.ok = enrol_device(v, url, secret.s, opt, &r, &out.error);
+        out.ok = enrol_device(v, url, secret.s, o, &r, &out.error);
         out.server_fingerprint = r.server_fingerprint;
         out.site = r.site;
         out.refusal = r.refusal;
+        out.net = r.net;
         out.research_key = v.research_key_fingerprint();
     });
 }
@@ -345,11 +353,14 @@ bool sync_desk_start_survey_update(SyncDesk& st) {
     if (!typed_server_url(st, url)) return false;
     SyncOptions opt = st.options;
     return start(st, SyncJobKind::SurveyUpdate, [url, opt](SyncJob&, Vault& v, SyncOutcome& out) {
+        SyncOptions o = opt;
+        o.tls = out.tls = load_saved_trust(v.dir());
         ResearchPublicKey pub;
         if (!update_key(v, pub, &out.error)) return;
-        out.update = fetch_survey_update(url, v.dir() + "/surveys", pub, opt);
+        out.update = fetch_survey_update(url, v.dir() + "/surveys", pub, o);
         out.ok = out.update.ok;
         out.error = out.update.error;
+        out.net = out.update.net;
     });
 }
 
@@ -389,6 +400,7 @@ bool sync_desk_start_provision_file(SyncDesk& st, const std::string& file) {
         out.server_fingerprint = r.enrol.server_fingerprint;
         out.site = r.enrol.site;
         out.refusal = r.enrol.refusal;
+        out.net = r.enrol.net;
         out.research_key = r.research_key;
     });
 }
@@ -406,6 +418,30 @@ bool sync_desk_provision_at_start(SyncDesk& st, const std::string& data_dir, con
     sync_desk_begin(st, data_dir);
     if (!st.enrolled_fingerprint.empty()) return false; // enrolled already: the file has done its work
     return sync_desk_start_provision_file(st, file);
+}
+
+const char* net_failure_text_key(NetFailure kind) {
+    switch (kind) {
+    case NetFailure::none: return nullptr;
+    case NetFailure::bad_address: return "staff_net_bad_address";
+    case NetFailure::bad_pin: return "staff_net_bad_pin";
+    case NetFailure::unreachable: return "staff_net_unreachable";
+    case NetFailure::broken: return "staff_net_broken";
+    case NetFailure::no_tls: return "staff_net_no_tls";
+    case NetFailure::ca_unreadable: return "staff_net_ca_unreadable";
+    case NetFailure::cert_unknown: return "staff_net_cert_unknown";
+    case NetFailure::cert_expired: return "staff_net_cert_expired";
+    case NetFailure::cert_name: return "staff_net_cert_name";
+    case NetFailure::pin_mismatch: return "staff_net_pin_mismatch";
+    case NetFailure::other: break;
+    }
+    return "staff_net_other";
+}
+
+std::string sync_error_text(const SyncOutcome& o, const UiTexts& texts, const std::string& lang) {
+    const char* key = net_failure_text_key(o.net.kind);
+    if (!key) return o.error;
+    return fill(ui_text(texts, lang, key), {{"url", o.net.url}, {"detail", o.net.detail}, {"pin", o.tls.pin}, {"ca", o.tls.ca_file}});
 }
 
 std::vector<std::string> usb_mount_points(const std::string& mounts_text) {

@@ -20,6 +20,7 @@
 
 #include "survey_update.h"
 #include "sync_client.h"
+#include "texts.h"
 
 namespace tk {
 
@@ -41,7 +42,9 @@ struct ReceiptApplied {
 struct SyncOutcome {
     SyncJobKind kind = SyncJobKind::None;
     bool ok = false;
-    std::string error;                     // why it failed (file, server reason, ...)
+    std::string error;                     // why it failed (file, server reason, ...), English
+    NetError net;                          // Sync, Enrol, SurveyUpdate: why no answer came
+    TlsTrust tls;                          // ... and the TLS settings the job used
     SyncResult sync;                       // Sync
     std::string server_fingerprint;        // Enrol, Provision
     std::string site;                      // Enrol, Provision: the site the server named ("" = none)
@@ -72,9 +75,10 @@ struct SyncDesk {
     std::string data_dir;
     std::string server_url;                // prefilled from DIR/server.pub; staff may change it
     std::string pairing_code;              // typed; wiped after enrolling and on leaving
+    std::string pin;                       // typed server key pin for enrolment ("" = saved settings)
     std::string enrolled_fingerprint;      // pinned server ("" = not enrolled)
     std::string enrolled_url;
-    SyncOptions options;                   // batch size, CA file, time-outs
+    SyncOptions options;                   // batch size, time-outs (TLS: read per job, see below)
 
     std::vector<std::string> volumes;      // writable USB sticks (see list_usb_volumes)
     int volume = -1;                       // index into volumes
@@ -102,11 +106,12 @@ struct SyncDesk {
     ~SyncDesk();                      // waits for a running job (it owns no UI state)
 };
 
-// Opens the desk: reads the pinned server (url, fingerprint), takes DIR/server-ca.pem as the
-// certificate to trust for https when present, and lists the USB volumes.
-// A running job is left alone.
+// Opens the desk: reads the pinned server (url, fingerprint) and lists the USB volumes.
+// A running job is left alone. The TLS settings (DIR/server-ca.pem, DIR/server-pin, as
+// `teilhabe enrol` saves them) are read by each job when it starts, so a CA file put there
+// while the desk is open counts at the next attempt.
 void sync_desk_begin(SyncDesk& st, const std::string& data_dir);
-// Staff leave the staff menu: the typed pairing code is wiped; a running job goes on.
+// Staff leave the staff menu: the typed pairing code and pin are wiped; a running job goes on.
 void sync_desk_leave(SyncDesk& st);
 // Re-reads DIR/server.pub into enrolled_url / enrolled_fingerprint.
 void sync_desk_read_pin(SyncDesk& st);
@@ -122,7 +127,7 @@ int64_t sync_desk_total(const SyncDesk& st);
 // Start a job. Each returns false (reason in st.refused) when another job runs or an input is
 // missing. The work happens on the worker thread.
 bool sync_desk_start_sync(SyncDesk& st);            // to st.server_url
-bool sync_desk_start_enrol(SyncDesk& st);           // st.server_url + st.pairing_code
+bool sync_desk_start_enrol(SyncDesk& st);           // st.server_url + st.pairing_code (+ st.pin)
 bool sync_desk_start_export(SyncDesk& st, int64_t now_unix); // bundle onto the chosen volume
 // Applies every receipt on the volume: receipts of other devices are counted, not refused; a
 // newer one that says the server holds less than the vault believed makes the records after
@@ -142,6 +147,13 @@ void sync_desk_wait(SyncDesk& st);
 // Asks a running sync to stop before its next batch (quitting). Acknowledged batches stay
 // synced; the rest is sent next time. Other jobs are short and just finish.
 void sync_desk_cancel(SyncDesk& st);
+
+// The UI text key ("staff_net_...") for why no answer came; its text takes {url}, {detail},
+// {pin} and {ca}. nullptr for NetFailure::none.
+const char* net_failure_text_key(NetFailure kind);
+// Why a job failed, for the screen: when no answer came, the text of net_failure_text_key in
+// `lang` (what happened and what to do); else the job's own error.
+std::string sync_error_text(const SyncOutcome& o, const UiTexts& texts, const std::string& lang);
 
 // --- USB sticks ---
 // Mount points under /media, /run/media and /mnt in a /proc/self/mounts text (octal escapes

@@ -73,6 +73,8 @@ void address_line(KioskApp& app, UiState& ui, const char* label_key, const std::
     if (osk == what) address_keyboard(app, ui, text, w);
 }
 
+std::string job_error(const KioskApp& app, const SyncOutcome& o) { return sync_error_text(o, app.texts, app.reading.language); }
+
 void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
     const SyncOutcome& o = st.last;
     std::string left = o.unsynced_after >= 0 ? std::to_string(o.unsynced_after) : "?";
@@ -89,14 +91,14 @@ void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
             {"sent", std::to_string(r.sent)},       {"stored", std::to_string(r.stored)},
             {"dup", std::to_string(r.duplicates)},  {"left", left},
             {"status", r.http_status ? "HTTP " + std::to_string(r.http_status) : kiosk_text(app, "staff_sync_no_answer")},
-            {"error", o.error}};
+            {"error", job_error(app, o)}};
         if (o.ok) say(fill(kiosk_text(app, "staff_sync_ok"), v), th.text);
         else say(fill(kiosk_text(app, "staff_sync_failed"), v), th.error);
         break;
     }
     case SyncJobKind::Enrol:
         if (o.ok) say(fill(kiosk_text(app, "staff_sync_enrol_ok"), {{"fp", o.server_fingerprint}}), th.text);
-        else say(fill(kiosk_text(app, "staff_sync_enrol_failed"), {{"error", o.error}}), th.error);
+        else say(fill(kiosk_text(app, "staff_sync_enrol_failed"), {{"error", job_error(app, o)}}), th.error);
         break;
     case SyncJobKind::Export:
         if (o.ok && o.path.empty()) say(kiosk_text(app, "staff_sync_export_none"), th.text);
@@ -126,7 +128,7 @@ void outcome_view(KioskApp& app, const SyncDesk& st, const Theme& th) {
     case SyncJobKind::StickUpdate: {
         const SurveyUpdateResult& u = o.update;
         if (!o.ok) {
-            say(fill(kiosk_text(app, "staff_sync_update_failed"), {{"error", o.error}}), th.error);
+            say(fill(kiosk_text(app, "staff_sync_update_failed"), {{"error", job_error(app, o)}}), th.error);
             break;
         }
         say(fill(kiosk_text(app, "staff_sync_update_ok"), {{"applied", std::to_string(u.applied.size())},
@@ -222,6 +224,8 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     // Enrolment.
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     address_line(app, ui, "staff_sync_code", "code", st.pairing_code, w, bw);
+    // The key pin matters only for https (a server with its own certificate).
+    if (st.server_url.rfind("https://", 0) == 0) address_line(app, ui, "staff_sync_pin", "pin", st.pin, w, bw);
     if (button(ui, "sync/enrol", kiosk_text(app, "staff_sync_enrol"), bw)) sync_desk_start_enrol(st);
 
     // USB stick.

@@ -8,6 +8,7 @@
 #include "files.h"
 #include "keys.h"
 #include "survey_update.h"
+#include "tls_options.h"
 #include "command.h"
 #include "research_key.h"
 
@@ -46,9 +47,10 @@ static int run_fetch(const Args& in) {
     Args a = in;
     std::string dir = take_option(a, "--data"), url = take_option(a, "--server"), out = take_option(a, "--out");
     SyncOptions opt;
-    opt.ca_file = take_option(a, "--ca");
+    int rc = 0;
+    if (!take_tls_options("survey fetch", a, dir, opt.tls, &rc)) return rc;
     if (dir.empty() || url.empty() || out.empty() || !a.empty())
-        return usage_error("survey fetch", "usage: --data DIR --server URL --out SURVEY_DIR [--ca CERT.pem]");
+        return usage_error("survey fetch", "usage: --data DIR --server URL --out SURVEY_DIR [--ca CERT.pem | --pin sha256/KEY]");
     ResearchPublicKey pub;
     std::string err;
     if (!load_research_public(dir + "/research.pub", pub, &err)) return usage_error("survey fetch", err);
@@ -64,5 +66,5 @@ static int run_fetch(const Args& in) {
 }
 
 static Command sign_cmd("survey sign", "--key research.key FILE", "sign a survey file for distribution (writes FILE.sig)", run_sign);
-static Command fetch_cmd("survey fetch", "--data DIR --server URL --out DIR",
-                         "install survey updates whose research signature verifies", run_fetch);
+static Command fetch_cmd("survey fetch", "--data DIR --server URL --out DIR [--ca CERT.pem | --pin sha256/KEY]",
+                         "install survey updates whose research signature verifies (TLS settings as for sync)", run_fetch);

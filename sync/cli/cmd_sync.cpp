@@ -9,11 +9,24 @@
 #include "keys.h"
 #include "provision.h"
 #include "sync_client.h"
+#include "tls_options.h"
 #include "vault.h"
 #include "command.h"
 
 using namespace tk;
 using namespace tk::cli;
+
+// A pin replaces the chain check, so it is one or the other (tls_options.h).
+bool take_tls_options(const char* verb, Args& a, const std::string& dir, TlsTrust& out, int* rc) {
+    std::string ca = take_option(a, "--ca"), pin = take_option(a, "--pin");
+    if (!ca.empty() && !pin.empty()) {
+        *rc = usage_error(verb, "--ca and --pin exclude each other: --ca for a certificate from a CA, --pin for the "
+                                "server's own certificate (see `teilhabe-server pin`)");
+        return false;
+    }
+    out = trust_for(dir, ca, pin);
+    return true;
+}
 
 // The vault must exist: a typo in --data must not create an empty vault and "sync" nothing.
 static std::unique_ptr<Vault> open_existing(const char* verb, const std::string& dir, int* rc) {
@@ -37,9 +50,11 @@ static int run_enrol(const Args& in) {
     std::string dir = take_option(a, "--data"), url = take_option(a, "--server"), code = take_option(a, "--code");
     std::string research_pub = take_option(a, "--research-pub");
     SyncOptions opt;
-    opt.ca_file = take_option(a, "--ca");
+    int rc = 0;
+    if (!take_tls_options("enrol", a, dir, opt.tls, &rc)) return rc;
     if (dir.empty() || url.empty() || code.empty() || !a.empty())
-        return usage_error("enrol", "usage: --data DIR --server URL --code CODE [--ca CERT.pem] [--research-pub FILE]");
+        return usage_error("enrol", "usage: --data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY] "
+                                    "[--research-pub FILE]");
     // A folder the kiosk never opened is set up as the kiosk sets it up (provision.h).
     std::string err;
     auto v = open_kiosk_folder(dir, research_pub, &err);
@@ -57,12 +72,12 @@ static int run_sync(const Args& in) {
     Args a = in;
     std::string dir = take_option(a, "--data"), url = take_option(a, "--server"), batch = take_option(a, "--batch");
     SyncOptions opt;
-    opt.ca_file = take_option(a, "--ca");
+    int rc = 0;
+    if (!take_tls_options("sync", a, dir, opt.tls, &rc)) return rc;
     bool quiet = take_flag(a, "--quiet");
     if (!batch.empty()) opt.batch = (size_t)std::strtoul(batch.c_str(), nullptr, 10);
     if (dir.empty() || !a.empty() || opt.batch == 0)
-        return usage_error("sync", "usage: --data DIR [--server URL] [--batch N] [--ca CERT.pem] [--quiet]");
-    int rc = 0;
+        return usage_error("sync", "usage: --data DIR [--server URL] [--batch N] [--ca CERT.pem | --pin sha256/KEY] [--quiet]");
     auto v = open_existing("sync", dir, &rc);
     if (!v) return rc;
     if (url.empty()) {
@@ -151,11 +166,15 @@ static int run_receipt(const Args& in) {
 static int run_provision(const Args& in) {
     Args a = in;
     std::string dir = take_option(a, "--data");
-    if (dir.empty() || a.size() != 1) return usage_error("provision", "usage: --data DIR FILE (teilhabe-provision.json)");
+    SyncOptions opt;
+    int rc = 0;
+    if (!take_tls_options("provision", a, dir, opt.tls, &rc)) return rc;
+    if (dir.empty() || a.size() != 1)
+        return usage_error("provision", "usage: --data DIR [--ca CERT.pem | --pin sha256/KEY] FILE (teilhabe-provision.json)");
     Provision p;
     std::string err;
     if (!read_provision(a[0], p, &err)) return usage_error("provision", err);
-    ProvisionResult r = apply_provision(dir, p, SyncOptions{});
+    ProvisionResult r = apply_provision(dir, p, opt);
     if (!r.ok) {
         std::fprintf(stderr, "teilhabe provision: %s\n", r.error.c_str());
         return 1;
@@ -165,12 +184,18 @@ static int run_provision(const Args& in) {
     return 0;
 }
 
-static Command enrol_cmd("enrol", "--data DIR --server URL --code CODE [--ca CERT.pem] [--research-pub FILE]",
+static Command enrol_cmd("enrol", "--data DIR --server URL --code CODE [--ca CERT.pem | --pin sha256/KEY] [--research-pub FILE]",
                          "pair this kiosk with the research server (one-time code); sets up a new kiosk data folder "
-                         "with --research-pub", run_enrol);
-static Command provision_cmd("provision", "--data DIR FILE",
-                             "set up and enrol a kiosk data folder from a teilhabe-provision.json (packaging/DEPLOY.md)",
+                         "with --research-pub. https: --ca trusts the CA that issued the server's certificate, --pin the "
+                         "server's own key (`teilhabe-server pin`); saved in DIR (server-ca.pem, server-pin) for later syncs",
+                         run_enrol);
+static Command provision_cmd("provision", "--data DIR [--ca CERT.pem | --pin sha256/KEY] FILE",
+                             "set up and enrol a kiosk data folder from a teilhabe-provision.json (packaging/DEPLOY.md); "
+                             "a CA named in the file wins over --ca/--pin",
                              run_provision);
-static Command sync_cmd("sync", "--data DIR [--server URL]", "upload unsynced records; marks them synced on the server's receipt", run_sync);
+static Command sync_cmd("sync", "--data DIR [--server URL] [--batch N] [--ca CERT.pem | --pin sha256/KEY] [--quiet]",
+                        "upload unsynced records; marks them synced on the server's receipt. Without --ca/--pin the "
+                        "settings saved at enrolment are used",
+                        run_sync);
 static Command export_cmd("export-bundle", "--data DIR --out FILE", "write unsynced records to a signed bundle (USB stick)", run_export);
 static Command receipt_cmd("receipt apply", "--data DIR FILE", "mark records synced by a receipt from `teilhabe-server import`", run_receipt);

@@ -9,6 +9,8 @@
 //   status  --data DIR                                    devices, counts, events
 //   backup  --data DIR --out FILE                         a consistent copy, while serving
 //   restore --data DIR FILE                               puts a backup back (server stopped)
+//   pin     --data DIR | --cert CERT.pem                  the TLS key's pin for kiosks
+//   make-cert --cert CERT.pem --key KEY.pem               a self-signed pair (no CA at hand)
 //
 // The verbs register with the same Command registry as `teilhabe`'s (command.h), so --help
 // lists each with its options. They live here, not in tk_server: a static library's objects
@@ -20,6 +22,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,7 @@
 #include "command.h"
 #include "keys.h"
 #include "files.h"
+#include "hex.h"
 #include "http_front.h"
 #include "request_log.h"
 #include "sd_notify.h"
@@ -36,6 +40,8 @@
 #include "server_conf.h"
 #include "server_import.h"
 #include "server_store.h"
+#include "server_tls.h"
+#include "tls_trust.h"
 #include "survey_update.h"
 #include "version.h"
 
@@ -218,7 +224,7 @@ static int cmd_serve(const cli::Args& args) {
     std::string data = take(a, "--data"), listen = take(a, "--listen"), cert = take(a, "--cert"), key = take(a, "--key");
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
     std::string per_address = take(a, "--per-address");
-    bool allow_plain = take_flag(a, "--allow-plain-http");
+    bool allow_plain = take_flag(a, "--allow-plain-http"), self_signed = take_flag(a, "--tls-self-signed");
     std::vector<std::string> research_keys;
     std::string key_err;
     if (!take_research_keys(a, research_keys, &key_err)) {
@@ -237,6 +243,8 @@ static int cmd_serve(const cli::Args& args) {
     int port = std::atoi(listen.substr(colon + 1).c_str());
     if (port < 0 || port > 65535 || listen.substr(colon + 1).empty()) { std::fprintf(stderr, "teilhabe-server: bad port in '%s'\n", listen.c_str()); return 2; }
     if (cert.empty() != key.empty()) { std::fprintf(stderr, "teilhabe-server: --cert and --key go together\n"); return 2; }
+    if (self_signed && !cert.empty()) { std::fprintf(stderr, "teilhabe-server: --tls-self-signed or --cert/--key, not both\n"); return 2; }
+    if (self_signed) self_signed_paths(data, cert, key);
     bool tls = !cert.empty();
     if (!tls && !is_loopback(host) && !allow_plain) {
         std::fprintf(stderr, "teilhabe-server: plain HTTP only on loopback; '%s' is not loopback "
@@ -266,6 +274,12 @@ static int cmd_serve(const cli::Args& args) {
     for (const std::string& fp : research_keys) api.log("accepting answers sealed to research key " + fp);
 
     SSL_CTX* tls_ctx = nullptr;
+    bool made = false;
+    if (self_signed && !ensure_self_signed(cert, key, &made, &err)) {
+        std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str());
+        return 2;
+    }
+    if (made) std::fprintf(stderr, "teilhabe-server: made a TLS key and certificate: %s\n", cert.c_str());
     if (tls && !(tls_ctx = make_tls_context(cert, key, &err))) {
         std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str());
         return 2;
@@ -293,6 +307,8 @@ static int cmd_serve(const cli::Args& args) {
     }
     std::printf("teilhabe-server listening on %s://%s:%d, data in %s, server fingerprint %s\n", tls ? "https" : "http",
                 host.c_str(), port, data.c_str(), store->server_fingerprint().c_str());
+    std::string pin;
+    if (tls && cert_file_pin(cert, pin, nullptr)) std::printf("TLS certificate pin (teilhabe enrol --pin): %s\n", pin.c_str());
     std::fflush(stdout);
     notify_send(g_notify, "READY=1\nSTATUS=listening");
     bool ok = srv->listen_after_bind();
@@ -302,10 +318,12 @@ static int cmd_serve(const cli::Args& args) {
 
 static const cli::Command serve_verb(
     "serve",
-    "[--config FILE] --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem] [--allow-plain-http] [--max-body BYTES] "
-    "[--rate PER_SECOND] [--threads N] [--per-address N] [--research-pub FILE]...",
-    "Serves the API (the default verb). Without --cert/--key, plain HTTP only on loopback addresses, unless "
-    "--allow-plain-http (answers are sealed, but metadata and codes would travel openly). --research-pub (repeatable) "
+    "[--config FILE] --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem | --tls-self-signed] [--allow-plain-http] "
+    "[--max-body BYTES] [--rate PER_SECOND] [--threads N] [--per-address N] [--research-pub FILE]...",
+    "Serves the API (the default verb). --cert/--key: a certificate from a CA (kiosks: --ca). --tls-self-signed: "
+    "DIR/tls/server.crt and server.key, made at first start (kiosks pin its key: --pin, see `pin`). Without TLS, plain "
+    "HTTP only on loopback addresses, unless --allow-plain-http (answers are sealed, but metadata and codes would "
+    "travel openly). --research-pub (repeatable) "
     "names the study's research.pub: kiosks sealing to any other key are refused at enrolment and upload; without it "
     "nothing is checked and a warning is logged. Limits: sync/transport/BUNDLE.md. "
     "--config reads KEY = value lines (DATA, LISTEN, CERT, KEY, MAX_BODY, RATE, THREADS, PER_ADDRESS, RESEARCH_PUB, "
@@ -337,6 +355,55 @@ static const cli::Command export_surveys_verb(
     cmd_export_surveys);
 static const cli::Command status_verb("status", "--data DIR", "Devices, their chain heads, record count and the latest logged events.",
                                       cmd_status);
+
+// The pin of the certificate kiosks enrol with: DATA/tls/server.crt, or the file given.
+static int cmd_pin(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), cert = take(a, "--cert"), key, pin, err;
+    if (data.empty() == cert.empty() || !a.empty()) return cli::usage_error("pin", "usage: --data DIR | --cert CERT.pem");
+    if (cert.empty()) self_signed_paths(data, cert, key);
+    if (!cert_file_pin(cert, pin, &err)) {
+        std::fprintf(stderr, "teilhabe-server pin: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s\n", pin.c_str());
+    std::array<uint8_t, 32> bytes{};
+    if (parse_pin(pin, bytes)) // the kiosk's touch keyboard has no capitals: the same pin in hex
+        std::fprintf(stderr, "The same pin as 64 hex digits: %s\n", to_hex(bytes.data(), bytes.size()).c_str());
+    return 0;
+}
+
+static const cli::Command pin_verb("pin", "--data DIR | --cert CERT.pem",
+                                   "Prints the pin (sha256/...) of the server's TLS key for `teilhabe enrol --pin`: of "
+                                   "DIR/tls/server.crt (--tls-self-signed) or of the certificate given.",
+                                   cmd_pin);
+
+// A self-signed pair at the paths given, for the packaged service (which reads its
+// certificate from /etc as a systemd credential); refuses to replace existing files.
+static int cmd_make_cert(const cli::Args& args) {
+    cli::Args a = args;
+    std::string cert = take(a, "--cert"), key = take(a, "--key"), err, pin;
+    if (cert.empty() || key.empty() || !a.empty()) return cli::usage_error("make-cert", "usage: --cert CERT.pem --key KEY.pem");
+    std::error_code ec;
+    if (std::filesystem::exists(cert, ec) || std::filesystem::exists(key, ec)) {
+        std::fprintf(stderr, "teilhabe-server make-cert: %s or %s exists already; a new key would lock out every "
+                             "enrolled kiosk. Remove both first if that is what you want.\n", cert.c_str(), key.c_str());
+        return 1;
+    }
+    bool made = false;
+    if (!ensure_self_signed(cert, key, &made, &err) || !cert_file_pin(cert, pin, &err)) {
+        std::fprintf(stderr, "teilhabe-server make-cert: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("%s\n", pin.c_str());
+    std::fprintf(stderr, "Made %s and %s (key mode 0600). Kiosks enrol with --pin %s\n", cert.c_str(), key.c_str(), pin.c_str());
+    return 0;
+}
+
+static const cli::Command make_cert_verb("make-cert", "--cert CERT.pem --key KEY.pem",
+                                         "Makes a self-signed TLS certificate and key (P-256) at the paths given and prints "
+                                         "the pin kiosks enrol with (`teilhabe enrol --pin`). Never replaces existing files.",
+                                         cmd_make_cert);
 
 int main(int argc, char** argv) {
     cli::Program p{"teilhabe-server", "teilhabe-server - receives sealed answers from kiosks", TK_VERSION, "serve"};

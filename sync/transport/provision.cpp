@@ -92,7 +92,9 @@ ProvisionResult apply_provision(const std::string& dir, const Provision& p, cons
         std::string ca = dir + "/server-ca.pem", text;
         if (!present(ca) && (!read_file_at_most(p.ca, kKeyFileMax, text, &r.error) || !write_file_atomic(ca, text, 0644, false, &r.error)))
             return r;
-        o.ca_file = ca;
+        o.tls = TlsTrust{ca, ""};
+    } else if (o.tls.ca_file.empty() && o.tls.pin.empty()) {
+        o.tls = load_saved_trust(dir); // a CA or pin put into the folder before
     }
     ServerPin pin;
     if (read_server_pin(dir, pin, nullptr)) {

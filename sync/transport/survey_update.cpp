@@ -75,20 +75,16 @@ bool verify_survey_signature(const std::string& name, const std::string& bytes, 
 SurveyUpdateResult fetch_survey_update(const std::string& url, const std::string& dest_dir,
                                        const ResearchPublicKey& research, const SyncOptions& opt) {
     SurveyUpdateResult out;
-    httplib::Client cli(url);
-    if (!cli.is_valid()) {
-        out.error = "cannot use server address '" + url + "'";
+    HttpClient c = make_http_client(url, opt.tls, opt.timeout_s, &out.net);
+    if (!c.cli) {
+        out.error = net_error_text(out.net, opt.tls);
         return out;
     }
-    cli.set_connection_timeout(5, 0);
-    cli.set_read_timeout(opt.timeout_s, 0);
-    if (url.rfind("https://", 0) == 0) {
-        if (!opt.ca_file.empty()) cli.set_ca_cert_path(opt.ca_file.c_str());
-        cli.enable_server_certificate_verification(true);
-    }
+    httplib::Client& cli = *c.cli;
     auto list = cli.Get("/v1/surveys");
+    if (!list) out.net = net_error_of(c, url, list.error());
     if (!list || list->status != 200) {
-        out.error = list ? "server answered HTTP " + std::to_string(list->status) : "cannot reach " + url + ": " + httplib::to_string(list.error());
+        out.error = list ? "server answered HTTP " + std::to_string(list->status) : net_error_text(out.net, opt.tls);
         return out;
     }
     nlohmann::json j = nlohmann::json::parse(list->body, nullptr, false);

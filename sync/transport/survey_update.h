@@ -36,6 +36,7 @@ struct SurveyUpdateResult {
     std::vector<std::string> applied;      // file names installed (new or changed)
     std::vector<std::string> unchanged;
     std::vector<std::string> refused;      // "NAME: reason"
+    NetError net;                          // why the list did not come (kind none: it did)
     std::string error;
 };
 

@@ -37,27 +37,6 @@ static BundleExtras extras_for(const Vault& vault, uint64_t after, const std::ve
     return x;
 }
 
-static std::unique_ptr<httplib::Client> make_client(const std::string& url, const SyncOptions& opt, std::string* error) {
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-        if (error) *error = "server address must start with http:// or https://, got '" + url + "'";
-        return nullptr;
-    }
-    auto cli = std::make_unique<httplib::Client>(url);
-    if (!cli->is_valid()) {
-        if (error) *error = "cannot use server address '" + url + "'";
-        return nullptr;
-    }
-    cli->set_connection_timeout(5, 0);
-    cli->set_read_timeout(opt.timeout_s, 0);
-    cli->set_write_timeout(opt.timeout_s, 0);
-    cli->set_keep_alive(true);
-    if (url.rfind("https://", 0) == 0) {
-        if (!opt.ca_file.empty()) cli->set_ca_cert_path(opt.ca_file.c_str());
-        cli->enable_server_certificate_verification(true);
-    }
-    return cli;
-}
-
 // "the server says: reason" from an error reply, or the raw status; *refusal gets its words.
 static std::string reply_reason(const httplib::Result& res, ServerRefusal* refusal = nullptr) {
     json j = json::parse(res->body, nullptr, false);
@@ -73,20 +52,9 @@ static std::string reply_reason(const httplib::Result& res, ServerRefusal* refus
     return "server answered HTTP " + std::to_string(res->status);
 }
 
-bool enrol_device(Vault& vault, const std::string& url, const std::string& code, const SyncOptions& opt,
-                  EnrolResult* out, std::string* error) {
-    const std::string& dir = vault.dir();
-    DeviceIdentity id;
-    bool created = false;
-    if (!load_or_create_device(dir + "/device.key", false, id, &created, error)) return false;
-    auto cli = make_client(url, opt, error);
-    if (!cli) return false;
-    std::string body = json{{"code", code}, {"device_pk", to_hex(id.pk, 32)}, {"research_key", vault.research_key_fingerprint()}}.dump();
-    auto res = cli->Post("/v1/enrol", body, "application/json");
-    if (!res) {
-        if (error) *error = "cannot reach " + url + ": " + httplib::to_string(res.error());
-        return false;
-    }
+// The server's answer to an enrolment: pins its key and site, keeps the TLS settings that reached it.
+static bool enrolled(const std::string& dir, const std::string& url, const SyncOptions& opt, const httplib::Result& res,
+                     EnrolResult* out, std::string* error) {
     if (res->status != 200) {
         if (error) *error = reply_reason(res, out ? &out->refusal : nullptr);
         return false;
@@ -105,11 +73,33 @@ bool enrol_device(Vault& vault, const std::string& url, const std::string& code,
     if (j.contains("site") && j["site"].is_string()) site_check.site = j["site"].get<std::string>();
     if (check_meta(site_check, nullptr)) pin.site = site_check.site;
     if (!write_server_pin(dir, pin, error)) return false;
+    // Enrolled over this channel: later syncs trust the same certificate or key.
+    if (!save_trust(dir, opt.tls, error)) return false;
     if (out) {
         out->server_fingerprint = fingerprint(pin.server_pk.data(), 32);
         out->site = pin.site;
     }
     return true;
+}
+
+bool enrol_device(Vault& vault, const std::string& url, const std::string& code, const SyncOptions& opt,
+                  EnrolResult* out, std::string* error) {
+    const std::string& dir = vault.dir();
+    DeviceIdentity id;
+    bool created = false;
+    if (!load_or_create_device(dir + "/device.key", false, id, &created, error)) return false;
+    NetError ne;
+    HttpClient c = make_http_client(url, opt.tls, opt.timeout_s, &ne);
+    if (c.cli) {
+        std::string body =
+            json{{"code", code}, {"device_pk", to_hex(id.pk, 32)}, {"research_key", vault.research_key_fingerprint()}}.dump();
+        auto res = c.cli->Post("/v1/enrol", body, "application/json");
+        if (res) return enrolled(dir, url, opt, res, out, error);
+        ne = net_error_of(c, url, res.error());
+    }
+    if (error) *error = net_error_text(ne, opt.tls);
+    if (out) out->net = ne;
+    return false;
 }
 
 // The checks of apply_receipt. `known` may hold records the caller already has in memory (the
@@ -205,8 +195,11 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
     DeviceIdentity id;
     bool created = false;
     if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, &out.error)) return out;
-    auto cli = make_client(url, opt, &out.error);
-    if (!cli) return out;
+    HttpClient c = make_http_client(url, opt.tls, opt.timeout_s, &out.net);
+    if (!c.cli) {
+        out.error = net_error_text(out.net, opt.tls);
+        return out;
+    }
 
     VaultStatus st = vault.status(); // counts every record: called once, not per batch
     uint64_t start = (uint64_t)std::max<int64_t>(0, st.synced_seq), after = start, synced = start;
@@ -240,15 +233,17 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
         std::vector<uint8_t> bundle = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr), &extras);
         httplib::Result res{nullptr, httplib::Error::Unknown};
         for (int attempt = 0; attempt <= opt.retries; attempt++) {
-            res = cli->Post("/v1/bundles", (const char*)bundle.data(), bundle.size(), "application/octet-stream");
-            bool retry = !res || res->status == 429 || res->status == 503;
+            res = c.cli->Post("/v1/bundles", (const char*)bundle.data(), bundle.size(), "application/octet-stream");
+            // A refused certificate or key stays refused: no retry.
+            bool retry = res ? res->status == 429 || res->status == 503 : retry_can_help(net_error_of(c, url, res.error()).kind);
             if (!retry || attempt == opt.retries || (opt.cancel && opt.cancel->load())) break;
             int wait_ms = 250 << attempt;
             if (res && res->has_header("Retry-After")) wait_ms = std::max(wait_ms, 1000 * std::atoi(res->get_header_value("Retry-After").c_str()));
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min(wait_ms, 5000)));
         }
         if (!res) {
-            out.error = "cannot reach " + url + ": " + httplib::to_string(res.error()) + " (nothing is lost: run sync again)";
+            out.net = net_error_of(c, url, res.error());
+            out.error = net_error_text(out.net, opt.tls);
             break;
         }
         out.http_status = res->status;

@@ -13,13 +13,14 @@
 #include <string>
 
 #include "receipt.h"
+#include "tls_trust.h"
 #include "vault.h"
 
 namespace tk {
 
 struct SyncOptions {
     size_t batch = 500;        // records per upload (the server accepts at most 2000)
-    std::string ca_file;       // https: the CA or self-signed certificate to trust ("" = system)
+    TlsTrust tls;              // https: the CA file or the server key pin to trust (tls_trust.h)
     int timeout_s = 30;        // per request
     int retries = 3;           // per batch, on connection errors, 429 and 503
     const std::atomic<bool>* cancel = nullptr; // when it reads true, sync_once stops before the next batch
@@ -38,7 +39,8 @@ struct SyncResult {
     uint64_t acked_seq = 0;    // the device is marked synced up to here
     int64_t remaining = 0;     // unsynced records left (0 after a full success)
     int http_status = 0;       // of the failing request (0 = no answer / local error)
-    std::string error;
+    NetError net;              // why no answer came (kind none: there was one, or a local error)
+    std::string error;         // English, says what to do
     ServerRefusal refusal;     // of the failing request
 };
 
@@ -55,11 +57,13 @@ struct EnrolResult {
     std::string server_fingerprint;
     std::string site;          // the site named at `teilhabe-server enrol --site` ("" = none)
     ServerRefusal refusal;     // when the server refused
+    NetError net;              // when no answer came
 };
 
 // Sends the pairing code with the device key and the research key fingerprint the vault seals
 // to (a server refuses a key of another study), and pins the server key and the site the
-// server names in DIR/server.pub. `out` may be null.
+// server names in DIR/server.pub; saves opt.tls as the device's TLS settings (save_trust).
+// `out` may be null.
 bool enrol_device(Vault& vault, const std::string& url, const std::string& code, const SyncOptions& opt,
                   EnrolResult* out, std::string* error);
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # sync_tls.sh - TLS and the plain-HTTP rule: the server refuses plain HTTP on a non-loopback
 # address unless --allow-plain-http; with --cert/--key it speaks HTTPS, a kiosk trusting that
-# certificate (--ca) enrols and syncs, and one that does not trust it is refused and keeps its
-# records unsynced. Signed survey updates arrive over the same channel.
+# certificate (--ca) enrols and syncs, and one that trusts another certificate is refused and
+# keeps its records unsynced. Signed survey updates arrive over the same channel.
 source "$(dirname "$0")/sync_common.bash"
 command -v openssl >/dev/null || fail "openssl (command line) is needed to make a test certificate"
 
@@ -19,7 +19,9 @@ URL="https://127.0.0.1:$PORT"
 code=$("$S" enrol --data "$WORK/srv" 2>/dev/null)
 "$T" enrol --data "$WORK/kiosk" --server "$URL" --code "$code" >/dev/null 2>"$WORK/err" && fail "enrolled without trusting the certificate"
 "$T" enrol --data "$WORK/kiosk" --server "$URL" --code "$code" --ca "$WORK/cert.pem" >/dev/null || fail "enrol over TLS"
-"$T" sync --data "$WORK/kiosk" --server "$URL" --quiet >/dev/null 2>&1 && fail "synced without trusting the certificate"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/other.key" -out "$WORK/other.pem" -days 2 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl req (other)"
+"$T" sync --data "$WORK/kiosk" --server "$URL" --ca "$WORK/other.pem" --quiet >/dev/null 2>&1 && fail "synced trusting another certificate"
 [ "$(unsynced "$WORK/kiosk")" = 300 ] || fail "records marked synced over an untrusted connection"
 "$T" sync --data "$WORK/kiosk" --server "$URL" --ca "$WORK/cert.pem" --quiet >/dev/null || fail "sync over TLS"
 check_store 300

@@ -21,6 +21,8 @@
 #include "survey_update.h"
 #include "sync_desk.h"
 #include "research_key.h"
+#include "hex.h"
+#include "tls_trust.h"
 
 using tkt::Harness;
 
@@ -335,19 +337,101 @@ TEST_CASE("sync desk: USB mount points from /proc/self/mounts") {
     CHECK(tk::bundle_file_name("ab12cd34", 0) == "teilhabe-ab12cd34-19700101-000000.tkb");
 }
 
-TEST_CASE("sync desk: DIR/server-ca.pem is the certificate trusted for https, when present") {
-    std::string dir = tkt::temp_dir("ca");
-    {
-        tk::SyncDesk st;
-        tk::sync_desk_begin(st, dir);
-        CHECK(st.options.ca_file.empty());
-        std::ofstream(dir + "/server-ca.pem") << "-----BEGIN CERTIFICATE-----\n";
-        tk::sync_desk_begin(st, dir);
-        CHECK(st.options.ca_file == dir + "/server-ca.pem");
-        CHECK(st.enrolled_fingerprint.empty()); // no server.pub: not enrolled
+// teilhabe-server over TLS in this process, with a certificate for 127.0.0.1 made by the
+// openssl command (as a municipality's CA would issue one); `pin` is its key's pin.
+struct TlsServer {
+    std::string dir = tkt::temp_dir("tls");
+    std::unique_ptr<tk::ServerStore> store;
+    std::unique_ptr<tk::ServerApi> api;
+    std::unique_ptr<httplib::SSLServer> srv;
+    std::thread th;
+    int port = 0;
+    std::string cert = dir + "/cert.pem", pin;
+    TlsServer() {
+        std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" + dir +
+                          "/key.pem' -out '" + cert + "' -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1";
+        REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, "the openssl command is needed: " << cmd);
+        std::string err;
+        REQUIRE_MESSAGE(tk::cert_file_pin(cert, pin, &err), err);
+        store = tk::ServerStore::open(dir + "/data", true, &err);
+        REQUIRE_MESSAGE(store, err);
+        tk::ServerConfig cfg;
+        cfg.log = [](const std::string&) {};
+        api = std::make_unique<tk::ServerApi>(*store, cfg);
+        srv = std::make_unique<httplib::SSLServer>(cert.c_str(), (dir + "/key.pem").c_str());
+        REQUIRE(srv->is_valid());
+        api->mount(*srv);
+        port = srv->bind_to_any_port("127.0.0.1");
+        REQUIRE(port > 0);
+        th = std::thread([this] { srv->listen_after_bind(); });
+        for (int i = 0; i < 200 && !srv->is_running(); i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
+    ~TlsServer() {
+        srv->stop();
+        if (th.joinable()) th.join();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(port); }
+};
+
+TEST_CASE("sync desk: a typed pin enrols; a CA put into the data folder counts without reopening the desk") {
+    TlsServer s;
+    Desk d(20);
+    d.h.app.sync.options.retries = 0;
+    auto german = [&] { return tk::sync_error_text(d.h.app.sync.last, d.h.app.texts, "de"); };
+    std::string code = s.store->new_pairing_code("Bibliothek", 1, nullptr);
+    d.type_into("sync/url", s.url());
+    d.type_into("sync/code", code);
+
+    // No CA, no pin: refused, in German, saying what to do, and that retrying will not help.
+    d.h.click("sync/enrol");
+    d.wait_job();
+    REQUIRE(!d.h.app.sync.last.ok);
+    CHECK(d.h.app.sync.last.net.kind == tk::NetFailure::cert_unknown);
+    CHECK(german().rfind("Das Zertifikat des Servers ist unbekannt: ", 0) == 0);
+    CHECK(german().find("server-ca.pem") != std::string::npos);
+    CHECK(german().find("Erneut versuchen hilft nicht") != std::string::npos);
+    CHECK(german().find("SSL") == std::string::npos);
+
+    // A wrong pin typed: refused; the screen names both keys.
+    std::string wrong = "sha256/" + std::string(43, 'A') + "=";
+    d.type_into("sync/pin", wrong);
+    d.h.click("sync/enrol");
+    d.wait_job();
+    REQUIRE(!d.h.app.sync.last.ok);
+    CHECK(d.h.app.sync.last.net.kind == tk::NetFailure::pin_mismatch);
+    CHECK(german().find("zeigt einen anderen Schlüssel (" + s.pin + ")") != std::string::npos);
+    CHECK(german().find(wrong) != std::string::npos);
+    CHECK(german().find("Es wurde nichts gesendet") != std::string::npos);
+    // Not a pin at all: refused before a job starts.
+    d.h.app.sync.pin = "sha256/xyz";
+    CHECK(!tk::sync_desk_start_enrol(d.h.app.sync));
+    CHECK(d.h.app.sync.refused == "staff_sync_bad_pin");
+
+    // The right pin (hex, as the touch keyboard can type it): enrolled, and the pin is saved.
+    std::array<uint8_t, 32> pin_bytes{};
+    REQUIRE(tk::parse_pin(s.pin, pin_bytes));
+    d.h.app.sync.pin = tk::to_hex(pin_bytes.data(), 32); // typing was shown above
+    // Started directly: under the long message above, the button sits at the screen's edge.
+    REQUIRE(tk::sync_desk_start_enrol(d.h.app.sync));
+    d.wait_job();
+    REQUIRE_MESSAGE(d.h.app.sync.last.ok, d.h.app.sync.last.error);
+    CHECK(d.h.app.sync.pin.empty()); // wiped with the code
+    CHECK(tk::load_saved_trust(d.h.dir).pin == tk::to_hex(pin_bytes.data(), 32));
+
+    // The municipality's CA instead: the pin removed, the CA file put in while the desk stays open.
+    std::filesystem::remove(d.h.dir + "/server-pin");
+    d.h.click("sync/run");
+    d.wait_job();
+    CHECK(d.h.app.sync.last.net.kind == tk::NetFailure::cert_unknown);
+    CHECK(d.unsynced() == 20);
+    std::filesystem::copy_file(s.cert, d.h.dir + "/server-ca.pem");
+    d.h.click("sync/run");
+    d.wait_job();
+    REQUIRE_MESSAGE(d.h.app.sync.last.ok, d.h.app.sync.last.error);
+    CHECK(d.unsynced() == 0);
+    CHECK(s.store->record_count() == 20);
 }
 
 TEST_CASE("sync desk: a sync with nothing to send does not save the typed address as the server's") {

@@ -95,12 +95,14 @@ inline httplib::Result post(const std::string& url, const std::string& path, con
 }
 
 // The same, served on 127.0.0.1 with an ephemeral port, in this process, behind the front
-// that teilhabe-server uses.
+// that teilhabe-server uses; over TLS when given a context (owned from then on).
 struct LiveServer : ServerFixture {
     HttpFront srv;
     std::thread th;
     int port = 0;
-    explicit LiveServer(ServerConfig cfg = {}) : ServerFixture(std::move(cfg)), srv(api->front_config()) {
+    bool https = false;
+    explicit LiveServer(ServerConfig cfg = {}, SSL_CTX* tls = nullptr)
+        : ServerFixture(std::move(cfg)), srv(api->front_config(), tls), https(tls != nullptr) {
         api->mount(srv);
         port = srv.bind_to_any_port("127.0.0.1");
         REQUIRE(port > 0);
@@ -111,7 +113,7 @@ struct LiveServer : ServerFixture {
         srv.stop();
         if (th.joinable()) th.join();
     }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+    std::string url() const { return (https ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port); }
     httplib::Result enrol_http(const std::string& json_body) const { return post(url(), "/v1/enrol", json_body, "application/json"); }
     httplib::Result upload(const std::string& bundle) const { return post(url(), "/v1/bundles", bundle, "application/octet-stream"); }
     // Enrols the kiosk whose keys are in `kiosk_dir` the way the kiosk does it: over HTTP.

@@ -415,14 +415,9 @@ TEST_CASE("paper: tallies are sealed with channel tally and read back") {
     auto s = citizen_survey();
     TempDir d;
     auto v = open_vault(d.path);
-    Tally t;
-    t.event = "Stadtteilfest 2026";
-    t.place = "Marktplatz";
-    t.date = "2026-06-13";
-    t.question = "ONLINE";
-    t.method = "dots";
-    t.entered_by = "anna";
-    t.counts = {{"2", 23}, {"4", 5}}; // box numbers, as on the poster
+    // survey id and hash (filled by check_tally), event, place, date, question, method, by,
+    // counts by box number as on the poster
+    Tally t{"", "", "Stadtteilfest 2026", "Marktplatz", "2026-06-13", "ONLINE", "dots", "anna", {{"2", 23}, {"4", 5}}};
     std::string err;
     REQUIRE_MESSAGE(check_tally(*s, t, &err), err);
     CHECK(t.counts[0].option == "2");

@@ -164,7 +164,7 @@ x() { xmllint --xpath "$1" "$WORK/x.xml" 2>/dev/null; }
 ns='*[local-name()="codeBook"]'
 [ "$(x "count(/$ns/*[local-name()='stdyDscr']/*[local-name()='citation']/*[local-name()='titlStmt']/*[local-name()='titl'])")" = 1 ] \
     || fail "DDI: no stdyDscr/citation/titlStmt/titl"
-x "string(//*[local-name()='IDNo'])" | grep -q "^bedarfe-akteure/1.0/sha256:" || fail "DDI: IDNo is not id/version/hash"
+x "string(//*[local-name()='IDNo'])" | grep "^bedarfe-akteure/1.0/sha256:" >/dev/null || fail "DDI: IDNo is not id/version/hash"
 [ "$(x "string(//*[local-name()='fileDscr']//*[local-name()='caseQnty'])")" = 240 ] || fail "DDI: caseQnty"
 vars=$(x "count(/$ns/*[local-name()='dataDscr']/*[local-name()='var'])")
 cols=$(head -1 "$WORK/data.csv" | python3 -c "import csv,sys; print(len(next(csv.reader(sys.stdin))))")

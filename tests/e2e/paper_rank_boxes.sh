@@ -20,7 +20,7 @@ rank_boxes() {
     pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
     for p in $(seq 1 "$pages"); do
         pdftocairo -svg -f "$p" -l "$p" "$pdf" "$WORK/p$p.svg"
-        pdftotext -f "$p" -l "$p" -raw "$pdf" - | grep -qw TOP3 && page=${page:-$p}
+        pdftotext -f "$p" -l "$p" -raw "$pdf" - | grep -w TOP3 >/dev/null && page=${page:-$p}
     done
     [ -n "$page" ] || fail "TOP3 is on no page of $pdf"
     python3 - "$WORK" "$pages" "$page" "$min" <<'PY'

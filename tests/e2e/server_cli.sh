@@ -15,7 +15,7 @@ done
 for opt in --cert --key --allow-plain-http --max-body --rate --threads --per-address --research-pub; do
     grep -qF -- "$opt" <<<"$help" || fail "--help does not list the serve option $opt"
 done
-"$S" import --help | grep -qF "Usage: teilhabe-server import --data DIR [--receipt OUT] [--research-pub FILE]... FILE" || fail "import --help"
+"$S" import --help | grep -F "Usage: teilhabe-server import --data DIR [--receipt OUT] [--research-pub FILE]... FILE" >/dev/null || fail "import --help"
 "$S" frobnicate >/dev/null 2>"$WORK/err" && fail "an unknown verb was accepted"
 grep -q "unknown verb 'frobnicate'" "$WORK/err" || fail "no message for the unknown verb"
 "$S" >/dev/null 2>&1 && fail "no arguments must be a usage error"

@@ -16,7 +16,7 @@ version=$(sed -n 's/^project(teilhabe_kiosk VERSION \([0-9.]*\).*/\1/p' "$TK_SOU
 K="$BUILD/kiosk/teilhabe-kiosk"
 if [ -x "$K" ]; then
     [ "$("$K" --version)" = "teilhabe-kiosk $version" ] || fail "teilhabe-kiosk --version: $("$K" --version)"
-    "$K" --help 2>&1 | grep -q -- "--version" || fail "teilhabe-kiosk --help does not list --version"
+    "$K" --help 2>&1 | grep -- "--version" >/dev/null || fail "teilhabe-kiosk --help does not list --version"
 fi
 step "--version: $version everywhere"
 
@@ -85,8 +85,8 @@ check_store 36
 "$T" vault fill-demo --data "$WORK/k2" --count 1 >/dev/null || fail "fill-demo k2"
 "$T" sync --data "$WORK/k2" --server "$URL" >/dev/null 2>&1 && fail "a kiosk enrolled after the backup synced without enrolling again"
 stop_server
-"$S" --help | grep -qF "restore --data DIR FILE" || fail "--help does not list restore"
-"$S" --help | grep -qF -- "--config FILE" || fail "--help does not list --config"
+"$S" --help | grep -F "restore --data DIR FILE" >/dev/null || fail "--help does not list restore"
+"$S" --help | grep -F -- "--config FILE" >/dev/null || fail "--help does not list --config"
 step "server backup while serving, restore round trip"
 
 # The kiosk's vault: the same helpers behind `teilhabe vault backup/restore`.

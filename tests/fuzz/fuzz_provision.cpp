@@ -6,26 +6,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 #include <sodium.h>
 
+#include "fuzz_input_file.h"
 #include "provision.h"
 #include "tls_trust.h"
-
-static const std::string& file_path() {
-    static std::string path = [] {
-        char tmpl[] = "/tmp/tk-fuzz-provision-XXXXXX";
-        int fd = mkstemp(tmpl);
-        if (fd < 0) abort();
-        close(fd);
-        return std::string(tmpl);
-    }();
-    return path;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (sodium_init() < 0) abort();
@@ -39,13 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!tk::parse_pin(std::string("sha256/") + b64, again) || again != pin) abort();
     }
 
-    FILE* f = std::fopen(file_path().c_str(), "wb");
-    if (!f) abort();
-    if (size && std::fwrite(data, 1, size, f) != size) abort();
-    std::fclose(f);
+    const std::string& path = fuzz_input_file("provision", data, size);
     tk::Provision p;
     std::string err;
-    if (!tk::read_provision(file_path(), p, &err)) {
+    if (!tk::read_provision(path, p, &err)) {
         if (err.empty()) abort();
         return 0;
     }

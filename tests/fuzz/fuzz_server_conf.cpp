@@ -4,34 +4,19 @@
 // only options `serve` knows, each flag alone and each other option with its value.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
+#include "fuzz_input_file.h"
 #include "server_conf.h"
 
-static const std::string& conf_path() {
-    static std::string path = [] {
-        char tmpl[] = "/tmp/tk-fuzz-server-conf-XXXXXX";
-        int fd = mkstemp(tmpl);
-        if (fd < 0) abort();
-        close(fd);
-        return std::string(tmpl);
-    }();
-    return path;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    FILE* f = std::fopen(conf_path().c_str(), "wb");
-    if (!f) abort();
-    if (size && std::fwrite(data, 1, size, f) != size) abort();
-    std::fclose(f);
+    const std::string& path = fuzz_input_file("server-conf", data, size);
     const std::vector<std::string> given = {"--listen", "127.0.0.1:1"};
     std::vector<std::string> args = given;
     std::string err;
-    if (!tk::read_server_conf(conf_path(), args, &err)) {
+    if (!tk::read_server_conf(path, args, &err)) {
         if (err.empty() || args != given) abort();
         return 0;
     }

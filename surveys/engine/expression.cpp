@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <regex>
+#include <vector>
 #include <set>
 
 #include "text.h"
@@ -622,8 +623,46 @@ static double int_value(const ExprValue& v) {
 // character and could exhaust the stack on a hostile answer.
 static const size_t kMaxRegexSubject = 2000, kMaxRegexPattern = 500;
 
+// std::regex backtracks, and some patterns take exponential time on a short subject: a
+// quantified group that holds a quantifier or an alternation ("(a+)+", "(a|a)*") and back-
+// references. The fuzz target found one that ran for over 20 minutes, which on a kiosk is a
+// frozen screen. Such patterns are refused (the test fails), as too long ones are; validation
+// patterns of real surveys (postcodes, e-mail, numbers) do not need them.
+static bool regex_may_explode(const std::string& p) {
+    struct Group { bool quantified_inside = false; };
+    std::vector<Group> groups;
+    bool in_class = false;
+    for (size_t i = 0; i < p.size(); i++) {
+        char c = p[i];
+        if (c == '\\') {
+            if (i + 1 < p.size() && p[i + 1] >= '1' && p[i + 1] <= '9' && !in_class) return true; // back-reference
+            i++;
+            continue;
+        }
+        if (in_class) {
+            if (c == ']') in_class = false;
+            continue;
+        }
+        bool quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+        if (c == '[') in_class = true;
+        else if (c == '(') groups.push_back({});
+        else if (c == '|' && !groups.empty()) groups.back().quantified_inside = true;
+        else if (c == ')' && !groups.empty()) {
+            bool inner = groups.back().quantified_inside;
+            groups.pop_back();
+            bool quantified = i + 1 < p.size() && (p[i + 1] == '*' || p[i + 1] == '+' || p[i + 1] == '{');
+            if (inner && quantified) return true;
+            if (!groups.empty() && (inner || quantified)) groups.back().quantified_inside = true;
+        } else if (quantifier && !groups.empty() && c != '?') {
+            groups.back().quantified_inside = true;
+        }
+    }
+    return false;
+}
+
 static bool regex_match_value(const std::string& pattern_src, const std::string& subject) {
     if (subject.size() > kMaxRegexSubject || pattern_src.size() > kMaxRegexPattern) return false;
+    if (regex_may_explode(pattern_src)) return false;
     std::string pattern = pattern_src;
     auto flags = std::regex::ECMAScript;
     // LimeSurvey (PHP preg) writes patterns as /.../flags; only 'i' has a meaning here.

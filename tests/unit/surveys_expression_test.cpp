@@ -211,6 +211,17 @@ TEST_CASE("expr: functions") {
     CHECK_FALSE(cond("regexMatch('^[0-9]{5}$', '1234')", v));
     CHECK(cond("regexMatch('/^\\d+$/', N)", v));        // LimeSurvey writes /.../
     CHECK(cond("regexMatch('/^stra/i', S)", v));        // with the i flag
+    // Patterns whose backtracking can take exponential time are refused (false), however
+    // short the answer: nested quantifiers, quantified alternations, back-references.
+    CHECK_FALSE(cond("regexMatch('^(a+)+$', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab')", v));
+    CHECK_FALSE(cond("regexMatch('(x|x)*y', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')", v));
+    CHECK_FALSE(cond("regexMatch('(a)\\1', 'aa')", v));
+    CHECK_FALSE(cond("regexMatch('((ab)*c)*$', 'ababababababababababababababab')", v));
+    // Everyday validation patterns still work, also with groups and classes.
+    CHECK(cond("regexMatch('^[^@]+@[^@]+[.][a-z]+$', 'anna@example.org')", v));
+    CHECK(cond("regexMatch('^(0[1-9]|[1-9][0-9])[0-9]{3}$', '04109')", v));
+    CHECK(cond("regexMatch('^(ja|nein)$', 'nein')", v));
+    CHECK(cond("regexMatch('^[(]+[0-9]+$', '((12')", v));
     CHECK_FALSE(cond("regexMatch('/^stra/', S)", v));
     CHECK(cond("regexMatch('ll', T)", v));               // search, not whole-string match
     CHECK_FALSE(cond("regexMatch('[unclosed', A)", v)); // a bad pattern is false, no throw

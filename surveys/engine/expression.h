@@ -1,19 +1,32 @@
-// expression.h - display conditions in a subset of LimeSurvey's ExpressionScript.
+// expression.h - LimeSurvey's ExpressionScript for conditions, validation and piping.
 //
-// Grammar (lowest precedence first):
+// Holds: ExprValue (a value as LimeSurvey's evaluator sees it), parse_expression (source to
+// tree, all checking at load time), evaluate / evaluate_condition, referenced_variables,
+// known_functions and refused_function (LimeSurvey functions refused with a reason).
+//
+// Grammar (lowest precedence first), as LimeSurvey 6's recursive-descent parser:
 //   expr    := or
 //   or      := and  (("or" | "||") and)*
 //   and     := not  (("and" | "&&") not)*
-//   not     := ("not" | "!") not | cmp
-//   cmp     := add  (("==" | "eq" | "!=" | "ne" | "<" | "lt" | "<=" | "le" | ">" | "gt" | ">=" | "ge") add)?
-//   add     := unary (("+" | "-") unary)*      -- '+' adds numbers, else concatenates
-//   unary   := "-" unary | primary
+//   not     := ("not" | "!") not | eq
+//   eq      := rel  (("==" | "eq" | "!=" | "ne") rel)?
+//   rel     := add  (("<" | "lt" | "<=" | "le" | ">" | "gt" | ">=" | "ge") add)?
+//   add     := mul  (("+" | "-") mul)*        -- '+' adds numbers, else concatenates
+//   mul     := unary (("*" | "/") unary)*
+//   unary   := ("-" | "+" | "!") unary | primary
 //   primary := NUMBER | STRING | NAME | NAME "(" args? ")" | "(" expr ")"
-//   NAME    := [A-Za-z_][A-Za-z0-9_#]* ("." suffix)?   suffix: NAOK, shown, value, code
-//   STRING  := '...' | "..."  (backslash escapes the quote)
-// Functions: is_empty, count, countif, sum, intval, if, strlen, trim, regexMatch.
-// Comparison follows LimeSurvey: numeric when both sides look like numbers, otherwise as
-// strings. A question that is not shown reads as empty ("NAOK" semantics everywhere).
+//   NAME    := [A-Za-z_][A-Za-z0-9_#]* ("." property)?
+//   property: NAOK shown value valueNAOK code relevanceStatus question gid qid sgqa type
+//             mandatory qseq gseq (passed to VarLookup as `suffix`)
+//   STRING  := '...' | "..."  (backslash escapes a quote or a backslash)
+// '%' is not an operator in ExpressionScript and is refused; so are '=' (assignment),
+// `self` and `that` (the importer expands them), and chained comparisons (a == b == c).
+// Functions: the library of LimeSurvey's manual (see known_functions() and the table in
+// surveys/LSS_IMPORT.md); listifop is refused at load time with a reason.
+// Values follow LimeSurvey's rules: comparisons and '+' are numeric when both sides are
+// numeric and neither is a quoted string (or a concatenation); an empty value against a
+// number never orders; '-', '*', '/' without two numbers give NAN. A question that is not
+// shown reads as NULL (empty; is_null() is true).
 #pragma once
 #include <functional>
 #include <memory>
@@ -26,12 +39,16 @@ struct ExprValue {
     bool is_number = false;
     double number = 0;
     std::string text;          // for strings; for numbers a canonical rendering ("3", "2.5")
+    bool is_bool = false;      // a comparison's result: true is 1 / "1", false is 0 / "" (PHP)
+    bool is_null = false;      // LimeSurvey's NULL: a question that is not shown; text ""
+    bool quoted = false;       // a string literal or a concatenation: compares as a string
 
     static ExprValue of_string(std::string s);
     static ExprValue of_number(double d);
-    static ExprValue of_bool(bool b) { return of_number(b ? 1 : 0); }
-    bool is_empty() const { return !is_number && text.empty(); }
-    bool truthy() const;       // non-empty and not "0" / 0
+    static ExprValue of_bool(bool b);
+    static ExprValue null_value();
+    bool is_empty() const { return text.empty(); } // "", NULL and false
+    bool truthy() const;       // not "", "0", 0, false or NAN
 };
 
 struct Expr; // opaque syntax tree, defined in expression.cpp
@@ -55,5 +72,7 @@ bool evaluate_condition(const Expr& e, const VarLookup& lookup); // truthy(evalu
 std::vector<std::string> referenced_variables(const Expr& e);
 // Names of all functions the language knows.
 const std::vector<std::string>& known_functions();
+// For a LimeSurvey function the engine refuses (listifop), why; "" for every other name.
+std::string refused_function(const std::string& name);
 
 } // namespace tk

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -352,4 +353,372 @@ TEST_CASE("expr: nesting depth is bounded, long flat chains are not") {
     std::string sum = "1";
     for (int i = 0; i < 20000; i++) sum += " + 1";
     CHECK(text_of(sum) == "20001");
+}
+
+// ---------------------------------------------------------------------------------------
+// LimeSurvey 6 semantics. Sources: LimeSurvey's evaluator (em_core_helper.php:
+// getMismatchInformation, RDP_EvaluateBinary, RDP_EvaluateUnary, RDP_RunFunction and the
+// exprmgr_* functions) and, for functions LimeSurvey hands to PHP, the examples of the PHP
+// manual pages its ExpressionScript function list links to.
+
+TEST_CASE("expr: LimeSurvey operators * / and unary +") {
+    // RDP_EvaluateBinary: '*' and '/' on two numerics, NAN otherwise and for x / 0.
+    CHECK(text_of("6 * 7") == "42");
+    CHECK(text_of("7 / 2") == "3.5");
+    CHECK(text_of("1 + 2 * 3") == "7");              // * binds tighter than +
+    CHECK(text_of("(1 + 2) * 3") == "9");
+    CHECK(text_of("12 / 3 / 2") == "2");             // left to right
+    CHECK(text_of("1 / 0") == "NAN");
+    CHECK(text_of("A * 2", {{"A", "abc"}}) == "NAN");
+    CHECK(text_of("A * 2") == "NAN");                // unanswered: not a number
+    CHECK(text_of("A * 2", {{"A", "2.5"}}) == "5");
+    CHECK(text_of("'3' * 2") == "NAN");              // a quoted side is a string
+    CHECK_FALSE(cond("1 / 0"));                      // NAN is false, as in the page script
+    // RDP_EvaluateUnary: "+" and "-" read an empty value as 0.
+    CHECK(text_of("+A", {{"A", "5"}}) == "5");
+    CHECK(text_of("+A") == "0");
+    CHECK(text_of("-A * 2", {{"A", "3"}}) == "-6");
+    // '!' binds tighter than comparisons; "not" negates the comparison.
+    CHECK(cond("!A == 1"));                          // (!"") == 1
+    CHECK_FALSE(cond("not A == ''"));
+}
+
+TEST_CASE("expr: LimeSurvey comparison rules between numbers, texts and empty values") {
+    // getMismatchInformation: "" and "0" count as strings, "" is never numeric.
+    CHECK_FALSE(cond("A < 5"));                      // empty vs number: mismatch -> false
+    CHECK_FALSE(cond("A >= 5"));
+    CHECK(cond("A <= 0"));                           // the forced "0" vs "" case: <= is true
+    CHECK_FALSE(cond("A > 0"));                      // ... and > is false
+    CHECK(cond("A < 0"));                            // strcmp("", "0") < 0
+    CHECK(cond("A >= 0") == false);                  // strcmp("", "0") >= 0 is false
+    CHECK_FALSE(cond("A == 0"));                     // PHP 8: "" == 0 is false
+    CHECK(cond("A == ''"));
+    CHECK_FALSE(cond("A < 5", {{"A", "abc"}}));      // text vs number: mismatch
+    CHECK_FALSE(cond("A > 5", {{"A", "abc"}}));
+    CHECK(cond("A > B", {{"A", "b"}, {"B", "a"}}));  // two texts: strcmp
+    CHECK(cond("A > 9", {{"A", "10"}}));             // two numerics: numbers
+    CHECK(cond("A > B", {{"A", "10"}, {"B", "9"}}));
+    CHECK_FALSE(cond("A > '9'", {{"A", "10"}}));     // quoted side: strcmp("10", "9")
+    CHECK(cond("A == '10.0'", {{"A", "10"}}));       // == is PHP's, numeric strings as numbers
+    CHECK(cond("A == 1", {{"A", "1.000"}}));
+    CHECK(cond("A != 'Y'"));
+    // '+' concatenates unless both are numerics (and neither quoted); the result compares
+    // as a string afterwards.
+    CHECK(text_of("A + B", {{"A", "5"}}) == "5");    // "5" . ""
+    CHECK(cond("(A + B) > 3", {{"A", "5"}}));        // strcmp("5", "3") > 0
+    CHECK(cond("(A + B) > 30", {{"A", "5"}}));       // strcmp("5", "30") > 0, though 5 < 30
+    CHECK(text_of("'a' + 1.50") == "a1.50");
+    // Results of comparisons are PHP booleans: false is empty, true is 1.
+    CHECK(cond("is_empty(1 > 2)"));
+    CHECK(text_of("'x' + (1 > 2)") == "x");
+    CHECK(text_of("(2 > 1) + 1") == "2");
+    CHECK(cond("(1 > 2) == ''"));
+    CHECK(cond("(2 > 1) == 'Y'"));                   // PHP: true == "Y"
+}
+
+TEST_CASE("expr: math functions") {
+    // php.net/abs: abs(-4.2) = 4.2; exprmgr_abs: a non-number is false.
+    CHECK(text_of("abs(-4.2)") == "4.2");
+    CHECK(text_of("abs(5)") == "5");
+    CHECK(cond("is_empty(abs('x'))"));
+    // php.net/ceil, php.net/floor
+    CHECK(text_of("ceil(4.3)") == "5");
+    CHECK(text_of("ceil(-3.14)") == "-3");
+    CHECK(text_of("floor(4.3)") == "4");
+    CHECK(text_of("floor(-3.14)") == "-4");
+    CHECK(text_of("floor('x')") == "NAN");         // RDP_RunFunction: non-numeric -> NAN
+    // php.net/round
+    CHECK(text_of("round(3.4)") == "3");
+    CHECK(text_of("round(3.5)") == "4");
+    CHECK(text_of("round(-3.5)") == "-4");
+    CHECK(text_of("round(1.95583, 2)") == "1.96");
+    CHECK(text_of("round(1241757, -3)") == "1242000");
+    CHECK(text_of("round(5.045, 2)") == "5.05");
+    CHECK(text_of("round(5.055, 2)") == "5.06");
+    // php.net/max, php.net/min
+    CHECK(text_of("max(2, 3, 1, 6, 7)") == "7");
+    CHECK(text_of("min(2, 8, 6, 4)") == "2");
+    CHECK(text_of("max('apple', 'banana')") == "banana");
+    CHECK(text_of("max(A, 3)", {{"A", "10"}}) == "10");
+    // php.net/pow, sqrt, exp, log, pi
+    CHECK(text_of("pow(2, 8)") == "256");
+    CHECK(text_of("pow(-1, 20)") == "1");
+    CHECK(cond("is_empty(pow('a', 2))"));          // RDP_RunFunction: false
+    CHECK(text_of("sqrt(9)") == "3");
+    CHECK(text_of("sqrt(-1)") == "NAN");
+    CHECK(text_of("round(exp(1), 6)") == "2.718282");
+    CHECK(text_of("log(8, 2)") == "3");
+    CHECK(text_of("round(log(exp(2)), 10)") == "2");
+    CHECK(text_of("log('x')") == "NAN");           // exprmgr_log
+    CHECK(text_of("log(8, -2)") == "NAN");
+    CHECK(text_of("round(pi(), 5)") == "3.14159");
+    CHECK(text_of("round(sin(pi() / 2), 6)") == "1");
+    CHECK(text_of("cos(0)") == "1");
+    CHECK(text_of("tan(0)") == "0");
+    CHECK(text_of("round(atan2(1, 1) * 4, 5)") == "3.14159");
+    CHECK(text_of("round(acos(-1), 5)") == "3.14159");
+    CHECK(text_of("asin(0)") == "0");
+    CHECK(text_of("atan(0)") == "0");
+    // php.net/intval
+    CHECK(text_of("intval(42)") == "42");
+    CHECK(text_of("intval(4.2)") == "4");
+    CHECK(text_of("intval('42')") == "42");
+    CHECK(text_of("intval('+42')") == "42");
+    CHECK(text_of("intval('-42')") == "-42");
+    CHECK(text_of("intval('042')") == "42");
+    CHECK(text_of("intval('1e10')") == "10000000000");
+    CHECK(text_of("intval('42', 8)") == "34");
+    CHECK(text_of("intval('0x1A', 16)") == "26");
+    CHECK(text_of("intval('0x1A', 0)") == "26");
+    CHECK(text_of("intval('012', 0)") == "10");
+    // php.net/floatval
+    CHECK(text_of("floatval('122.34343The')") == "122.34343");
+    CHECK(text_of("floatval('The122.34343')") == "0");
+    CHECK(text_of("floatval('1e3')") == "1000");
+    // php.net/number_format (one argument: no decimals, ',' between thousands)
+    CHECK(text_of("number_format(1234.56)") == "1,235");
+    CHECK(text_of("number_format(-1234567.891)") == "-1,234,568");
+    CHECK(text_of("number_format(12)") == "12");
+    // fixnum: the survey's radix is '.', so the value is unchanged
+    CHECK(text_of("fixnum(3.5)") == "3.5");
+    // exprmgr_stddev: sample standard deviation of the numeric arguments
+    CHECK(text_of("stddev(2, 4, 4, 4, 5, 5, 7, 9)") == text_of("sqrt(32 / 7)"));
+    CHECK(text_of("stddev(5)") == "0");
+    CHECK(text_of("stddev(A, 1, 3)") == text_of("sqrt(2)"));
+    // rand: an integer in the range, from the device's random source
+    for (int i = 0; i < 20; i++) {
+        double r = eval_src("rand(1, 6)").number;
+        CHECK((r >= 1 && r <= 6 && r == std::floor(r)));
+    }
+    CHECK(eval_src("rand()").number >= 0);
+}
+
+TEST_CASE("expr: type tests") {
+    // exprmgr_empty: NULL, "" and false are empty; "0" and 0 are not.
+    CHECK(cond("is_empty('')"));
+    CHECK_FALSE(cond("is_empty('0')"));
+    CHECK_FALSE(cond("is_empty(0)"));
+    // exprmgr_int: trailing zeros after '.' go; '' is not an integer (bug 17950).
+    CHECK(cond("is_int('42')"));
+    CHECK(cond("is_int('-7')"));
+    CHECK(cond("is_int('3.000')"));
+    CHECK(cond("is_int('000')"));
+    CHECK_FALSE(cond("is_int('3.5')"));
+    CHECK_FALSE(cond("is_int('')"));
+    CHECK_FALSE(cond("is_int('abc')"));
+    CHECK(cond("is_int(A)", {{"A", "12"}}));
+    // php.net/is_numeric
+    CHECK(cond("is_numeric('42')"));
+    CHECK(cond("is_numeric(1337)"));
+    CHECK(cond("is_numeric('1e10')"));
+    CHECK(cond("is_numeric('.5')"));
+    CHECK(cond("is_numeric(' 5')"));
+    CHECK_FALSE(cond("is_numeric('0x539')"));
+    CHECK_FALSE(cond("is_numeric('not numeric')"));
+    CHECK_FALSE(cond("is_numeric('')"));
+    // is_float: a number that is not an integer
+    CHECK(cond("is_float('2.5')"));
+    CHECK_FALSE(cond("is_float('2')"));
+    CHECK_FALSE(cond("is_float('x')"));
+    // is_string: not a number
+    CHECK(cond("is_string('abc')"));
+    CHECK_FALSE(cond("is_string(5)"));
+    // is_nan
+    CHECK(cond("is_nan(sqrt(-1))"));
+    CHECK(cond("is_nan('abc')"));
+    CHECK_FALSE(cond("is_nan(5)"));
+    // is_null: only a question that is not shown
+    CHECK_FALSE(cond("is_null('')"));
+    ExprParse p = parse_expression("is_null(Q)");
+    REQUIRE(p.expr);
+    CHECK(evaluate_condition(*p.expr, [](const std::string&, const std::string&) { return ExprValue::null_value(); }));
+}
+
+TEST_CASE("expr: string functions") {
+    std::map<std::string, std::string> v = {{"S", "Straße"}, {"G", "Grüße aus Köln"}};
+    // mb_strtolower / mb_strtoupper (exprmgr_strtolower, exprmgr_strtoupper)
+    CHECK(text_of("strtolower('Mary Had A Little Lamb')") == "mary had a little lamb");
+    CHECK(text_of("strtoupper('Mary Had A Little Lamb')") == "MARY HAD A LITTLE LAMB");
+    CHECK(text_of("strtoupper(G)", v) == "GRÜSSE AUS KÖLN");
+    CHECK(text_of("strtolower('ÄÖÜ ΑΒΓ АБВ')") == "äöü αβγ абв");
+    // php.net/ucwords (ASCII letters only)
+    CHECK(text_of("ucwords('hello world!')") == "Hello World!");
+    CHECK(text_of("ucwords('HELLO world')") == "HELLO World");
+    // trim family with character lists and ranges (php.net/trim)
+    CHECK(text_of("trim('  Hallo  ')") == "Hallo");
+    CHECK(text_of("trim('xxHalloxx', 'x')") == "Hallo");
+    CHECK(text_of("trim('Hello World', 'Hdle')") == "o Wor");
+    CHECK(text_of("trim('abc123', 'a..c')") == "123");
+    CHECK(text_of("ltrim('  x  ')") == "x  ");
+    CHECK(text_of("rtrim('  x  ')") == "  x");
+    CHECK(text_of("rtrim('1.500', '0')") == "1.5");
+    // exprmgr_substr (mb_substr), php.net/substr examples
+    CHECK(text_of("substr('abcdef', -1)") == "f");
+    CHECK(text_of("substr('abcdef', -2)") == "ef");
+    CHECK(text_of("substr('abcdef', -3, 1)") == "d");
+    CHECK(text_of("substr('abcdef', 0, -1)") == "abcde");
+    CHECK(text_of("substr('abcdef', 2, -1)") == "cde");
+    CHECK(text_of("substr('abcdef', 4, -4)").empty());
+    CHECK(text_of("substr('abcdef', 1, 3)") == "bcd");
+    CHECK(text_of("substr(S, 4)", v) == "ße");    // characters, not bytes
+    // strlen counts characters (exprmgr_strlen)
+    CHECK(text_of("strlen('Grüße')") == "5");
+    // php.net/str_replace
+    CHECK(text_of("str_replace('%body%', 'black', '<body text=%body%>')") == "<body text=black>");
+    CHECK(text_of("str_replace('', 'x', 'abc')") == "abc");
+    // exprmgr_strpos / exprmgr_stripos: character position or false
+    CHECK(text_of("strpos('abc', 'a')") == "0");
+    CHECK(text_of("strpos('abcabc', 'c', 3)") == "5");
+    CHECK(text_of("strpos(S, 'e')", v) == "5");
+    CHECK(cond("is_empty(strpos('abc', 'd'))"));
+    CHECK_FALSE(cond("is_empty(strpos('abc', 'a'))"));
+    CHECK(cond("is_empty(strpos('abc', 'a', 10))"));
+    CHECK(text_of("stripos('ABC', 'b')") == "1");
+    CHECK(text_of("stripos('xÄy', 'ä')") == "1");
+    // strstr / stristr (php.net/strstr)
+    CHECK(text_of("strstr('name@example.com', '@')") == "@example.com");
+    CHECK(text_of("strstr('name@example.com', '@', 1)") == "name");
+    CHECK(text_of("stristr('USER@EXAMPLE.com', 'e')") == "ER@EXAMPLE.com");
+    CHECK(text_of("stristr('USER@EXAMPLE.com', 'e', 1)") == "US");
+    CHECK(cond("is_empty(strstr('abc', 'x'))"));
+    // strrev, str_pad, str_repeat
+    CHECK(text_of("strrev('Hello world!')") == "!dlrow olleH");
+    CHECK(text_of("strrev('äb')") == "bä");
+    CHECK(text_of("str_pad('Alien', 10)") == "Alien     ");
+    CHECK(text_of("str_pad('Alien', 10, '-=')") == "Alien-=-=-");
+    CHECK(text_of("str_pad('Alien', 3, '*')") == "Alien");
+    CHECK(text_of("str_repeat('-=', 10)") == "-=-=-=-=-=-=-=-=-=-=");
+    CHECK(text_of("str_repeat('x', 100000000)").empty()); // refused: longer than 64 KiB
+    // strcmp / strcasecmp: -1, 0, 1
+    CHECK(text_of("strcmp('a', 'b')") == "-1");
+    CHECK(text_of("strcmp('b', 'b')") == "0");
+    CHECK(text_of("strcasecmp('HELLO', 'hello')") == "0");
+    // addslashes, stripslashes, quotemeta (php.net examples)
+    CHECK(text_of("addslashes(\"O'Reilly\")") == "O\\'Reilly");
+    CHECK(text_of("stripslashes('O\\\\\\'Rei\\\\lly')") == "O'Reilly");
+    CHECK(text_of("quotemeta('1+1=2?')") == "1\\+1=2\\?");
+    // HTML (LimeSurvey always passes ENT_QUOTES)
+    CHECK(text_of("htmlspecialchars(\"<a href='test'>Test</a>\")") == "&lt;a href=&#039;test&#039;&gt;Test&lt;/a&gt;");
+    CHECK(text_of("htmlspecialchars_decode('&lt;p&gt;this -&gt; &quot;&lt;/p&gt;')") == "<p>this -> \"</p>");
+    CHECK(text_of("htmlentities('Grüße & Küsse')") == "Gr&uuml;&szlig;e &amp; K&uuml;sse");
+    CHECK(text_of("html_entity_decode('Gr&uuml;&szlig;e &#8364; &#x41; &amp;')") == "Grüße € A &");
+    CHECK(text_of("html_entity_decode('&unknown; & x')") == "&unknown; & x");
+    CHECK(text_of("nl2br('foo isn\\'t\\nbar')") == "foo isn't\\nbar"); // '\\n' in a literal is not a newline
+    CHECK(text_of("nl2br(T)", {{"T", "a\nb\r\nc"}}) == "a<br />\nb<br />\r\nc");
+    CHECK(text_of("strip_tags('<p>Test paragraph.</p><!-- Comment --> <a href=\"#fragment\">Other text</a>')") ==
+          "Test paragraph. Other text");
+    CHECK(text_of("strip_tags('<p>Test <b>bold</b></p>', '<b>')") == "Test <b>bold</b>");
+    // quoted-printable
+    CHECK(text_of("quoted_printable_encode(T)", {{"T", "Grüße=1"}}) == "Gr=C3=BC=C3=9Fe=3D1");
+    CHECK(text_of("quoted_printable_decode('Gr=C3=BC=C3=9Fe=3D1')") == "Grüße=1");
+    CHECK(text_of("quoted_printable_decode(T)", {{"T", "ab=\r\ncd"}}) == "abcd");
+    // sprintf (php.net/sprintf examples)
+    CHECK(text_of("sprintf('%04d-%02d-%02d', 2021, 7, 4)") == "2021-07-04");
+    CHECK(text_of("sprintf('%01.2f', 123.1)") == "123.10");
+    CHECK(text_of("sprintf('%.1f %%', 45.678)") == "45.7 %");
+    CHECK(text_of("sprintf('%s is %d years', 'Anna', '42')") == "Anna is 42 years");
+    CHECK(text_of("sprintf('%2$s %1$s', 'a', 'b')") == "b a");
+    CHECK(text_of("sprintf('[%5s][%-5s]', 'ab', 'ab')") == "[   ab][ab   ]");
+    CHECK(text_of("sprintf(\"[%'*8s]\", 'abc')") == "[*****abc]");
+    CHECK(text_of("sprintf('%x %X %o %b %c', 255, 255, 8, 5, 65)") == "ff FF 10 101 A");
+    CHECK(text_of("sprintf('%+d %+d', 5, -5)") == "+5 -5");
+    CHECK(text_of("sprintf('%05d', -12)") == "-0012");
+    CHECK(text_of("sprintf('%e', 1234.5678)") == "1.234568e+3");
+    CHECK(text_of("sprintf('%.3s', 'abcdef')") == "abc");
+    // regexMatch keeps its guard (see the functions test above)
+    CHECK(cond("regexMatch('/^[0-9]{5}$/', '04109')"));
+}
+
+TEST_CASE("expr: counting, lists and choosing") {
+    std::map<std::string, std::string> v = {{"A", "1"}, {"B", "3"}, {"C", "5"}, {"E", ""}, {"Y1", "Y"}, {"Y2", "Y"}};
+    // exprmgr_count / countif
+    CHECK(text_of("count(A, B, E)", v) == "2");
+    CHECK(text_of("count(0, '0')", v) == "2");
+    CHECK(text_of("countif('Y', Y1, Y2, E)", v) == "2");
+    // exprmgr_countifop / sumifop: PHP comparisons (so "" < 3 counts), RX for patterns
+    CHECK(text_of("countifop('>=', 3, A, B, C)", v) == "2");
+    CHECK(text_of("countifop('<', 3, A, B, C, E)", v) == "2"); // "" < 3 in PHP 8
+    CHECK(text_of("countifop('RX', '/^[0-9]$/', A, B, E)", v) == "2");
+    CHECK(text_of("countifop('ne', 1, A, B)", v) == "1");
+    CHECK(text_of("sumifop('>=', 3, A, B, C)", v) == "8");
+    CHECK(text_of("sumifop('==', 1, A, B, C)", v) == "1");
+    CHECK(text_of("sumifop('gt', 0, A, B, C)", v) == "9");
+    // exprmgr_array_sum: texts count by their leading number
+    CHECK(text_of("sum(A, B, C, E, '2abc')", v) == "11");
+    // exprmgr_if: the third argument defaults to ''
+    CHECK(text_of("if(A == 1, 'one')", v) == "one");
+    CHECK(text_of("if(A == 2, 'one')", v).empty());
+    // exprmgr_implode / join / list
+    CHECK(text_of("implode(', ', A, B, E, C)", v) == "1, 3, , 5");
+    CHECK(text_of("implode('-')", v).empty());
+    CHECK(text_of("join(A, B, 'x')", v) == "13x");
+    CHECK(text_of("list(A, E, B, C)", v) == "1, 3, 5");
+    // exprmgr_unique: non-empty values all different
+    CHECK(cond("unique(A, B, C, E, E)", v));
+    CHECK_FALSE(cond("unique(A, B, A)", v));
+    CHECK_FALSE(cond("unique(Y1, Y2)", v));
+    // convert_value (manual: convert_value(fValue, iStrict, sFrom, sTo))
+    CHECK(text_of("convert_value(10, 1, '0,5,10,15,20', '0,5,10,15,20')") == "10");
+    CHECK(text_of("convert_value(3, 1, '1,2,3,4,5', '5,4,3,2,1')") == "3");
+    CHECK(text_of("convert_value(2, 1, '1,2,3', 'a,b,c')") == "b");
+    CHECK(text_of("convert_value(11, 0, '0,5,10,15,20', '0,5,10,15,20')") == "10");
+    CHECK(text_of("convert_value(13, 0, '0,5,10,15,20', 'A,B,C,D,E')") == "D");
+    CHECK(cond("is_empty(convert_value(11, 1, '0,5,10', '0,5,10'))"));
+    CHECK(cond("is_empty(convert_value('x', 0, '0,5', '0,5'))"));
+    CHECK(cond("is_empty(convert_value(1, 0, '0,5', '0'))"));
+}
+
+TEST_CASE("expr: dates and times") {
+    // php.net/gmdate and date: the format characters, on a fixed timestamp.
+    // 1625401800 is Sunday 2021-07-04 12:30:00 UTC.
+    CHECK(text_of("gmdate('Y-m-d H:i:s', 1625401800)") == "2021-07-04 12:30:00");
+    CHECK(text_of("gmdate('D, d M Y', 1625401800)") == "Sun, 04 Jul 2021");
+    CHECK(text_of("gmdate('l jS \\\\o\\\\f F Y h:i:s A', 1625401800)") == "Sunday 4th of July 2021 12:30:00 PM");
+    CHECK(text_of("gmdate('N w z t L W o y n G g a', 1625401800)") == "7 0 184 31 0 26 2021 21 7 12 12 pm");
+    CHECK(text_of("gmdate('c', 1625401800)") == "2021-07-04T12:30:00+00:00");
+    CHECK(text_of("gmdate('r', 1625401800)") == "Sun, 04 Jul 2021 12:30:00 +0000");
+    CHECK(text_of("gmdate('U', 1625401800)") == "1625401800");
+    CHECK(cond("is_empty(date('Y', 'x'))"));    // exprmgr_date: a non-numeric timestamp is false
+    // mktime and date agree on the device's local time; month 13 carries over (php.net/mktime)
+    CHECK(text_of("date('Y-m-d H:i:s', mktime(12, 30, 0, 7, 4, 2021))") == "2021-07-04 12:30:00");
+    CHECK(text_of("date('M-d-Y', mktime(0, 0, 0, 12, 32, 1997))") == "Jan-01-1998");
+    CHECK(text_of("date('M-d-Y', mktime(0, 0, 0, 13, 1, 1997))") == "Jan-01-1998");
+    CHECK(text_of("date('Y', mktime(0, 0, 0, 1, 1, 98))") == "1998");
+    CHECK(cond("is_empty(mktime('x'))"));        // exprmgr_mktime: false
+    CHECK(text_of("idate('Y', mktime(0, 0, 0, 1, 1, 2020))") == "2020");
+    CHECK(cond("is_empty(idate('YY'))"));
+    // exprmgr_checkdate: digits only, then a Gregorian date
+    CHECK(cond("checkdate(12, 31, 2000)"));
+    CHECK_FALSE(cond("checkdate(2, 29, 2001)"));
+    CHECK(cond("checkdate(2, 29, 2000)"));
+    CHECK_FALSE(cond("checkdate('2x', 1, 2000)"));
+    CHECK_FALSE(cond("checkdate(13, 1, 2000)"));
+    CHECK(cond("checkdate(M, D, Y)", {{"M", "7"}, {"D", "4"}, {"Y", "2021"}}));
+    // strtotime for the documented formats, checked through date()
+    auto day = [](const std::string& s) { return text_of("date('Y-m-d H:i:s', strtotime('" + s + "'))"); };
+    CHECK(day("2021-07-04") == "2021-07-04 00:00:00");
+    CHECK(day("2021-07-04 13:45") == "2021-07-04 13:45:00");
+    CHECK(day("2021-07-04T13:45:10") == "2021-07-04 13:45:10");
+    CHECK(day("04.07.2021") == "2021-07-04 00:00:00");
+    CHECK(day("4.7.21") == "2021-07-04 00:00:00");
+    CHECK(day("07/04/2021") == "2021-07-04 00:00:00");
+    CHECK(day("2021/07/04") == "2021-07-04 00:00:00");
+    CHECK(day("04-07-2021") == "2021-07-04 00:00:00");
+    CHECK(day("10 September 2000") == "2000-09-10 00:00:00");
+    CHECK(day("September 10, 2000") == "2000-09-10 00:00:00");
+    CHECK(day("2021-07-04 +1 day") == "2021-07-05 00:00:00");
+    CHECK(day("2021-01-31 +1 month") == "2021-03-03 00:00:00");
+    CHECK(day("2021-07-04 -2 weeks") == "2021-06-20 00:00:00");
+    CHECK(day("2021-07-04 12:00 +90 minutes") == "2021-07-04 13:30:00");
+    CHECK(day("2021-07-04 1 year ago") == "2020-07-04 00:00:00");
+    CHECK(text_of("strtotime('@86400')") == "86400");
+    CHECK(cond("is_empty(strtotime('next blursday'))"));
+    CHECK(cond("is_empty(strtotime('2021-13-01'))"));
+    CHECK(cond("is_empty(strtotime(''))"));
+    // now, today, tomorrow and time() read the device clock
+    double now = eval_src("time()").number;
+    CHECK(std::fabs(eval_src("strtotime('now')").number - now) <= 2);
+    CHECK(eval_src("strtotime('tomorrow') - strtotime('today')").number >= 82800); // 23 h on a DST day
+    CHECK(text_of("date('H:i:s', strtotime('today'))") == "00:00:00");
+    CHECK(text_of("date('Y', time())") == text_of("date('Y')"));
 }

@@ -330,6 +330,30 @@ static ExprValue whole_value(const Question& q, const Answer& a, bool shown, con
     }
 }
 
+// `Q.relevanceStatus` (1 shown, 0 not), `Q.question` (its text), `Q.gid` / `Q.qid` (1-based
+// positions of its group and of the question: there are no database ids offline),
+// `Q.gseq` / `Q.qseq` (0-based), `Q.sgqa` (the code), `Q.mandatory` ("Y"/"N").
+// Everything else (NAOK, value, valueNAOK, code, shown) reads the answer.
+static bool question_property(const Survey& survey, const std::string& lang, const Question& q, int index,
+                              const std::string& suffix, bool shown, ExprValue* out) {
+    if (suffix == "relevanceStatus") *out = ExprValue::of_number(shown ? 1 : 0);
+    else if (suffix == "question") *out = ExprValue::of_string(q.text.get(lang, survey.original_language()));
+    else if (suffix == "qid") *out = ExprValue::of_number(index + 1);
+    else if (suffix == "qseq") *out = ExprValue::of_number(index);
+    else if (suffix == "sgqa") *out = ExprValue::of_string(q.code);
+    else if (suffix == "mandatory") *out = ExprValue::of_string(q.mandatory ? "Y" : "N");
+    else if (suffix == "gid" || suffix == "gseq") {
+        int g = 0, seen = 0;
+        for (const Group& grp : survey.groups) {
+            seen += (int)grp.questions.size();
+            if (index < seen) break;
+            g++;
+        }
+        *out = ExprValue::of_number(suffix == "gid" ? g + 1 : g);
+    } else return false;
+    return true;
+}
+
 ExprValue Session::lookup(const std::string& name, const std::string& suffix) const {
     const ExprValue empty = ExprValue::of_string("");
     // The question is the longest code C with name == C or name starting with C + "_".
@@ -342,8 +366,14 @@ ExprValue Session::lookup(const std::string& name, const std::string& suffix) co
     }
     if (best < 0) return empty;
     VisScope vis(*this);
-    if (!vis.shown(best)) return empty; // a question that is not shown reads as empty
     const Question& q = *order_[best];
+    // Properties of the question itself, whether it is shown or not (LimeSurvey's static
+    // attributes and relevanceStatus; see FORMAT.md, "Variable properties").
+    if (!suffix.empty() && name.size() == q.code.size()) {
+        ExprValue p;
+        if (question_property(*survey_, language_, q, best, suffix, vis.shown(best), &p)) return p;
+    }
+    if (!vis.shown(best)) return ExprValue::null_value(); // not shown: NULL, reads as empty
     const Answer* a = answer(q.code);
     if (!a || a->no_answer) return empty;
     // `.shown` is the option text for single, yesno and rating; everything else reads plain.

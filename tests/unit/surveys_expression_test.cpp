@@ -8,6 +8,8 @@
 #include <string>
 
 #include "expression.h"
+#include "session.h"
+#include "survey.h"
 
 using namespace tk;
 
@@ -721,4 +723,50 @@ TEST_CASE("expr: dates and times") {
     CHECK(eval_src("strtotime('tomorrow') - strtotime('today')").number >= 82800); // 23 h on a DST day
     CHECK(text_of("date('H:i:s', strtotime('today'))") == "00:00:00");
     CHECK(text_of("date('Y', time())") == text_of("date('Y')"));
+}
+
+// The properties a survey reads through Session::lookup (LimeSurvey's static attributes,
+// relevanceStatus, and NULL for a question that is not shown).
+TEST_CASE("expr: variable properties through the session") {
+    const char* json = R"({"format":"teilhabe-survey/1","id":"t","version":"1","languages":["de"],"title":"T",
+      "groups":[
+       {"code":"G1","title":"Eins","questions":[
+         {"code":"A","type":"yesno","text":"Frage A","mandatory":true},
+         {"code":"B","type":"text","text":"Frage B","condition":"A == 'Y'"}]},
+       {"code":"G2","title":"Zwei","questions":[
+         {"code":"C","type":"numeric","text":"Frage C"}]}]})";
+    LoadResult r = parse_survey(json, "test.json");
+    for (const LoadError& e : r.errors) MESSAGE(e.to_string());
+    REQUIRE(r.ok());
+    Session s(r.survey, "de", 0);
+    auto get = [&](const char* name, const char* suffix) { return s.lookup(name, suffix); };
+    CHECK(get("A", "question").text == "Frage A");
+    CHECK(get("B", "question").text == "Frage B");        // static: also while B is hidden
+    CHECK(get("A", "qid").text == "1");
+    CHECK(get("C", "qid").text == "3");
+    CHECK(get("C", "qseq").text == "2");
+    CHECK(get("B", "gid").text == "1");
+    CHECK(get("C", "gid").text == "2");
+    CHECK(get("C", "gseq").text == "1");
+    CHECK(get("A", "sgqa").text == "A");
+    CHECK(get("A", "mandatory").text == "Y");
+    CHECK(get("B", "mandatory").text == "N");
+    CHECK(get("B", "relevanceStatus").text == "0");
+    CHECK(get("B", "").is_null);                          // not shown: NULL
+    CHECK(get("B", "NAOK").is_empty());
+    REQUIRE(s.set_answer("A", [] { Answer a; a.value = "Y"; return a; }()).ok());
+    CHECK(get("B", "relevanceStatus").text == "1");
+    CHECK_FALSE(get("B", "").is_null);                    // shown, unanswered: ""
+    CHECK(get("A", "").text == "Y");
+    CHECK(get("A", "value").text == "Y");
+    CHECK(get("A", "valueNAOK").text == "Y");
+    CHECK(get("A", "code").text == "Y");
+    CHECK(get("A", "shown").text == "Ja");
+    // The same through an expression.
+    ExprParse p = parse_expression("A.relevanceStatus == 1 and B.relevanceStatus and C.gid == 2 and is_null(X)");
+    REQUIRE(p.expr);
+    CHECK(evaluate_condition(*p.expr, [&](const std::string& n, const std::string& suf) { return s.lookup(n, suf); }) == false);
+    ExprParse q = parse_expression("A.relevanceStatus == 1 and B.relevanceStatus and C.gid == 2 and not is_null(B)");
+    REQUIRE(q.expr);
+    CHECK(evaluate_condition(*q.expr, [&](const std::string& n, const std::string& suf) { return s.lookup(n, suf); }));
 }

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <random>
 #include <regex>
 #include <set>
@@ -328,7 +329,7 @@ static bool known_ifop(const std::string& op);
 // Variable properties LimeSurvey defines that a survey can read (see FORMAT.md).
 static bool known_property(const std::string& p) {
     static const char* const kProps[] = {"NAOK", "shown", "value", "valueNAOK", "code", "relevanceStatus",
-                                         "question", "gid", "qid", "sgqa", "type", "mandatory", "qseq", "gseq"};
+                                         "question", "gid", "qid", "sgqa", "mandatory", "qseq", "gseq"};
     for (const char* k : kProps)
         if (p == k) return true;
     return false;
@@ -1130,18 +1131,26 @@ static std::string mb_substr(const std::string& s, long long start, bool has_len
 }
 
 // mb_strpos / mb_stripos: character index of the first match at or after `offset`, or -1.
-static long long mb_find(const std::string& hay, const std::string& needle, long long offset, bool icase) {
-    std::vector<std::string> h = chars_of(icase ? change_case(hay, false) : hay);
-    std::vector<std::string> nd = chars_of(icase ? change_case(needle, false) : needle);
-    long long n = (long long)h.size(), m = (long long)nd.size();
+// Searches bytes (Boyer-Moore-Horspool, so a long answer cannot stall the kiosk) and counts
+// characters only for the result; a match inside a character is skipped.
+static long long mb_find(const std::string& hay_src, const std::string& needle_src, long long offset, bool icase) {
+    std::string hay = icase ? change_case(hay_src, false) : hay_src;
+    std::string needle = icase ? change_case(needle_src, false) : needle_src;
+    long long n = (long long)utf8_length(hay);
     if (offset < 0) offset += n;
     if (offset < 0 || offset > n) return -1;
-    for (long long i = offset; i + m <= n; i++) {
-        bool ok = true;
-        for (long long j = 0; j < m && ok; j++) ok = h[(size_t)(i + j)] == nd[(size_t)j];
-        if (ok) return i;
+    size_t start = 0;
+    for (long long k = 0; k < offset && start < hay.size(); k++) start = utf8_char_end(hay, start);
+    std::boyer_moore_horspool_searcher search(needle.begin(), needle.end());
+    auto from = hay.begin() + (long)start;
+    while (true) {
+        auto it = std::search(from, hay.end(), search);
+        if (it == hay.end() && !needle.empty()) return -1;
+        size_t at = size_t(it - hay.begin());
+        if (at == hay.size() || !is_utf8_continuation(hay[at]))
+            return (long long)utf8_length(std::string_view(hay).substr(0, at));
+        from = it + 1;
     }
-    return -1;
 }
 
 static std::string replace_all(const std::string& s, const std::string& from, const std::string& to) {

@@ -16,7 +16,7 @@
 //   unary   := ("-" | "+" | "!") unary | primary
 //   primary := NUMBER | STRING | NAME | NAME "(" args? ")" | "(" expr ")"
 //   NAME    := [A-Za-z_][A-Za-z0-9_#]* ("." property)?
-//   property: NAOK shown value valueNAOK code relevanceStatus question gid qid sgqa type
+//   property: NAOK shown value valueNAOK code relevanceStatus question gid qid sgqa
 //             mandatory qseq gseq (passed to VarLookup as `suffix`)
 //   STRING  := '...' | "..."  (backslash escapes a quote or a backslash)
 // '%' is not an operator in ExpressionScript and is refused; so are '=' (assignment),

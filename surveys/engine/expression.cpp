@@ -607,7 +607,11 @@ struct Parser {
         at++;
         auto right = (this->*operand)();
         if (!right) return nullptr;
-        if (peek().kind == Tok::Cmp) return unexpected();
+        // A second operator of the same level would chain; an equality after an ordering is
+        // the looser level and parse_eq takes it.
+        bool eq_level = e->cmp == CmpOp::Eq || e->cmp == CmpOp::Ne;
+        bool next_eq = peek().cmp == CmpOp::Eq || peek().cmp == CmpOp::Ne;
+        if (peek().kind == Tok::Cmp && (eq_level || !next_eq)) return unexpected();
         e->kids.push_back(std::move(left));
         e->kids.push_back(std::move(right));
         return e;
@@ -998,6 +1002,15 @@ static double int_value(const ExprValue& v, int base = 10) {
         r = r * base + dgt;
     }
     return sign == "-" ? -r : r;
+}
+
+// int_value as a C++ integer, clamped: casting an out-of-range double is undefined.
+static long long int_arg(const ExprValue& v, int base = 10) {
+    double d = int_value(v, base);
+    if (std::isnan(d)) return 0;
+    if (d > 9e18) return 9000000000000000000LL;
+    if (d < -9e18) return -9000000000000000000LL;
+    return (long long)d;
 }
 
 // PHP's round(): half away from zero, after rounding to 15 significant digits so that
@@ -1427,12 +1440,12 @@ static std::string php_sprintf(const Args& a) {
         char buf[400];
         switch (spec) {
         case 'd': {
-            long long v = (long long)int_value(arg);
+            long long v = int_arg(arg);
             body = std::to_string(v);
             if (plus && v >= 0) body = "+" + body;
             break;
         }
-        case 'u': body = std::to_string((unsigned long long)(long long)int_value(arg)); break;
+        case 'u': body = std::to_string((unsigned long long)int_arg(arg)); break;
         case 'f': case 'F': {
             std::snprintf(buf, sizeof buf, "%.*f", prec < 0 ? 6 : prec, php_round(leading_number(arg), prec < 0 ? 6 : prec));
             body = buf;
@@ -1457,7 +1470,7 @@ static std::string php_sprintf(const Args& a) {
             body = buf;
             break;
         case 'x': case 'X': case 'o': case 'b': {
-            unsigned long long v = (unsigned long long)(long long)int_value(arg);
+            unsigned long long v = (unsigned long long)int_arg(arg);
             int base = spec == 'o' ? 8 : spec == 'b' ? 2 : 16;
             const char* digits = spec == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
             do {
@@ -1466,7 +1479,7 @@ static std::string php_sprintf(const Args& a) {
             } while (v);
             break;
         }
-        case 'c': body = std::string(1, char((long long)int_value(arg) & 0xFF)); numeric = false; break;
+        case 'c': body = std::string(1, char(int_arg(arg) & 0xFF)); numeric = false; break;
         case 's':
             body = arg.text;
             if (prec >= 0) body = mb_substr(body, 0, true, prec);
@@ -1634,6 +1647,7 @@ static bool parse_strtotime(const std::string& src, long long now, long long* ou
     if (s[0] == '@') {
         double d = 0;
         if (!parse_numeric_text(s.substr(1), &d)) return false;
+        if (std::fabs(d) > 1e14) return false;
         *out = (long long)std::floor(d);
         return true;
     }
@@ -1841,7 +1855,7 @@ static ExprValue library(Fn fn, const Args& a) {
     case Fn::Fixnum: return a[0]; // the survey's decimal separator is always '.' here
     case Fn::Floatval: return num(leading_number(a[0]));
     case Fn::Floor: return math1(a[0], std::floor);
-    case Fn::Intval: return num(int_value(a[0], a.size() > 1 ? (int)int_value(a[1]) : 10));
+    case Fn::Intval: return num(int_value(a[0], a.size() > 1 ? (int)std::max(-1LL, std::min(99LL, int_arg(a[1]))) : 10));
     case Fn::Log: {
         if (!as_number(a[0], &x)) return nan_value();
         double base = std::exp(1.0);
@@ -1874,8 +1888,8 @@ static ExprValue library(Fn fn, const Args& a) {
     case Fn::Rand: {
         long long lo = 0, hi = 2147483647;
         if (a.size() == 2) {
-            lo = (long long)int_value(a[0]);
-            hi = (long long)int_value(a[1]);
+            lo = int_arg(a[0]);
+            hi = int_arg(a[1]);
             if (lo > hi) std::swap(lo, hi);
         }
         std::uniform_int_distribution<long long> d(lo, hi);
@@ -1883,7 +1897,7 @@ static ExprValue library(Fn fn, const Args& a) {
     }
     case Fn::Round:
         if (!as_number(a[0], &x)) return nan_value();
-        return num(php_round(x, a.size() > 1 ? (long long)int_value(a[1]) : 0));
+        return num(php_round(x, a.size() > 1 ? int_arg(a[1]) : 0));
     case Fn::Sin: return math1(a[0], std::sin);
     case Fn::Sqrt: return math1(a[0], std::sqrt);
     case Fn::Stddev: {
@@ -1973,7 +1987,7 @@ static ExprValue library(Fn fn, const Args& a) {
     case Fn::Sprintf: return str(php_sprintf(a));
     case Fn::StrPad: {
         // Characters, not bytes: PHP counts bytes and can cut a character of the padding.
-        long long want = (long long)int_value(a[1]);
+        long long want = int_arg(a[1]);
         std::string pad = a.text_or(2, " ");
         size_t have = utf8_length(a[0].text);
         if (want <= (long long)have || pad.empty()) return str(a[0].text);
@@ -1984,9 +1998,9 @@ static ExprValue library(Fn fn, const Args& a) {
         return str(out);
     }
     case Fn::StrRepeat: {
-        long long times = (long long)int_value(a[1]);
+        long long times = int_arg(a[1]);
         if (times <= 0 || a[0].text.empty()) return str("");
-        if ((unsigned long long)times * a[0].text.size() > kMaxText) return str("");
+        if ((unsigned long long)times > kMaxText / a[0].text.size()) return str("");
         std::string out;
         for (long long k = 0; k < times; k++) out += a[0].text;
         return str(out);
@@ -2000,7 +2014,7 @@ static ExprValue library(Fn fn, const Args& a) {
     }
     case Fn::StripTags: return str(strip_tags(a[0].text, a.text_or(1, "")));
     case Fn::Stripos: case Fn::Strpos: {
-        long long off = a.size() > 2 ? (long long)int_value(a[2]) : 0;
+        long long off = a.size() > 2 ? int_arg(a[2]) : 0;
         long long at = mb_find(a[0].text, a[1].text, off, fn == Fn::Stripos);
         return at < 0 ? false_value() : num((double)at);
     }
@@ -2032,7 +2046,7 @@ static ExprValue library(Fn fn, const Args& a) {
     case Fn::Strtolower: return str(change_case(a[0].text, false));
     case Fn::Strtoupper: return str(change_case(a[0].text, true));
     case Fn::Substr:
-        return str(mb_substr(a[0].text, (long long)int_value(a[1]), a.size() > 2, a.size() > 2 ? (long long)int_value(a[2]) : 0));
+        return str(mb_substr(a[0].text, int_arg(a[1]), a.size() > 2, a.size() > 2 ? int_arg(a[2]) : 0));
     case Fn::Ucwords: {
         // PHP's ucwords works on ASCII letters only: "über uns" -> "über Uns".
         std::string s = a[0].text;
@@ -2107,7 +2121,7 @@ static ExprValue library(Fn fn, const Args& a) {
             const ExprValue& e = a[(size_t)i];
             bool digits = !e.text.empty() && e.text.find_first_not_of("0123456789") == std::string::npos;
             if (!digits) return ExprValue::of_bool(false);
-            v[i] = (long long)int_value(e);
+            v[i] = int_arg(e);
         }
         bool ok = v[0] >= 1 && v[0] <= 12 && v[2] >= 1 && v[2] <= 32767 && v[1] >= 1 && v[1] <= days_in_month((int)v[0], v[2]);
         return ExprValue::of_bool(ok);
@@ -2131,7 +2145,7 @@ static ExprValue library(Fn fn, const Args& a) {
         long long f[6] = {now.tm_hour, now.tm_min, now.tm_sec, now.tm_mon + 1, now.tm_mday, now.tm_year + 1900LL};
         for (size_t i = 0; i < a.size() && i < 6; i++) {
             if (!as_number(a[i], &x)) return false_value();
-            f[i] = (long long)int_value(a[i]);
+            f[i] = int_arg(a[i]);
         }
         long long out = 0;
         if (!make_time(f[0], f[1], f[2], f[3], f[4], f[5], &out)) return false_value();

@@ -380,6 +380,11 @@ TEST_CASE("expr: LimeSurvey operators * / and unary +") {
     CHECK(text_of("+A", {{"A", "5"}}) == "5");
     CHECK(text_of("+A") == "0");
     CHECK(text_of("-A * 2", {{"A", "3"}}) == "-6");
+    // Equality is looser than ordering (RDP_EvaluateEqualityExpression calls the relation
+    // level): "1 < 2 == 1" is (1 < 2) == 1, "A == B < C" is A == (B < C).
+    CHECK(cond("1 < 2 == 1"));
+    CHECK(cond("1 == 2 < 3"));
+    CHECK_FALSE(cond("2 > 1 != 1"));
     // '!' binds tighter than comparisons; "not" negates the comparison.
     CHECK(cond("!A == 1"));                          // (!"") == 1
     CHECK_FALSE(cond("not A == ''"));

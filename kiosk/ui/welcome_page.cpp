@@ -206,7 +206,9 @@ void welcome_screen(ScreenDraw& c, ImVec2 size) {
     ImGui::PopFont();
     float langs_h = rows * lang_h + std::max(0, rows - 1) * c.m.gap + (rows ? c.m.gap * 2 : 0);
     float left = ImGui::GetContentRegionAvail().y - langs_h - c.m.gap;
-    float start_h = std::clamp(left, c.m.target * 2.5f, std::max(c.m.target * 2.5f, size.y * 0.4f));
+    // The target takes the rest of the screen (on a 1920x1080 screen too), but leaves a
+    // little of it free at the bottom so the language row does not sit on the edge.
+    float start_h = std::clamp(left - c.m.gap * 2, c.m.target * 2.5f, std::max(c.m.target * 2.5f, size.y * 0.6f));
     bool go = start_target(c, kiosk_text(app, "welcome_start"), kiosk_text(app, "welcome_start_hint"), w, start_h);
 
     // One tap on a language starts in it.

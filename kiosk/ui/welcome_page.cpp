@@ -227,6 +227,10 @@ void welcome_screen(ScreenDraw& c, ImVec2 size) {
         ImGui::PopFont();
     }
     ImGui::PopTextWrapPos();
+    // At large text the page is taller than the screen: dragging scrolls it on touch screens
+    // (and a drag is never taken for a tap, below).
+    if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) && ImGui::IsMouseDragging(0, c.m.body * 0.5f))
+        ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
     ImGui::EndChild();
 
     // A tap anywhere else starts as well: released where it was pressed (a drag scrolls),

@@ -339,3 +339,28 @@ TEST_CASE("language: every kiosk text a respondent sees in English is English") 
     CHECK(h.app.screen == tk::Screen::ThankYou);
     CHECK(pages > 10);
 }
+
+TEST_CASE("welcome: at 300 % the page scrolls by dragging, and the drag starts nothing") {
+    Harness h;
+    h.app.reading.text_scale = 300;
+    h.frames(3);
+    REQUIRE_FALSE(h.has("welcome")); // below the screen's edge at 300 % on 1366x768
+    ImGuiIO& io = ImGui::GetIO();
+    for (int pass = 0; pass < 3 && !h.has("welcome"); ++pass) {
+        io.MousePos = ImVec2(683, 650);
+        h.frame();
+        io.MouseDown[0] = true;
+        h.frame();
+        for (int y = 650; y >= 150; y -= 50) {
+            io.MousePos = ImVec2(683, float(y));
+            h.frame();
+        }
+        io.MouseDown[0] = false;
+        h.frames(2);
+        CHECK(h.app.screen == tk::Screen::Welcome);
+    }
+    CHECK(h.has("welcome"));
+    h.click("welcome");
+    CHECK(h.app.screen == tk::Screen::Language);
+    CHECK(h.app.reading.text_scale == 300);
+}

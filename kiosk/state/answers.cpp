@@ -1,6 +1,7 @@
 // answers.cpp - what the respondent chooses and types: the numbered choices of a page,
 // choosing (limits, exclusive options, "andere"), matrix cells, ranking, text fields as typed
-// (drafts) and the answers built from them, and the review page's short summaries.
+// (drafts) and the answers built from them, the type's instruction ("Sie können mehrere
+// Antworten wählen.") said once, and the review page's short summaries.
 #include "kiosk_state.h"
 #include "state_helpers.h"
 
@@ -299,6 +300,27 @@ void edit_field(KioskApp& app, const std::string& field, const std::string& text
         else a.cells[parts[2]] = text;
     }
     answer(app, q->code, a);
+}
+
+std::string type_instruction(const KioskApp& app, const Question& q) {
+    std::string text;
+    if (q.type == QuestionType::MultipleChoice)
+        text = q.max_answers > 0 ? fill(kiosk_text(app, "choose_up_to"), {{"x", std::to_string(q.max_answers)}})
+                                 : kiosk_text(app, "choose_several");
+    else if (q.type == QuestionType::Ranking)
+        text = fill(kiosk_text(app, "ranking_hint"),
+                    {{"x", std::to_string(q.max_answers > 0 ? q.max_answers : int(q.options.size()))}});
+    else if (q.type == QuestionType::RankedList)
+        text = kiosk_text(app, "ranked_list_hint");
+    if (text.empty() || q.help.empty()) return text;
+    // A help text that already says it (a survey written for another tool, or imported from
+    // LimeSurvey) keeps its words; the kiosk's own line would stand twice. Compared: the
+    // instruction's words up to its first number, without the closing full stop.
+    const std::string& help = survey_text(app, q.help);
+    std::string stem = text.substr(0, text.find_first_of("0123456789"));
+    while (!stem.empty() && (stem.back() == ' ' || stem.back() == '.')) stem.pop_back();
+    if (stem.size() >= 8 && help.find(stem) != std::string::npos) return {};
+    return text;
 }
 
 std::string answer_summary(const KioskApp& app, const Question& q) {

@@ -129,6 +129,7 @@ Response finish_session(const KioskApp& app, bool complete) {
     Response r = app.session->finish(complete, app.wall_clock(), assisted ? kChannelAssisted : kChannelKiosk,
                                      app.config.site, app.config.event);
     if (assisted) r.meta["interviewer"] = app.interviewer;
+    if (app.consent_given && needs_consent(app)) r.meta["consent"] = "given";
     return r;
 }
 

@@ -17,7 +17,12 @@ void more_time(KioskApp& app, double now) {
 
 double seconds_to_next_timer(const KioskApp& app, double now) {
     if (field_print_running(app)) return 0.2; // idle_tick collects the finished print job
-    if (app.screen == Screen::Welcome) return 1e9;
+    if (app.screen == Screen::Welcome) {
+        // Settings chosen on the welcome page by someone who then walked away go back to
+        // the staff defaults after the idle time; otherwise the welcome page waits.
+        if (app.reading == app.config.defaults) return 1e9;
+        return std::max(0.0, app.idle.last_activity + app.config.idle_seconds - now);
+    }
     if (app.idle.warning) return std::max(0.0, std::min(1.0, app.idle.warning_until - now));
     if (app.screen == Screen::ThankYou) return std::max(0.0, app.thanks_until - now);
     if (app.screen == Screen::StaffPin && app.pin.locked_until > now)
@@ -27,7 +32,11 @@ double seconds_to_next_timer(const KioskApp& app, double now) {
 
 void idle_tick(KioskApp& app, double now) {
     field_print_poll(app);
-    if (app.screen == Screen::Welcome) return;
+    if (app.screen == Screen::Welcome) {
+        if (!(app.reading == app.config.defaults) && now - app.idle.last_activity >= app.config.idle_seconds)
+            reset_to_welcome(app);
+        return;
+    }
     if (app.screen == Screen::ThankYou || app.screen == Screen::SaveFailed) {
         if (app.screen == Screen::ThankYou && now >= app.thanks_until) reset_to_welcome(app);
         if (app.screen == Screen::SaveFailed && now - app.idle.last_activity >= app.config.idle_seconds)
@@ -71,6 +80,7 @@ void end_session_timeout(KioskApp& app, double now) {
 void reset_to_welcome(KioskApp& app) {
     app.session.reset();
     app.interviewer.clear(); // an assisted interview is one session
+    app.consent_given = false;
     wipe_page(app);
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);

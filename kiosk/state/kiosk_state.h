@@ -24,7 +24,7 @@
 
 namespace tk {
 
-enum class Screen { Welcome, Language, Question, Review, ThankYou, SaveFailed, StaffPin, StaffMenu };
+enum class Screen { Welcome, Language, Privacy, Question, Review, ThankYou, SaveFailed, StaffPin, StaffMenu };
 enum class ThemeId { Standard, HighContrast };
 // Where in the staff menu staff are: the menu itself, or one of its desks.
 enum class StaffDesk { Menu, Paper, Tally, Site, Assisted, Print, Sync };
@@ -157,6 +157,7 @@ struct KioskApp {
     // Site/event form, assisted interview start and printing (field_desk.h).
     FieldDesk field;
     std::string interviewer;                      // non-empty: this session is an assisted interview
+    bool consent_given = false;                   // "Ich bin einverstanden" pressed in this session
 };
 
 // --- set-up ---
@@ -171,10 +172,25 @@ const std::string& kiosk_text(const KioskApp& app, const std::string& key);
 
 // --- respondent path ---
 void note_activity(KioskApp& app, double now);        // any touch, click or key
-void start_survey(KioskApp& app, double now);         // welcome -> language & reading aids
+// Welcome -> language & reading aids. The reading settings chosen on the welcome page (text
+// size, contrast, speech, language) are this person's and carry into the session.
+void start_survey(KioskApp& app, double now);
+// A language button of the welcome page: one tap starts in that language.
+void start_in_language(KioskApp& app, const std::string& lang, double now);
 void choose_language(KioskApp& app, const std::string& lang);
+// The welcome page's speech control: reads the welcome page now and every page after it.
+void start_reading_aloud(KioskApp& app);
+// The welcome page's facts: "etwa 5 Minuten" in the respondent's language ("" without survey).
+std::string duration_text(const KioskApp& app);
+// The data-protection notice page (Screen::Privacy, when the survey has `privacy`). Without
+// required consent "Weiter" goes on. With it, next() refuses until consent; agreeing records
+// meta.consent and goes to the first question; refusing ends the session at once and hands
+// nothing to the vault (the welcome page shows again).
+bool needs_consent(const KioskApp& app);
+void give_consent(KioskApp& app);
+void refuse_consent(KioskApp& app, double now);
 void set_text_scale(KioskApp& app, int percent);
-void begin_questions(KioskApp& app);                  // language page -> first question
+void begin_questions(KioskApp& app);                  // language/privacy page -> first question
 // Stores the answer of the question on screen (or any visible one) and remembers a problem.
 AnswerProblem answer(KioskApp& app, const std::string& code, const Answer& a);
 // Text typed into field `field` of question `code`; `apply` turns it into the answer.
@@ -215,6 +231,10 @@ void rank_move(KioskApp& app, const Question& q, int index, int delta);
 // field_text() gives the draft, or the stored answer's text when there is none.
 void edit_field(KioskApp& app, const std::string& field, const std::string& text);
 std::string field_text(const KioskApp& app, const std::string& field);
+// The kiosk's instruction for the question's type, in the respondent's language ("Sie können
+// mehrere Antworten wählen.", the ranking and ranked-list hints; "" for other types), or ""
+// when the question's help already says it: no hint is shown or spoken twice.
+std::string type_instruction(const KioskApp& app, const Question& q);
 // Short text for the review page ("" when unanswered).
 std::string answer_summary(const KioskApp& app, const Question& q);
 

@@ -1,8 +1,10 @@
 // respondent_path.cpp - one person's way through the survey: welcome, language and reading
-// aids, one question per page (next, back, "ändern"), submit to the vault, and what
-// "Vorlesen" says on each page.
+// aids, the data-protection notice (and consent), one question per page (next, back,
+// "ändern"), submit to the vault, and what "Vorlesen" says on each page.
 #include "kiosk_state.h"
 #include "state_helpers.h"
+
+#include <algorithm>
 
 namespace tk {
 
@@ -13,11 +15,51 @@ void note_activity(KioskApp& app, double now) {
 
 void start_survey(KioskApp& app, double now) {
     if (!app.survey) return;
+    // What the person set on the welcome page is theirs; the reset only drops the last
+    // person's traces (the welcome page itself starts from the staff defaults).
+    const ReadingSettings chosen = app.reading;
     reset_to_welcome(app);
+    app.reading = chosen;
     app.session = std::make_unique<Session>(app.survey, app.reading.language, app.wall_clock());
     app.screen = Screen::Language;
     app.idle.last_activity = now;
     app.speak_stop = true;
+}
+
+void start_in_language(KioskApp& app, const std::string& lang, double now) {
+    if (!app.survey) return;
+    const auto& langs = app.survey->languages;
+    if (std::find(langs.begin(), langs.end(), lang) == langs.end()) return;
+    app.reading.language = lang;
+    start_survey(app, now);
+}
+
+void start_reading_aloud(KioskApp& app) {
+    app.reading.read_aloud_auto = true;
+    request_speech(app);
+}
+
+std::string duration_text(const KioskApp& app) {
+    if (!app.survey) return {};
+    int m = estimated_minutes(*app.survey);
+    return fill(kiosk_text(app, m == 1 ? "welcome_minute" : "welcome_minutes"), {{"x", std::to_string(m)}});
+}
+
+bool needs_consent(const KioskApp& app) {
+    return app.survey && !app.survey->privacy.empty() && app.survey->privacy.consent_required;
+}
+
+void give_consent(KioskApp& app) {
+    if (!app.session || app.screen != Screen::Privacy) return;
+    app.consent_given = true;
+    begin_questions(app);
+}
+
+void refuse_consent(KioskApp& app, double now) {
+    if (app.screen != Screen::Privacy) return;
+    // Nothing was answered yet, and nothing goes to the vault: the session is dropped.
+    reset_to_welcome(app);
+    app.idle.last_activity = now;
 }
 
 void choose_language(KioskApp& app, const std::string& lang) {
@@ -50,6 +92,17 @@ void set_draft(KioskApp& app, const std::string& field, const std::string& text)
 bool next(KioskApp& app) {
     if (!app.session) return false;
     if (app.screen == Screen::Language) {
+        if (app.survey && !app.survey->privacy.empty()) {
+            clear_page(app);
+            app.screen = Screen::Privacy;
+            app.speak_stop = true;
+        } else {
+            begin_questions(app);
+        }
+        return true;
+    }
+    if (app.screen == Screen::Privacy) {
+        if (needs_consent(app) && !app.consent_given) return false;
         begin_questions(app);
         return true;
     }
@@ -73,23 +126,31 @@ bool next(KioskApp& app) {
     return true;
 }
 
+// The page before the first question: the notice where the survey has one.
+static Screen before_questions(const KioskApp& app) {
+    return app.survey && !app.survey->privacy.empty() ? Screen::Privacy : Screen::Language;
+}
+
 bool back(KioskApp& app) {
     if (!app.session) return false;
     switch (app.screen) {
     case Screen::Language:
         return false; // the welcome page is not a step back: leaving means ending
+    case Screen::Privacy:
+        clear_page(app);
+        app.speak_stop = true;
+        app.screen = Screen::Language;
+        return true;
     case Screen::Question:
         wipe_page(app);
         app.speak_stop = true;
-        if (!app.session->back()) {
-            app.screen = Screen::Language;
-        }
+        if (!app.session->back()) app.screen = before_questions(app);
         return true;
     case Screen::Review:
         wipe_page(app);
         app.speak_stop = true;
         if (app.session->back()) app.screen = Screen::Question;
-        else app.screen = Screen::Language;
+        else app.screen = before_questions(app);
         return true;
     default: return false;
     }
@@ -127,8 +188,31 @@ std::string page_speech_text(const KioskApp& app) {
         s += t;
     };
     switch (app.screen) {
-    case Screen::Welcome: add(kiosk_text(app, "welcome_tap")); break;
+    case Screen::Welcome:
+        if (app.survey) {
+            add(survey_text(app, app.survey->title));
+            add(survey_text(app, app.survey->about));
+            add(duration_text(app) + ". " + kiosk_text(app, "welcome_anonymous"));
+        }
+        add(kiosk_text(app, "welcome_start_hint"));
+        break;
     case Screen::Language: add(kiosk_text(app, "language_title")); add(kiosk_text(app, "language_hint")); break;
+    case Screen::Privacy: {
+        if (!app.survey) break;
+        const PrivacyNotice& n = app.survey->privacy;
+        add(kiosk_text(app, "privacy_title"));
+        add(kiosk_text(app, "privacy_controller") + ": " + survey_text(app, n.controller));
+        add(kiosk_text(app, "privacy_purpose") + ": " + survey_text(app, n.purpose));
+        add(kiosk_text(app, "privacy_stored") + ": " + survey_text(app, n.stored));
+        add(kiosk_text(app, "privacy_protection") + ": " + survey_text(app, n.protection));
+        add(kiosk_text(app, "privacy_contact") + ": " + survey_text(app, n.contact));
+        if (needs_consent(app)) {
+            add(kiosk_text(app, "consent_question"));
+            add(fill(kiosk_text(app, "speak_option"), {{"n", "1"}, {"text", kiosk_text(app, "consent_agree")}}));
+            add(fill(kiosk_text(app, "speak_option"), {{"n", "2"}, {"text", kiosk_text(app, "consent_decline")}}));
+        }
+        break;
+    }
     case Screen::Question: {
         const Question* q = app.session ? app.session->current() : nullptr;
         if (!q) break;
@@ -139,6 +223,7 @@ std::string page_speech_text(const KioskApp& app) {
         add(fill(kiosk_text(app, "question_of"), {{"n", std::to_string(pos)}, {"m", std::to_string(vis.size())}}));
         add(survey_text(app, q->text));
         add(survey_text(app, q->help));
+        add(type_instruction(app, *q));
         int n = 1;
         for (const auto& c : page_choices(app, *q))
             add(fill(kiosk_text(app, "speak_option"), {{"n", std::to_string(n++)}, {"text", c.label}}));

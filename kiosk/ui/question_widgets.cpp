@@ -151,15 +151,7 @@ void question_widget(ScreenDraw& c, const Question& q, float width) {
     case QuestionType::YesNo:
     case QuestionType::Rating:
     case QuestionType::Ranking:
-        if (q.type == QuestionType::MultipleChoice) {
-            std::string hint = q.max_answers > 0 ? fill(kiosk_text(c.app, "choose_up_to"), {{"x", std::to_string(q.max_answers)}})
-                                                 : kiosk_text(c.app, "choose_several");
-            wrapped(hint, c.th.text_muted);
-        }
-        if (q.type == QuestionType::Ranking) {
-            int lim = q.max_answers > 0 ? q.max_answers : int(q.options.size());
-            wrapped(fill(kiosk_text(c.app, "ranking_hint"), {{"x", std::to_string(lim)}}), c.th.text_muted);
-        }
+        wrapped(type_instruction(c.app, q), c.th.text_muted); // "" for single, yes/no, rating
         choices_widget(c, q, width);
         break;
     case QuestionType::ShortText: text_field(c, q.code + "|value", "", false, false, width); break;
@@ -181,7 +173,7 @@ void question_widget(ScreenDraw& c, const Question& q, float width) {
         break;
     case QuestionType::RankedList: {
         int n = std::max(1, q.max_answers > 0 ? q.max_answers : 3);
-        wrapped(kiosk_text(c.app, "ranked_list_hint"), c.th.text_muted);
+        wrapped(type_instruction(c.app, q), c.th.text_muted);
         for (int i = 0; i < n; ++i) {
             std::string f = q.code + "|rank|" + std::to_string(i);
             text_field(c, f, std::to_string(i + 1) + ".", false, false, width);

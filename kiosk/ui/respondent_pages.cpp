@@ -11,7 +11,7 @@
 // the focus ring; Space (or Enter on a focused control) presses it.
 //
 //   toolbar, progress, nav_bar         the frame of every respondent page
-//   welcome_screen, language_page      the start and the reading aids
+//   language_page                      the reading aids (the welcome page: welcome_page.cpp)
 //   question_page, review_page         one question (and its keys), all answers with "ändern"
 //   idle_warning, message_screen       "Sind Sie noch da?", thank-you and save-failed pages
 #include "screen_draw.h"
@@ -70,38 +70,13 @@ void progress(ScreenDraw& c, float width) {
     if (!label.empty()) wrapped(label, c.th.text_muted);
     ImGui::PopFont();
     float pct = c.app.screen == Screen::Review ? 100.0f : float(c.app.session->progress_percent());
-    if (c.app.screen == Screen::Language) pct = 0;
+    if (c.app.screen == Screen::Language || c.app.screen == Screen::Privacy) pct = 0;
     ImVec2 p = ImGui::GetCursorScreenPos();
     float h = std::max(8.0f, c.m.toolbar * 0.3f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), col(c.th.progress_track), h * 0.5f);
     dl->AddRectFilled(p, ImVec2(p.x + width * pct / 100.0f, p.y + h), col(c.th.progress_fill), h * 0.5f);
     ImGui::Dummy(ImVec2(width, h));
-}
-
-void welcome_screen(ScreenDraw& c, ImVec2 size) {
-    ImGui::PushFont(c.ui.fonts.heading);
-    std::string title = c.app.survey ? survey_text(c.app, c.app.survey->title) : "";
-    std::string label = title + "\n\n" + kiosk_text(c.app, "welcome_tap");
-    float w = size.x - 2 * c.m.target;
-    ImGui::SetCursorPos(ImVec2(c.m.target, c.m.target * 1.5f));
-    ImGuiIO& io = ImGui::GetIO();
-    bool go = big_button(c, "welcome", label, ButtonKind::Primary, w);
-    ImGui::PopFont();
-    ImGui::Dummy(ImVec2(0, c.m.gap));
-    ImGui::SetCursorPosX(c.m.target);
-    ImGui::PushTextWrapPos(c.m.target + w);
-    wrapped(kiosk_text(c.app, "welcome_langs"), c.th.text);
-    ImGui::PopTextWrapPos();
-    bool key = !io.KeyCtrl && !io.KeyAlt &&
-               (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false) ||
-                ImGui::IsKeyPressed(GLFW_KEY_SPACE, false));
-    for (int k = 0; k <= 9 && !key; ++k)
-        key = ImGui::IsKeyPressed(GLFW_KEY_0 + k, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0 + k, false);
-    if (go || key) {
-        c.enter_used = true;
-        start_survey(c.app, c.now);
-    }
 }
 
 void language_page(ScreenDraw& c, float width) {
@@ -242,6 +217,11 @@ void nav_bar(ScreenDraw& c, float width) {
     }
     ImGui::SameLine(width - bw + ImGui::GetStyle().WindowPadding.x);
     bool at_review = app.screen == Screen::Review;
+    // A notice that needs consent has no "Weiter": its own two choices decide.
+    if (app.screen == Screen::Privacy && needs_consent(app) && !app.consent_given) {
+        ImGui::PopFont();
+        return;
+    }
     std::string label = at_review ? kiosk_text(app, "submit") : kiosk_text(app, "next");
     if (big_button(c, at_review ? "submit" : "next", label, ButtonKind::Primary, bw)) {
         if (at_review) submit(app, c.now);

@@ -3,8 +3,9 @@
 //
 //   widgets.cpp              focus ring, buttons, option rows, text, text fields
 //   question_widgets.cpp     one widget per question type
-//   respondent_pages.cpp     tool bar, progress, welcome, language, question, review, nav bar,
+//   respondent_pages.cpp     tool bar, progress, language, question, review, nav bar,
 //                            idle warning, message pages
+//   welcome_page.cpp         the welcome page (attract screen) and the data-protection notice
 //   respondent_keyboard.cpp  the respondent's on-screen keyboard
 //   staff_pin_screen.cpp     PIN pad and PIN prompt
 //   staff_menu.cpp           the staff menu, its settings and the PIN change form
@@ -64,7 +65,6 @@ void question_widget(ScreenDraw& c, const Question& q, float width);
 // --- respondent_pages.cpp ---
 void toolbar(ScreenDraw& c, float width);
 void progress(ScreenDraw& c, float width);
-void welcome_screen(ScreenDraw& c, ImVec2 size);
 void language_page(ScreenDraw& c, float width);
 void question_page(ScreenDraw& c, float width);
 void review_page(ScreenDraw& c, float width);
@@ -72,6 +72,10 @@ void nav_bar(ScreenDraw& c, float width);
 void idle_warning(ScreenDraw& c, ImVec2 size);
 void message_screen(ScreenDraw& c, ImVec2 size, const std::string& title, const std::string& body,
                     const std::string& button);
+
+// --- welcome_page.cpp ---
+void welcome_screen(ScreenDraw& c, ImVec2 size);
+void privacy_page(ScreenDraw& c, float width);
 
 // --- respondent_keyboard.cpp ---
 void on_screen_keyboard(ScreenDraw& c, float width, float height);

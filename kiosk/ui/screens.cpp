@@ -3,7 +3,7 @@
 // ImGui remembers of the last person.
 //
 // The pieces live beside it (screen_draw.h lists them): widgets.cpp, question_widgets.cpp,
-// respondent_pages.cpp, respondent_keyboard.cpp, staff_pin_screen.cpp, staff_menu.cpp,
+// respondent_pages.cpp, welcome_page.cpp, respondent_keyboard.cpp, staff_pin_screen.cpp, staff_menu.cpp,
 // layout_dump.cpp.
 #include "screens.h"
 #include "screen_draw.h"
@@ -33,7 +33,7 @@ void forget_widget_state() {
     ImGui::GetIO().InputQueueCharacters.resize(0);
 }
 
-// A respondent page (language, question, review): tool bar, progress, the scrolling page,
+// A respondent page (language, privacy notice, question, review): tool bar, progress, the scrolling page,
 // Zurück/Weiter and their keys; or the on-screen keyboard of the field being typed.
 static void respondent_frame(ScreenDraw& c, Screen shown, double now) {
     KioskApp& app = c.app;
@@ -67,6 +67,7 @@ static void respondent_frame(ScreenDraw& c, Screen shown, double now) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ui.m.focus_width);
     ImGui::BeginGroup();
     if (app.screen == Screen::Language) language_page(c, inner);
+    else if (app.screen == Screen::Privacy) privacy_page(c, inner);
     else if (app.screen == Screen::Question) question_page(c, inner);
     else review_page(c, inner);
     ImGui::EndGroup();
@@ -106,7 +107,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     ScreenDraw c{app, ui, th, ui.m, now, false, false, {}, -1};
     // The name of the page these rects belong to (the layout dump pairs them).
     const std::string previous_page = ui.page_name;
-    static const char* screen_names[] = {"Welcome", "Language", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu"};
+    static const char* screen_names[] = {"Welcome", "Language", "Privacy", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu"};
     ui.page_name = app.idle.warning ? "Warning" : screen_names[int(app.screen)];
     if (app.screen == Screen::Question && app.session && app.session->current()) {
         const Question* q = app.session->current();
@@ -171,6 +172,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
         case Screen::StaffPin: staff_pin_screen(c, size); break;
         case Screen::StaffMenu: staff_menu(c, size); break;
         case Screen::Language:
+        case Screen::Privacy:
         case Screen::Question:
         case Screen::Review: respondent_frame(c, shown, now); break;
         }
@@ -181,7 +183,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     // Leaving a page drops ImGui's edit buffer, so the next page starts clean.
     if (app.screen != shown) ImGui::ClearActiveID();
     if (app.reading.read_aloud_auto && !app.page.spoken &&
-        (app.screen == Screen::Language || app.screen == Screen::Question || app.screen == Screen::Review ||
+        (app.screen == Screen::Language || app.screen == Screen::Privacy || app.screen == Screen::Question || app.screen == Screen::Review ||
          app.screen == Screen::ThankYou)) {
         request_speech(app);
         app.page.spoken = true;

@@ -1,6 +1,8 @@
 // survey.cpp - small lookups on the survey model (the loader lives in survey_loader.cpp).
 #include "survey.h"
 
+#include <algorithm>
+
 namespace tk {
 
 // Names as written in survey files; the order follows QuestionType.
@@ -73,6 +75,50 @@ int Survey::question_position(const std::string& code) const {
             pos++;
         }
     return -1;
+}
+
+// Seconds a kiosk respondent needs for one question: reading it, then answering. Rough
+// figures for people reading at their own pace (text size up, maybe speech on), not for
+// practised clickers; each choice is read once, each matrix row is a small question.
+// Counts are capped (a survey file may declare a rating of a million points or a ranked
+// list of a billion entries): no question counts for more than an hour.
+static long long question_seconds(const Question& q) {
+    auto capped = [](long long n) { return std::min<long long>(std::max<long long>(n, 0), 1000); };
+    const long long opts = capped((long long)q.options.size() + (long long)q.options2.size());
+    const long long rows = capped((long long)q.rows.size());
+    long long s = 15;
+    switch (q.type) {
+    case QuestionType::Info: s = 15; break;
+    case QuestionType::SingleChoice: s = 8 + 2 * opts + (q.other ? 10 : 0); break;
+    case QuestionType::YesNo: s = 8; break;
+    case QuestionType::Rating: s = 8 + capped((long long)q.scale_max - q.scale_min + 1); break;
+    case QuestionType::MultipleChoice: s = 10 + 3 * opts + (q.other ? 10 : 0); break;
+    case QuestionType::Ranking: s = 15 + 3 * opts; break;
+    case QuestionType::ShortText: s = 30; break;
+    case QuestionType::LongText: s = 60; break;
+    case QuestionType::Numeric: s = 10; break;
+    case QuestionType::Date: s = 15; break;
+    case QuestionType::Matrix:
+        s = 5 + rows * (q.cell == MatrixCell::Choice ? (q.options2.empty() ? 6 : 10) : 12);
+        break;
+    case QuestionType::MultiText: s = 5 + 15 * rows; break;
+    case QuestionType::MultiNumeric: s = 5 + 8 * rows; break;
+    case QuestionType::RankedList: s = 20 * (q.max_answers > 0 ? capped(q.max_answers) : 3); break;
+    }
+    if (q.comment) s += 20;
+    return std::min<long long>(s, 3600);
+}
+
+int estimated_seconds(const Survey& s) {
+    long long total = 0;
+    for (const Group& g : s.groups)
+        for (const Question& q : g.questions) total += question_seconds(q);
+    return (int)std::min<long long>(total, 100LL * 24 * 3600); // more than 100 days says enough
+}
+
+int estimated_minutes(const Survey& s) {
+    int sec = estimated_seconds(s);
+    return sec <= 60 ? 1 : (sec + 59) / 60;
 }
 
 std::string LoadError::to_string() const {

@@ -111,6 +111,20 @@ struct SurveySettings {
     bool show_progress = true;
 };
 
+// The data-protection notice of GDPR Art. 13, shown before the first question. Every text is
+// the survey author's (the research team is the controller, not the kiosk); the kiosk only
+// adds the headings. consent_required: the person must press "Ich bin einverstanden" before
+// the first question; a refusal ends the session and stores nothing.
+struct PrivacyNotice {
+    LocalText controller;            // who is responsible (name, address)
+    LocalText purpose;               // what the answers are for, and the legal basis
+    LocalText stored;                // what is stored, for how long, who receives it
+    LocalText protection;            // sealed on the device, anonymous, no name or address
+    LocalText contact;               // whom to ask; the data-protection officer
+    bool consent_required = false;
+    bool empty() const { return controller.empty(); }
+};
+
 struct Survey {
     std::string id;                  // stable id, e.g. "bedarfe-akteure"
     std::string version;             // author's version string, e.g. "1.0"
@@ -119,6 +133,8 @@ struct Survey {
     LocalText title;
     LocalText description;
     LocalText end_text;              // shown on the thank-you page (optional)
+    LocalText about;                 // one sentence on who asks and why (the welcome page)
+    PrivacyNotice privacy;           // empty = no notice page
     SurveySettings settings;
     std::vector<Group> groups;
     std::string source_path;         // where it was loaded from (for messages)
@@ -132,6 +148,13 @@ struct Survey {
     // Position in survey order, or -1.
     int question_position(const std::string& code) const;
 };
+
+// How long the survey takes a kiosk respondent, in whole minutes (at least 1): seconds per
+// question by type (reading plus answering; a matrix by its rows, a choice by its options),
+// summed over every question (conditions are not evaluated: the estimate is for the longest
+// path) and rounded up. The welcome page shows it ("etwa 5 Minuten").
+int estimated_seconds(const Survey& s);
+int estimated_minutes(const Survey& s);
 
 // One problem found while loading. `where` names the place: a question code ("C2"), a
 // JSON path ("/groups/2/questions/0/options") or both ("C2 /condition").

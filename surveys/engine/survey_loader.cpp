@@ -339,6 +339,25 @@ void Loader::parse_survey_object(const json& j, Survey& s) {
     get_text(j, "title", "", "", s.title, true);
     get_text(j, "description", "", "", s.description, false);
     get_text(j, "end_text", "", "", s.end_text, false);
+    get_text(j, "about", "", "", s.about, false);
+
+    // The notice is all or nothing: a half-filled notice would look complete on screen.
+    if (const json* pv = member(j, "privacy")) {
+        if (!pv->is_object()) {
+            error("/privacy", "", "\"privacy\" must be an object with controller, purpose, stored, protection "
+                                  "and contact, not " + std::string(json_kind(*pv)));
+        } else {
+            check_keys(*pv, "/privacy", "", kPrivacyKeys);
+            PrivacyNotice& n = s.privacy;
+            get_text(*pv, "controller", "/privacy", "", n.controller, true);
+            get_text(*pv, "purpose", "/privacy", "", n.purpose, true);
+            get_text(*pv, "stored", "/privacy", "", n.stored, true);
+            get_text(*pv, "protection", "/privacy", "", n.protection, true);
+            get_text(*pv, "contact", "/privacy", "", n.contact, true);
+            get_bool(*pv, "consent_required", "/privacy", "", n.consent_required);
+            if (n.controller.empty()) n = PrivacyNotice{};
+        }
+    }
 
     if (const json* st = member(j, "settings")) {
         if (!st->is_object()) {

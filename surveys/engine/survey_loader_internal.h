@@ -58,6 +58,7 @@ bool valid_date(const std::string& s);
 // Which question keys each type takes. Keys common to all types are listed separately.
 extern const std::vector<std::string> kSurveyKeys;
 extern const std::vector<std::string> kSettingsKeys;
+extern const std::vector<std::string> kPrivacyKeys;
 extern const std::vector<std::string> kGroupKeys;
 extern const std::vector<std::string> kCommonQuestionKeys;
 extern const std::vector<std::string> kTypedQuestionKeys;

@@ -120,6 +120,17 @@ std::string survey_to_json(const Survey& s) {
         j["title"] = text_json(s.title);
         if (!s.description.empty()) j["description"] = text_json(s.description);
         if (!s.end_text.empty()) j["end_text"] = text_json(s.end_text);
+        if (!s.about.empty()) j["about"] = text_json(s.about);
+        if (!s.privacy.empty()) {
+            ojson p;
+            p["controller"] = text_json(s.privacy.controller);
+            p["purpose"] = text_json(s.privacy.purpose);
+            p["stored"] = text_json(s.privacy.stored);
+            p["protection"] = text_json(s.privacy.protection);
+            p["contact"] = text_json(s.privacy.contact);
+            p["consent_required"] = s.privacy.consent_required;
+            j["privacy"] = std::move(p);
+        }
         if (!s.source_note.empty()) j["source"] = s.source_note;
         ojson st;
         st["no_answer_option"] = s.settings.no_answer_option;

@@ -58,6 +58,7 @@ wait_page Language
 has assisted/marker || fail "no assisted marker on the language page"
 xdotool key Return
 wait_change Language
+past_privacy
 while :; do
     p=$(page)
     case "$p" in Question*) ;; *) break ;; esac

@@ -36,6 +36,8 @@ close_request "the welcome page"
 xdotool key Return
 wait_page Language
 xdotool key Return
+wait_change Language
+past_privacy
 wait_page "Question INFO"
 xdotool key Return
 wait_page "Question ONLINE"

@@ -61,6 +61,16 @@ wait_change() {
     fail "page did not change from '$before'"
 }
 
+# past_privacy [key|click]: on the data-protection notice (a survey with "privacy" and no
+# required consent) goes on with Enter or "Weiter"; elsewhere does nothing.
+past_privacy() {
+    local i
+    for i in $(seq 1 20); do case "$(page)" in Privacy*) break ;; Question*|Review*) return 0 ;; esac; sleep 0.1; done
+    case "$(page)" in Privacy*) ;; *) return 0 ;; esac
+    if [ "${1:-key}" = click ]; then click next; else xdotool key Return; fi
+    wait_change Privacy
+}
+
 # next_until PREFIX: presses "Weiter" through the questions until the page name starts with
 # PREFIX; a page that is neither fails (the walk went somewhere it should not).
 next_until() {

@@ -10,6 +10,7 @@ click welcome
 wait_page Language
 click next
 wait_change Language
+past_privacy click
 next_until "Question WUNSCH"
 xdotool type --delay 40 "Vertraulich"
 sleep 0.5
@@ -29,6 +30,7 @@ click welcome
 wait_page Language
 click next
 wait_change Language
+past_privacy click
 next_until "Question WUNSCH"
 shot idle_04_next_person
 # Ctrl+Z (undo) must not bring the old text back either.

@@ -11,6 +11,7 @@ xdotool key Return
 wait_page Language
 xdotool key Return
 wait_change Language
+past_privacy
 n=0
 while :; do
     p=$(page)

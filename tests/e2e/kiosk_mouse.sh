@@ -19,6 +19,7 @@ run_survey() {
     shot "${tag}_01_language"
     click next
     wait_change "Language"
+    past_privacy click
     local n=2 p
     questions=0
     while :; do

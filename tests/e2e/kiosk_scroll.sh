@@ -27,6 +27,7 @@ click size/300
 sleep 0.5
 xdotool key Return
 wait_change Language
+past_privacy
 
 enter_until SEKTOR
 has option/8 && fail "at 300 % option 8 should start below the screen edge (is the page too short to test?)"

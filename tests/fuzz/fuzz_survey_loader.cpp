@@ -2,7 +2,8 @@
 //
 // parse_survey must never crash or throw, must reject with at least one error or accept
 // with none, and every survey it accepts must survive survey_to_json -> parse_survey
-// unchanged (the LimeSurvey importer and the round-trip promise rely on that).
+// unchanged (the LimeSurvey importer and the round-trip promise rely on that). The welcome
+// page's duration estimate of an accepted survey is at least a minute and never overflows.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const tk::LoadError& e : r.errors)
         if (e.to_string().empty()) abort();
     if (!r.ok()) return 0;
+    if (tk::estimated_minutes(*r.survey) < 1 || tk::estimated_seconds(*r.survey) < 0) abort();
 
     std::string out = tk::survey_to_json(*r.survey);
     tk::LoadResult again = tk::parse_survey(out, "roundtrip.json");

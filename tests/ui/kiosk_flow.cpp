@@ -14,6 +14,8 @@ TEST_CASE("keypad alone: welcome, language page, questions, conditions, back, re
     h.key(GLFW_KEY_KP_ENTER);
     CHECK(h.app.screen == tk::Screen::Language);
     h.key(GLFW_KEY_KP_ENTER);
+    CHECK(h.app.screen == tk::Screen::Privacy); // the citizen survey informs, asks no consent
+    h.key(GLFW_KEY_KP_ENTER);
     REQUIRE(h.app.screen == tk::Screen::Question);
     h.enter_until("ONLINE");
 

@@ -46,6 +46,7 @@ TEST_CASE("report: every 'keine Antwort' chosen at the kiosk is counted in its r
     };
     h.key(GLFW_KEY_KP_ENTER); // welcome
     h.key(GLFW_KEY_KP_ENTER); // language and reading aids
+    h.key(GLFW_KEY_KP_ENTER); // the data-protection notice
     REQUIRE(h.app.screen == tk::Screen::Question);
     std::vector<std::string> declined;
     for (int i = 0; i < 80 && h.app.screen == tk::Screen::Question; ++i) {

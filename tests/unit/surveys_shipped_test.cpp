@@ -653,3 +653,26 @@ TEST_CASE("shipped: every shipped survey loads, round-trips, and a broken copy f
         std::filesystem::remove(broken_path);
     }
 }
+
+// The welcome page and the data-protection notice of both shipped surveys: who asks and why,
+// every part of the notice in every language, and the duration the citizen survey's own
+// description promises ("etwa 7 Minuten") is what the kiosk computes.
+TEST_CASE("shipped: about, the privacy notice in every language, and the stated duration") {
+    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json"}) {
+        auto s = load_shipped(name);
+        const tk::PrivacyNotice& n = s->privacy;
+        REQUIRE_FALSE(n.empty());
+        for (const std::string& lang : s->languages) {
+            INFO(name, " [", lang, "]");
+            CHECK(s->about.has(lang));
+            for (const tk::LocalText* t : {&n.controller, &n.purpose, &n.stored, &n.protection, &n.contact})
+                CHECK(t->has(lang));
+        }
+    }
+    auto citizens = load_shipped("buerger-digital.json");
+    CHECK_FALSE(citizens->privacy.consent_required); // anonymous, no personal data: informs only
+    CHECK(load_shipped("bedarfe-akteure.json")->privacy.consent_required);
+    int minutes = tk::estimated_minutes(*citizens);
+    CHECK(minutes == 7);
+    CHECK(citizens->description.get("de", "de").find("etwa " + std::to_string(minutes) + " Minuten") != std::string::npos);
+}

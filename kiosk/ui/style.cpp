@@ -1,6 +1,8 @@
 // style.cpp - themes, contrast maths, font atlas and metrics.
 #include "style.h"
 
+#include "bidi_text.h"
+
 #include <cmath>
 #include <filesystem>
 
@@ -125,11 +127,11 @@ const unsigned short* kiosk_glyph_ranges() {
     return ranges;
 }
 
-bool fonts_outdated(const Fonts& f, const ReadingSettings& r, float dpi) {
-    return f.built_scale != r.text_scale || f.built_easy != r.easy_font || f.built_dpi != dpi;
+bool fonts_outdated(const Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script) {
+    return f.built_scale != r.text_scale || f.built_easy != r.easy_font || f.built_dpi != dpi || f.built_rtl != rtl_script;
 }
 
-void build_fonts(Fonts& f, const ReadingSettings& r, float dpi) {
+void build_fonts(Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     Metrics m = compute_metrics(r.text_scale, dpi);
@@ -155,15 +157,36 @@ void build_fonts(Fonts& f, const ReadingSettings& r, float dpi) {
         f.toolbar = io.Fonts->AddFontDefault(&cfg);
     } else {
         const ImWchar* g = kiosk_glyph_ranges();
-        f.body = io.Fonts->AddFontFromFileTTF(regular.c_str(), m.body, &cfg, g);
-        f.heading = io.Fonts->AddFontFromFileTTF(bold.c_str(), m.heading, &cfg, g);
-        f.toolbar = m.toolbar == m.body ? f.body : io.Fonts->AddFontFromFileTTF(regular.c_str(), m.toolbar, &cfg, g);
+        // Arabic script from Noto Sans Arabic, merged into each font: ImGui takes a code point
+        // from the first font of a merged set that has it, so Latin stays Noto Sans (or Andika).
+        std::string ar_regular, ar_bold;
+        if (rtl_script) {
+            ar_regular = find_font("NotoSansArabic-Regular.ttf");
+            if (ar_regular.empty()) ar_regular = find_font("NotoNaskhArabic-Regular.ttf");
+            ar_bold = find_font("NotoSansArabic-Bold.ttf");
+            if (ar_bold.empty()) ar_bold = ar_regular;
+            if (ar_regular.empty())
+                f.error = "Noto Sans Arabic not found (package fonts-noto-core): Arabic and Persian show as boxes";
+        }
+        auto add = [&](const std::string& file, const std::string& arabic, float size) {
+            ImFont* font = io.Fonts->AddFontFromFileTTF(file.c_str(), size, &cfg, g);
+            if (!arabic.empty()) {
+                ImFontConfig merge = cfg;
+                merge.MergeMode = true;
+                io.Fonts->AddFontFromFileTTF(arabic.c_str(), size, &merge, bidi_glyph_ranges());
+            }
+            return font;
+        };
+        f.body = add(regular, ar_regular, m.body);
+        f.heading = add(bold, ar_bold, m.heading);
+        f.toolbar = m.toolbar == m.body ? f.body : add(regular, ar_regular, m.toolbar);
     }
     io.Fonts->Build();
     io.FontDefault = f.body;
     f.built_scale = r.text_scale;
     f.built_easy = r.easy_font;
     f.built_dpi = dpi;
+    f.built_rtl = rtl_script;
 }
 
 void apply_style(const Theme& t, const Metrics& m) {

@@ -93,8 +93,10 @@ void paragraph_lines(const std::string& src, size_t begin, size_t end, bool rtl,
         line.end = p.offset[size_t(b)];
         if (b > a) {
             std::vector<FriBidiChar> vis = shaped;
-            fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAGS_ARABIC, types.data(), b - a, a, base,
-                                 levels.data(), vis.data(), nullptr);
+            // 0 only when FriBidi runs out of memory: the line then shows in logical order.
+            if (fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAGS_ARABIC, types.data(), b - a, a, base,
+                                     levels.data(), vis.data(), nullptr) == 0)
+                vis = shaped;
             for (FriBidiStrIndex i = a; i < b; ++i) {
                 FriBidiChar c = vis[size_t(i)];
                 if (invisible(c)) continue;

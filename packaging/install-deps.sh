@@ -7,13 +7,14 @@ PACKAGES=(
   build-essential cmake pkg-config ninja-build
   clang libclang-rt-14-dev               # libFuzzer targets
   libimgui-dev libglfw3-dev libgl-dev    # kiosk UI (Dear ImGui 1.86 with GLFW/OpenGL3 backends)
+  libfribidi-dev libharfbuzz-dev         # kiosk: Arabic/Persian bidi and joining; the test's shaper
   libsqlite3-dev sqlite3 libsodium-dev   # vault
   nlohmann-json3-dev libpugixml-dev      # survey files, LimeSurvey import
   libcpp-httplib-dev libssl-dev openssl  # sync transport (openssl: test certificates)
   doctest-dev                            # tests
   espeak-ng libespeak-ng-dev             # speech output
   fonts-noto-core fonts-sil-andika       # fonts (Noto Sans, Andika)
-  libcairo2-dev libqrencode-dev          # paper forms
+  libcairo2-dev libpango1.0-dev libqrencode-dev  # paper forms (Pango: text in every script)
   xvfb xauth xdotool imagemagick         # black-box UI tests and screenshots
   libx11-dev                             # tests' send-close-request (a window manager's close)
   poppler-utils zbar-tools               # PDF and QR checks in tests

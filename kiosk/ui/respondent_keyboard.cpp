@@ -1,8 +1,14 @@
 // respondent_keyboard.cpp - the on-screen keyboard a respondent types a text field with
-// ("Tastatur"): German QWERTZ with umlauts and ß from staff_widgets.h, capitals, space,
-// delete, "Fertig". Physical keys keep working while it is open.
+// ("Tastatur"): in the script of the page's language - Arabic (the Arabic 101 layout) or
+// Persian (ISIRI 9147), German QWERTZ with umlauts and ß from staff_widgets.h otherwise -
+// with its second layer ("Umschalt"), space, delete, "Fertig". Physical keys keep working
+// while it is open.
+//
+//   keyboard_rows        the key rows for a language
+//   on_screen_keyboard   the keyboard page
 #include "screen_draw.h"
 #include "staff_widgets.h"
+#include "text_direction.h"
 
 #include <GLFW/glfw3.h>
 
@@ -11,6 +17,22 @@
 #include <vector>
 
 namespace tk {
+
+// The letters sit where a physical keyboard of the script has them (ض top left, as on the
+// keycaps people know); the first row keeps the digits 0-9, so numbers type the same in every
+// language (what the number fields check). The second layer holds the hamza forms,
+// Arabic-Indic or Persian digits and punctuation. At most 11 keys a row (the key width).
+static const char* const kKeysArabic[4] = {"1234567890ذ", "ضصثقفغعهخحج", "شسيبلاتنمكط", "ئءؤرىةوزظد"};
+static const char* const kKeysArabicShift[4] = {"١٢٣٤٥٦٧٨٩٠؟", "أإآـ،؛«»()!", "ًٌٍَُِّْ:.-", "\"'/+=_%,?"};
+static const char* const kKeysPersian[4] = {"1234567890چ", "ضصثقفغعهخحج", "شسیبلاتنمکگ", "ظطزرذدپو،."};
+static const char* const kKeysPersianShift[4] = {"۱۲۳۴۵۶۷۸۹۰؟", "آأإئؤءةژ«»؛", "ًٌٍَُِّْ:!-", "\"'/()+=_%,"};
+
+static const char* const* keyboard_rows(const std::string& lang, bool shift) {
+    std::string primary = lang.substr(0, lang.find_first_of("-_"));
+    if (primary == "fa" || primary == "prs") return shift ? kKeysPersianShift : kKeysPersian;
+    if (is_rtl(lang)) return shift ? kKeysArabicShift : kKeysArabic; // ar and the other Arabic-script languages
+    return shift ? kKeysGermanUpper : kKeysGermanLower;
+}
 
 void on_screen_keyboard(ScreenDraw& c, float width, float height) {
     KioskApp& app = c.app;
@@ -34,16 +56,12 @@ void on_screen_keyboard(ScreenDraw& c, float width, float height) {
     // The text being typed, large, above the keys.
     ImGui::BeginChild("osk_text", ImVec2(width, std::max(c.m.target, height - rows_h - c.m.gap)), false);
     wrapped(kiosk_text(app, "keyboard_typing"), c.th.text_muted);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col(c.th.field_text)));
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted((text + "|").c_str()); // the bar is the insertion point
-    ImGui::PopTextWrapPos();
-    ImGui::PopStyleColor();
+    wrapped(text + "|", c.th.field_text); // the bar is the insertion point (shaped: Arabic joins as typed)
     ImGui::SetScrollHereY(1.0f);
     ImGui::EndChild();
 
     ImGui::PushFont(c.ui.fonts.toolbar);
-    const char* const* rows = app.page.osk_shift ? kKeysGermanUpper : kKeysGermanLower;
+    const char* const* rows = keyboard_rows(app.reading.language, app.page.osk_shift);
     float key_w = (width - 10 * c.m.gap) / 11;
     for (int r = 0; r < 4; ++r) {
         std::vector<std::string> keys = utf8_chars(rows[r]);

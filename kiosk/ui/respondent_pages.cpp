@@ -6,6 +6,8 @@
 //   then:   progress ("Frage 3 von 15" and a bar)
 //   middle: the page, scrolling vertically only (text wraps, options stack)
 //   bottom: "Zurück" at the left, "Weiter" at the right, always in the same place
+//   right-to-left languages (ar, fa): all of it mirrored - text aligned right, option markers
+//           right of the text, "Weiter" left of "Zurück", progress filling from the right
 // Keys (when no text field is active): 1-9 choose, 0 = "keine Antwort", Enter = next,
 // Backspace = back, keypad the same plus "-" = back and "+" = read aloud. Tab/arrows move
 // the focus ring; Space (or Enter on a focused control) presses it.
@@ -75,7 +77,11 @@ void progress(ScreenDraw& c, float width) {
     float h = std::max(8.0f, c.m.toolbar * 0.3f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), col(c.th.progress_track), h * 0.5f);
-    dl->AddRectFilled(p, ImVec2(p.x + width * pct / 100.0f, p.y + h), col(c.th.progress_fill), h * 0.5f);
+    // The bar fills in the reading direction: from the right on a right-to-left page.
+    if (page_rtl()) dl->AddRectFilled(ImVec2(p.x + width * (1 - pct / 100.0f), p.y), ImVec2(p.x + width, p.y + h), col(c.th.progress_fill), h * 0.5f);
+    else dl->AddRectFilled(p, ImVec2(p.x + width * pct / 100.0f, p.y + h), col(c.th.progress_fill), h * 0.5f);
+    c.ui.parts["progress/fill"] = page_rtl() ? Rect{p.x + width * (1 - pct / 100.0f), p.y, p.x + width, p.y + h}
+                                             : Rect{p.x, p.y, p.x + width * pct / 100.0f, p.y + h};
     ImGui::Dummy(ImVec2(width, h));
 }
 
@@ -196,6 +202,7 @@ void review_page(ScreenDraw& c, float width) {
         std::string s = answer_summary(app, *q);
         wrapped(s.empty() ? kiosk_text(app, "not_answered") : s, s.empty() ? c.th.text_muted : c.th.text);
         float bw = ImGui::CalcTextSize(change_label.c_str()).x + 4 * c.m.pad;
+        if (page_rtl()) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, width - bw));
         if (big_button(c, "change/" + q->code, change_label, ButtonKind::Secondary, std::min(width, bw))) {
             change(app, q->code);
             return;
@@ -210,23 +217,34 @@ void nav_bar(ScreenDraw& c, float width) {
     ImGui::PushFont(c.ui.fonts.toolbar);
     float bw = (width - c.m.gap) * 0.45f;
     bool can_back = app.screen != Screen::Language;
-    if (can_back) {
-        if (big_button(c, "back", kiosk_text(app, "back"), ButtonKind::Secondary, bw)) back(app);
-    } else {
-        ImGui::Dummy(ImVec2(bw, 1));
-    }
-    ImGui::SameLine(width - bw + ImGui::GetStyle().WindowPadding.x);
     bool at_review = app.screen == Screen::Review;
+    auto back_button = [&] {
+        if (can_back) {
+            if (big_button(c, "back", kiosk_text(app, "back"), ButtonKind::Secondary, bw)) back(app);
+        } else {
+            ImGui::Dummy(ImVec2(bw, 1));
+        }
+    };
     // A notice that needs consent has no "Weiter": its own two choices decide.
-    if (app.screen == Screen::Privacy && needs_consent(app) && !app.consent_given) {
-        ImGui::PopFont();
-        return;
-    }
-    std::string label = at_review ? kiosk_text(app, "submit") : kiosk_text(app, "next");
-    if (big_button(c, at_review ? "submit" : "next", label, ButtonKind::Primary, bw)) {
-        if (at_review) submit(app, c.now);
-        else next(app);
-    }
+    const bool no_next = app.screen == Screen::Privacy && needs_consent(app) && !app.consent_given;
+    auto next_button = [&] {
+        if (no_next) {
+            ImGui::Dummy(ImVec2(bw, 1));
+            return;
+        }
+        std::string label = at_review ? kiosk_text(app, "submit") : kiosk_text(app, "next");
+        if (big_button(c, at_review ? "submit" : "next", label, ButtonKind::Primary, bw)) {
+            if (at_review) submit(app, c.now);
+            else next(app);
+        }
+    };
+    // Reading right to left, forward is to the left: "Weiter" left, "Zurück" right.
+    const bool rtl = page_rtl();
+    if (rtl) next_button();
+    else back_button();
+    ImGui::SameLine(width - bw + ImGui::GetStyle().WindowPadding.x);
+    if (rtl) back_button();
+    else next_button();
     ImGui::PopFont();
 }
 
@@ -246,6 +264,7 @@ void idle_warning(ScreenDraw& c, ImVec2 size) {
     if (big_button(c, "more_time", kiosk_text(app, "more_time"), ButtonKind::Primary, w)) more_time(app, c.now);
     ImGui::PopFont();
     ImGui::Dummy(ImVec2(0, c.m.gap * 2));
+    if (page_rtl()) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.5f);
     if (big_button(c, "end_now", kiosk_text(app, "end_now"), ButtonKind::Secondary, w * 0.5f)) end_session_timeout(app, c.now);
     ImGui::Unindent(c.m.target);
     if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false) ||
@@ -263,6 +282,7 @@ void message_screen(ScreenDraw& c, ImVec2 size, const std::string& title, const 
     wrapped(body, c.th.text);
     ImGui::PopTextWrapPos();
     ImGui::Dummy(ImVec2(0, c.m.gap * 2));
+    if (page_rtl()) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + w * 0.4f);
     bool done = big_button(c, "done", button, ButtonKind::Primary, w * 0.6f);
     ImGui::Unindent(c.m.target);
     if (done || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false)) {

@@ -16,6 +16,7 @@
 
 #include <imgui.h>
 
+#include "bidi_text.h"
 #include "field_desk_screen.h"
 #include "kiosk_state.h"
 #include "paper_desk_screen.h"
@@ -43,6 +44,25 @@ struct ScreenDraw {
 inline ImU32 col(uint32_t rgb, int a = 255) { return to_imgui_color(rgb, a); }
 
 // --- widgets.cpp ---
+// The direction of the respondent's language this frame (draw_kiosk sets it for the
+// respondent pages; staff screens are German): text aligns right, option markers go right of
+// the text, buttons and the nav bar mirror.
+void set_page_rtl(bool rtl);
+bool page_rtl();
+// Where wrapped text ends at the right (screen x; 0 = the window's edge): the page column's
+// edge, so right-aligned text lines up with the option rows, not with the scroll bar.
+void set_text_right_edge(float x);
+// Text shaped and wrapped for drawing (bidi_text.h), or ImGui's own path (`plain`) when neither
+// the page nor the text is right-to-left: German, English, ... keep their pixels.
+struct TextBlock {
+    bool plain = true;
+    std::vector<BidiLine> lines; // when !plain
+    ImVec2 size;
+};
+TextBlock layout_text(ImFont* f, float fs, const std::string& s, float wrap_width);
+// Draws a block inside [x0, x0 + box_width]: lines aligned right on a right-to-left page.
+void draw_text_block(ImDrawList* dl, ImFont* f, float fs, ImVec2 pos, float box_width, const TextBlock& b,
+                     const std::string& s, float wrap_width, ImU32 color);
 // Scrolls the window being drawn the least distance that shows y0..y1 (from next frame on).
 void reveal_rows(float y0, float y1, float margin);
 void note_control_rect(ScreenDraw& c, const std::string& name);

@@ -7,6 +7,7 @@
 // layout_dump.cpp.
 #include "screens.h"
 #include "screen_draw.h"
+#include "text_direction.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui_internal.h>
@@ -66,10 +67,12 @@ static void respondent_frame(ScreenDraw& c, Screen shown, double now) {
     float inner = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize - ui.m.focus_width * 2;
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ui.m.focus_width);
     ImGui::BeginGroup();
+    set_text_right_edge(ImGui::GetCursorScreenPos().x + inner);
     if (app.screen == Screen::Language) language_page(c, inner);
     else if (app.screen == Screen::Privacy) privacy_page(c, inner);
     else if (app.screen == Screen::Question) question_page(c, inner);
     else review_page(c, inner);
+    set_text_right_edge(0);
     ImGui::EndGroup();
     // Touch screens: dragging the page scrolls it (and the row under the finger is
     // not pressed when the finger lifts).
@@ -104,6 +107,10 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     const Theme& th = theme(app.reading.theme);
     apply_style(th, ui.m);
     ui.rects.clear();
+    ui.parts.clear();
+    // Respondent screens follow the language's direction; the staff screens are German.
+    const bool staff = app.screen == Screen::StaffPin || app.screen == Screen::StaffMenu;
+    set_page_rtl(!staff && is_rtl(app.reading.language));
     ScreenDraw c{app, ui, th, ui.m, now, false, false, {}, -1};
     // The name of the page these rects belong to (the layout dump pairs them).
     const std::string previous_page = ui.page_name;

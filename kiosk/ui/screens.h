@@ -29,6 +29,9 @@ struct UiState {
     Metrics m;
     float dpi = 1.0f;
     std::map<std::string, Rect> rects;   // "next", "option/2", "lang/en", ... (fully visible ones)
+    // Parts of controls, not touch targets: where an option row drew its marker and its text
+    // ("option/2/marker", "option/2/text"), so tests see the row mirror on a right-to-left page.
+    std::map<std::string, Rect> parts;
     int seen_generation = -1;
     std::string page_key;                // changes when another page is shown (scroll to top)
     std::string page_name;               // "Question ONLINE single 0", "Review", ... (layout dump)
@@ -50,7 +53,7 @@ struct UiState {
 void draw_kiosk(KioskApp& app, UiState& ui, double now);
 // Drops ImGui's memory of the last person: active field, its text and undo buffer, focus.
 void forget_widget_state();
-// Writes ui.rects as "name x0 y0 x1 y1" lines (e2e scripts read it).
+// Writes ui.rects, then ui.parts, as "name x0 y0 x1 y1" lines (e2e scripts read it).
 bool write_layout(const UiState& ui, const std::string& path);
 // The line under the question that tells a person why an answer is not taken, in the
 // page's language, with the limit from AnswerProblem::bound ("... höchstens 100 sein.").

@@ -65,16 +65,19 @@ struct Fonts {
     int built_scale = 0;       // scale the atlas holds (0 = none yet)
     bool built_easy = false;
     float built_dpi = 0;
+    bool built_rtl = false;    // Noto Sans Arabic merged in (a survey with a right-to-left language)
     std::string error;         // fonts missing: ImGui's default font is used
 };
 
 // Latin, Latin Extended-A and Cyrillic (de, en, tr, pl, uk, ru) plus typographic marks.
 const unsigned short* kiosk_glyph_ranges();
 // True when the atlas must be rebuilt for these settings.
-bool fonts_outdated(const Fonts& f, const ReadingSettings& r, float dpi);
+bool fonts_outdated(const Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script = false);
 // Clears and rebuilds ImGui's font atlas (call between frames; the renderer's texture must
-// be recreated afterwards). Uses Andika when easy_font is set, Noto Sans otherwise.
-void build_fonts(Fonts& f, const ReadingSettings& r, float dpi);
+// be recreated afterwards). Uses Andika when easy_font is set, Noto Sans otherwise. With
+// rtl_script, Noto Sans Arabic is merged into every font with bidi_glyph_ranges() (Arabic,
+// Persian and their joining forms); only then, because it makes the atlas a third larger.
+void build_fonts(Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script = false);
 // Applies colours and spacing to ImGui::GetStyle().
 void apply_style(const Theme& t, const Metrics& m);
 

@@ -87,11 +87,12 @@ bool icon_tile(ScreenDraw& c, const std::string& name, Icon icon, const std::str
     float fs = ImGui::GetFontSize();
     dl->AddRect(pos, end, col(on ? c.th.option_sel_bg : c.th.option_border), c.m.pad * 0.5f, 0, std::max(2.0f, fs / 12.0f));
     float wrap = w - 2 * c.m.pad;
-    ImVec2 ts = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap);
+    TextBlock tb = layout_text(ImGui::GetFont(), fs, label, wrap);
+    ImVec2 ts = tb.size;
     float icon_h = std::max(16.0f, h - ts.y - 3 * c.m.pad);
     draw_icon(c, icon, ImVec2(pos.x + w * 0.5f, pos.y + c.m.pad + icon_h * 0.5f), std::min(icon_h, w * 0.6f), fg);
     float tx = ts.x < wrap ? pos.x + (w - ts.x) * 0.5f : pos.x + c.m.pad;
-    dl->AddText(ImGui::GetFont(), fs, ImVec2(tx, end.y - c.m.pad - ts.y), col(fg), label.c_str(), nullptr, wrap);
+    draw_text_block(dl, ImGui::GetFont(), fs, ImVec2(tx, end.y - c.m.pad - ts.y), std::min(ts.x, wrap), tb, label, wrap, col(fg));
     if (focus_ring(c)) pressed = true;
     note_control_rect(c, name);
     ImGui::PopID();
@@ -110,13 +111,16 @@ bool start_target(ScreenDraw& c, const std::string& title, const std::string& hi
     float wrap = w - 4 * c.m.pad;
     ImFont* hf = c.ui.fonts.heading;
     ImFont* bf = c.ui.fonts.body;
-    ImVec2 t1 = hf->CalcTextSizeA(hf->FontSize, 1e9f, wrap, title.c_str());
-    ImVec2 t2 = bf->CalcTextSizeA(bf->FontSize, 1e9f, wrap, hint.c_str());
+    // Through layout_text: a title in Arabic or Persian is shaped and ordered like the pages.
+    TextBlock b1 = layout_text(hf, hf->FontSize, title, wrap);
+    TextBlock b2 = layout_text(bf, bf->FontSize, hint, wrap);
+    ImVec2 t1 = b1.size, t2 = b2.size;
     float y = pos.y + (h - t1.y - c.m.gap - t2.y) * 0.5f;
     float x1 = t1.x < wrap ? pos.x + (w - t1.x) * 0.5f : pos.x + 2 * c.m.pad;
     float x2 = t2.x < wrap ? pos.x + (w - t2.x) * 0.5f : pos.x + 2 * c.m.pad;
-    dl->AddText(hf, hf->FontSize, ImVec2(x1, y), col(c.th.primary_text), title.c_str(), nullptr, wrap);
-    dl->AddText(bf, bf->FontSize, ImVec2(x2, y + t1.y + c.m.gap), col(c.th.primary_text), hint.c_str(), nullptr, wrap);
+    draw_text_block(dl, hf, hf->FontSize, ImVec2(x1, y), std::min(t1.x, wrap), b1, title, wrap, col(c.th.primary_text));
+    draw_text_block(dl, bf, bf->FontSize, ImVec2(x2, y + t1.y + c.m.gap), std::min(t2.x, wrap), b2, hint, wrap,
+                    col(c.th.primary_text));
     if (focus_ring(c)) pressed = true;
     // The layout dump names it "welcome" (the e2e scripts click it by that name).
     ImGui::PopID();

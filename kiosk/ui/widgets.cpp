@@ -1,5 +1,7 @@
 // widgets.cpp - the respondent screens' controls, drawn with Dear ImGui 1.86.
 //
+//   set_page_rtl, layout_text,       the page's direction; text shaped, wrapped and aligned
+//   draw_text_block                  for it (Arabic, Persian) or ImGui's own path
 //   reveal_rows, note_control_rect   scrolling into view, the named rectangles of controls
 //   focus_ring                       the keyboard focus ring (and Enter on it)
 //   big_button, option_row           buttons and whole-row choices (touch targets >= 48 px)
@@ -12,9 +14,46 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 namespace tk {
+
+static bool g_page_rtl = false;
+static float g_text_right = 0;
+void set_page_rtl(bool rtl) { g_page_rtl = rtl; }
+bool page_rtl() { return g_page_rtl; }
+void set_text_right_edge(float x) { g_text_right = x; }
+
+TextBlock layout_text(ImFont* f, float fs, const std::string& s, float wrap_width) {
+    TextBlock b;
+    if (!g_page_rtl && !has_rtl_chars(s)) {
+        b.size = f->CalcTextSizeA(fs, FLT_MAX, wrap_width, s.c_str());
+        return b;
+    }
+    b.plain = false;
+    const float k = fs / f->FontSize;
+    b.lines = bidi_lines(s, g_page_rtl, wrap_width, [f, k](char32_t ch) {
+        return (ch <= 0xFFFF ? f->GetCharAdvance(ImWchar(ch)) : f->FallbackAdvanceX) * k;
+    });
+    for (const BidiLine& l : b.lines) b.size.x = std::max(b.size.x, l.width);
+    b.size.y = fs * float(b.lines.size());
+    return b;
+}
+
+void draw_text_block(ImDrawList* dl, ImFont* f, float fs, ImVec2 pos, float box_width, const TextBlock& b,
+                     const std::string& s, float wrap_width, ImU32 color) {
+    if (b.plain) {
+        dl->AddText(f, fs, pos, color, s.c_str(), nullptr, wrap_width);
+        return;
+    }
+    float y = pos.y;
+    for (const BidiLine& l : b.lines) {
+        float x = g_page_rtl ? pos.x + box_width - l.width : pos.x;
+        if (!l.visual.empty()) dl->AddText(f, fs, ImVec2(std::round(x), y), color, l.visual.c_str());
+        y += fs;
+    }
+}
 
 // Scrolls the window being drawn the least distance that shows y0..y1 (from next frame on).
 // Taller than the page: its top goes to the top, where the reading starts.
@@ -75,7 +114,8 @@ bool big_button(ScreenDraw& c, const std::string& name, const std::string& label
     float fs = ImGui::GetFontSize();
     float pad = std::round(fs * 0.35f);
     float wrap = std::max(10.0f, width - 2 * pad);
-    ImVec2 ts = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap);
+    TextBlock tb = layout_text(f, fs, label, wrap);
+    ImVec2 ts = tb.size;
     // At least 48 px (at 96 dpi), else one line of this button's font plus padding.
     float h = std::max(std::max(48.0f * c.m.dpi, fs + 2 * pad), ts.y + 2 * pad);
     ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -96,7 +136,7 @@ bool big_button(ScreenDraw& c, const std::string& name, const std::string& label
     dl->AddRect(pos, end, col(kind == ButtonKind::Primary ? c.th.primary_bg : c.th.option_border), c.m.pad * 0.5f, 0,
                 std::max(2.0f, fs / 12.0f));
     float tx = ts.x < wrap ? pos.x + (width - ts.x) * 0.5f : pos.x + pad;
-    dl->AddText(f, fs, ImVec2(tx, pos.y + (h - ts.y) * 0.5f), col(fg), label.c_str(), nullptr, wrap);
+    draw_text_block(dl, f, fs, ImVec2(tx, pos.y + (h - ts.y) * 0.5f), std::min(ts.x, wrap), tb, label, wrap, col(fg));
     if (focus_ring(c)) pressed = true;
     note_control_rect(c, name);
     ImGui::PopID();
@@ -116,7 +156,8 @@ bool option_row(ScreenDraw& c, const std::string& name, int number, const std::s
     float num_w = ImGui::CalcTextSize("9").x * 1.6f;
     float text_x = pad + (mk != RowMarker::None ? marker + pad : 0) + (num.empty() ? 0 : num_w);
     float wrap = std::max(10.0f, width - text_x - pad);
-    ImVec2 ts = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap);
+    TextBlock tb = layout_text(f, fs, label, wrap);
+    ImVec2 ts = tb.size;
     float h = std::max(c.m.target, ts.y + 2 * pad);
     ImVec2 pos = ImGui::GetCursorScreenPos();
     ImGui::PushID(name.c_str());
@@ -130,11 +171,16 @@ bool option_row(ScreenDraw& c, const std::string& name, int number, const std::s
     fill_opaque(dl, pos, end, col(bg), pad * 0.5f);
     dl->AddRect(pos, end, col(selected ? c.th.option_sel_bg : c.th.option_border), pad * 0.5f, 0, bw);
     float ty = ts.y + 2 * pad > h ? pos.y + pad : pos.y + (h - ts.y) * 0.5f;
+    // Left to right: marker, number, text. Right to left the row mirrors: the marker at the
+    // right edge, the number left of it, the text aligned right before the number.
+    const bool rtl = g_page_rtl;
     float x = pos.x + pad;
+    float xr = end.x - pad; // right to left: where the next piece ends
     if (mk != RowMarker::None) {
         // The marker sits on the row's colours: drawn in the text colour of the row.
         float r = marker * 0.5f;
-        ImVec2 mc(x + r, ty + fs * 0.5f); // centred on the first line
+        ImVec2 mc(rtl ? xr - r : x + r, ty + fs * 0.5f); // centred on the first line
+        c.ui.parts[name + "/marker"] = {mc.x - r, mc.y - r, mc.x + r, mc.y + r};
         if (mk == RowMarker::Radio) {
             dl->AddCircle(mc, r, col(fg), 24, bw);
             if (selected) dl->AddCircleFilled(mc, r * 0.55f, col(fg), 24);
@@ -152,12 +198,17 @@ bool option_row(ScreenDraw& c, const std::string& name, int number, const std::s
             }
         }
         x += marker + pad;
+        xr -= marker + pad;
     }
     if (!num.empty()) {
-        dl->AddText(f, fs, ImVec2(x, ty), col(fg), num.c_str());
+        if (rtl) dl->AddText(f, fs, ImVec2(xr - ImGui::CalcTextSize(num.c_str()).x, ty), col(fg), num.c_str());
+        else dl->AddText(f, fs, ImVec2(x, ty), col(fg), num.c_str());
         x += num_w;
+        xr -= num_w;
     }
-    dl->AddText(f, fs, ImVec2(x, ty), col(fg), label.c_str(), nullptr, wrap);
+    if (rtl) x = xr - wrap;
+    draw_text_block(dl, f, fs, ImVec2(x, ty), wrap, tb, label, wrap, col(fg));
+    c.ui.parts[name + "/text"] = {rtl ? xr - ts.x : x, ty, rtl ? xr : x + ts.x, ty + ts.y};
     if (focus_ring(c)) pressed = true;
     note_control_rect(c, name);
     ImGui::PopID();
@@ -166,6 +217,21 @@ bool option_row(ScreenDraw& c, const std::string& name, int number, const std::s
 
 void wrapped(const std::string& s, uint32_t color) {
     if (s.empty()) return;
+    if (g_page_rtl || has_rtl_chars(s)) {
+        // Shaped and reordered per line; the block is as wide as the wrap width, so its lines
+        // end at the right edge where a right-to-left reader starts.
+        ImGuiWindow* w = GImGui->CurrentWindow;
+        ImVec2 pos = ImGui::GetCursorScreenPos();
+        float wrap_w = ImGui::CalcWrapWidthForPos(pos, w->DC.TextWrapPos > 0 ? w->DC.TextWrapPos : 0.0f);
+        if (g_text_right > pos.x) wrap_w = std::min(wrap_w, g_text_right - pos.x);
+        ImFont* f = ImGui::GetFont();
+        float fs = ImGui::GetFontSize();
+        TextBlock b = layout_text(f, fs, s, wrap_w);
+        draw_text_block(ImGui::GetWindowDrawList(), f, fs, pos, wrap_w, b, s, wrap_w, col(color));
+        ImGui::Dummy(ImVec2(g_page_rtl ? wrap_w : b.size.x, b.size.y));
+        if (GImGui->LogEnabled) ImGui::LogText("%s\n", s.c_str()); // the logical text, for the tests' frame_text
+        return;
+    }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col(color)));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(s.c_str());

@@ -1,8 +1,16 @@
-// paper_form.cpp - drawing the questionnaire with cairo (toy text API over fontconfig).
+// paper_form.cpp - drawing the questionnaire with cairo, its text through Pango.
 //
 // Layout runs twice per print: once into a PDF surface that discards its bytes, to count
 // the pages ("Seite 2 von 5" must be known on page 1), and once for real. Both passes use
 // PDF surfaces so that text metrics - and therefore every line break - are identical.
+//
+// Text goes through Pango (pangocairo): it shapes (Arabic joining, ligatures), orders (the
+// Unicode bidi algorithm: numbers and Latin words inside Arabic or Persian) and falls back to
+// a font that has the script (Noto Sans Arabic beside Noto Sans). Lines are broken here, in
+// logical order, and each line is then shaped and ordered on its own. A right-to-left
+// language (text_direction.h) mirrors the whole sheet: every x the layout code computes from
+// the left is taken from the right (Pen::mx), so boxes stand right of their labels, text
+// aligns right and the QR code moves to the top left.
 #include "paper_form.h"
 
 #include <algorithm>
@@ -11,10 +19,12 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <pango/pangocairo.h>
 #include <qrencode.h>
 
 #include "paper_entry.h"
 #include "sheet_id.h"
+#include "text_direction.h"
 
 namespace tk {
 
@@ -109,6 +119,68 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"end", "Thank you! Please hand in the form."},
           {"blank", "This page is intentionally left blank."},
           {"continued", "Question {n} (continued)"}}},
+        // Arabic and Persian: translations awaiting review by a native speaker, like the survey
+        // texts in those languages. Quotation marks are the guillemets both scripts use.
+        {"ar",
+         {{"sheet", "رقم الاستمارة"},
+          {"page", "الصفحة {n} من {m}"},
+          {"how", "طريقة الإجابة: ضع علامة في المربع. للتصحيح، لوّن المربع الخطأ بالكامل. كل الأسئلة اختيارية."},
+          {"one", "يرجى وضع علامة في مربع واحد."},
+          {"many", "يمكنك وضع علامة في عدة مربعات."},
+          {"many_max", "يمكنك وضع علامة في {x} مربعات كحد أقصى."},
+          {"rank", "اكتب 1 في مربع الأهم، و2 للذي يليه في الأهمية، وهكذا."},
+          {"rank_max", "اكتب 1 في مربع الأهم، و2 للذي يليه في الأهمية، وهكذا - حتى {x} مربعات."},
+          {"ranked_list", "الأهم أولاً من فضلك."},
+          {"matrix", "يرجى وضع علامة في مربع واحد في كل سطر."},
+          {"other", "غير ذلك، وهو:"},
+          {"no_answer", "لا إجابة"},
+          {"comment", "ملاحظة:"},
+          {"number", "رقم:"},
+          {"date", "التاريخ (يوم . شهر . سنة):"},
+          {"when_ticked", "أجب فقط إذا وضعت علامة على {opts} في السؤال {n}."},
+          {"when_count", "أجب فقط إذا وضعت علامة في {x} مربعات على الأقل في السؤال {n}."},
+          {"when_other", "أجب فقط إذا انطبق هذا: {cond}"},
+          {"part_when_ticked", "املأ هذا الجزء فقط إذا وضعت علامة على {opts} في السؤال {n}."},
+          {"part_when_count", "املأ هذا الجزء فقط إذا وضعت علامة في {x} مربعات على الأقل في السؤال {n}."},
+          {"part_when_other", "املأ هذا الجزء فقط إذا انطبق هذا: {cond}"},
+          {"or", "أو"},
+          {"skip_to", "« تابع بالسؤال {n}"},
+          {"skip_end", "« تابع في نهاية الاستمارة"},
+          {"q_open", "«"},
+          {"q_close", "»"},
+          {"end", "شكراً لك! يرجى تسليم الاستمارة."},
+          {"blank", "هذه الصفحة متروكة فارغة عمداً."},
+          {"continued", "السؤال {n} (تابع)"}}},
+        {"fa",
+         {{"sheet", "شماره‌ی برگه"},
+          {"page", "صفحه‌ی {n} از {m}"},
+          {"how", "روش پاسخ: در مربع علامت بزنید. برای اصلاح، مربع اشتباه را کاملاً پر کنید. پاسخ به همه‌ی پرسش‌ها اختیاری است."},
+          {"one", "لطفاً یک مربع را علامت بزنید."},
+          {"many", "می‌توانید چند مربع را علامت بزنید."},
+          {"many_max", "می‌توانید حداکثر {x} مربع را علامت بزنید."},
+          {"rank", "در مربعِ مهم‌ترین 1 بنویسید، برای دومی 2 و به همین ترتیب."},
+          {"rank_max", "در مربعِ مهم‌ترین 1 بنویسید، برای دومی 2 و به همین ترتیب - تا {x} مربع."},
+          {"ranked_list", "لطفاً مهم‌ترین را اول بنویسید."},
+          {"matrix", "لطفاً در هر ردیف یک مربع را علامت بزنید."},
+          {"other", "سایر، یعنی:"},
+          {"no_answer", "بدون پاسخ"},
+          {"comment", "توضیح:"},
+          {"number", "عدد:"},
+          {"date", "تاریخ (روز . ماه . سال):"},
+          {"when_ticked", "فقط اگر در پرسش {n} گزینه‌ی {opts} را علامت زده‌اید پاسخ دهید."},
+          {"when_count", "فقط اگر در پرسش {n} دست‌کم {x} مربع را علامت زده‌اید پاسخ دهید."},
+          {"when_other", "فقط اگر این صدق می‌کند پاسخ دهید: {cond}"},
+          {"part_when_ticked", "این بخش را فقط اگر در پرسش {n} گزینه‌ی {opts} را علامت زده‌اید پر کنید."},
+          {"part_when_count", "این بخش را فقط اگر در پرسش {n} دست‌کم {x} مربع را علامت زده‌اید پر کنید."},
+          {"part_when_other", "این بخش را فقط اگر این صدق می‌کند پر کنید: {cond}"},
+          {"or", "یا"},
+          {"skip_to", "« ادامه با پرسش {n}"},
+          {"skip_end", "« ادامه در پایان برگه"},
+          {"q_open", "«"},
+          {"q_close", "»"},
+          {"end", "سپاسگزاریم! لطفاً برگه را تحویل دهید."},
+          {"blank", "این صفحه عمداً خالی مانده است."},
+          {"continued", "پرسش {n} (ادامه)"}}},
     };
     return t;
 }
@@ -259,6 +331,8 @@ struct Sizes {
 
 struct Pen {
     cairo_t* cr = nullptr;
+    PangoLayout* layout = nullptr; // on cr; holds the font chosen by font()
+    bool rtl = false;              // the language runs right to left: the sheet mirrors
     bool draw = false;
     Sizes z{};
     double left = 48, right = 595.28 - 48, top = 40, bottom = 841.89 - 48;
@@ -268,18 +342,49 @@ struct Pen {
     int continued = 0;   // number of the question being drawn once its heading is out (0 = none)
     std::string sheet_id, lang, title;
     bool large = false;
+    // Where something that spans x..x+w from the left edge goes: mirrored on a right-to-left sheet.
+    double mx(double x, double w) const { return rtl ? left + right - x - w : x; }
 };
 
+// A Pango layout on the pen's cairo context, in the sheet's direction (not guessed per line:
+// a Persian line that starts with "WhatsApp" is still a right-to-left line).
+void open_layout(Pen& p) {
+    p.layout = pango_cairo_create_layout(p.cr);
+    pango_layout_set_auto_dir(p.layout, FALSE);
+    PangoContext* ctx = pango_layout_get_context(p.layout);
+    pango_context_set_base_dir(ctx, p.rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
+    // Unhinted, unrounded metrics, as cairo's toy text API measured before: Pango's default
+    // rounds every glyph to whole points, which made lines about 1 % longer and large print a
+    // page longer. The PDF is scaled, not a screen: hinting buys nothing there.
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    cairo_font_options_t* o = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(ctx, o);
+    cairo_font_options_destroy(o);
+    pango_layout_context_changed(p.layout);
+}
+
+void close_layout(Pen& p) {
+    if (p.layout) g_object_unref(p.layout);
+    p.layout = nullptr;
+}
+
+// Noto Sans at `size` points (an em of `size` user units, as cairo_set_font_size had it).
 void font(Pen& p, double size, bool bold = false) {
-    cairo_select_font_face(p.cr, "Noto Sans", CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(p.cr, size);
+    PangoFontDescription* d = pango_font_description_new();
+    pango_font_description_set_family(d, "Noto Sans");
+    pango_font_description_set_weight(d, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
+    pango_layout_set_font_description(p.layout, d);
+    pango_font_description_free(d);
 }
 
 double width_of(Pen& p, const std::string& t) {
-    cairo_text_extents_t e;
-    cairo_text_extents(p.cr, t.c_str(), &e);
-    return e.x_advance;
+    pango_layout_set_text(p.layout, t.c_str(), int(t.size()));
+    PangoRectangle logical;
+    pango_layout_get_extents(p.layout, nullptr, &logical);
+    return double(logical.width) / PANGO_SCALE;
 }
 
 std::vector<std::string> wrap(Pen& p, const std::string& text, double width) {
@@ -314,10 +419,12 @@ std::vector<std::string> wrap(Pen& p, const std::string& text, double width) {
 
 void gray(Pen& p, double g) { cairo_set_source_rgb(p.cr, g, g, g); }
 
+// One line starting at x (from the sheet's reading edge) on `baseline`.
 void text_at(Pen& p, double x, double baseline, const std::string& t) {
     if (!p.draw) return;
-    cairo_move_to(p.cr, x, baseline);
-    cairo_show_text(p.cr, t.c_str());
+    double w = width_of(p, t); // also puts t into the layout
+    cairo_move_to(p.cr, p.mx(x, w), baseline); // a layout line is drawn from its baseline's left end
+    pango_cairo_show_layout_line(p.cr, pango_layout_get_line_readonly(p.layout, 0));
 }
 
 void draw_qr(Pen& p, const std::string& id, double x, double y, double size) {
@@ -328,7 +435,7 @@ void draw_qr(Pen& p, const std::string& id, double x, double y, double size) {
     gray(p, 0);
     for (int r = 0; r < w; ++r)
         for (int c = 0; c < w; ++c)
-            if (qr->data[r * w + c] & 1) cairo_rectangle(p.cr, x + (c + 4) * m, y + (r + 4) * m, m, m);
+            if (qr->data[r * w + c] & 1) cairo_rectangle(p.cr, p.mx(x, size) + (c + 4) * m, y + (r + 4) * m, m, m);
     cairo_fill(p.cr);
     QRcode_free(qr);
 }
@@ -393,7 +500,7 @@ void paragraph(Pen& p, const std::string& t, double x, double size, bool bold, d
 void box(Pen& p, double x, double y, double w, double h) {
     if (!p.draw) return;
     cairo_set_line_width(p.cr, p.large ? 1.4 : 1.0);
-    cairo_rectangle(p.cr, x, y, w, h);
+    cairo_rectangle(p.cr, p.mx(x, w), y, w, h);
     cairo_stroke(p.cr);
 }
 
@@ -401,8 +508,8 @@ void hline(Pen& p, double x0, double x1, double y, double g = 0.45) {
     if (!p.draw) return;
     gray(p, g);
     cairo_set_line_width(p.cr, 0.6);
-    cairo_move_to(p.cr, x0, y);
-    cairo_line_to(p.cr, x1, y);
+    cairo_move_to(p.cr, p.mx(x0, 0), y);
+    cairo_line_to(p.cr, p.mx(x1, 0), y);
     cairo_stroke(p.cr);
     gray(p, 0);
 }
@@ -728,17 +835,20 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
     p.large = opt.large;
     p.z = opt.large ? Sizes{16, 16, 19, 24, 17, 34} : Sizes{11, 9, 12.5, 17, 11.5, 24};
     p.lang = lang;
+    p.rtl = is_rtl(lang);
     p.title = s.title.get(lang, s.original_language());
     p.sheet_id = out.sheet_ids.front();
     const double W = 595.28, H = 841.89; // A4 in points
 
     cairo_surface_t* m = cairo_pdf_surface_create_for_stream(discard, nullptr, W, H);
     p.cr = cairo_create(m);
+    open_layout(p);
     p.draw = false;
     layout_sheet(p, s);
     bool pad = !opt.simplex && p.page % 2 == 1;
     out.pages_per_sheet = p.page + (pad ? 1 : 0);
     out.blank_pages = pad ? 1 : 0;
+    close_layout(p);
     cairo_destroy(p.cr);
     cairo_surface_destroy(m);
 
@@ -750,6 +860,7 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
     }
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, p.title.c_str());
     p.cr = cairo_create(surf);
+    open_layout(p);
     p.draw = true;
     p.pages = out.pages_per_sheet;
     for (size_t i = 0; i < out.sheet_ids.size(); ++i) {
@@ -760,6 +871,7 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
     }
     cairo_show_page(p.cr);
     cairo_status_t st = cairo_status(p.cr);
+    close_layout(p);
     cairo_destroy(p.cr);
     cairo_surface_finish(surf);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surf);

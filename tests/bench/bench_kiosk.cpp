@@ -6,6 +6,10 @@
 // idles on a question page while this program reads /proc/PID/stat for 10 s (CPU) and
 // /proc/PID/smaps_rollup (PSS). Targets from issue 4: idle < 1 % of one core, PSS < 100 MB,
 // first frame < 500 ms, frame p99 < 16 ms.
+//
+// TK_BENCH_SURVEY=FILE runs another survey, TK_BENCH_LANG=TAG starts it in that language
+// (through the staff default in kiosk-settings.json): an Arabic page is
+//   TK_BENCH_SURVEY=tests/fixtures/rtl/rtl-survey.json TK_BENCH_LANG=ar bench kiosk
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -158,8 +162,16 @@ void bench_kiosk() {
         return;
     }
     const std::string dir = tmpl, report = dir + "/probe.txt", log = dir + "/kiosk.log";
-    const std::string survey = std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json";
+    const char* survey_env = std::getenv("TK_BENCH_SURVEY");
+    const char* lang_env = std::getenv("TK_BENCH_LANG");
+    const std::string survey = survey_env && *survey_env ? std::string(survey_env)
+                                                         : std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json";
     const std::string data = dir + "/data";
+    if (lang_env && *lang_env) {
+        fs::create_directories(data);
+        std::ofstream(data + "/kiosk-settings.json") << "{\"language\": \"" << lang_env << "\"}\n";
+    }
+    std::printf("  survey: %s%s%s\n", survey.c_str(), lang_env && *lang_env ? ", language " : "", lang_env ? lang_env : "");
 
     const double started = mono_ms();
     pid_t pid = fork();

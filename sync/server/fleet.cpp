@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dates.h"
+#include "device_status.h"
 #include "keys.h"
 #include "request_log.h"
 
@@ -58,7 +59,7 @@ std::string fleet_status_json(ServerStore& store, const FleetOptions& opt) {
     j["records"] = store.record_count();
     j["stale_days"] = opt.stale_days;
     nlohmann::json devs = nlohmann::json::array();
-    int stale = 0, revoked = 0, gaps = 0;
+    int stale = 0, revoked = 0, gaps = 0, alarms = 0;
     for (const DeviceInfo& d : store.devices()) {
         bool is_stale = !d.revoked && device_stale(d, opt, now);
         stale += is_stale;
@@ -79,6 +80,15 @@ std::string fleet_status_json(ServerStore& store, const FleetOptions& opt) {
         o["last_result"] = d.last_result;
         o["last_result_time"] = d.last_result_time ? nlohmann::json(format_utc(d.last_result_time)) : nlohmann::json(nullptr);
         o["revoked"] = d.revoked;
+        DeviceStatus ds;
+        if (!d.status.empty() && parse_device_status(d.status, ds, nullptr)) {
+            nlohmann::json sj = nlohmann::json::parse(device_status_json(ds), nullptr, false);
+            sj["received"] = format_utc(d.status_time);
+            o["status"] = sj;
+            alarms += !ds.alarms.empty();
+        } else {
+            o["status"] = nullptr;
+        }
         if (d.revoked) {
             o["revoked_at"] = format_utc(d.revoked_at);
             o["revoked_reason"] = json_safe(d.revoked_reason);
@@ -89,6 +99,12 @@ std::string fleet_status_json(ServerStore& store, const FleetOptions& opt) {
     j["devices_stale"] = stale;
     j["devices_revoked"] = revoked;
     j["devices_with_missing_records"] = gaps;
+    j["devices_with_alarms"] = alarms;
+    nlohmann::json hist = nlohmann::json::array();
+    for (const ServerStore::StatusChange& c : store.status_history("", opt.events))
+        hist.push_back({{"device", c.device}, {"time", format_utc(c.time)}, {"changed", c.changed},
+                        {"status", nlohmann::json::parse(c.status, nullptr, false)}});
+    j["status_changes"] = hist;
     nlohmann::json counts = nlohmann::json::array();
     std::map<std::string, int64_t> per_site;
     for (const CountRow& c : store.counts()) {
@@ -128,6 +144,13 @@ std::string fleet_status_text(ServerStore& store, const FleetOptions& opt) {
             flags += "  STALE: not seen for " + std::to_string((now - (d.last_seen ? d.last_seen : d.enrolled)) / 86400) + " days";
         if (d.missing() > 0) flags += "  MISSING " + std::to_string(d.missing()) + " records the device holds";
         if (!d.last_result.empty() && d.last_result != "ok") flags += "  last upload refused: " + d.last_result;
+        DeviceStatus ds;
+        if (!d.status.empty() && parse_device_status(d.status, ds, nullptr)) {
+            flags += "\n    runs " + log_safe(ds.program, 60) + ", survey " + log_safe(ds.survey_id, 60) + " " +
+                     log_safe(ds.survey_version, 20) + ", " + std::to_string(ds.unsynced) + " unsynced, " +
+                     (ds.free_disk_mb >= 0 ? std::to_string(ds.free_disk_mb) + " MB free" : std::string("disk ?"));
+            for (const std::string& a : ds.alarms) flags += "\n    ALARM " + log_safe(a, 120);
+        }
         std::snprintf(line, sizeof line, "device %s  %s  up to record %llu  records %lld  last seen %s  site '%s'",
                       device_id_hex(d.pk).c_str(), fingerprint(d.pk.data(), 32).c_str(), (unsigned long long)d.last_seq,
                       (long long)d.records, d.last_seen ? format_utc(d.last_seen).c_str() : "never",
@@ -155,9 +178,15 @@ std::string fleet_status_text(ServerStore& store, const FleetOptions& opt) {
 std::string fleet_metrics(ServerStore& store, const FleetOptions& opt, const LatencyHistogram* latency) {
     int64_t now = now_or(opt);
     std::vector<DeviceInfo> devs = store.devices();
-    int stale = 0, revoked = 0;
+    int stale = 0, revoked = 0, alarms = 0;
     uint64_t missing = 0;
+    int64_t unsynced = 0;
     for (const DeviceInfo& d : devs) {
+        DeviceStatus ds;
+        if (!d.status.empty() && parse_device_status(d.status, ds, nullptr)) {
+            alarms += !ds.alarms.empty();
+            unsynced += std::max<int64_t>(0, ds.unsynced);
+        }
         if (d.revoked) revoked++;
         else if (device_stale(d, opt, now)) stale++;
         missing += d.missing();
@@ -173,6 +202,8 @@ std::string fleet_metrics(ServerStore& store, const FleetOptions& opt, const Lat
     gauge("teilhabe_devices_stale", "Devices not seen for the stale period (not revoked).", stale);
     gauge("teilhabe_devices_revoked", "Revoked devices.", revoked);
     gauge("teilhabe_records_missing", "Records devices said they hold that the server does not.", (double)missing);
+    gauge("teilhabe_devices_alarm", "Devices whose latest status reports an alarm (disk full, read-only, demo key ...).", alarms);
+    gauge("teilhabe_device_unsynced_records", "Unsynced records the devices reported in their latest status.", (double)unsynced);
     o += "# HELP teilhabe_records_by_site Sealed records held, by site and channel.\n"
          "# TYPE teilhabe_records_by_site gauge\n";
     std::map<std::pair<std::string, std::string>, int64_t> by_site;

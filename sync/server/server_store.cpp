@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "dates.h"
+#include "device_status.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
@@ -81,8 +82,11 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             " enrolled INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0, last_hash BLOB,"
             " last_seen INTEGER NOT NULL DEFAULT 0, head_seq INTEGER NOT NULL DEFAULT 0,"
             " revoked INTEGER NOT NULL DEFAULT 0, revoked_reason TEXT NOT NULL DEFAULT '',"
-            " last_result TEXT NOT NULL DEFAULT '', last_result_time INTEGER NOT NULL DEFAULT 0);"
+            " last_result TEXT NOT NULL DEFAULT '', last_result_time INTEGER NOT NULL DEFAULT 0,"
+            " status TEXT NOT NULL DEFAULT '', status_time INTEGER NOT NULL DEFAULT 0);"
             "CREATE TABLE IF NOT EXISTS targets(site TEXT PRIMARY KEY, expected INTEGER NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS status_history(id INTEGER PRIMARY KEY, device BLOB NOT NULL, time INTEGER NOT NULL,"
+            " changed TEXT NOT NULL, status TEXT NOT NULL);"
             "CREATE TABLE IF NOT EXISTS records(device BLOB NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
             " survey_id TEXT NOT NULL, survey_hash TEXT NOT NULL, channel TEXT NOT NULL, site TEXT NOT NULL,"
             " hour INTEGER NOT NULL, wire BLOB NOT NULL, received INTEGER NOT NULL, source TEXT NOT NULL,"
@@ -108,13 +112,17 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             // 1 -> 2: the newest record each device said it has (its signed head), so that a head
             // going backwards is noticed.
             {2, "ALTER TABLE devices ADD COLUMN head_seq INTEGER NOT NULL DEFAULT 0;"},
-            // 2 -> 3: fleet operations: revoked devices, each device's latest upload result, and
-            // the coordinators' targets per site.
+            // 2 -> 3: fleet operations: revoked devices, each device's latest upload result and
+            // status (and the history of what changed in it), the coordinators' targets per site.
             {3, "ALTER TABLE devices ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
                 "ALTER TABLE devices ADD COLUMN revoked_reason TEXT NOT NULL DEFAULT '';"
                 "ALTER TABLE devices ADD COLUMN last_result TEXT NOT NULL DEFAULT '';"
                 "ALTER TABLE devices ADD COLUMN last_result_time INTEGER NOT NULL DEFAULT 0;"
-                "CREATE TABLE IF NOT EXISTS targets(site TEXT PRIMARY KEY, expected INTEGER NOT NULL);"},
+                "ALTER TABLE devices ADD COLUMN status TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE devices ADD COLUMN status_time INTEGER NOT NULL DEFAULT 0;"
+                "CREATE TABLE IF NOT EXISTS targets(site TEXT PRIMARY KEY, expected INTEGER NOT NULL);"
+                "CREATE TABLE IF NOT EXISTS status_history(id INTEGER PRIMARY KEY, device BLOB NOT NULL, time INTEGER NOT NULL,"
+                " changed TEXT NOT NULL, status TEXT NOT NULL);"},
         };
         for (const Step& m : steps) {
             if (user_version >= m.to) continue;
@@ -306,6 +314,7 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
             .i64(4, (int64_t)std::max(said_head, b.head.seq)).blob(5, b.device_pk.data(), 32);
         if (u.step() != SQLITE_DONE) return reject(503, "storage", "cannot update the chain head: " + errmsg(db_));
     }
+    if (!b.status.empty()) keep_status(b, now, source);
     if (exec(db_, "COMMIT") != SQLITE_OK) return reject(503, "storage", "commit failed: " + errmsg(db_));
     r.server_seq = head;
     r.receipt = receipt_for(b, head, head_hash, r.stored, r.duplicates);
@@ -428,7 +437,7 @@ std::vector<DeviceInfo> ServerStore::devices() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<DeviceInfo> out;
     Stmt st(db_, "SELECT pk, site, enrolled, last_seen, last_seq, head_seq, revoked, revoked_reason, last_result,"
-                 " last_result_time, (SELECT count(*) FROM records r WHERE r.device = d.pk)"
+                 " last_result_time, (SELECT count(*) FROM records r WHERE r.device = d.pk), status, status_time"
                  " FROM devices d ORDER BY enrolled, pk");
     while (st.step() == SQLITE_ROW) {
         DeviceInfo d;
@@ -444,8 +453,50 @@ std::vector<DeviceInfo> ServerStore::devices() {
         d.last_result = st.col_text(8);
         d.last_result_time = sqlite3_column_int64(st.s, 9);
         d.records = sqlite3_column_int64(st.s, 10);
+        d.status = st.col_text(11);
+        d.status_time = sqlite3_column_int64(st.s, 12);
         out.push_back(d);
     }
+    return out;
+}
+
+// The status a stored bundle carried becomes the device's latest; a change of program, survey,
+// research key or alarms also a history row. Inside the bundle's transaction. A status that
+// does not parse is logged and costs the bundle nothing.
+void ServerStore::keep_status(const Bundle& b, int64_t now, const std::string& source) {
+    DeviceStatus st, before;
+    std::string err;
+    if (!parse_device_status(b.status, st, &err)) {
+        log_event("bad-status", device_id_hex(b.device_pk), err + " [" + source + "]");
+        return;
+    }
+    std::string old;
+    {
+        Stmt q(db_, "SELECT status FROM devices WHERE pk = ?");
+        q.blob(1, b.device_pk.data(), 32);
+        if (q.step() == SQLITE_ROW) old = q.col_text(0);
+    }
+    bool had = !old.empty() && parse_device_status(old, before, nullptr);
+    std::vector<std::string> changed = had ? status_changes(before, st) : std::vector<std::string>{"first"};
+    std::string canonical = device_status_json(st); // only known fields, as this server reads them
+    Stmt u(db_, "UPDATE devices SET status = ?, status_time = ? WHERE pk = ?");
+    u.text(1, canonical).i64(2, now).blob(3, b.device_pk.data(), 32);
+    u.step();
+    if (changed.empty()) return;
+    std::string names;
+    for (const std::string& c : changed) names += (names.empty() ? "" : ",") + c;
+    Stmt h(db_, "INSERT INTO status_history(device, time, changed, status) VALUES(?,?,?,?)");
+    h.blob(1, b.device_pk.data(), 32).i64(2, now).text(3, names).text(4, canonical);
+    h.step();
+}
+
+std::vector<ServerStore::StatusChange> ServerStore::status_history(const std::string& device_id, size_t limit) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<StatusChange> out;
+    Stmt st(db_, "SELECT lower(hex(substr(device, 1, 8))), time, changed, status FROM status_history"
+                 " WHERE ?1 = '' OR lower(hex(substr(device, 1, 8))) = lower(?1) ORDER BY id DESC LIMIT ?2");
+    st.text(1, device_id).i64(2, (int64_t)limit);
+    while (st.step() == SQLITE_ROW) out.push_back({st.col_text(0), sqlite3_column_int64(st.s, 1), st.col_text(2), st.col_text(3)});
     return out;
 }
 

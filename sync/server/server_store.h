@@ -55,6 +55,8 @@ struct DeviceInfo {
     bool revoked = false;         // revoke(): its uploads and enrolments are refused
     int64_t revoked_at = 0;
     std::string revoked_reason;
+    std::string status;           // the latest status it sent (device_status.h JSON, "" = none yet)
+    int64_t status_time = 0;
     // Records the device holds that the server does not (not yet synced, or lost in between).
     uint64_t missing() const { return head_seq > last_seq ? head_seq - last_seq : 0; }
 };
@@ -129,6 +131,10 @@ public:
     std::vector<std::pair<std::string, int64_t>> targets();
     // How often each kind of event was logged ("reject-gap" -> 3, ...), over the whole log.
     std::vector<std::pair<std::string, int64_t>> event_counts();
+    // What changed in devices' statuses (program, survey, research key, alarms), newest first;
+    // device_id "" = all devices.
+    struct StatusChange { std::string device; int64_t time = 0; std::string changed, status; };
+    std::vector<StatusChange> status_history(const std::string& device_id, size_t limit);
     int64_t record_count();
     // Every stored record in (device, seq) order; fn returns false to stop.
     bool for_each_record(const std::function<bool(const StoredRecord&)>& fn, std::string* error);
@@ -153,6 +159,7 @@ private:
                                      uint32_t duplicates) const;
     void log_device_news(const Bundle& b, uint64_t old_head, uint64_t seen_head, const std::string& source);
     void note_result(const std::array<uint8_t, 32>& pk, const std::string& code);
+    void keep_status(const Bundle& b, int64_t now, const std::string& source);
 
     std::string dir_;
     DirLock dir_lock_; // shared while open: restore_store refuses meanwhile

@@ -1,9 +1,11 @@
 // Tests for the fleet view (fleet.h) and the store's fleet operations: revoking a device, pairing
 // codes, targets, per-site counts, `status --json` and the Prometheus /metrics text.
+#include <cmath>
 #include <ctime>
 #include <regex>
 #include <sstream>
 
+#include "device_status.h"
 #include "fleet.h"
 #include "sync_server_fixture.h"
 
@@ -208,4 +210,99 @@ TEST_CASE("fleet: /metrics is valid Prometheus text, with hostile site names esc
     REQUIRE(std::regex_search(m, cnt, std::regex(R"(\nteilhabe_request_duration_seconds_count (\d+)\n)")));
     CHECK(std::stoi(cnt[1]) >= 3);
     CHECK(m.find("teilhabe_request_duration_seconds_bucket{le=\"+Inf\"} " + cnt[1].str() + "\n") != std::string::npos);
+}
+
+TEST_CASE("device status: the server's reader takes known fields of their type and refuses the rest") {
+    DeviceStatus s;
+    s.program = "teilhabe-kiosk 0.1.0";
+    s.survey_id = "buerger-digital";
+    s.survey_version = "1.2";
+    s.survey_hash = "sha256:ab";
+    s.unsynced = 12;
+    s.in_memory = 0;
+    s.alarms = {"Speicher voll"};
+    s.free_disk_mb = 512;
+    s.last_sync = 1764000000;
+    s.clock = 1764003600;
+    DeviceStatus back;
+    std::string err;
+    REQUIRE_MESSAGE(parse_device_status(device_status_json(s), back, &err), err);
+    CHECK(back.program == s.program);
+    CHECK(back.survey_version == "1.2");
+    CHECK(back.unsynced == 12);
+    CHECK(back.alarms == s.alarms);
+    CHECK(back.free_disk_mb == 512);
+    CHECK(status_changes(s, back).empty());
+    back.survey_version = "1.3";
+    back.alarms.clear();
+    CHECK(status_changes(s, back) == std::vector<std::string>{"survey", "alarms"});
+    // A newer kiosk's extra field is skipped, not a refusal.
+    CHECK(parse_device_status(R"({"program":"x","battery":93})", back, &err));
+    for (const char* bad : {"", "[]", "\"x\"", "{\"program\":5}", "{\"unsynced\":\"3\"}", "{\"unsynced\":-2}",
+                            "{\"unsynced\":1.5}", "{\"alarms\":\"voll\"}", "{\"alarms\":[1]}", "{\"clock\":-1}"})
+        CHECK_MESSAGE(!parse_device_status(bad, back, &err), bad);
+    CHECK_FALSE(parse_device_status("{\"program\":\"" + std::string(kMaxStatusText + 1, 'x') + "\"}", back, &err));
+    std::string many = "{\"alarms\":[";
+    for (size_t i = 0; i <= kMaxAlarms; i++) many += std::string(i ? "," : "") + "\"a\"";
+    CHECK_FALSE(parse_device_status(many + "]}", back, &err));
+    // Invalid UTF-8 from the device never makes the writer throw.
+    s.program = "bad \xff\xfe bytes";
+    CHECK(parse_device_status(device_status_json(s), back, &err));
+}
+
+TEST_CASE("device status: each sync carries it; the server keeps the latest and what changed") {
+    LiveServer s;
+    test::TempDir kdir;
+    auto v = drill_vault(kdir.path, 3, "kiosk", "Bibliothek");
+    s.enrol_kiosk(kdir.path);
+    SyncOptions opt;
+    opt.status.program = "teilhabe-kiosk 0.1.0";
+    opt.status.survey_id = "buerger-digital";
+    opt.status.survey_version = "1.0";
+    SyncResult r = sync_once(*v, s.url(), nullptr, opt);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    json st = json::parse(fleet_status_json(*s.store, FleetOptions{}));
+    REQUIRE(st["devices"].size() == 1);
+    const json& ds = st["devices"][0]["status"];
+    REQUIRE(ds.is_object());
+    CHECK(ds["program"] == "teilhabe-kiosk 0.1.0");
+    CHECK(ds["survey_id"] == "buerger-digital");
+    CHECK(ds["unsynced"] == 3);                     // as the sync began
+    CHECK(ds["research_key"] == v->research_key_fingerprint());
+    CHECK(ds["alarms"][0] == "demo-key");           // the drill vault seals to the demo key
+    CHECK(ds["free_disk_mb"].get<int64_t>() > 0);
+    CHECK(std::abs(ds["clock"].get<int64_t>() - (int64_t)std::time(nullptr)) < 60);
+    CHECK(st["devices_with_alarms"] == 1);
+    // Same survey again: the latest status moves, the history does not grow.
+    append_drill(*v, 2, "kiosk", "Bibliothek");
+    REQUIRE(sync_once(*v, s.url(), nullptr, opt).ok);
+    CHECK(s.store->status_history("", 10).size() == 1);
+    // A survey update on the kiosk is a change with its own row.
+    opt.status.survey_version = "1.1";
+    append_drill(*v, 1, "kiosk", "Bibliothek");
+    REQUIRE(sync_once(*v, s.url(), nullptr, opt).ok);
+    auto hist = s.store->status_history(device_id_hex(s.store->devices()[0].pk), 10);
+    REQUIRE(hist.size() == 2);
+    CHECK(hist[0].changed == "survey");
+    CHECK(hist[1].changed == "first");
+    CHECK(json::parse(hist[0].status)["survey_version"] == "1.1");
+    std::string text = fleet_status_text(*s.store, FleetOptions{});
+    CHECK(text.find("runs teilhabe-kiosk 0.1.0, survey buerger-digital 1.1") != std::string::npos);
+    CHECK(text.find("ALARM demo-key") != std::string::npos);
+}
+
+TEST_CASE("device status: a status the server cannot read is logged; the records are stored") {
+    ServerFixture s;
+    Device d;
+    s.enrol(d);
+    BundleExtras x;
+    x.status = "{\"program\": 42, \"alarms\": \"<script>\"}";
+    auto b = make_bundle(d.chain(2), d.sk, 1764000000, &x);
+    IngestResult r = s.store->ingest(b.data(), b.size(), kNetworkBundleLimits, "t");
+    CHECK(r.status == 200);
+    CHECK(r.stored == 2);
+    CHECK(s.store->devices()[0].status.empty());
+    auto ev = s.store->event_page(10, 0, "bad-status", "");
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].detail.find("device status: alarms is not a list") != std::string::npos);
 }

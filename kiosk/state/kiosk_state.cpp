@@ -7,6 +7,7 @@
 //   staff_pin.cpp      the staff entrance: corner taps, PIN check and back-off, PIN change
 //   survey_switch.cpp  the staff menu's survey list and switching
 #include "kiosk_state.h"
+#include "version.h"
 #include "state_helpers.h"
 
 #include <sodium.h>
@@ -36,6 +37,17 @@ std::string read_file(const std::string& path, bool* ok) {
 
 const std::string& kiosk_text(const KioskApp& app, const std::string& key) {
     return ui_text(app.texts, app.reading.language, key);
+}
+
+DeviceStatus kiosk_device_status(const KioskApp& app) {
+    DeviceStatus s;
+    s.program = std::string("teilhabe-kiosk ") + TK_VERSION;
+    if (app.survey) {
+        s.survey_id = app.survey->id;
+        s.survey_version = app.survey->version;
+        s.survey_hash = app.survey->hash;
+    }
+    return s;
 }
 
 const std::string& survey_text(const KioskApp& app, const LocalText& t) {

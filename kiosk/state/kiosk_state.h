@@ -169,6 +169,9 @@ bool save_config(const KioskApp& app, std::string* error);
 StaffInfo staff_info_of(const VaultStatus& s);
 // The UI text in the respondent's language.
 const std::string& kiosk_text(const KioskApp& app, const std::string& key);
+// What this kiosk tells the server about itself with every bundle (program, survey in use; the
+// sync client adds the vault's counts and alarms): device_status.h.
+DeviceStatus kiosk_device_status(const KioskApp& app);
 
 // --- respondent path ---
 void note_activity(KioskApp& app, double now);        // any touch, click or key

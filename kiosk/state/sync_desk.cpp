@@ -318,7 +318,8 @@ bool sync_desk_start_export(SyncDesk& st, int64_t now_unix) {
     if (refuse_if_busy(st)) return false;
     std::string volume;
     if (!chosen_volume(st, volume)) return false;
-    return start(st, SyncJobKind::Export, [volume, now_unix](SyncJob& job, Vault& v, SyncOutcome& out) {
+    DeviceStatus known = st.options.status;
+    return start(st, SyncJobKind::Export, [volume, now_unix, known](SyncJob& job, Vault& v, SyncOutcome& out) {
         VaultStatus s = v.status();
         job.total = s.unsynced;
         if (s.unsynced == 0) { // nothing to carry: no empty file on the stick
@@ -326,7 +327,7 @@ bool sync_desk_start_export(SyncDesk& st, int64_t now_unix) {
             return;
         }
         std::string path = volume + "/" + bundle_file_name(s.device_id, now_unix);
-        out.ok = export_bundle(v, path, &out.count, &out.error);
+        out.ok = export_bundle(v, path, &out.count, &out.error, &known);
         if (out.ok) out.path = path;
         job.done = out.count;
     });

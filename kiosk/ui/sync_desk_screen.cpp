@@ -217,7 +217,10 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     ImGui::BeginDisabled(busy);
     // Server address and "now".
     address_line(app, ui, "staff_sync_url", "url", st.server_url, w, bw);
-    if (button(ui, "sync/run", kiosk_text(app, "staff_sync_run"), bw)) sync_desk_start_sync(st);
+    if (button(ui, "sync/run", kiosk_text(app, "staff_sync_run"), bw)) {
+        st.options.status = kiosk_device_status(app);
+        sync_desk_start_sync(st);
+    }
     ImGui::SameLine();
     if (button(ui, "sync/update", kiosk_text(app, "staff_sync_update"), bw)) sync_desk_start_survey_update(st);
 
@@ -250,8 +253,10 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
         say(fill(kiosk_text(app, "staff_sync_receipts_found"),
                  {{"n", std::to_string(st.receipt_files.size())}, {"updates", std::to_string(st.stick_updates.size())}}),
             th.text_muted);
-    if (button(ui, "sync/export", kiosk_text(app, "staff_sync_export"), bw))
+    if (button(ui, "sync/export", kiosk_text(app, "staff_sync_export"), bw)) {
+        st.options.status = kiosk_device_status(app);
         sync_desk_start_export(st, app.wall_clock ? app.wall_clock() : 0);
+    }
     ImGui::SameLine();
     if (button(ui, "sync/receipt", kiosk_text(app, "staff_sync_receipt"), bw)) sync_desk_start_receipts(st);
     ImGui::EndDisabled();

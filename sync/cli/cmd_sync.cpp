@@ -9,6 +9,7 @@
 #include "keys.h"
 #include "provision.h"
 #include "sync_client.h"
+#include "version.h"
 #include "tls_options.h"
 #include "vault.h"
 #include "command.h"
@@ -87,6 +88,7 @@ static int run_sync(const Args& in) {
             return usage_error("sync", "no --server given and the device is not enrolled (" + err + ")");
         url = pin.url;
     }
+    opt.status.program = std::string("teilhabe ") + TK_VERSION;
     SyncResult r = sync_once(*v, url, [quiet](int64_t done, int64_t total) {
         if (quiet) return;
         int width = 30, fill = total > 0 ? (int)(width * done / total) : width;
@@ -128,7 +130,9 @@ static int run_export(const Args& in) {
     if (!v) return rc;
     int64_t n = 0;
     std::string err;
-    bool ok = drop.empty() ? export_bundle(*v, out, &n, &err)
+    DeviceStatus known;
+    known.program = std::string("teilhabe ") + TK_VERSION;
+    bool ok = drop.empty() ? export_bundle(*v, out, &n, &err, &known)
                            : export_dropping(*v, out, std::strtoull(drop.c_str(), nullptr, 10), &n, &err);
     if (!ok) {
         std::fprintf(stderr, "teilhabe export-bundle: %s\n", err.c_str());

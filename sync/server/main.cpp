@@ -6,7 +6,10 @@
 //   import  --data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...   ingests USB bundles,
 //           a receipt beside each
 //   export-surveys --data DIR --out STICK                 signed survey updates onto a stick
-//   status  --data DIR                                    devices, counts, events
+//   status  --data DIR [--json] [--stale-days N] [--events N]   the fleet: devices, health, counts, events
+//   revoke  --data DIR --device ID --reason TEXT          refuses a stolen or retired kiosk from now on
+//   codes   --data DIR [--all]                            pairing codes (open; --all: used, expired)
+//   target  --data DIR --site NAME --expected N           responses a site is expected to collect
 //   backup  --data DIR --out FILE                         a consistent copy, while serving
 //   restore --data DIR FILE                               puts a backup back (server stopped)
 //   pin     --data DIR | --cert CERT.pem                  the TLS key's pin for kiosks
@@ -22,6 +25,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -30,6 +34,8 @@
 
 #include "bundle.h"
 #include "command.h"
+#include "dates.h"
+#include "fleet.h"
 #include "keys.h"
 #include "files.h"
 #include "hex.h"
@@ -154,19 +160,81 @@ static int cmd_export_surveys(const cli::Args& args) {
     return 0;
 }
 
+// A whole number from an option, or -1 when it is not one.
+static long long whole_number(const std::string& v, long long max) {
+    if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos) return -1;
+    long long n = std::stoll(v);
+    return n <= max ? n : -1;
+}
+
 static int cmd_status(const cli::Args& args) {
     cli::Args a = args;
-    std::string data = take(a, "--data");
-    if (data.empty() || !a.empty()) { std::fprintf(stderr, "teilhabe-server status: usage: --data DIR\n"); return 2; }
+    std::string data = take(a, "--data"), stale = take(a, "--stale-days", "7"), events = take(a, "--events", "20");
+    bool json = cli::take_flag(a, "--json");
+    FleetOptions opt;
+    long long sd = whole_number(stale, 3650), ev = whole_number(events, 100000);
+    if (data.empty() || !a.empty() || sd < 0 || ev < 0)
+        return cli::usage_error("status", "usage: --data DIR [--json] [--stale-days N] [--events N]");
+    opt.stale_days = (int)sd;
+    opt.events = (size_t)ev;
     std::string err;
     auto store = ServerStore::open(data, false, &err);
     if (!store) { std::fprintf(stderr, "teilhabe-server status: %s\n", err.c_str()); return 2; }
-    std::printf("server fingerprint %s\nrecords %lld\n", store->server_fingerprint().c_str(), (long long)store->record_count());
-    for (const DeviceInfo& d : store->devices())
-        std::printf("device %s  %s  up to record %llu  site '%s'\n", device_id_hex(d.pk).c_str(),
-                    fingerprint(d.pk.data(), 32).c_str(), (unsigned long long)d.last_seq, d.site.c_str());
-    // Event details quote what clients sent: escaped before they reach the terminal.
-    for (const std::string& e : store->events(20)) std::printf("event %s\n", log_safe(e).c_str());
+    std::fputs((json ? fleet_status_json(*store, opt) : fleet_status_text(*store, opt)).c_str(), stdout);
+    return 0;
+}
+
+static int cmd_revoke(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), device = take(a, "--device"), reason = take(a, "--reason");
+    if (data.empty() || device.empty() || reason.empty() || !a.empty())
+        return cli::usage_error("revoke", "usage: --data DIR --device ID --reason TEXT");
+    std::string err;
+    auto store = ServerStore::open(data, false, &err);
+    if (!store || !store->revoke(device, reason, &err)) {
+        std::fprintf(stderr, "teilhabe-server revoke: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("device %s revoked: its uploads are refused from now on (running servers too); its %s stay.\n",
+                device.c_str(), "stored records");
+    return 0;
+}
+
+static int cmd_codes(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data");
+    bool all = cli::take_flag(a, "--all");
+    if (data.empty() || !a.empty()) return cli::usage_error("codes", "usage: --data DIR [--all]");
+    std::string err;
+    auto store = ServerStore::open(data, false, &err);
+    if (!store) { std::fprintf(stderr, "teilhabe-server codes: %s\n", err.c_str()); return 2; }
+    int64_t now = (int64_t)std::time(nullptr);
+    size_t shown = 0;
+    for (const PairingCodeInfo& c : store->pairing_codes()) {
+        std::string state = c.state(now);
+        if (!all && state != "open") continue;
+        shown++;
+        std::printf("%s  %-7s  made %s  %s %s  site '%s'%s\n", c.id.c_str(), state.c_str(), format_utc(c.created).c_str(),
+                    state == "used" ? "used" : "expires", format_utc(state == "used" ? c.used_at : c.expires).c_str(),
+                    log_safe(c.site, 80).c_str(), c.used_by.empty() ? "" : ("  by device " + c.used_by).c_str());
+    }
+    if (shown == 0) std::printf(all ? "no pairing codes made yet\n" : "no open pairing codes (--all lists used and expired ones)\n");
+    return 0;
+}
+
+static int cmd_target(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), site = take(a, "--site"), expected = take(a, "--expected");
+    long long n = whole_number(expected, 100000000);
+    if (data.empty() || site.empty() || n < 0 || !a.empty())
+        return cli::usage_error("target", "usage: --data DIR --site NAME --expected N (0 removes the target)");
+    std::string err;
+    auto store = ServerStore::open(data, false, &err);
+    if (!store || !store->set_target(site, n, &err)) {
+        std::fprintf(stderr, "teilhabe-server target: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf(n > 0 ? "site '%s': %lld responses expected\n" : "site '%s': target removed\n", site.c_str(), n);
     return 0;
 }
 
@@ -353,8 +421,26 @@ static const cli::Command export_surveys_verb(
     "export-surveys", "--data DIR --out STICK",
     "Copies the signed survey updates in DIR/surveys to STICK/teilhabe-surveys/, for kiosks that sync by USB stick.",
     cmd_export_surveys);
-static const cli::Command status_verb("status", "--data DIR", "Devices, their chain heads, record count and the latest logged events.",
-                                      cmd_status);
+static const cli::Command status_verb(
+    "status", "--data DIR [--json] [--stale-days N] [--events N]",
+    "Devices with their site, chain head, records, last seen and last upload result, flagged STALE (not seen for N "
+    "days, default 7), REVOKED or MISSING (records the device holds that the server does not); targets against "
+    "collected responses; open pairing codes; the latest N events (default 20). --json: the same and the counts per "
+    "site, channel and day, for scripts and monitoring.",
+    cmd_status);
+static const cli::Command revoke_verb(
+    "revoke", "--data DIR --device ID --reason TEXT",
+    "Revokes a device (a stolen or retired kiosk), named by its id as `status` lists it: its further uploads and "
+    "imports are refused (403 revoked, with the reason), it cannot enrol again, its stored records stay. Logged.",
+    cmd_revoke);
+static const cli::Command codes_verb("codes", "--data DIR [--all]",
+                                     "Lists open pairing codes (by the start of their hash: the codes themselves are "
+                                     "never stored) with site and expiry; --all also used and expired ones.",
+                                     cmd_codes);
+static const cli::Command target_verb("target", "--data DIR --site NAME --expected N",
+                                      "Sets how many responses a site is expected to collect (0 removes it); `status` "
+                                      "shows collected against expected.",
+                                      cmd_target);
 
 // The pin of the certificate kiosks enrol with: DATA/tls/server.crt, or the file given.
 static int cmd_pin(const cli::Args& args) {

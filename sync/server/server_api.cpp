@@ -62,9 +62,11 @@ void ServerApi::log_request(const httplib::Request& req, const httplib::Response
     std::string l = req.method + " " + path + " " + std::to_string(res.status);
     l += " in=" + std::to_string(t_note.active ? std::max(t_note.in_bytes, req.body.size()) : req.body.size());
     l += " out=" + std::to_string(res.body.size());
-    if (t_note.active)
-        l += " ms=" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::steady_clock::now() - t_note.start).count());
+    if (t_note.active) {
+        auto took = std::chrono::steady_clock::now() - t_note.start;
+        l += " ms=" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+        latency_.add(std::chrono::duration<double>(took).count());
+    }
     l += " peer=" + req.remote_addr + " device=" + (t_note.device.empty() ? "-" : t_note.device);
     if (!t_note.detail.empty()) l += " -- " + t_note.detail;
     t_note = RequestNote{};
@@ -87,6 +89,15 @@ bool ServerApi::take_token(const std::string& key, double rate, double burst, bo
     if (b.tokens < 1) return false;
     if (consume) b.tokens -= 1;
     return true;
+}
+
+ApiReply ServerApi::handle_metrics() {
+    FleetOptions opt;
+    opt.stale_days = cfg_.stale_days;
+    ApiReply r;
+    r.body = fleet_metrics(store_, opt, &latency_);
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return r;
 }
 
 ApiReply ServerApi::handle_health() {
@@ -363,6 +374,7 @@ void ServerApi::mount(httplib::Server& srv) {
     srv.set_payload_max_length(std::max(cfg_.max_body, cfg_.max_enrol_body));
 
     srv.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) { send(res, handle_health()); });
+    srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { send(res, handle_metrics()); });
     // Both bodies are read in pieces, each route with its own limit (see read_body).
     srv.Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         std::string body;

@@ -5,6 +5,8 @@
 //   POST /v1/bundles                a bundle (application/octet-stream), answered with a receipt
 //   GET  /v1/surveys                list of signed survey updates
 //   GET  /v1/surveys/NAME           the survey file;  GET /v1/surveys/NAME.sig  its signature
+//   GET  /metrics                   Prometheus text: records, devices, stale and revoked devices,
+//                                   refusals by reason, request latency (fleet.h); counts only
 //
 // Every request is answered with JSON; failures carry {"error": code, "reason": sentence} and a
 // 4xx/5xx status, and are logged. The handlers are plain functions over the request bytes
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "bundle.h"
+#include "fleet.h"
 #include "http_front.h"
 #include "server_store.h"
 
@@ -57,6 +60,7 @@ struct ServerConfig {
     // anything is stored. Empty: not checked (the server warns at start).
     std::vector<std::string> research_keys;
     std::function<void(const std::string&)> log; // one line per event; default stderr
+    int stale_days = 7;                         // /metrics: a device unseen this long is stale
 };
 
 struct ApiReply {
@@ -76,6 +80,7 @@ public:
     size_t body_limit(const std::string& method, const std::string& path) const;
 
     ApiReply handle_health();
+    ApiReply handle_metrics();
     ApiReply handle_enrol(const std::string& body, const std::string& peer);
     ApiReply handle_upload(const std::string& body, const std::string& peer);
     ApiReply handle_survey_list();
@@ -101,6 +106,7 @@ private:
     std::mutex rate_mu_;
     struct Bucket { double tokens; std::chrono::steady_clock::time_point at; };
     std::map<std::string, Bucket> buckets_;
+    LatencyHistogram latency_; // every answered request, for /metrics
 };
 
 // Whether answers sealed to `fp` may be stored: the study names no key, an older kiosk names

@@ -2,6 +2,7 @@
 #include "server_store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <ctime>
 #include <sodium.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "dates.h"
+#include "device_status.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
@@ -78,7 +80,13 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             "BEGIN IMMEDIATE;"
             "CREATE TABLE IF NOT EXISTS devices(pk BLOB PRIMARY KEY, site TEXT NOT NULL DEFAULT '',"
             " enrolled INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0, last_hash BLOB,"
-            " last_seen INTEGER NOT NULL DEFAULT 0, head_seq INTEGER NOT NULL DEFAULT 0);"
+            " last_seen INTEGER NOT NULL DEFAULT 0, head_seq INTEGER NOT NULL DEFAULT 0,"
+            " revoked INTEGER NOT NULL DEFAULT 0, revoked_reason TEXT NOT NULL DEFAULT '',"
+            " last_result TEXT NOT NULL DEFAULT '', last_result_time INTEGER NOT NULL DEFAULT 0,"
+            " status TEXT NOT NULL DEFAULT '', status_time INTEGER NOT NULL DEFAULT 0);"
+            "CREATE TABLE IF NOT EXISTS targets(site TEXT PRIMARY KEY, expected INTEGER NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS status_history(id INTEGER PRIMARY KEY, device BLOB NOT NULL, time INTEGER NOT NULL,"
+            " changed TEXT NOT NULL, status TEXT NOT NULL);"
             "CREATE TABLE IF NOT EXISTS records(device BLOB NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
             " survey_id TEXT NOT NULL, survey_hash TEXT NOT NULL, channel TEXT NOT NULL, site TEXT NOT NULL,"
             " hour INTEGER NOT NULL, wire BLOB NOT NULL, received INTEGER NOT NULL, source TEXT NOT NULL,"
@@ -88,7 +96,7 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind TEXT NOT NULL,"
             " device TEXT NOT NULL, detail TEXT NOT NULL);"
             "PRAGMA application_id=1414222678;"
-            "PRAGMA user_version=2;"
+            "PRAGMA user_version=3;"
             "COMMIT;";
         static_assert(kApplicationId == 1414222678, "application_id literal in the schema");
         if (exec(st->db_, schema) != SQLITE_OK) {
@@ -96,17 +104,35 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             exec(st->db_, "ROLLBACK");
             return nullptr;
         }
-    } else if (user_version == 1) {
-        // 1 -> 2: the newest record each device said it has (its signed head), so that a head
-        // going backwards is noticed.
-        const char* up = "BEGIN IMMEDIATE;"
-                         "ALTER TABLE devices ADD COLUMN head_seq INTEGER NOT NULL DEFAULT 0;"
-                         "PRAGMA user_version=2;"
-                         "COMMIT;";
-        if (exec(st->db_, up) != SQLITE_OK) {
-            if (error) *error = path + ": cannot migrate the schema to version 2: " + errmsg(st->db_);
-            exec(st->db_, "ROLLBACK");
-            return nullptr;
+    } else {
+        // Step by step, each in its own transaction, so that a store of any earlier version ends
+        // at the newest and an interrupted migration leaves a valid earlier version.
+        struct Step { int to; const char* sql; };
+        const Step steps[] = {
+            // 1 -> 2: the newest record each device said it has (its signed head), so that a head
+            // going backwards is noticed.
+            {2, "ALTER TABLE devices ADD COLUMN head_seq INTEGER NOT NULL DEFAULT 0;"},
+            // 2 -> 3: fleet operations: revoked devices, each device's latest upload result and
+            // status (and the history of what changed in it), the coordinators' targets per site.
+            {3, "ALTER TABLE devices ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
+                "ALTER TABLE devices ADD COLUMN revoked_reason TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE devices ADD COLUMN last_result TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE devices ADD COLUMN last_result_time INTEGER NOT NULL DEFAULT 0;"
+                "ALTER TABLE devices ADD COLUMN status TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE devices ADD COLUMN status_time INTEGER NOT NULL DEFAULT 0;"
+                "CREATE TABLE IF NOT EXISTS targets(site TEXT PRIMARY KEY, expected INTEGER NOT NULL);"
+                "CREATE TABLE IF NOT EXISTS status_history(id INTEGER PRIMARY KEY, device BLOB NOT NULL, time INTEGER NOT NULL,"
+                " changed TEXT NOT NULL, status TEXT NOT NULL);"},
+        };
+        for (const Step& m : steps) {
+            if (user_version >= m.to) continue;
+            std::string up = std::string("BEGIN IMMEDIATE;") + m.sql + "PRAGMA user_version=" + std::to_string(m.to) + ";COMMIT;";
+            if (exec(st->db_, up.c_str()) != SQLITE_OK) {
+                if (error) *error = path + ": cannot migrate the schema to version " + std::to_string(m.to) + ": " + errmsg(st->db_);
+                exec(st->db_, "ROLLBACK");
+                return nullptr;
+            }
+            user_version = m.to;
         }
     }
     return st;
@@ -198,6 +224,7 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
     }
 
     std::lock_guard<std::mutex> lock(mu_);
+    bool known = false; // enrolled: its latest result is kept for the fleet view
     auto reject = [&](int status, const char* code, const std::string& reason) {
         if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
         r.status = status;
@@ -205,17 +232,23 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         r.reason = reason;
         r.stored = r.duplicates = 0;
         log_event(std::string("reject-") + code, r.device, reason + " [" + source + "]");
+        if (known) note_result(b.device_pk, code);
         return r;
     };
     if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) return reject(503, "storage", "store is busy or unwritable: " + errmsg(db_));
     uint64_t head = 0, said_head = 0;
     Hash32 head_hash{};
     {
-        Stmt d(db_, "SELECT last_seq, last_hash, head_seq FROM devices WHERE pk = ?");
+        Stmt d(db_, "SELECT last_seq, last_hash, head_seq, revoked, revoked_reason FROM devices WHERE pk = ?");
         d.blob(1, b.device_pk.data(), 32);
         if (d.step() != SQLITE_ROW)
             return reject(403, "unknown-device", "device " + r.device + " (" + fingerprint(b.device_pk.data(), 32) +
                           ") is not enrolled on this server");
+        known = true;
+        if (sqlite3_column_int64(d.s, 3) != 0)
+            return reject(403, "revoked", "device " + r.device + " was revoked on " +
+                          format_utc(sqlite3_column_int64(d.s, 3)) + " (" + d.col_text(4) +
+                          "); its uploads are no longer taken. Ask the study's coordinator.");
         head = (uint64_t)sqlite3_column_int64(d.s, 0);
         if (head > 0) d.col_blob(1, head_hash.data(), 32);
         said_head = (uint64_t)sqlite3_column_int64(d.s, 2);
@@ -275,11 +308,13 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         r.stored++;
     }
     {
-        Stmt u(db_, "UPDATE devices SET last_seq = ?, last_hash = ?, last_seen = ?, head_seq = ? WHERE pk = ?");
+        Stmt u(db_, "UPDATE devices SET last_seq = ?, last_hash = ?, last_seen = ?, head_seq = ?, last_result = 'ok',"
+                    " last_result_time = ?3 WHERE pk = ?5");
         u.i64(1, (int64_t)head).blob(2, head_hash.data(), 32).i64(3, now)
             .i64(4, (int64_t)std::max(said_head, b.head.seq)).blob(5, b.device_pk.data(), 32);
         if (u.step() != SQLITE_DONE) return reject(503, "storage", "cannot update the chain head: " + errmsg(db_));
     }
+    if (!b.status.empty()) keep_status(b, now, source);
     if (exec(db_, "COMMIT") != SQLITE_OK) return reject(503, "storage", "commit failed: " + errmsg(db_));
     r.server_seq = head;
     r.receipt = receipt_for(b, head, head_hash, r.stored, r.duplicates);
@@ -370,6 +405,13 @@ bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& 
         }
         if (sqlite3_column_int64(st.s, 1) < now_s()) return fail(403, "the pairing code has expired; make a new one");
     }
+    {
+        Stmt rv(db_, "SELECT revoked FROM devices WHERE pk = ?");
+        rv.blob(1, device_pk.data(), 32);
+        if (rv.step() == SQLITE_ROW && sqlite3_column_int64(rv.s, 0) != 0)
+            return fail(403, "this device was revoked; a revoked device cannot enrol again (a new kiosk installation has "
+                             "a new device key)");
+    }
     int64_t now = now_s();
     Stmt u(db_, "UPDATE pairing SET used_by = ?, used_at = ? WHERE code_hash = ?");
     u.blob(1, device_pk.data(), 32).i64(2, now).blob(3, h.data(), 32);
@@ -394,7 +436,9 @@ bool ServerStore::device_known(const std::array<uint8_t, 32>& pk) {
 std::vector<DeviceInfo> ServerStore::devices() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<DeviceInfo> out;
-    Stmt st(db_, "SELECT pk, site, enrolled, last_seen, last_seq FROM devices ORDER BY enrolled");
+    Stmt st(db_, "SELECT pk, site, enrolled, last_seen, last_seq, head_seq, revoked, revoked_reason, last_result,"
+                 " last_result_time, (SELECT count(*) FROM records r WHERE r.device = d.pk), status, status_time"
+                 " FROM devices d ORDER BY enrolled, pk");
     while (st.step() == SQLITE_ROW) {
         DeviceInfo d;
         st.col_blob(0, d.pk.data(), 32);
@@ -402,8 +446,181 @@ std::vector<DeviceInfo> ServerStore::devices() {
         d.enrolled = sqlite3_column_int64(st.s, 2);
         d.last_seen = sqlite3_column_int64(st.s, 3);
         d.last_seq = (uint64_t)sqlite3_column_int64(st.s, 4);
+        d.head_seq = (uint64_t)sqlite3_column_int64(st.s, 5);
+        d.revoked_at = sqlite3_column_int64(st.s, 6);
+        d.revoked = d.revoked_at != 0;
+        d.revoked_reason = st.col_text(7);
+        d.last_result = st.col_text(8);
+        d.last_result_time = sqlite3_column_int64(st.s, 9);
+        d.records = sqlite3_column_int64(st.s, 10);
+        d.status = st.col_text(11);
+        d.status_time = sqlite3_column_int64(st.s, 12);
         out.push_back(d);
     }
+    return out;
+}
+
+// The status a stored bundle carried becomes the device's latest; a change of program, survey,
+// research key or alarms also a history row. Inside the bundle's transaction. A status that
+// does not parse is logged and costs the bundle nothing.
+void ServerStore::keep_status(const Bundle& b, int64_t now, const std::string& source) {
+    DeviceStatus st, before;
+    std::string err;
+    if (!parse_device_status(b.status, st, &err)) {
+        log_event("bad-status", device_id_hex(b.device_pk), err + " [" + source + "]");
+        return;
+    }
+    std::string old;
+    {
+        Stmt q(db_, "SELECT status FROM devices WHERE pk = ?");
+        q.blob(1, b.device_pk.data(), 32);
+        if (q.step() == SQLITE_ROW) old = q.col_text(0);
+    }
+    bool had = !old.empty() && parse_device_status(old, before, nullptr);
+    std::vector<std::string> changed = had ? status_changes(before, st) : std::vector<std::string>{"first"};
+    std::string canonical = device_status_json(st); // only known fields, as this server reads them
+    Stmt u(db_, "UPDATE devices SET status = ?, status_time = ? WHERE pk = ?");
+    u.text(1, canonical).i64(2, now).blob(3, b.device_pk.data(), 32);
+    u.step();
+    if (changed.empty()) return;
+    std::string names;
+    for (const std::string& c : changed) names += (names.empty() ? "" : ",") + c;
+    Stmt h(db_, "INSERT INTO status_history(device, time, changed, status) VALUES(?,?,?,?)");
+    h.blob(1, b.device_pk.data(), 32).i64(2, now).text(3, names).text(4, canonical);
+    h.step();
+}
+
+std::vector<ServerStore::StatusChange> ServerStore::status_history(const std::string& device_id, size_t limit) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<StatusChange> out;
+    Stmt st(db_, "SELECT lower(hex(substr(device, 1, 8))), time, changed, status FROM status_history"
+                 " WHERE ?1 = '' OR lower(hex(substr(device, 1, 8))) = lower(?1) ORDER BY id DESC LIMIT ?2");
+    st.text(1, device_id).i64(2, (int64_t)limit);
+    while (st.step() == SQLITE_ROW) out.push_back({st.col_text(0), sqlite3_column_int64(st.s, 1), st.col_text(2), st.col_text(3)});
+    return out;
+}
+
+// The latest upload result of a known device, outside any transaction (the upload's own was
+// rolled back). Kept to the code: the reason is in the event log.
+void ServerStore::note_result(const std::array<uint8_t, 32>& pk, const std::string& code) {
+    Stmt u(db_, "UPDATE devices SET last_result = ?, last_result_time = ? WHERE pk = ?");
+    u.text(1, code).i64(2, now_s()).blob(3, pk.data(), 32);
+    u.step();
+}
+
+bool ServerStore::revoke(const std::string& device, const std::string& reason, std::string* error) {
+    std::string id;
+    for (char c : device) id += (char)std::tolower((unsigned char)c);
+    bool hexok = !id.empty() && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hexok || (id.size() != 16 && id.size() != 64)) {
+        if (error) *error = "'" + device + "' is not a device id (16 hex digits, as `status` lists them) or key (64)";
+        return false;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::array<uint8_t, 32>> match;
+    {
+        Stmt st(db_, "SELECT pk FROM devices WHERE substr(lower(hex(pk)), 1, ?) = ?");
+        st.i64(1, (int64_t)id.size()).text(2, id);
+        while (st.step() == SQLITE_ROW) {
+            std::array<uint8_t, 32> pk{};
+            st.col_blob(0, pk.data(), 32);
+            match.push_back(pk);
+        }
+    }
+    if (match.size() != 1) {
+        if (error) *error = match.empty() ? "no device " + device + " is enrolled here (see `teilhabe-server status`)"
+                                          : "the id " + device + " names " + std::to_string(match.size()) +
+                                                " devices; give the full key (64 hex digits)";
+        return false;
+    }
+    std::string why = reason.empty() ? "no reason given" : reason.substr(0, 500);
+    Stmt u(db_, "UPDATE devices SET revoked = ?, revoked_reason = ? WHERE pk = ? AND revoked = 0");
+    u.i64(1, now_s()).text(2, why).blob(3, match[0].data(), 32);
+    if (u.step() != SQLITE_DONE) {
+        if (error) *error = "cannot store the revocation: " + errmsg(db_);
+        return false;
+    }
+    if (sqlite3_changes(db_) == 0) {
+        if (error) *error = "device " + device + " was revoked already";
+        return false;
+    }
+    log_event("revoke", device_id_hex(match[0]), "revoked: " + why);
+    return true;
+}
+
+std::vector<PairingCodeInfo> ServerStore::pairing_codes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<PairingCodeInfo> out;
+    Stmt st(db_, "SELECT lower(hex(substr(code_hash, 1, 4))), site, created, expires, used_by, coalesce(used_at, 0)"
+                 " FROM pairing ORDER BY created, code_hash");
+    while (st.step() == SQLITE_ROW) {
+        PairingCodeInfo c;
+        c.id = st.col_text(0);
+        c.site = st.col_text(1);
+        c.created = sqlite3_column_int64(st.s, 2);
+        c.expires = sqlite3_column_int64(st.s, 3);
+        if (sqlite3_column_type(st.s, 4) != SQLITE_NULL) {
+            std::array<uint8_t, 32> pk{};
+            st.col_blob(4, pk.data(), 32);
+            c.used_by = device_id_hex(pk);
+        }
+        c.used_at = sqlite3_column_int64(st.s, 5);
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::vector<CountRow> ServerStore::counts() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<CountRow> out;
+    Stmt st(db_, "SELECT site, channel, hour / 24, count(*) FROM records GROUP BY 1, 2, 3 ORDER BY 3, 1, 2");
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.col_text(0), st.col_text(1), sqlite3_column_int64(st.s, 2), sqlite3_column_int64(st.s, 3)});
+    return out;
+}
+
+bool ServerStore::set_target(const std::string& site, int64_t expected, std::string* error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt st(db_, expected > 0 ? "INSERT INTO targets(site, expected) VALUES(?, ?) ON CONFLICT(site) DO UPDATE SET expected = excluded.expected"
+                              : "DELETE FROM targets WHERE site = ?");
+    st.text(1, site);
+    if (expected > 0) st.i64(2, expected);
+    if (st.step() != SQLITE_DONE) {
+        if (error) *error = "cannot store the target: " + errmsg(db_);
+        return false;
+    }
+    log_event("target", "", expected > 0 ? "site '" + site + "': " + std::to_string(expected) + " responses expected"
+                                         : "site '" + site + "': target removed");
+    return true;
+}
+
+std::vector<std::pair<std::string, int64_t>> ServerStore::targets() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::pair<std::string, int64_t>> out;
+    Stmt st(db_, "SELECT site, expected FROM targets ORDER BY site");
+    while (st.step() == SQLITE_ROW) out.emplace_back(st.col_text(0), sqlite3_column_int64(st.s, 1));
+    return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> ServerStore::event_counts() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::pair<std::string, int64_t>> out;
+    Stmt st(db_, "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind");
+    while (st.step() == SQLITE_ROW) out.emplace_back(st.col_text(0), sqlite3_column_int64(st.s, 1));
+    return out;
+}
+
+std::vector<ServerStore::Event> ServerStore::event_page(size_t limit, size_t offset, const std::string& kind_prefix,
+                                                        const std::string& device) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<Event> out;
+    // The prefix is matched with substr, not LIKE: a '%' or '_' in it is no wildcard.
+    Stmt st(db_, "SELECT id, time, kind, device, detail FROM events WHERE substr(kind, 1, length(?1)) = ?1"
+                 " AND (?2 = '' OR device = ?2) ORDER BY id DESC LIMIT ?3 OFFSET ?4");
+    st.text(1, kind_prefix).text(2, device).i64(3, (int64_t)limit).i64(4, (int64_t)offset);
+    while (st.step() == SQLITE_ROW)
+        out.push_back({sqlite3_column_int64(st.s, 0), sqlite3_column_int64(st.s, 1), st.col_text(2), st.col_text(3),
+                       st.col_text(4)});
     return out;
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bundle.h"
@@ -34,7 +35,7 @@ namespace tk {
 struct IngestResult {
     int status = 200;
     std::string code = "ok";  // ok, malformed, too-large, bad-signature, chain-broken, unknown-device,
-                              // gap, conflict, storage
+                              // gap, conflict, storage, revoked
     std::string reason;
     std::string device;       // device id hex ("" when the bundle could not be read)
     uint64_t server_seq = 0;  // the device's chain head on the server after this call
@@ -46,7 +47,34 @@ struct DeviceInfo {
     std::array<uint8_t, 32> pk{};
     std::string site;
     int64_t enrolled = 0, last_seen = 0;
-    uint64_t last_seq = 0;
+    uint64_t last_seq = 0;        // the server's chain head of this device
+    uint64_t head_seq = 0;        // the newest record the device said (signed) it holds
+    int64_t records = 0;          // records stored from it
+    std::string last_result;      // "ok", or the code of the latest refusal of one of its uploads ("" = none yet)
+    int64_t last_result_time = 0;
+    bool revoked = false;         // revoke(): its uploads and enrolments are refused
+    int64_t revoked_at = 0;
+    std::string revoked_reason;
+    std::string status;           // the latest status it sent (device_status.h JSON, "" = none yet)
+    int64_t status_time = 0;
+    // Records the device holds that the server does not (not yet synced, or lost in between).
+    uint64_t missing() const { return head_seq > last_seq ? head_seq - last_seq : 0; }
+};
+
+// One pairing code as the store knows it: never the code itself, only the start of its hash.
+struct PairingCodeInfo {
+    std::string id;               // first 8 hex digits of the code's hash: names it in lists
+    std::string site;
+    int64_t created = 0, expires = 0, used_at = 0;
+    std::string used_by;          // device id hex, "" while unused
+    const char* state(int64_t now) const { return !used_by.empty() ? "used" : expires < now ? "expired" : "open"; }
+};
+
+// Records stored per site, channel and UTC day of their hour (records.hour / 24).
+struct CountRow {
+    std::string site, channel;
+    int64_t day = 0;              // days since 1970-01-01
+    int64_t n = 0;
 };
 
 struct StoredRecord {
@@ -59,7 +87,7 @@ class ServerStore {
 public:
     // The file's marks (PRAGMA application_id, user_version); migrations in server_store.cpp.
     static constexpr int kApplicationId = 0x544B5356;
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr StoreFile kFile{"server store", "server.sqlite", kApplicationId, kSchemaVersion};
     // Opens or creates DIR/server.sqlite and DIR/server.key. create=false: both must exist.
     static std::unique_ptr<ServerStore> open(const std::string& dir, bool create, std::string* error);
@@ -92,6 +120,21 @@ public:
 
     bool device_known(const std::array<uint8_t, 32>& pk);
     std::vector<DeviceInfo> devices();
+    // Revokes the device named by its id (16 hex digits, as in status) or its full key in hex:
+    // from now on its uploads are refused (403 revoked, with the reason) and it cannot enrol
+    // again. Its stored records stay. Logged as an event. False: no such device, or storage.
+    bool revoke(const std::string& device, const std::string& reason, std::string* error);
+    std::vector<PairingCodeInfo> pairing_codes();
+    std::vector<CountRow> counts();
+    // Expected responses per site (coordinators' targets); expected <= 0 removes the target.
+    bool set_target(const std::string& site, int64_t expected, std::string* error);
+    std::vector<std::pair<std::string, int64_t>> targets();
+    // How often each kind of event was logged ("reject-gap" -> 3, ...), over the whole log.
+    std::vector<std::pair<std::string, int64_t>> event_counts();
+    // What changed in devices' statuses (program, survey, research key, alarms), newest first;
+    // device_id "" = all devices.
+    struct StatusChange { std::string device; int64_t time = 0; std::string changed, status; };
+    std::vector<StatusChange> status_history(const std::string& device_id, size_t limit);
     int64_t record_count();
     // Every stored record in (device, seq) order; fn returns false to stop.
     bool for_each_record(const std::function<bool(const StoredRecord&)>& fn, std::string* error);
@@ -99,6 +142,10 @@ public:
     // 50 rows (set_event_rate_limit) are written per second (each is a synced commit, and a flood of
     // junk must not turn into a flood of disk syncs); the rest are counted in one summary row.
     std::vector<std::string> events(size_t limit);
+    // Events for a page of a list: newest first, `offset` rows skipped, only kinds starting with
+    // `kind_prefix` ("" = all) and, when `device` is not empty, only that device's.
+    struct Event { int64_t id = 0, time = 0; std::string kind, device, detail; };
+    std::vector<Event> event_page(size_t limit, size_t offset, const std::string& kind_prefix, const std::string& device);
     void log_event(const std::string& kind, const std::string& device, const std::string& detail);
     void set_event_rate_limit(int rows_per_second) { max_events_per_second_ = rows_per_second; }
 
@@ -111,6 +158,8 @@ private:
     std::vector<uint8_t> receipt_for(const Bundle& b, uint64_t head, const Hash32& head_hash, uint32_t stored,
                                      uint32_t duplicates) const;
     void log_device_news(const Bundle& b, uint64_t old_head, uint64_t seen_head, const std::string& source);
+    void note_result(const std::array<uint8_t, 32>& pk, const std::string& code);
+    void keep_status(const Bundle& b, int64_t now, const std::string& source);
 
     std::string dir_;
     DirLock dir_lock_; // shared while open: restore_store refuses meanwhile

@@ -36,7 +36,7 @@ std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8
                                  const BundleExtras* extras) {
     if (sodium_init() < 0) return {};
     std::vector<uint8_t> b;
-    size_t total = kHeaderSize + kHeadSize + 4 + (extras ? 8 * extras->damaged.size() : 0) + 2 + kMaxResearchKeyField + 64;
+    size_t total = kHeaderSize + kHeadSize + 4 + (extras ? 8 * extras->damaged.size() : 0) + 2 + kMaxResearchKeyField + 2 + kMaxStatusField + 64;
     for (const Record& r : records) total += 4 + kMinRecordSize + r.sealed.size() + 4 * kMaxMetaField;
     b.reserve(total);
     b.insert(b.end(), kMagic, kMagic + 4);
@@ -62,6 +62,9 @@ std::vector<uint8_t> make_bundle(const std::vector<Record>& records, const uint8
     std::string rk = extras ? extras->research_key.substr(0, kMaxResearchKeyField) : std::string();
     put_le(b, rk.size(), 2);
     b.insert(b.end(), rk.begin(), rk.end());
+    std::string st = extras && extras->status.size() <= kMaxStatusField ? extras->status : std::string();
+    put_le(b, st.size(), 2);
+    b.insert(b.end(), st.begin(), st.end());
     for (const Record& r : records) {
         std::vector<uint8_t> w = serialize_record(r);
         put_le(b, w.size(), 4);
@@ -117,6 +120,17 @@ static bool read_extras(const uint8_t* data, size_t body_end, size_t& pos, const
             return fail(BundleProblem::Malformed, "the research key field holds a byte that is not printable ASCII", problem, error);
     out.research_key.assign((const char*)data + pos, klen);
     pos += klen;
+    if (out.version < 4) return true;
+    // Version 4: the device's status. Only its length is checked here; the server parses it
+    // (device_status.h) and a status it cannot read costs the bundle nothing.
+    if (body_end - pos < 2) return fail(BundleProblem::Malformed, "bundle truncated before its device status", problem, error);
+    size_t slen = (size_t)get_le(data + pos, 2);
+    pos += 2;
+    if (slen > kMaxStatusField || slen > body_end - pos)
+        return fail(BundleProblem::Malformed, "the device status is longer than " + std::to_string(kMaxStatusField) +
+                    " bytes or runs past the end", problem, error);
+    out.status.assign((const char*)data + pos, slen);
+    pos += slen;
     return true;
 }
 
@@ -134,6 +148,11 @@ bool bundle_records_start(const uint8_t* data, size_t len, size_t* pos, std::str
     if (version >= 3) {
         if (end - at < 2 || get_le(data + at, 2) > end - at - 2)
             return fail(BundleProblem::Malformed, "bundle truncated in its research key", nullptr, error);
+        at += 2 + (size_t)get_le(data + at, 2);
+    }
+    if (version >= 4) {
+        if (end - at < 2 || get_le(data + at, 2) > end - at - 2)
+            return fail(BundleProblem::Malformed, "bundle truncated in its device status", nullptr, error);
         at += 2 + (size_t)get_le(data + at, 2);
     }
     *pos = at;

@@ -3,8 +3,8 @@
 //
 // Wire form (all integers little-endian; documented with the protocol in sync/transport/BUNDLE.md):
 //   "TKB1"           magic, 4 bytes
-//   version          u16, 3 (versions 1 and 2 are still read: 1 has no head and no damaged
-//                    list, neither names the research key)
+//   version          u16, 4 (versions 1 to 3 are still read: 1 has no head and no damaged
+//                    list, 1 and 2 name no research key, 1 to 3 carry no device status)
 //   flags            u16, 0 (reserved; a reader rejects anything else)
 //   device_pk        32 bytes, Ed25519 key of the device that wrote every record
 //   created          u64, unix seconds when the bundle was made
@@ -15,6 +15,8 @@
 //                    records the device quarantined (strictly increasing)
 //   version 3 only:  u16 length + ASCII fingerprint of the research key the device seals to
 //                    (keys.h research_fingerprint; at most 64 bytes, "" = not stated)
+//   version 4 on:    u16 length + the device's status, a JSON object (device_status.h; at most
+//                    4096 bytes, "" = none); signed with the rest, read by the server
 //   count times:     u32 length + the record's wire form (record.h)
 //   signature        64 bytes, Ed25519 by device_pk over everything above
 //
@@ -38,8 +40,9 @@
 
 namespace tk {
 
-inline constexpr uint16_t kBundleVersion = 3;
+inline constexpr uint16_t kBundleVersion = 4;
 inline constexpr size_t kMaxResearchKeyField = 64;
+inline constexpr size_t kMaxStatusField = 4096;
 
 struct Bundle {
     std::array<uint8_t, 32> device_pk{};
@@ -56,6 +59,7 @@ struct Bundle {
     SignedHead head;                   // the device's signed chain head (seq 0: none, version 1)
     std::vector<uint64_t> damaged;     // records the device quarantined; never in `records`
     std::string research_key;          // fingerprint the device seals to ("" = not stated, versions 1-2)
+    std::string status;                // the device's status JSON as signed ("" = none, versions 1-3)
 };
 
 // What a bundle carries besides the records.
@@ -64,6 +68,7 @@ struct BundleExtras {
     std::vector<uint64_t> damaged;     // strictly increasing; the gaps between records it covers
     std::string research_key;          // fingerprint of the research key the records are sealed to;
                                        // a server refuses a key it does not accept, storing nothing
+    std::string status;                // device_status.h JSON; longer than kMaxStatusField: left out
 };
 
 // Limits a reader enforces before doing any work. The network uses the small ones (one

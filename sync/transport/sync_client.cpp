@@ -8,9 +8,11 @@
 #include <ctime>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <sys/statvfs.h>
 #include <thread>
 
 #include "bundle.h"
+#include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
@@ -24,13 +26,36 @@ uint64_t synced_seq(const Vault& vault) {
     return v > 0 ? (uint64_t)v : 0;
 }
 
+// The status from a VaultStatus already at hand (vault.status() counts every record).
+static DeviceStatus status_from(const VaultStatus& st, const std::string& dir, const DeviceStatus& known) {
+    DeviceStatus s = known;
+    s.research_key = st.research_key_fingerprint;
+    s.unsynced = st.unsynced;
+    s.in_memory = st.pending_in_memory;
+    s.alarms = st.alarms;
+    if (st.demo_key) s.alarms.insert(s.alarms.begin(), "demo-key");
+    if (s.alarms.size() > kMaxAlarms) s.alarms.resize(kMaxAlarms);
+    int64_t t = 0;
+    s.last_sync = parse_utc(st.last_sync, &t) ? t : 0;
+    struct statvfs fs{};
+    s.free_disk_mb = statvfs(dir.c_str(), &fs) == 0 ? (int64_t)((uint64_t)fs.f_bavail * fs.f_frsize >> 20) : -1;
+    s.clock = (int64_t)std::time(nullptr);
+    return s;
+}
+
+DeviceStatus current_device_status(const Vault& vault, const DeviceStatus& known) {
+    return status_from(vault.status(), vault.dir(), known);
+}
+
 // The device's signed head and the quarantined records among `damaged` that lie after `after`
-// and before the bundle's last record (the gaps it steps over; sync/transport/BUNDLE.md).
+// and before the bundle's last record (the gaps it steps over; sync/transport/BUNDLE.md), and
+// the device's status.
 static BundleExtras extras_for(const Vault& vault, uint64_t after, const std::vector<Record>& recs,
-                               const std::vector<uint64_t>& damaged) {
+                               const std::vector<uint64_t>& damaged, const std::string& status_json) {
     BundleExtras x;
     x.head = vault.signed_head();
     x.research_key = vault.research_key_fingerprint();
+    x.status = status_json;
     uint64_t last = recs.empty() ? after : recs.back().seq;
     for (uint64_t seq : damaged)
         if (seq > after && seq < last) x.damaged.push_back(seq);
@@ -202,6 +227,7 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
     }
 
     VaultStatus st = vault.status(); // counts every record: called once, not per batch
+    const std::string status_json = device_status_json(status_from(st, vault.dir(), opt.status));
     uint64_t start = (uint64_t)std::max<int64_t>(0, st.synced_seq), after = start, synced = start;
     int64_t total = st.unsynced;
     std::vector<uint64_t> damaged;
@@ -229,7 +255,7 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
         std::vector<Record> recs(ahead.begin() + (long)ahead_pos, ahead.begin() + (long)(ahead_pos + take));
         ahead_pos += take;
         if (recs.empty()) break;
-        BundleExtras extras = extras_for(vault, after, recs, damaged);
+        BundleExtras extras = extras_for(vault, after, recs, damaged, status_json);
         std::vector<uint8_t> bundle = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr), &extras);
         httplib::Result res{nullptr, httplib::Error::Unknown};
         for (int attempt = 0; attempt <= opt.retries; attempt++) {
@@ -293,7 +319,7 @@ SyncResult sync_once(Vault& vault, const std::string& url, const SyncProgress& p
     return out;
 }
 
-bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error) {
+bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error, const DeviceStatus* status) {
     DeviceIdentity id;
     bool created = false;
     if (!load_or_create_device(vault.dir() + "/device.key", false, id, &created, error)) return false;
@@ -301,7 +327,8 @@ bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::s
     std::vector<uint64_t> damaged;
     uint64_t after = synced_seq(vault);
     if (!vault.read_records(after, BundleLimits{}.max_records, recs, error, &damaged)) return false;
-    BundleExtras extras = extras_for(vault, after, recs, damaged);
+    BundleExtras extras =
+        extras_for(vault, after, recs, damaged, device_status_json(current_device_status(vault, status ? *status : DeviceStatus{})));
     std::vector<uint8_t> b = make_bundle(recs, id.sk, (uint64_t)std::time(nullptr), &extras);
     if (count) *count = (int64_t)recs.size();
     return write_file_atomic(path, std::string(b.begin(), b.end()), 0600, false, error);

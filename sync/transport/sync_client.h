@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "device_status.h"
 #include "receipt.h"
 #include "tls_trust.h"
 #include "vault.h"
@@ -24,6 +25,9 @@ struct SyncOptions {
     int timeout_s = 30;        // per request
     int retries = 3;           // per batch, on connection errors, 429 and 503
     const std::atomic<bool>* cancel = nullptr; // when it reads true, sync_once stops before the next batch
+    // What the caller knows of the device for the status every bundle carries (program, survey
+    // in use); the vault's counts, alarms, research key, free disk and clock are filled in.
+    DeviceStatus status;
 };
 
 // What the server's JSON refusal said, for callers that act on it (the kiosk's German texts).
@@ -69,7 +73,14 @@ bool enrol_device(Vault& vault, const std::string& url, const std::string& code,
 
 // Writes all unsynced records as one signed bundle to `path` (must not exist; written
 // atomically). Records stay unsynced until a receipt comes back. *count = records written.
-bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error);
+// `status`: as SyncOptions::status (may be null).
+bool export_bundle(Vault& vault, const std::string& path, int64_t* count, std::string* error,
+                   const DeviceStatus* status = nullptr);
+
+// The status a bundle of this vault carries now: `known` (program, survey) completed from the
+// vault's state (unsynced, unsaved answers, alarms, research key, last sync), the free disk of its
+// folder and the clock.
+DeviceStatus current_device_status(const Vault& vault, const DeviceStatus& known);
 
 // What a receipt did to the vault (sync/transport/BUNDLE.md, "USB stick" and "Resending").
 enum class ReceiptEffect {

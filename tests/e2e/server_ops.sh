@@ -6,7 +6,9 @@
 #   it listens, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM;
 #   one log line per request on stderr;
 #   `backup` while it serves, `restore` refused while it serves, and the round trip;
-#   `teilhabe vault backup/restore` the same for a kiosk's vault.
+#   `teilhabe vault backup/restore` the same for a kiosk's vault;
+#   the fleet verbs: `status --json`, `codes`, `target`, `revoke` (a revoked kiosk's next sync is
+#   refused with the reason, by the running server), GET /metrics.
 source "$(dirname "$0")/sync_common.bash"
 
 version=$(sed -n 's/^project(teilhabe_kiosk VERSION \([0-9.]*\).*/\1/p' "$TK_SOURCE_DIR/CMakeLists.txt")
@@ -98,4 +100,35 @@ n=$("$T" vault status --data "$WORK/k1" | sed -n 's/^records *\([0-9]*\)$/\1/p')
 "$T" vault verify --data "$WORK/k1" >/dev/null || fail "restored vault does not verify"
 "$T" vault restore --data "$WORK/k1" "$WORK/store.backup" >/dev/null 2>"$WORK/err" && fail "a server store restored as a vault"
 grep -q "not a backup of a vault" "$WORK/err" || fail "wrong message: $(cat "$WORK/err")"
+# The fleet: a coordinator's verbs against the running server.
+start_server
+"$S" enrol --data "$WORK/srv" --site "Seniorentreff" >/dev/null || fail "enrol for codes"
+"$S" codes --data "$WORK/srv" | grep -q " open .*site 'Seniorentreff'" || fail "codes: $("$S" codes --data "$WORK/srv")"
+"$S" target --data "$WORK/srv" --site "" --expected 50 >/dev/null 2>&1 && fail "target without a site accepted"
+"$S" target --data "$WORK/srv" --site "Bibliothek" --expected 50 >/dev/null || fail "target"
+"$S" status --data "$WORK/srv" --json >"$WORK/status.json" || fail "status --json"
+python3 - "$WORK/status.json" <<'PY' || fail "status --json: $(head -c 400 "$WORK/status.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["records"] == sum(d["records"] for d in j["devices"]), "records per device do not add up"
+assert j["records"] == sum(c["n"] for c in j["counts"]), "counts per site/day do not add up"
+assert any(t["site"] == "Bibliothek" and t["expected"] == 50 for t in j["targets"]), j["targets"]
+assert any(c["state"] == "open" and c["site"] == "Seniorentreff" for c in j["pairing_codes"])
+PY
+k1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["devices"][0]["id"])' "$WORK/status.json")
+"$S" revoke --data "$WORK/srv" --device "$k1" --reason "gestohlen" >/dev/null || fail "revoke $k1"
+"$T" vault fill-demo --data "$WORK/k1" --count 1 >/dev/null || fail "fill-demo k1 before the revoked sync"
+before=$(server_count)
+"$T" sync --data "$WORK/k1" --server "$URL" >"$WORK/out" 2>&1 && fail "a revoked kiosk synced"
+grep -q "gestohlen" "$WORK/out" || fail "the revoked kiosk was not told why: $(cat "$WORK/out")"
+[ "$(server_count)" = "$before" ] || fail "a revoked kiosk's records were stored"
+"$S" status --data "$WORK/srv" | grep -q "^device $k1 .*REVOKED (gestohlen)" || fail "status does not show the revocation"
+python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1] + "/metrics").read().decode())' \
+    "$URL" >"$WORK/metrics" || fail "GET /metrics"
+grep -q '^teilhabe_devices_revoked 1$' "$WORK/metrics" || fail "metrics: $(grep revoked "$WORK/metrics")"
+grep -q '^teilhabe_refusals_total{reason="revoked"} 1$' "$WORK/metrics" || fail "metrics: no revoked refusal"
+stop_server
+"$S" --help | grep -F "revoke --data DIR --device ID --reason TEXT" >/dev/null || fail "--help does not list revoke"
+step "fleet: status --json, codes, target, revoke refused by the running server, /metrics"
+
 step "ok"

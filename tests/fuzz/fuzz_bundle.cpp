@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bundle.h"
+#include "device_status.h"
 #include "receipt.h"
 
 static void fuzz_key(uint8_t pk[32], uint8_t sk[64]) {
@@ -39,7 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string err;
     if (tk::read_bundle(b.data(), b.size(), limits, out, &p, &err)) {
         if (p != tk::BundleProblem::None || out.records.size() > limits.max_records) abort();
-        size_t pos = 68 + (out.version >= 2 ? 112 + 4 + 8 * out.damaged.size() : 0) + (out.version >= 3 ? 2 + out.research_key.size() : 0);
+        size_t pos = 68 + (out.version >= 2 ? 112 + 4 + 8 * out.damaged.size() : 0) + (out.version >= 3 ? 2 + out.research_key.size() : 0) +
+                     (out.version >= 4 ? 2 + out.status.size() : 0);
+        if (out.status.size() > tk::kMaxStatusField) abort();
+        // The server's reader of the status must take whatever the bundle carried.
+        tk::DeviceStatus ds;
+        std::string serr;
+        if (tk::parse_device_status(out.status, ds, &serr) && ds.alarms.size() > tk::kMaxAlarms) abort();
         for (char c : out.research_key)
             if (c < 0x21 || c > 0x7e) abort(); // the reader lets only printable ASCII through
         auto listed = [&](uint64_t seq) { return std::binary_search(out.damaged.begin(), out.damaged.end(), seq); };

@@ -1,5 +1,6 @@
 // Bundles, receipts and pairing codes: the formats the transport relies on.
 #include <doctest/doctest.h>
+#include <algorithm>
 #include <sodium.h>
 
 #include "bundle.h"
@@ -203,10 +204,10 @@ TEST_CASE("bundle: unknown versions and flags are refused with the reason") {
     Keys k;
     auto b = make_bundle(chain(k, 1), k.dev_sk, 7);
     auto v = b;
-    v[4] = 4;
+    v[4] = (uint8_t)(kBundleVersion + 1);
     ReadBack r = read_back(v);
     CHECK(!r.ok);
-    CHECK(r.err.find("version 4") != std::string::npos);
+    CHECK(r.err.find("version " + std::to_string(kBundleVersion + 1)) != std::string::npos);
     std::string junk = "not a bundle at all";
     r = read_back((const uint8_t*)junk.data(), junk.size());
     CHECK(!r.ok);
@@ -260,12 +261,12 @@ TEST_CASE("bundle: pairing codes are random, forgiving to type, and hashed") {
     CHECK(pairing_code_hash(n) != pairing_code_hash(n2));
 }
 
-// A version-2 bundle without head and damaged list, rewritten as version 1 (as older kiosks
-// write it) and signed again.
-// A bundle without damaged records and research key, rewritten in an older version's form:
-// version 2 lacks the research key's (empty) length, version 1 also the head and damaged list.
+// A bundle without damaged records, research key and device status, rewritten in an older
+// version's form and signed again: version 3 lacks the status's (empty) length, version 2 also
+// the research key's, version 1 also the head and the damaged list.
 static std::vector<uint8_t> as_version(std::vector<uint8_t> b, const uint8_t dev_sk[64], int version) {
-    b.erase(b.begin() + 68 + (version == 1 ? 0 : 112 + 4), b.begin() + 68 + 112 + 4 + 2);
+    size_t from = 68 + (version == 1 ? 0 : version == 2 ? 112 + 4 : 112 + 4 + 2);
+    b.erase(b.begin() + (long)from, b.begin() + 68 + 112 + 4 + 2 + 2);
     b[4] = (uint8_t)version;
     b[5] = 0;
     crypto_sign_detached(b.data() + b.size() - 64, nullptr, b.data(), b.size() - 64, dev_sk);
@@ -291,8 +292,12 @@ TEST_CASE("bundle: version 3 names the research key the records are sealed to; v
     x.research_key = "K7QX-3MPA-9RTC-WE4H";
     ReadBack r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
     REQUIRE_MESSAGE(r.ok, r.err);
-    CHECK(r.bundle.version == 3);
+    CHECK(r.bundle.version == kBundleVersion);
     CHECK(r.bundle.research_key == "K7QX-3MPA-9RTC-WE4H");
+    r = read_back(as_version(make_bundle(recs, k.dev_sk, 7), k.dev_sk, 3));
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.version == 3);
+    CHECK(r.bundle.status.empty());
     r = read_back(as_version(make_bundle(recs, k.dev_sk, 7), k.dev_sk, 2));
     REQUIRE_MESSAGE(r.ok, r.err);
     CHECK(r.bundle.version == 2);
@@ -302,6 +307,38 @@ TEST_CASE("bundle: version 3 names the research key the records are sealed to; v
     r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
     CHECK(r.problem == BundleProblem::Malformed);
     CHECK(r.err.find("research key") != std::string::npos);
+}
+
+TEST_CASE("bundle: version 4 carries the device's status, signed; an oversized one is left out") {
+    Keys k;
+    auto recs = chain(k, 2);
+    BundleExtras x;
+    x.status = "{\"program\":\"teilhabe-kiosk 0.1.0\",\"unsynced\":2}";
+    std::vector<uint8_t> b = make_bundle(recs, k.dev_sk, 7, &x);
+    ReadBack r = read_back(b);
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.version == 4);
+    CHECK(r.bundle.status == x.status);
+    // Changing one byte of the status breaks the bundle's signature.
+    std::string needle = "unsynced";
+    auto at = std::search(b.begin(), b.end(), needle.begin(), needle.end());
+    REQUIRE(at != b.end());
+    *at = 'U';
+    CHECK(read_back(b).problem == BundleProblem::BadSignature);
+    // A length that runs past the end is malformed, not read.
+    std::vector<uint8_t> c = make_bundle(recs, k.dev_sk, 7, &x);
+    size_t len_at = 68 + 112 + 4 + 2;
+    c[len_at] = 0xff;
+    c[len_at + 1] = 0x0f;
+    crypto_sign_detached(c.data() + c.size() - 64, nullptr, c.data(), c.size() - 64, k.dev_sk);
+    r = read_back(c);
+    CHECK(r.problem == BundleProblem::Malformed);
+    CHECK(r.err.find("device status") != std::string::npos);
+    // The writer leaves out a status over the limit rather than make a bundle nobody reads.
+    x.status = std::string(kMaxStatusField + 1, 'x');
+    r = read_back(make_bundle(recs, k.dev_sk, 7, &x));
+    REQUIRE_MESSAGE(r.ok, r.err);
+    CHECK(r.bundle.status.empty());
 }
 
 TEST_CASE("bundle: records the device quarantined are a named gap; any other gap is refused") {

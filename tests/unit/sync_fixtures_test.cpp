@@ -97,10 +97,11 @@ TEST_CASE("fixtures: files of a newer release are refused and left as they are")
     TempDir store_dir, vault_dir;
     std::string err;
     REQUIRE(ServerStore::open(store_dir.path, true, &err));
-    tk::test::sql(store_dir / "server.sqlite", "PRAGMA user_version=3");
+    const int newer = ServerStore::kSchemaVersion + 1;
+    tk::test::sql(store_dir / "server.sqlite", "PRAGMA user_version=" + std::to_string(newer));
     CHECK_FALSE(ServerStore::open(store_dir.path, true, &err));
-    CHECK(err.find("schema version 3 is newer") != std::string::npos);
-    CHECK(user_version(store_dir / "server.sqlite") == 3);
+    CHECK(err.find("schema version " + std::to_string(newer) + " is newer") != std::string::npos);
+    CHECK(user_version(store_dir / "server.sqlite") == newer);
 
     REQUIRE(Vault::open(vault_dir.path, true, &err));
     tk::test::sql(vault_dir / "vault.sqlite", "PRAGMA user_version=3");

@@ -75,6 +75,11 @@ std::vector<LsToken> ls_tokenize(const std::string& s) {
         } else if (is_alpha(c)) {
             size_t j = i;
             while (j < n && (is_alnum(s[j]) || s[j] == '#')) j++;
+            // Participant data: TOKEN:ATTRIBUTE_1, TOKEN:EMAIL.
+            if (s.compare(i, j - i, "TOKEN") == 0 && j + 1 < n && s[j] == ':' && is_alpha(s[j + 1])) {
+                j++;
+                while (j < n && is_alnum(s[j])) j++;
+            }
             while (j < n && s[j] == '.' && j + 1 < n && is_alpha(s[j + 1])) {
                 j++;
                 while (j < n && (is_alnum(s[j]) || s[j] == '#')) j++;
@@ -174,6 +179,14 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
             if (lower == "true") { emit("1"); break; }
             if (lower == "false") { emit("0"); break; }
             if (lower == "null") { emit("\"\""); break; }
+            if (t.text.rfind("TOKEN:", 0) == 0) {
+                // A kiosk has no participant table: the attribute is empty, as in a
+                // LimeSurvey survey without participants.
+                std::string ref = "{" + t.text.substr(0, t.text.find('.')) + "}";
+                if (std::find(r.token_refs.begin(), r.token_refs.end(), ref) == r.token_refs.end()) r.token_refs.push_back(ref);
+                emit("\"\"");
+                break;
+            }
             std::vector<std::string> parts = split_tokens(t.text, ".");
             if (parts.empty()) { r.problem = "cannot read it"; return r; }
             if (parts[0] == "self") { r.problem = "refers to its own question (self." + (parts.size() > 1 ? parts[1] : "") + ")"; return r; }

@@ -46,6 +46,7 @@ constexpr bool kEngineRendersTextReferences = false;
 struct ExprOut {
     std::string text;     // engine expression ("" when the source was empty or "1")
     std::string problem;  // why it cannot be translated ("" = fine)
+    std::vector<std::string> token_refs; // "{TOKEN:ATTR}" read as "" (participant data)
 };
 
 // Translates a LimeSurvey expression. `host_position`: references must point to questions

@@ -238,3 +238,105 @@ TEST_CASE("lss logic: every shared file imports into a survey that passes the su
     }
     CHECK(files >= 17);
 }
+
+// ---------------------------------------------------------------------------------------
+// Relevance walks of the shared files not walked in lss_import_test.cpp. Each expectation is
+// read off the file's relevance by hand, with LimeSurvey's rules: a group whose grelevance is
+// false hides all its questions; a question that is hidden reads as empty (.NAOK); "==" on
+// an unanswered question is false.
+
+namespace {
+
+std::shared_ptr<const Survey> load_shared(const std::string& name, LssImport* out = nullptr) {
+    LssImport im = import_lss_file(shared_lss_dir() + "/" + name);
+    auto s = loaded(im);
+    if (out) *out = im;
+    return s;
+}
+
+std::set<std::string> shown(const Session& ss) {
+    std::set<std::string> out;
+    for (const Question* q : ss.visible_questions()) out.insert(q->code);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("lss logic: relevance walk of previewGroupQuestion (group and question relevance)") {
+    // Group 2: grelevance Q01.NAOK == "Y". G2Q02: Q01 == Y; G2Q03: Q02 == "Y" (a long text);
+    // G2Q04: G2Q01 == "Y". Group 3: every question Q01 == Y.
+    auto s = load_shared("limesurvey_survey_previewGroupQuestion.lss");
+    Session ss(s, "en", 0);
+    CHECK(shown(ss) == std::set<std::string>{"Q01", "Q02", "Q03", "Q04"});
+    set(ss, "Q01", test::value("Y"));
+    CHECK(shown(ss) == std::set<std::string>{"Q01", "Q02", "Q03", "Q04", "G2Q01", "G2Q02", "G3Q01", "G3Q02", "G3Q03"});
+    set(ss, "Q02", test::value("Y"));
+    CHECK(visible(ss, "G2Q03"));
+    set(ss, "G2Q01", test::value("Y"));
+    CHECK(visible(ss, "G2Q04"));
+    set(ss, "Q01", test::value("N")); // group 2 and group 3 go away, whatever was answered there
+    CHECK(shown(ss) == std::set<std::string>{"Q01", "Q02", "Q03", "Q04"});
+}
+
+TEST_CASE("lss logic: relevance walk of ls205_EM_question_attributes (one checkbox per question)") {
+    // Every question of group 30 is relevant when its checkbox in OnPageRelevance is ticked,
+    // e.g. qListDropdown: OnPageRelevance_qLD == "Y". The report pages have no relevance.
+    auto s = load_shared("ls205_EM_question_attributes.lss");
+    Session ss(s, "en", 0);
+    std::set<std::string> always = {"OnPageRelevance", "report00", "report0", "note", "report1", "report4", "report2", "report3"};
+    CHECK(shown(ss) == always);
+    set(ss, "OnPageRelevance", test::values({"qLD", "qN", "qMC"}));
+    std::set<std::string> want = always;
+    want.insert({"qListDropdown", "qNumerical", "qMultipleChoice"});
+    CHECK(shown(ss) == want);
+    set(ss, "OnPageRelevance", test::values({"qTD"}));
+    want = always;
+    want.insert("qTextDisplay");
+    CHECK(shown(ss) == want);
+}
+
+TEST_CASE("lss logic: files without logic show every question, as LimeSurvey does") {
+    // No relevance, conditions or filters in these files (SOURCES.md: rel = cond = 0): with no
+    // answers at all every imported question is shown.
+    for (const char* name : {"limesurvey_survey_188432_answerSetsForEmTest.lss", "limesurvey_survey_454287.lss",
+                             "limesurvey_survey_767665_ListRadioOtherPositionTest.lss",
+                             "limesurvey_survey_expressionAnswerOptionsTest.lss", "survey-dual-scale-question-api-test.lss",
+                             "ls205_randomization_group_test.lss",
+                             "lsa_extracted/survey_archive_setVariableExpressionEndPluginTest/survey_415875.lss"}) {
+        CAPTURE(name);
+        auto s = load_shared(name);
+        Session ss(s, "en", 0);
+        CHECK(ss.visible_questions().size() == s->all_questions().size());
+    }
+}
+
+TEST_CASE("lss logic: randomisation groups and option order are carried over") {
+    // ls205_randomization_group_test: Q1, Q4, Q7 in Group1, Q2, Q5, Q8 in Group2, Q3, Q6, Q9 in Group3.
+    auto s = load_shared("ls205_randomization_group_test.lss");
+    std::map<std::string, std::string> want = {{"Q1", "Group1"}, {"Q4", "Group1"}, {"Q7", "Group1"},
+                                               {"Q2", "Group2"}, {"Q5", "Group2"}, {"Q8", "Group2"},
+                                               {"Q3", "Group3"}, {"Q6", "Group3"}, {"Q9", "Group3"}};
+    for (const auto& [code, group] : want) {
+        CAPTURE(code);
+        const Question* qq = s->find_question(code);
+        REQUIRE(qq);
+        CHECK(qq->random_group == group);
+    }
+    // random_order / alphasort / answer_order on a hand-written file.
+    std::string xml = doc(
+        section("questions", {q("1", "L", "L1"), q("2", "L", "L2"), q("3", "L", "L3")}) +
+        section("answers", {{{"qid", "1"}, {"code", "A"}, {"answer", "a"}, {"sortorder", "1"}, {"language", "en"}},
+                            {{"qid", "2"}, {"code", "A"}, {"answer", "a"}, {"sortorder", "1"}, {"language", "en"}},
+                            {{"qid", "3"}, {"code", "A"}, {"answer", "a"}, {"sortorder", "1"}, {"language", "en"}}}) +
+        section("question_attributes", {{{"qid", "1"}, {"attribute", "random_order"}, {"value", "1"}},
+                                        {{"qid", "2"}, {"attribute", "alphasort"}, {"value", "1"}},
+                                        {{"qid", "3"}, {"attribute", "answer_order"}, {"value", "normal"}},
+                                        {{"qid", "3"}, {"attribute", "cssclass"}, {"value", "big"}}}));
+    LssImport im = import_lss(xml, "order.lss");
+    auto o = loaded(im);
+    CHECK(o->find_question("L1")->option_order == "random");
+    CHECK(o->find_question("L2")->option_order == "alphabetical");
+    CHECK(o->find_question("L3")->option_order.empty());
+    CHECK(has_warning(im, "attribute cssclass ignored", "L3"));
+    CHECK_FALSE(has_warning(im, "attribute answer_order"));
+}

@@ -340,3 +340,22 @@ TEST_CASE("lss logic: randomisation groups and option order are carried over") {
     CHECK(has_warning(im, "attribute cssclass ignored", "L3"));
     CHECK_FALSE(has_warning(im, "attribute answer_order"));
 }
+
+TEST_CASE("lss logic: what the survey check refuses is left out with the question code and reason") {
+    // LimeSurvey files can hold codes the kiosk refuses: a question code starting with a digit
+    // (very old files) or the same code twice. The import leaves such a question out, names
+    // it and the check's reason, and whatever referred to it loses that condition.
+    std::string xml = doc(section("questions", {q("1", "S", "Q1"), q("2", "S", "2bad"), q("3", "S", "Q1"),
+                                                q("4", "S", "Q4", "Q1 == \"x\"")}));
+    LssImport im = import_lss(xml, "bad.lss");
+    auto s = loaded(im); // passes the check
+    CHECK(s->find_question("Q4"));
+    CHECK(has_warning(im, "2bad", "refused by the survey check"));
+    CHECK(has_warning(im, "Q1", "refused by the survey check"));
+    for (const LssColumn& c : im.columns) CHECK(s->find_question(c.question));
+
+    // Nothing left to ask: an error, no survey.
+    LssImport none = import_lss(doc(section("questions", {q("2", "S", "2bad")})), "none.lss");
+    CHECK_FALSE(none.ok());
+    CHECK(none.error.rfind("none.lss: ", 0) == 0);
+}

@@ -480,10 +480,11 @@ namespace {
 // file and expect it to find nothing.
 void refuse_what_does_not_load(LssImport& r) {
     Survey& s = *r.survey;
-    for (int round = 0; round < 50; round++) {
+    for (int round = 0;; round++) {
         LoadResult check = parse_survey(survey_to_json(s), r.survey->source_path);
         if (check.ok()) return;
         bool changed = false;
+        std::set<std::pair<size_t, size_t>> drop; // (group, question), erased after the pass
         for (const LoadError& e : check.errors) {
             // where: "CODE /groups/G/questions/Q/..." or "/groups/G/..."
             size_t gpos = e.where.find("/groups/");
@@ -525,19 +526,28 @@ void refuse_what_does_not_load(LssImport& r) {
                 changed = true;
                 continue;
             }
-            r.warnings.push_back(s.source_path + ": " + q.code + ": refused by the survey check (" + e.message +
-                                 "); left out");
-            std::string code = q.code;
-            g.questions.erase(g.questions.begin() + long(qi));
-            r.columns.erase(std::remove_if(r.columns.begin(), r.columns.end(),
-                                           [&](const LssColumn& c) { return c.question == code; }),
-                            r.columns.end());
+            if (drop.insert({gi, qi}).second)
+                r.warnings.push_back(s.source_path + ": " + q.code + ": refused by the survey check (" + e.message +
+                                     "); left out");
             changed = true;
-            break; // indexes after it have moved: check again
+        }
+        for (auto it = drop.rbegin(); it != drop.rend(); ++it) { // back to front: indexes stay valid
+            std::vector<Question>& qs = s.groups[it->first].questions;
+            std::string code = qs[it->second].code;
+            qs.erase(qs.begin() + long(it->second));
+            // Another question may keep the same (duplicate) code: its columns stay.
+            bool still = false;
+            for (const Group& g2 : s.groups)
+                for (const Question& q2 : g2.questions) still = still || q2.code == code;
+            if (!still)
+                r.columns.erase(std::remove_if(r.columns.begin(), r.columns.end(),
+                                               [&](const LssColumn& c) { return c.question == code; }),
+                                r.columns.end());
         }
         s.groups.erase(std::remove_if(s.groups.begin(), s.groups.end(), [](const Group& g) { return g.questions.empty(); }),
                        s.groups.end());
-        if (!changed) {
+        // Each round takes something out, so this ends; a file with nothing left fails below.
+        if (!changed || round > 10000) {
             std::string why;
             for (size_t i = 0; i < check.errors.size() && i < 3; i++)
                 why += (i ? "; " : "") + check.errors[i].where + ": " + check.errors[i].message;

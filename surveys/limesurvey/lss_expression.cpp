@@ -121,6 +121,16 @@ std::string quote_string(const std::string& v) {
     return out + "\"";
 }
 
+// Whether the engine's expressions know a binary operator: asked of the engine itself, so the
+// importer keeps up when the engine learns `*`, `/` or `%`.
+// (Asked once; static initialisation is thread-safe.)
+static bool engine_has_operator(const std::string& op) {
+    static const bool mul = parse_expression("2 * 1").expr != nullptr;
+    static const bool div = parse_expression("2 / 1").expr != nullptr;
+    static const bool mod = parse_expression("2 % 1").expr != nullptr;
+    return op == "*" ? mul : op == "/" ? div : op == "%" ? mod : true;
+}
+
 bool is_keyword(const std::string& w) {
     static const char* const kw[] = {"and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge"};
     for (const char* k : kw)
@@ -157,7 +167,7 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
         case LsTok::LParen: case LsTok::RParen: case LsTok::Comma: emit(t.text); break;
         case LsTok::Op:
             if (t.text == "=") { r.problem = "uses '=' (an assignment; LimeSurvey warns about it too)"; return r; }
-            if (t.text == "*" || t.text == "/" || t.text == "%") {
+            if ((t.text == "*" || t.text == "/" || t.text == "%") && !engine_has_operator(t.text)) {
                 r.problem = "uses the operator '" + t.text + "'";
                 return r;
             }

@@ -183,6 +183,7 @@ void Importer::finish_text(LocalText& t, const std::string& where, int host, boo
                 if (toks.size() == 2 && toks[0].kind == LsTok::Name) {
                     ExprOut e = translate_expression(inner, names, host);
                     if (!e.problem.empty()) why = e.problem;
+                    else if (!e.token_refs.empty()) why = "participant data, which a kiosk does not have";
                     else if (kEngineRendersTextReferences) kept = "{" + e.text + "}";
                     else why = "the kiosk does not insert answers into texts";
                 } else {

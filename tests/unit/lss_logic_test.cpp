@@ -359,3 +359,13 @@ TEST_CASE("lss logic: what the survey check refuses is left out with the questio
     CHECK_FALSE(none.ok());
     CHECK(none.error.rfind("none.lss: ", 0) == 0);
 }
+
+TEST_CASE("lss logic: {TOKEN:...} in a text is participant data, never shown raw") {
+    Fields q1 = q("1", "S", "Q1");
+    for (auto& [k, v] : q1)
+        if (k == "question") v = "Hallo {TOKEN:FIRSTNAME}, wie geht's?";
+    LssImport im = import_lss(doc(section("questions", {q1})), "t.lss");
+    auto s = loaded(im);
+    CHECK(s->find_question("Q1")->text.by_lang.at("en") == "Hallo …, wie geht's?");
+    CHECK(has_warning(im, "Q1:", "{TOKEN:FIRSTNAME} (participant data"));
+}

@@ -330,7 +330,11 @@ bool is_default_value(const std::string& name, const std::string& v) {
     if (name == "other_position" || name == "array_filter_style" || name == "answer_order" || name == "display_type")
         return t == "default" || t == "end" || t == "normal";
     if (name == "statistics_graphtype") return t == "0" || t == "-1";
-    if (name.rfind("time_limit_", 0) == 0) return true; // only act with time_limit itself
+    if (name == "statistics_showgraph") return t == "1";
+    // Settings of a feature that is off: only time_limit and location_mapservice switch
+    // timers and maps on (their other attributes carry LimeSurvey's defaults, e.g. 300).
+    if (name.rfind("time_limit_", 0) == 0) return true;
+    if (name.rfind("location_", 0) == 0 && name != "location_mapservice") return true;
     return false;
 }
 

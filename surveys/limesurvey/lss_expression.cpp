@@ -157,13 +157,25 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
         after_function = false;
     };
     const auto& funcs = known_functions();
+    // `VAR == "code"`: the last variable emitted and whether a comparison followed it, to map
+    // an answer code the kiosk renamed.
+    std::string last_var;
+    bool after_cmp = false;
     for (size_t i = 0; i < toks.size(); i++) {
         const LsToken& t = toks[i];
         switch (t.kind) {
         case LsTok::End: break;
         case LsTok::Bad: r.problem = "cannot read it (" + t.text + ")"; return r;
         case LsTok::Number: emit(t.text); break;
-        case LsTok::String: emit(quote_string(t.text)); break;
+        case LsTok::String: {
+            std::string v = t.text;
+            if (after_cmp) {
+                auto rv = names.renamed_values.find(last_var);
+                if (rv != names.renamed_values.end() && rv->second.count(v)) v = rv->second.at(v);
+            }
+            emit(quote_string(v));
+            break;
+        }
         case LsTok::LParen: case LsTok::RParen: case LsTok::Comma: emit(t.text); break;
         case LsTok::Op:
             if (t.text == "=") { r.problem = "uses '=' (an assignment; LimeSurvey warns about it too)"; return r; }
@@ -172,11 +184,17 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
                 return r;
             }
             emit(t.text);
-            break;
+            after_cmp = t.text == "==" || t.text == "!=";
+            continue; // keeps last_var for the value that follows
         case LsTok::Name: {
             std::string lower = t.text;
             for (char& c : lower) c = char(std::tolower((unsigned char)c));
-            if (is_keyword(lower)) { emit(lower); break; }
+            if (is_keyword(lower)) {
+                emit(lower);
+                if (lower != "eq" && lower != "ne") break;
+                after_cmp = true;
+                continue;
+            }
             if (toks[i + 1].kind == LsTok::LParen) {
                 if (std::find(funcs.begin(), funcs.end(), t.text) == funcs.end()) {
                     r.problem = "uses the function " + t.text + "()";
@@ -231,9 +249,13 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
                 return r;
             }
             emit(it->second.engine + (suffix.empty() ? "" : "." + suffix));
-            break;
+            last_var = it->second.engine;
+            after_cmp = false;
+            continue;
         }
         }
+        last_var.clear();
+        after_cmp = false;
     }
     ExprParse p = parse_expression(out);
     if (!p.expr) {

@@ -123,6 +123,17 @@ void Importer::add_names(LsQuestion& lq, Built& b) {
     both("", "", qc, "", own_column);
     // LimeSurvey's names use its own codes (source_code where the kiosk renamed one).
     auto ls = [](const auto& item) -> const std::string& { return item.source_code.empty() ? item.code : item.source_code; };
+    // Renamed answer codes, per variable that holds one (single choice, matrix choice rows).
+    auto renamed = [&](const std::string& var, const std::vector<Option>& opts) {
+        for (const Option& o : opts)
+            if (!o.source_code.empty()) names.renamed_values[var][o.source_code] = o.code;
+    };
+    if (q.type == QuestionType::SingleChoice || q.type == QuestionType::Ranking) renamed(qc, q.options);
+    if (q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice)
+        for (const Row& r : q.rows) {
+            renamed(qc + "_" + r.code, q.options);
+            renamed(qc + "_" + r.code + "#1", q.options2);
+        }
     if (q.type == QuestionType::MultipleChoice)
         for (const Option& o : q.options) both("_" + ls(o), ls(o), qc + "_" + o.code, o.code, true);
     if (q.type == QuestionType::Ranking)
@@ -332,6 +343,8 @@ void Importer::old_conditions(const std::vector<LsRow>& rows, Built& b) {
             if (plus) key = "+" + std::to_string(forced++);
             if (nm->second.position >= b.position) { problem = "refers to " + nm->second.question + ", which does not come before it"; break; }
             lhs = nm->second.engine + ".NAOK";
+            auto rv = names.renamed_values.find(nm->second.engine);
+            if (rv != names.renamed_values.end() && rv->second.count(trim(value))) value = rv->second.at(trim(value));
         }
         std::string rhs;
         bool empty_value = trim(value).empty(); // LimeSurvey's " " = "not answered"

@@ -369,3 +369,28 @@ TEST_CASE("lss logic: {TOKEN:...} in a text is participant data, never shown raw
     CHECK(s->find_question("Q1")->text.by_lang.at("en") == "Hallo …, wie geht's?");
     CHECK(has_warning(im, "Q1:", "{TOKEN:FIRSTNAME} (participant data"));
 }
+
+TEST_CASE("lss logic: an answer option coded 'other' is renamed and conditions still find it") {
+    // L question with LimeSurvey answer codes A1 and "other" (reserved on the kiosk); Q2 by
+    // relevance and Q3 by an old-style condition are shown when it is chosen.
+    std::string xml = doc(
+        section("questions", {q("1", "L", "Q1"), q("2", "S", "Q2", "Q1 == \"other\""), q("3", "S", "Q3")}) +
+        section("answers", {{{"qid", "1"}, {"code", "A1"}, {"answer", "rot"}, {"sortorder", "1"}, {"language", "en"}},
+                            {{"qid", "1"}, {"code", "other"}, {"answer", "anders"}, {"sortorder", "2"}, {"language", "en"}}}) +
+        section("conditions", {cond("1", "3", "1", "12345X10X1", "==", "other")}));
+    LssImport im = import_lss(xml, "opt.lss");
+    auto s = loaded(im);
+    CHECK(s->find_question("Q1")->options[1].code == "ls_other");
+    Session ss(s, "en", 1764086400);
+    CHECK_FALSE(visible(ss, "Q2"));
+    CHECK_FALSE(visible(ss, "Q3"));
+    set(ss, "Q1", test::value("ls_other"));
+    CHECK(visible(ss, "Q2"));
+    CHECK(visible(ss, "Q3"));
+    std::vector<Response> rs = {ss.finish(true, 1764086460, kChannelKiosk, "Bibliothek")};
+    LsResponsesRead back = parse_vv(export_vv(responses_to_vv(*s, rs)), "kiosk.vv");
+    REQUIRE_MESSAGE(back.ok(), back.error);
+    std::map<std::string, LsValue> row;
+    for (size_t i = 0; i < back.data.fields.size(); i++) row[back.data.fields[i]] = back.data.rows.at(0)[i];
+    CHECK(row.at("Q1") == LsValue("other")); // LimeSurvey's code back
+}

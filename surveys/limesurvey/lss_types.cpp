@@ -341,7 +341,9 @@ bool is_default_value(const std::string& name, const std::string& v) {
 } // namespace
 
 static void note_attributes(Ctx& ctx, const LsQuestion& lq) {
-    for (const auto& [name, texts] : lq.attrs) {
+    for (const auto& entry : lq.attrs) {
+        const std::string& name = entry.first; // a plain name: lambdas cannot capture bindings
+        const LocalText& texts = entry.second;
         if (std::find_if(std::begin(kMappedAttributes), std::end(kMappedAttributes),
                          [&](const char* m) { return name == m; }) != std::end(kMappedAttributes))
             continue;

@@ -316,7 +316,8 @@ TEST_CASE("lss logic: randomisation groups and option order are carried over") {
     std::map<std::string, std::string> want = {{"Q1", "Group1"}, {"Q4", "Group1"}, {"Q7", "Group1"},
                                                {"Q2", "Group2"}, {"Q5", "Group2"}, {"Q8", "Group2"},
                                                {"Q3", "Group3"}, {"Q6", "Group3"}, {"Q9", "Group3"}};
-    for (const auto& [code, group] : want) {
+    for (const auto& entry : want) {
+        const std::string code = entry.first, group = entry.second; // doctest's macros capture them
         CAPTURE(code);
         const Question* qq = s->find_question(code);
         REQUIRE(qq);

@@ -395,3 +395,14 @@ TEST_CASE("lss logic: an answer option coded 'other' is renamed and conditions s
     for (size_t i = 0; i < back.data.fields.size(); i++) row[back.data.fields[i]] = back.data.rows.at(0)[i];
     CHECK(row.at("Q1") == LsValue("other")); // LimeSurvey's code back
 }
+
+TEST_CASE("lss logic: a group's randomization_group is warned about, never dropped silently") {
+    std::string xml = doc(section("questions", {q("1", "S", "Q1")}));
+    const std::string from = "<group_order><![CDATA[0]]></group_order>";
+    size_t at = xml.find(from);
+    REQUIRE(at != std::string::npos);
+    xml.insert(at + from.size(), "<randomization_group><![CDATA[R1]]></randomization_group>");
+    LssImport im = import_lss(xml, "rg.lss");
+    loaded(im);
+    CHECK(has_warning(im, "group 10:", "randomization_group 'R1' ignored"));
+}

@@ -40,6 +40,7 @@ struct Option {
     std::string code;     // answer code as stored, e.g. "A1", "1", "Y"
     LocalText text;
     bool exclusive = false; // multiple choice: choosing it clears the others ("none of these")
+    std::string source_code = {}; // the code in the imported source when it had to be renamed
 };
 
 struct Row {              // matrix / multi_text / multi_numeric subquestion
@@ -47,6 +48,7 @@ struct Row {              // matrix / multi_text / multi_numeric subquestion
     LocalText text;
     std::string condition_src;      // display condition of the row ("" = always)
     std::shared_ptr<const Expr> condition;
+    std::string source_code = {}; // the code in the imported source when it had to be renamed
 };
 
 enum class MatrixCell { Choice, Number, Text };
@@ -88,6 +90,11 @@ struct Question {
 
     // Provenance for reconstructed instruments: "verbatim", "paraphrase", "reconstructed", ...
     std::string source_note;
+    // Order settings of an imported instrument (LimeSurvey random_group, random_order,
+    // alphasort/answer_order), kept so that they are not lost. The kiosk shows file order
+    // for now; the loader warns when a survey sets them.
+    std::string random_group;        // questions with the same name swap places at random
+    std::string option_order;        // "" (file order), "random" or "alphabetical"
 
     const Option* find_option(const std::string& code) const;
     const Option* find_option2(const std::string& code) const;

@@ -122,6 +122,8 @@ struct Loader {
     void parse_survey_object(const json& j, Survey& s);
 
     // --- survey_questions.cpp ---
+    void parse_order_keys(const json& jq, const std::string& path, const std::string& code, Question& q);
+    void get_source_code(const json& jo, const std::string& at, const std::string& code, std::string& out);
     void parse_options(const json& obj, const char* key, const std::string& path,
                        const std::string& code, std::vector<Option>& out, bool allow_exclusive);
     void parse_rows(const json& obj, const std::string& path, const std::string& code, int position,

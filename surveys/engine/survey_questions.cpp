@@ -8,6 +8,14 @@
 
 namespace tk::loader {
 
+// "source_code": the item's code in the instrument it was imported from (a LimeSurvey code
+// the kiosk reserves, such as "other"), written back by exports to that source.
+void Loader::get_source_code(const json& jo, const std::string& at, const std::string& code, std::string& out) {
+    if (!get_string(jo, "source_code", at, code, out, false)) return;
+    if (out.empty() || out.size() > 64 || !valid_answer_code(out))
+        error(at + "/source_code", code, "invalid source_code " + in_quotes(out) + ": use letters, digits and \"_\" only (at most 64)");
+}
+
 void Loader::parse_options(const json& obj, const char* key, const std::string& path,
                    const std::string& code, std::vector<Option>& out, bool allow_exclusive) {
     const json* v = member(obj, key);
@@ -30,6 +38,7 @@ void Loader::parse_options(const json& obj, const char* key, const std::string& 
         Option o;
         if (get_string(jo, "code", op, code, o.code, true)) check_item_code(op, code, "option", o.code, i, seen);
         get_text(jo, "text", op, code, o.text, true);
+        if (jo.contains("source_code")) get_source_code(jo, op, code, o.source_code);
         if (jo.contains("exclusive")) {
             if (allow_exclusive) get_bool(jo, "exclusive", op, code, o.exclusive);
             else error(op + "/exclusive", code,
@@ -61,6 +70,7 @@ void Loader::parse_rows(const json& obj, const std::string& path, const std::str
         Row r;
         if (get_string(jr, "code", rp, code, r.code, true)) check_item_code(rp, code, "row", r.code, i, seen);
         get_text(jr, "text", rp, code, r.text, true);
+        if (jr.contains("source_code")) get_source_code(jr, rp, code, r.source_code);
         PendingCondition pc;
         pc.owner = "row " + r.code + " of " + code;
         pc.limit = position;
@@ -136,6 +146,27 @@ void Loader::parse_question(const json& jq, const std::string& path, Question& q
     if (!type) return;
     parse_answer_keys(jq, path, code, tname, *type, position, q);
     parse_bounds(jq, path, code, *type, q);
+    parse_order_keys(jq, path, code, q);
+}
+
+// random_group and option_order (FORMAT.md, "Order settings"): recorded, not yet acted on.
+void Loader::parse_order_keys(const json& jq, const std::string& path, const std::string& code, Question& q) {
+    if (get_string(jq, "random_group", path, code, q.random_group, false)) {
+        if (q.random_group.empty() || q.random_group.size() > 64 || !valid_answer_code(q.random_group))
+            error(path + "/random_group", code, "invalid random_group " + in_quotes(q.random_group) +
+                                                    ": use letters, digits and \"_\" only (at most 64)");
+        else
+            warn(path + "/random_group", code, "random_group " + in_quotes(q.random_group) +
+                                                   " is kept, but the kiosk asks the questions in file order");
+    }
+    if (get_string(jq, "option_order", path, code, q.option_order, false)) {
+        if (q.option_order != "random" && q.option_order != "alphabetical")
+            error(path + "/option_order", code, "option_order must be \"random\" or \"alphabetical\", not " +
+                                                    in_quotes(q.option_order));
+        else
+            warn(path + "/option_order", code, "option_order " + in_quotes(q.option_order) +
+                                                   " is kept, but the kiosk shows options and rows in file order");
+    }
 }
 
 // The keys that say what an answer is: mandatory, matrix cells, options, rows, display,

@@ -74,9 +74,9 @@ const std::vector<std::string> kCommonQuestionKeys = {"code", "type", "text", "h
 const std::vector<std::string> kTypedQuestionKeys = {
     "options", "display", "other", "other_label", "comment", "comment_label", "min", "max",
     "integer", "scale", "rows", "options2", "scale_headers", "cell", "min_answers",
-    "max_answers", "max_length", "min_date", "max_date"};
-const std::vector<std::string> kOptionKeys = {"code", "text", "exclusive"};
-const std::vector<std::string> kRowKeys = {"code", "text", "condition"};
+    "max_answers", "max_length", "min_date", "max_date", "random_group", "option_order"};
+const std::vector<std::string> kOptionKeys = {"code", "text", "exclusive", "source_code"};
+const std::vector<std::string> kRowKeys = {"code", "text", "condition", "source_code"};
 const std::vector<std::string> kScaleKeys = {"min", "max", "min_label", "max_label"};
 
 bool key_applies(const std::string& k, QuestionType t) {
@@ -95,6 +95,8 @@ bool key_applies(const std::string& k, QuestionType t) {
     if (k == "max_answers") return in({T::MultipleChoice, T::Ranking, T::RankedList});
     if (k == "max_length") return in({T::ShortText, T::LongText});
     if (k == "min_date" || k == "max_date") return t == T::Date;
+    if (k == "random_group") return t != T::Info;
+    if (k == "option_order") return needs_options(t) || in({T::MultiText, T::MultiNumeric});
     return true; // common keys
 }
 

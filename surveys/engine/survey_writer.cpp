@@ -17,7 +17,7 @@ bool same_options(const std::vector<Option>& a, const std::vector<Option>& b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); i++)
         if (a[i].code != b[i].code || a[i].text.by_lang != b[i].text.by_lang ||
-            a[i].exclusive != b[i].exclusive)
+            a[i].exclusive != b[i].exclusive || a[i].source_code != b[i].source_code)
             return false;
     return true;
 }
@@ -40,6 +40,7 @@ ojson options_json(const std::vector<Option>& opts, bool with_exclusive) {
         jo["code"] = o.code;
         jo["text"] = text_json(o.text);
         if (with_exclusive && o.exclusive) jo["exclusive"] = true;
+        if (!o.source_code.empty()) jo["source_code"] = o.source_code;
         a.push_back(std::move(jo));
     }
     return a;
@@ -55,6 +56,8 @@ ojson question_json(const Question& q) {
     if (q.mandatory && q.type != T::Info) j["mandatory"] = true;
     if (!q.condition_src.empty()) j["condition"] = q.condition_src;
     if (!q.source_note.empty()) j["source"] = q.source_note;
+    if (!q.random_group.empty() && q.type != T::Info) j["random_group"] = q.random_group;
+    if (!q.option_order.empty() && key_applies("option_order", q.type)) j["option_order"] = q.option_order;
     if (q.type == T::Matrix && q.cell != MatrixCell::Choice)
         j["cell"] = q.cell == MatrixCell::Number ? "number" : "text";
     if (q.type == T::SingleChoice && q.display != "list") j["display"] = q.display;
@@ -81,6 +84,7 @@ ojson question_json(const Question& q) {
             jr["code"] = r.code;
             jr["text"] = text_json(r.text);
             if (!r.condition_src.empty()) jr["condition"] = r.condition_src;
+            if (!r.source_code.empty()) jr["source_code"] = r.source_code;
             rows.push_back(std::move(jr));
         }
         j["rows"] = std::move(rows);

@@ -75,6 +75,11 @@ std::vector<LsToken> ls_tokenize(const std::string& s) {
         } else if (is_alpha(c)) {
             size_t j = i;
             while (j < n && (is_alnum(s[j]) || s[j] == '#')) j++;
+            // Participant data: TOKEN:ATTRIBUTE_1, TOKEN:EMAIL.
+            if (s.compare(i, j - i, "TOKEN") == 0 && j + 1 < n && s[j] == ':' && is_alpha(s[j + 1])) {
+                j++;
+                while (j < n && is_alnum(s[j])) j++;
+            }
             while (j < n && s[j] == '.' && j + 1 < n && is_alpha(s[j + 1])) {
                 j++;
                 while (j < n && (is_alnum(s[j]) || s[j] == '#')) j++;
@@ -116,6 +121,16 @@ std::string quote_string(const std::string& v) {
     return out + "\"";
 }
 
+// Whether the engine's expressions know a binary operator: asked of the engine itself, so the
+// importer keeps up when the engine learns `*`, `/` or `%`.
+// (Asked once; static initialisation is thread-safe.)
+static bool engine_has_operator(const std::string& op) {
+    static const bool mul = parse_expression("2 * 1").expr != nullptr;
+    static const bool div = parse_expression("2 / 1").expr != nullptr;
+    static const bool mod = parse_expression("2 % 1").expr != nullptr;
+    return op == "*" ? mul : op == "/" ? div : op == "%" ? mod : true;
+}
+
 bool is_keyword(const std::string& w) {
     static const char* const kw[] = {"and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge"};
     for (const char* k : kw)
@@ -142,26 +157,44 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
         after_function = false;
     };
     const auto& funcs = known_functions();
+    // `VAR == "code"`: the last variable emitted and whether a comparison followed it, to map
+    // an answer code the kiosk renamed.
+    std::string last_var;
+    bool after_cmp = false;
     for (size_t i = 0; i < toks.size(); i++) {
         const LsToken& t = toks[i];
         switch (t.kind) {
         case LsTok::End: break;
         case LsTok::Bad: r.problem = "cannot read it (" + t.text + ")"; return r;
         case LsTok::Number: emit(t.text); break;
-        case LsTok::String: emit(quote_string(t.text)); break;
+        case LsTok::String: {
+            std::string v = t.text;
+            if (after_cmp) {
+                auto rv = names.renamed_values.find(last_var);
+                if (rv != names.renamed_values.end() && rv->second.count(v)) v = rv->second.at(v);
+            }
+            emit(quote_string(v));
+            break;
+        }
         case LsTok::LParen: case LsTok::RParen: case LsTok::Comma: emit(t.text); break;
         case LsTok::Op:
             if (t.text == "=") { r.problem = "uses '=' (an assignment; LimeSurvey warns about it too)"; return r; }
-            if (t.text == "*" || t.text == "/" || t.text == "%") {
+            if ((t.text == "*" || t.text == "/" || t.text == "%") && !engine_has_operator(t.text)) {
                 r.problem = "uses the operator '" + t.text + "'";
                 return r;
             }
             emit(t.text);
-            break;
+            after_cmp = t.text == "==" || t.text == "!=";
+            continue; // keeps last_var for the value that follows
         case LsTok::Name: {
             std::string lower = t.text;
             for (char& c : lower) c = char(std::tolower((unsigned char)c));
-            if (is_keyword(lower)) { emit(lower); break; }
+            if (is_keyword(lower)) {
+                emit(lower);
+                if (lower != "eq" && lower != "ne") break;
+                after_cmp = true;
+                continue;
+            }
             if (toks[i + 1].kind == LsTok::LParen) {
                 if (std::find(funcs.begin(), funcs.end(), t.text) == funcs.end()) {
                     r.problem = "uses the function " + t.text + "()";
@@ -174,6 +207,14 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
             if (lower == "true") { emit("1"); break; }
             if (lower == "false") { emit("0"); break; }
             if (lower == "null") { emit("\"\""); break; }
+            if (t.text.rfind("TOKEN:", 0) == 0) {
+                // A kiosk has no participant table: the attribute is empty, as in a
+                // LimeSurvey survey without participants.
+                std::string ref = "{" + t.text.substr(0, t.text.find('.')) + "}";
+                if (std::find(r.token_refs.begin(), r.token_refs.end(), ref) == r.token_refs.end()) r.token_refs.push_back(ref);
+                emit("\"\"");
+                break;
+            }
             std::vector<std::string> parts = split_tokens(t.text, ".");
             if (parts.empty()) { r.problem = "cannot read it"; return r; }
             if (parts[0] == "self") { r.problem = "refers to its own question (self." + (parts.size() > 1 ? parts[1] : "") + ")"; return r; }
@@ -208,9 +249,13 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
                 return r;
             }
             emit(it->second.engine + (suffix.empty() ? "" : "." + suffix));
-            break;
+            last_var = it->second.engine;
+            after_cmp = false;
+            continue;
         }
         }
+        last_var.clear();
+        after_cmp = false;
     }
     ExprParse p = parse_expression(out);
     if (!p.expr) {

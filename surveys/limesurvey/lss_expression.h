@@ -21,6 +21,9 @@ struct VarRef {
 struct NameMap {
     std::map<std::string, VarRef> names;   // LimeSurvey name (qcode or SGQA) -> engine
     std::map<std::string, std::string> question_type; // engine question code -> type letter
+    // Answer values the kiosk renamed (a reserved option code): engine variable ->
+    // LimeSurvey code -> engine code, so that `Q1 == "other"` still means the same option.
+    std::map<std::string, std::map<std::string, std::string>> renamed_values;
     void add(const std::string& ls, const std::string& engine, int pos, const std::string& q) {
         names.emplace(ls, VarRef{engine, pos, q});
     }
@@ -46,6 +49,7 @@ constexpr bool kEngineRendersTextReferences = false;
 struct ExprOut {
     std::string text;     // engine expression ("" when the source was empty or "1")
     std::string problem;  // why it cannot be translated ("" = fine)
+    std::vector<std::string> token_refs; // "{TOKEN:ATTR}" read as "" (participant data)
 };
 
 // Translates a LimeSurvey expression. `host_position`: references must point to questions

@@ -18,6 +18,7 @@
 #include "lss_import.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "expression.h"
@@ -47,6 +48,12 @@ void Importer::build() {
     finish_optional(s.end_text, "end text", 1 << 30);
     finish_groups();
     report_removed();
+    for (const auto& [name, entry] : ctx.ignored_attributes) {
+        std::string qs;
+        for (size_t i = 0; i < entry.second.size() && i < 5; i++) qs += (i ? ", " : "") + entry.second[i];
+        if (entry.second.size() > 5) qs += " and " + std::to_string(entry.second.size() - 5) + " more";
+        ctx.warn("", "attribute " + name + " ignored (" + entry.first + ") on " + qs);
+    }
     if (s.groups.empty()) ctx.warn("", "the survey has no question the kiosk can ask");
 }
 
@@ -114,8 +121,21 @@ void Importer::add_names(LsQuestion& lq, Built& b) {
     bool own_column = !(needs_rows || q.type == QuestionType::MultipleChoice ||
                         q.type == QuestionType::Ranking);
     both("", "", qc, "", own_column);
+    // LimeSurvey's names use its own codes (source_code where the kiosk renamed one).
+    auto ls = [](const auto& item) -> const std::string& { return item.source_code.empty() ? item.code : item.source_code; };
+    // Renamed answer codes, per variable that holds one (single choice, matrix choice rows).
+    auto renamed = [&](const std::string& var, const std::vector<Option>& opts) {
+        for (const Option& o : opts)
+            if (!o.source_code.empty()) names.renamed_values[var][o.source_code] = o.code;
+    };
+    if (q.type == QuestionType::SingleChoice || q.type == QuestionType::Ranking) renamed(qc, q.options);
+    if (q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice)
+        for (const Row& r : q.rows) {
+            renamed(qc + "_" + r.code, q.options);
+            renamed(qc + "_" + r.code + "#1", q.options2);
+        }
     if (q.type == QuestionType::MultipleChoice)
-        for (const Option& o : q.options) both("_" + o.code, o.code, qc + "_" + o.code, o.code, true);
+        for (const Option& o : q.options) both("_" + ls(o), ls(o), qc + "_" + o.code, o.code, true);
     if (q.type == QuestionType::Ranking)
         for (size_t i = 1; i <= q.options.size(); i++)
             // LimeSurvey keeps one rank column per answer option (max_answers only
@@ -123,16 +143,17 @@ void Importer::add_names(LsQuestion& lq, Built& b) {
             both("_" + std::to_string(i), std::to_string(i), qc + "_" + std::to_string(i), std::to_string(i), true);
     if (needs_rows) {
         for (const Row& r : q.rows) {
+            const std::string& rc = ls(r);
             if (q.type == QuestionType::Matrix && q.cell != MatrixCell::Choice) {
                 for (const Option& o : q.options)
-                    both("_" + r.code + "_" + o.code, r.code + "_" + o.code, qc + "_" + r.code + "_" + o.code,
+                    both("_" + rc + "_" + ls(o), rc + "_" + ls(o), qc + "_" + r.code + "_" + o.code,
                          r.code + "_" + o.code, true);
             } else if (t == "1") {
-                both("_" + r.code + "_0", r.code + "#0", qc + "_" + r.code, r.code, true);
-                both("_" + r.code + "_1", r.code + "#1", qc + "_" + r.code + "#1", r.code + "#1", true);
-                names.add(qc + "_" + r.code, qc + "_" + r.code, b.position, qc);
+                both("_" + rc + "_0", rc + "#0", qc + "_" + r.code, r.code, true);
+                both("_" + rc + "_1", rc + "#1", qc + "_" + r.code + "#1", r.code + "#1", true);
+                names.add(qc + "_" + rc, qc + "_" + r.code, b.position, qc);
             } else {
-                both("_" + r.code, r.code, qc + "_" + r.code, r.code, true);
+                both("_" + rc, rc, qc + "_" + r.code, r.code, true);
             }
         }
     }
@@ -173,6 +194,7 @@ void Importer::finish_text(LocalText& t, const std::string& where, int host, boo
                 if (toks.size() == 2 && toks[0].kind == LsTok::Name) {
                     ExprOut e = translate_expression(inner, names, host);
                     if (!e.problem.empty()) why = e.problem;
+                    else if (!e.token_refs.empty()) why = "participant data, which a kiosk does not have";
                     else if (kEngineRendersTextReferences) kept = "{" + e.text + "}";
                     else why = "the kiosk does not insert answers into texts";
                 } else {
@@ -228,6 +250,8 @@ std::string Importer::cond(const std::string& src, const std::string& where, int
         ctx.warn(where, "condition `" + trim(src) + "` " + e.problem + "; dropped, so " + what + " is always shown");
         return std::string();
     }
+    for (const std::string& tf : e.token_refs)
+        ctx.warn(where, "condition uses " + tf + " (participant data, which a kiosk does not have): read as empty");
     return e.text;
 }
 
@@ -271,72 +295,123 @@ void Importer::finish_groups() {
     }
 }
 
-// Old-style conditions (the <conditions> rows of one question) as one engine condition:
-// the same field any (or), different fields all (and), scenarios any.
+// Old-style conditions (the <conditions> rows of one question) as one engine condition,
+// the way LimeSurvey's own conversion (LimeExpressionManager::ConvertConditionsToRelevance)
+// builds relevance from them:
+//   - field names: on a multiple-choice question (M, P) the field names the question and the
+//     value the option ("123X4X5" + "SH101" -> Q_SH101 == "Y"); a field with a leading "+"
+//     is already the option's column ("+123X4X5SH101", value "Y"); `{TOKEN:ATTR}` is
+//     participant data, which a kiosk has none of: read as empty, with a warning;
+//   - values: `@SGQA@` is another answer, `{...}` an expression, " " or "" means unanswered;
+//   - conditions on the same field (same question, or the same option list) any (or),
+//     different fields all (and), a "+" field always its own (and), scenarios any (or);
+//   - "==", "<", "<=", ">", ">=" never hold and "!=" always holds for an unanswered field.
 void Importer::old_conditions(const std::vector<LsRow>& rows, Built& b) {
     Question& q = b.q;
     std::string problem;
     std::map<int, std::vector<std::pair<std::string, std::vector<std::string>>>> scen;
+    std::vector<std::string> token_fields;
+    int forced = 0; // "+" fields: a key of their own each
     for (const LsRow& r : rows) {
         std::string field = trim(val(r, "cfieldname"));
         std::string method = trim(val(r, "method"));
         std::string value = val(r, "value");
         int sc = to_int(val(r, "scenario"), 1);
-        std::string var;
-        std::string cmp;
+        std::string key = field;
+        std::string lhs; // the field as an engine operand
         bool plus = !field.empty() && field[0] == '+';
         if (plus) field = field.substr(1);
-        auto nm = names.names.find(field);
-        if (field.rfind("{", 0) == 0) { problem = "uses " + field + " (participant data)"; break; }
-        if (nm == names.names.end()) { problem = "refers to column " + field + ", which is not a question of the imported survey"; break; }
-        if (nm->second.position >= b.position) { problem = "refers to " + nm->second.question + ", which does not come before it"; break; }
-        var = nm->second.engine;
-        if (plus) { var += "_" + value; value = "Y"; }
+        if (field.size() >= 2 && field.front() == '{' && field.back() == '}') {
+            // {TOKEN:ATTRIBUTE_1}: no participant table on a kiosk, so always empty.
+            if (std::find(token_fields.begin(), token_fields.end(), field) == token_fields.end()) token_fields.push_back(field);
+            lhs = "\"\"";
+        } else {
+            auto nm = names.names.find(field);
+            if (nm == names.names.end()) { problem = "refers to column " + field + ", which is not a question of the imported survey"; break; }
+            const std::string& type = names.question_type[nm->second.question];
+            bool checkbox = type == "M" || type == "P";
+            if (checkbox && !plus && nm->second.engine == nm->second.question) {
+                // The field names the question, the value its option.
+                auto opt = names.names.find(field + trim(value));
+                if (opt == names.names.end()) {
+                    problem = "tests option '" + trim(value) + "' of " + nm->second.question + ", which has no such option";
+                    break;
+                }
+                nm = opt;
+                value = "Y";
+            }
+            if (plus) key = "+" + std::to_string(forced++);
+            if (nm->second.position >= b.position) { problem = "refers to " + nm->second.question + ", which does not come before it"; break; }
+            lhs = nm->second.engine + ".NAOK";
+            auto rv = names.renamed_values.find(nm->second.engine);
+            if (rv != names.renamed_values.end() && rv->second.count(trim(value))) value = rv->second.at(trim(value));
+        }
         std::string rhs;
+        bool empty_value = trim(value).empty(); // LimeSurvey's " " = "not answered"
         if (value.size() >= 2 && value.front() == '@' && value.back() == '@') {
-            auto other = names.names.find(value.substr(1, value.size() - 2));
-            if (other == names.names.end() || other->second.position >= b.position) {
-                problem = "compares with " + value + ", which is not an earlier question";
+            std::string other_name = value.substr(1, value.size() - 2);
+            auto other = names.names.find(other_name);
+            if (other == names.names.end()) {
+                problem = "compares with " + value + ", which is not a question of the imported survey";
+                break;
+            }
+            if (other->second.position >= b.position) {
+                problem = "compares with " + value + " (" + other->second.question + "), which does not come before it";
                 break;
             }
             rhs = other->second.engine + ".NAOK";
-        } else if (to_number(value) && method != "RX") {
+            empty_value = false;
+        } else if (value.size() >= 2 && value.front() == '{' && value.back() == '}') {
+            std::string inner = value.substr(1, value.size() - 2);
+            if (inner.rfind("INSERTANS:", 0) == 0) inner = inner.substr(10) + ".shown";
+            ExprOut e = translate_expression(inner, names, b.position);
+            if (!e.problem.empty()) { problem = "compares with " + value + ", which " + e.problem; break; }
+            for (const std::string& tf : e.token_refs)
+                if (std::find(token_fields.begin(), token_fields.end(), tf) == token_fields.end()) token_fields.push_back(tf);
+            rhs = "(" + (e.text.empty() ? std::string("1") : e.text) + ")";
+            empty_value = false;
+        } else if (method == "RX") {
+            rhs = quote_string(value);
+        } else if (to_number(trim(value))) {
             rhs = trim(value);
         } else {
             rhs = quote_string(value);
         }
-        if (method == "RX") cmp = "regexMatch(" + rhs + ", " + var + ".NAOK)";
-        else if (method == "==" || method == "!=")
-            cmp = var + ".NAOK " + method + " " + rhs;
-        else if (method == "<" || method == "<=" || method == ">" || method == ">=")
-            // As LimeSurvey converts them: an unanswered question never passes
-            // an order comparison (else "" < 9000 would hold as strings).
-            cmp = "(not is_empty(" + var + ".NAOK) and " + var + ".NAOK " + method + " " + rhs + ")";
+        std::string cmp;
+        if (method == "RX") cmp = "regexMatch(" + rhs + ", " + lhs + ")";
+        else if (empty_value && method == "==") cmp = "is_empty(" + lhs + ")";
+        else if (empty_value && method == "!=") cmp = "not is_empty(" + lhs + ")";
+        else if (method == "!=") cmp = "(is_empty(" + lhs + ") or " + lhs + " != " + rhs + ")";
+        else if (method == "==" || method == "<" || method == "<=" || method == ">" || method == ">=")
+            // An unanswered field never passes (else "" < 9000 would hold as strings).
+            cmp = "(not is_empty(" + lhs + ") and " + lhs + " " + method + " " + rhs + ")";
         else { problem = "uses the comparison '" + method + "'"; break; }
         auto& fields = scen[sc];
-        auto f = std::find_if(fields.begin(), fields.end(), [&](auto& p) { return p.first == field; });
-        if (f == fields.end()) fields.push_back({field, {cmp}});
+        auto f = std::find_if(fields.begin(), fields.end(), [&](auto& p) { return p.first == key; });
+        if (f == fields.end()) fields.push_back({key, {cmp}});
         else f->second.push_back(cmp);
     }
     if (!problem.empty()) {
         ctx.warn(q.code, "old-style condition " + problem + "; dropped, so the question is always shown");
-    } else {
-        // Same field: any may hold (or); different fields: all (and); scenarios: any.
-        std::string all;
-        for (auto& [sc, fields] : scen) {
-            std::string conj;
-            for (auto& [field, alts] : fields) {
-                std::string disj;
-                for (const std::string& a : alts) disj += (disj.empty() ? "" : " or ") + a;
-                if (alts.size() > 1) disj = "(" + disj + ")";
-                conj += (conj.empty() ? "" : " and ") + disj;
-            }
-            all += (all.empty() ? "" : " or ") + (scen.size() > 1 ? "(" + conj + ")" : conj);
-        }
-        ExprParse p = parse_expression(all);
-        if (p.expr) q.condition_src = all;
-        else ctx.warn(q.code, "old-style conditions could not be converted (" + p.error + "); the question is always shown");
+        return;
     }
+    for (const std::string& tf : token_fields)
+        ctx.warn(q.code, "old-style condition uses " + tf + " (participant data, which a kiosk does not have): read as empty");
+    // Same field: any may hold (or); different fields: all (and); scenarios: any.
+    std::string all;
+    for (auto& [sc, fields] : scen) {
+        std::string conj;
+        for (auto& [field, alts] : fields) {
+            std::string disj;
+            for (const std::string& a : alts) disj += (disj.empty() ? "" : " or ") + a;
+            if (alts.size() > 1) disj = "(" + disj + ")";
+            conj += (conj.empty() ? "" : " and ") + disj;
+        }
+        all += (all.empty() ? "" : " or ") + (scen.size() > 1 ? "(" + conj + ")" : conj);
+    }
+    ExprParse p = parse_expression(all);
+    if (p.expr) q.condition_src = all;
+    else ctx.warn(q.code, "old-style conditions could not be converted (" + p.error + "); the question is always shown");
 }
 
 // Row conditions: subquestion relevance and array filters.
@@ -367,13 +442,20 @@ void Importer::row_conditions(Built& b) {
                                         ", which is not an earlier question; not applied, the row is always shown");
                     continue;
                 }
-                std::string var = fq + "_" + r.code;
-                if (!names.names.count(var)) {
+                // By LimeSurvey's codes: a row coded "other" (renamed for the kiosk) follows
+                // the source's other field.
+                const std::string& lsrow = r.source_code.empty() ? r.code : r.source_code;
+                auto sv = names.names.find(fq + "_" + lsrow);
+                if (sv == names.names.end()) {
                     ctx.warn(where, std::string(ex ? "array_filter_exclude" : "array_filter") + ": " + fq +
-                                        " has no subquestion " + r.code + "; not applied to this row");
+                                        " has no subquestion " + lsrow + "; not applied to this row");
                     continue;
                 }
-                bool checkbox = names.question_type[fq] == "M" || names.question_type[fq] == "P";
+                std::string var = sv->second.engine;
+                // LimeSurvey tests a checkbox for "Y" (the same as not empty); the other
+                // field holds the text typed.
+                bool checkbox = (names.question_type[fq] == "M" || names.question_type[fq] == "P") &&
+                                lsrow != "other";
                 if (ex == 0) parts.push_back(checkbox ? var + ".NAOK == \"Y\"" : "not is_empty(" + var + ".NAOK)");
                 else parts.push_back(checkbox ? var + ".NAOK != \"Y\"" : "is_empty(" + var + ".NAOK)");
             }
@@ -402,6 +484,96 @@ void Importer::report_removed() {
 
 using lss::Importer;
 
+namespace {
+
+// The last guard before a file is written: the imported survey goes through the kiosk's own
+// loader, and whatever it refuses is taken out with a warning naming the question and the
+// loader's reason — a condition (then the question, group or row is always shown), else the
+// question itself. A file import_lss returns therefore always passes `survey check`. This only
+// acts on constructs the translation above let through by mistake; the tests run every sample
+// file and expect it to find nothing.
+void refuse_what_does_not_load(LssImport& r) {
+    Survey& s = *r.survey;
+    for (int round = 0;; round++) {
+        LoadResult check = parse_survey(survey_to_json(s), r.survey->source_path);
+        if (check.ok()) return;
+        bool changed = false;
+        std::set<std::pair<size_t, size_t>> drop; // (group, question), erased after the pass
+        for (const LoadError& e : check.errors) {
+            // where: "CODE /groups/G/questions/Q/..." or "/groups/G/..."
+            size_t gpos = e.where.find("/groups/");
+            if (gpos == std::string::npos) continue;
+            size_t gi = size_t(std::atoi(e.where.c_str() + gpos + 8));
+            if (gi >= s.groups.size()) continue;
+            Group& g = s.groups[gi];
+            std::string rest = e.where.substr(gpos + 8);
+            size_t qpos = rest.find("/questions/");
+            if (qpos == std::string::npos) {
+                if (rest.find("/condition") != std::string::npos && !g.condition_src.empty()) {
+                    r.warnings.push_back(s.source_path + ": group " + g.code + ": condition `" + g.condition_src +
+                                         "` refused by the survey check (" + e.message + "); the group is always shown");
+                    g.condition_src.clear();
+                    changed = true;
+                }
+                continue;
+            }
+            size_t qi = size_t(std::atoi(rest.c_str() + qpos + 11));
+            if (qi >= g.questions.size()) continue;
+            Question& q = g.questions[qi];
+            std::string qrest = rest.substr(qpos + 11);
+            size_t rpos = qrest.find("/rows/");
+            if (rpos != std::string::npos && qrest.find("/condition") != std::string::npos) {
+                size_t ri = size_t(std::atoi(qrest.c_str() + rpos + 6));
+                if (ri < q.rows.size() && !q.rows[ri].condition_src.empty()) {
+                    r.warnings.push_back(s.source_path + ": " + q.code + "_" + q.rows[ri].code + ": condition `" +
+                                         q.rows[ri].condition_src + "` refused by the survey check (" + e.message +
+                                         "); the row is always shown");
+                    q.rows[ri].condition_src.clear();
+                    changed = true;
+                }
+                continue;
+            }
+            if (qrest.find("/condition") != std::string::npos && !q.condition_src.empty()) {
+                r.warnings.push_back(s.source_path + ": " + q.code + ": condition `" + q.condition_src +
+                                     "` refused by the survey check (" + e.message + "); the question is always shown");
+                q.condition_src.clear();
+                changed = true;
+                continue;
+            }
+            if (drop.insert({gi, qi}).second)
+                r.warnings.push_back(s.source_path + ": " + q.code + ": refused by the survey check (" + e.message +
+                                     "); left out");
+            changed = true;
+        }
+        for (auto it = drop.rbegin(); it != drop.rend(); ++it) { // back to front: indexes stay valid
+            std::vector<Question>& qs = s.groups[it->first].questions;
+            std::string code = qs[it->second].code;
+            qs.erase(qs.begin() + long(it->second));
+            // Another question may keep the same (duplicate) code: its columns stay.
+            bool still = false;
+            for (const Group& g2 : s.groups)
+                for (const Question& q2 : g2.questions) still = still || q2.code == code;
+            if (!still)
+                r.columns.erase(std::remove_if(r.columns.begin(), r.columns.end(),
+                                               [&](const LssColumn& c) { return c.question == code; }),
+                                r.columns.end());
+        }
+        s.groups.erase(std::remove_if(s.groups.begin(), s.groups.end(), [](const Group& g) { return g.questions.empty(); }),
+                       s.groups.end());
+        // Each round takes something out, so this ends; a file with nothing left fails below.
+        if (!changed || round > 10000) {
+            std::string why;
+            for (size_t i = 0; i < check.errors.size() && i < 3; i++)
+                why += (i ? "; " : "") + check.errors[i].where + ": " + check.errors[i].message;
+            r.error = s.source_path + ": the imported survey does not pass the survey check (" + why + ")";
+            r.survey.reset();
+            return;
+        }
+    }
+}
+
+} // namespace
+
 LssImport import_lss(const std::string& xml_text, const std::string& source_name) {
     Importer im;
     im.ctx.file = source_name;
@@ -414,6 +586,11 @@ LssImport import_lss(const std::string& xml_text, const std::string& source_name
     }
     im.build();
     im.result.sid = im.ctx.sid;
+    if (!im.result.survey->groups.empty()) refuse_what_does_not_load(im.result);
+    if (!im.result.ok()) {
+        im.result.columns.clear();
+        return im.result;
+    }
     // The same problem in every language of a text is one warning.
     std::vector<std::string> uniq;
     std::set<std::string> seen;

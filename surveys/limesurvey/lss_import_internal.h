@@ -84,6 +84,9 @@ struct Ctx {
     std::string base;
     std::string sid;
 
+    // Attributes left out: name -> (why, question codes), one warning each at the end.
+    std::map<std::string, std::pair<std::string, std::vector<std::string>>> ignored_attributes;
+
     void warn(const std::string& where, const std::string& msg) {
         warnings->push_back(file + ": " + (where.empty() ? "" : where + ": ") + msg);
     }

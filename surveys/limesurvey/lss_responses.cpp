@@ -262,6 +262,19 @@ LsResponsesRead parse_vv(const std::string& text, const std::string& source_name
 // ---------------------------------------------------------------------------------------
 // Kiosk responses -> VV
 
+// The code LimeSurvey knows an option or row by: the imported one when the kiosk had to rename
+// it (a subquestion coded "other", which the kiosk reserves for its other field).
+template <class Item> static const std::string& ls_code(const Item& it) {
+    return it.source_code.empty() ? it.code : it.source_code;
+}
+
+// An answer value (an option code) as LimeSurvey's code.
+static std::string ls_value(const std::vector<Option>& opts, const std::string& v) {
+    for (const Option& o : opts)
+        if (o.code == v) return ls_code(o);
+    return v;
+}
+
 std::vector<VvColumn> vv_columns(const Survey& s) {
     std::vector<VvColumn> out;
     for (const Survey::QRef& ref : s.all_questions()) {
@@ -272,23 +285,23 @@ std::vector<VvColumn> vv_columns(const Survey& s) {
         };
         switch (q.type) {
         case QuestionType::MultipleChoice:
-            for (const Option& o : q.options) add(o.code, o.code);
+            for (const Option& o : q.options) add(ls_code(o), o.code);
             break;
         case QuestionType::Matrix:
             for (const Row& r : q.rows) {
                 if (q.cell != MatrixCell::Choice) {
-                    for (const Option& o : q.options) add(r.code + "_" + o.code, r.code + "_" + o.code);
+                    for (const Option& o : q.options) add(ls_code(r) + "_" + ls_code(o), r.code + "_" + o.code);
                 } else if (!q.options2.empty()) {
-                    add(r.code + "_0", r.code);
-                    add(r.code + "_1", r.code + "#1");
+                    add(ls_code(r) + "_0", r.code);
+                    add(ls_code(r) + "_1", r.code + "#1");
                 } else {
-                    add(r.code, r.code);
+                    add(ls_code(r), r.code);
                 }
             }
             break;
         case QuestionType::MultiText:
         case QuestionType::MultiNumeric:
-            for (const Row& r : q.rows) add(r.code, r.code);
+            for (const Row& r : q.rows) add(ls_code(r), r.code);
             break;
         case QuestionType::Ranking:
         case QuestionType::RankedList: {
@@ -331,13 +344,18 @@ static LsValue vv_cell(const Question& q, const Answer* a, const std::string& pa
     case QuestionType::MultiText:
     case QuestionType::MultiNumeric: {
         auto it = a->cells.find(part);
-        return it == a->cells.end() ? std::string() : it->second;
+        if (it == a->cells.end()) return std::string();
+        if (q.type != QuestionType::Matrix || q.cell != MatrixCell::Choice) return it->second;
+        bool second = part.size() > 2 && part.compare(part.size() - 2, 2, "#1") == 0;
+        return ls_value(second ? q.options2 : q.options, it->second);
     }
     case QuestionType::Ranking:
     case QuestionType::RankedList: {
         size_t i = size_t(std::atoi(part.c_str()));
-        return i >= 1 && i <= a->values.size() ? a->values[i - 1] : std::string();
+        return i >= 1 && i <= a->values.size() ? ls_value(q.options, a->values[i - 1]) : std::string();
     }
+    case QuestionType::SingleChoice:
+        return ls_value(q.options, a->value);
     default:
         return a->value;
     }

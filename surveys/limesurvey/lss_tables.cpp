@@ -198,6 +198,12 @@ void Importer::read_groups(const LsTable& groups_t, const LsTable& group_l10n, b
         if (fresh || lang == ctx.base) g.order = to_int(val(r, "group_order"), g.order);
         if (const std::string* rel = col(r, "grelevance"))
             if (!g.relevance || lang == ctx.base) g.relevance = *rel;
+        // Group randomisation (LimeSurvey 3+): the format has no key for it yet.
+        if (fresh) {
+            std::string rg = trim(val(r, "randomization_group"));
+            if (!rg.empty())
+                ctx.warn("group " + gid, "randomization_group '" + rg + "' ignored: the kiosk keeps the group order");
+        }
         if (!new_layout) {
             merge_text(g.name, lang, col(r, "group_name"));
             merge_text(g.description, lang, col(r, "description"));

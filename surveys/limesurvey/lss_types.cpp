@@ -265,6 +265,142 @@ bool TypeMap::map() {
 
 } // namespace
 
+// ---------------------------------------------------------------------------------------
+// Question attributes: each is mapped, or ignored with a warning (one per attribute, naming
+// the questions). LSS_IMPORT.md has the same table for people.
+
+namespace {
+
+// Attributes the importer reads (lss_types.cpp, lss_import.cpp).
+const char* const kMappedAttributes[] = {
+    "hidden", "array_filter", "array_filter_exclude", "exclude_all_others", "min_answers", "max_answers",
+    "maximum_chars", "min_num_value_n", "max_num_value_n", "num_value_int_only", "date_min", "date_max",
+    "date_format", "dualscale_headerA", "dualscale_headerB", "multiflexible_min", "multiflexible_max",
+    "multiflexible_checkbox", "input_boxes", "other_replace_text", "random_group", "random_order", "alphasort",
+    "answer_order", "relevance"};
+
+struct IgnoredAttribute {
+    const char* name;   // exact name, or a prefix ending in '*'
+    const char* why;
+};
+
+// What the kiosk leaves out, and why. An attribute at its default value changes nothing and is
+// not reported.
+const IgnoredAttribute kIgnoredAttributes[] = {
+    // how LimeSurvey draws the question: the kiosk has its own accessible layout
+    {"cssclass", "page layout"}, {"display_columns", "page layout"}, {"display_rows", "page layout"},
+    {"text_input_width", "page layout"}, {"answer_width", "page layout"}, {"answer_width_bycolumn", "page layout"},
+    {"hide_tip", "page layout"}, {"question_template", "page layout"}, {"use_dropdown", "page layout"},
+    {"dropdown_size", "page layout"}, {"dropdown_prefix", "page layout"}, {"dropdown_separators", "page layout"},
+    {"dropdown_prepostfix", "page layout"}, {"placeholder", "page layout"}, {"repeat_headings", "page layout"},
+    {"horizontal_scroll", "page layout"}, {"page_break", "page layout (paper forms break by group)"},
+    {"other_position", "page layout (the kiosk shows 'other' last)"}, {"other_position_code", "page layout (the kiosk shows 'other' last)"},
+    {"input_size", "page layout"}, {"show_title", "page layout"}, {"show_comment", "page layout"},
+    {"display_type", "page layout"}, {"dropdown_dates", "page layout"}, {"category_separator", "page layout"},
+    {"reverse", "page layout"}, {"slider_*", "page layout (the kiosk asks a number)"},
+    {"array_filter_style", "page layout (the kiosk hides filtered rows)"}, {"printable_help", "paper layout"},
+    {"fix_width", "page layout"}, {"fix_height", "page layout"}, {"keep_aspect", "page layout"},
+    {"crop_or_resize", "page layout"},
+    {"prefix", "text before the field is not shown"}, {"suffix", "text after the field is not shown"},
+    // LimeSurvey's statistics and exports
+    {"public_statistics", "LimeSurvey statistics"}, {"statistics_*", "LimeSurvey statistics"},
+    {"scale_export", "LimeSurvey export setting"}, {"powerbiDataType", "LimeSurvey export setting"},
+    {"assessment_value", "assessments are not run on the kiosk"},
+    // behaviour the kiosk does not have
+    {"save_as_default", "defaults are not imported"}, {"clear_default", "defaults are not imported"},
+    {"time_limit", "timers are not run on the kiosk"}, {"time_limit_*", "timers are not run on the kiosk"},
+    {"em_validation_q", "validation expressions are not enforced"}, {"em_validation_q_tip", "validation expressions are not enforced"},
+    {"em_validation_sq", "validation expressions are not enforced"}, {"em_validation_sq_tip", "validation expressions are not enforced"},
+    {"other_comment_mandatory", "the other text is not required"}, {"other_numbers_only", "the other text is not checked for numbers"},
+    {"numbers_only", "the text is not checked for numbers"}, {"exclude_all_others_auto", "not applied automatically"},
+    {"equals_num_value", "the total is not checked"}, {"min_num_value", "the total is not checked"},
+    {"max_num_value", "the total is not checked"}, {"num_value_equals_sgqa", "the total is not checked"},
+    {"min_num_value_sgqa", "the total is not checked"}, {"max_num_value_sgqa", "the total is not checked"},
+    {"show_totals", "totals are not shown"}, {"show_grand_total", "totals are not shown"},
+    {"multiflexible_step", "steps are not checked"},
+    {"location_*", "no map on the kiosk"}, {"scriptActivate", "scripts do not run on the kiosk"},
+    {"javascript", "scripts do not run on the kiosk"},
+    {"min_num_of_files", "file upload"}, {"max_num_of_files", "file upload"}, {"max_filesize", "file upload"},
+    {"allowed_filetypes", "file upload"}, {"show_comment", "file upload"},
+};
+
+bool is_default_value(const std::string& name, const std::string& v) {
+    std::string t = trim(v);
+    if (t.empty() || t == "0" || t == "N") return true;
+    if (name == "other_position" || name == "array_filter_style" || name == "answer_order" || name == "display_type")
+        return t == "default" || t == "end" || t == "normal";
+    if (name == "statistics_graphtype") return t == "0" || t == "-1";
+    if (name == "statistics_showgraph") return t == "1";
+    // Settings of a feature that is off: only time_limit and location_mapservice switch
+    // timers and maps on (their other attributes carry LimeSurvey's defaults, e.g. 300).
+    if (name.rfind("time_limit_", 0) == 0) return true;
+    if (name.rfind("location_", 0) == 0 && name != "location_mapservice") return true;
+    return false;
+}
+
+} // namespace
+
+static void note_attributes(Ctx& ctx, const LsQuestion& lq) {
+    for (const auto& entry : lq.attrs) {
+        const std::string& name = entry.first; // a plain name: lambdas cannot capture bindings
+        const LocalText& texts = entry.second;
+        if (std::find_if(std::begin(kMappedAttributes), std::end(kMappedAttributes),
+                         [&](const char* m) { return name == m; }) != std::end(kMappedAttributes))
+            continue;
+        bool set = false;
+        for (const auto& [lang, v] : texts.by_lang)
+            if (!is_default_value(name, v)) set = true;
+        if (!set) continue;
+        const char* why = "not known to the importer";
+        for (const IgnoredAttribute& ia : kIgnoredAttributes) {
+            std::string n = ia.name;
+            bool match = n.back() == '*' ? name.rfind(n.substr(0, n.size() - 1), 0) == 0 : name == n;
+            if (match) { why = ia.why; break; }
+        }
+        auto& list = ctx.ignored_attributes[name];
+        if (list.first.empty()) list.first = why;
+        if (std::find(list.second.begin(), list.second.end(), lq.code) == list.second.end()) list.second.push_back(lq.code);
+    }
+}
+
+// random_group, random_order / alphasort / answer_order as the survey format's order keys.
+static void order_settings(const LsQuestion& lq, Question& q) {
+    std::string rg = trim(attr(lq, "random_group"));
+    std::string safe;
+    for (char c : rg) safe += is_alnum(c) ? c : '_';
+    if (safe.size() > 64) safe.resize(64);
+    if (!safe.empty() && q.type != QuestionType::Info) q.random_group = safe;
+    bool takes_order = !q.options.empty() || !q.rows.empty();
+    std::string ao = trim(attr(lq, "answer_order"));
+    if (trim(attr(lq, "random_order")) == "1" || ao == "random") q.option_order = "random";
+    else if (trim(attr(lq, "alphasort")) == "1" || ao == "alphabetical") q.option_order = "alphabetical";
+    // Generated scales (rating, yes/no) have nothing to reorder.
+    if (!takes_order || q.type == QuestionType::Rating || q.type == QuestionType::YesNo) q.option_order.clear();
+}
+
+// The kiosk reserves the codes "other" and "comment" (they name a question's other and comment
+// fields); LimeSurvey allows them, e.g. a subquestion "other" mirroring an array filter's other
+// option. Such an item gets a kiosk code ("ls_other") and keeps LimeSurvey's as source_code,
+// which the VV export and the name map use: nothing is lost.
+template <class Item> static void rename_items(Ctx& ctx, const std::string& qcode, std::vector<Item>& items, const char* what) {
+    for (Item& it : items) {
+        if (it.code != "other" && it.code != "comment") continue;
+        std::string code = "ls_" + it.code;
+        for (int n = 2; std::any_of(items.begin(), items.end(), [&](const Item& o) { return o.code == code; }); n++)
+            code = "ls_" + it.code + std::to_string(n);
+        ctx.warn(qcode, std::string(what) + " code '" + it.code + "' is reserved on the kiosk: renamed to '" + code +
+                            "'; exports write '" + it.code + "' back");
+        it.source_code = it.code;
+        it.code = code;
+    }
+}
+
+static void rename_reserved(Ctx& ctx, Question& q) {
+    rename_items(ctx, q.code, q.options, "option");
+    rename_items(ctx, q.code, q.options2, "option");
+    rename_items(ctx, q.code, q.rows, "row");
+}
+
 bool map_question_type(Ctx& ctx, LsQuestion& lq, Built& b) {
     const std::string& t = lq.type;
     const std::string& code = lq.code;
@@ -286,6 +422,9 @@ bool map_question_type(Ctx& ctx, LsQuestion& lq, Built& b) {
         ctx.warn(code, "soft mandatory ('S') imported as optional: the kiosk never insists twice");
     TypeMap m{ctx, lq, b, q, t, code, subs_of(lq, 0), subs_of(lq, 1)};
     if (!m.map()) return false;
+    rename_reserved(ctx, q);
+    order_settings(lq, q);
+    note_attributes(ctx, lq);
     bool has_other = lq.other == "Y";
     if (has_other) {
         if (q.type == QuestionType::SingleChoice || q.type == QuestionType::MultipleChoice) {

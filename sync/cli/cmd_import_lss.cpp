@@ -1,8 +1,9 @@
 // cmd_import_lss.cpp - `teilhabe survey import-lss FILE.lss --out survey.json`.
 //
-// Converts a LimeSurvey structure file into the kiosk's survey format, then loads the
-// written file again exactly as a kiosk would, so a file this command writes is a file the
-// kiosk accepts. Everything the import left out or changed is printed as a warning; the
+// Converts a LimeSurvey structure file into the kiosk's survey format, checks it exactly as
+// `survey check` does before writing (nothing is written when it fails), then loads the
+// written file again, so a file this command writes is a file the kiosk accepts. What the
+// check refuses is left out by the importer with a warning naming the question and reason. Everything the import left out or changed is printed as a warning; the
 // coordinator decides whether the survey still works without it.
 #include <cstdio>
 #include <fstream>
@@ -20,7 +21,9 @@ static int run_import_lss(const Args& args_in) {
         std::printf("Usage: teilhabe survey import-lss FILE.lss --out survey.json [--quiet]\n\n"
                     "Imports a LimeSurvey survey structure file (.lss, old and new layout).\n"
                     "Question, subquestion and answer codes are kept, so answers export back to\n"
-                    "LimeSurvey. What the kiosk cannot run is listed as a warning.\n"
+                    "LimeSurvey. What the kiosk cannot run is listed as a warning naming the\n"
+                    "question and the reason. The result is checked as `survey check` does before\n"
+                    "it is written; a file that would fail the check is never written.\n"
                     "Exit: 0 written and valid, 1 the file cannot be imported, 2 usage or I/O error.\n");
         return 0;
     }
@@ -45,6 +48,17 @@ static int run_import_lss(const Args& args_in) {
     }
 
     std::string json = survey_to_json(*im.survey);
+    // Checked before anything is written: a file this command writes passes `survey check`.
+    // (The importer already leaves out, with a warning, whatever the check refuses; this
+    // guards against an importer bug.)
+    {
+        LoadResult pre = parse_survey(json, out);
+        if (!pre.ok()) {
+            for (const LoadError& e : pre.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+            std::fprintf(stderr, "teilhabe %s: the imported survey does not pass the survey check; nothing written\n", name);
+            return 1;
+        }
+    }
     {
         std::ofstream f(out, std::ios::binary | std::ios::trunc);
         if (!f) return usage_error(name, out + ": cannot write the file");

@@ -187,6 +187,7 @@ inline void check_same_options(const std::vector<Option>& a, const std::vector<O
         CHECK(a[i].code == b[i].code);
         CHECK(a[i].text.by_lang == b[i].text.by_lang);
         CHECK(a[i].exclusive == b[i].exclusive);
+        CHECK(a[i].source_code == b[i].source_code);
     }
 }
 
@@ -253,6 +254,10 @@ inline void check_same_survey(const Survey& a, const Survey& b) {
             CHECK(x.min_date == y.min_date);
             CHECK(x.max_date == y.max_date);
             CHECK(x.source_note == y.source_note);
+            CHECK(x.random_group == y.random_group);
+            CHECK(x.option_order == y.option_order);
+            for (size_t r = 0; r < x.rows.size() && r < y.rows.size(); r++)
+                CHECK(x.rows[r].source_code == y.rows[r].source_code);
         }
     }
 }

@@ -227,9 +227,15 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
             for (size_t k = 1; k < parts.size(); k++) {
                 const std::string& p = parts[k];
                 std::string use;
-                if (p == "NAOK" || p == "shown" || p == "value" || p == "code") use = p;
-                else if (p == "valueNAOK") use = "NAOK";
-                else if (p.rfind("sq_", 0) == 0 || p.rfind("nosq_", 0) == 0) {
+                if (p == "NAOK" || p == "shown" || p == "value" || p == "code" || p == "valueNAOK" ||
+                    p == "relevanceStatus" || p == "question" || p == "mandatory" || p == "qseq" || p == "gseq")
+                    use = p;
+                else if (p == "gid" || p == "qid" || p == "sgqa") {
+                    // The engine answers these with positions in the survey; the file's numbers are
+                    // LimeSurvey's database ids, so a comparison with one would silently change.
+                    r.problem = "reads ." + p + " of " + base + " (LimeSurvey's database ids do not survive the import)";
+                    return r;
+                } else if (p.rfind("sq_", 0) == 0 || p.rfind("nosq_", 0) == 0) {
                     r.problem = "selects subquestions by pattern (." + p + ")";
                     return r;
                 } else {

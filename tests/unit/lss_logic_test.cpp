@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "expression.h"
+#include "lss_expression.h"
 #include "lss_import.h"
 #include "lss_responses.h"
 #include "session.h"
@@ -405,4 +407,23 @@ TEST_CASE("lss logic: a group's randomization_group is warned about, never dropp
     LssImport im = import_lss(xml, "rg.lss");
     loaded(im);
     CHECK(has_warning(im, "group 10:", "randomization_group 'R1' ignored"));
+}
+
+TEST_CASE("lss logic: the variable properties the engine knows pass through; database ids are refused") {
+    lss::NameMap names;
+    names.add("Q1", "Q1", 0, "Q1");
+    // Host after Q1: a reference to Q1 is allowed.
+    for (const char* p : {"NAOK", "shown", "value", "valueNAOK", "code", "relevanceStatus", "question", "mandatory", "qseq",
+                          "gseq"}) {
+        lss::ExprOut o = lss::translate_expression(std::string("Q1.") + p + " == 'x'", names, 5);
+        CHECK_MESSAGE(o.problem.empty(), p, ": ", o.problem);
+        CHECK_MESSAGE(o.text.find(std::string("Q1.") + p) != std::string::npos, o.text);
+        // What comes out is an expression the engine reads.
+        CHECK_MESSAGE(parse_expression(o.text).expr, o.text);
+    }
+    for (const char* p : {"gid", "qid", "sgqa"}) {
+        lss::ExprOut o = lss::translate_expression(std::string("Q1.") + p + " == 3", names, 5);
+        CHECK_MESSAGE(o.problem.find("database ids") != std::string::npos, p, ": ", o.problem);
+    }
+    CHECK(lss::translate_expression("Q1.jsName == 'x'", names, 5).problem.find(".jsName") != std::string::npos);
 }

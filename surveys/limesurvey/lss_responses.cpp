@@ -331,7 +331,8 @@ static LsValue vv_cell(const Question& q, const Answer* a, const std::string& pa
     case QuestionType::MultiText:
     case QuestionType::MultiNumeric: {
         auto it = a->cells.find(part);
-        return it == a->cells.end() ? std::string() : it->second;
+        // A matrix row's "keine Antwort" is "" as LimeSurvey stores it, like the whole question's.
+        return it == a->cells.end() || it->second == kNoAnswerCode ? std::string() : it->second;
     }
     case QuestionType::Ranking:
     case QuestionType::RankedList: {

@@ -108,6 +108,11 @@ static std::string answer_value(const Question& q, const Answer& a, const std::s
     case QuestionType::MultiText:
     case QuestionType::MultiNumeric: {
         auto it = a.cells.find(part);
+        // A row's "keine Antwort" (its cell "-na-") answers the row's second scale, too.
+        if (it == a.cells.end() && part.size() > 2 && part.compare(part.size() - 2, 2, "#1") == 0) {
+            auto row = a.cells.find(part.substr(0, part.size() - 2));
+            if (row != a.cells.end() && row->second == kNoAnswerCode) it = row;
+        }
         *empty = it == a.cells.end(); // a row left empty
         return *empty ? opt.skipped : it->second;
     }
@@ -139,6 +144,7 @@ static std::string answered_cell(const Question& q, const Answer& a, const std::
     bool empty = false;
     std::string v = code ? std::string(code) : answer_value(q, a, part, opt, &empty);
     if (empty) return v;
+    if (q.type == QuestionType::Matrix && v == kNoAnswerCode) return opt.no_answer; // a row's "keine Antwort"
     if (!code) code = paper_code(v);
     if (code) return code == std::string(kIllegible) ? opt.illegible : opt.multiple;
     if (opt.decimal_comma && numeric_cells(q))

@@ -239,6 +239,11 @@ static void fill_blocks(Section& sec, const std::vector<const DecryptedResponse*
                     continue;
                 }
                 auto c = a.cells.find(part);
+                // A row's "keine Antwort" answers the row's second scale, too (as in the CSV).
+                if (c == a.cells.end() && second) {
+                    auto row = a.cells.find(part.substr(0, part.size() - 2));
+                    if (row != a.cells.end() && row->second == kNoAnswerCode) c = row;
+                }
                 if (c == a.cells.end() || c->second.empty()) continue;
                 b.counted.push_back(i);
                 b.entries.push_back({i, c->second});

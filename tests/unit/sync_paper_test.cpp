@@ -1,16 +1,20 @@
-// Tests of paper questionnaires: sheet ids, typed values, double entry, sealing, tallies.
+// Tests of paper questionnaires: sheet ids, typed values, double entry, sealing, tallies, a
+// matrix row's "keine Antwort" from the printed grid to the response.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "files.h"
 #include "keys.h"
 #include "paper_entry.h"
+#include "paper_form.h"
 #include "paper_registry.h"
 #include "sheet_id.h"
 #include "sync_testutil.h"
 #include "tally.h"
+#include "test_survey.h"
 #include "vault.h"
 #include "open_record.h"
 #include "research_key.h"
@@ -474,4 +478,74 @@ TEST_CASE("paper: tallies are sealed with channel tally and read back") {
     CHECK(err.find("counted twice") != std::string::npos);
     CHECK_FALSE(parse_tally("{\"format\":\"teilhabe-tally/1\",\"x\":1}", back, &err));
     CHECK(v->status().records == 1);
+}
+
+TEST_CASE("paper: a matrix prints, reads and seals 'keine Antwort' per row") {
+    auto s = citizen_survey();
+    const Question* q = s->find_question("DIENST");
+    REQUIRE(q);
+    REQUIRE(q->options.size() == 4);
+    // The survey offers it and DIENST is optional: box 5 of every row.
+    std::vector<PaperChoice> boxes = paper_choices(*s, *q, 1);
+    REQUIRE(boxes.size() == 5);
+    CHECK(boxes.back().number == "5");
+    CHECK(boxes.back().code == kNoAnswerCode);
+
+    // The printed grid has it as a column head between DIENST and the next question.
+    TempDir d;
+    PrintOptions opt;
+    PrintResult pr;
+    REQUIRE_MESSAGE(print_paper_form(*s, opt, d.path + "/form.pdf", pr), pr.error);
+    REQUIRE(std::system(("pdftotext -raw '" + d.path + "/form.pdf' '" + d.path + "/form.txt'").c_str()) == 0);
+    std::string text = tk::test::slurp(d.path + "/form.txt");
+    for (char& ch : text)
+        if (ch == '\n') ch = ' ';
+    size_t at = text.find("DIENST"), end = text.find("BEDARF", at);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    std::string grid = text.substr(at, end - at);
+    CHECK_MESSAGE(grid.find("5 keine Antwort") != std::string::npos, grid);
+
+    // Entered per row: box 5 is the row's cell "-na-", the other rows keep their options.
+    PaperSealInfo info{"Bibliothek", "", "anna", "ben", "", 1780000000};
+    Response r;
+    std::string err;
+    PaperEntry e = entry(*s, "BD-2222-2222", "anna", {{"DIENST.AMT", "5"}, {"DIENST.FORM", "2"}});
+    REQUIRE(paper_entry_to_response(s, e, info, r, &err));
+    REQUIRE(r.answers.count("DIENST"));
+    CHECK_FALSE(r.answers["DIENST"].no_answer);
+    CHECK(r.answers["DIENST"].cells.at("AMT") == kNoAnswerCode);
+    CHECK(r.answers["DIENST"].cells.at("FORM") == q->options[1].code);
+    Response back;
+    REQUIRE_MESSAGE(parse_response(serialize_response(r), back, &err), err);
+    CHECK(back == r);
+    // Box 6 does not exist.
+    PaperEntry bad;
+    CHECK_FALSE(set_paper_value(*s, bad, "DIENST.AMT", "6", &err));
+
+    // Without the survey setting there is no box 5.
+    Survey plain = *s;
+    plain.settings.no_answer_option = false;
+    CHECK(paper_choices(plain, *plain.find_question("DIENST"), 1).size() == 4);
+}
+
+TEST_CASE("paper: a dual-scale row with 'keine Antwort' and a second-scale box crossed says both") {
+    auto s = tk::test::parsed_survey(R"({"format":"teilhabe-survey/1","id":"dual","version":"1","languages":["de"],
+      "title":"D","settings":{"no_answer_option":true},"groups":[{"code":"G","title":"G","questions":[
+      {"code":"D","type":"matrix","text":"d","options":[{"code":"1","text":"a"},{"code":"2","text":"b"}],
+       "options2":[{"code":"x","text":"x"},{"code":"y","text":"y"}],
+       "rows":[{"code":"R1","text":"r1"},{"code":"R2","text":"r2"}]}]}]})", "dual.json");
+    // "keine Antwort" stands in the first scale's grid only.
+    CHECK(paper_choices(*s, *s->find_question("D"), 1).back().code == kNoAnswerCode);
+    CHECK(paper_choices(*s, *s->find_question("D"), 2).size() == 2);
+    PaperSealInfo info{"Bibliothek", "", "anna", "ben", "", 1780000000};
+    Response r;
+    std::string err;
+    PaperEntry e = entry(*s, "DU-2222-2222", "anna", {{"D.R1", "3"}, {"D.R1#1", "2"}, {"D.R2", "3"}});
+    REQUIRE_MESSAGE(paper_entry_to_response(s, e, info, r, &err), err);
+    const Answer& a = r.answers.at("D");
+    CHECK(a.cells.at("R1") == kMultipleMarked);
+    CHECK(a.cells.at("R1#1") == kMultipleMarked);
+    CHECK(a.cells.at("R2") == kNoAnswerCode);
+    CHECK(a.cells.count("R2#1") == 0);
 }

@@ -313,11 +313,23 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     std::vector<const DecryptedResponse*> main;
     for (const DecryptedResponse& d : responses)
         if (report_keeps(d.response, opt)) main.push_back(&d);
-    std::vector<const DecryptedTally*> tally;
+    // A void record takes its tally out of every count, whatever the filters (a void record has
+    // no event of its own): the voided ones are listed apart, with the record that voided them.
+    std::map<std::string, const DecryptedTally*> void_of;
     for (const DecryptedTally& t : tallies)
-        if ((opt.channel.empty() || opt.channel == kChannelTally) && opt.language.empty() && opt.status.empty() &&
-            (opt.site.empty() || t.tally.place == opt.site) && (opt.event.empty() || t.tally.event == opt.event))
-            tally.push_back(&t);
+        if (t.tally.is_void() && !void_of.count(t.tally.voids)) void_of[t.tally.voids] = &t;
+    std::vector<const DecryptedTally*> tally;
+    std::vector<std::pair<const DecryptedTally*, const DecryptedTally*>> voided; // tally, its void record
+    std::set<std::string> voided_ids;
+    for (const DecryptedTally& t : tallies) {
+        if (t.tally.is_void()) continue;
+        if (!((opt.channel.empty() || opt.channel == kChannelTally) && opt.language.empty() && opt.status.empty() &&
+              (opt.site.empty() || t.tally.place == opt.site) && (opt.event.empty() || t.tally.event == opt.event)))
+            continue;
+        auto v = void_of.find(t.record_id);
+        if (v == void_of.end()) tally.push_back(&t);
+        else if (voided_ids.insert(t.record_id).second) voided.push_back({&t, v->second});
+    }
     auto indices = [](size_t n) {
         std::vector<int> v(n);
         for (size_t i = 0; i < n; i++) v[i] = int(i);
@@ -382,6 +394,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     h += "<p>Fragebogen <code>" + esc(s.id) + "</code>, Version " + esc(s.version) + ", <code>" + esc(s.hash) + "</code>.<br>" +
          "Antworten: <strong id=\"total\">" + german_count((long long)main.size()) + "</strong>";
     if (!tally.empty()) h += " · Strichlisten von Veranstaltungen (getrennt, nicht in n): " + german_count((long long)tally.size());
+    if (!voided.empty()) h += " · für ungültig erklärt (nicht gezählt): " + german_count((long long)voided.size());
     h += "</p>\n";
     if (report_filtered(opt))
         h += "<p class=\"note\">Nur Antworten mit" + (opt.channel.empty() ? "" : " Kanal „" + esc(channel_name(opt.channel)) + "“") +
@@ -415,6 +428,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     h += crosstabs;
     render_sections(h, s, secs, main);
     if (!tally.empty()) render_tallies(h, s, tally);
+    if (!voided.empty()) render_voided_tallies(h, s, voided);
     h += "<script type=\"application/json\" id=\"tk-data\">" + djson + "</script>\n<script>" + kReportScript +
          "</script>\n</body>\n</html>\n";
     return h;

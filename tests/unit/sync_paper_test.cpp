@@ -17,7 +17,9 @@
 #include "test_survey.h"
 #include "vault.h"
 #include "open_record.h"
+#include "report.h"
 #include "research_key.h"
+#include "sample_response.h"
 
 using namespace tk;
 using tk::test::TempDir;
@@ -420,8 +422,8 @@ TEST_CASE("paper: tallies are sealed with channel tally and read back") {
     TempDir d;
     auto v = open_vault(d.path);
     // survey id and hash (filled by check_tally), event, place, date, question, method, by,
-    // counts by box number as on the poster
-    Tally t{"", "", "Stadtteilfest 2026", "Marktplatz", "2026-06-13", "ONLINE", "dots", "anna", {{"2", 23}, {"4", 5}}};
+    // counts by box number as on the poster; not a void record (no voids, no reason)
+    Tally t{"", "", "Stadtteilfest 2026", "Marktplatz", "2026-06-13", "ONLINE", "dots", "anna", {{"2", 23}, {"4", 5}}, "", ""};
     std::string err;
     REQUIRE_MESSAGE(check_tally(*s, t, &err), err);
     CHECK(t.counts[0].option == "2");
@@ -548,4 +550,81 @@ TEST_CASE("paper: a dual-scale row with 'keine Antwort' and a second-scale box c
     CHECK(a.cells.at("R1#1") == kMultipleMarked);
     CHECK(a.cells.at("R2") == kNoAnswerCode);
     CHECK(a.cells.count("R2#1") == 0);
+}
+
+TEST_CASE("paper: a tally voided by a sealed void record is listed as void and counted nowhere") {
+    auto s = citizen_survey();
+    TempDir d;
+    auto v = open_vault(d.path);
+    std::string err;
+    Tally t{"", "", "Stadtteilfest 2026", "Marktplatz", "2026-06-13", "ONLINE", "dots", "anna", {{"2", 23}, {"4", 5}}, "", ""};
+    REQUIRE_MESSAGE(check_tally(*s, t, &err), err);
+    AppendResult first = seal_tally(*v, t);
+    Tally u = t;
+    u.counts = {{"2", 7}};
+    AppendResult second = seal_tally(*v, u);
+    REQUIRE(first.durable);
+    REQUIRE(second.durable);
+
+    // What the vault can check from the plain metadata, each with its message.
+    Tally vd;
+    CHECK_FALSE(make_tally_void(*v, *s, first.record_id, "", "ben", "2026-06-14", vd, &err));
+    CHECK(err.find("say why") != std::string::npos);
+    CHECK_FALSE(make_tally_void(*v, *s, "0000000000000000-000009", "x", "ben", "2026-06-14", vd, &err));
+    CHECK(err.find("no record '0000000000000000-000009'") != std::string::npos);
+    CHECK_FALSE(make_tally_void(*v, *s, first.record_id, "x", "ben", "14.06.2026", vd, &err));
+    Response resp = tk::test::finished_response(1780000000, 300);
+    resp.survey_hash = s->hash;
+    AppendResult kiosk = v->append_response(resp);
+    REQUIRE(kiosk.durable);
+    CHECK_FALSE(make_tally_void(*v, *s, kiosk.record_id, "x", "ben", "2026-06-14", vd, &err));
+    CHECK(err.find("not a tally") != std::string::npos);
+
+    REQUIRE_MESSAGE(make_tally_void(*v, *s, first.record_id, "Poster doppelt gezählt", "ben", "2026-06-14", vd, &err), err);
+    CHECK(vd.is_void());
+    CHECK(vd.place == "Marktplatz");
+    AppendResult voiding = seal_tally(*v, vd);
+    REQUIRE(voiding.durable);
+
+    // Sealed and read back: the void names the tally and the reason; plain tallies' bytes
+    // have neither key.
+    std::vector<DecryptedTally> ts;
+    for (const auto& [meta, plain] : open_all(d.path, *v)) {
+        if (meta.channel != kChannelTally) continue;
+        DecryptedTally dt;
+        REQUIRE_MESSAGE(parse_tally(plain, dt.tally, &err), err);
+        CHECK(serialize_tally(dt.tally) == plain);
+        CHECK((plain.find("\"voids\"") != std::string::npos) == dt.tally.is_void());
+        dt.record_id = ts.empty() ? first.record_id : ts.size() == 1 ? second.record_id : voiding.record_id;
+        ts.push_back(dt);
+    }
+    REQUIRE(ts.size() == 3);
+    CHECK(ts[2].tally.voids == first.record_id);
+    CHECK(ts[2].tally.reason == "Poster doppelt gezählt");
+    CHECK(ts[2].tally.counts.empty());
+    // A void record without its reason, or with counts, does not read.
+    Tally broken = ts[2].tally;
+    broken.counts = {{"2", 1}};
+    CHECK_FALSE(parse_tally(serialize_tally(broken), broken, &err));
+    CHECK(err.find("no counts") != std::string::npos);
+
+    // The report: only the second tally's 7 dots count; the first is listed as voided, with
+    // the void's date, who and why - also under an --event filter the void record lacks.
+    for (const std::string& event : {std::string(), std::string("Stadtteilfest 2026")}) {
+        CAPTURE(event);
+        ReportOptions opt;
+        opt.event = event;
+        std::string html = render_report(*s, {}, ts, opt);
+        size_t sum = html.find("<tr data-t=\"ONLINE\" data-k=\"2\">");
+        REQUIRE(sum != std::string::npos);
+        CHECK(html.substr(sum, html.find("</tr>", sum) - sum).find("<td class=\"cnt\">7</td>") != std::string::npos);
+        CHECK(html.find("Strichlisten von Veranstaltungen (getrennt, nicht in n): 1") != std::string::npos);
+        size_t row = html.find("<tr data-void=\"" + first.record_id + "\">");
+        REQUIRE(row != std::string::npos);
+        std::string line = html.substr(row, html.find("</tr>", row) - row);
+        CHECK(line.find("Poster doppelt gezählt") != std::string::npos);
+        CHECK(line.find("2026-06-14") != std::string::npos);
+        CHECK(line.find(">ben<") != std::string::npos);
+        CHECK(html.find("data-void=\"" + second.record_id + "\"") == std::string::npos);
+    }
 }

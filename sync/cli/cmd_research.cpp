@@ -114,8 +114,8 @@ static bool load_inputs(const char* verb, const std::string& survey_path, const 
 
 static const char* const kCsvUsage =
     "--survey S.json --in responses.jsonl [--in more.jsonl ...] --out data.csv [--codebook cb.md|cb.csv] "
-    "[--sep ,|;|tab] [--bom] [--excel-de] [--skipped X] [--not-shown X] [--no-answer X] [--illegible X] "
-    "[--multiple X] [--force]";
+    "[--sep ,|;|tab] [--bom] [--excel-de] [--skipped X] [--not-shown X] [--not-reached X] [--no-answer X] "
+    "[--illegible X] [--multiple X] [--force]";
 
 static int run_export_csv(const Args& in) {
     Args a = in;
@@ -129,6 +129,7 @@ static int run_export_csv(const Args& in) {
     opt.bom = take_flag(a, "--bom") || opt.bom;
     opt.skipped = take_option(a, "--skipped", opt.skipped);
     opt.not_shown = take_option(a, "--not-shown", opt.not_shown);
+    opt.not_reached = take_option(a, "--not-reached", opt.not_reached);
     opt.no_answer = take_option(a, "--no-answer", opt.no_answer);
     opt.illegible = take_option(a, "--illegible", opt.illegible);
     opt.multiple = take_option(a, "--multiple", opt.multiple);
@@ -282,8 +283,9 @@ static Command decrypt_cmd("decrypt", kDecryptUsage,
                            "bad records are listed, the rest still opened", run_decrypt);
 static Command csv_cmd("export csv", kCsvUsage,
                        "responses as CSV (LimeSurvey-style headings) with a codebook; --excel-de = --sep ';' --bom and "
-                       "decimal comma; missing codes: skipped \"\", not shown NA, keine Antwort KA, illegible -ill-, "
-                       "multiple -mult-", run_export_csv);
+                       "decimal comma; missing codes: skipped \"\", not shown (hidden by a condition) NA, not reached "
+                       "(a partial response ended before it) NR, keine Antwort KA, illegible -ill-, multiple -mult-",
+                       run_export_csv);
 static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out data.vv",
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
 static Command report_cmd("report",

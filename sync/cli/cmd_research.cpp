@@ -188,11 +188,16 @@ static int run_report(const Args& in) {
     opt.title = take_option(a, "--title");
     std::vector<std::string> crosstabs;
     for (std::string x; !(x = take_option(a, "--crosstab")).empty();) crosstabs.push_back(x);
+    for (std::string x; !(x = take_option(a, "--by")).empty();) {
+        if (x != "site" && x != "channel" && x != "event" && x != "language" && x != "status")
+            return usage_error(verb, "--by '" + x + "': break down by site, channel, event, language or status");
+        opt.by.push_back(x);
+    }
     bool force = take_flag(a, "--force");
     if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty() || opt.status == "both")
         return usage_error(verb, "usage: --survey S.json --in responses.jsonl [--tallies tallies.jsonl] --out report.html "
                                  "[--channel C] [--site S] [--lang L] [--event E] [--complete | --partial] "
-                                 "[--crosstab Q1,Q2]... [--title T] [--force]");
+                                 "[--crosstab Q1,Q2]... [--by site|channel|event|language]... [--title T] [--force]");
     std::shared_ptr<const Survey> s;
     std::vector<DecryptedResponse> rs;
     int rc = 0;
@@ -290,9 +295,10 @@ static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out d
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
 static Command report_cmd("report",
                           "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L "
-                          "--event E --complete|--partial --crosstab Q1,Q2 --title T --force]",
+                          "--event E --complete|--partial --crosstab Q1,Q2 --by site|channel|event|language --title T --force]",
                           "one self-contained HTML page: n, counts, % with 95 % intervals and bars per question, "
-                          "free texts, cross-tables with chi² (also by channel, site, language, event, status)",
+                          "free texts, cross-tables with chi² (also by channel, site, language, event, status); --by SIDE: "
+                          "every closed question broken down by it (counts, column % with intervals)",
                           run_report);
 static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into a kiosk's vault",
                        run_vault_add);

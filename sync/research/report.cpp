@@ -381,7 +381,15 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     std::string crosstabs;
     std::vector<std::vector<std::string>> sample; // channel, site, language, event, status per response
     for (const json& r : rs) sample.push_back(r.get<std::vector<std::string>>());
-    render_crosstabs(crosstabs, s, secs, sample, opt, data);
+    // --by SIDE: the cross-table of every closed question (and matrix row) with that side, after
+    // the ones asked for; the same tables, so the page's filter recounts them too.
+    ReportOptions with_by = opt;
+    for (const std::string& side : opt.by)
+        for (const Section& sec : secs)
+            for (const Block& b : sec.blocks)
+                if (b.kind == Kind::Count && !b.grouped && !b.multi && report_crosstab_problem(s, b.id).empty())
+                    with_by.crosstabs.push_back({b.id, side});
+    render_crosstabs(crosstabs, s, secs, sample, with_by, data);
     std::string djson = data.dump(-1, ' ', false, json::error_handler_t::replace);
     // '<' only occurs inside JSON strings; as \u003c no text can end or confuse the script element.
     for (size_t p = 0; (p = djson.find('<', p)) != std::string::npos; p += 6) djson.replace(p, 1, "\\u003c");

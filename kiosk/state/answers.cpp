@@ -21,6 +21,11 @@ bool offers_no_answer(const KioskApp& app, const Question& q) {
     }
 }
 
+bool offers_row_no_answer(const KioskApp& app, const Question& q) {
+    return app.survey && app.survey->settings.no_answer_option && !q.mandatory &&
+           q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice;
+}
+
 std::vector<Choice> page_choices(const KioskApp& app, const Question& q) {
     std::vector<Choice> out;
     switch (q.type) {
@@ -183,11 +188,25 @@ void choose_cell(KioskApp& app, const Question& q, const std::string& key, const
     auto it = a.cells.find(key);
     if (toggle && it != a.cells.end() && it->second == option) a.cells.erase(it);
     else a.cells[key] = option;
+    // A row's "keine Antwort" answers both scales of the row.
+    bool second = key.size() > 2 && key.compare(key.size() - 2, 2, "#1") == 0;
+    std::string row = second ? key.substr(0, key.size() - 2) : key;
+    bool row_na = !second && option == kNoAnswerCode && a.cells.count(key);
+    if (row_na) a.cells.erase(row + "#1");
+    if (second) {
+        auto na = a.cells.find(row);
+        if (na != a.cells.end() && na->second == kNoAnswerCode) a.cells.erase(na);
+    }
     answer(app, q.code, a);
-    // Number keys continue with the next row.
+    // Number keys continue with the next row (past the second scale the row's "keine Antwort"
+    // answered).
     auto slots = matrix_slots(app, q);
-    for (size_t i = 0; i < slots.size(); ++i)
-        if (slots[i] == key) app.page.matrix_row = static_cast<int>(std::min(i + 1, slots.size() - 1));
+    for (size_t i = 0; i < slots.size(); ++i) {
+        if (slots[i] != key) continue;
+        size_t next = i + 1;
+        if (row_na && next < slots.size() && slots[next] == row + "#1") next++;
+        app.page.matrix_row = static_cast<int>(std::min(next, slots.size() - 1));
+    }
 }
 
 void rank_move(KioskApp& app, const Question& q, int index, int delta) {
@@ -367,6 +386,7 @@ std::string answer_summary(const KioskApp& app, const Question& q) {
                 if (q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice) {
                     const Option* o = key == r.code ? q.find_option(v) : q.find_option2(v);
                     if (o) val = survey_text(app, o->text);
+                    else if (v == kNoAnswerCode) val = kiosk_text(app, "no_answer");
                 }
                 add(survey_text(app, r.text) + ": " + val, "; ");
             }

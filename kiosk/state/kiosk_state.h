@@ -215,12 +215,17 @@ struct Choice {
 };
 std::vector<Choice> page_choices(const KioskApp& app, const Question& q);
 bool offers_no_answer(const KioskApp& app, const Question& q);
+// A choice matrix offers "keine Antwort" per row instead (after the row's first-scale options,
+// number key 0; stored as the row's cell kNoAnswerCode, surveys/RESPONSE.md).
+bool offers_row_no_answer(const KioskApp& app, const Question& q);
 // Chooses (or, where the type toggles, un-chooses) choice `code` of the current question:
 // single/yesno/rating select, multiple and ranking toggle, kNoAnswerCode clears the rest.
 void choose(KioskApp& app, const std::string& code);
 bool is_chosen(const KioskApp& app, const Question& q, const std::string& code);
 // Matrix choice cell: `key` = row code (scale 1) or "ROW#1" (scale 2). With `toggle`, the
-// same option again clears the cell (a tap); number keys set without toggling.
+// same option again clears the cell (a tap); number keys set without toggling. Option
+// kNoAnswerCode on a row code is the row's "keine Antwort": it clears the row's second scale,
+// and choosing on the second scale clears it again.
 void choose_cell(KioskApp& app, const Question& q, const std::string& key, const std::string& option,
                  bool toggle = true);
 // Matrix "slots" number keys walk through: one per visible row and scale.

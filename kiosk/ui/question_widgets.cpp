@@ -109,6 +109,10 @@ void matrix_widget(ScreenDraw& c, const Question& q, float width) {
                         choose_cell(c.app, q, key, opts[i].code);
                     if (i == 0) first_bottom = ImGui::GetItemRectMax().y;
                 }
+                if (scale == 0 && offers_row_no_answer(c.app, q) &&
+                    option_row(c, "cell/" + key + "/0", 0, "0  " + kiosk_text(c.app, "no_answer"), cur == kNoAnswerCode,
+                               RowMarker::Radio, width - indent))
+                    choose_cell(c.app, q, key, kNoAnswerCode);
                 ImGui::Unindent(indent);
                 if (is_active) {
                     // A bar at the left marks the row the number keys fill.

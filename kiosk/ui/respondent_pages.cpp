@@ -156,12 +156,14 @@ void question_page(ScreenDraw& c, float width) {
     if (digit < 0) return;
     if (q->type == QuestionType::Matrix && q->cell == MatrixCell::Choice) {
         auto slots = matrix_slots(app, *q);
-        if (slots.empty() || digit == 0) return;
+        if (slots.empty()) return;
         int active = std::clamp(app.page.matrix_row, 0, int(slots.size()) - 1);
         bool second = slots[active].size() > 2 && slots[active].compare(slots[active].size() - 2, 2, "#1") == 0;
         const auto& opts = second ? q->options2 : q->options;
-        if (digit <= int(opts.size())) {
-            choose_cell(app, *q, slots[active], opts[digit - 1].code, false);
+        // 0 is the row's "keine Antwort" (on its first scale), as on the other pages.
+        bool row_na = digit == 0 && !second && offers_row_no_answer(app, *q);
+        if (row_na || (digit > 0 && digit <= int(opts.size()))) {
+            choose_cell(app, *q, slots[active], row_na ? std::string(kNoAnswerCode) : opts[digit - 1].code, false);
             auto now_slots = matrix_slots(app, *q);
             int next_row = std::clamp(app.page.matrix_row, 0, std::max(0, int(now_slots.size()) - 1));
             if (!now_slots.empty()) c.ui.reveal = "matrix/" + now_slots[next_row];

@@ -19,8 +19,9 @@ namespace tk {
 // refuses them), so none of these collides with a real code. See RESPONSE.md, "Codes".
 inline constexpr const char* kOtherCode = "-oth-"; // "andere, und zwar ...": a single choice's value
                                                    // (the text in `other`); paper: `other` when no text
-// "keine Antwort" as a choice: the kiosk's button and the paper's box. A response never holds
-// this code: the choice is stored as `no_answer: true`, and the report's row of it has this key.
+// "keine Antwort" as a choice: the kiosk's button and the paper's box. For a whole question a
+// response never holds this code (the choice is stored as `no_answer: true`; the report's row of
+// it has this key); a choice matrix stores it per row, as the row's cell value.
 inline constexpr const char* kNoAnswerCode = "-na-";
 inline constexpr const char* kIllegible = "-ill-";       // paper: "unleserlich" (typed "?" too)
 inline constexpr const char* kMultipleMarked = "-mult-"; // paper: "mehrfach angekreuzt" (typed "!" too)
@@ -32,7 +33,8 @@ inline constexpr const char* kMultipleMarked = "-mult-"; // paper: "mehrfach ang
 //   numeric, rating   value (decimal text, "." as separator)
 //   yesno             value = "Y" or "N"
 //   date              value = "YYYY-MM-DD"
-//   matrix            cells: row code -> option code (scale 1), "ROW#1" -> option code (scale 2);
+//   matrix            cells: row code -> option code (scale 1) or kNoAnswerCode (the row's
+//                     "keine Antwort", which excludes "ROW#1"), "ROW#1" -> option code (scale 2);
 //                     number/text cells: "ROW_COL" -> value
 //   multi_text/_numeric cells: row code -> value
 //   ranking           values = option codes, most important first

@@ -392,7 +392,9 @@ ExprValue Session::lookup(const std::string& name, const std::string& suffix) co
         const Row* r = row_of_cell(q, rest);
         if (!r || !is_row_visible(q, *r)) return empty;
         auto it = a->cells.find(rest);
-        return it == a->cells.end() ? empty : ExprValue::of_string(it->second);
+        // A row's "keine Antwort" reads as empty, as the whole question's does.
+        if (it == a->cells.end() || it->second == kNoAnswerCode) return empty;
+        return ExprValue::of_string(it->second);
     }
     case QuestionType::Ranking:
     case QuestionType::RankedList: {
@@ -598,7 +600,10 @@ static AnswerProblem normalise(const Question& q, const Survey& s, const Answer&
             if (q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice) {
                 v = trim(v);
                 if (key == r->code) {
-                    if (!v.empty() && !q.find_option(v)) return problem(AnswerProblem::UnknownOption, key + "=" + v);
+                    // "keine Antwort" for this row, where the survey offers it (RESPONSE.md).
+                    bool row_na = v == kNoAnswerCode && s.settings.no_answer_option && !q.mandatory;
+                    if (!v.empty() && !row_na && !q.find_option(v))
+                        return problem(AnswerProblem::UnknownOption, key + "=" + v);
                 } else if (key == r->code + "#1" && !q.options2.empty()) {
                     if (!v.empty() && !q.find_option2(v)) return problem(AnswerProblem::UnknownOption, key + "=" + v);
                 } else {
@@ -614,6 +619,11 @@ static AnswerProblem normalise(const Question& q, const Survey& s, const Answer&
                 if (q.type == QuestionType::MultiNumeric) v = normalise_number(v);
             }
             if (!trim(v).empty()) a.cells[key] = v;
+        }
+        // A row's "keine Antwort" answers the whole row: its second scale is dropped.
+        for (const Row& r : q.rows) {
+            auto na = a.cells.find(r.code);
+            if (na != a.cells.end() && na->second == kNoAnswerCode) a.cells.erase(r.code + "#1");
         }
         break;
     case QuestionType::Info:

@@ -344,7 +344,8 @@ static LsValue vv_cell(const Question& q, const Answer* a, const std::string& pa
     case QuestionType::MultiText:
     case QuestionType::MultiNumeric: {
         auto it = a->cells.find(part);
-        if (it == a->cells.end()) return std::string();
+        // A matrix row's "keine Antwort" is "" as LimeSurvey stores it, like the whole question's.
+        if (it == a->cells.end() || it->second == kNoAnswerCode) return std::string();
         if (q.type != QuestionType::Matrix || q.cell != MatrixCell::Choice) return it->second;
         bool second = part.size() > 2 && part.compare(part.size() - 2, 2, "#1") == 0;
         return ls_value(second ? q.options2 : q.options, it->second);

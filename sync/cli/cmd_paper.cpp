@@ -1,4 +1,4 @@
-// cmd_paper.cpp - `teilhabe print`, `paper enter|diff|resolve|status`, `tally add`.
+// cmd_paper.cpp - `teilhabe print`, `paper enter|diff|resolve|status`, `tally add|void`.
 //
 // The terminal side of paper questionnaires, for tests and for offices without a kiosk. The
 // kiosk's staff screens call the same library functions (paper_registry.h, tally.h).
@@ -214,6 +214,35 @@ static int run_tally(const Args& in) {
     return r.durable ? 0 : 1;
 }
 
+// A tally entered wrongly is taken back by a sealed void record, never deleted (tally.h).
+static int run_tally_void(const Args& in) {
+    Args a = in;
+    const char* verb = "tally void";
+    std::string dir = take_option(a, "--data"), survey = take_option(a, "--survey");
+    std::string id = take_option(a, "--tally"), reason = take_option(a, "--reason"), by = take_option(a, "--by");
+    std::string date = take_option(a, "--date");
+    bool demo = take_flag(a, "--demo-key");
+    if (dir.empty() || survey.empty() || id.empty() || !a.empty())
+        return usage_error(verb, "usage: --data DIR --survey FILE --tally RECORD_ID --reason TEXT [--by NAME] "
+                                 "[--date YYYY-MM-DD] [--demo-key]");
+    if (date.empty()) date = format_utc((int64_t)std::time(nullptr)).substr(0, 10); // today, UTC
+    int rc = 0;
+    auto s = load_survey_or_report(verb, survey, &rc);
+    if (!s) return rc;
+    std::string err;
+    VaultOpenOptions o;
+    o.allow_demo_key = demo;
+    auto v = Vault::open(dir, o, &err);
+    if (!v) return usage_error(verb, dir + ": " + err);
+    Tally t;
+    if (!make_tally_void(*v, *s, id, reason, by, date, t, &err)) return usage_error(verb, err);
+    AppendResult r = seal_tally(*v, t);
+    if (r.record_id.empty()) return usage_error(verb, "the vault did not take the void record: " + r.error);
+    std::printf("sealed void record %s: tally %s is void%s\n", r.record_id.c_str(), id.c_str(),
+                r.durable ? "" : " - NOT YET ON DISK");
+    return r.durable ? 0 : 1;
+}
+
 static Command print_cmd("print",
                          "SURVEY --out FORM.pdf [--lang L] [--large] [--simplex] [--force] [--sheets N] [--sheet-id ID]...",
                          "print the survey as an A4 paper form (PDF), each sheet with its own id and QR code; "
@@ -232,5 +261,11 @@ static Command tally_cmd("tally add",
                          "--data DIR --survey FILE --event E --place P --date YYYY-MM-DD --question Q --method M [--by NAME] "
                          "OPTION=COUNT...",
                          "seal an event tally (dot voting, show of hands) with channel tally", run_tally);
+static Command tally_void_cmd("tally void",
+                              "--data DIR --survey FILE --tally RECORD_ID --reason TEXT [--by NAME] [--date YYYY-MM-DD] "
+                              "[--demo-key]",
+                              "take back a tally entered wrongly: seals a void record naming it and why; reports "
+                              "leave the tally out of every count and list it as void",
+                              run_tally_void);
 
 } // namespace tk::cli

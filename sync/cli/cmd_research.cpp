@@ -114,8 +114,8 @@ static bool load_inputs(const char* verb, const std::string& survey_path, const 
 
 static const char* const kCsvUsage =
     "--survey S.json --in responses.jsonl [--in more.jsonl ...] --out data.csv [--codebook cb.md|cb.csv] "
-    "[--sep ,|;|tab] [--bom] [--excel-de] [--skipped X] [--not-shown X] [--no-answer X] [--illegible X] "
-    "[--multiple X] [--force]";
+    "[--sep ,|;|tab] [--bom] [--excel-de] [--skipped X] [--not-shown X] [--not-reached X] [--no-answer X] "
+    "[--illegible X] [--multiple X] [--force]";
 
 static int run_export_csv(const Args& in) {
     Args a = in;
@@ -129,6 +129,7 @@ static int run_export_csv(const Args& in) {
     opt.bom = take_flag(a, "--bom") || opt.bom;
     opt.skipped = take_option(a, "--skipped", opt.skipped);
     opt.not_shown = take_option(a, "--not-shown", opt.not_shown);
+    opt.not_reached = take_option(a, "--not-reached", opt.not_reached);
     opt.no_answer = take_option(a, "--no-answer", opt.no_answer);
     opt.illegible = take_option(a, "--illegible", opt.illegible);
     opt.multiple = take_option(a, "--multiple", opt.multiple);
@@ -187,11 +188,16 @@ static int run_report(const Args& in) {
     opt.title = take_option(a, "--title");
     std::vector<std::string> crosstabs;
     for (std::string x; !(x = take_option(a, "--crosstab")).empty();) crosstabs.push_back(x);
+    for (std::string x; !(x = take_option(a, "--by")).empty();) {
+        if (x != "site" && x != "channel" && x != "event" && x != "language" && x != "status")
+            return usage_error(verb, "--by '" + x + "': break down by site, channel, event, language or status");
+        opt.by.push_back(x);
+    }
     bool force = take_flag(a, "--force");
     if (survey_path.empty() || in_path.empty() || out.empty() || !a.empty() || opt.status == "both")
         return usage_error(verb, "usage: --survey S.json --in responses.jsonl [--tallies tallies.jsonl] --out report.html "
                                  "[--channel C] [--site S] [--lang L] [--event E] [--complete | --partial] "
-                                 "[--crosstab Q1,Q2]... [--title T] [--force]");
+                                 "[--crosstab Q1,Q2]... [--by site|channel|event|language]... [--title T] [--force]");
     std::shared_ptr<const Survey> s;
     std::vector<DecryptedResponse> rs;
     int rc = 0;
@@ -282,15 +288,17 @@ static Command decrypt_cmd("decrypt", kDecryptUsage,
                            "bad records are listed, the rest still opened", run_decrypt);
 static Command csv_cmd("export csv", kCsvUsage,
                        "responses as CSV (LimeSurvey-style headings) with a codebook; --excel-de = --sep ';' --bom and "
-                       "decimal comma; missing codes: skipped \"\", not shown NA, keine Antwort KA, illegible -ill-, "
-                       "multiple -mult-", run_export_csv);
+                       "decimal comma; missing codes: skipped \"\", not shown (hidden by a condition) NA, not reached "
+                       "(a partial response ended before it) NR, keine Antwort KA, illegible -ill-, multiple -mult-",
+                       run_export_csv);
 static Command vv_cmd("export vv", "--survey S.json --in responses.jsonl --out data.vv",
                       "responses as a LimeSurvey VV file for 'Import a VV survey file'", run_export_vv);
 static Command report_cmd("report",
                           "--survey S.json --in responses.jsonl [--tallies F] --out report.html [--channel C --site S --lang L "
-                          "--event E --complete|--partial --crosstab Q1,Q2 --title T --force]",
+                          "--event E --complete|--partial --crosstab Q1,Q2 --by site|channel|event|language --title T --force]",
                           "one self-contained HTML page: n, counts, % with 95 % intervals and bars per question, "
-                          "free texts, cross-tables with chi² (also by channel, site, language, event, status)",
+                          "free texts, cross-tables with chi² (also by channel, site, language, event, status); --by SIDE: "
+                          "every closed question broken down by it (counts, column % with intervals)",
                           run_report);
 static Command add_cmd("vault add", "--data DIR FILE...", "seal response files (survey walk, paper entry) into a kiosk's vault",
                        run_vault_add);

@@ -19,8 +19,10 @@ namespace tk {
 
 bool paper_offers_no_answer(const Survey& s, const Question& q) {
     if (!s.settings.no_answer_option || q.mandatory) return false;
+    // A choice matrix has it per row: a column of the (first) grid.
     return q.type == QuestionType::SingleChoice || q.type == QuestionType::MultipleChoice ||
-           q.type == QuestionType::YesNo || q.type == QuestionType::Rating;
+           q.type == QuestionType::YesNo || q.type == QuestionType::Rating ||
+           (q.type == QuestionType::Matrix && q.cell == MatrixCell::Choice);
 }
 
 std::vector<PaperChoice> paper_choices(const Survey& s, const Question& q, int scale) {
@@ -465,6 +467,17 @@ static Answer build_answer(const Survey& s, const Question& q, const PaperEntry&
             a.value = kOtherCode;
         }
     }
+    // A matrix row's "keine Antwort" answers the whole row: crossed together with a box of the
+    // row's second scale, the paper says both.
+    if (q.type == QuestionType::Matrix)
+        for (const Row& r : q.rows) {
+            auto na = a.cells.find(r.code);
+            auto second = a.cells.find(r.code + "#1");
+            if (na != a.cells.end() && na->second == kNoAnswerCode && second != a.cells.end()) {
+                na->second = kMultipleMarked;
+                second->second = kMultipleMarked;
+            }
+        }
     if ((q.type == QuestionType::YesNo || q.type == QuestionType::Rating) && a.value == kNoAnswerCode) {
         a = Answer{};
         a.no_answer = true;

@@ -592,15 +592,42 @@ void matrix_grid(Pen& p, const Survey& s, const Question& q, int scale, double x
     bool cells = q.cell != MatrixCell::Choice;
     size_t ncol = cells ? q.options.size() : choices.size();
     double label_w = (p.right - x) * (p.large ? 0.34 : 0.38);
-    double col_w = (p.right - x - label_w) / std::max<size_t>(ncol, 1);
-    // Column heads: number and label, wrapped into the column.
+    double avail = p.right - x - label_w;
+    // Column widths: each head's longest word fits, and the rest of the width goes where a head
+    // is long ("4 mache ich nicht im Internet"), so the heads wrap into as few lines as they can
+    // (a row's "keine Antwort" column made five columns of large print wrap into six lines).
     font(p, p.z.small);
+    std::vector<double> cw(ncol, avail / std::max<size_t>(ncol, 1));
+    if (!cells && ncol > 1) {
+        std::vector<double> least(ncol), full(ncol);
+        double sum_least = 0, sum_more = 0;
+        for (size_t c = 0; c < ncol; ++c) {
+            std::string h = choices[c].number + " " + choice_label(s, q, choices[c], L);
+            for (const std::string& w : split_tokens(h, " ")) least[c] = std::max(least[c], width_of(p, w) + 8);
+            full[c] = std::max(least[c], width_of(p, h) + 8);
+            sum_least += least[c];
+            sum_more += full[c] - least[c];
+        }
+        double spare = avail - sum_least;
+        if (spare > 0)
+            for (size_t c = 0; c < ncol; ++c) {
+                double more = sum_more > 0 ? std::min(spare, sum_more) * (full[c] - least[c]) / sum_more : 0;
+                cw[c] = least[c] + more + (spare > sum_more ? (spare - sum_more) / double(ncol) : 0);
+            }
+    }
+    std::vector<double> cx(ncol); // each column's centre
+    double run = x + label_w;
+    for (size_t c = 0; c < ncol; ++c) {
+        cx[c] = run + cw[c] / 2;
+        run += cw[c];
+    }
+    // Column heads: number and label, wrapped into the column.
     std::vector<std::vector<std::string>> heads;
     size_t head_lines = 0;
     for (size_t c = 0; c < ncol; ++c) {
         std::string h = cells ? q.options[c].text.get(L, s.original_language())
                               : choices[c].number + " " + choice_label(s, q, choices[c], L);
-        heads.push_back(wrap(p, h, col_w - 4));
+        heads.push_back(wrap(p, h, cw[c] - 4));
         head_lines = std::max(head_lines, heads.back().size());
     }
     double slh = p.z.small * 1.25;
@@ -608,10 +635,8 @@ void matrix_grid(Pen& p, const Survey& s, const Question& q, int scale, double x
         ensure(p, head_lines * slh + p.z.box * 2);
         font(p, p.z.small);
         for (size_t c = 0; c < ncol; ++c)
-            for (size_t i = 0; i < heads[c].size(); ++i) {
-                double cx = x + label_w + col_w * (c + 0.5);
-                text_at(p, cx - width_of(p, heads[c][i]) / 2, p.y + p.z.small + i * slh, heads[c][i]);
-            }
+            for (size_t i = 0; i < heads[c].size(); ++i)
+                text_at(p, cx[c] - width_of(p, heads[c][i]) / 2, p.y + p.z.small + i * slh, heads[c][i]);
         p.y += head_lines * slh + 4;
     };
     draw_heads();
@@ -630,9 +655,8 @@ void matrix_grid(Pen& p, const Survey& s, const Question& q, int scale, double x
         font(p, p.z.body);
         for (size_t i = 0; i < lines.size(); ++i) text_at(p, x, y0 + p.z.body + i * lh, lines[i]);
         for (size_t c = 0; c < ncol; ++c) {
-            double cx = x + label_w + col_w * (c + 0.5);
-            if (cells) box(p, cx - col_w / 2 + 3, y0 + 1, col_w - 6, p.z.box + 4);
-            else box(p, cx - p.z.box / 2, y0 + 1, p.z.box, p.z.box);
+            if (cells) box(p, cx[c] - cw[c] / 2 + 3, y0 + 1, cw[c] - 6, p.z.box + 4);
+            else box(p, cx[c] - p.z.box / 2, y0 + 1, p.z.box, p.z.box);
         }
         p.y = y0 + h;
         hline(p, x, p.right, p.y - 2, 0.75);

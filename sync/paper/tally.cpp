@@ -76,6 +76,10 @@ std::string serialize_tally(const Tally& t) {
     j["entered_by"] = t.entered_by;
     j["counts"] = nlohmann::json::array();
     for (const auto& c : t.counts) j["counts"].push_back({{"option", c.option}, {"count", c.count}});
+    if (t.is_void()) { // only in a void record: a tally's bytes stay as they always were
+        j["voids"] = t.voids;
+        j["reason"] = t.reason;
+    }
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -86,7 +90,7 @@ bool parse_tally(const std::string& text, Tally& out, std::string* error) {
         return false;
     }
     static const std::set<std::string> keys = {"format", "survey_id", "survey_hash", "event", "place", "date",
-                                               "question", "method", "entered_by", "counts"};
+                                               "question", "method", "entered_by", "counts", "voids", "reason"};
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!keys.count(it.key())) {
             if (error) *error = "tally: /" + it.key() + ": unknown field";
@@ -125,6 +129,23 @@ bool parse_tally(const std::string& text, Tally& out, std::string* error) {
         }
         t.counts.push_back(tc);
     }
+    // A void record: both keys, a record id and a reason, and no counts of its own.
+    if (j.contains("voids") || j.contains("reason")) {
+        if (!j.contains("voids") || !j["voids"].is_string() || j["voids"].get<std::string>().empty()) {
+            if (error) *error = "tally: /voids: expected the record id of the voided tally";
+            return false;
+        }
+        if (!j.contains("reason") || !j["reason"].is_string() || j["reason"].get<std::string>().empty()) {
+            if (error) *error = "tally: /reason: a void record needs its reason";
+            return false;
+        }
+        t.voids = j["voids"].get<std::string>();
+        t.reason = j["reason"].get<std::string>();
+        if (!t.counts.empty()) {
+            if (error) *error = "tally: /counts: a void record has no counts";
+            return false;
+        }
+    }
     out = std::move(t);
     return true;
 }
@@ -139,6 +160,53 @@ AppendResult seal_tally(Vault& vault, const Tally& t) {
     days_from_date(t.date, &days);
     m.time = days * 86400 + 12 * 3600;
     return vault.append_plain(serialize_tally(t), m);
+}
+
+bool make_tally_void(const Vault& vault, const Survey& s, const std::string& record_id, const std::string& reason,
+                     const std::string& by, const std::string& date, Tally& out, std::string* error) {
+    auto fail = [&](const std::string& m) {
+        if (error) *error = m;
+        return false;
+    };
+    if (reason.empty()) return fail("tally void: say why (--reason \"Poster doppelt gezählt\")");
+    for (const std::string* f : {&reason, &by})
+        for (unsigned char c : *f)
+            if (c < 0x20 || c == 0x7F) return fail("tally void: a text contains a control character");
+    if (!days_from_date(date, nullptr)) return fail("tally void: date '" + date + "' is not a date written YYYY-MM-DD");
+    // Walk the chain in batches: the record's plain metadata is all a vault can show.
+    std::vector<Record> batch;
+    uint64_t after = 0;
+    bool found = false;
+    RecordMeta meta;
+    for (;;) {
+        std::string err;
+        if (!vault.read_records(after, 1000, batch, &err)) return fail("tally void: cannot read the vault: " + err);
+        if (batch.empty()) break;
+        for (const Record& r : batch)
+            if (!found && tk::record_id(r.device_pk, r.seq) == record_id) {
+                found = true;
+                meta = r.meta;
+            }
+        if (found) break;
+        after = batch.back().seq;
+    }
+    if (!found)
+        return fail("tally void: this vault has no record '" + record_id +
+                    "' (the id `tally add` printed, e.g. 3f9a1c0d2b7e4a55-000007)");
+    if (meta.channel != kChannelTally)
+        return fail("tally void: record " + record_id + " is a " + meta.channel + " response, not a tally");
+    if (meta.survey_id != s.id)
+        return fail("tally void: record " + record_id + " belongs to survey " + meta.survey_id + ", not " + s.id);
+    Tally t;
+    t.survey_id = s.id;
+    t.survey_hash = meta.survey_hash;
+    t.place = meta.site;
+    t.date = date;
+    t.entered_by = by;
+    t.voids = record_id;
+    t.reason = reason;
+    out = std::move(t);
+    return true;
 }
 
 } // namespace tk

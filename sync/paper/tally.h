@@ -8,6 +8,14 @@
 //    "entered_by":"anna","event":"Stadtteilfest","format":"teilhabe-tally/1",
 //    "method":"dots","place":"Marktplatz","question":"ONLINE",
 //    "survey_hash":"sha256:...","survey_id":"buerger-digital"}
+// A tally entered wrongly is never deleted (the vault only appends): a **void record** takes it
+// back. It is a tally record too, with "voids" (the record id of the tally it takes back) and
+// "reason", and no counts; event and question are empty, place and survey are the voided
+// record's. The two keys are written only in a void record, so a tally's bytes are unchanged:
+//   {"counts":[],"date":"2026-06-14","entered_by":"ben","event":"","format":"teilhabe-tally/1",
+//    "method":"","place":"Marktplatz","question":"","reason":"Poster doppelt gezählt",
+//    "survey_hash":"sha256:...","survey_id":"buerger-digital","voids":"3f9a1c0d2b7e4a55-000007"}
+// The research side drops a voided tally from every count and lists it as voided.
 // See sync/paper/PAPER.md.
 #pragma once
 #include <cstdint>
@@ -33,6 +41,9 @@ struct Tally {
     std::string method;          // "dots", "hands", ... ("" = not said)
     std::string entered_by;      // staff id
     std::vector<TallyCount> counts;
+    std::string voids;           // a void record: record id of the tally it takes back ("" = a tally)
+    std::string reason;          // a void record: why (required there)
+    bool is_void() const { return !voids.empty(); }
 };
 
 inline constexpr int64_t kMaxTallyCount = 1000000;
@@ -45,5 +56,12 @@ std::string serialize_tally(const Tally& t);
 bool parse_tally(const std::string& json_text, Tally& out, std::string* error);
 // Seals the tally into the vault: channel "tally", site = place, time = the date at noon UTC.
 AppendResult seal_tally(Vault& vault, const Tally& t);
+
+// The void record of the tally sealed in `vault` as record `record_id` (a vault holds only
+// sealed answers, so what it can check is the plain metadata: the record exists, has channel
+// tally and belongs to survey `s`). `date` is the day of voiding (YYYY-MM-DD), `by` who voids.
+// False with *error naming what is wrong (no such record, not a tally, another survey, no reason).
+bool make_tally_void(const Vault& vault, const Survey& s, const std::string& record_id, const std::string& reason,
+                     const std::string& by, const std::string& date, Tally& out, std::string* error);
 
 } // namespace tk

@@ -108,6 +108,11 @@ static std::string answer_value(const Question& q, const Answer& a, const std::s
     case QuestionType::MultiText:
     case QuestionType::MultiNumeric: {
         auto it = a.cells.find(part);
+        // A row's "keine Antwort" (its cell "-na-") answers the row's second scale, too.
+        if (it == a.cells.end() && part.size() > 2 && part.compare(part.size() - 2, 2, "#1") == 0) {
+            auto row = a.cells.find(part.substr(0, part.size() - 2));
+            if (row != a.cells.end() && row->second == kNoAnswerCode) it = row;
+        }
         *empty = it == a.cells.end(); // a row left empty
         return *empty ? opt.skipped : it->second;
     }
@@ -139,6 +144,7 @@ static std::string answered_cell(const Question& q, const Answer& a, const std::
     bool empty = false;
     std::string v = code ? std::string(code) : answer_value(q, a, part, opt, &empty);
     if (empty) return v;
+    if (q.type == QuestionType::Matrix && v == kNoAnswerCode) return opt.no_answer; // a row's "keine Antwort"
     if (!code) code = paper_code(v);
     if (code) return code == std::string(kIllegible) ? opt.illegible : opt.multiple;
     if (opt.decimal_comma && numeric_cells(q))
@@ -181,9 +187,14 @@ static std::string data_rows(const Survey& s, const std::vector<CsvColumn>& cols
                 a = it == r.answers.end() ? nullptr : &it->second;
                 skipped = contains(r.skipped, c.question);
             }
-            // Neither answered nor skipped: hidden by a condition, or a partial response that
-            // never got there. Both mean "not asked" (as LimeSurvey's NULL).
-            cells.push_back(a ? answered_cell(*q, *a, c.part, opt) : skipped ? opt.skipped : opt.not_shown);
+            // Neither answered nor skipped: hidden by a condition (listed in not_shown; in a
+            // complete response also a question its survey version did not have), or a partial
+            // response that ended before it. Both are "not asked" (LimeSurvey's NULL), but
+            // the analysis tells a condition from a drop-out, so each has its own code.
+            if (a) cells.push_back(answered_cell(*q, *a, c.part, opt));
+            else if (skipped) cells.push_back(opt.skipped);
+            else if (r.complete || contains(r.not_shown, c.question)) cells.push_back(opt.not_shown);
+            else cells.push_back(opt.not_reached);
         }
         put_row(out, cells, opt.separator);
     }
@@ -333,7 +344,9 @@ static std::vector<CodebookCode> codebook_codes(const CsvOptions& opt) {
     auto shown = [](const std::string& m) { return m.empty() ? std::string("(empty)") : m; };
     return {
         {"(skipped)", "shown, left unanswered; also an empty matrix row or rank of an answered question", shown(opt.skipped)},
-        {"(not shown)", "hidden by a condition, or not reached in a partial response", shown(opt.not_shown)},
+        {"(not shown)", "hidden by a condition (in a complete response also a question its survey version did not "
+                        "have)", shown(opt.not_shown)},
+        {"(not reached)", "a partial response (timed out or abandoned) ended before the question", shown(opt.not_reached)},
         {kNoAnswerCode, "\"keine Antwort\" chosen (kiosk button or paper box), in every column of the question; "
                         "it counts as answered: it is in n", shown(opt.no_answer)},
         {kOtherCode, "\"andere, und zwar\" chosen in a single choice (the text in Q[other]); in Q[other]: "

@@ -12,8 +12,9 @@
 //   matrix dual scale                             Q[ROW][1], Q[ROW][2]
 //   matrix with number or text cells              Q[ROW_COL]
 //   ranking / ranked list                         Q[1], Q[2], ... (rank 1 = most important)
-// How a question that was skipped, not shown, answered "keine Antwort", or on paper illegible
-// or marked twice is written is set in CsvOptions and explained in the codebook, which also
+// How a question that was skipped, not shown, not reached (a partial response ended before
+// it), answered "keine Antwort", or on paper illegible or marked twice is written is set in
+// CsvOptions and explained in the codebook, which also
 // names the survey (id, version, hash). The file is RFC 4180 (CRLF, quotes doubled).
 #pragma once
 #include <string>
@@ -30,7 +31,8 @@ struct CsvOptions {
     char separator = ',';           // ';' for spreadsheets set to German
     bool decimal_comma = false;     // numeric answers as "42,5" (spreadsheets set to German)
     std::string skipped = "";       // shown, left unanswered
-    std::string not_shown = "NA";   // hidden by a condition, or never reached (partial response)
+    std::string not_shown = "NA";   // hidden by a condition (or not in the response's survey version)
+    std::string not_reached = "NR"; // a partial response ended before the question
     std::string no_answer = "KA";   // "keine Antwort" chosen explicitly
     std::string illegible = kIllegible;       // paper: "unleserlich"
     std::string multiple = kMultipleMarked;   // paper: "mehrfach angekreuzt"
@@ -64,7 +66,7 @@ std::string export_csv(const Survey& s, const std::vector<DecryptedResponse>& re
 std::string csv_field(const std::string& v, char separator);
 
 // The codebook: the survey's id, version and hash; every code a cell can hold beside the
-// survey's own (skipped, not shown, "keine Antwort", -oth-, -ill-, -mult-) with its meaning
+// survey's own (skipped, not shown, not reached, "keine Antwort", -oth-, -ill-, -mult-) with its meaning
 // and how `opt` writes it; then every column with its question code, the question text in the
 // survey's original language, the type, and option codes with their labels. `markdown` = a
 // Markdown document, else CSV (with the data's separator and BOM).

@@ -67,7 +67,7 @@ static std::string var_xml(const Survey& s, const StatVariable& v, StatFormat f,
     if (const Question* q = v.question.empty() ? nullptr : s.find_question(v.question))
         o += "      <qstn><qstnLit>" + xml_escape(q->text.get(L, L)) + "</qstnLit></qstn>\n";
     if (numeric) {
-        std::string lo = stat_number_text(v.missing_base - 4), hi = stat_number_text(v.missing_base);
+        std::string lo = stat_number_text(v.missing_base - (kStatMissingCount - 1)), hi = stat_number_text(v.missing_base);
         o += "      <invalrng><range min=\"" + lo + "\" max=\"" + hi + "\"/></invalrng>\n";
     }
     for (const StatCode& c : v.codes)
@@ -113,7 +113,8 @@ std::string export_ddi(const Survey& s, const StatTable& t, StatFormat f, const 
     o += std::string("      <fileType>") + (f == StatFormat::Sav ? "SPSS system file" : "Stata 14 data file (dta 118)") + "</fileType>\n";
     o += "    </fileTxt>\n";
     o += "    <notes>Missing cases: -1 (.a) skipped, -2 (.b) not shown, -3 (.c) keine Antwort, -4 (.d) illegible on paper, "
-         "-5 (.e) several boxes marked on paper; -99991..-99995 where a numeric answer could be -1..-5. Text variables: "
+         "-5 (.e) several boxes marked on paper, -6 (.f) not reached (a partial response ended before it); "
+         "-99991..-99996 where a numeric answer could be -1..-6. Text variables: "
          "skipped is empty, the other cases hold the code as text.</notes>\n";
     o += "  </fileDscr>\n  <dataDscr>\n";
     for (size_t i = 0; i < t.vars.size(); i++) o += var_xml(s, t.vars[i], f, i);

@@ -24,11 +24,12 @@
 
 namespace tk {
 
-// Markers export_csv() writes for the three missing cases it knows. They start with a record
+// Markers export_csv() writes for the four missing cases it knows. They start with a record
 // separator byte, which neither a survey code nor a typed answer holds.
 static const char* const kMarkSkipped = "\x1eskipped";
 static const char* const kMarkNotShown = "\x1enot-shown";
 static const char* const kMarkNoAnswer = "\x1eno-answer";
+static const char* const kMarkNotReached = "\x1enot-reached";
 
 // Whether a cell may be one of the missing cases: all of them start with the marker byte or '-'
 // (checked first: this runs for every cell, 6.5 million of them in a season's export).
@@ -44,6 +45,7 @@ const char* stat_missing_label(StatMissing m) {
     case StatMissing::NoAnswer: return "keine Antwort";
     case StatMissing::Illegible: return "unleserlich (Papier)";
     case StatMissing::Multiple: return "mehrfach angekreuzt (Papier)";
+    case StatMissing::NotReached: return "nicht erreicht (abgebrochen)";
     default: return "";
     }
 }
@@ -262,11 +264,11 @@ static void describe(StatVariable& v, const Question& q, const std::string& L) {
     case QuestionType::Numeric: v.kind = StatKind::Number; break;
     default: break; // text, longtext, date: text
     }
-    // The missing codes must not meet a valid value: -1..-5, or -99991..-99995 when the
+    // The missing codes must not meet a valid value: -1..-6, or -99991..-99996 when the
     // question allows negative numbers there.
     bool low = false;
     if (v.kind == StatKind::Number) low = !q.min_value || *q.min_value <= -1;
-    for (const StatCode& c : v.codes) low = low || (c.value <= -1 && c.value >= -5);
+    for (const StatCode& c : v.codes) low = low || (c.value <= -1 && c.value >= -kStatMissingCount);
     if (low) v.missing_base = -99991;
 }
 
@@ -331,6 +333,7 @@ StatTable stat_table(const Survey& s, const std::vector<DecryptedResponse>& rs, 
     opt.skipped = kMarkSkipped;
     opt.not_shown = kMarkNotShown;
     opt.no_answer = kMarkNoAnswer;
+    opt.not_reached = kMarkNotReached;
     t.rows = parse_csv(export_csv(s, rs, opt));
     std::vector<std::string> head = t.rows.empty() ? std::vector<std::string>{} : t.rows.front();
     if (!t.rows.empty()) t.rows.erase(t.rows.begin());
@@ -388,7 +391,8 @@ StatTable stat_table(const Survey& s, const std::vector<DecryptedResponse>& rs, 
             if (v.kind == StatKind::Coded && sv.unreadable) {
                 double val = v.codes_are_numbers && is_label_number(cell) ? std::strtod(cell.c_str(), nullptr) : next_value(v);
                 // Never onto a missing code, never onto a code of another meaning.
-                if ((val <= v.missing_base && val >= v.missing_base - 4) || value_taken(v, val)) val = next_value(v);
+                if ((val <= v.missing_base && val >= v.missing_base - (kStatMissingCount - 1)) || value_taken(v, val))
+                    val = next_value(v);
                 v.codes.push_back({cell, val, "(Code nicht im Fragebogen) " + cell, false});
                 t.warnings.push_back(v.name + ": code '" + cell + "' is not in the survey; coded " + stat_number_text(val));
             } else if (sv.unreadable) {
@@ -414,6 +418,7 @@ StatValue stat_value(const StatVariable& v, const std::string& cell) {
         if (cell == kMarkSkipped) out.missing = StatMissing::Skipped;
         else if (cell == kMarkNotShown) out.missing = StatMissing::NotShown;
         else if (cell == kMarkNoAnswer) out.missing = StatMissing::NoAnswer;
+        else if (cell == kMarkNotReached) out.missing = StatMissing::NotReached;
         else if (cell == kIllegible) out.missing = StatMissing::Illegible;
         else if (cell == kMultipleMarked) out.missing = StatMissing::Multiple;
         else if (cell.empty() && v.kind != StatKind::Text) out.missing = StatMissing::Skipped;

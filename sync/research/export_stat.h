@@ -1,7 +1,7 @@
 // export_stat.h - responses as SPSS (.sav) and Stata (.dta) files through ReadStat, and the
 // variable dictionary they share with the DDI codebook (export_ddi.h).
 //
-//   StatFormat, StatMissing          the two targets; the five declared missing cases
+//   StatFormat, StatMissing          the two targets; the six declared missing cases
 //   stat_name / stat_names           CSV heading -> valid, unique variable name
 //   is_numeric_code                  whether an option code can be its own numeric value
 //   StatVariable, StatTable          one variable per CSV column, with its coding and cells
@@ -11,7 +11,7 @@
 //   stat_codebook                    Markdown: name, CSV heading, label, coding
 //
 // The variables are exactly the columns of `export csv` (same order, same cells): the table is
-// read back from export_csv() with private markers for the three missing cases, so the two
+// read back from export_csv() with private markers for the four missing cases, so the two
 // exports cannot drift apart. See sync/research/RESEARCH.md, "export sav / dta / ddi".
 #pragma once
 #include <cstdint>
@@ -25,9 +25,10 @@ namespace tk {
 
 enum class StatFormat { Sav, Dta };
 
-// The declared missing cases, in the order of their codes (-1..-5, Stata .a .. .e).
-enum class StatMissing { None = 0, Skipped, NotShown, NoAnswer, Illegible, Multiple };
-inline constexpr int kStatMissingCount = 5;
+// The declared missing cases, in the order of their codes (-1..-6, Stata .a .. .f). Not
+// reached came last, so the codes of the others stayed what they were.
+enum class StatMissing { None = 0, Skipped, NotShown, NoAnswer, Illegible, Multiple, NotReached };
+inline constexpr int kStatMissingCount = 6;
 const char* stat_missing_label(StatMissing m);   // "übersprungen", ...
 char stat_missing_tag(StatMissing m);            // 'a' .. 'e'
 
@@ -57,7 +58,7 @@ struct StatVariable {
     StatKind kind = StatKind::Text;
     std::vector<StatCode> codes;       // Coded: every code with its value, in option order
     bool codes_are_numbers = false;    // Coded: the option codes are their own values
-    double missing_base = -1;          // codes of the missing cases: base, base-1, .. base-4
+    double missing_base = -1;          // codes of the missing cases: base, base-1, .. base-5
     size_t width = 1;                  // Text: longest cell in bytes (at least 1)
     size_t cut = 0;                    // Text: cells shortened to the format's limit
     const StatCode* find(const std::string& code) const;

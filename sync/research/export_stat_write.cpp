@@ -87,7 +87,7 @@ static bool define_variables(readstat_writer_t* w, const StatTable& t, StatForma
             readstat_variable_set_label_set(rv, ls);
             if (v.kind == StatKind::Coded) readstat_variable_set_format(rv, f == StatFormat::Sav ? "F8.0" : "%8.0g");
             if (f == StatFormat::Sav) {
-                double hi = stat_missing_value(v, StatMissing::Skipped), lo = stat_missing_value(v, StatMissing::Multiple);
+                double hi = stat_missing_value(v, StatMissing::Skipped), lo = stat_missing_value(v, StatMissing::NotReached);
                 readstat_error_t e = readstat_variable_add_missing_double_range(rv, lo, hi);
                 if (e != READSTAT_OK) {
                     *error = v.name + ": missing values: " + readstat_error_message(e);
@@ -154,8 +154,8 @@ bool write_stat_file(const Survey& s, const StatTable& t, StatFormat f, const st
     readstat_writer_set_file_label(w, (f == StatFormat::Sav ? cut_utf8(label, 64) : cut_chars(label, 80)).c_str());
     // Notes: SPSS document lines hold 80 bytes each.
     std::string notes[] = {cut_utf8("survey " + s.id + " version " + s.version, 80), cut_utf8("hash " + s.hash, 80),
-                           "missing: -1 skipped, -2 not shown, -3 keine Antwort, -4 illegible, -5 multiple",
-                           "(-99991..-99995 where negative answers are valid; Stata .a .. .e)"};
+                           "missing: -1 skipped, -2 not shown, -3 keine Antwort, -4 illegible, -5 multiple,",
+                           "-6 not reached (-99991..-99996 where negative answers are valid; Stata .a .. .f)"};
     for (const std::string& n : notes) readstat_add_note(w, n.c_str());
     std::vector<readstat_variable_t*> vars;
     bool ok = define_variables(w, t, f, vars, error);
@@ -220,7 +220,7 @@ std::string stat_codebook(const Survey& s, const StatTable& t, StatFormat f) {
     for (int m = 1; m <= kStatMissingCount; m++)
         out += "| " + std::string(stat_missing_label(StatMissing(m))) + " | " + std::to_string(-m) + " (or " +
                std::to_string(-99990 - m) + ") | ." + std::string(1, stat_missing_tag(StatMissing(m))) + " |\n";
-    out += "\nThe codes -99991..-99995 are used where a numeric answer could itself be -1..-5 (column \"missing\").\n\n";
+    out += "\nThe codes -99991..-99996 are used where a numeric answer could itself be -1..-6 (column \"missing\").\n\n";
     out += "| name | CSV heading | label | type | values | missing |\n|---|---|---|---|---|---|\n";
     for (const StatVariable& v : t.vars) {
         std::string vals;
@@ -233,7 +233,9 @@ std::string stat_codebook(const Survey& s, const StatTable& t, StatFormat f) {
         } else {
             vals = v.kind == StatKind::Number ? "number" : "text (" + std::to_string(v.width) + " bytes)";
         }
-        std::string miss = v.kind == StatKind::Text ? "-" : stat_number_text(v.missing_base - 4) + ".." + stat_number_text(v.missing_base);
+        std::string miss = v.kind == StatKind::Text ? "-"
+                                                    : stat_number_text(v.missing_base - (kStatMissingCount - 1)) + ".." +
+                                                          stat_number_text(v.missing_base);
         out += "| `" + v.name + "` | `" + md(v.heading) + "` | " + md(v.label) + " | " + (v.type.empty() ? "fixed" : v.type) +
                " | " + md(vals) + " | " + miss + " |\n";
     }

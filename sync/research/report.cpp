@@ -239,6 +239,11 @@ static void fill_blocks(Section& sec, const std::vector<const DecryptedResponse*
                     continue;
                 }
                 auto c = a.cells.find(part);
+                // A row's "keine Antwort" answers the row's second scale, too (as in the CSV).
+                if (c == a.cells.end() && second) {
+                    auto row = a.cells.find(part.substr(0, part.size() - 2));
+                    if (row != a.cells.end() && row->second == kNoAnswerCode) c = row;
+                }
                 if (c == a.cells.end() || c->second.empty()) continue;
                 b.counted.push_back(i);
                 b.entries.push_back({i, c->second});
@@ -308,11 +313,23 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     std::vector<const DecryptedResponse*> main;
     for (const DecryptedResponse& d : responses)
         if (report_keeps(d.response, opt)) main.push_back(&d);
-    std::vector<const DecryptedTally*> tally;
+    // A void record takes its tally out of every count, whatever the filters (a void record has
+    // no event of its own): the voided ones are listed apart, with the record that voided them.
+    std::map<std::string, const DecryptedTally*> void_of;
     for (const DecryptedTally& t : tallies)
-        if ((opt.channel.empty() || opt.channel == kChannelTally) && opt.language.empty() && opt.status.empty() &&
-            (opt.site.empty() || t.tally.place == opt.site) && (opt.event.empty() || t.tally.event == opt.event))
-            tally.push_back(&t);
+        if (t.tally.is_void() && !void_of.count(t.tally.voids)) void_of[t.tally.voids] = &t;
+    std::vector<const DecryptedTally*> tally;
+    std::vector<std::pair<const DecryptedTally*, const DecryptedTally*>> voided; // tally, its void record
+    std::set<std::string> voided_ids;
+    for (const DecryptedTally& t : tallies) {
+        if (t.tally.is_void()) continue;
+        if (!((opt.channel.empty() || opt.channel == kChannelTally) && opt.language.empty() && opt.status.empty() &&
+              (opt.site.empty() || t.tally.place == opt.site) && (opt.event.empty() || t.tally.event == opt.event)))
+            continue;
+        auto v = void_of.find(t.record_id);
+        if (v == void_of.end()) tally.push_back(&t);
+        else if (voided_ids.insert(t.record_id).second) voided.push_back({&t, v->second});
+    }
     auto indices = [](size_t n) {
         std::vector<int> v(n);
         for (size_t i = 0; i < n; i++) v[i] = int(i);
@@ -364,7 +381,15 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     std::string crosstabs;
     std::vector<std::vector<std::string>> sample; // channel, site, language, event, status per response
     for (const json& r : rs) sample.push_back(r.get<std::vector<std::string>>());
-    render_crosstabs(crosstabs, s, secs, sample, opt, data);
+    // --by SIDE: the cross-table of every closed question (and matrix row) with that side, after
+    // the ones asked for; the same tables, so the page's filter recounts them too.
+    ReportOptions with_by = opt;
+    for (const std::string& side : opt.by)
+        for (const Section& sec : secs)
+            for (const Block& b : sec.blocks)
+                if (b.kind == Kind::Count && !b.grouped && !b.multi && report_crosstab_problem(s, b.id).empty())
+                    with_by.crosstabs.push_back({b.id, side});
+    render_crosstabs(crosstabs, s, secs, sample, with_by, data);
     std::string djson = data.dump(-1, ' ', false, json::error_handler_t::replace);
     // '<' only occurs inside JSON strings; as \u003c no text can end or confuse the script element.
     for (size_t p = 0; (p = djson.find('<', p)) != std::string::npos; p += 6) djson.replace(p, 1, "\\u003c");
@@ -377,6 +402,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     h += "<p>Fragebogen <code>" + esc(s.id) + "</code>, Version " + esc(s.version) + ", <code>" + esc(s.hash) + "</code>.<br>" +
          "Antworten: <strong id=\"total\">" + german_count((long long)main.size()) + "</strong>";
     if (!tally.empty()) h += " · Strichlisten von Veranstaltungen (getrennt, nicht in n): " + german_count((long long)tally.size());
+    if (!voided.empty()) h += " · für ungültig erklärt (nicht gezählt): " + german_count((long long)voided.size());
     h += "</p>\n";
     if (report_filtered(opt))
         h += "<p class=\"note\">Nur Antworten mit" + (opt.channel.empty() ? "" : " Kanal „" + esc(channel_name(opt.channel)) + "“") +
@@ -410,6 +436,7 @@ std::string render_report(const Survey& s, const std::vector<DecryptedResponse>&
     h += crosstabs;
     render_sections(h, s, secs, main);
     if (!tally.empty()) render_tallies(h, s, tally);
+    if (!voided.empty()) render_voided_tallies(h, s, voided);
     h += "<script type=\"application/json\" id=\"tk-data\">" + djson + "</script>\n<script>" + kReportScript +
          "</script>\n</body>\n</html>\n";
     return h;

@@ -11,7 +11,8 @@
 //
 // A table of the sample (responses per channel, site, language, event, status) opens the page.
 // Cross-tables of two questions (counts, row and column %, Pearson's chi² with df and p where
-// the cells allow it) come first when asked for. Every percentage has its Wilson 95 % interval
+// the cells allow it) come first when asked for, then the breakdowns of every closed question
+// by site, channel, event or language (ReportOptions::by). Every percentage has its Wilson 95 % interval
 // beside it. Beside each question's n stand three
 // counts outside it: skipped (shown, left unanswered), not shown (hidden by a condition) and
 // not reached (a partial response ended before it).
@@ -38,6 +39,11 @@ struct ReportOptions {
     // Cross-tables: (rows, columns), each a closed question with one answer per response or
     // one row of a matrix ("C1", "F4[SQ001]"); see report_crosstab_problem.
     std::vector<std::pair<std::string, std::string>> crosstabs;
+    // Breakdowns: "site", "channel", "event", "language" or "status" (repeatable). Each one is
+    // a cross-table of every closed question with one answer per response (and every matrix row)
+    // by that side: counts, column % with Wilson intervals, chi², after the crosstabs asked for.
+    // Multiple choice cannot be one side of a cross-table and is left out.
+    std::vector<std::string> by;
 };
 
 // "" when `id` can be one side of a cross-table, else why not (English, for the command line).

@@ -6,6 +6,7 @@
 //   esc, channel_name     HTML text and the channels' German names (report_html.cpp)
 //   render_composition    the sample by channel, site, language, event, status (report_html.cpp)
 //   render_sections, render_tallies   the questions' and the event tallies' HTML (report_html.cpp)
+//   render_voided_tallies             the tallies a void record took back (report_html.cpp)
 //   chi_square_text, render_crosstabs  the cross-tables asked for (report_crosstab.cpp)
 #pragma once
 #include <nlohmann/json.hpp>
@@ -59,6 +60,9 @@ std::string wilson_text(long long count, long long n);
 void render_sections(std::string& h, const Survey& s, const std::vector<Section>& secs,
                      const std::vector<const DecryptedResponse*>& rs);
 void render_tallies(std::string& h, const Survey& s, const std::vector<const DecryptedTally*>& ts);
+// The tallies a void record took back: each with its counts, and who voided it, when and why.
+void render_voided_tallies(std::string& h, const Survey& s,
+                           const std::vector<std::pair<const DecryptedTally*, const DecryptedTally*>>& voided);
 // The sample's composition: responses per channel, site, language, event and status, each
 // with % of all and interval. `rows` holds those five values per response (the page data's "r").
 void render_composition(std::string& h, const std::vector<std::vector<std::string>>& rows);

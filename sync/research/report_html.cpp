@@ -5,6 +5,7 @@
 //   render_composition               the sample: responses per channel, site, language, ...
 //   render_sections                  each question: its n beside the three counts outside it
 //   render_tallies                   the event tallies, apart from every n
+//   render_voided_tallies            the tallies a void record took back
 // Every figure the page's script recounts carries data-b (block) or data-q (question).
 #include "report_blocks.h"
 
@@ -267,6 +268,25 @@ void render_tallies(std::string& h, const Survey& s, const std::vector<const Dec
     h += "</div>\n";
 }
 
-
+void render_voided_tallies(std::string& h, const Survey& s,
+                           const std::vector<std::pair<const DecryptedTally*, const DecryptedTally*>>& voided) {
+    const std::string& L = s.original_language();
+    h += "<div class=\"tally voided\">\n<h2>Für ungültig erklärte Strichlisten</h2>\n<p class=\"note\">Diese Zählungen "
+         "wurden nachträglich zurückgenommen und sind oben nicht mitgezählt.</p>\n";
+    h += "<table class=\"events\"><thead><tr><th>Frage</th><th>Veranstaltung</th><th>Ort</th><th>Datum</th>"
+         "<th>Zählungen</th><th>Eintrag</th><th>ungültig seit</th><th>von</th><th>Grund</th></tr></thead><tbody>\n";
+    for (const auto& [t, v] : voided) {
+        std::string counts;
+        for (const TallyCount& c : t->tally.counts)
+            counts += (counts.empty() ? "" : ", ") + esc(c.option) + ": " + german_count(c.count);
+        const Question* q = s.find_question(t->tally.question);
+        h += "<tr data-void=\"" + esc(t->record_id) + "\"><td><code>" + esc(t->tally.question) + "</code> " +
+             (q ? esc(q->text.get(L, L)) : std::string()) + "</td><td>" + esc(t->tally.event) + "</td><td>" +
+             esc(t->tally.place) + "</td><td>" + esc(t->tally.date) + "</td><td>" + counts + "</td><td><small>" +
+             esc(t->record_id) + "</small></td><td>" + esc(v->tally.date) + "</td><td>" + esc(v->tally.entered_by) +
+             "</td><td class=\"reason\">" + esc(v->tally.reason) + "</td></tr>\n";
+    }
+    h += "</tbody></table>\n</div>\n";
+}
 
 } // namespace tk::report_parts

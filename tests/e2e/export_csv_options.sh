@@ -124,7 +124,7 @@ set +e
 set -e
 [ $rc -eq 2 ] && grep -q "one of , ; tab" "$WORK/e2" && [ ! -e "$WORK/y.csv" ] || fail "--sep x: exit $rc, $(cat "$WORK/e2")"
 "$BIN" --help >"$WORK/help" 2>&1 || true
-for o in --excel-de --bom --sep --skipped --not-shown --no-answer --illegible --multiple "--in more.jsonl"; do
+for o in --excel-de --bom --sep --skipped --not-shown --not-reached --no-answer --illegible --multiple "--in more.jsonl"; do
     grep -A3 "export csv" "$WORK/help" | grep -q -- "$o" || fail "--help of export csv lacks $o"
 done
 grep -A2 "^ *decrypt" "$WORK/help" | grep -q -- "--bundle FILE" || fail "--help of decrypt: $(grep -A2 decrypt "$WORK/help")"

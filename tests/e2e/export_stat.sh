@@ -2,7 +2,7 @@
 # export_stat.sh - `export sav`, `export dta` and `export ddi` on real decrypted data: PSPP reads
 # the .sav and its frequencies of every single-choice question equal the counts of the CSV
 # export; the .dta (which PSPP cannot read) is read by a small reader of the dta 118 layout
-# below and gives the same counts with Stata's .a-.e; value labels and user-missing values show
+# below and gives the same counts with Stata's .a-.f; value labels and user-missing values show
 # in PSPP's dictionary; the DDI is well-formed and has the DDI-Codebook structure. A survey
 # version that does not match, or no response of the survey, is exit 2 with a clear message.
 source "$(dirname "$0")/cli_common.bash"
@@ -18,7 +18,8 @@ cp "$WORK/keys/research.pub" "$WORK/kiosk/"
 # The survey's hash, as the kiosk writes it: from one walked (empty) response.
 for i in $(seq 1 60); do printf '\n'; done | "$BIN" survey walk "$SURVEY" >"$WORK/walk.json" 2>/dev/null || fail "walk"
 # Every single-choice question gets every kind of answer: each option, "andere" with a text
-# full of XML and CSV specials, "keine Antwort", skipped, not shown, and paper's -ill- / -mult-.
+# full of XML and CSV specials, "keine Antwort", skipped, not shown, and paper's -ill- / -mult-;
+# a partial response has the questions from some point on not reached (the first one: all).
 python3 - "$SURVEY" "$WORK/walk.json" "$WORK/r" <<'EOF' || fail "generating responses"
 import json, random, sys
 survey = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -31,7 +32,9 @@ for i in range(240):
          "site": "Stadtteilfest", "event": "", "started": "2026-11-%02dT10:%02d:00Z" % (1 + i % 28, i % 60),
          "finished": "2026-11-%02dT11:%02d:00Z" % (1 + i % 28, i % 60), "complete": i % 10 != 9,
          "answers": {}, "skipped": [], "not_shown": [], "meta": {}}
-    for q in singles:
+    cut = (i // 10) % len(singles) if i % 10 == 9 else len(singles)
+    for j, q in enumerate(singles):
+        if j >= cut: continue   # not reached: in none of answers, skipped, not_shown
         kinds = [o["code"] for o in q["options"]] * 3 + ["KA", "SKIP", "NS", "-ill-", "-mult-"] + (["-oth-"] * 2 if q.get("other") else [])
         k = rng.choice(kinds)
         if k == "KA": r["answers"][q["code"]] = {"no_answer": True}
@@ -83,7 +86,8 @@ if grep -qi "error" "$WORK/pspp.log"; then fail "pspp: $(grep -i error "$WORK/ps
 grep -q "keine Antwort" "$WORK/pspp.csv" || fail "value label 'keine Antwort' not in PSPP's dictionary"
 grep -q "unleserlich (Papier)" "$WORK/pspp.csv" || fail "value label of -ill- not in PSPP's dictionary"
 grep -q "Noch keine abgeschlossenen Digitalisierungsprojekte" "$WORK/pspp.csv" || fail "option text not a value label"
-grep -Eq -- "-5(\.00)? THRU -1(\.00)?" "$WORK/pspp.csv" || fail "user-missing range -5 THRU -1 not in PSPP's dictionary"
+grep -Eq -- "-6(\.00)? THRU -1(\.00)?" "$WORK/pspp.csv" || fail "user-missing range -6 THRU -1 not in PSPP's dictionary"
+grep -q "nicht erreicht (abgebrochen)" "$WORK/pspp.csv" || fail "value label of not reached not in PSPP's dictionary"
 grep -q "A3000" "$WORK/pspp.csv" || fail "the 3,000-byte text is not a 3,000-byte string in PSPP"
 
 python3 - "$WORK/data.csv" "$WORK/x.xml" "$WORK/pspp.csv" "$WORK/x.dta" $singles <<'EOF' || fail "frequencies differ from the CSV"
@@ -95,7 +99,8 @@ assert len(rows) == 240, len(rows)
 NS = {"d": "ddi:codebook:2_5"}
 ddi = ET.parse(ddi_path).getroot()
 # CSV cell -> SPSS value / Stata value, from the DDI's categories (code in txt when it differs).
-missing_csv = {"": ("-1", ".a"), "NA": ("-2", ".b"), "KA": ("-3", ".c"), "-ill-": ("-4", ".d"), "-mult-": ("-5", ".e")}
+missing_csv = {"": ("-1", ".a"), "NA": ("-2", ".b"), "KA": ("-3", ".c"), "-ill-": ("-4", ".d"), "-mult-": ("-5", ".e"),
+               "NR": ("-6", ".f")}
 bad = []
 def code_map(name):
     var = ddi.find("d:dataDscr/d:var[@name='%s']" % name, NS)
@@ -151,8 +156,8 @@ for q, table in zip(singles, tables):
     col = names.index(q)
     got_dta = collections.Counter(dta_value(k, col) for k in range(N))
     if got_dta != want_dta: bad.append("%s: CSV %s, dta %s" % (q, dict(want_dta), dict(got_dta)))
-    # Every option (and "andere") and all five missing cases occur, so each coding is checked.
-    if len(want_sav) != len(m) + 5: bad.append("%s: %d distinct values in the test data, want %d" % (q, len(want_sav), len(m) + 5))
+    # Every option (and "andere") and all six missing cases occur, so each coding is checked.
+    if len(want_sav) != len(m) + 6: bad.append("%s: %d distinct values in the test data, want %d" % (q, len(want_sav), len(m) + 6))
 for x in bad: print("export_stat:", x, file=sys.stderr)
 print("export_stat: %d single-choice questions, %d responses: PSPP and dta counts equal the CSV" % (len(singles), len(rows)))
 sys.exit(1 if bad else 0)
@@ -171,7 +176,9 @@ cols=$(head -1 "$WORK/data.csv" | python3 -c "import csv,sys; print(len(next(csv
 [ "$vars" = "$cols" ] || fail "DDI has $vars variables, the CSV $cols columns"
 [ "$(x "count(//*[local-name()='var'][@name='A1']/*[local-name()='labl'])")" = 1 ] || fail "DDI: A1 without labl"
 [ "$(x "count(//*[local-name()='var'][@name='A1']/*[local-name()='catgry'][not(@missing)])")" = 5 ] || fail "DDI: A1 needs 4 options + andere"
-[ "$(x "count(//*[local-name()='var'][@name='A1']/*[local-name()='catgry'][@missing='Y'])")" = 5 ] || fail "DDI: A1 missing categories"
+[ "$(x "count(//*[local-name()='var'][@name='A1']/*[local-name()='catgry'][@missing='Y'])")" = 6 ] || fail "DDI: A1 missing categories"
+x "string(//*[local-name()='var'][@name='A1']/*[local-name()='catgry'][@missing='Y'][6]/*[local-name()='labl'])" | grep -q "nicht erreicht" \
+    || fail "DDI: the sixth missing category is not 'nicht erreicht'"
 x "string(//*[local-name()='var'][@name='A1']/*[local-name()='catgry'][@missing='Y'][3]/*[local-name()='labl'])" | grep -q "keine Antwort" \
     || fail "DDI: the third missing category is not 'keine Antwort'"
 [ "$(x "count(//*[local-name()='var'][@name='A1_other'])")" = 1 ] || fail "DDI: no A1_other"

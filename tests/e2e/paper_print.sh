@@ -4,7 +4,8 @@
 # that decodes to the sheet id (zbarimg), large print and Leichte Sprache variants; page 1 is
 # rendered to $TK_BUILD_DIR/screenshots/ to be looked at. Then the paper round trip through
 # the CLI: two entries of a printed sheet are sealed as one record, a third is refused, and
-# a tally is sealed with channel tally.
+# a tally is sealed with channel tally; a second one, and the first voided: the report counts
+# only the second and lists the first as void.
 source "$(dirname "$0")/cli_common.bash"
 SHOTS=$TK_BUILD_DIR/screenshots
 mkdir -p "$SHOTS"
@@ -162,4 +163,32 @@ grep -q -- "--method is required" "$WORK/t0.out" || fail "tally refusal unclear:
 "$BIN" vault status --data "$DATA" >"$WORK/status.out"
 grep -Eq '^  paper +2$' "$WORK/status.out" || fail "vault has no paper record: $(cat "$WORK/status.out")"
 grep -Eq '^  tally +1$' "$WORK/status.out" || fail "vault has no tally record: $(cat "$WORK/status.out")"
+
+# --- a tally typed in wrongly is voided: the report leaves it out of every sum and lists it ---
+T1=$(sed -n 's/^sealed tally \([^ ]*\) .*/\1/p' "$WORK/t.out")
+[ -n "$T1" ] || fail "tally add printed no record id: $(cat "$WORK/t.out")"
+"$BIN" tally add --data "$DATA" --survey "$CIT" --demo-key --event "Stadtteilfest" --place Marktplatz \
+    --date 2026-06-13 --question ONLINE --method dots 1=4 >/dev/null || fail "second tally"
+"$BIN" tally void --data "$DATA" --survey "$CIT" --demo-key --tally "$T1" --by ben >"$WORK/v0.out" 2>&1 &&
+    fail "tally void without --reason accepted"
+grep -q "say why" "$WORK/v0.out" || fail "void refusal unclear: $(cat "$WORK/v0.out")"
+"$BIN" tally void --data "$DATA" --survey "$CIT" --demo-key --tally "0000000000000000-000001" --reason x >"$WORK/v1.out" 2>&1 &&
+    fail "void of a record the vault does not hold accepted"
+grep -q "has no record" "$WORK/v1.out" || fail "void of an unknown id: $(cat "$WORK/v1.out")"
+"$BIN" tally void --data "$DATA" --survey "$CIT" --demo-key --tally "$T1" --reason "Poster doppelt gezählt" --by ben \
+    --date 2026-06-14 >"$WORK/v.out" || fail "tally void: $(cat "$WORK/v.out")"
+grep -q "^sealed void record .*: tally $T1 is void" "$WORK/v.out" || fail "tally void said: $(cat "$WORK/v.out")"
+TEILHABE_PASSPHRASE=demo "$BIN" decrypt --key "$DATA/demo-research.key" --vault "$DATA" --out "$WORK/p.jsonl" >/dev/null ||
+    fail "decrypt of the paper vault"
+"$BIN" report --survey "$CIT" --in "$WORK/p.jsonl" --tallies "$WORK/p.tallies.jsonl" --out "$WORK/p.html" >/dev/null ||
+    fail "report with tallies"
+python3 - "$WORK/p.html" "$T1" <<'PY' || fail "the voided tally is counted or not listed"
+import re, sys
+h, t1 = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+one = re.search(r'<tr data-t="ONLINE" data-k="1">.*?<td class="cnt">([^<]*)</td>', h)
+assert one and one.group(1) == "4", one and one.group(1)           # 31 + 4 before the void
+assert "Strichlisten von Veranstaltungen (getrennt, nicht in n): 1" in h
+row = re.search(r'<tr data-void="%s">(.*?)</tr>' % re.escape(t1), h)
+assert row and "Poster doppelt gezählt" in row.group(1) and "2026-06-14" in row.group(1), row
+PY
 echo "paper_print: ok"

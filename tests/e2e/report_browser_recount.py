@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 # report_browser_recount.py - used by report_browser.sh: every number of a report page, as the
 # browser left it after the page's script ran, against a recount of the CSV rows that match the
-# filter, done here on its own (CSV cells: "" skipped, "NA" not shown or not reached, "KA"
-# keine Antwort; the test's data have no question hidden in a partial response, so an "NA" of a
-# partial row is "not reached" and one of a complete row "not shown").
+# filter, done here on its own (CSV cells: "" skipped, "NA" not shown, "NR" not reached, "KA"
+# keine Antwort).
 #   usage: report_browser_recount.py DATA.csv DOM.html MIN_ROWS [channel=C] [site=S] [lang=L]
 #          [event=E] [status=complete|partial] [--cli]
 #   (a filter not given is "alle"; MIN_ROWS guards against a filter that selects too little to
@@ -168,11 +167,11 @@ first = {"Q1": "Q1", "Q2": "Q2[A0]", "Q3": "Q3", "Q4": "Q4", "Q5": "Q5", "Q6": "
 answered = {}
 for q, c in first.items():
     cells = [r[c] for r in rows]
-    answered[q] = [r for r in rows if r[c] not in ("", "NA")]
+    answered[q] = [r for r in rows if r[c] not in ("", "NA", "NR")]
     want(("ans", q), len(answered[q]))
     want(("sk", q), cells.count(""))
-    want(("hd", q), sum(1 for r in rows if r[c] == "NA" and r["complete"] == "Y"))
-    want(("nr", q), sum(1 for r in rows if r[c] == "NA" and r["complete"] == "N"))
+    want(("hd", q), cells.count("NA"))
+    want(("nr", q), cells.count("NR"))
 
 # Q1: single choice with "other" and "keine Antwort"; the other texts grouped by their wording.
 n1 = len(answered["Q1"])
@@ -223,7 +222,7 @@ if m:
 # Q6: a matrix drawn as one grid; each row's n, and per option count, % of that n, interval.
 for sq in ("SQ001", "SQ002"):
     block = "Q6[%s]" % sq
-    cells = [r[block] for r in rows if r[block] not in ("", "NA")]
+    cells = [r[block] for r in rows if r[block] not in ("", "NA", "NR")]
     want(("gn", block), len(cells))
     for code, cell in (("1", "1"), ("2", "2"), ("3", "3"), ("-na-", "KA")):
         row(block, code, cells.count(cell), len(cells))
@@ -284,7 +283,8 @@ def xtab(x, rk, ck, both):  # cross-table x: rows rk, columns ck ("-na-" last in
 
 
 key = lambda v: "-na-" if v == "KA" else v
-answered_both = lambda a, b: [r for r in rows if r[a] not in ("", "NA") and (b is None or r[b] not in ("", "NA"))]
+unasked = ("", "NA", "NR")
+answered_both = lambda a, b: [r for r in rows if r[a] not in unasked and (b is None or r[b] not in unasked)]
 xtab("0", ["1", "2", "3", "4", "5", "-oth-", "-na-"], ["Y", "N", "-na-"],
      [(key(r["Q1"]), key(r["Q5"])) for r in answered_both("Q1", "Q5")])
 # Q5 by site: the sample as one side (the sites of the responses the page holds).

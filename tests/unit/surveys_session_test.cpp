@@ -594,6 +594,40 @@ TEST_CASE("session: explicit no answer") {
     CHECK(!ses2.answer("A")->no_answer);
 }
 
+TEST_CASE("session: a matrix row's 'keine Antwort' is its cell -na-, where the survey offers it") {
+    const char* groups = R"J({"code":"G","title":"G","questions":[
+      {"code":"D","type":"matrix","text":"d","options":[{"code":"1","text":"a"},{"code":"2","text":"b"}],
+       "options2":[{"code":"x","text":"x"}],"rows":[{"code":"R1","text":"r1"},{"code":"R2","text":"r2"}]},
+      {"code":"C","type":"text","text":"c","condition":"!is_empty(D_R1)"},
+      {"code":"M","type":"matrix","text":"m","mandatory":true,"options":[{"code":"1","text":"a"}],
+       "rows":[{"code":"R1","text":"r1"}]}]})J";
+    auto s = load(survey_json(groups, true));
+    Session ses(s, "de", 0);
+    // The row's "keine Antwort" answers both of its scales: the second one is dropped.
+    CHECK(ses.set_answer("D", cells({{"R1", kNoAnswerCode}, {"R1#1", "x"}, {"R2", "2"}})).ok());
+    REQUIRE(ses.answer("D"));
+    CHECK(ses.answer("D")->cells == std::map<std::string, std::string>{{"R1", kNoAnswerCode}, {"R2", "2"}});
+    CHECK_FALSE(ses.answer("D")->no_answer);
+    CHECK(ses.check(*s->find_question("D")).ok());
+    // Conditions read it as empty, as the whole question's "keine Antwort".
+    CHECK(ses.lookup("D_R1", "").text == "");
+    CHECK(ses.lookup("D_R2", "").text == "2");
+    CHECK_FALSE(ses.is_visible(*s->find_question("C")));
+    // Not on the second scale alone, and not in a mandatory matrix.
+    CHECK(ses.set_answer("D", cells({{"R1#1", kNoAnswerCode}})).kind == AnswerProblem::UnknownOption);
+    CHECK(ses.set_answer("M", cells({{"R1", kNoAnswerCode}})).kind == AnswerProblem::UnknownOption);
+    // Without the survey setting it is an unknown code.
+    auto s2 = load(survey_json(groups, false));
+    Session ses2(s2, "de", 0);
+    CHECK(ses2.set_answer("D", cells({{"R1", kNoAnswerCode}})).kind == AnswerProblem::UnknownOption);
+    // It survives the canonical bytes as a plain cell.
+    Response r = ses.finish(true, 1, kChannelKiosk, "");
+    Response back;
+    std::string err;
+    REQUIRE_MESSAGE(parse_response(serialize_response(r), back, &err), err);
+    CHECK(back.answers.at("D").cells.at("R1") == kNoAnswerCode);
+}
+
 TEST_CASE("session: mandatory matrix needs every visible row") {
     auto s = load(survey_json(R"({"code":"G","title":"G","questions":[
       {"code":"Y","type":"yesno","text":"y"},

@@ -242,8 +242,8 @@ TEST_CASE("export stat: one variable per CSV column; codes, numeric coding and m
     CHECK(value(0, "M1_a").number == 0);
     CHECK(value(0, "M1_b").number == 1);
     CHECK(value(0, "N1").number == -3);        // a real answer of -3 ...
-    CHECK(var(t, "N1").missing_base == -99991); // ... so N1's missing codes are -99991..-99995
-    CHECK(var(t, "N2").missing_base == -1);     // min 0: -1..-5 cannot be answers
+    CHECK(var(t, "N1").missing_base == -99991); // ... so N1's missing codes are -99991..-99996
+    CHECK(var(t, "N2").missing_base == -1);     // min 0: -1..-6 cannot be answers
     CHECK(value(1, "S1").number == 3);
     CHECK(value(1, "S2").missing == StatMissing::Illegible);
     CHECK(value(1, "BY_").missing == StatMissing::NoAnswer);
@@ -257,7 +257,9 @@ TEST_CASE("export stat: one variable per CSV column; codes, numeric coding and m
     CHECK(value(2, "S2").missing == StatMissing::Multiple);
     CHECK(value(2, "BY_").missing == StatMissing::Skipped);
     CHECK(value(2, "complete").number == 0);
-    CHECK(value(2, "N2").missing == StatMissing::NotShown); // a partial response never got there
+    CHECK(value(2, "N2").missing == StatMissing::NotReached); // a partial response never got there ...
+    CHECK(stat_missing_value(var(t, "N2"), StatMissing::NotReached) == -6); // ... after the older five codes
+    CHECK(value(1, "N2").missing == StatMissing::NotShown);   // a condition hid it: not the same case
     CHECK(var(t, "L1").width == 3002);
 }
 
@@ -292,8 +294,8 @@ TEST_CASE("export stat: the .sav reads back with labels, value labels and user-m
     CHECK(r.names.size() == t.vars.size());
     size_t s1 = col(r, "S1"), n1 = col(r, "N1"), l1 = col(r, "L1"), s2 = col(r, "S2");
     CHECK(r.labels[s1] == "Wo?");
-    CHECK(r.missing_ranges[s1] == "-5..-1");
-    CHECK(r.missing_ranges[n1] == "-99995..-99991");
+    CHECK(r.missing_ranges[s1] == "-6..-1");
+    CHECK(r.missing_ranges[n1] == "-99996..-99991");
     REQUIRE(r.cells.size() == 3);
     CHECK(r.cells[0][s1] == "2");
     CHECK(r.cells[1][s1] == "3");
@@ -308,7 +310,7 @@ TEST_CASE("export stat: the .sav reads back with labels, value labels and user-m
     CHECK(r.value_labels[r.label_sets[s2]].at("20") == "oft");
 }
 
-TEST_CASE("export stat: the .dta reads back with tagged missing values .a .. .e and value labels") {
+TEST_CASE("export stat: the .dta reads back with tagged missing values .a .. .f and value labels") {
     auto s = stat_survey();
     std::vector<DecryptedResponse> rs = stat_responses(*s);
     StatTable t = stat_table(*s, rs, StatFormat::Dta);
@@ -325,11 +327,13 @@ TEST_CASE("export stat: the .dta reads back with tagged missing values .a .. .e 
     CHECK(r.cells[1][by] == ".c");
     CHECK(r.cells[2][by] == ".a");
     CHECK(r.cells[1][n2] == ".b");
+    CHECK(r.cells[2][n2] == ".f"); // not reached
     CHECK(r.cells[1][m1] == ".e");
     CHECK(r.cells[0][l1].size() == 2045);
     const auto& labels = r.value_labels[r.label_sets[s1]];
     CHECK(labels.at("2") == "A2 dort");
     CHECK(labels.at(".c") == "keine Antwort");
+    CHECK(labels.at(".f") == "nicht erreicht (abgebrochen)");
 }
 
 TEST_CASE("export ddi: escaping and the structure of the codebook") {
@@ -346,13 +350,15 @@ TEST_CASE("export ddi: escaping and the structure of the codebook") {
     CHECK(x.find("name=\"S1\"") != std::string::npos);
     CHECK(x.find("<catValu>3</catValu>\n        <labl>andere</labl>\n        <txt>code -oth-</txt>") != std::string::npos);
     CHECK(x.find("<catgry missing=\"Y\">\n        <catValu>-99991</catValu>") != std::string::npos);
-    CHECK(x.find("<invalrng><range min=\"-5\" max=\"-1\"/></invalrng>") != std::string::npos);
+    CHECK(x.find("<invalrng><range min=\"-6\" max=\"-1\"/></invalrng>") != std::string::npos);
+    CHECK(x.find("<catValu>-6</catValu>\n        <labl>nicht erreicht (abgebrochen)</labl>") != std::string::npos);
     std::string d = export_ddi(*s, stat_table(*s, stat_responses(*s), StatFormat::Dta), StatFormat::Dta, "");
     CHECK(d.find("<catValu>.e</catValu>") != std::string::npos);
+    CHECK(d.find("<catValu>.f</catValu>") != std::string::npos);
 }
 
 TEST_CASE("export stat: a text column holding only missing cases is wide enough for their codes") {
-    // One partial response: every text is "not shown", written as "-2" - wider than any answer.
+    // One partial response: every text is "not reached", written as "-6" - wider than any answer.
     auto s = stat_survey();
     DecryptedResponse d = response(*s, 1);
     d.response.complete = false;
@@ -365,8 +371,8 @@ TEST_CASE("export stat: a text column holding only missing cases is wide enough 
         REQUIRE_MESSAGE(write_stat_file(*s, stat_table(*s, {d}, f), f, path, false, &err), err);
         ReadBack r = read_back(path, f);
         REQUIRE(r.cells.size() == 1);
-        CHECK(r.cells[0][col(r, "L1")] == "-2");
-        CHECK(r.cells[0][col(r, "N2")] == (f == StatFormat::Dta ? ".b" : "-2"));
+        CHECK(r.cells[0][col(r, "L1")] == "-6");
+        CHECK(r.cells[0][col(r, "N2")] == (f == StatFormat::Dta ? ".f" : "-6"));
     }
 }
 

@@ -1,19 +1,25 @@
-// Tests of paper questionnaires: sheet ids, typed values, double entry, sealing, tallies.
+// Tests of paper questionnaires: sheet ids, typed values, double entry, sealing, tallies, a
+// matrix row's "keine Antwort" from the printed grid to the response.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "files.h"
 #include "keys.h"
 #include "paper_entry.h"
+#include "paper_form.h"
 #include "paper_registry.h"
 #include "sheet_id.h"
 #include "sync_testutil.h"
 #include "tally.h"
+#include "test_survey.h"
 #include "vault.h"
 #include "open_record.h"
+#include "report.h"
 #include "research_key.h"
+#include "sample_response.h"
 
 using namespace tk;
 using tk::test::TempDir;
@@ -416,8 +422,8 @@ TEST_CASE("paper: tallies are sealed with channel tally and read back") {
     TempDir d;
     auto v = open_vault(d.path);
     // survey id and hash (filled by check_tally), event, place, date, question, method, by,
-    // counts by box number as on the poster
-    Tally t{"", "", "Stadtteilfest 2026", "Marktplatz", "2026-06-13", "ONLINE", "dots", "anna", {{"2", 23}, {"4", 5}}};
+    // counts by box number as on the poster; not a void record (no voids, no reason)
+    Tally t{"", "", "Stadtteilfest 2026", "Marktplatz", "2026-06-13", "ONLINE", "dots", "anna", {{"2", 23}, {"4", 5}}, "", ""};
     std::string err;
     REQUIRE_MESSAGE(check_tally(*s, t, &err), err);
     CHECK(t.counts[0].option == "2");
@@ -474,4 +480,151 @@ TEST_CASE("paper: tallies are sealed with channel tally and read back") {
     CHECK(err.find("counted twice") != std::string::npos);
     CHECK_FALSE(parse_tally("{\"format\":\"teilhabe-tally/1\",\"x\":1}", back, &err));
     CHECK(v->status().records == 1);
+}
+
+TEST_CASE("paper: a matrix prints, reads and seals 'keine Antwort' per row") {
+    auto s = citizen_survey();
+    const Question* q = s->find_question("DIENST");
+    REQUIRE(q);
+    REQUIRE(q->options.size() == 4);
+    // The survey offers it and DIENST is optional: box 5 of every row.
+    std::vector<PaperChoice> boxes = paper_choices(*s, *q, 1);
+    REQUIRE(boxes.size() == 5);
+    CHECK(boxes.back().number == "5");
+    CHECK(boxes.back().code == kNoAnswerCode);
+
+    // The printed grid has it as a column head between DIENST and the next question.
+    TempDir d;
+    PrintOptions opt;
+    PrintResult pr;
+    REQUIRE_MESSAGE(print_paper_form(*s, opt, d.path + "/form.pdf", pr), pr.error);
+    REQUIRE(std::system(("pdftotext -raw '" + d.path + "/form.pdf' '" + d.path + "/form.txt'").c_str()) == 0);
+    std::string text = tk::test::slurp(d.path + "/form.txt");
+    for (char& ch : text)
+        if (ch == '\n') ch = ' ';
+    size_t at = text.find("DIENST"), end = text.find("BEDARF", at);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    std::string grid = text.substr(at, end - at);
+    CHECK_MESSAGE(grid.find("5 keine Antwort") != std::string::npos, grid);
+
+    // Entered per row: box 5 is the row's cell "-na-", the other rows keep their options.
+    PaperSealInfo info{"Bibliothek", "", "anna", "ben", "", 1780000000};
+    Response r;
+    std::string err;
+    PaperEntry e = entry(*s, "BD-2222-2222", "anna", {{"DIENST.AMT", "5"}, {"DIENST.FORM", "2"}});
+    REQUIRE(paper_entry_to_response(s, e, info, r, &err));
+    REQUIRE(r.answers.count("DIENST"));
+    CHECK_FALSE(r.answers["DIENST"].no_answer);
+    CHECK(r.answers["DIENST"].cells.at("AMT") == kNoAnswerCode);
+    CHECK(r.answers["DIENST"].cells.at("FORM") == q->options[1].code);
+    Response back;
+    REQUIRE_MESSAGE(parse_response(serialize_response(r), back, &err), err);
+    CHECK(back == r);
+    // Box 6 does not exist.
+    PaperEntry bad;
+    CHECK_FALSE(set_paper_value(*s, bad, "DIENST.AMT", "6", &err));
+
+    // Without the survey setting there is no box 5.
+    Survey plain = *s;
+    plain.settings.no_answer_option = false;
+    CHECK(paper_choices(plain, *plain.find_question("DIENST"), 1).size() == 4);
+}
+
+TEST_CASE("paper: a dual-scale row with 'keine Antwort' and a second-scale box crossed says both") {
+    auto s = tk::test::parsed_survey(R"({"format":"teilhabe-survey/1","id":"dual","version":"1","languages":["de"],
+      "title":"D","settings":{"no_answer_option":true},"groups":[{"code":"G","title":"G","questions":[
+      {"code":"D","type":"matrix","text":"d","options":[{"code":"1","text":"a"},{"code":"2","text":"b"}],
+       "options2":[{"code":"x","text":"x"},{"code":"y","text":"y"}],
+       "rows":[{"code":"R1","text":"r1"},{"code":"R2","text":"r2"}]}]}]})", "dual.json");
+    // "keine Antwort" stands in the first scale's grid only.
+    CHECK(paper_choices(*s, *s->find_question("D"), 1).back().code == kNoAnswerCode);
+    CHECK(paper_choices(*s, *s->find_question("D"), 2).size() == 2);
+    PaperSealInfo info{"Bibliothek", "", "anna", "ben", "", 1780000000};
+    Response r;
+    std::string err;
+    PaperEntry e = entry(*s, "DU-2222-2222", "anna", {{"D.R1", "3"}, {"D.R1#1", "2"}, {"D.R2", "3"}});
+    REQUIRE_MESSAGE(paper_entry_to_response(s, e, info, r, &err), err);
+    const Answer& a = r.answers.at("D");
+    CHECK(a.cells.at("R1") == kMultipleMarked);
+    CHECK(a.cells.at("R1#1") == kMultipleMarked);
+    CHECK(a.cells.at("R2") == kNoAnswerCode);
+    CHECK(a.cells.count("R2#1") == 0);
+}
+
+TEST_CASE("paper: a tally voided by a sealed void record is listed as void and counted nowhere") {
+    auto s = citizen_survey();
+    TempDir d;
+    auto v = open_vault(d.path);
+    std::string err;
+    Tally t{"", "", "Stadtteilfest 2026", "Marktplatz", "2026-06-13", "ONLINE", "dots", "anna", {{"2", 23}, {"4", 5}}, "", ""};
+    REQUIRE_MESSAGE(check_tally(*s, t, &err), err);
+    AppendResult first = seal_tally(*v, t);
+    Tally u = t;
+    u.counts = {{"2", 7}};
+    AppendResult second = seal_tally(*v, u);
+    REQUIRE(first.durable);
+    REQUIRE(second.durable);
+
+    // What the vault can check from the plain metadata, each with its message.
+    Tally vd;
+    CHECK_FALSE(make_tally_void(*v, *s, first.record_id, "", "ben", "2026-06-14", vd, &err));
+    CHECK(err.find("say why") != std::string::npos);
+    CHECK_FALSE(make_tally_void(*v, *s, "0000000000000000-000009", "x", "ben", "2026-06-14", vd, &err));
+    CHECK(err.find("no record '0000000000000000-000009'") != std::string::npos);
+    CHECK_FALSE(make_tally_void(*v, *s, first.record_id, "x", "ben", "14.06.2026", vd, &err));
+    Response resp = tk::test::finished_response(1780000000, 300);
+    resp.survey_hash = s->hash;
+    AppendResult kiosk = v->append_response(resp);
+    REQUIRE(kiosk.durable);
+    CHECK_FALSE(make_tally_void(*v, *s, kiosk.record_id, "x", "ben", "2026-06-14", vd, &err));
+    CHECK(err.find("not a tally") != std::string::npos);
+
+    REQUIRE_MESSAGE(make_tally_void(*v, *s, first.record_id, "Poster doppelt gezählt", "ben", "2026-06-14", vd, &err), err);
+    CHECK(vd.is_void());
+    CHECK(vd.place == "Marktplatz");
+    AppendResult voiding = seal_tally(*v, vd);
+    REQUIRE(voiding.durable);
+
+    // Sealed and read back: the void names the tally and the reason; plain tallies' bytes
+    // have neither key.
+    std::vector<DecryptedTally> ts;
+    for (const auto& [meta, plain] : open_all(d.path, *v)) {
+        if (meta.channel != kChannelTally) continue;
+        DecryptedTally dt;
+        REQUIRE_MESSAGE(parse_tally(plain, dt.tally, &err), err);
+        CHECK(serialize_tally(dt.tally) == plain);
+        CHECK((plain.find("\"voids\"") != std::string::npos) == dt.tally.is_void());
+        dt.record_id = ts.empty() ? first.record_id : ts.size() == 1 ? second.record_id : voiding.record_id;
+        ts.push_back(dt);
+    }
+    REQUIRE(ts.size() == 3);
+    CHECK(ts[2].tally.voids == first.record_id);
+    CHECK(ts[2].tally.reason == "Poster doppelt gezählt");
+    CHECK(ts[2].tally.counts.empty());
+    // A void record without its reason, or with counts, does not read.
+    Tally broken = ts[2].tally;
+    broken.counts = {{"2", 1}};
+    CHECK_FALSE(parse_tally(serialize_tally(broken), broken, &err));
+    CHECK(err.find("no counts") != std::string::npos);
+
+    // The report: only the second tally's 7 dots count; the first is listed as voided, with
+    // the void's date, who and why - also under an --event filter the void record lacks.
+    for (const std::string& event : {std::string(), std::string("Stadtteilfest 2026")}) {
+        CAPTURE(event);
+        ReportOptions opt;
+        opt.event = event;
+        std::string html = render_report(*s, {}, ts, opt);
+        size_t sum = html.find("<tr data-t=\"ONLINE\" data-k=\"2\">");
+        REQUIRE(sum != std::string::npos);
+        CHECK(html.substr(sum, html.find("</tr>", sum) - sum).find("<td class=\"cnt\">7</td>") != std::string::npos);
+        CHECK(html.find("Strichlisten von Veranstaltungen (getrennt, nicht in n): 1") != std::string::npos);
+        size_t row = html.find("<tr data-void=\"" + first.record_id + "\">");
+        REQUIRE(row != std::string::npos);
+        std::string line = html.substr(row, html.find("</tr>", row) - row);
+        CHECK(line.find("Poster doppelt gezählt") != std::string::npos);
+        CHECK(line.find("2026-06-14") != std::string::npos);
+        CHECK(line.find(">ben<") != std::string::npos);
+        CHECK(html.find("data-void=\"" + second.record_id + "\"") == std::string::npos);
+    }
 }

@@ -28,7 +28,10 @@ TEST_CASE("codebook: codebook lists every column with text, type, codes and the 
     CHECK(md.find("# Codebook: Alle Typen") != std::string::npos);
     CHECK(md.find("| (skipped) | shown, left unanswered; also an empty matrix row or rank of an answered question | `(empty)` |") !=
           std::string::npos);
-    CHECK(md.find("| (not shown) | hidden by a condition, or not reached in a partial response | `NA` |") != std::string::npos);
+    CHECK(md.find("| (not shown) | hidden by a condition (in a complete response also a question its survey version did "
+                  "not have) | `NA` |") != std::string::npos);
+    CHECK(md.find("| (not reached) | a partial response (timed out or abandoned) ended before the question | `NR` |") !=
+          std::string::npos);
     CHECK(md.find("| `-na-` | \"keine Antwort\" chosen") != std::string::npos);
     CHECK(md.find("it is in n | `KA` |") != std::string::npos);
     CHECK(md.find("| `S1` | S1 | Wo? | single | A1 = hier; A2 = dort; -oth- = andere (text in S1[other]) |") != std::string::npos);

@@ -48,7 +48,8 @@ TEST_CASE("csv: CSV headings and values for every question type") {
         "-oth-,im Park,\"Zeile 1\nZeile 2\",N,Y,Rad,\" Anna \",,42.5,Y,KA,"
         ",1,2,g,3,0,h,z,Busse,,,Köln,2,1,,NA\r\n"
         "3f9a1c0d2b7e4a55-000043,kiosk,Bibliothek,,en,2025-11-25T15:03:00Z,,N,,,,,,"
-        ",,,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA,NA\r\n";
+        // A partial response: S1 skipped, the rest not reached (NR), not "not shown" (NA).
+        ",,,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR,NR\r\n";
     CHECK(csv == expected);
 
     SUBCASE("options: BOM, semicolon, own codes") {

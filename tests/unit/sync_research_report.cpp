@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstdio>
 #include <map>
 
 #include "files.h"
@@ -725,4 +726,134 @@ TEST_CASE("report: the sample's composition by channel, site, language, event an
     CHECK(html.find("<tr data-m=\"3\" data-v=\"Fest\"><td class=\"label\">Fest</td><td class=\"cnt\">1</td>") != std::string::npos);
     CHECK(html.find("<tr data-m=\"4\" data-v=\"partial\"><td class=\"label\">abgebrochen</td><td class=\"cnt\">1</td>") !=
           std::string::npos);
+}
+
+namespace {
+
+// The cross-table number of rows `id` by columns `side` in the page, or -1.
+int xtable_of(const std::string& html, const std::string& id, const std::string& side) {
+    std::string mark = "Zeilen: <code>" + id + "</code>, Spalten: <code>" + side + "</code>";
+    size_t m = html.find(mark);
+    if (m == std::string::npos) return -1;
+    const std::string head = "<section class=\"q x\" id=\"x-";
+    size_t s = html.rfind(head, m);
+    REQUIRE(s != std::string::npos);
+    return std::stoi(html.substr(s + head.size()));
+}
+
+// The CSV as rows of cells by heading (RFC 4180: quotes, doubled quotes, CRLF).
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& csv) {
+    std::vector<std::vector<std::string>> lines(1, std::vector<std::string>(1));
+    bool quoted = false;
+    for (size_t i = 0; i < csv.size(); ++i) {
+        char ch = csv[i];
+        if (quoted) {
+            if (ch == '"' && i + 1 < csv.size() && csv[i + 1] == '"') lines.back().back() += csv[++i];
+            else if (ch == '"') quoted = false;
+            else lines.back().back() += ch;
+        } else if (ch == '"') quoted = true;
+        else if (ch == ',') lines.back().emplace_back();
+        else if (ch == '\r') continue;
+        else if (ch == '\n') lines.emplace_back(1);
+        else lines.back().back() += ch;
+    }
+    if (lines.back().size() == 1 && lines.back()[0].empty()) lines.pop_back();
+    std::vector<std::map<std::string, std::string>> out;
+    for (size_t k = 1; k < lines.size(); ++k) {
+        REQUIRE(lines[k].size() == lines[0].size());
+        std::map<std::string, std::string> row;
+        for (size_t i = 0; i < lines[0].size(); ++i) row[lines[0][i]] = lines[k][i];
+        out.push_back(row);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("report: --by site breaks every closed question down per site, recounted from the CSV") {
+    auto s = all_types_survey();
+    // 90 responses at three sites; S1, Y1 and the matrix row X1[SQ001] get every kind of answer,
+    // "keine Antwort", skipped, not shown and (in partial responses) not reached.
+    std::vector<DecryptedResponse> rs;
+    const char* sites[] = {"Bibliothek", "Rathaus", "Stadtteilfest"};
+    unsigned x = 7;
+    auto next = [&](unsigned n) { x = x * 1103515245u + 12345u; return (x >> 16) % n; };
+    for (int i = 0; i < 90; i++) {
+        DecryptedResponse d = all_types_response(*s);
+        d.record_id = "by-" + std::to_string(i);
+        Response& r = d.response;
+        r.site = sites[next(3)];
+        r.complete = next(6) != 0;
+        for (const char* q : {"S1", "Y1", "X1"}) {
+            r.answers.erase(q);
+            r.skipped.erase(std::remove(r.skipped.begin(), r.skipped.end(), q), r.skipped.end());
+            r.not_shown.erase(std::remove(r.not_shown.begin(), r.not_shown.end(), q), r.not_shown.end());
+            unsigned k = next(7);
+            if (k == 4) r.skipped.push_back(q);
+            else if (k == 5) r.not_shown.push_back(q);
+            else if (k == 6 && !r.complete) continue; // not reached
+            else if (k == 3) {
+                if (std::string(q) == "X1") r.answers[q].cells["SQ001"] = kNoAnswerCode;
+                else r.answers[q].no_answer = true;
+            } else {
+                const char* v[3][3] = {{"A1", "A2", "A1"}, {"Y", "N", "N"}, {"1", "2", "2"}};
+                int qi = std::string(q) == "S1" ? 0 : std::string(q) == "Y1" ? 1 : 2;
+                if (qi == 2) r.answers[q].cells["SQ001"] = v[2][k % 3];
+                else r.answers[q].value = v[qi][k % 3];
+            }
+        }
+        rs.push_back(d);
+    }
+    ReportOptions opt;
+    opt.by = {"site"};
+    std::string html = render_report(*s, rs, opt);
+    auto rows = csv_rows(export_csv(*s, rs, CsvOptions{}));
+    REQUIRE(rows.size() == 90);
+    // Every closed one-answer table has its breakdown; multiple choice (M1) cannot be a side.
+    for (const char* id : {"S1", "Y1", "R1", "X1[SQ001]", "X1[SQ002]", "X2[SQ001]", "RK[1]"}) CHECK_MESSAGE(xtable_of(html, id, "site") >= 0, id);
+    CHECK(xtable_of(html, "M1", "site") < 0);
+    CHECK(xtable_of(html, "T1", "site") < 0);
+    // Each cell: the count of that answer at that site, and its % of the site's answers (the
+    // column's n: "keine Antwort" in, skipped "", not shown NA and not reached NR out).
+    struct Col { const char* id; const char* heading; std::vector<std::pair<std::string, std::string>> codes; };
+    std::vector<Col> cols = {{"S1", "S1", {{"A1", "A1"}, {"A2", "A2"}, {kNoAnswerCode, "KA"}}},
+                             {"Y1", "Y1", {{"Y", "Y"}, {"N", "N"}, {kNoAnswerCode, "KA"}}},
+                             {"X1[SQ001]", "X1[SQ001]", {{"1", "1"}, {"2", "2"}, {kNoAnswerCode, "KA"}}}};
+    int checked = 0;
+    for (const Col& c : cols) {
+        int k = xtable_of(html, c.id, "site");
+        REQUIRE(k >= 0);
+        for (const char* site : sites) {
+            long long n = 0;
+            for (const auto& r : rows)
+                if (r.at("site") == site && r.at(c.heading) != "" && r.at(c.heading) != "NA" && r.at(c.heading) != "NR") n++;
+            REQUIRE(n > 0);
+            for (const auto& [key, cell] : c.codes) {
+                long long count = 0;
+                for (const auto& r : rows) count += r.at("site") == site && r.at(c.heading) == cell;
+                CAPTURE(c.id);
+                CAPTURE(site);
+                CAPTURE(key);
+                std::string got = xcell(html, k, key, site);
+                CHECK(got.find("<span class=\"cnt\">" + std::to_string(count) + "</span>") == 0);
+                // Column %: one decimal, half up, German comma; Wilson 95 % from its formula.
+                long long tenths = (2000 * count + n) / (2 * n);
+                std::string pct = std::to_string(tenths / 10) + "," + std::to_string(tenths % 10);
+                double p = double(count) / n, z = 1.959963984540054, z2 = z * z;
+                double mid = (p + z2 / (2 * n)) / (1 + z2 / n);
+                double half = z * std::sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
+                char ci[64];
+                std::snprintf(ci, sizeof ci, "%.1f–%.1f", 100 * std::max(0.0, mid - half), 100 * std::min(1.0, mid + half));
+                std::string cis = ci;
+                for (char& ch : cis)
+                    if (ch == '.') ch = ',';
+                CHECK(got.find("Spalte <span class=\"cp\">" + pct + "</span> % <span class=\"cci\">" + cis + "</span>") !=
+                      std::string::npos);
+                checked++;
+            }
+            // The column's margin is the site's n.
+            CHECK(xcell(html, k, "", site).find("<span class=\"cnt\">" + std::to_string(n) + "</span>") == 0);
+        }
+    }
+    CHECK(checked == 27);
 }

@@ -71,6 +71,7 @@ void end_session_timeout(KioskApp& app, double now) {
 void reset_to_welcome(KioskApp& app) {
     app.session.reset();
     app.interviewer.clear(); // an assisted interview is one session
+    wipe(app.thanks_text);
     wipe_page(app);
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);

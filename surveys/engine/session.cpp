@@ -242,7 +242,9 @@ void Session::apply_default(const Question& q) {
         else
             a.value = v;
     }
+    defaulting_ = true;
     set_answer(q.code, a); // checked like typed input: a default naming no option is dropped
+    defaulting_ = false;
 }
 
 VarLookup Session::lookup_for(const Question* self, const std::string* cell) const {
@@ -290,6 +292,7 @@ AnswerProblem Session::next() {
         if (p.ok()) p = validate(q);
         if (!p.ok()) return p;
         passed_[q.code] = true;
+        acted_ = true;
     }
     pos_++;
     settle();
@@ -696,6 +699,7 @@ AnswerProblem Session::set_answer(const std::string& code, const Answer& in) {
     const Question* q = survey_->find_question(code);
     if (!q) return problem(AnswerProblem::UnknownOption, code);
     if (!q->has_answer()) return {}; // info pages hold no answer
+    if (!defaulting_) acted_ = true;
     Answer a;
     AnswerProblem p = normalise(*q, *survey_, in, answer(code), &a);
     if (!p.ok()) return p; // nothing stored: the previous answer stays
@@ -708,6 +712,7 @@ AnswerProblem Session::set_answer(const std::string& code, const Answer& in) {
 }
 
 void Session::clear_answer(const std::string& code) {
+    acted_ = true;
     answers_.erase(code);
     drop_hidden_answers();
 }

@@ -73,6 +73,10 @@ public:
     // Values are checked against the question (options exist, numbers in range, ...).
     AnswerProblem set_answer(const std::string& code, const Answer& a);
     void clear_answer(const std::string& code);
+    // Whether the respondent did anything: answered, cleared, or left a page with next().
+    // Answers alone do not say it: defaults are answers the respondent may never have seen
+    // (a kiosk left on the language page must not store a response made of defaults).
+    bool respondent_acted() const { return acted_; }
     AnswerProblem check(const Question& q) const; // checks the stored answer (incl. mandatory)
     // The survey's validation and row_validation of the stored answer (next() calls it after
     // check()). An unanswered question or field is not validated, as in LimeSurvey.
@@ -114,6 +118,8 @@ private:
     std::map<std::string, bool> passed_;      // question code -> page was left via next
     std::map<std::string, bool> defaulted_;   // question code -> default answer was offered
     bool prefill_ = true;
+    bool acted_ = false;
+    bool defaulting_ = false;                 // set_answer is filling in a default
     int pos_ = 0;                             // index into order_; order_.size() = review
 };
 

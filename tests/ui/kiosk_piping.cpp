@@ -85,3 +85,28 @@ TEST_CASE("piped texts, a prefilled default and the validation tip on the kiosk"
     REQUIRE(h.app.screen == tk::Screen::ThankYou);
     CHECK(h.frame_text().find("Danke, Ada!") != std::string::npos);
 }
+
+TEST_CASE("a default on the first page alone is not stored when the kiosk is left") {
+    std::string path = tkt::temp_dir("pipe-default") + "/d.json";
+    std::ofstream(path) << R"({"format": "teilhabe-survey/1", "id": "d", "version": "1", "languages": ["de"],
+      "title": "t", "groups": [{"code": "G", "title": "G", "questions": [
+        {"code": "Y", "type": "yesno", "text": "Ja?", "default": "Y"},
+        {"code": "Z", "type": "text", "text": "Und?"}]}]})";
+    Harness h(path);
+    h.key(GLFW_KEY_ENTER);
+    h.key(GLFW_KEY_ENTER);
+    REQUIRE(h.current_code() == "Y");
+    REQUIRE(h.app.session->answer("Y")); // prefilled
+    h.wait(h.app.config.idle_seconds + 40);
+    CHECK(h.app.screen == tk::Screen::Welcome);
+    CHECK(h.vault->status().records == 0);
+
+    // Kept with Weiter, it is the respondent's answer: the partial response holds it.
+    h.key(GLFW_KEY_ENTER);
+    h.key(GLFW_KEY_ENTER);
+    REQUIRE(h.current_code() == "Y");
+    h.key(GLFW_KEY_ENTER);
+    REQUIRE(h.current_code() == "Z");
+    h.wait(h.app.config.idle_seconds + 40);
+    CHECK(h.vault->status().records == 1);
+}

@@ -89,7 +89,9 @@ TEST_CASE("session: defaults prefill once, literal and expression") {
     Session se(s, "de", 0);
     CHECK(se.current()->code == "NAME");
     CHECK(se.answer("ORT") == nullptr); // not reached yet
+    CHECK_FALSE(se.respondent_acted());
     CHECK(se.next().ok());
+    CHECK(se.respondent_acted());
     REQUIRE(se.answer("ORT"));
     CHECK(se.answer("ORT")->value == "2");
     se.clear_answer("ORT"); // the respondent takes the default away: it stays away
@@ -103,6 +105,18 @@ TEST_CASE("session: defaults prefill once, literal and expression") {
     CHECK(se.current()->code == "H");
     REQUIRE(se.answer("H"));
     CHECK(se.answer("H")->value == "170"); // {W + 100}
+}
+
+TEST_CASE("session: a default on the first page is no sign of a respondent") {
+    auto s = parsed_survey(R"({"format": "teilhabe-survey/1", "id": "d", "version": "1", "languages": ["de"],
+      "title": "t", "groups": [{"code": "G", "title": "G", "questions": [
+        {"code": "Y", "type": "yesno", "text": "Ja?", "default": "Y"}]}]})", "d.json");
+    Session se(s, "de", 0);
+    REQUIRE(se.answer("Y"));
+    CHECK(se.answer("Y")->value == "Y");
+    CHECK_FALSE(se.respondent_acted());
+    Session paper(s, "de", 0, false); // paper entry: only what is on the sheet
+    CHECK(paper.answer("Y") == nullptr);
 }
 
 TEST_CASE("session: validation blocks next with the survey's tip") {

@@ -67,7 +67,8 @@ void idle_tick(KioskApp& app, double now) {
 void end_session_timeout(KioskApp& app, double now) {
     if (app.session && app.survey && app.survey->settings.partial_responses) {
         Response r = finish_session(app, false);
-        if (!r.answers.empty()) {
+        // Defaults alone are no response: the respondent may never have seen them.
+        if (!r.answers.empty() && app.session->respondent_acted()) {
             SubmitResult res = app.submit_fn ? app.submit_fn(r) : SubmitResult{false, "no vault"};
             if (res.durable) ++app.partials;
             else app.save_error = res.error; // the vault keeps it pending and raises an alarm
@@ -81,6 +82,7 @@ void reset_to_welcome(KioskApp& app) {
     app.session.reset();
     app.interviewer.clear(); // an assisted interview is one session
     app.consent_given = false;
+    wipe(app.thanks_text);
     wipe_page(app);
     wipe(app.pin.entry);
     wipe(app.pin.new_pin);

@@ -50,9 +50,15 @@ DeviceStatus kiosk_device_status(const KioskApp& app) {
     return s;
 }
 
-const std::string& survey_text(const KioskApp& app, const LocalText& t) {
+std::string survey_text(const KioskApp& app, const LocalText& t, const Question* self) {
     const std::string& orig = app.survey ? app.survey->original_language() : app.reading.language;
-    return t.get(app.reading.language, orig);
+    const std::string& raw = t.get(app.reading.language, orig);
+    if (!may_pipe(raw)) return raw;
+    if (app.session) return app.session->piped(raw, self);
+    if (app.survey) return render_piped(app.survey->piped_text(raw), [](const std::string&, const std::string&) {
+        return ExprValue::of_string("");
+    });
+    return raw;
 }
 
 void kiosk_init(KioskApp& app, std::shared_ptr<const Survey> survey, UiTexts texts,

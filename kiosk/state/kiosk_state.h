@@ -130,6 +130,8 @@ struct KioskApp {
     bool quit = false;                            // staff chose "Kiosk beenden" and confirmed it
     bool quit_asked = false;                      // "Kiosk beenden" pressed: asking to confirm
     double thanks_until = 0;                      // thank-you page returns to welcome then
+    std::string thanks_text;                      // the survey's end_text as the respondent saw it, piped
+                                                  // before the session ended; wiped with the page
     std::string save_error;                       // last vault error (SaveFailed screen)
     int generation = 0;                           // +1 on every reset; views drop widget state
     int64_t submitted = 0, partials = 0;          // counts for this run (staff menu)
@@ -247,7 +249,10 @@ std::string type_instruction(const KioskApp& app, const Question& q);
 std::string answer_summary(const KioskApp& app, const Question& q);
 
 // Survey text in the respondent's language.
-const std::string& survey_text(const KioskApp& app, const LocalText& t);
+// A survey text in the respondent's language, with piped answers ("{A2.shown}") evaluated
+// against the session of now (none: expressions show as nothing). `self` is the question
+// the text belongs to, for "{self}" in an equation's text.
+std::string survey_text(const KioskApp& app, const LocalText& t, const Question* self = nullptr);
 
 // --- inactivity ---
 void idle_tick(KioskApp& app, double now);

@@ -167,10 +167,13 @@ bool change(KioskApp& app, const std::string& code) {
 void submit(KioskApp& app, double now) {
     if (!app.session || app.screen != Screen::Review) return;
     Response r = finish_session(app, true);
+    // The end text may pipe answers: render it while the session (and its language) exists.
+    std::string end = app.survey && !app.survey->end_text.empty() ? survey_text(app, app.survey->end_text) : "";
     SubmitResult res = app.submit_fn ? app.submit_fn(r) : SubmitResult{false, "no vault"};
     reset_to_welcome(app);
     if (res.durable) {
         ++app.submitted;
+        app.thanks_text = std::move(end);
         app.screen = Screen::ThankYou;
         app.thanks_until = now + 20;
     } else {
@@ -221,8 +224,8 @@ std::string page_speech_text(const KioskApp& app) {
         for (size_t i = 0; i < vis.size(); ++i)
             if (vis[i] == q) pos = static_cast<int>(i) + 1;
         add(fill(kiosk_text(app, "question_of"), {{"n", std::to_string(pos)}, {"m", std::to_string(vis.size())}}));
-        add(survey_text(app, q->text));
-        add(survey_text(app, q->help));
+        add(survey_text(app, q->text, q));
+        add(survey_text(app, q->help, q));
         add(type_instruction(app, *q));
         int n = 1;
         for (const auto& c : page_choices(app, *q))
@@ -231,10 +234,11 @@ std::string page_speech_text(const KioskApp& app) {
             for (const auto& r : q->rows)
                 if (app.session->is_row_visible(*q, r)) add(survey_text(app, r.text));
         if (!app.page.problem.ok()) add(kiosk_text(app, "problem_spoken"));
+        if (app.page.problem.kind == AnswerProblem::Invalid) add(app.page.problem.tip); // the survey's own words
         break;
     }
     case Screen::Review: add(kiosk_text(app, "review_title")); add(kiosk_text(app, "review_hint")); break;
-    case Screen::ThankYou: add(kiosk_text(app, "thanks_title")); add(kiosk_text(app, "thanks_body")); break;
+    case Screen::ThankYou: add(kiosk_text(app, "thanks_title")); add(app.thanks_text); add(kiosk_text(app, "thanks_body")); break;
     case Screen::SaveFailed: add(kiosk_text(app, "save_failed")); break;
     case Screen::StaffPin:   // masked entry is never spoken (EN 301 549 5.1.3.8)
     case Screen::StaffMenu: break;

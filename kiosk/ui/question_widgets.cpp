@@ -18,8 +18,10 @@ std::string problem_text(const KioskApp& app, const AnswerProblem& p) {
     // `detail` (which names the cell, "W_1: 100", or holds what was typed).
     static const char* keys[] = {"",          "p_required", "p_not_a_number", "p_too_small", "p_too_large",
                                  "p_integer", "p_too_few",  "p_too_many",     "p_bad_date",  "p_unknown",
-                                 "p_too_long", "p_other_missing"};
-    if (p.ok() || p.kind < 0 || p.kind > AnswerProblem::OtherTextMissing) return {};
+                                 "p_too_long", "p_other_missing", "p_invalid"};
+    if (p.ok() || p.kind < 0 || p.kind > AnswerProblem::Invalid) return {};
+    // The survey's own validation tip, already in the respondent's language and piped.
+    if (p.kind == AnswerProblem::Invalid && !p.tip.empty()) return p.tip;
     // A date's limit is a day, not a number: its own words, written day.month.year like
     // the page's fields (the session gives it as YYYY-MM-DD).
     const Question* q = app.session ? app.session->current() : nullptr;
@@ -188,6 +190,7 @@ void question_widget(ScreenDraw& c, const Question& q, float width) {
         }
         break;
     }
+    case QuestionType::Equation: // only its text is shown (show_text), like info
     case QuestionType::Info: break;
     }
     if (q.comment && q.is_closed()) {

@@ -131,8 +131,8 @@ void question_page(ScreenDraw& c, float width) {
     KioskApp& app = c.app;
     const Question* q = app.session->current();
     if (!q) return;
-    heading(c, survey_text(app, q->text));
-    if (!q->help.empty()) wrapped(survey_text(app, q->help), c.th.text_muted);
+    heading(c, survey_text(app, q->text, q));
+    if (!q->help.empty()) wrapped(survey_text(app, q->help, q), c.th.text_muted);
     if (!app.page.problem.ok()) {
         ImGui::Dummy(ImVec2(0, c.m.gap * 0.5f));
         ImGui::PushFont(c.ui.fonts.heading);

@@ -171,7 +171,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
         switch (app.screen) {
         case Screen::Welcome: welcome_screen(c, size); break;
         case Screen::ThankYou: {
-            std::string body = app.survey && !app.survey->end_text.empty() ? survey_text(app, app.survey->end_text) + "\n\n" : "";
+            std::string body = app.thanks_text.empty() ? "" : app.thanks_text + "\n\n";
             message_screen(c, size, kiosk_text(app, "thanks_title"), body + kiosk_text(app, "thanks_body"), kiosk_text(app, "thanks_done"));
             break;
         }

@@ -191,46 +191,118 @@ static AnswerProblem check_length(const Question& q, const std::string& v, const
 
 // --- Session ---
 
-Session::Session(std::shared_ptr<const Survey> survey, std::string language, int64_t started_unix)
-    : survey_(std::move(survey)), language_(std::move(language)), started_(started_unix) {
+Session::Session(std::shared_ptr<const Survey> survey, std::string language, int64_t started_unix, bool prefill)
+    : survey_(std::move(survey)), language_(std::move(language)), started_(started_unix), prefill_(prefill) {
     for (const Group& g : survey_->groups)
         for (const Question& q : g.questions) order_.push_back(&q);
-    VisScope vis(*this);
-    while (pos_ < (int)order_.size() && !vis.shown(pos_)) pos_++;
+    settle();
+}
+
+void Session::settle() {
+    int n = (int)order_.size();
+    while (pos_ < n) {
+        const Question& q = *order_[pos_];
+        bool shown = VisScope(*this).shown(pos_);
+        if (shown && q.type == QuestionType::Equation) {
+            std::string v = equation_value(q);
+            auto it = answers_.find(q.code);
+            if (v.empty() != (it == answers_.end()) || (it != answers_.end() && it->second.value != v)) {
+                if (v.empty()) answers_.erase(q.code);
+                else answers_[q.code] = Answer{v, {}, {}, "", "", false};
+                prune(); // the new value may hide later questions that were answered before
+            }
+        }
+        if (shown && q.is_page()) {
+            apply_default(q);
+            return;
+        }
+        pos_++;
+    }
+}
+
+void Session::apply_default(const Question& q) {
+    if (!prefill_ || defaulted_[q.code] || !q.has_default()) return;
+    defaulted_[q.code] = true; // offered once: a default the respondent cleared stays cleared
+    if (answer(q.code)) return;
+    Answer a = q.default_answer;
+    if (q.default_expr) {
+        std::string v;
+        try {
+            v = evaluate(*q.default_expr, lookup_for(&q, nullptr)).text;
+        } catch (...) {
+            return;
+        }
+        if (v.empty()) return;
+        if (q.type == QuestionType::MultipleChoice || q.type == QuestionType::Ranking ||
+            q.type == QuestionType::RankedList)
+            a.values = split_tokens(v, " ,;");
+        else if (q.type == QuestionType::Matrix || q.type == QuestionType::MultiText ||
+                 q.type == QuestionType::MultiNumeric)
+            return; // an expression gives one value; these need one per field
+        else
+            a.value = v;
+    }
+    defaulting_ = true;
+    set_answer(q.code, a); // checked like typed input: a default naming no option is dropped
+    defaulting_ = false;
+}
+
+VarLookup Session::lookup_for(const Question* self, const std::string* cell) const {
+    return [this, self, cell](const std::string& name, const std::string& suffix) {
+        if (self && (name == "this" || name == "self"))
+            return lookup(cell ? self->code + "_" + *cell : self->code, suffix);
+        return lookup(name, suffix);
+    };
+}
+
+std::string Session::piped(const std::string& s, const Question* self) const {
+    if (!may_pipe(s)) return s;
+    return render_piped(survey_->piped_text(s), lookup_for(self, nullptr));
+}
+
+std::string Session::text(const LocalText& t, const Question* self) const {
+    return piped(t.get(language_, survey_->original_language()), self);
+}
+
+std::string Session::equation_value(const Question& q) const {
+    if (q.type != QuestionType::Equation || !is_visible(q)) return "";
+    return trim(render_piped(survey_->piped_text(q.equation), lookup_for(nullptr, nullptr)));
 }
 
 const Question* Session::current() const {
     if (pos_ >= (int)order_.size()) return nullptr;
     VisScope vis(*this);
-    return vis.shown(pos_) ? order_[pos_] : nullptr;
+    return vis.shown(pos_) && order_[pos_]->is_page() ? order_[pos_] : nullptr;
 }
 
 bool Session::can_go_back() const {
     VisScope vis(*this);
     for (int i = std::min(pos_, (int)order_.size()) - 1; i >= 0; i--)
-        if (vis.shown(i)) return true;
+        if (vis.shown(i) && order_[i]->is_page()) return true;
     return false;
 }
 
 AnswerProblem Session::next() {
     int n = (int)order_.size();
     if (pos_ >= n) return {};
-    VisScope vis(*this);
-    if (vis.shown(pos_)) {
+    bool shown = VisScope(*this).shown(pos_);
+    if (shown) {
         const Question& q = *order_[pos_];
         AnswerProblem p = check(q);
+        if (p.ok()) p = validate(q);
         if (!p.ok()) return p;
         passed_[q.code] = true;
+        acted_ = true;
     }
     pos_++;
-    while (pos_ < n && !vis.shown(pos_)) pos_++;
+    settle();
     return {};
 }
 
 bool Session::back() {
     VisScope vis(*this);
     for (int i = std::min(pos_, (int)order_.size()) - 1; i >= 0; i--) {
-        if (vis.shown(i)) {
+        if (vis.shown(i) && order_[i]->is_page()) {
             pos_ = i;
             return true;
         }
@@ -241,9 +313,12 @@ bool Session::back() {
 bool Session::go_to(const std::string& code) {
     int i = index_of(order_, code);
     if (i < 0) return false;
-    VisScope vis(*this);
-    if (!vis.shown(i)) return false;
+    {
+        VisScope vis(*this);
+        if (!vis.shown(i) || !order_[i]->is_page()) return false;
+    }
     pos_ = i;
+    apply_default(*order_[i]);
     return true;
 }
 
@@ -252,7 +327,7 @@ int Session::progress_percent() const {
     VisScope vis(*this);
     int total = 0, passed = 0;
     for (size_t i = 0; i < order_.size(); i++) {
-        if (!vis.shown(i) || !order_[i]->has_answer()) continue;
+        if (!vis.shown(i) || !order_[i]->has_answer() || order_[i]->type == QuestionType::Equation) continue;
         total++;
         if (passed_.count(order_[i]->code)) passed++;
     }
@@ -284,7 +359,7 @@ std::vector<const Question*> Session::visible_questions() const {
     VisScope vis(*this);
     std::vector<const Question*> out;
     for (size_t i = 0; i < order_.size(); i++)
-        if (vis.shown(i)) out.push_back(order_[i]);
+        if (vis.shown(i) && order_[i]->is_page()) out.push_back(order_[i]);
     return out;
 }
 
@@ -315,6 +390,7 @@ static ExprValue whole_value(const Question& q, const Answer& a, bool shown, con
             if (const Option* o = q.find_option(a.value)) return str(o->text.get(lang, original));
         return num_or_str(a.value);
     case QuestionType::Numeric:
+    case QuestionType::Equation:
         return num_or_str(a.value);
     case QuestionType::ShortText:
     case QuestionType::LongText:
@@ -495,8 +571,31 @@ AnswerProblem Session::check(const Question& q) const {
         }
         return {};
     }
+    case QuestionType::Equation: // computed, never typed
     case QuestionType::Info:
         return {};
+    }
+    return {};
+}
+
+AnswerProblem Session::validate(const Question& q) const {
+    if (!q.has_answer() || (!q.validation && !q.row_validation)) return {};
+    const Answer* a = answer(q.code);
+    if (!a || a->empty() || a->no_answer) return {};
+    auto refused = [&](const LocalText& tip, const std::string& src) {
+        AnswerProblem p = problem(AnswerProblem::Invalid, src);
+        p.tip = text(tip, &q);
+        return p;
+    };
+    if (q.validation && !evaluate_condition(*q.validation, lookup_for(&q, nullptr)))
+        return refused(q.validation_tip, q.validation_src);
+    if (q.row_validation) {
+        for (const auto& [key, v] : a->cells) {
+            const Row* r = row_of_cell(q, key);
+            if (!r || !is_row_visible(q, *r)) continue;
+            if (!evaluate_condition(*q.row_validation, lookup_for(&q, &key)))
+                return in_cell(refused(q.row_validation_tip, q.row_validation_src), key);
+        }
     }
     return {};
 }
@@ -626,6 +725,9 @@ static AnswerProblem normalise(const Question& q, const Survey& s, const Answer&
             if (na != a.cells.end() && na->second == kNoAnswerCode) a.cells.erase(r.code + "#1");
         }
         break;
+    case QuestionType::Equation: // stored as given (paper entry, tests); the session computes its own
+        a.value = trim(in.value);
+        break;
     case QuestionType::Info:
         break;
     }
@@ -637,6 +739,7 @@ AnswerProblem Session::set_answer(const std::string& code, const Answer& in) {
     const Question* q = survey_->find_question(code);
     if (!q) return problem(AnswerProblem::UnknownOption, code);
     if (!q->has_answer()) return {}; // info pages hold no answer
+    if (!defaulting_) acted_ = true;
     Answer a;
     AnswerProblem p = normalise(*q, *survey_, in, answer(code), &a);
     if (!p.ok()) return p; // nothing stored: the previous answer stays
@@ -649,11 +752,19 @@ AnswerProblem Session::set_answer(const std::string& code, const Answer& in) {
 }
 
 void Session::clear_answer(const std::string& code) {
+    acted_ = true;
     answers_.erase(code);
     drop_hidden_answers();
 }
 
 void Session::drop_hidden_answers() {
+    prune();
+    // The page we are on may have been hidden by the change (an earlier answer was edited
+    // through the API): rest on the next visible page instead.
+    settle();
+}
+
+void Session::prune() {
     // A dropped answer reads as empty, which may hide further questions: repeat until
     // nothing changes. Each round removes something, so this ends.
     for (;;) {
@@ -683,10 +794,6 @@ void Session::drop_hidden_answers() {
             if (it->second.empty()) answers_.erase(it);
         }
     }
-    // The page we are on may have been hidden by the change (an earlier answer was edited
-    // through the API): rest on the next visible page instead.
-    VisScope vis(*this);
-    while (pos_ < (int)order_.size() && !vis.shown(pos_)) pos_++;
 }
 
 Response Session::finish(bool complete, int64_t finished_unix, const std::string& channel,
@@ -708,6 +815,12 @@ Response Session::finish(bool complete, int64_t finished_unix, const std::string
         if (!q.has_answer()) continue; // info pages are neither answered nor skipped
         if (!vis.shown(i)) {
             r.not_shown.push_back(q.code);
+            continue;
+        }
+        if (q.type == QuestionType::Equation) { // computed once more, with every answer given
+            std::string v = equation_value(q);
+            if (v.empty()) r.skipped.push_back(q.code);
+            else r.answers[q.code].value = v;
             continue;
         }
         const Answer* a = answer(q.code);

@@ -8,7 +8,7 @@ namespace tk {
 // Names as written in survey files; the order follows QuestionType.
 static const char* const kTypeNames[] = {
     "single", "multiple", "text", "longtext", "numeric", "yesno", "rating",
-    "matrix", "ranking", "ranked_list", "multi_text", "multi_numeric", "date", "info",
+    "matrix", "ranking", "ranked_list", "multi_text", "multi_numeric", "date", "equation", "info",
 };
 
 const char* type_name(QuestionType t) {
@@ -130,6 +130,14 @@ std::string LoadError::to_string() const {
     s += ": ";
     if (!where.empty()) s += where + ": ";
     return s + message;
+}
+
+PipedText Survey::piped_text(const std::string& text) const {
+    if (piped) {
+        auto it = piped->find(text);
+        if (it != piped->end()) return it->second;
+    }
+    return parse_piped(text);
 }
 
 } // namespace tk

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "expression.h"
+#include "piping.h"
+#include "response.h"
 #include "text.h"
 
 namespace tk {
@@ -30,6 +32,7 @@ enum class QuestionType {
     MultiText,      // "multi_text": one short text per row (LimeSurvey "multiple short text")
     MultiNumeric,   // "multi_numeric": one number per row (LimeSurvey "multiple numerical")
     Date,           // "date": YYYY-MM-DD, optional min/max
+    Equation,       // "equation": a value computed from earlier answers, never asked
     Info,           // "info": text only, no answer
 };
 
@@ -88,6 +91,24 @@ struct Question {
     // date: bounds as YYYY-MM-DD ("" = none)
     std::string min_date, max_date;
 
+    // equation: the piped text whose rendering is the stored value ("{W / (H * H)}");
+    // show_text: its `text` is shown as an information page (LimeSurvey: not hidden)
+    std::string equation;
+    bool show_text = false;
+
+    // default answer: a literal (default_answer, checked at load) or an expression in
+    // braces (default_expr, evaluated when the page is first reached); default_src as written
+    std::string default_src;
+    std::shared_ptr<const Expr> default_expr;
+    Answer default_answer;
+    bool has_default() const { return default_expr || !default_answer.empty(); }
+
+    // validation (LimeSurvey em_validation_q / em_validation_sq): `this` is the question's
+    // value, or for row_validation the value of the field being checked
+    std::string validation_src, row_validation_src;
+    std::shared_ptr<const Expr> validation, row_validation;
+    LocalText validation_tip, row_validation_tip;
+
     // Provenance for reconstructed instruments: "verbatim", "paraphrase", "reconstructed", ...
     std::string source_note;
     // Order settings of an imported instrument (LimeSurvey random_group, random_order,
@@ -100,6 +121,8 @@ struct Question {
     const Option* find_option2(const std::string& code) const;
     const Row* find_row(const std::string& code) const;
     bool has_answer() const { return type != QuestionType::Info; }
+    // A page of its own on the kiosk: everything but an equation that keeps its text hidden.
+    bool is_page() const { return type != QuestionType::Equation || show_text; }
     bool is_closed() const; // has predefined options (single, multiple, yesno, rating, ranking, matrix choice)
 };
 
@@ -146,6 +169,10 @@ struct Survey {
     std::vector<Group> groups;
     std::string source_path;         // where it was loaded from (for messages)
     std::string source_note;         // optional provenance note of the whole survey ("source")
+    // Every text holding "{...}" or "\\", split once by the loader (see piping.h).
+    std::shared_ptr<const PipedTexts> piped;
+    // The parsed form of a text: from `piped`, or parsed now when the loader did not see it.
+    PipedText piped_text(const std::string& text) const;
 
     const std::string& original_language() const { return languages.front(); }
     // Every answerable and info question in survey order, with its group index.

@@ -383,6 +383,7 @@ void Loader::parse_survey_object(const json& j, Survey& s) {
         }
         if (question_count == 0) error("/groups", "", "the survey has no questions");
     }
+    check_piping(s);
     check_condition_references(s);
 }
 

@@ -6,6 +6,8 @@
 //   survey_questions.cpp  questions, options, rows, rating scales
 //   survey_validate.cpp   the rules: codes, language tags, which keys each type takes,
 //                         translations, what a condition may refer to
+//   survey_computed.cpp   equations, defaults, validation expressions, and the piped
+//                         expressions of every text
 //   survey_writer.cpp     survey_to_json
 //   json_positions.cpp    line numbers by JSON pointer; spelling.cpp "did you mean"
 #pragma once
@@ -72,6 +74,8 @@ bool needs_options(QuestionType t);
 
 // --- the loader ---
 
+// Any expression whose variables are checked after all questions are known: conditions,
+// and (survey_computed.cpp) piped texts, equations, defaults and validations.
 struct PendingCondition {
     std::string path;   // JSON path of the "condition" key
     std::string code;   // owner question code for messages ("" for groups)
@@ -79,6 +83,9 @@ struct PendingCondition {
     int limit = 0;      // referenced questions must have a position < limit
     bool is_group = false;
     std::shared_ptr<const Expr> expr;
+    std::string what = "condition"; // the word in messages: "condition", "text", "validation", ...
+    std::string place = "this group"; // is_group: what the question must come before
+    std::string self;   // question that `this` and `self` name ("" = they are unknown names)
 };
 
 struct Loader {
@@ -134,6 +141,20 @@ struct Loader {
     void parse_bounds(const json& jq, const std::string& path, const std::string& code, QuestionType t,
                       Question& q);
     void parse_scale(const json& jq, const std::string& path, const std::string& code, Question& q);
+
+    // --- survey_computed.cpp ---
+    // equation, show_text, default, validation(_tip), row_validation(_tip)
+    void parse_computed(const json& jq, const std::string& path, const std::string& code, QuestionType t,
+                        int position, Question& q);
+    // An expression-valued key: parsed, queued for the reference check. Null when absent or bad.
+    std::shared_ptr<const Expr> parse_expression_key(const json& jq, const char* key, const std::string& path,
+                                                     const std::string& code, std::string& src,
+                                                     PendingCondition pc);
+    void parse_default(const json& jq, const std::string& path, const std::string& code, QuestionType t,
+                       int position, Question& q);
+    // Splits every text of the survey (piping.h), reports bad and unclosed expressions, queues
+    // their variables for check_condition_references, and stores the split texts in s.piped.
+    void check_piping(Survey& s);
 
     // --- survey_validate.cpp ---
     void check_keys(const json& obj, const std::string& path, const std::string& code,

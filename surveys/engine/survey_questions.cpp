@@ -136,7 +136,8 @@ void Loader::parse_question(const json& jq, const std::string& path, Question& q
         }
     }
 
-    get_text(jq, "text", path, code, q.text, true);
+    // An equation is never asked, so it needs a text only when it shows one (show_text).
+    get_text(jq, "text", path, code, q.text, !(type && *type == QuestionType::Equation));
     get_text(jq, "help", path, code, q.help, false);
     get_string(jq, "source", path, code, q.source_note, false);
     PendingCondition pc;
@@ -147,6 +148,7 @@ void Loader::parse_question(const json& jq, const std::string& path, Question& q
     parse_answer_keys(jq, path, code, tname, *type, position, q);
     parse_bounds(jq, path, code, *type, q);
     parse_order_keys(jq, path, code, q);
+    parse_computed(jq, path, code, *type, position, q);
 }
 
 // random_group and option_order (FORMAT.md, "Order settings"): recorded, not yet acted on.

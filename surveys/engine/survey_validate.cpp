@@ -71,10 +71,12 @@ const std::vector<std::string> kGroupKeys = {"code", "title", "description", "co
                                              "questions"};
 const std::vector<std::string> kCommonQuestionKeys = {"code", "type", "text", "help",
                                                       "mandatory", "condition", "source"};
+// (validation and default are typed: info and equation take neither)
 const std::vector<std::string> kTypedQuestionKeys = {
     "options", "display", "other", "other_label", "comment", "comment_label", "min", "max",
     "integer", "scale", "rows", "options2", "scale_headers", "cell", "min_answers",
-    "max_answers", "max_length", "min_date", "max_date", "random_group", "option_order"};
+    "max_answers", "max_length", "min_date", "max_date", "random_group", "option_order", "equation", "show_text",
+    "default", "validation", "validation_tip", "row_validation", "row_validation_tip"};
 const std::vector<std::string> kOptionKeys = {"code", "text", "exclusive", "source_code"};
 const std::vector<std::string> kRowKeys = {"code", "text", "condition", "source_code"};
 const std::vector<std::string> kScaleKeys = {"min", "max", "min_label", "max_label"};
@@ -97,6 +99,9 @@ bool key_applies(const std::string& k, QuestionType t) {
     if (k == "min_date" || k == "max_date") return t == T::Date;
     if (k == "random_group") return t != T::Info;
     if (k == "option_order") return needs_options(t) || in({T::MultiText, T::MultiNumeric});
+    if (k == "equation" || k == "show_text") return t == T::Equation;
+    if (k == "default" || k == "validation" || k == "validation_tip") return t != T::Info && t != T::Equation;
+    if (k == "row_validation" || k == "row_validation_tip") return in({T::Matrix, T::MultiText, T::MultiNumeric});
     return true; // common keys
 }
 
@@ -214,6 +219,7 @@ void Loader::check_condition_references(const Survey& s) {
         std::set<std::string> reported;
         for (const std::string& name : referenced_variables(*pc.expr)) {
             if (!reported.insert(name).second) continue;
+            if (!pc.self.empty() && (name == "this" || name == "self")) continue; // the owner itself
             // The question is the longest code C with name == C or name starting "C_":
             // try the whole name, then every prefix that ends before a '_'.
             std::string best;
@@ -223,35 +229,35 @@ void Loader::check_condition_references(const Survey& s) {
             if (best.empty()) {
                 std::vector<std::string> codes;
                 for (const auto& [c, p] : pos) codes.push_back(c);
-                error(pc.path, pc.code, "condition refers to unknown question " + in_quotes(name) +
+                error(pc.path, pc.code, pc.what + " refers to unknown question " + in_quotes(name) +
                                             suggest(name, codes));
                 continue;
             }
             int p = pos[best];
             if (p >= pc.limit) {
                 if (pc.is_group)
-                    error(pc.path, pc.code, "condition refers to question " + best + ", which is not "
-                                                "before this group; a condition can only use earlier questions");
-                else if (p == pc.limit)
-                    error(pc.path, pc.code, "condition refers to the same question " + best +
-                                                "; a condition can only use earlier questions");
+                    error(pc.path, pc.code, pc.what + " refers to question " + best + ", which is not "
+                                                "before " + pc.place + "; a " + pc.what + " can only use earlier questions");
+                else if (best == pc.code) // the limit of a validation is past its own question
+                    error(pc.path, pc.code, pc.what + " refers to the same question " + best +
+                                                "; a " + pc.what + " can only use earlier questions");
                 else
-                    error(pc.path, pc.code, "condition refers to later question " + best +
-                                                "; a condition can only use earlier questions");
+                    error(pc.path, pc.code, pc.what + " refers to later question " + best +
+                                                "; a " + pc.what + " can only use earlier questions");
                 continue;
             }
             const Question& target = *by_code[best];
             using T = QuestionType;
             if (name == best && (target.type == T::Matrix || target.type == T::MultiText ||
                                  target.type == T::MultiNumeric || target.type == T::Info))
-                warn(pc.path, pc.code, "condition reads " + best + ", which is always empty for type " +
+                warn(pc.path, pc.code, pc.what + " reads " + best + ", which is always empty for type " +
                                            in_quotes(type_name(target.type)) +
                                            (target.type == T::Info ? "" : "; use " + best + "_<row code>"));
             if (name != best) {
                 std::string rest = name.substr(best.size() + 1);
                 const Question& q = target;
                 if (!part_exists(q, rest))
-                    error(pc.path, pc.code, "condition refers to " + in_quotes(name) + ", but question " + best +
+                    error(pc.path, pc.code, pc.what + " refers to " + in_quotes(name) + ", but question " + best +
                                                 " (" + type_name(q.type) + ") has no option, row or part " +
                                                 in_quotes(rest));
             }

@@ -51,7 +51,7 @@ ojson question_json(const Question& q) {
     ojson j;
     j["code"] = q.code;
     j["type"] = type_name(q.type);
-    j["text"] = text_json(q.text);
+    if (q.type != T::Equation || !q.text.empty()) j["text"] = text_json(q.text);
     if (!q.help.empty()) j["help"] = text_json(q.help);
     if (q.mandatory && q.type != T::Info) j["mandatory"] = true;
     if (!q.condition_src.empty()) j["condition"] = q.condition_src;
@@ -108,6 +108,27 @@ ojson question_json(const Question& q) {
     if (q.type == T::Date) {
         if (!q.min_date.empty()) j["min_date"] = q.min_date;
         if (!q.max_date.empty()) j["max_date"] = q.max_date;
+    }
+    if (q.type == T::Equation) {
+        j["equation"] = q.equation;
+        if (q.show_text) j["show_text"] = true;
+    }
+    if (key_applies("default", q.type)) {
+        // A literal answer as its type writes it; else default_src, the expression "{...}"
+        // (which is what the LimeSurvey importer sets).
+        const Answer& d = q.default_answer;
+        if (!d.cells.empty()) j["default"] = d.cells;
+        else if (!d.values.empty()) j["default"] = d.values;
+        else if (!d.value.empty()) j["default"] = d.value;
+        else if (!q.default_src.empty()) j["default"] = q.default_src;
+    }
+    if (key_applies("validation", q.type) && !q.validation_src.empty()) {
+        j["validation"] = q.validation_src;
+        if (!q.validation_tip.empty()) j["validation_tip"] = text_json(q.validation_tip);
+    }
+    if (key_applies("row_validation", q.type) && !q.row_validation_src.empty()) {
+        j["row_validation"] = q.row_validation_src;
+        if (!q.row_validation_tip.empty()) j["row_validation_tip"] = text_json(q.row_validation_tip);
     }
     return j;
 }

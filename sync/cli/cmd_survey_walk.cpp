@@ -32,7 +32,11 @@ namespace {
 struct Walk {
     std::shared_ptr<const Survey> survey;
     std::string lang;
-    const std::string& text(const LocalText& t) const { return t.get(lang, survey->original_language()); }
+    const Session* session = nullptr; // set once the walk starts: texts are piped through it
+    std::string text(const LocalText& t, const Question* self = nullptr) const {
+        if (session) return session->text(t, self);
+        return t.get(lang, survey->original_language());
+    }
 };
 
 std::string trim(const std::string& s) {
@@ -119,6 +123,7 @@ std::string problem_text(const AnswerProblem& p) {
     case AnswerProblem::UnknownOption: return "unknown choice: " + d;
     case AnswerProblem::TooLong: return "too long: at most " + b + " characters" + in;
     case AnswerProblem::OtherTextMissing: return "please type the other answer as o:TEXT";
+    case AnswerProblem::Invalid: return p.tip.empty() ? "this answer is not accepted (" + d + ")" : p.tip;
     }
     return "";
 }
@@ -165,6 +170,7 @@ std::string type_hint(const Question& q) {
         return "type entries separated by ';', most important first" +
                (q.max_answers > 0 ? " (at most " + std::to_string(q.max_answers) + ")" : std::string());
     case QuestionType::Date: return "type a date as YYYY-MM-DD";
+    case QuestionType::Equation: // shown only with show_text: then like info
     case QuestionType::Info: return "press Enter to continue";
     }
     return "";
@@ -216,8 +222,8 @@ void show_page(const Walk& w, const Session& s, const Question& q) {
     }
     std::fprintf(stderr, "\n[%s] %d/%d, %d %%%s\n", q.code.c_str(), number, total, s.progress_percent(),
                  q.mandatory ? ", required" : "");
-    std::fprintf(stderr, "%s\n", w.text(q.text).c_str());
-    if (!q.help.empty()) std::fprintf(stderr, "  (%s)\n", w.text(q.help).c_str());
+    std::fprintf(stderr, "%s\n", w.text(q.text, &q).c_str());
+    if (!q.help.empty()) std::fprintf(stderr, "  (%s)\n", w.text(q.help, &q).c_str());
     if (q.type == QuestionType::SingleChoice || q.type == QuestionType::MultipleChoice ||
         q.type == QuestionType::Ranking || q.type == QuestionType::YesNo) {
         for (size_t i = 0; i < q.options.size(); i++)
@@ -332,6 +338,7 @@ bool parse_answer(const Session& s, const Question& q, const std::string& line, 
     case QuestionType::Date:
         a.value = in;
         break;
+    case QuestionType::Equation:
     case QuestionType::Info:
         break;
     }
@@ -390,6 +397,7 @@ int run_walk(const Args& in_args) {
     if (!known) return usage_error("survey walk", "language '" + w.lang + "' is not in the survey (" + list + ")");
 
     Session s(w.survey, w.lang, (int64_t)std::time(nullptr));
+    w.session = &s;
     std::fprintf(stderr, "%s\n", w.text(w.survey->title).c_str());
     if (!w.survey->description.empty()) std::fprintf(stderr, "%s\n", w.text(w.survey->description).c_str());
     std::fprintf(stderr, "(one line per page: the answer, Enter = skip or keep, < = back, !clear, !goto CODE;"
@@ -456,6 +464,7 @@ int run_walk(const Args& in_args) {
         if (!p.ok()) std::fprintf(stderr, "  ! %s\n", problem_text(p).c_str());
     }
     if (!complete) std::fprintf(stderr, "\n(end of input: partial response)\n");
+    if (complete && !w.survey->end_text.empty()) std::fprintf(stderr, "%s\n", w.text(w.survey->end_text).c_str());
     Response r = s.finish(complete, (int64_t)std::time(nullptr), channel, site);
     std::printf("%s\n", serialize_response(r).c_str());
     return 0;

@@ -98,6 +98,7 @@ std::vector<PaperField> paper_fields(const Survey& s, const Question& q) {
         for (int i = 1; i <= k; ++i) add(std::to_string(i), PaperFieldKind::Text);
         break;
     }
+    case QuestionType::Equation: // not on the form: the session computes it
     case QuestionType::Info:
         break;
     }
@@ -520,7 +521,7 @@ bool paper_entry_to_response(const std::shared_ptr<const Survey>& sp, const Pape
     }
     // Visibility as the kiosk would decide it, from the readable answers, in survey order
     // (conditions only look back, so an earlier answer is set before it is read).
-    Session sess(sp, e.language.empty() ? s.original_language() : e.language, info.time);
+    Session sess(sp, e.language.empty() ? s.original_language() : e.language, info.time, false);
     for (const auto& ref : s.all_questions()) {
         auto it = answers.find(ref.q->code);
         if (it != answers.end()) sess.set_answer(ref.q->code, readable_part(it->second));
@@ -554,6 +555,13 @@ bool paper_entry_to_response(const std::shared_ptr<const Survey>& sp, const Pape
         if (!q.has_answer()) continue;
         bool visible = sess.is_visible(q);
         if (!visible && (undecidable(q.condition) || undecidable(s.groups[ref.group].condition))) visible = true;
+        if (q.type == QuestionType::Equation) { // not on the sheet: computed from it, as the kiosk does
+            std::string v = sess.is_visible(q) ? sess.equation_value(q) : "";
+            if (!visible) out.not_shown.push_back(q.code);
+            else if (v.empty()) out.skipped.push_back(q.code);
+            else out.answers[q.code].value = v;
+            continue;
+        }
         auto it = answers.find(q.code);
         if (!visible) {
             out.not_shown.push_back(q.code);

@@ -36,6 +36,8 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
     static const std::map<std::string, std::map<std::string, std::string>> t = {
         {"de",
          {{"sheet", "Bogen-Nr."},
+          {"piped_answer", "[Ihre Antwort auf Frage {n}]"},
+          {"piped_value", "[…]"},
           {"page", "Seite {n} von {m}"},
           {"how", "So kreuzen Sie an: Machen Sie ein Kreuz in das Kästchen. Zum Verbessern malen Sie das "
                   "falsche Kästchen ganz aus. Jede Frage ist freiwillig."},
@@ -69,6 +71,7 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"continued", "Frage {n} (Fortsetzung)"}}},
         {"de-x-ls",
          {{"sheet", "Bogen-Nummer"},
+          {"piped_answer", "[Ihre Antwort bei Frage {n}]"},
           {"how", "So geht es: Machen Sie ein Kreuz in das Kästchen. Sie haben sich vertan? Dann malen Sie "
                   "das Kästchen ganz aus. Sie müssen nicht jede Frage beantworten."},
           {"one", "Machen Sie 1 Kreuz."},
@@ -89,6 +92,8 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"end", "Vielen Dank! Bitte geben Sie den Bogen ab."}}},
         {"en",
          {{"sheet", "Sheet no."},
+          {"piped_answer", "[your answer to question {n}]"},
+          {"piped_value", "[…]"},
           {"page", "Page {n} of {m}"},
           {"how", "How to answer: put a cross in the box. To correct, fill the wrong box in completely. "
                   "Every question is voluntary."},
@@ -212,14 +217,38 @@ std::map<std::string, int> paper_question_numbers(const Survey& s) {
     std::map<std::string, int> m;
     int n = 0;
     for (const auto& ref : s.all_questions())
-        if (ref.q->has_answer()) m[ref.q->code] = ++n;
+        if (ref.q->has_answer() && ref.q->type != QuestionType::Equation) m[ref.q->code] = ++n; // equations are not printed
     return m;
 }
 
+// A survey text as paper prints it: a piped answer ("{A2.shown}") cannot be known when the
+// form is printed, so it becomes "[Ihre Antwort auf Frage 3]" (the number on this form, or
+// the code of a question the form does not number), any other expression "[…]".
+static std::string paper_text(const Survey& s, const LocalText& t, const std::string& lang) {
+    const std::string& raw = t.get(lang, s.original_language());
+    if (!may_pipe(raw)) return raw;
+    auto numbers = paper_question_numbers(s);
+    return render_piped_with(s.piped_text(raw), [&](const PipePart& part) {
+        std::string var = piped_variable(part);
+        const Question* q = nullptr; // the longest code C with var == C or var starting "C_"
+        for (const auto& ref : s.all_questions()) {
+            const std::string& c = ref.q->code;
+            if ((var == c || (var.size() > c.size() && var.compare(0, c.size(), c) == 0 && var[c.size()] == '_')) &&
+                (!q || c.size() > q->code.size()))
+                q = ref.q;
+        }
+        if (!q) return form_text(lang, "piped_value");
+        std::string n = numbers.count(q->code) ? std::to_string(numbers[q->code]) : q->code;
+        std::string out = form_text(lang, "piped_answer");
+        out.replace(out.find("{n}"), 3, n);
+        return out;
+    });
+}
+
 static std::string choice_label(const Survey& s, const Question& q, const PaperChoice& c, const std::string& lang) {
-    if (c.label) return c.label->get(lang, s.original_language());
+    if (c.label) return paper_text(s, *c.label, lang);
     if (c.code == kOtherCode) {
-        const std::string& l = q.other_label.get(lang, s.original_language());
+        const std::string l = paper_text(s, q.other_label, lang);
         return l.empty() ? form_text(lang, "other") : l;
     }
     return form_text(lang, "no_answer");
@@ -304,7 +333,7 @@ std::string skip_instruction(const Survey& s, const Question& q, const std::stri
     int skipped = 0;
     for (size_t j = i + 1; j < all.size(); ++j) {
         const Question& f = *all[j].q;
-        if (!f.has_answer()) continue;
+        if (!f.has_answer() || f.type == QuestionType::Equation) continue;
         std::vector<const Expr*> conds;
         if (s.groups[all[j].group].condition && all[j].group != all[i].group)
             conds.push_back(s.groups[all[j].group].condition.get());
@@ -625,7 +654,7 @@ void matrix_grid(Pen& p, const Survey& s, const Question& q, int scale, double x
     std::vector<std::vector<std::string>> heads;
     size_t head_lines = 0;
     for (size_t c = 0; c < ncol; ++c) {
-        std::string h = cells ? q.options[c].text.get(L, s.original_language())
+        std::string h = cells ? paper_text(s, q.options[c].text, L)
                               : choices[c].number + " " + choice_label(s, q, choices[c], L);
         heads.push_back(wrap(p, h, cw[c] - 4));
         head_lines = std::max(head_lines, heads.back().size());
@@ -643,7 +672,7 @@ void matrix_grid(Pen& p, const Survey& s, const Question& q, int scale, double x
     int page_at_head = p.page;
     for (const Row& r : q.rows) {
         font(p, p.z.body);
-        auto lines = wrap(p, r.text.get(L, s.original_language()), label_w - 6);
+        auto lines = wrap(p, paper_text(s, r.text, L), label_w - 6);
         double lh = p.z.body * 1.3;
         double h = std::max(lh * lines.size(), p.z.box + 6) + 4;
         ensure(p, h);
@@ -666,11 +695,10 @@ void matrix_grid(Pen& p, const Survey& s, const Question& q, int scale, double x
 
 void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
     const std::string& L = p.lang;
-    const std::string& orig = s.original_language();
     double x = p.left, tx = p.left + (p.large ? 36 : 26);
     // Number and code, then the question text in bold.
     font(p, p.z.heading, true);
-    auto lines = wrap(p, q.text.get(L, orig), p.right - tx - 60);
+    auto lines = wrap(p, paper_text(s, q.text, L), p.right - tx - 60);
     ensure(p, lines.size() * p.z.heading * 1.3 + p.z.box * 3);
     double y0 = p.y;
     if (number > 0) text_at(p, x, y0 + p.z.heading, std::to_string(number));
@@ -682,7 +710,7 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
     p.y = y0 + lines.size() * p.z.heading * 1.3 + 2;
     p.continued = number;
     if (!q.condition_src.empty()) paragraph(p, condition_instruction(s, q.condition_src, q.condition, L, false), tx, p.z.body, true);
-    if (!q.help.empty()) paragraph(p, q.help.get(L, orig), tx, p.z.small, false, 0.25);
+    if (!q.help.empty()) paragraph(p, paper_text(s, q.help, L), tx, p.z.small, false, 0.25);
     std::string hint;
     switch (q.type) {
     case QuestionType::SingleChoice:
@@ -715,8 +743,8 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
         // Scale values with the end labels on the first and the last box.
         for (const auto& c : paper_choices(s, q)) {
             std::string label = c.code == kNoAnswerCode ? form_text(L, "no_answer") : "";
-            if (c.code == q.options.front().code) label = q.min_label.get(L, orig);
-            if (c.code == q.options.back().code) label = q.max_label.get(L, orig);
+            if (c.code == q.options.front().code) label = paper_text(s, q.min_label, L);
+            if (c.code == q.options.back().code) label = paper_text(s, q.max_label, L);
             choice_line(p, tx, c.number, label, skip_instruction(s, q, c.code, L), false);
         }
         break;
@@ -735,20 +763,21 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
     }
     case QuestionType::MultiText:
     case QuestionType::MultiNumeric:
-        for (const Row& r : q.rows) write_lines(p, tx, 1, r.text.get(L, orig));
+        for (const Row& r : q.rows) write_lines(p, tx, 1, paper_text(s, r.text, L));
         break;
     case QuestionType::Matrix:
-        if (!q.options2.empty() && !q.scale_header1.empty()) paragraph(p, q.scale_header1.get(L, orig), tx, p.z.body, true);
+        if (!q.options2.empty() && !q.scale_header1.empty()) paragraph(p, paper_text(s, q.scale_header1, L), tx, p.z.body, true);
         matrix_grid(p, s, q, 1, tx);
         if (!q.options2.empty()) {
-            if (!q.scale_header2.empty()) paragraph(p, q.scale_header2.get(L, orig), tx, p.z.body, true);
+            if (!q.scale_header2.empty()) paragraph(p, paper_text(s, q.scale_header2, L), tx, p.z.body, true);
             matrix_grid(p, s, q, 2, tx);
         }
         break;
+    case QuestionType::Equation: // never printed: layout_sheet skips it
     case QuestionType::Info: break;
     }
     if (q.comment) {
-        const std::string& cl = q.comment_label.get(L, orig);
+        const std::string cl = paper_text(s, q.comment_label, L);
         write_lines(p, tx, 1, cl.empty() ? form_text(L, "comment") : cl);
     }
     p.continued = 0;
@@ -758,12 +787,11 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
 // Lays out one whole sheet. With p.draw false it only counts pages.
 void layout_sheet(Pen& p, const Survey& s) {
     const std::string& L = p.lang;
-    const std::string& orig = s.original_language();
     p.page = 0;
     new_page(p);
-    paragraph(p, s.title.get(L, orig), p.left, p.z.title, true);
+    paragraph(p, paper_text(s, s.title, L), p.left, p.z.title, true);
     p.y += 4;
-    if (!s.description.empty()) paragraph(p, s.description.get(L, orig), p.left, p.z.body, false);
+    if (!s.description.empty()) paragraph(p, paper_text(s, s.description, L), p.left, p.z.body, false);
     p.y += 4;
     paragraph(p, form_text(L, "how"), p.left, p.z.small, false, 0.2);
     p.y += p.z.body;
@@ -780,20 +808,21 @@ void layout_sheet(Pen& p, const Survey& s) {
         // Keep a group's heading together with its first question (when that fits a page).
         double first = 0;
         for (const Question& q : g.questions)
-            if (q.type != QuestionType::Info) {
+            if (q.type != QuestionType::Info && q.type != QuestionType::Equation) {
                 first = measure(q);
                 break;
             }
         double head = p.z.heading * 2.6 + p.z.body * 3;
         ensure(p, head + (first + head <= p.bottom - p.body_top ? first : p.z.body * 6));
-        paragraph(p, g.title.get(L, orig), p.left, p.z.heading + 1, true);
-        if (!g.description.empty()) paragraph(p, g.description.get(L, orig), p.left, p.z.small, false, 0.25);
+        paragraph(p, paper_text(s, g.title, L), p.left, p.z.heading + 1, true);
+        if (!g.description.empty()) paragraph(p, paper_text(s, g.description, L), p.left, p.z.small, false, 0.25);
         if (!g.condition_src.empty()) paragraph(p, condition_instruction(s, g.condition_src, g.condition, L, true), p.left, p.z.body, true);
         hline(p, p.left, p.right, p.y + 2, 0.2);
         p.y += p.z.body * 0.8;
         for (const Question& q : g.questions) {
+            if (q.type == QuestionType::Equation) continue; // computed, never asked on paper
             if (q.type == QuestionType::Info) {
-                paragraph(p, q.text.get(L, orig), p.left, p.z.body, false);
+                paragraph(p, paper_text(s, q.text, L), p.left, p.z.body, false);
                 p.y += p.z.body * 0.6;
                 continue;
             }
@@ -809,7 +838,7 @@ void layout_sheet(Pen& p, const Survey& s) {
             draw_question(p, s, q, numbers[q.code]);
         }
     }
-    std::string end = s.end_text.empty() ? form_text(L, "end") : s.end_text.get(L, orig);
+    std::string end = s.end_text.empty() ? form_text(L, "end") : paper_text(s, s.end_text, L);
     paragraph(p, end, p.left, p.z.heading, true);
 }
 
@@ -860,7 +889,7 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
     p.z = opt.large ? Sizes{16, 16, 19, 24, 17, 34} : Sizes{11, 9, 12.5, 17, 11.5, 24};
     p.lang = lang;
     p.rtl = is_rtl(lang);
-    p.title = s.title.get(lang, s.original_language());
+    p.title = paper_text(s, s.title, lang);
     p.sheet_id = out.sheet_ids.front();
     const double W = 595.28, H = 841.89; // A4 in points
 

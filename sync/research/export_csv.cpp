@@ -330,6 +330,8 @@ static std::vector<CodebookLine> codebook_lines(const Survey& s, const CsvOption
             case QuestionType::RankedList: l.text += " [rank " + c.part + "]"; l.values = "text"; break;
             case QuestionType::Numeric: l.values = number; break;
             case QuestionType::Date: l.values = "YYYY-MM-DD"; break;
+            // Text as LimeSurvey exports an equation; the codebook says how it was computed.
+            case QuestionType::Equation: l.values = "text, computed: " + q.equation; break;
             default: l.values = "text"; break;
             }
         }

@@ -5,7 +5,7 @@
 # rendered to $TK_BUILD_DIR/screenshots/ to be looked at. Then the paper round trip through
 # the CLI: two entries of a printed sheet are sealed as one record, a third is refused, and
 # a tally is sealed with channel tally; a second one, and the first voided: the report counts
-# only the second and lists the first as void.
+# only the second and lists the first as void. Last, piped texts print placeholders.
 source "$(dirname "$0")/cli_common.bash"
 SHOTS=$TK_BUILD_DIR/screenshots
 mkdir -p "$SHOTS"
@@ -191,4 +191,23 @@ assert "Strichlisten von Veranstaltungen (getrennt, nicht in n): 1" in h
 row = re.search(r'<tr data-void="%s">(.*?)</tr>' % re.escape(t1), h)
 assert row and "Poster doppelt gezählt" in row.group(1) and "2026-06-14" in row.group(1), row
 PY
+# Piped answers cannot be known on paper: a placeholder with the question's number on this
+# form; the equation is not printed and takes no number (FORMAT.md "Piping").
+cat >"$WORK/pipe.json" <<'EOF'
+{"format": "teilhabe-survey/1", "id": "pipe-paper", "version": "1", "languages": ["de", "en"],
+ "title": {"de": "Piping", "en": "Piping"}, "groups": [{"code": "G", "title": {"de": "G", "en": "G"}, "questions": [
+   {"code": "NAME", "type": "text", "text": {"de": "Wie heißen Sie?", "en": "Your name?"}},
+   {"code": "ZWEI", "type": "equation", "equation": "{strlen(NAME) + 1}"},
+   {"code": "ORT", "type": "single", "text": {"de": "Wo wohnen Sie, {NAME}?", "en": "Where, {NAME}?"},
+    "options": [{"code": "1", "text": {"de": "Stadt {if(NAME == '', '', '!')}", "en": "town"}},
+                {"code": "2", "text": {"de": "Land", "en": "country"}}]}]}]}
+EOF
+"$BIN" print "$WORK/pipe.json" --out "$WORK/pipe.pdf" >/dev/null || fail "print of the piping survey failed"
+pdftotext -raw "$WORK/pipe.pdf" "$WORK/pipe.txt"
+grep -qF "Wo wohnen Sie, [Ihre Antwort auf Frage 1]?" "$WORK/pipe.txt" || fail "no placeholder: $(cat "$WORK/pipe.txt")"
+grep -qF "Stadt […]" "$WORK/pipe.txt" || fail "no placeholder for an expression: $(cat "$WORK/pipe.txt")"
+if grep -qE "ZWEI|\{NAME\}|strlen" "$WORK/pipe.txt"; then fail "equation or raw expression printed"; fi
+"$BIN" print "$WORK/pipe.json" --lang en --out "$WORK/pipe-en.pdf" >/dev/null || fail "English print failed"
+pdftotext -raw "$WORK/pipe-en.pdf" - | grep -qF "Where, [your answer to question 1]?" || fail "no English placeholder"
+
 echo "paper_print: ok"

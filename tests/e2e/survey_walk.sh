@@ -2,7 +2,8 @@
 # survey_walk.sh - drives `teilhabe survey walk` with answers piped into stdin, on the
 # shipped needs survey, and checks the response JSON it prints: conditions (C2 after C1 = ja,
 # C5/C6 after C4, D1-D6 after D0 = ja, E2 after E1 = ja), skipped vs not shown, other texts,
-# comments, "keine Antwort", back navigation, re-prompts on bad input, partial responses.
+# comments, "keine Antwort", back navigation, re-prompts on bad input, partial responses;
+# then a small survey of its own for piped texts, a default, a validation tip and an equation.
 source "$(dirname "$0")/cli_common.bash"
 SURVEY="$SRC/surveys/bedarfe-akteure.json"
 [ -f "$SURVEY" ] || fail "no survey at $SURVEY"
@@ -117,7 +118,33 @@ check "$WORK/r3.json" \
     '"C2" not in r["answers"] and "C2" in r["not_shown"]' \
     'all(c in r["not_shown"] for c in ["D1", "D2", "D3", "D4", "D6"])'
 
-# --- 4: errors: unknown language and missing file are usage errors (2), a broken survey 1.
+# --- 4: piping, a default kept with Enter, a validation tip, an equation (FORMAT.md "Piping").
+cat >"$WORK/pipe.json" <<'EOF'
+{"format": "teilhabe-survey/1", "id": "pipe-walk", "version": "1", "languages": ["de"],
+ "title": "Piping", "end_text": "Danke, {NAME}!",
+ "groups": [{"code": "G", "title": "G", "questions": [
+   {"code": "NAME", "type": "text", "text": "Wie heißen Sie?"},
+   {"code": "ORT", "type": "single", "text": "Wo wohnen Sie, {NAME}?", "default": "2",
+    "options": [{"code": "1", "text": "in der Stadt"}, {"code": "2", "text": "auf dem Land"}]},
+   {"code": "ALTER", "type": "numeric", "text": "Wie alt sind Sie?",
+    "validation": "this >= 14", "validation_tip": "Die Umfrage ist ab 14 Jahren, {NAME}."},
+   {"code": "DOPPELT", "type": "equation", "equation": "{ALTER + ALTER}"},
+   {"code": "ENDE", "type": "info", "text": "Sie wohnen {ORT.shown}; doppelt so alt: {DOPPELT}."}]}]}
+EOF
+printf 'Ada\n\n12\n40\n\n\n' | "$BIN" survey walk "$WORK/pipe.json" >"$WORK/r5.json" 2>"$WORK/r5.json.err" ||
+    fail "walk 5 exited with $?"
+check "$WORK/r5.json" \
+    'r["complete"] is True' \
+    'r["answers"]["ORT"] == {"value": "2"}' \
+    'r["answers"]["ALTER"] == {"value": "40"}' \
+    'r["answers"]["DOPPELT"] == {"value": "80"}'
+for want in "Wo wohnen Sie, Ada?" "! Die Umfrage ist ab 14 Jahren, Ada." \
+            "Sie wohnen auf dem Land; doppelt so alt: 80." "Danke, Ada!"; do
+    grep -qF "$want" "$WORK/r5.json.err" || fail "walk 5 did not show '$want': $(cat "$WORK/r5.json.err")"
+done
+if grep -q "{NAME}" "$WORK/r5.json.err"; then fail "walk 5 showed a raw expression"; fi
+
+# --- 5: errors: unknown language and missing file are usage errors (2), a broken survey 1.
 set +e
 "$BIN" survey walk "$SURVEY" --lang fr </dev/null >/dev/null 2>"$WORK/e1"; rc=$?
 [ $rc -eq 2 ] || fail "unknown language: exit $rc, expected 2"

@@ -382,12 +382,14 @@ void Loader::parse_meta(const json& j, Survey& s) {
             ok = false;
         }
         get_bool(o, "reviewed", p, "", lm.reviewed);
-        if (!ok) continue;
-        if (!lm.reviewed)
+        if (ok) s.language_meta[lang] = std::move(lm);
+    }
+    for (const std::string& lang : langs) { // notes in the order of "languages"
+        auto it = s.language_meta.find(lang);
+        if (it != s.language_meta.end() && !it->second.reviewed)
             notes.push_back(file + ": language " + in_quotes(lang) + " is a translation from " +
-                            in_quotes(lm.source_language) + " by " + lm.translated_by +
+                            in_quotes(it->second.source_language) + " by " + it->second.translated_by +
                             ", not yet reviewed by a native speaker");
-        s.language_meta[lang] = std::move(lm);
     }
 }
 

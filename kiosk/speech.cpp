@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -15,9 +16,16 @@ extern char** environ;
 namespace tk {
 
 std::string espeak_voice(const std::string& lang) {
-    std::string primary = lang.substr(0, lang.find('-'));
-    if (primary.empty()) return "de";
-    return primary; // espeak-ng knows de, en, tr, pl, uk, ru under their ISO 639-1 codes
+    // The primary subtag decides ("de-x-ls" -> de, "fa-IR" -> fa, "AR" -> ar). Only languages
+    // espeak-ng has a voice for are listed: an unknown voice would make espeak-ng read the
+    // page with its English rules, which is worse than silence.
+    std::string primary = lang.substr(0, lang.find_first_of("-_"));
+    for (char& c : primary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    static const char* const kVoices[] = {"de", "en", "tr", "uk", "ru", "ar", "fa", "pl",
+                                          "fr", "es", "it", "nl", "pt"};
+    for (const char* v : kVoices)
+        if (primary == v) return v;
+    return "";
 }
 
 void speech_init(Speech& s) {
@@ -57,14 +65,16 @@ void speech_say(Speech& s, const std::string& lang, const std::string& text) {
     speech_stop(s);
     if (text.empty()) return;
     ++s.utterances;
+    std::string voice = espeak_voice(lang);
     if (!s.log_path.empty()) {
+        // "[ar voice=ar] ...": the page's language and the voice that reads it, so tests see
+        // that the voice follows the language shown ("voice=-" when none is spoken).
         if (FILE* f = std::fopen(s.log_path.c_str(), "a")) {
-            std::fprintf(f, "[%s] %s\n", lang.c_str(), text.c_str());
+            std::fprintf(f, "[%s voice=%s] %s\n", lang.c_str(), voice.empty() ? "-" : voice.c_str(), text.c_str());
             std::fclose(f);
         }
     }
-    if (!s.enabled) return;
-    std::string voice = espeak_voice(lang);
+    if (!s.enabled || voice.empty()) return;
     // A leading space keeps text that starts with '-' from being read as an option.
     std::string arg = " " + text;
     std::vector<char*> argv = {s.program.data(), const_cast<char*>("-v"), voice.data(),

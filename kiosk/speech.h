@@ -17,7 +17,8 @@ struct Speech {
     int utterances = 0;
 };
 
-// espeak-ng voice for a language tag: "de-x-ls" -> "de", "uk" -> "uk".
+// espeak-ng voice for a language tag: "de-x-ls" -> "de", "fa-IR" -> "fa", "ar" -> "ar"; "" for a
+// language espeak-ng has no voice for (then nothing is spoken, the utterance is still logged).
 std::string espeak_voice(const std::string& lang);
 void speech_init(Speech& s);
 void speech_say(Speech& s, const std::string& lang, const std::string& text);

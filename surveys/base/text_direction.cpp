@@ -50,4 +50,61 @@ TextDirection text_direction(const std::string& language_tag) {
     return TextDirection::LeftToRight;
 }
 
+std::string language_script(const std::string& language_tag) {
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : lower(language_tag)) {
+        if (c == '-' || c == '_') {
+            parts.push_back(cur);
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    parts.push_back(cur);
+    for (size_t i = 1; i < parts.size(); ++i) {
+        if (parts[i] == "x") break;
+        if (parts[i].size() != 4) continue;
+        std::string script = parts[i];
+        script[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(script[0])));
+        return script;
+    }
+    const std::string& p = parts[0];
+    if (text_direction(p) == TextDirection::RightToLeft) {
+        if (one_of(p, {"he", "iw", "yi"})) return "Hebr";
+        if (p == "dv") return "Thaa";
+        if (p == "syr") return "Syrc";
+        return "Arab";
+    }
+    if (one_of(p, {"ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg", "mn", "tt", "ba", "cv", "ce",
+                   "os", "sah", "rue", "ab", "av", "kv", "udm", "mhr"}))
+        return "Cyrl";
+    if (one_of(p, {"el", "grc"})) return "Grek";
+    if (one_of(p, {"zh", "yue", "wuu"})) return "Hani";
+    if (p == "ja") return "Jpan";
+    if (p == "ko") return "Kore";
+    if (one_of(p, {"hi", "mr", "ne", "sa", "kok", "mai", "bho"})) return "Deva";
+    if (one_of(p, {"bn", "as"})) return "Beng";
+    if (p == "pa") return "Guru";
+    if (p == "gu") return "Gujr";
+    if (p == "ta") return "Taml";
+    if (p == "te") return "Telu";
+    if (p == "kn") return "Knda";
+    if (p == "ml") return "Mlym";
+    if (p == "si") return "Sinh";
+    if (p == "th") return "Thai";
+    if (p == "lo") return "Laoo";
+    if (p == "km") return "Khmr";
+    if (p == "my") return "Mymr";
+    if (p == "ka") return "Geor";
+    if (p == "hy") return "Armn";
+    if (one_of(p, {"am", "ti"})) return "Ethi";
+    if (p == "bo") return "Tibt";
+    return "Latn";
+}
+
+bool kiosk_renders_script(const std::string& script) {
+    return script == "Latn" || script == "Cyrl" || script == "Arab";
+}
+
 } // namespace tk

@@ -6,6 +6,7 @@
 // subquestion ("row") codes are kept exactly as the author wrote them, because exports must
 // map back to LimeSurvey column names (G1, G1[SQ001], G1[other], G1[comment]).
 #pragma once
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -155,6 +156,15 @@ struct PrivacyNotice {
     bool empty() const { return controller.empty(); }
 };
 
+// Where the texts of one language come from (the survey's "meta"): a translation names the
+// language it was made from and who made it, and stays "reviewed": false until a native speaker
+// has checked it. survey check notes every unreviewed translation.
+struct LanguageMeta {
+    std::string source_language;     // a listed language the texts were translated from
+    std::string translated_by;       // a person, team or service
+    bool reviewed = false;           // checked by a native speaker
+};
+
 struct Survey {
     std::string id;                  // stable id, e.g. "bedarfe-akteure"
     std::string version;             // author's version string, e.g. "1.0"
@@ -173,6 +183,7 @@ struct Survey {
     std::shared_ptr<const PipedTexts> piped;
     // The parsed form of a text: from `piped`, or parsed now when the loader did not see it.
     PipedText piped_text(const std::string& text) const;
+    std::map<std::string, LanguageMeta> language_meta; // "meta": language tag -> its provenance
 
     const std::string& original_language() const { return languages.front(); }
     // Every answerable and info question in survey order, with its group index.
@@ -205,6 +216,7 @@ struct LoadResult {
     std::shared_ptr<const Survey> survey; // null when errors is not empty
     std::vector<LoadError> errors;
     std::vector<std::string> warnings;
+    std::vector<std::string> notes;       // facts worth knowing, not problems (unreviewed translations)
     bool ok() const { return survey != nullptr; }
 };
 

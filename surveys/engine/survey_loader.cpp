@@ -6,7 +6,7 @@
 // so an author can fix a file in one pass. See surveys/FORMAT.md for the format itself.
 //
 // This file: the Loader's messages, typed getters, texts, conditions, groups and the survey
-// object, then parse_survey and load_survey. survey_loader_internal.h lists the other files.
+// object (languages and their meta), then parse_survey and load_survey. survey_loader_internal.h lists the other files.
 #include <sodium.h>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include "json_positions.h"
 #include "spelling.h"
 #include "survey_loader_internal.h"
+#include "text_direction.h"
 
 namespace tk {
 namespace loader {
@@ -296,16 +297,8 @@ void Loader::parse_group(const json& jg, const std::string& path, Group& g) {
     }
 }
 
-void Loader::parse_survey_object(const json& j, Survey& s) {
-    check_keys(j, "", "", kSurveyKeys);
-    get_string(j, "id", "", "", s.id, true);
-    if (j.contains("id") && j["id"].is_string() && !valid_survey_id(s.id))
-        error("/id", "", "invalid survey id " + in_quotes(s.id) +
-                             ": use lowercase letters, digits and \"-\" only (at most 64)");
-    if (get_string(j, "version", "", "", s.version, true) && s.version.empty())
-        error("/version", "", "\"version\" must not be empty");
-    get_string(j, "source", "", "", s.source_note, false);
-
+// "languages": the tags, each valid, once, and in a script the kiosk can draw.
+void Loader::parse_languages(const json& j, Survey& s) {
     if (const json* l = member(j, "languages")) {
         if (!l->is_array()) {
             error("/languages", "", "\"languages\" must be a list like [\"de\", \"en\"], not " +
@@ -325,8 +318,16 @@ void Loader::parse_survey_object(const json& j, Survey& s) {
                     error(p, "", "invalid language tag " + in_quotes(tag) + " (examples: \"de\", \"en\", \"de-x-ls\")");
                 else if (std::find(langs.begin(), langs.end(), tag) != langs.end())
                     error(p, "", "duplicate language " + in_quotes(tag));
-                else
+                else {
+                    // Empty boxes instead of questions would be worse than no such language. The
+                    // tag is still listed, so its texts give no second message each.
+                    if (!kiosk_renders_script(language_script(tag)))
+                        error(p, "", "language " + in_quotes(tag) + " is written in the script " +
+                                         language_script(tag) + ", which the kiosk has no font for; "
+                                         "languages in Latin, Cyrillic or Arabic script can be shown "
+                                         "(a tag such as \"sr-Latn\" names the script)");
                     langs.push_back(tag);
+                }
             }
         }
     } else {
@@ -335,6 +336,74 @@ void Loader::parse_survey_object(const json& j, Survey& s) {
     if (langs.empty()) langs.push_back("de"); // keep going so later errors still show
     orig = langs.front();
     s.languages = langs;
+}
+
+// "meta": {"tr": {"source_language": "de", "translated_by": "...", "reviewed": false}, ...}.
+// Every unreviewed translation becomes a note, so it cannot go into the field unnoticed.
+void Loader::parse_meta(const json& j, Survey& s) {
+    const json* m = member(j, "meta");
+    if (!m) return;
+    if (!m->is_object()) {
+        error("/meta", "", "\"meta\" must be an object like {\"tr\": {\"source_language\": \"de\", "
+                           "\"translated_by\": \"...\", \"reviewed\": false}}, not " + std::string(json_kind(*m)));
+        return;
+    }
+    for (auto it = m->begin(); it != m->end(); ++it) {
+        const std::string& lang = it.key();
+        if (is_comment_key(lang)) continue;
+        std::string p = "/meta/" + pointer_escape(lang);
+        if (std::find(langs.begin(), langs.end(), lang) == langs.end()) {
+            error(p, "", "meta for language " + in_quotes(lang) + ", which is not in \"languages\"" +
+                             suggest(lang, langs));
+            continue;
+        }
+        if (!it.value().is_object()) {
+            error(p, "", "the meta of a language must be an object, not " + std::string(json_kind(it.value())));
+            continue;
+        }
+        const json& o = it.value();
+        check_keys(o, p, "", kMetaKeys);
+        LanguageMeta lm;
+        bool ok = get_string(o, "source_language", p, "", lm.source_language, true);
+        if (ok && lm.source_language == lang) {
+            error(p + "/source_language", "", "language " + in_quotes(lang) + " cannot be translated from itself");
+            ok = false;
+        } else if (ok && std::find(langs.begin(), langs.end(), lm.source_language) == langs.end()) {
+            error(p + "/source_language", "", "\"source_language\" " + in_quotes(lm.source_language) +
+                                                  " is not in \"languages\"" + suggest(lm.source_language, langs));
+            ok = false;
+        }
+        if (get_string(o, "translated_by", p, "", lm.translated_by, true) && lm.translated_by.empty()) {
+            error(p + "/translated_by", "", "\"translated_by\" must not be empty: name who translated");
+            ok = false;
+        }
+        if (!member(o, "reviewed")) {
+            error(p, "", "missing required key \"reviewed\" (false until a native speaker has checked the texts)");
+            ok = false;
+        }
+        get_bool(o, "reviewed", p, "", lm.reviewed);
+        if (ok) s.language_meta[lang] = std::move(lm);
+    }
+    for (const std::string& lang : langs) { // notes in the order of "languages"
+        auto it = s.language_meta.find(lang);
+        if (it != s.language_meta.end() && !it->second.reviewed)
+            notes.push_back(file + ": language " + in_quotes(lang) + " is a translation from " +
+                            in_quotes(it->second.source_language) + " by " + it->second.translated_by +
+                            ", not yet reviewed by a native speaker");
+    }
+}
+
+void Loader::parse_survey_object(const json& j, Survey& s) {
+    check_keys(j, "", "", kSurveyKeys);
+    get_string(j, "id", "", "", s.id, true);
+    if (j.contains("id") && j["id"].is_string() && !valid_survey_id(s.id))
+        error("/id", "", "invalid survey id " + in_quotes(s.id) +
+                             ": use lowercase letters, digits and \"-\" only (at most 64)");
+    if (get_string(j, "version", "", "", s.version, true) && s.version.empty())
+        error("/version", "", "\"version\" must not be empty");
+    get_string(j, "source", "", "", s.source_note, false);
+
+    parse_languages(j, s);
 
     get_text(j, "title", "", "", s.title, true);
     get_text(j, "description", "", "", s.description, false);
@@ -358,6 +427,8 @@ void Loader::parse_survey_object(const json& j, Survey& s) {
             if (n.controller.empty()) n = PrivacyNotice{};
         }
     }
+
+    parse_meta(j, s);
 
     if (const json* st = member(j, "settings")) {
         if (!st->is_object()) {
@@ -449,6 +520,7 @@ LoadResult parse_survey(const std::string& json_text, const std::string& source_
         survey->source_path = source_name;
         L.parse_survey_object(j, *survey);
         res.warnings = std::move(L.warnings);
+        res.notes = std::move(L.notes);
         if (!L.errors.empty()) {
             res.errors = std::move(L.errors);
             return res;

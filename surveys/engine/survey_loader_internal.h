@@ -61,6 +61,7 @@ bool valid_date(const std::string& s);
 extern const std::vector<std::string> kSurveyKeys;
 extern const std::vector<std::string> kSettingsKeys;
 extern const std::vector<std::string> kPrivacyKeys;
+extern const std::vector<std::string> kMetaKeys;
 extern const std::vector<std::string> kGroupKeys;
 extern const std::vector<std::string> kCommonQuestionKeys;
 extern const std::vector<std::string> kTypedQuestionKeys;
@@ -94,6 +95,7 @@ struct Loader {
     std::map<std::string, int> lines;
     std::vector<LoadError> errors;
     std::vector<std::string> warnings;
+    std::vector<std::string> notes;
     std::vector<std::string> langs;
     std::string orig; // original language
     std::vector<PendingCondition> conditions;
@@ -126,6 +128,8 @@ struct Loader {
                                                 const std::string& code, std::string& src,
                                                 PendingCondition pc);
     void parse_group(const json& jg, const std::string& path, Group& g);
+    void parse_languages(const json& j, Survey& s);
+    void parse_meta(const json& j, Survey& s);
     void parse_survey_object(const json& j, Survey& s);
 
     // --- survey_questions.cpp ---

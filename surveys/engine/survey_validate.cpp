@@ -61,12 +61,13 @@ bool valid_date(const std::string& s) { return parse_iso_date(s, nullptr); }
 // Which question keys each type takes. Keys common to all types are listed separately.
 
 const std::vector<std::string> kSurveyKeys = {"format", "id", "version", "languages", "title",
-                                              "description", "end_text", "about", "privacy", "source",
+                                              "description", "end_text", "about", "privacy", "source", "meta",
                                               "settings", "groups"};
 const std::vector<std::string> kPrivacyKeys = {"controller", "purpose", "stored", "protection", "contact",
                                                "consent_required"};
 const std::vector<std::string> kSettingsKeys = {"no_answer_option", "partial_responses",
                                                 "show_progress"};
+const std::vector<std::string> kMetaKeys = {"source_language", "translated_by", "reviewed"};
 const std::vector<std::string> kGroupKeys = {"code", "title", "description", "condition",
                                              "questions"};
 const std::vector<std::string> kCommonQuestionKeys = {"code", "type", "text", "help",

@@ -157,6 +157,19 @@ std::string survey_to_json(const Survey& s) {
             j["privacy"] = std::move(p);
         }
         if (!s.source_note.empty()) j["source"] = s.source_note;
+        if (!s.language_meta.empty()) {
+            ojson meta = ojson::object();
+            for (const std::string& lang : s.languages) { // in the order of "languages"
+                auto it = s.language_meta.find(lang);
+                if (it == s.language_meta.end()) continue;
+                ojson m;
+                m["source_language"] = it->second.source_language;
+                m["translated_by"] = it->second.translated_by;
+                m["reviewed"] = it->second.reviewed;
+                meta[lang] = std::move(m);
+            }
+            j["meta"] = std::move(meta);
+        }
         ojson st;
         st["no_answer_option"] = s.settings.no_answer_option;
         st["partial_responses"] = s.settings.partial_responses;

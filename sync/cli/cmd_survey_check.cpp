@@ -2,11 +2,13 @@
 //
 // Prints one "ok" line per good file (with id, version, hash, size and languages, so a
 // coordinator can compare a kiosk's survey with the research server's), or every error of
-// a bad file, one per line in the usual "file:line: where: message" form.
+// a bad file, one per line in the usual "file:line: where: message" form. Warnings and notes
+// (a translation not yet reviewed by a native speaker) go to stderr and never fail a file.
 #include <cstdio>
 
 #include "command.h"
 #include "survey.h"
+#include "text_direction.h"
 
 namespace tk::cli {
 
@@ -22,6 +24,8 @@ static int run_survey_check(const Args& args_in) {
         LoadResult r = load_survey(path);
         for (const std::string& w : r.warnings)
             if (!quiet) std::fprintf(stderr, "warning: %s\n", w.c_str());
+        for (const std::string& n : r.notes)
+            if (!quiet) std::fprintf(stderr, "note: %s\n", n.c_str());
         if (!r.ok()) {
             for (const LoadError& e : r.errors) std::printf("%s\n", e.to_string().c_str());
             std::printf("FAIL  %s  (%zu error%s)\n", path.c_str(), r.errors.size(),
@@ -30,11 +34,16 @@ static int run_survey_check(const Args& args_in) {
             continue;
         }
         const Survey& s = *r.survey;
-        std::string langs;
-        for (const std::string& l : s.languages) langs += (langs.empty() ? "" : ",") + l;
-        std::printf("ok  %s  id=%s version=%s hash=%s questions=%zu languages=%s\n", path.c_str(),
+        std::string langs, rtl;
+        for (const std::string& l : s.languages) {
+            langs += (langs.empty() ? "" : ",") + l;
+            if (is_rtl(l)) rtl += (rtl.empty() ? "" : ",") + l;
+        }
+        // The right-to-left languages are named so that whoever prints or sets up a kiosk knows
+        // which pages come mirrored.
+        std::printf("ok  %s  id=%s version=%s hash=%s questions=%zu languages=%s%s\n", path.c_str(),
                     s.id.c_str(), s.version.c_str(), s.hash.c_str(), s.all_questions().size(),
-                    langs.c_str());
+                    langs.c_str(), rtl.empty() ? "" : (" rtl=" + rtl).c_str());
     }
     return bad ? 1 : 0;
 }

@@ -2,6 +2,8 @@
 # survey_check.sh - `teilhabe survey check`: the shipped surveys pass (exit 0, one "ok" line
 # each with id, version, hash, size, languages), a broken copy fails (exit 1) with a
 # "file:line: place: problem" message, and a call without files is a usage error (exit 2).
+# Unreviewed translations are notes, right-to-left languages are named, a language in a script
+# the kiosk cannot draw is an error.
 source "$(dirname "$0")/cli_common.bash"
 
 shopt -s nullglob
@@ -12,6 +14,16 @@ if [ ${#surveys[@]} -gt 0 ]; then
     [ "$(grep -c '^ok  ' "$WORK/ok.out")" -eq ${#surveys[@]} ] || fail "expected one ok line per survey"
     grep -Eq '^ok  .* id=[a-z0-9-]+ version=[^ ]+ hash=sha256:[0-9a-f]{64} questions=[0-9]+ languages=[a-z]' \
         "$WORK/ok.out" || fail "ok line lacks id/version/hash/questions/languages: $(cat "$WORK/ok.out")"
+    # The citizen survey's right-to-left languages are named, and its unreviewed translations
+    # are notes on stderr that --quiet hides.
+    grep -q "^ok  .*buerger-digital.json  .*languages=de,de-x-ls,en,tr,uk,ru,ar,fa rtl=ar,fa$" "$WORK/ok.out" ||
+        fail "citizen survey: no rtl=ar,fa: $(cat "$WORK/ok.out")"
+    for lang in tr uk ru ar fa; do
+        grep -q "^note: .*buerger-digital.json: language \"$lang\" is a translation from \"de\" by .*, not yet reviewed" \
+            "$WORK/ok.err" || fail "no note on the unreviewed $lang translation: $(cat "$WORK/ok.err")"
+    done
+    "$BIN" survey check --quiet "$SRC/surveys/buerger-digital.json" >/dev/null 2>"$WORK/quiet.err"
+    [ ! -s "$WORK/quiet.err" ] || fail "--quiet still prints: $(cat "$WORK/quiet.err")"
 fi
 
 # A survey with a typo in a type and a condition that looks ahead: both errors, with lines.
@@ -40,6 +52,15 @@ grep -qF "$WORK/bad.json:10: Q2 /groups/0/questions/1/type: unknown type \"txet\
 grep -qF "$WORK/bad.json:9: Q1 /groups/0/questions/0/condition: condition refers to later question Q2" "$WORK/bad.out" ||
     fail "no later-question message: $(cat "$WORK/bad.out")"
 grep -qF "FAIL  $WORK/bad.json  (2 errors)" "$WORK/bad.out" || fail "no FAIL summary: $(cat "$WORK/bad.out")"
+
+# A language in a script the kiosk has no font for is refused, with the place and the reason.
+sed 's/"languages": \["de"\]/"languages": ["de", "he"]/; s/"title": "Kaputt"/"title": {"de": "Kaputt", "he": "x"}/' \
+    "$WORK/bad.json" >"$WORK/hebrew.json"
+set +e
+"$BIN" survey check "$WORK/hebrew.json" >"$WORK/hebrew.out" 2>&1
+set -e
+grep -qF "$WORK/hebrew.json:5: /languages/1: language \"he\" is written in the script Hebr, which the kiosk has no font for" \
+    "$WORK/hebrew.out" || fail "no script message: $(cat "$WORK/hebrew.out")"
 
 # Good and bad together: still exit 1; a missing file is reported, not a crash.
 set +e

@@ -2,8 +2,9 @@
 //
 // parse_survey must never crash or throw, must reject with at least one error or accept
 // with none, and every survey it accepts must survive survey_to_json -> parse_survey
-// unchanged (the LimeSurvey importer and the round-trip promise rely on that). The welcome
-// page's duration estimate of an accepted survey is at least a minute and never overflows.
+// unchanged (the LimeSurvey importer and the round-trip promise rely on that), with the same
+// notes (the meta of each translation is written back). The welcome page's duration estimate of
+// an accepted survey is at least a minute and never overflows.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!again.ok()) {
         for (const tk::LoadError& e : again.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
         std::fprintf(stderr, "survey_to_json output does not load:\n%s\n", out.c_str());
+        abort();
+    }
+    if (again.notes.size() != r.notes.size()) {
+        std::fprintf(stderr, "round trip changed the notes (%zu -> %zu):\n%s\n", r.notes.size(),
+                     again.notes.size(), out.c_str());
         abort();
     }
     if (tk::survey_to_json(*again.survey) != out) {

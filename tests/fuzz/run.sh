@@ -5,7 +5,8 @@
 # JOBS targets run at once (default: the number of cores), each on one core.
 # A crash leaves the reproducer in the build dir and fails the run.
 # -timeout=60: one input that runs longer than a minute (a hang) fails the run at once instead
-# of after libFuzzer's default twenty minutes.
+# of after libFuzzer's default twenty minutes. -max_len=131072: the shipped surveys are seeds,
+# and the citizen survey in eight languages is near 80 KB; a shorter limit would cut it.
 set -euo pipefail
 build=$1; secs=$2; jobs=${3:-$(nproc)}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -20,7 +21,7 @@ fuzz_one() {
   case "$name" in fuzz_survey*) seeds+=("$root/surveys") ;; esac
   dict=()
   [ -f "$here/$name.dict" ] && dict=(-dict="$here/$name.dict")
-  if "$bin" "$work" "${seeds[@]}" "${dict[@]}" -max_total_time="$secs" -timeout=60 -max_len=65536 \
+  if "$bin" "$work" "${seeds[@]}" "${dict[@]}" -max_total_time="$secs" -timeout=60 -max_len=131072 \
         -artifact_prefix="$build/" -print_final_stats=0 >"$build/$name.log" 2>&1; then
     echo ok >"$build/$name.status"
   else

@@ -1,7 +1,9 @@
 // kiosk_flow.cpp - the respondent path through the real screens, headless.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "kiosk_harness.h"
@@ -261,4 +263,59 @@ TEST_CASE("language choice switches survey and UI texts") {
     h.click("next");
     h.enter_until("ONLINE");
     CHECK(tk::survey_text(h.app, h.current()->text) == h.current()->text.get("en", "de"));
+}
+
+// The voice follows the language shown: each of the citizen survey's languages, chosen on the
+// language page, is read in its own espeak-ng voice (Leichte Sprache in the German one), with
+// the survey's and the kiosk's texts of that language. The utterance log is what the kiosk
+// hands to espeak-ng.
+TEST_CASE("read aloud: the voice is the language shown, in every language of the citizen survey") {
+    const std::map<std::string, std::string> voice = {{"de", "de"}, {"de-x-ls", "de"}, {"en", "en"},
+                                                      {"tr", "tr"}, {"uk", "uk"},      {"ru", "ru"},
+                                                      {"ar", "ar"}, {"fa", "fa"}};
+    // One Harness at a time: each owns the current ImGui context.
+    tk::LoadResult lr = tk::load_survey(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
+    REQUIRE(lr.ok());
+    REQUIRE(lr.survey->languages.size() == voice.size());
+    for (const std::string& lang : lr.survey->languages) {
+        CAPTURE(lang);
+        REQUIRE(voice.count(lang) == 1);
+        CHECK(tk::espeak_voice(lang) == voice.at(lang));
+        Harness h;
+        h.speech.log_path = h.dir + "/speech.log";
+        h.key(GLFW_KEY_ENTER);
+        h.click("lang/" + lang);
+        REQUIRE(h.app.reading.language == lang);
+        h.click("next");
+        h.enter_until("ONLINE");
+        h.click("tool/read");
+        std::ifstream f(h.speech.log_path);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        std::string log = ss.str();
+        const tk::Question& q = *h.current();
+        // The only utterance is the one asked for; the page's text follows its progress line.
+        CHECK(log.rfind("[" + lang + " voice=" + voice.at(lang) + "] ", 0) == 0);
+        CHECK(std::count(log.begin(), log.end(), '[') == 1);
+        CHECK(log.find(q.text.get(lang, h.app.survey->original_language())) != std::string::npos);
+        std::string answer1 = tk::fill(tk::ui_text(h.app.texts, lang, "speak_option"),
+                                       {{"n", "1"}, {"text", q.options[0].text.get(lang, "de")}});
+        CHECK(log.find(answer1) != std::string::npos);
+        CHECK(log.find("voice=-") == std::string::npos);
+    }
+    // A language espeak-ng has no voice for is logged, never spoken with another language's rules.
+    CHECK(tk::espeak_voice("fa-IR") == "fa");
+    CHECK(tk::espeak_voice("AR") == "ar");
+    CHECK(tk::espeak_voice("xx").empty());
+    tk::Speech s;
+    s.enabled = false;
+    std::string dir = tkt::temp_dir("speech");
+    s.log_path = dir + "/other.log";
+    tk::speech_say(s, "xx", "Hallo");
+    std::ifstream f(s.log_path);
+    std::string line;
+    std::getline(f, line);
+    CHECK(line == "[xx voice=-] Hallo");
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
 }

@@ -1,6 +1,7 @@
 // kiosk_staff_style.cpp - staff entrance and PIN back-off, theme contrast, UI texts.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -147,27 +148,51 @@ TEST_CASE("fonts: Noto Sans and Andika found; glyphs for de, tr, pl, uk, ru") {
     CHECK(g != nullptr);
 }
 
-TEST_CASE("UI texts: respondent texts complete in de, de-x-ls (with fallback), en, tr, uk") {
+TEST_CASE("UI texts: respondent texts complete in de, de-x-ls (with fallback), en, tr, uk, ru, ar, fa") {
     tk::UiTexts t;
     std::string err;
     REQUIRE(tk::load_ui_texts(std::string(TK_SOURCE_DIR) + "/assets/ui-texts.json", t, &err));
     auto staff_only = [](const std::string& k) {
         return k.rfind("staff_", 0) == 0 || k.rfind("pin_", 0) == 0 || k.rfind("demo_", 0) == 0;
     };
-    // The welcome page's and the data-protection notice's texts were written in de, de-x-ls
-    // and en; tr and uk show them in German until they are translated. Only these keys.
-    auto awaiting_translation = [](const std::string& lang, const std::string& k) {
-        if (lang == "en") return false;
-        return k.rfind("welcome_", 0) == 0 || k.rfind("privacy_", 0) == 0 || k.rfind("consent_", 0) == 0;
-    };
-    for (const char* lang : {"en", "tr", "uk"}) {
-        for (const auto& [key, text] : t.by_lang.at("de")) {
-            if (staff_only(key) || awaiting_translation(lang, key)) continue;
-            CAPTURE(lang);
-            CAPTURE(key);
-            CHECK(t.by_lang.at(lang).count(key) == 1);
+    // missing_ui_texts names every gap as "lang: key"; the respondent's languages may have none
+    // but staff texts (those are German for everyone).
+    const std::vector<std::string> complete = {"en", "tr", "uk", "ru", "ar", "fa"};
+    auto respondent_gaps = [&](const tk::UiTexts& texts) {
+        std::vector<std::string> gaps;
+        for (const std::string& gap : tk::missing_ui_texts(texts)) {
+            std::string lang = gap.substr(0, gap.find(':'));
+            std::string key = gap.substr(gap.find(": ") + 2);
+            if (std::find(complete.begin(), complete.end(), lang) != complete.end() && !staff_only(key))
+                gaps.push_back(gap);
         }
+        return gaps;
+    };
+    for (const std::string& lang : complete) {
+        CAPTURE(lang);
+        REQUIRE(t.by_lang.count(lang) == 1);
+        CHECK_FALSE(t.names.at(lang).empty());
     }
+    CHECK(respondent_gaps(t) == std::vector<std::string>{});
+    // The check sees a gap: one text taken out of Arabic is named.
+    tk::UiTexts gap = t;
+    gap.by_lang.at("ar").erase("next");
+    CHECK(respondent_gaps(gap) == std::vector<std::string>{"ar: next"});
+    // Polish covers only the essentials, so the same check finds its gaps.
+    bool pl_gaps = false;
+    for (const std::string& g : tk::missing_ui_texts(t)) pl_gaps |= g.rfind("pl: ", 0) == 0 && !staff_only(g.substr(4));
+    CHECK(pl_gaps);
+    // Every placeholder of the German text is in each translation, or the screen shows "{x}".
+    for (const std::string& lang : complete)
+        for (const auto& [key, text] : t.by_lang.at("de")) {
+            if (staff_only(key) || !t.by_lang.at(lang).count(key)) continue;
+            for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
+                std::string ph = text.substr(open, text.find('}', open) - open + 1);
+                CAPTURE(lang);
+                CAPTURE(key);
+                CHECK(t.by_lang.at(lang).at(key).find(ph) != std::string::npos);
+            }
+        }
     CHECK(tk::ui_text(t, "de-x-ls", "welcome_start_hint") != tk::ui_text(t, "de", "welcome_start_hint"));
     CHECK(tk::ui_text(t, "de-x-ls", "next") == "Weiter"); // falls back to German
     CHECK(tk::ui_text(t, "pl", "staff_quit") == "Kiosk beenden");

@@ -109,15 +109,15 @@ TEST_CASE("staff menu: the chosen survey survives a restart unless --survey chan
     {
         std::ifstream in(given);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        size_t at = text.find("\"version\": \"1.1\"");
+        size_t at = text.find("\"version\": \"1.2\"");
         REQUIRE(at != std::string::npos);
-        text.replace(at, 16, "\"version\": \"1.2\"");
+        text.replace(at, 16, "\"version\": \"1.3\"");
         std::ofstream(given, std::ios::trunc) << text;
     }
     tk::StartSurvey deployed = tk::choose_start_survey(h.dir, given);
     REQUIRE(deployed.survey.ok());
     CHECK(deployed.path == given);
-    CHECK(deployed.survey.survey->version == "1.2");
+    CHECK(deployed.survey.survey->version == "1.3");
     CHECK(deployed.note.find("changed") != std::string::npos);
 
     // A damaged memory file never stops the kiosk.

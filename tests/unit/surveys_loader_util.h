@@ -200,6 +200,14 @@ inline void check_same_survey(const Survey& a, const Survey& b) {
     CHECK(a.description.by_lang == b.description.by_lang);
     CHECK(a.end_text.by_lang == b.end_text.by_lang);
     CHECK(a.source_note == b.source_note);
+    REQUIRE(a.language_meta.size() == b.language_meta.size());
+    for (const auto& [lang, m] : a.language_meta) {
+        INFO("meta of " << lang);
+        REQUIRE(b.language_meta.count(lang) == 1);
+        CHECK(m.source_language == b.language_meta.at(lang).source_language);
+        CHECK(m.translated_by == b.language_meta.at(lang).translated_by);
+        CHECK(m.reviewed == b.language_meta.at(lang).reviewed);
+    }
     CHECK(a.settings.no_answer_option == b.settings.no_answer_option);
     CHECK(a.settings.partial_responses == b.settings.partial_responses);
     CHECK(a.settings.show_progress == b.settings.show_progress);

@@ -21,3 +21,29 @@ TEST_CASE("text_direction: an explicit script subtag decides") {
     // A private-use part is not a script: "x-arab" says nothing about the direction.
     CHECK(!is_rtl("de-x-arab"));
 }
+
+TEST_CASE("language_script: script subtag first, then the primary language's usual script") {
+    CHECK(language_script("ar") == "Arab");
+    CHECK(language_script("fa-IR") == "Arab");
+    CHECK(language_script("ur") == "Arab");
+    CHECK(language_script("he") == "Hebr");
+    CHECK(language_script("yi") == "Hebr");
+    CHECK(language_script("uk") == "Cyrl");
+    CHECK(language_script("RU") == "Cyrl");
+    CHECK(language_script("tr") == "Latn");
+    CHECK(language_script("de-x-ls") == "Latn");
+    CHECK(language_script("el") == "Grek");
+    CHECK(language_script("zh-TW") == "Hani");
+    CHECK(language_script("hi") == "Deva");
+    CHECK(language_script("sr-Latn") == "Latn");  // Serbian in Latin script
+    CHECK(language_script("az-Arab") == "Arab");
+    CHECK(language_script("ku-latn") == "Latn");  // case does not matter
+    CHECK(language_script("de-x-cyrl") == "Latn"); // private use is not a script
+}
+
+TEST_CASE("kiosk_renders_script: the scripts of the kiosk's Noto fonts") {
+    for (const char* t : {"de", "de-x-ls", "en", "tr", "pl", "uk", "ru", "ar", "fa", "ku-Latn"})
+        CHECK_MESSAGE(kiosk_renders_script(language_script(t)), t);
+    for (const char* t : {"he", "el", "zh", "ja", "hi", "th", "am", "ka", "sr-Grek"})
+        CHECK_MESSAGE(!kiosk_renders_script(language_script(t)), t);
+}

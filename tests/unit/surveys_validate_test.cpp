@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "surveys_loader_util.h"
+#include "text_direction.h"
 
 using namespace tk;
 using namespace tk::test::loader;
@@ -140,6 +141,87 @@ TEST_CASE("loader: duplicate language") {
     json j = base();
     j["languages"] = {"de", "en", "de"};
     expect_error(j, "/languages/2: duplicate language \"de\"");
+}
+
+// The base survey with its English texts under another language tag.
+static std::string base_relabelled(const std::string& lang) {
+    std::string text = kBase;
+    for (size_t p = text.find("\"en\""); p != std::string::npos; p = text.find("\"en\"", p + 1))
+        text.replace(p, 4, "\"" + lang + "\"");
+    return text;
+}
+
+TEST_CASE("loader: a language in a script the kiosk has no font for") {
+    LoadResult he = parse_survey(base_relabelled("he"), "t.json");
+    std::string all = all_errors(he);
+    INFO(all);
+    CHECK_FALSE(he.ok());
+    CHECK(contains(all, "t.json:2: /languages/1: language \"he\" is written in the script Hebr, "
+                        "which the kiosk has no font for; languages in Latin, Cyrillic or Arabic script can be shown"));
+    // One message for the tag, none for each of its texts.
+    CHECK(he.errors.size() == 1);
+    for (const char* lang : {"zh-Hant", "el", "hi", "ka"}) {
+        LoadResult r = parse_survey(base_relabelled(lang), "t.json");
+        INFO(lang << ": " << all_errors(r));
+        CHECK(r.errors.size() == 1);
+        CHECK(contains(all_errors(r), "language \"" + std::string(lang) + "\" is written in the script " +
+                                          language_script(lang)));
+    }
+    // Latin, Cyrillic and Arabic are drawn, and a script subtag can say which one a language uses.
+    for (const char* lang : {"uk", "ar", "fa", "tr", "sr-Latn", "az-Arab"}) {
+        LoadResult r = parse_survey(base_relabelled(lang), "t.json");
+        INFO(lang << ": " << all_errors(r));
+        CHECK(r.ok());
+    }
+}
+
+TEST_CASE("loader: meta of a translation") {
+    json j = base();
+    j["meta"] = {{"en", {{"source_language", "de"}, {"translated_by", "Team A"}, {"reviewed", false}}}};
+    LoadResult r = parse_survey(j.dump(2), "t.json");
+    INFO(all_errors(r));
+    REQUIRE(r.ok());
+    REQUIRE(r.survey->language_meta.count("en") == 1);
+    const LanguageMeta& m = r.survey->language_meta.at("en");
+    CHECK(m.source_language == "de");
+    CHECK(m.translated_by == "Team A");
+    CHECK_FALSE(m.reviewed);
+    CHECK(r.warnings.empty());
+    REQUIRE(r.notes.size() == 1);
+    CHECK(r.notes[0] == "t.json: language \"en\" is a translation from \"de\" by Team A, not yet reviewed by a native speaker");
+
+    j["meta"]["en"]["reviewed"] = true;
+    LoadResult reviewed = parse_survey(j.dump(2), "t.json");
+    REQUIRE(reviewed.ok());
+    CHECK(reviewed.notes.empty());
+    CHECK(reviewed.survey->language_meta.at("en").reviewed);
+}
+
+TEST_CASE("loader: errors in meta") {
+    auto with_meta = [](json meta) {
+        json j = base();
+        j["meta"] = std::move(meta);
+        return j;
+    };
+    expect_error(with_meta(json::array()), "/meta: \"meta\" must be an object");
+    expect_error(with_meta({{"fr", {{"source_language", "de"}, {"translated_by", "X"}, {"reviewed", false}}}}),
+                 "/meta/fr: meta for language \"fr\", which is not in \"languages\"");
+    expect_error(with_meta({{"en", "de"}}), "/meta/en: the meta of a language must be an object, not a string");
+    expect_error(with_meta({{"en", {{"translated_by", "X"}, {"reviewed", false}}}}),
+                 "/meta/en: missing required key \"source_language\"");
+    expect_error(with_meta({{"en", {{"source_language", "en"}, {"translated_by", "X"}, {"reviewed", false}}}}),
+                 "/meta/en/source_language: language \"en\" cannot be translated from itself");
+    expect_error(with_meta({{"en", {{"source_language", "fr"}, {"translated_by", "X"}, {"reviewed", false}}}}),
+                 "/meta/en/source_language: \"source_language\" \"fr\" is not in \"languages\"");
+    expect_error(with_meta({{"en", {{"source_language", "de"}, {"translated_by", ""}, {"reviewed", false}}}}),
+                 "/meta/en/translated_by: \"translated_by\" must not be empty");
+    expect_error(with_meta({{"en", {{"source_language", "de"}, {"translated_by", "X"}}}}),
+                 "/meta/en: missing required key \"reviewed\"");
+    expect_error(with_meta({{"en", {{"source_language", "de"}, {"translated_by", "X"}, {"reviewed", "no"}}}}),
+                 "/meta/en/reviewed: \"reviewed\" must be true or false, not a string");
+    expect_error(with_meta({{"en", {{"source_language", "de"}, {"translated_by", "X"}, {"reviewed", false},
+                                    {"reviewd", true}}}}),
+                 "/meta/en/reviewd: unknown key \"reviewd\" (did you mean \"reviewed\"?)");
 }
 
 TEST_CASE("loader: text in a language that is not listed") {

@@ -51,6 +51,21 @@ TEST_CASE("loader: survey_to_json round trip keeps everything and the hash") {
     }
 }
 
+TEST_CASE("loader: survey_to_json keeps the meta of each translation") {
+    json j = base();
+    j["languages"] = {"de", "en", "de-x-ls"};
+    j["meta"] = {{"de-x-ls", {{"source_language", "de"}, {"translated_by", "Büro für Leichte Sprache"}, {"reviewed", true}}},
+                 {"en", {{"source_language", "de"}, {"translated_by", "Team A"}, {"reviewed", false}}}};
+    auto s1 = load_ok(j.dump(2));
+    REQUIRE(s1->language_meta.size() == 2);
+    std::string out = survey_to_json(*s1);
+    auto s2 = load_ok(out);
+    check_same_survey(*s1, *s2);
+    CHECK(survey_to_json(*s2) == out); // written the same way again
+    // Written in the order of "languages", so the file reads like its language list.
+    CHECK(out.find("\"en\": {\n      \"source_language\"") < out.find("\"de-x-ls\": {\n      \"source_language\""));
+}
+
 TEST_CASE("loader: survey_to_json writes a survey built in code (importer use)") {
     Survey s;
     s.id = "import";

@@ -136,6 +136,8 @@ void Loader::parse_question(const json& jq, const std::string& path, Question& q
     if (!type) return;
     parse_answer_keys(jq, path, code, tname, *type, position, q);
     parse_bounds(jq, path, code, *type, q);
+    // Known to `that.<code>` in later expressions; a duplicate code keeps the first.
+    if (!code.empty()) answer_vars.insert({code, answer_variables(q)});
 }
 
 // The keys that say what an answer is: mandatory, matrix cells, options, rows, display,

@@ -857,8 +857,11 @@ struct Parser {
             while (true) {
                 // A bare self / that argument becomes one argument per variable, as
                 // LimeSurvey substitutes the comma-separated list into the call.
-                Tok next = toks[at + 1].kind;
-                if (peek().kind == Tok::SelfRef && (next == Tok::Comma || next == Tok::RParen)) {
+                // (A SelfRef is never the last token: End follows it.)
+                bool bare = peek().kind == Tok::SelfRef &&
+                            (toks[at + 1].kind == Tok::Comma || toks[at + 1].kind == Tok::RParen ||
+                             toks[at + 1].kind == Tok::End); // End: report the missing ')'
+                if (bare) {
                     std::vector<std::string> names;
                     std::string suffix;
                     if (!expand_self(peek(), names, suffix)) return nullptr;

@@ -873,6 +873,8 @@ TEST_CASE("expr: self and that refused with a reason where they cannot expand") 
           "unknown part 'foo' in 'self.foo': use comments, nocomments, sq_<code>, nosq_<code> or a property such as NAOK at column 7");
     CHECK(self_error("count(self.NAOK.sq_A)") == "in 'self.NAOK.sq_A' the property '.NAOK' must come last at column 7");
     CHECK(self_error("count(self.jsName)").find("'.jsName' is the name of the variable") == 0);
+    CHECK(self_error("(((implode(") == "unexpected end of expression at column 12"); // found by fuzzing
+    CHECK(self_error("count(self") == "unexpected end of expression at column 11");
     CHECK(self_error("count(self.)") == "'.' must be followed by a part after 'self' at column 11");
     CHECK(self_error("count(self)", "") ==
           "'self' stands for a question's own answers, and there is no question here; name the variables instead at column 7");

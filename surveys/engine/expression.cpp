@@ -329,7 +329,8 @@ static bool known_ifop(const std::string& op);
 // Variable properties LimeSurvey defines that a survey can read (see FORMAT.md).
 static bool known_property(const std::string& p) {
     static const char* const kProps[] = {"NAOK", "shown", "value", "valueNAOK", "code", "relevanceStatus",
-                                         "question", "gid", "qid", "sgqa", "mandatory", "qseq", "gseq"};
+                                         "question", "gid", "qid", "sgqa", "mandatory", "qseq", "gseq",
+                                         "type", "relevance"};
     for (const char* k : kProps)
         if (p == k) return true;
     return false;
@@ -338,13 +339,13 @@ static bool known_property(const std::string& p) {
 // ---------------------------------------------------------------------------------------
 // Tokenizer
 
-enum class Tok { End, Number, String, Name, LParen, RParen, Comma, Or, And, Not, Bang, Cmp, Plus, Minus, Star, Slash };
+enum class Tok { End, Number, String, Name, SelfRef, LParen, RParen, Comma, Or, And, Not, Bang, Cmp, Plus, Minus, Star, Slash };
 
 struct Token {
     Tok kind = Tok::End;
     std::string text;     // as written in the source (for messages)
     std::string value;    // String: unescaped contents; Name: name; Number: digits
-    std::string suffix;   // Name: part after '.'
+    std::string suffix;   // Name: part after '.'; SelfRef: everything after "self." / "that."
     CmpOp cmp = CmpOp::Eq;
     size_t pos = 0;       // byte offset
 };
@@ -420,10 +421,35 @@ static bool tokenize(const std::string& src, std::vector<Token>& out, LexError* 
             size_t j = i;
             while (j < n && is_name_char(src[j])) j++;
             t.value = src.substr(i, j - i);
+            if (t.value == "self" || t.value == "that") {
+                // self.sq_SQ001.NAOK, that.Q1.nosq_X: a chain of parts, expanded by the parser.
+                while (j < n && src[j] == '.') {
+                    size_t k = j + 1;
+                    while (k < n && is_name_char(src[k])) k++;
+                    if (k == j + 1) {
+                        err->message = "'.' must be followed by a part after '" + t.value + "'";
+                        err->pos = j;
+                        return false;
+                    }
+                    j = k;
+                }
+                t.kind = Tok::SelfRef;
+                t.text = src.substr(i, j - i);
+                t.suffix = t.text.size() > 4 ? t.text.substr(5) : "";
+                i = j;
+                out.push_back(t);
+                continue;
+            }
             if (j < n && src[j] == '.') {
                 size_t k = j + 1;
                 while (k < n && is_name_char(src[k])) k++;
                 std::string suffix = src.substr(j + 1, k - j - 1);
+                if (suffix == "jsName") {
+                    err->message = "'.jsName' is the name of the variable in LimeSurvey's JavaScript, which "
+                                   "a kiosk does not run; it is not supported";
+                    err->pos = j;
+                    return false;
+                }
                 if (!known_property(suffix)) {
                     err->message = "unknown suffix '." + suffix + "'";
                     err->pos = j;
@@ -505,6 +531,8 @@ struct Parser {
     int depth = 0;
     std::string error;
     size_t error_pos = 0;
+
+    const ExprContext* ctx = nullptr; // for self / that; null where there is no question
 
     explicit Parser(const std::string& s) : src(s) {}
 
@@ -680,11 +708,28 @@ struct Parser {
             at++;
             return inner;
         }
+        case Tok::SelfRef: {
+            // Outside a function's arguments the list must be a single variable:
+            // LimeSurvey pastes "Q_A, Q_B" in place, which is a syntax error there.
+            std::vector<std::string> names;
+            std::string suffix;
+            if (!expand_self(t, names, suffix)) return nullptr;
+            if (names.size() != 1) {
+                std::string list;
+                for (size_t i = 0; i < names.size() && i < 4; i++) list += (i ? ", " : "") + names[i];
+                if (names.size() > 4) list += ", ...";
+                return fail("'" + t.text + "' stands for " + std::to_string(names.size()) + " variables (" + list +
+                                "); use it as a function's argument, e.g. count(" + t.text + ")",
+                            t.pos);
+            }
+            auto e = node(ExprKind::Var, t.pos);
+            e->name = names[0];
+            e->suffix = suffix;
+            at++;
+            return e;
+        }
         case Tok::Name:
             if (toks[at + 1].kind == Tok::LParen && t.suffix.empty()) return parse_call();
-            if (t.value == "self" || t.value == "that")
-                return fail("'" + t.value + "' stands for a question's own subquestions in LimeSurvey; "
-                            "name the variables instead (the importer expands it)", t.pos);
             {
                 auto e = node(ExprKind::Var, t.pos);
                 e->name = t.value;
@@ -695,6 +740,100 @@ struct Parser {
         default:
             return unexpected();
         }
+    }
+
+    // self / that (t.value) with its chain of parts (t.suffix, "sq_A.NAOK"): the variables it
+    // selects and the property they carry. LimeSurvey's rules (manual, "ExpressionScript -
+    // Presentation", "self and that"): `comments` keeps the comment fields, `nocomments` drops
+    // them, `sq_X` keeps the parts whose code contains X (sq_1 keeps a1, 1a, 1, 11 and 001),
+    // `nosq_X` drops them; several sq_ keep what any of them keeps.
+    bool expand_self(const Token& t, std::vector<std::string>& names, std::string& suffix) {
+        std::vector<std::string> parts;
+        for (size_t b = 0; b < t.suffix.size();) {
+            size_t d = t.suffix.find('.', b);
+            if (d == std::string::npos) d = t.suffix.size();
+            parts.push_back(t.suffix.substr(b, d - b));
+            b = d + 1;
+        }
+        std::string code;
+        size_t first = 0;
+        if (t.value == "that") {
+            if (parts.empty()) {
+                fail("'that' must name a question, e.g. that.Q1.NAOK", t.pos);
+                return false;
+            }
+            if (!ctx) {
+                fail("'that' can only be used in a survey's conditions, validation and texts; "
+                     "name the variables instead", t.pos);
+                return false;
+            }
+            code = parts[0];
+            first = 1;
+        } else {
+            if (!ctx || ctx->self.empty()) {
+                fail(ctx && !ctx->self_error.empty()
+                         ? ctx->self_error
+                         : "'self' stands for a question's own answers, and there is no question here; "
+                           "name the variables instead",
+                     t.pos);
+                return false;
+            }
+            code = ctx->self;
+        }
+        std::vector<std::string> all;
+        if (!ctx->parts || !ctx->parts(code, &all)) {
+            fail("'" + t.text + "' names no question " + code + " known here" + ctx->unknown_note, t.pos);
+            return false;
+        }
+        bool want_comments = false, no_comments = false;
+        std::vector<std::string> sq, nosq;
+        for (size_t i = first; i < parts.size(); i++) {
+            const std::string& p = parts[i];
+            if (!suffix.empty()) {
+                fail("in '" + t.text + "' the property '." + suffix + "' must come last", t.pos);
+                return false;
+            }
+            if (p == "comments") want_comments = true;
+            else if (p == "nocomments") no_comments = true;
+            else if (p.size() > 3 && p.compare(0, 3, "sq_") == 0) sq.push_back(p.substr(3));
+            else if (p.size() > 5 && p.compare(0, 5, "nosq_") == 0) nosq.push_back(p.substr(5));
+            else if (p == "jsName") {
+                fail("'.jsName' is the name of the variable in LimeSurvey's JavaScript, which a kiosk "
+                     "does not run; it is not supported", t.pos);
+                return false;
+            } else if (known_property(p)) suffix = p;
+            else {
+                fail("unknown part '" + p + "' in '" + t.text + "': use comments, nocomments, sq_<code>, "
+                     "nosq_<code> or a property such as NAOK",
+                     t.pos);
+                return false;
+            }
+        }
+        for (const std::string& n : all) {
+            // The part's own code: "A" of "Q1_A"; "" for the question's main variable.
+            std::string rest = n.size() > code.size() ? n.substr(code.size() + 1) : "";
+            bool comment = rest.size() >= 7 && rest.compare(rest.size() - 7, 7, "comment") == 0;
+            if (want_comments && !comment) continue;
+            if (no_comments && comment) continue;
+            auto has = [&](const std::vector<std::string>& pats) {
+                for (const std::string& x : pats)
+                    if (rest.find(x) != std::string::npos) return true;
+                return false;
+            };
+            if (!sq.empty() && !has(sq)) continue;
+            if (has(nosq)) continue;
+            names.push_back(n);
+        }
+        if (names.empty()) {
+            std::string list;
+            for (size_t i = 0; i < all.size() && i < 6; i++) list += (i ? ", " : "") + all[i];
+            if (all.size() > 6) list += ", ...";
+            fail("'" + t.text + "' selects none of the variables of question " + code +
+                     (all.empty() ? " (it has no answer)" : " (" + list + ")"),
+                 t.pos);
+            return false;
+        }
+        return true;
     }
 
     std::unique_ptr<Expr> parse_call() {
@@ -716,9 +855,28 @@ struct Parser {
         at += 2; // name and '('
         if (peek().kind != Tok::RParen) {
             while (true) {
-                auto arg = parse_or();
-                if (!arg) return nullptr;
-                e->kids.push_back(std::move(arg));
+                // A bare self / that argument becomes one argument per variable, as
+                // LimeSurvey substitutes the comma-separated list into the call.
+                // (A SelfRef is never the last token: End follows it.)
+                bool bare = peek().kind == Tok::SelfRef &&
+                            (toks[at + 1].kind == Tok::Comma || toks[at + 1].kind == Tok::RParen ||
+                             toks[at + 1].kind == Tok::End); // End: report the missing ')'
+                if (bare) {
+                    std::vector<std::string> names;
+                    std::string suffix;
+                    if (!expand_self(peek(), names, suffix)) return nullptr;
+                    for (const std::string& n : names) {
+                        auto v = node(ExprKind::Var, peek().pos);
+                        v->name = n;
+                        v->suffix = suffix;
+                        e->kids.push_back(std::move(v));
+                    }
+                    at++;
+                } else {
+                    auto arg = parse_or();
+                    if (!arg) return nullptr;
+                    e->kids.push_back(std::move(arg));
+                }
                 if (peek().kind == Tok::Comma) {
                     at++;
                     continue;
@@ -763,10 +921,14 @@ static void fix_columns(Expr& e, const std::vector<size_t>& cols) {
     for (auto& k : e.kids) fix_columns(*k, cols);
 }
 
-ExprParse parse_expression(const std::string& source) {
+ExprParse parse_expression(const std::string& source) { return parse_expression(source, ExprContext{}); }
+
+ExprParse parse_expression(const std::string& source, const ExprContext& context) {
     ExprParse result;
     try {
         Parser p(source);
+        // An empty context is no context: self / that give the plain message.
+        if (context.parts || !context.self.empty() || !context.self_error.empty()) p.ctx = &context;
         LexError lex;
         if (!tokenize(source, p.toks, &lex)) {
             result.column = column_of(source, lex.pos);

@@ -17,10 +17,11 @@
 //   primary := NUMBER | STRING | NAME | NAME "(" args? ")" | "(" expr ")"
 //   NAME    := [A-Za-z_][A-Za-z0-9_#]* ("." property)?
 //   property: NAOK shown value valueNAOK code relevanceStatus question gid qid sgqa
-//             mandatory qseq gseq (passed to VarLookup as `suffix`)
+//             mandatory qseq gseq type relevance (passed to VarLookup as `suffix`)
+//   SELF    := ("self" | "that" "." NAME) ("." part)*  -- expanded by the parser, see ExprContext
 //   STRING  := '...' | "..."  (backslash escapes a quote or a backslash)
 // '%' is not an operator in ExpressionScript and is refused; so are '=' (assignment),
-// `self` and `that` (the importer expands them), and chained comparisons (a == b == c).
+// `.jsName` (LimeSurvey's JavaScript name) and chained comparisons (a == b == c).
 // Functions: the library of LimeSurvey's manual (see known_functions() and the table in
 // surveys/LSS_IMPORT.md); listifop is refused at load time with a reason.
 // Values follow LimeSurvey's rules: comparisons and '+' are numeric when both sides are
@@ -59,7 +60,25 @@ struct ExprParse {
     size_t column = 0;                // 1-based column of the error
 };
 
+// Where an expression stands, for `self` and `that` (LimeSurvey's manual, "ExpressionScript
+// - Presentation", "self and that"). `self` is the answer variables of the question the
+// expression belongs to, `that.Q1` those of question Q1; both may select with `.comments`,
+// `.nocomments`, `.sq_X` (part code contains X), `.nosq_X` (does not) and end with a property
+// (`count(self.NAOK)`, `that.Q1.sq_A.NAOK`). The parser expands them into plain variables, so
+// the tree holds only names: a function's argument takes the whole list, anywhere else the
+// selection must be one variable.
+struct ExprContext {
+    std::string self;        // code of the question `self` names; "" where there is none
+    std::string self_error;  // why `self` cannot be used here (when `self` is ""), for the message
+    std::string unknown_note; // appended when `that` names no question known here
+    // The answer variables of a question in survey order ("Q1", "Q1_A", "Q1_other", ...);
+    // false when no such question is known here.
+    std::function<bool(const std::string& code, std::vector<std::string>* vars)> parts;
+};
+
+// Without a context, `self` and `that` are refused with a message.
 ExprParse parse_expression(const std::string& source);
+ExprParse parse_expression(const std::string& source, const ExprContext& context);
 
 // Resolves a variable. `name` is the part before any '.', `suffix` the part after ("" when
 // absent). Returns an empty string value for unknown or hidden variables.

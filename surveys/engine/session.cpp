@@ -406,9 +406,38 @@ static ExprValue whole_value(const Question& q, const Answer& a, bool shown, con
     }
 }
 
+// LimeSurvey's one-letter type code of the question as LimeSurvey would hold it: the type
+// of this survey's question, not of a file it was imported from (an imported 5-point array
+// "A" is a matrix here and reads "F"). A ranked list has no LimeSurvey type; it is nearest
+// to multiple short text.
+static const char* limesurvey_type(const Question& q) {
+    switch (q.type) {
+    case QuestionType::SingleChoice: return q.display == "dropdown" ? "!" : q.comment ? "O" : "L";
+    case QuestionType::MultipleChoice: return "M";
+    case QuestionType::ShortText: return "S";
+    case QuestionType::LongText: return "T";
+    case QuestionType::Numeric: return "N";
+    case QuestionType::YesNo: return "Y";
+    case QuestionType::Rating: return "5";
+    case QuestionType::Matrix:
+        if (q.cell == MatrixCell::Number) return ":";
+        if (q.cell == MatrixCell::Text) return ";";
+        return q.options2.empty() ? "F" : "1";
+    case QuestionType::Ranking: return "R";
+    case QuestionType::RankedList: return "Q";
+    case QuestionType::MultiText: return "Q";
+    case QuestionType::MultiNumeric: return "K";
+    case QuestionType::Date: return "D";
+    case QuestionType::Info: return "X";
+    }
+    return "";
+}
+
 // `Q.relevanceStatus` (1 shown, 0 not), `Q.question` (its text), `Q.gid` / `Q.qid` (1-based
 // positions of its group and of the question: there are no database ids offline),
-// `Q.gseq` / `Q.qseq` (0-based), `Q.sgqa` (the code), `Q.mandatory` ("Y"/"N").
+// `Q.gseq` / `Q.qseq` (0-based), `Q.sgqa` (the code), `Q.mandatory` ("Y"/"N"), `Q.type`
+// (see limesurvey_type), `Q.relevance` (the condition as written; "1" without one, as
+// LimeSurvey stores an always-shown question).
 // Everything else (NAOK, value, valueNAOK, code, shown) reads the answer.
 static bool question_property(const Survey& survey, const std::string& lang, const Question& q, int index,
                               const std::string& suffix, bool shown, ExprValue* out) {
@@ -418,6 +447,8 @@ static bool question_property(const Survey& survey, const std::string& lang, con
     else if (suffix == "qseq") *out = ExprValue::of_number(index);
     else if (suffix == "sgqa") *out = ExprValue::of_string(q.code);
     else if (suffix == "mandatory") *out = ExprValue::of_string(q.mandatory ? "Y" : "N");
+    else if (suffix == "type") *out = ExprValue::of_string(limesurvey_type(q));
+    else if (suffix == "relevance") *out = ExprValue::of_string(q.condition_src.empty() ? "1" : q.condition_src);
     else if (suffix == "gid" || suffix == "gseq") {
         int g = 0, seen = 0;
         for (const Group& grp : survey.groups) {

@@ -236,7 +236,16 @@ std::shared_ptr<const Expr> Loader::parse_condition(const json& obj, const std::
     std::string trimmed = src;
     trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
     if (trimmed.empty()) { src.clear(); return nullptr; }
-    ExprParse r = parse_expression(src);
+    // A condition is evaluated before its question is shown and may read only earlier
+    // questions, so `self` has nothing to read there; `that.Q1` reaches earlier questions.
+    ExprContext ctx = expr_context(nullptr);
+    ctx.self_error = code.empty() || pc.is_group
+                         ? "'self' stands for a question's own answers, and a group's condition belongs "
+                           "to no question; name the variables or use that.<question code>"
+                         : "'self' in the condition of " + code + " would read " + code +
+                               " itself, but a condition can only use earlier questions; use "
+                               "that.<question code> or name the variables";
+    ExprParse r = parse_expression(src, ctx);
     std::string p = path + "/condition";
     if (!r.expr) {
         // The parser's message names the column already ("... at column 7").
@@ -250,6 +259,24 @@ std::shared_ptr<const Expr> Loader::parse_condition(const json& obj, const std::
     pc.expr = r.expr;
     conditions.push_back(pc);
     return r.expr;
+}
+
+ExprContext Loader::expr_context(const Question* self) const {
+    ExprContext ctx;
+    ctx.unknown_note = " (only questions before this point can be named)";
+    // The context is used while this Loader lives (parsing happens inside load).
+    ctx.parts = [this, self](const std::string& code, std::vector<std::string>* vars) {
+        if (self && code == self->code) {
+            *vars = answer_variables(*self);
+            return true;
+        }
+        auto it = answer_vars.find(code);
+        if (it == answer_vars.end()) return false;
+        *vars = it->second;
+        return true;
+    };
+    if (self) ctx.self = self->code;
+    return ctx;
 }
 
 void Loader::parse_group(const json& jg, const std::string& path, Group& g) {

@@ -101,6 +101,8 @@ struct Loader {
     std::vector<PendingCondition> conditions;
     std::map<std::string, std::string> group_codes, question_codes; // code -> first path
     int question_count = 0;
+    // Answer variables of every question parsed so far (code -> names), for `that.Q1`.
+    std::map<std::string, std::vector<std::string>> answer_vars;
 
     Loader(std::string f, const std::string& t) : file(std::move(f)), text(t) {}
 
@@ -124,9 +126,13 @@ struct Loader {
                   const std::string& code, LocalText& out, bool required);
     bool parse_text(const json& v, const std::string& p, const std::string& code,
                     const std::string& name, LocalText& out, bool required);
+    // `code` is the question the condition belongs to ("" for a group's or the survey's).
     std::shared_ptr<const Expr> parse_condition(const json& obj, const std::string& path,
                                                 const std::string& code, std::string& src,
                                                 PendingCondition pc);
+    // self / that for an expression of question `self` (null: none): `that` reaches the
+    // questions parsed so far, `self` the question itself once its parts are known.
+    ExprContext expr_context(const Question* self) const;
     void parse_group(const json& jg, const std::string& path, Group& g);
     void parse_languages(const json& j, Survey& s);
     void parse_meta(const json& j, Survey& s);
@@ -173,6 +179,9 @@ struct Loader {
                          size_t index, std::map<std::string, size_t>& seen);
     // What `rest` in "Q_rest" may name for question q; "" when fine, else the problem.
     static bool part_exists(const Question& q, const std::string& rest);
+    // Every variable of q's answer in order: "Q" or its parts ("Q_A", "Q_R1_C1", "Q_1", ...),
+    // then "Q_other" and "Q_comment"; what `self` stands for. Empty for info.
+    static std::vector<std::string> answer_variables(const Question& q);
     // A condition may only read questions strictly before the thing it belongs to, so that
     // showing or hiding never depends on answers given later (the session walks forward).
     void check_condition_references(const Survey& s);

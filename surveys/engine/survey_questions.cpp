@@ -149,6 +149,8 @@ void Loader::parse_question(const json& jq, const std::string& path, Question& q
     parse_bounds(jq, path, code, *type, q);
     parse_order_keys(jq, path, code, q);
     parse_computed(jq, path, code, *type, position, q);
+    // Known to `that.<code>` in later expressions; a duplicate code keeps the first.
+    if (!code.empty()) answer_vars.insert({code, answer_variables(q)});
 }
 
 // random_group and option_order (FORMAT.md, "Order settings"): recorded, not yet acted on.

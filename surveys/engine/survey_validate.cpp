@@ -202,6 +202,47 @@ bool Loader::part_exists(const Question& q, const std::string& rest) {
     }
 }
 
+std::vector<std::string> Loader::answer_variables(const Question& q) {
+    using T = QuestionType;
+    std::vector<std::string> v;
+    auto part = [&](const std::string& rest) { v.push_back(q.code + "_" + rest); };
+    switch (q.type) {
+    case T::Info:
+        return v;
+    case T::MultipleChoice:
+        for (const Option& o : q.options) part(o.code);
+        break;
+    case T::MultiText:
+    case T::MultiNumeric:
+        for (const Row& r : q.rows) part(r.code);
+        break;
+    case T::Matrix:
+        for (const Row& r : q.rows) {
+            if (q.cell == MatrixCell::Choice) {
+                part(r.code);
+                if (!q.options2.empty()) part(r.code + "#1");
+            } else {
+                for (const Option& o : q.options) part(r.code + "_" + o.code);
+            }
+        }
+        break;
+    case T::Ranking:
+    case T::RankedList: {
+        // The ranks part_exists accepts: up to max_answers, for ranking at most the options.
+        int limit = q.type == T::Ranking ? (int)q.options.size() : 0;
+        if (q.max_answers > 0 && (limit == 0 || q.max_answers < limit)) limit = q.max_answers;
+        for (int i = 1; i <= limit; i++) part(std::to_string(i));
+        if (limit == 0) v.push_back(q.code); // a list without a limit: the whole answer
+        break;
+    }
+    default:
+        v.push_back(q.code);
+    }
+    if (q.other && (q.type == T::SingleChoice || q.type == T::MultipleChoice)) part("other");
+    if (q.comment) part("comment");
+    return v;
+}
+
 // A condition may only read questions strictly before the thing it belongs to, so that
 // showing or hiding never depends on answers given later (the session walks forward).
 void Loader::check_condition_references(const Survey& s) {

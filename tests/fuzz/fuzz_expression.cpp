@@ -1,16 +1,34 @@
 // fuzz_expression.cpp - the ExpressionScript parser and evaluator on arbitrary text.
 // Whatever the input, parse_expression must return (an error or a tree), and a tree must
 // evaluate without crashing against answers of every shape: texts, numbers, NULL (a hidden
-// question), booleans, quoted strings; with the whole function library, dates included.
+// question), booleans, quoted strings; with the whole function library, dates included;
+// self / that with and without a question to expand them.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "expression.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string src(reinterpret_cast<const char*>(data), size);
-    tk::ExprParse p = tk::parse_expression(src);
+    // Without a context self / that are errors; with one (a question Q1 and an earlier M)
+    // they expand, and every input that parses without it parses with it too.
+    tk::ExprParse plain = tk::parse_expression(src);
+    if (!plain.expr && (plain.error.empty() || plain.column == 0 || plain.column > src.size() + 1)) __builtin_trap();
+    static const tk::ExprContext ctx = [] {
+        tk::ExprContext c;
+        c.self = "Q1";
+        c.parts = [](const std::string& code, std::vector<std::string>* vars) {
+            if (code == "Q1") *vars = {"Q1_A", "Q1_B1", "Q1_other", "Q1_comment"};
+            else if (code == "M") *vars = {"M_SQ001", "M_SQ002#1"};
+            else return false;
+            return true;
+        };
+        return c;
+    }();
+    tk::ExprParse p = tk::parse_expression(src, ctx);
+    if (plain.expr && !p.expr) __builtin_trap();
     if (!p.expr) {
         if (p.error.empty() || p.column == 0 || p.column > src.size() + 1) __builtin_trap();
         return 0;

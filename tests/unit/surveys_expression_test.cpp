@@ -287,7 +287,9 @@ TEST_CASE("expr: parse errors name the problem and the column") {
         {"listifop('qid', '==', 1, 'code', ',', Q1)", "function 'listifop' is not supported: it reads question attributes named at run time; write the list with if() and join() over the questions instead at column 1", 1},
         {"countifop('=>', 3, A)", "function 'countifop' does not know the operator '=>' (use ==, !=, <, <=, >, >=, eq, ne, lt, le, gt, ge or RX) at column 11", 11},
         {"A % 2", "'%' is not an operator in ExpressionScript (use intval(a / b) or a - b * floor(a / b)) at column 3", 3},
-        {"self.NAOK == 1", "'self' stands for a question's own subquestions in LimeSurvey; name the variables instead (the importer expands it) at column 1", 1},
+        {"self.NAOK == 1", "'self' stands for a question's own answers, and there is no question here; name the variables instead at column 1", 1},
+        {"count(that.Q1)", "'that' can only be used in a survey's conditions, validation and texts; name the variables instead at column 7", 7},
+        {"A.jsName == 1", "'.jsName' is the name of the variable in LimeSurvey's JavaScript, which a kiosk does not run; it is not supported at column 2", 2},
         {"A < B < C", "unexpected '<' at column 7", 7},
         {"rand(1)", "function 'rand' takes 0 or 2 arguments, got 1 at column 1", 1},
         {"mktime(1,2,3,4,5,6,7)", "function 'mktime' takes 0 to 6 arguments, got 7 at column 1", 1},
@@ -756,6 +758,11 @@ TEST_CASE("expr: variable properties through the session") {
     CHECK(get("A", "sgqa").text == "A");
     CHECK(get("A", "mandatory").text == "Y");
     CHECK(get("B", "mandatory").text == "N");
+    CHECK(get("A", "type").text == "Y");                  // LimeSurvey's type letters
+    CHECK(get("B", "type").text == "S");
+    CHECK(get("C", "type").text == "N");
+    CHECK(get("B", "relevance").text == "A == 'Y'");      // the condition as written
+    CHECK(get("A", "relevance").text == "1");             // none: always shown
     CHECK(get("B", "relevanceStatus").text == "0");
     CHECK(get("B", "").is_null);                          // not shown: NULL
     CHECK(get("B", "NAOK").is_empty());
@@ -774,4 +781,147 @@ TEST_CASE("expr: variable properties through the session") {
     ExprParse q = parse_expression("A.relevanceStatus == 1 and B.relevanceStatus and C.gid == 2 and not is_null(B)");
     REQUIRE(q.expr);
     CHECK(evaluate_condition(*q.expr, [&](const std::string& n, const std::string& suf) { return s.lookup(n, suf); }));
+}
+
+namespace {
+
+// A survey's worth of questions for self / that: Q1 multiple choice (A, B, C1, other,
+// comment), M matrix rows SQ001 SQ002 SQ010, T a text.
+ExprContext demo_context(const std::string& self) {
+    ExprContext ctx;
+    ctx.self = self;
+    ctx.parts = [](const std::string& code, std::vector<std::string>* vars) {
+        if (code == "Q1") *vars = {"Q1_A", "Q1_B", "Q1_C1", "Q1_other", "Q1_comment"};
+        else if (code == "M") *vars = {"M_SQ001", "M_SQ002", "M_SQ010"};
+        else if (code == "T") *vars = {"T"};
+        else return false;
+        return true;
+    };
+    return ctx;
+}
+
+// The expanded tree as text: every variable it reads with its suffix.
+std::string expanded(const std::string& src, const std::string& self = "Q1") {
+    ExprParse p = parse_expression(src, demo_context(self));
+    REQUIRE_MESSAGE(p.expr, src << " -> " << p.error);
+    std::string out;
+    std::vector<std::string> seen;
+    evaluate(*p.expr, [&](const std::string& n, const std::string& suf) {
+        seen.push_back(suf.empty() ? n : n + "." + suf);
+        return ExprValue::of_string("");
+    });
+    for (const std::string& n : seen) out += (out.empty() ? "" : " ") + n;
+    return out;
+}
+
+std::string self_error(const std::string& src, const std::string& self = "Q1") {
+    ExprParse p = parse_expression(src, demo_context(self));
+    CHECK_MESSAGE(!p.expr, src << " parsed but should not");
+    return p.error;
+}
+
+} // namespace
+
+// LimeSurvey manual, "ExpressionScript - Presentation", section "self and that": self is
+// the question's own subquestions, with the sub-selectors comments / nocomments / sq_X /
+// nosq_X and any variable suffix; that.<question> does the same for another question.
+TEST_CASE("expr: self and that expand into the question's variables") {
+    // "Is any cell of this question answered? count(self.NAOK) > 0"
+    CHECK(expanded("count(self.NAOK) > 0") == "Q1_A.NAOK Q1_B.NAOK Q1_C1.NAOK Q1_other.NAOK Q1_comment.NAOK");
+    // "sum(self.NAOK)": the plain list, no suffix
+    CHECK(expanded("sum(self)") == "Q1_A Q1_B Q1_C1 Q1_other Q1_comment");
+    // comments / nocomments: the fields whose code ends in "comment"
+    CHECK(expanded("count(self.comments)") == "Q1_comment");
+    CHECK(expanded("count(self.nocomments.NAOK)") == "Q1_A.NAOK Q1_B.NAOK Q1_C1.NAOK Q1_other.NAOK");
+    // sq_X keeps codes containing X ("sq_1 includes a1, 1a, 1, 11 or 001"), nosq_X drops them
+    CHECK(expanded("sum(that.M.sq_1)") == "M_SQ001 M_SQ010");
+    CHECK(expanded("sum(that.M.sq_01.NAOK)") == "M_SQ001.NAOK M_SQ010.NAOK"); // substring, not prefix
+    CHECK(expanded("sum(that.M.nosq_1)") == "M_SQ002");
+    CHECK(expanded("sum(that.M.sq_SQ001, that.M.sq_SQ002)") == "M_SQ001 M_SQ002");
+    CHECK(expanded("sum(that.M.sq_SQ001.sq_SQ002)") == "M_SQ001 M_SQ002"); // several sq_: any of them
+    CHECK(expanded("count(self.sq_C.nocomments)") == "Q1_C1");
+    // that.Q1.sq_A, that.Q1.NAOK (the examples of the task's issue and the manual)
+    CHECK(expanded("count(that.Q1.sq_A)", "") == "Q1_A");
+    CHECK(expanded("count(that.Q1.NAOK)", "") == "Q1_A.NAOK Q1_B.NAOK Q1_C1.NAOK Q1_other.NAOK Q1_comment.NAOK");
+    // One variable may stand anywhere; the list only as a function's arguments.
+    CHECK(expanded("that.T.NAOK == 'x'") == "T.NAOK");
+    CHECK(expanded("self.sq_B == 'Y' or is_empty(self.sq_A)") == "Q1_B Q1_A");
+    // Mixed with other arguments and inside nested calls.
+    CHECK(expanded("countif('Y', self.nocomments, T)") == "Q1_A Q1_B Q1_C1 Q1_other T");
+    CHECK(expanded("if(count(self) == 0, sum(that.M.sq_2), 0)") == "Q1_A Q1_B Q1_C1 Q1_other Q1_comment M_SQ002");
+}
+
+TEST_CASE("expr: self and that evaluate over the expanded variables") {
+    ExprParse p = parse_expression("count(self.NAOK) == 2 and sum(that.M) == 7", demo_context("Q1"));
+    REQUIRE_MESSAGE(p.expr, p.error);
+    Vars v{{{"Q1_A", "Y"}, {"Q1_C1", "Y"}, {"M_SQ001", "3"}, {"M_SQ010", "4"}}, {}};
+    CHECK(evaluate_condition(*p.expr, v.lookup()));
+    v.values["Q1_B"] = "Y";
+    CHECK_FALSE(evaluate_condition(*p.expr, v.lookup()));
+    CHECK(std::count(v.suffixes_seen.begin(), v.suffixes_seen.end(), "NAOK") == 10);
+}
+
+TEST_CASE("expr: self and that refused with a reason where they cannot expand") {
+    CHECK(self_error("self.NAOK == 'Y'") ==
+          "'self.NAOK' stands for 5 variables (Q1_A, Q1_B, Q1_C1, Q1_other, ...); use it as a function's "
+          "argument, e.g. count(self.NAOK) at column 1");
+    CHECK(self_error("count(that.Q9)") == "'that.Q9' names no question Q9 known here at column 7");
+    CHECK(self_error("count(that)") == "'that' must name a question, e.g. that.Q1.NAOK at column 7");
+    CHECK(self_error("count(self.sq_Z)") ==
+          "'self.sq_Z' selects none of the variables of question Q1 (Q1_A, Q1_B, Q1_C1, Q1_other, Q1_comment) at column 7");
+    CHECK(self_error("count(self.foo)") ==
+          "unknown part 'foo' in 'self.foo': use comments, nocomments, sq_<code>, nosq_<code> or a property such as NAOK at column 7");
+    CHECK(self_error("count(self.NAOK.sq_A)") == "in 'self.NAOK.sq_A' the property '.NAOK' must come last at column 7");
+    CHECK(self_error("count(self.jsName)").find("'.jsName' is the name of the variable") == 0);
+    CHECK(self_error("(((implode(") == "unexpected end of expression at column 12"); // found by fuzzing
+    CHECK(self_error("count(self") == "unexpected end of expression at column 11");
+    CHECK(self_error("count(self.)") == "'.' must be followed by a part after 'self' at column 11");
+    CHECK(self_error("count(self)", "") ==
+          "'self' stands for a question's own answers, and there is no question here; name the variables instead at column 7");
+    ExprContext group;
+    group.self_error = "no question for self here";
+    group.parts = demo_context("").parts;
+    ExprParse g = parse_expression("count(self) > 0", group);
+    CHECK_FALSE(g.expr);
+    CHECK(g.error == "no question for self here at column 7");
+    CHECK(parse_expression("count(that.T) > 0", group).expr); // that still works
+}
+
+// self / that in a survey file: the loader expands `that` in conditions over the questions
+// before, and refuses `self` there (a condition cannot read its own question).
+TEST_CASE("expr: the loader expands that and refuses self in conditions") {
+    auto load = [](const std::string& cond, const char* type4 = "text") {
+        std::string json = R"({"format":"teilhabe-survey/1","id":"t","version":"1","languages":["de"],"title":"T",
+          "groups":[{"code":"G1","title":"Eins","questions":[
+             {"code":"Q1","type":"multiple","text":"Q1","other":true,"options":[
+               {"code":"A","text":"a"},{"code":"B","text":"b"},{"code":"C","text":"c"}]},
+             {"code":"M","type":"matrix","text":"M","rows":[{"code":"SQ001","text":"r1"},{"code":"SQ002","text":"r2"}],
+              "options":[{"code":"1","text":"eins"},{"code":"2","text":"zwei"}]},
+             {"code":"Q4","type":")" + std::string(type4) + R"(","text":"Q4","condition":")" + cond + R"("}]}]})";
+        return parse_survey(json, "t.json");
+    };
+    LoadResult ok = load("count(that.Q1.nocomments) >= 2 and that.M.sq_SQ002 == 1");
+    for (const LoadError& e : ok.errors) MESSAGE(e.to_string());
+    REQUIRE(ok.ok());
+    const Question& q4 = ok.survey->groups[0].questions[2];
+    CHECK(referenced_variables(*q4.condition) ==
+          std::vector<std::string>{"Q1_A", "Q1_B", "Q1_C", "Q1_other", "M_SQ002"});
+    Session s(ok.survey, "de", 0);
+    CHECK_FALSE(s.is_visible(q4));
+    Answer a;
+    a.values = {"A", "C"};
+    REQUIRE(s.set_answer("Q1", a).ok());
+    Answer m;
+    m.cells["SQ002"] = "1";
+    REQUIRE(s.set_answer("M", m).ok());
+    CHECK(s.is_visible(q4));
+
+    auto first_error = [](const LoadResult& r) { return r.errors.empty() ? std::string() : r.errors[0].message; };
+    LoadResult own = load("count(self.NAOK) > 0");
+    CHECK_FALSE(own.ok());
+    CHECK(first_error(own).find("'self' in the condition of Q4 would read Q4 itself") != std::string::npos);
+    LoadResult later = load("count(that.Q9) > 0");
+    CHECK_FALSE(later.ok());
+    CHECK(first_error(later).find("'that.Q9' names no question Q9 known here (only questions before this point "
+                                  "can be named)") != std::string::npos);
 }

@@ -414,6 +414,7 @@ static const char* limesurvey_type(const Question& q) {
     switch (q.type) {
     case QuestionType::SingleChoice: return q.display == "dropdown" ? "!" : q.comment ? "O" : "L";
     case QuestionType::MultipleChoice: return "M";
+    case QuestionType::Equation: return "*";
     case QuestionType::ShortText: return "S";
     case QuestionType::LongText: return "T";
     case QuestionType::Numeric: return "N";

@@ -89,6 +89,8 @@ static long long question_seconds(const Question& q) {
     long long s = 15;
     switch (q.type) {
     case QuestionType::Info: s = 15; break;
+    // never asked; a shown text reads like an information page
+    case QuestionType::Equation: s = q.show_text ? 15 : 0; break;
     case QuestionType::SingleChoice: s = 8 + 2 * opts + (q.other ? 10 : 0); break;
     case QuestionType::YesNo: s = 8; break;
     case QuestionType::Rating: s = 8 + capped((long long)q.scale_max - q.scale_min + 1); break;

@@ -1,6 +1,7 @@
 // lss_types.cpp - pass 2 of the LimeSurvey import: each LimeSurvey question type as an engine
 // question (surveys/LSS_IMPORT.md has the table). What a kiosk cannot ask (file upload,
-// equations, hidden questions, arrays without subquestions) is left out with a warning.
+// hidden questions, arrays without subquestions) is left out with a warning; an equation is
+// kept (its value is translated in pass 3, Importer::finish_computed).
 //   fixed answer scales   Yes/Uncertain/No, Increase/Same/Decrease, Yes/No, gender
 //   answers_of, subs_of   a question's answer options and subquestions in LimeSurvey's order
 //   TypeMap               the mapping of one question, type letter by type letter

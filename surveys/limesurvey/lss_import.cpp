@@ -290,7 +290,16 @@ void Importer::finish_groups() {
         for (Built& b : built[gi]) {
             Question& q = b.q;
             LsQuestion& lq = *b.ls;
-            finish_text(q.text, q.code, b.position, true, q.code);
+            // An equation without a text shows nothing in LimeSurvey: none is made up.
+            bool no_text = q.type == QuestionType::Equation &&
+                           std::all_of(q.text.by_lang.begin(), q.text.by_lang.end(),
+                                       [](const auto& kv) { return trim(lss_html_to_text(kv.second)).empty(); });
+            if (no_text) {
+                finish_optional(q.text, q.code, b.position);
+                q.show_text = false;
+            } else {
+                finish_text(q.text, q.code, b.position, true, q.code);
+            }
             finish_optional(q.help, q.code, b.position);
             finish_optional(q.other_label, q.code, b.position);
             finish_optional(q.scale_header1, q.code, b.position);

@@ -765,10 +765,10 @@ TEST_CASE("lss: piping, equations, defaults and validation are mapped") {
                  q_old("3", "*", "EQ", "Doppelt: {W * 2}"), q_old("4", "*", "EQH", "x"), q_old("5", "*", "EQBAD", "{W.jsName}"),
                  q_old("6", "N", "MORE", "Mehr?"), q_old("7", "K", "HRS", "Stunden?"),
                  q_old("71", "T", "a", "Arbeit", "1", "en", "7"), q_old("72", "T", "b", "Schlaf", "1", "en", "7"),
-                 q_old("8", "L", "COL", "Farbe?"), q_old("9", "N", "BADV", "Zahl?")}) +
+                 q_old("8", "L", "COL", "Farbe?"), q_old("9", "N", "BADV", "Zahl?"), q_old("10", "*", "EQE", "")}) +
         section("answers", {a_old("8", "A1", "rot"), a_old("8", "A2", "blau")}) +
         section("question_attributes",
-                {at("4", "equation", "{W + 1}"), at("4", "hidden", "1"),
+                {at("4", "equation", "{W + 1}"), at("4", "hidden", "1"), at("10", "equation", "{W}"),
                  at("6", "em_validation_q", "MORE > W"), at("6", "em_validation_q_tip", "Mehr als {W}!", "en"),
                  at("7", "em_validation_q", "sum(HRS_a, HRS_b) <= 24"),
                  at("7", "em_validation_q_tip", "Zusammen höchstens 24.", "en"),
@@ -791,6 +791,12 @@ TEST_CASE("lss: piping, equations, defaults and validation are mapped") {
     REQUIRE(eqh);
     CHECK(eqh->equation == "{W + 1}");
     CHECK_FALSE(eqh->show_text);
+    // no text: nothing to show, and none made up
+    const Question* eqe = sv.find_question("EQE");
+    REQUIRE(eqe);
+    CHECK(eqe->equation == "{W}");
+    CHECK_FALSE(eqe->show_text);
+    CHECK_FALSE(has_warning(im, "EQE:", "has no text"));
     CHECK(sv.find_question("EQBAD") == nullptr);
     CHECK(has_warning(im, "EQBAD:", "cannot be computed", ".jsName"));
     // 3. defaults: expression, subquestion cell, option code; "other" text left out with a warning

@@ -140,7 +140,7 @@ bool is_keyword(const std::string& w) {
 
 // Translates a LimeSurvey expression. `host_position`: references must point to questions
 // strictly before it (the engine evaluates conditions on earlier answers only).
-ExprOut translate_expression(const std::string& src, const NameMap& names, int host_position) {
+ExprOut translate_expression(const std::string& src, const NameMap& names, int host_position, bool this_ok) {
     ExprOut r;
     std::string s = trim(src);
     // LimeSurvey sometimes stores relevance wrapped in braces.
@@ -217,6 +217,12 @@ ExprOut translate_expression(const std::string& src, const NameMap& names, int h
             }
             std::vector<std::string> parts = split_tokens(t.text, ".");
             if (parts.empty()) { r.problem = "cannot read it"; return r; }
+            if (this_ok && parts[0] == "this" && (parts.size() == 1 || (parts.size() == 2 && parts[1] == "NAOK"))) {
+                emit("this"); // NAOK: the engine reads an unanswered field as empty anyway
+                last_var.clear();
+                after_cmp = false;
+                continue;
+            }
             if (parts[0] == "self") { r.problem = "refers to its own question (self." + (parts.size() > 1 ? parts[1] : "") + ")"; return r; }
             if (parts[0] == "that") {
                 if (parts.size() < 2) { r.problem = "uses 'that' without a question"; return r; }

@@ -42,9 +42,9 @@ bool is_alnum(char c); // [A-Za-z0-9_]
 std::vector<LsToken> ls_tokenize(const std::string& s);
 std::string quote_string(const std::string& v);
 
-// The engine shows texts as written: it does not pipe earlier answers into them. When it
-// learns to, simple references ({Q1}, {Q1.shown}) can be kept (rewritten to engine names).
-constexpr bool kEngineRendersTextReferences = false;
+// The engine pipes answers into texts (surveys/engine/piping.h): the importer keeps {...}
+// in texts, rewritten to engine names, and replaces only what it cannot translate.
+constexpr bool kEngineRendersTextReferences = true;
 
 struct ExprOut {
     std::string text;     // engine expression ("" when the source was empty or "1")
@@ -53,7 +53,9 @@ struct ExprOut {
 };
 
 // Translates a LimeSurvey expression. `host_position`: references must point to questions
-// strictly before it (the engine evaluates conditions on earlier answers only).
-ExprOut translate_expression(const std::string& src, const NameMap& names, int host_position);
+// strictly before it (the engine evaluates conditions on earlier answers only). `this_ok`:
+// a validation expression, where `this` (the question or field checked) is allowed.
+ExprOut translate_expression(const std::string& src, const NameMap& names, int host_position,
+                             bool this_ok = false);
 
 } // namespace tk::lss

@@ -163,59 +163,74 @@ void Importer::add_names(LsQuestion& lq, Built& b) {
     if (q.comment) both("_comment", "comment", qc + "_comment", "comment", t != "P");
 }
 
-// A text as the kiosk shows it: HTML as plain text, {...} expressions replaced by "…" (and
-// collected for one warning per place); a required text falls back to the base language, then
-// to `fallback`.
+// The {...} of a plain text as engine piping (surveys/engine/piping.h): each expression is
+// translated to engine names ({INSERTANS:SGQA} becomes {CODE.shown}); one that cannot be is
+// replaced by "…" and collected for one warning per place, so that a citizen never sees raw
+// expression syntax. False when something was replaced.
+bool Importer::pipe_text(const std::string& plain, std::string& res, const std::string& where, int host) {
+    bool all = true;
+    size_t i = 0;
+    while (i < plain.size()) {
+        char c = plain[i];
+        if (c == '{' && i + 1 < plain.size() && plain[i + 1] != ' ' && plain[i + 1] != '\n' && plain[i + 1] != '\t') {
+            int depth = 0;
+            size_t j = i;
+            for (; j < plain.size(); j++) {
+                if (plain[j] == '{') depth++;
+                else if (plain[j] == '}' && --depth == 0) break;
+            }
+            if (j >= plain.size()) { res += plain.substr(i); break; }
+            std::string inner = plain.substr(i + 1, j - i - 1);
+            // "{}" and "{a }" are text in LimeSurvey and in the engine: kept as written.
+            if (inner.empty() || std::isspace((unsigned char)inner.back())) {
+                res += plain.substr(i, j - i + 1);
+                i = j + 1;
+                continue;
+            }
+            std::string src = inner;
+            if (src.rfind("INSERTANS:", 0) == 0) src = src.substr(10) + ".shown";
+            std::string kept, why;
+            ExprOut e = translate_expression(src, names, host);
+            if (!e.problem.empty()) why = e.problem;
+            else if (!e.token_refs.empty()) why = "participant data, which a kiosk does not have";
+            else if (!kEngineRendersTextReferences) why = "the kiosk does not insert answers into texts";
+            // translate_expression gives "" for "1" (a condition that always holds)
+            else kept = "{" + (e.text.empty() ? trim(src) : e.text) + "}";
+            // A removed piece leaves "…", so the sentence still shows that something
+            // was meant to be there ("What is … name?" rather than "What is  name?").
+            if (!kept.empty()) res += kept;
+            else {
+                all = false;
+                res += "…";
+                auto& list = removed[where];
+                if (list.empty()) removed_order.push_back(where);
+                std::string item = "{" + inner + "} (" + why + ")";
+                if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+            }
+            i = j + 1;
+            continue;
+        }
+        // "\{" is a literal brace in LimeSurvey and in the engine alike: kept as written.
+        if (c == '\\' && i + 1 < plain.size() && (plain[i + 1] == '{' || plain[i + 1] == '}')) {
+            res += plain.substr(i, 2);
+            i += 2;
+            continue;
+        }
+        res += c;
+        i++;
+    }
+    return all;
+}
+
+// A text as the kiosk shows it: HTML as plain text, {...} as engine piping (pipe_text); a
+// required text falls back to the base language, then to `fallback`.
 void Importer::finish_text(LocalText& t, const std::string& where, int host, bool required,
                            const std::string& fallback) {
     LocalText out;
     for (auto& [lang, raw] : t.by_lang) {
         if (std::find(ctx.langs.begin(), ctx.langs.end(), lang) == ctx.langs.end()) continue;
-        std::string plain = lss_html_to_text(raw);
-        // {…} in texts: simple variable references stay (rewritten to engine names),
-        // anything else is removed so that a citizen never sees raw expression syntax.
         std::string res;
-        size_t i = 0;
-        while (i < plain.size()) {
-            char c = plain[i];
-            if (c == '{' && i + 1 < plain.size() && plain[i + 1] != ' ' && plain[i + 1] != '\n' && plain[i + 1] != '\t') {
-                int depth = 0;
-                size_t j = i;
-                for (; j < plain.size(); j++) {
-                    if (plain[j] == '{') depth++;
-                    else if (plain[j] == '}' && --depth == 0) break;
-                }
-                if (j >= plain.size()) { res += plain.substr(i); break; }
-                std::string inner = plain.substr(i + 1, j - i - 1);
-                std::string kept;
-                std::string why;
-                if (inner.rfind("INSERTANS:", 0) == 0) inner = inner.substr(10) + ".shown";
-                std::vector<LsToken> toks = ls_tokenize(inner);
-                if (toks.size() == 2 && toks[0].kind == LsTok::Name) {
-                    ExprOut e = translate_expression(inner, names, host);
-                    if (!e.problem.empty()) why = e.problem;
-                    else if (!e.token_refs.empty()) why = "participant data, which a kiosk does not have";
-                    else if (kEngineRendersTextReferences) kept = "{" + e.text + "}";
-                    else why = "the kiosk does not insert answers into texts";
-                } else {
-                    why = "is not a simple variable reference";
-                }
-                // A removed piece leaves "…", so the sentence still shows that something
-                // was meant to be there ("What is … name?" rather than "What is  name?").
-                if (!kept.empty()) res += kept;
-                else {
-                    res += "…";
-                    auto& list = removed[where];
-                    if (list.empty()) removed_order.push_back(where);
-                    std::string item = "{" + inner + "} (" + why + ")";
-                    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
-                }
-                i = j + 1;
-                continue;
-            }
-            res += c;
-            i++;
-        }
+        pipe_text(lss_html_to_text(raw), res, where, host);
         res = trim(res);
         if (!res.empty() || !required) out.by_lang[lang] = res;
     }
@@ -275,7 +290,16 @@ void Importer::finish_groups() {
         for (Built& b : built[gi]) {
             Question& q = b.q;
             LsQuestion& lq = *b.ls;
-            finish_text(q.text, q.code, b.position, true, q.code);
+            // An equation without a text shows nothing in LimeSurvey: none is made up.
+            bool no_text = q.type == QuestionType::Equation &&
+                           std::all_of(q.text.by_lang.begin(), q.text.by_lang.end(),
+                                       [](const auto& kv) { return trim(lss_html_to_text(kv.second)).empty(); });
+            if (no_text) {
+                finish_optional(q.text, q.code, b.position);
+                q.show_text = false;
+            } else {
+                finish_text(q.text, q.code, b.position, true, q.code);
+            }
             finish_optional(q.help, q.code, b.position);
             finish_optional(q.other_label, q.code, b.position);
             finish_optional(q.scale_header1, q.code, b.position);
@@ -289,9 +313,167 @@ void Importer::finish_groups() {
             if (ci != conditions.end()) old_conditions(ci->second, b);
             else if (lq.relevance) q.condition_src = cond(*lq.relevance, q.code, b.position, "the question");
             row_conditions(b);
+            if (!finish_computed(b)) continue;
             g.questions.push_back(std::move(q));
         }
+        if (g.questions.empty()) {
+            ctx.warn(gname, "has no question the kiosk can ask; left out");
+            continue;
+        }
         s.groups.push_back(std::move(g));
+    }
+}
+
+// Which of the format's computed keys a type takes (FORMAT.md; the loader checks the same).
+static bool takes_key(const std::string& key, QuestionType t) {
+    using T = QuestionType;
+    if (t == T::Info || t == T::Equation) return false;
+    if (key == "row_validation") return t == T::Matrix || t == T::MultiText || t == T::MultiNumeric;
+    return true;
+}
+
+// An equation's value, default answers and validation (FORMAT.md "equation", "Default
+// answers", "Validation"). False: the question is left out (an equation that cannot be
+// computed would store a wrong value).
+bool Importer::finish_computed(Built& b) {
+    Question& q = b.q;
+    LsQuestion& lq = *b.ls;
+    if (q.type == QuestionType::Equation) {
+        // As LimeSurvey: the attribute, else the question text.
+        std::string raw = attr(lq, "equation");
+        if (trim(raw).empty()) raw = lq.text.has(ctx.base) ? lq.text.by_lang.at(ctx.base) : "";
+        if (trim(raw).empty() && !lq.text.by_lang.empty()) raw = lq.text.by_lang.begin()->second;
+        std::string where = q.code + " equation";
+        std::string eq;
+        bool ok = pipe_text(lss_html_to_text(raw), eq, where, b.position);
+        eq = trim(eq);
+        if (!ok || eq.empty()) {
+            std::string why = eq.empty() ? "it is empty" : "";
+            for (const std::string& item : removed[where]) why += (why.empty() ? "" : "; ") + item;
+            removed.erase(where);
+            removed_order.erase(std::remove(removed_order.begin(), removed_order.end(), where), removed_order.end());
+            ctx.warn(q.code, "equation `" + trim(raw) + "` cannot be computed on the kiosk (" + why + "); left out");
+            return false;
+        }
+        q.equation = eq;
+        return true;
+    }
+    finish_default(b);
+    auto tip = [&](const char* name) {
+        LocalText t = lq.attrs.count(name) ? lq.attrs.at(name) : LocalText{};
+        auto any = t.by_lang.find("");
+        if (any != t.by_lang.end()) {
+            for (const std::string& l : ctx.langs) t.by_lang.emplace(l, any->second);
+            t.by_lang.erase(any);
+        }
+        finish_optional(t, q.code, b.position + 1); // a tip may show the answer itself
+        return t;
+    };
+    auto validation = [&](const char* key, const char* attr_name, const char* tip_name, std::string& src,
+                          LocalText& tip_out) {
+        std::string v = trim(attr(lq, attr_name));
+        if (v.empty()) return;
+        if (!takes_key(key, q.type)) {
+            ctx.warn(q.code, std::string(attr_name) + " `" + v + "` ignored: type " + type_name(q.type) +
+                                 " takes no " + key);
+            return;
+        }
+        ExprOut e = translate_expression(v, names, b.position + 1, true);
+        if (e.problem.empty() && !e.token_refs.empty()) e.problem = "uses participant data, which a kiosk does not have";
+        if (!e.problem.empty()) {
+            ctx.warn(q.code, std::string(attr_name) + " `" + v + "` " + e.problem + "; not enforced");
+            return;
+        }
+        if (e.text.empty()) return; // "1": always valid
+        src = e.text;
+        tip_out = tip(tip_name);
+    };
+    validation("validation", "em_validation_q", "em_validation_q_tip", q.validation_src, q.validation_tip);
+    bool cells = q.type != QuestionType::Matrix || q.cell != MatrixCell::Choice;
+    if (cells) validation("row_validation", "em_validation_sq", "em_validation_sq_tip", q.row_validation_src, q.row_validation_tip);
+    else if (!trim(attr(lq, "em_validation_sq")).empty())
+        ctx.warn(q.code, "em_validation_sq ignored: a matrix of choices has no fields to check");
+    return true;
+}
+
+// <defaultvalues> as `default`: a literal value, an option list (multiple choice), or
+// "{expression}". What has no place in the format is left out with a warning.
+void Importer::finish_default(Built& b) {
+    Question& q = b.q;
+    LsQuestion& lq = *b.ls;
+    using T = QuestionType;
+    auto value_of = [&](const LsDefault& d) {
+        std::string v = d.value.has(ctx.base) ? d.value.by_lang.at(ctx.base)
+                                              : (d.value.by_lang.empty() ? "" : d.value.by_lang.begin()->second);
+        for (const auto& [l, other] : d.value.by_lang)
+            if (other != v && std::find(ctx.langs.begin(), ctx.langs.end(), l) != ctx.langs.end()) {
+                ctx.warn(q.code, "default answer differs by language; the " + ctx.base + " one (" + v + ") is used");
+                break;
+            }
+        return v;
+    };
+    // LimeSurvey's code of an option, the engine's (renamed reserved codes).
+    auto option_code = [&](const std::string& ls_code) {
+        for (const Option& o : q.options)
+            if ((o.source_code.empty() ? o.code : o.source_code) == ls_code) return o.code;
+        return ls_code;
+    };
+    for (const LsDefault& d : lq.defaults) {
+        std::string v = value_of(d);
+        if (trim(v).empty()) continue;
+        if (!takes_key("default", q.type)) {
+            ctx.warn(q.code, "default answer `" + v + "` ignored: type " + type_name(q.type) + " takes none");
+            continue;
+        }
+        if (!d.special.empty() || d.scale != 0) {
+            ctx.warn(q.code, "default answer `" + v + "` of " + (d.special.empty() ? "the second scale" : d.special) +
+                                 " left out: the format has defaults for the answer itself");
+            continue;
+        }
+        std::string t = trim(v);
+        if (t.size() >= 2 && t.front() == '{' && t.back() == '}') {
+            ExprOut e = translate_expression(t, names, b.position);
+            if (e.problem.empty() && !e.token_refs.empty()) e.problem = "uses participant data, which a kiosk does not have";
+            if (e.problem.empty() && e.text.empty()) e.text = "1";
+            if (!e.problem.empty()) {
+                ctx.warn(q.code, "default answer `" + t + "` " + e.problem + "; left out");
+                continue;
+            }
+            if (d.sqid != "0") {
+                ctx.warn(q.code, "default answer `" + t + "` of a subquestion left out: the format has expression defaults for whole questions");
+                continue;
+            }
+            q.default_src = "{" + e.text + "}";
+            continue;
+        }
+        if (d.sqid == "0") {
+            if (q.type == T::MultipleChoice || q.type == T::Ranking || q.type == T::RankedList ||
+                q.type == T::Matrix || q.type == T::MultiText || q.type == T::MultiNumeric) {
+                ctx.warn(q.code, "default answer `" + t + "` left out: type " + type_name(q.type) + " takes one per option or field");
+                continue;
+            }
+            q.default_answer.value = q.type == T::SingleChoice ? option_code(t) : t;
+            continue;
+        }
+        // A subquestion's default: the options of a multiple choice ("Y"), else not mapped.
+        const LsQuestion* sub = nullptr;
+        for (const LsQuestion* s : lq.subs)
+            if (s->qid == d.sqid) sub = s;
+        if (q.type == T::MultipleChoice && sub) {
+            if (t == "Y") q.default_answer.values.push_back(option_code(sub->code));
+            continue;
+        }
+        const Row* row = nullptr;
+        if (sub)
+            for (const Row& r : q.rows)
+                if ((r.source_code.empty() ? r.code : r.source_code) == sub->code) row = &r;
+        if ((q.type == T::MultiText || q.type == T::MultiNumeric) && row) {
+            q.default_answer.cells[row->code] = t;
+            continue;
+        }
+        ctx.warn(q.code, "default answer `" + t + "` of subquestion " + (sub ? sub->code : d.sqid) +
+                             " left out: the importer maps subquestion defaults of multiple choice and of "
+                             "multiple texts and numbers only");
     }
 }
 
@@ -537,6 +719,21 @@ void refuse_what_does_not_load(LssImport& r) {
                 r.warnings.push_back(s.source_path + ": " + q.code + ": condition `" + q.condition_src +
                                      "` refused by the survey check (" + e.message + "); the question is always shown");
                 q.condition_src.clear();
+                changed = true;
+                continue;
+            }
+            // A default or validation the check refuses goes; the question stays.
+            bool is_default = qrest.find("/default") != std::string::npos;
+            bool is_row_val = qrest.find("/row_validation") != std::string::npos;
+            bool is_val = qrest.find("/validation") != std::string::npos;
+            if ((is_default && (!q.default_src.empty() || !q.default_answer.empty())) ||
+                (is_row_val && !q.row_validation_src.empty()) || (is_val && !q.validation_src.empty())) {
+                const char* key = is_default ? "default" : is_row_val ? "row_validation" : "validation";
+                r.warnings.push_back(s.source_path + ": " + q.code + ": " + key + " refused by the survey check (" +
+                                     e.message + "); left out");
+                if (is_default) { q.default_src.clear(); q.default_answer = Answer{}; }
+                else if (is_row_val) { q.row_validation_src.clear(); q.row_validation_tip = LocalText{}; }
+                else { q.validation_src.clear(); q.validation_tip = LocalText{}; }
                 changed = true;
                 continue;
             }

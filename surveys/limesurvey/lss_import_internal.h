@@ -55,6 +55,14 @@ struct LsAnswer {
     LocalText text;              // raw HTML per language
 };
 
+// One row of <defaultvalues>: the default of a question (sqid "0") or of a subquestion.
+struct LsDefault {
+    int scale = 0;
+    std::string sqid = "0";
+    std::string special;   // "other", "comment", ... ("" = the answer itself)
+    LocalText value;       // language -> value ("{expr}" for an expression)
+};
+
 struct LsQuestion {
     std::string qid, parent, gid, type, code;
     std::string other, mandatory;
@@ -66,6 +74,7 @@ struct LsQuestion {
     std::vector<LsQuestion*> subs;
     std::vector<LsAnswer> answers;
     std::map<std::string, LocalText> attrs; // attribute -> language ("" = any) -> value
+    std::vector<LsDefault> defaults;
 };
 
 struct LsGroup {
@@ -146,6 +155,7 @@ struct Importer {
                         bool new_layout);
     void read_answers(const LsTable& answers_t, const LsTable& answer_l10n);
     void read_survey_texts(const LsTable& surveys, const LsTable& langset);
+    void read_defaults(const LsTable& defaults_t, const LsTable& default_l10n);
 
     // Passes 2 and 3
     void build();
@@ -155,6 +165,11 @@ struct Importer {
     void finish_text(LocalText& t, const std::string& where, int host, bool required,
                      const std::string& fallback);
     void finish_optional(LocalText& t, const std::string& where, int host);
+    // The {...} of a plain text as engine piping; pieces that cannot be translated become "…"
+    // and are collected under `where` (false when there was one).
+    bool pipe_text(const std::string& plain, std::string& res, const std::string& where, int host);
+    bool finish_computed(Built& b);       // equation, default, validation; false: left out
+    void finish_default(Built& b);
     std::string cond(const std::string& src, const std::string& where, int host, const std::string& what);
     void old_conditions(const std::vector<LsRow>& rows, Built& b);
     void row_conditions(Built& b);

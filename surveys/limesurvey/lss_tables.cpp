@@ -134,6 +134,8 @@ bool Importer::read(const std::string& xml) {
     LsTable attrs_t = read_table(root, "question_attributes");
     LsTable conds_t = read_table(root, "conditions");
     LsTable langset = read_table(root, "surveys_languagesettings");
+    LsTable defaults_t = read_table(root, "defaultvalues");
+    LsTable default_l10n = read_table(root, "defaultvalue_l10ns");
 
     if (!groups_t.present || !questions_t.present)
         return fail("unknown layout: no <groups> or no <questions> section");
@@ -176,8 +178,35 @@ bool Importer::read(const std::string& xml) {
         it->second.attrs[trim(val(r, "attribute"))].by_lang[lang] = val(r, "value");
     }
     for (const LsRow& r : conds_t.rows) conditions[trim(val(r, "qid"))].push_back(r);
+    read_defaults(defaults_t, default_l10n);
     read_survey_texts(surveys, langset);
     return true;
+}
+
+// Default answers: the old layout has language and value in <defaultvalues>, the new one
+// in <defaultvalue_l10ns>, joined by dvid.
+void Importer::read_defaults(const LsTable& defaults_t, const LsTable& default_l10n) {
+    std::map<std::string, std::vector<const LsRow*>> l10n; // dvid -> rows
+    for (const LsRow& r : default_l10n.rows) l10n[trim(val(r, "dvid"))].push_back(&r);
+    for (const LsRow& r : defaults_t.rows) {
+        auto it = questions.find(trim(val(r, "qid")));
+        if (it == questions.end()) continue;
+        LsDefault d;
+        d.scale = to_int(trim(val(r, "scale_id")));
+        d.sqid = trim(val(r, "sqid"));
+        if (d.sqid.empty()) d.sqid = "0";
+        d.special = trim(val(r, "specialtype"));
+        if (col(r, "defaultvalue")) d.value.by_lang[lang_of(r)] = val(r, "defaultvalue");
+        for (const LsRow* lr : l10n[trim(val(r, "dvid"))]) d.value.by_lang[lang_of(*lr)] = val(*lr, "defaultvalue");
+        // Old layout: one row per language of the same default.
+        bool merged = false;
+        for (LsDefault& e : it->second.defaults)
+            if (e.scale == d.scale && e.sqid == d.sqid && e.special == d.special) {
+                for (auto& [l, v] : d.value.by_lang) e.value.by_lang.emplace(l, v);
+                merged = true;
+            }
+        if (!merged) it->second.defaults.push_back(d);
+    }
 }
 
 std::string Importer::lang_of(const LsRow& r) const {

@@ -1,6 +1,7 @@
 // lss_types.cpp - pass 2 of the LimeSurvey import: each LimeSurvey question type as an engine
 // question (surveys/LSS_IMPORT.md has the table). What a kiosk cannot ask (file upload,
-// equations, hidden questions, arrays without subquestions) is left out with a warning.
+// hidden questions, arrays without subquestions) is left out with a warning; an equation is
+// kept (its value is translated in pass 3, Importer::finish_computed).
 //   fixed answer scales   Yes/Uncertain/No, Increase/Same/Decrease, Yes/No, gender
 //   answers_of, subs_of   a question's answer options and subquestions in LimeSurvey's order
 //   TypeMap               the mapping of one question, type letter by type letter
@@ -277,7 +278,8 @@ const char* const kMappedAttributes[] = {
     "maximum_chars", "min_num_value_n", "max_num_value_n", "num_value_int_only", "date_min", "date_max",
     "date_format", "dualscale_headerA", "dualscale_headerB", "multiflexible_min", "multiflexible_max",
     "multiflexible_checkbox", "input_boxes", "other_replace_text", "random_group", "random_order", "alphasort",
-    "answer_order", "relevance"};
+    "answer_order", "relevance", "equation", "em_validation_q", "em_validation_q_tip", "em_validation_sq",
+    "em_validation_sq_tip"};
 
 struct IgnoredAttribute {
     const char* name;   // exact name, or a prefix ending in '*'
@@ -307,10 +309,9 @@ const IgnoredAttribute kIgnoredAttributes[] = {
     {"scale_export", "LimeSurvey export setting"}, {"powerbiDataType", "LimeSurvey export setting"},
     {"assessment_value", "assessments are not run on the kiosk"},
     // behaviour the kiosk does not have
-    {"save_as_default", "defaults are not imported"}, {"clear_default", "defaults are not imported"},
+    {"save_as_default", "answers are not kept as defaults for later respondents"},
+    {"clear_default", "answers are not kept as defaults for later respondents"},
     {"time_limit", "timers are not run on the kiosk"}, {"time_limit_*", "timers are not run on the kiosk"},
-    {"em_validation_q", "validation expressions are not enforced"}, {"em_validation_q_tip", "validation expressions are not enforced"},
-    {"em_validation_sq", "validation expressions are not enforced"}, {"em_validation_sq_tip", "validation expressions are not enforced"},
     {"other_comment_mandatory", "the other text is not required"}, {"other_numbers_only", "the other text is not checked for numbers"},
     {"numbers_only", "the text is not checked for numbers"}, {"exclude_all_others_auto", "not applied automatically"},
     {"equals_num_value", "the total is not checked"}, {"min_num_value", "the total is not checked"},
@@ -406,7 +407,18 @@ bool map_question_type(Ctx& ctx, LsQuestion& lq, Built& b) {
     const std::string& code = lq.code;
     auto drop = [&](const std::string& why) { ctx.warn(code, "type '" + t + "' (" + why + ") left out"); };
     if (t == "|") { drop("file upload: a kiosk cannot take files"); return false; }
-    if (t == "*") { drop("equation: computed, not asked; the kiosk does not compute it"); return false; }
+    if (t == "*") {
+        // LimeSurvey computes the `equation` attribute, or the text when it is empty, and
+        // shows the text unless the question is hidden. The equation is translated with
+        // the texts (Importer::finish_computed).
+        b.ls = &lq;
+        b.q.code = code;
+        b.q.type = QuestionType::Equation;
+        b.q.text = lq.text;
+        b.q.show_text = trim(attr(lq, "hidden")) != "1";
+        note_attributes(ctx, lq);
+        return true;
+    }
     if (t == "I") { drop("language switch: the kiosk has its own language choice"); return false; }
     if (trim(attr(lq, "hidden")) == "1") {
         ctx.warn(code, "hidden question (attribute hidden=1, type '" + t + "') left out: a kiosk asks only what it shows");

@@ -1,7 +1,8 @@
 // fuzz_lss_import.cpp - the LimeSurvey importer and response readers on arbitrary bytes.
 // Whatever the input: no crash, an error names the file, and a successful import holds only
-// conditions the engine can parse (the importer must never pass on what it could not
-// translate), and the imported survey passes the loader's check, as import-lss promises.
+// conditions and validation expressions the engine can parse (the importer must never pass on
+// what it could not translate), and the imported survey passes the loader's check, as
+// import-lss promises.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -29,6 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             must_parse(g.condition_src);
             for (const tk::Question& q : g.questions) {
                 must_parse(q.condition_src);
+                must_parse(q.validation_src);
+                must_parse(q.row_validation_src);
                 for (const tk::Row& r : q.rows) must_parse(r.condition_src);
             }
         }

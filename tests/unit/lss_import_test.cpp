@@ -133,7 +133,7 @@ TEST_CASE("lss: groups, questions, subquestions, answers and languages match the
         {"Q", "multi_text"}, {"K", "multi_numeric"}, {"N", "numeric"}, {"Y", "yesno"}, {"D", "date"},
         {"F", "matrix"}, {"H", "matrix"}, {"A", "matrix"}, {"B", "matrix"}, {"C", "matrix"},
         {"E", "matrix"}, {"1", "matrix"}, {":", "matrix"}, {";", "matrix"}, {"R", "ranking"},
-        {"X", "info"}};
+        {"X", "info"}, {"*", "equation"}};
     size_t files = 0, total_q = 0, total_sub = 0, total_ans = 0;
     for (const std::string& path : files_with_ext(".lss")) {
         CAPTURE(path);
@@ -229,8 +229,6 @@ TEST_CASE("lss: kiosk-incompatible types are warned about with their codes") {
     CHECK(im.survey->find_question("qFileUpload") == nullptr);
     LssImport eq = import_lss_file(shared_lss_dir() + "/limesurvey_survey_351443.lss");
     REQUIRE(eq.ok());
-    CHECK(has_warning(eq, "BMI:", "'*'", "left out"));
-    CHECK(has_warning(eq, "BMIReport:", "'*'", "left out"));
 }
 
 TEST_CASE("lss: mandatory, other, comment, dropdown, no-answer and translations") {
@@ -462,10 +460,20 @@ TEST_CASE("lss: texts with {expressions} never show them raw") {
     const Question* q2 = im.survey->find_question("Q2");
     REQUIRE(q2);
     std::string t = q2->text.by_lang.at("en");
-    CHECK(t.find('{') == std::string::npos);
-    CHECK(t == "Hallo …, wie … geht's?");
-    CHECK(has_warning(im, "Q2", "{Q1}"));
-    CHECK(has_warning(im, "Q2", "{if(Q1,'a','b')}"));
+    // Kept as engine piping (translated: single quotes become the engine's double quotes) ...
+    CHECK(t == "Hallo {Q1}, wie {if(Q1, \"a\", \"b\")} geht's?");
+    CHECK_FALSE(has_warning(im, "Q2", "{Q1}"));
+    // ... and what cannot be translated is replaced, with a warning naming question and reason.
+    std::string xml2 = doc(group_old() +
+                           section("questions", {q_old("1", "S", "Q1", "Name?"),
+                                                 q_old("2", "S", "Q2", "<p>Hallo {Q1.jsName}, {Q3} und {TOKEN:FIRSTNAME}</p>"),
+                                                 q_old("3", "S", "Q3", "Wie?")}));
+    LssImport im2 = import_text(xml2);
+    REQUIRE(im2.ok());
+    CHECK(im2.survey->find_question("Q2")->text.by_lang.at("en") == "Hallo …, … und …");
+    CHECK(has_warning(im2, "Q2:", "{Q1.jsName}", ".jsName"));
+    CHECK(has_warning(im2, "Q2:", "{Q3}", "does not come before"));
+    CHECK(has_warning(im2, "Q2:", "{TOKEN:FIRSTNAME}", "participant data"));
 }
 
 TEST_CASE("lss: old-style conditions: scenarios, same field or, fields and; they win over relevance") {
@@ -512,7 +520,8 @@ TEST_CASE("lss: relevance translation: SGQA names, that., keywords; unsupported 
                                                 q_old("6", "S", "Q6", "e", "{Q1 == 5}")}));
     LssImport im = import_text(xml);
     REQUIRE_MESSAGE(im.ok(), im.error);
-    CHECK(has_warning(im, "Q3:", "floor()", "always shown"));
+    // floor() is one of the engine's functions now: translated as written.
+    CHECK(im.survey->find_question("Q3")->condition_src == "floor(Q1) > 2");
     // '*' follows the engine: refused while the engine lacks it, translated once it has it.
     if (parse_expression("2 * 1").expr) CHECK(im.survey->find_question("Q4")->condition_src == "Q1 * 2 > 3");
     else CHECK(has_warning(im, "Q4:", "'*'", "always shown"));
@@ -521,9 +530,10 @@ TEST_CASE("lss: relevance translation: SGQA names, that., keywords; unsupported 
     Session ss(s, "en", 0);
     CHECK_FALSE(visible(ss, "Q2"));
     CHECK_FALSE(visible(ss, "Q6"));
-    CHECK(visible(ss, "Q3"));
+    CHECK_FALSE(visible(ss, "Q3")); // floor("") is 0
     set(ss, "Q1", value("5"));
     CHECK(visible(ss, "Q2"));
+    CHECK(visible(ss, "Q3"));
     CHECK(visible(ss, "Q6"));
     set(ss, "Q1", value("3"));
     CHECK_FALSE(visible(ss, "Q2"));
@@ -738,4 +748,94 @@ TEST_CASE("lss: kiosk responses export as VV rows under the LimeSurvey survey's 
     std::vector<Response> partial = {ss.finish(false, 1764086460, kChannelKiosk, "Bibliothek")};
     LsResponses p = responses_to_vv(*s, partial);
     CHECK_FALSE(p.rows.at(0).at(1).has_value());
+}
+
+TEST_CASE("lss: piping, equations, defaults and validation are mapped") {
+    auto at = [](const std::string& qid, const std::string& name, const std::string& v, const std::string& lang = "") {
+        return Fields{{"qid", qid}, {"attribute", name}, {"value", v}, {"language", lang}};
+    };
+    auto dv = [](const std::string& qid, const std::string& sqid, const std::string& v, const std::string& special = "") {
+        return Fields{{"qid", qid}, {"scale_id", "0"}, {"sqid", sqid}, {"language", "en"}, {"specialtype", special},
+                      {"defaultvalue", v}};
+    };
+    std::string xml = doc(
+        group_old() +
+        section("questions",
+                {q_old("1", "N", "W", "Gewicht?"), q_old("2", "S", "Hi", "Sie wiegen {INSERTANS:12345X10X1}, doppelt {W * 2}."),
+                 q_old("3", "*", "EQ", "Doppelt: {W * 2}"), q_old("4", "*", "EQH", "x"), q_old("5", "*", "EQBAD", "{W.jsName}"),
+                 q_old("6", "N", "MORE", "Mehr?"), q_old("7", "K", "HRS", "Stunden?"),
+                 q_old("71", "T", "a", "Arbeit", "1", "en", "7"), q_old("72", "T", "b", "Schlaf", "1", "en", "7"),
+                 q_old("8", "L", "COL", "Farbe?"), q_old("9", "N", "BADV", "Zahl?"), q_old("10", "*", "EQE", "")}) +
+        section("answers", {a_old("8", "A1", "rot"), a_old("8", "A2", "blau")}) +
+        section("question_attributes",
+                {at("4", "equation", "{W + 1}"), at("4", "hidden", "1"), at("10", "equation", "{W}"),
+                 at("6", "em_validation_q", "MORE > W"), at("6", "em_validation_q_tip", "Mehr als {W}!", "en"),
+                 at("7", "em_validation_q", "sum(HRS_a, HRS_b) <= 24"),
+                 at("7", "em_validation_q_tip", "Zusammen höchstens 24.", "en"),
+                 at("7", "em_validation_sq", "this <= 16"), at("7", "em_validation_sq_tip", "Höchstens 16.", "en"),
+                 at("9", "em_validation_q", "BADV.jsName > 1")}) +
+        section("defaultvalues", {dv("6", "0", "{W + 10}"), dv("7", "71", "8"), dv("8", "0", "A2"),
+                                  dv("8", "0", "Grün", "other")}));
+    LssImport im = import_text(xml);
+    REQUIRE_MESSAGE(im.ok(), im.error);
+    const Survey& sv = *im.survey;
+    // 1. piping: {INSERTANS:SGQA} -> {CODE.shown}, any translatable {expr} kept
+    CHECK(sv.find_question("Hi")->text.by_lang.at("en") == "Sie wiegen {W.shown}, doppelt {W * 2}.");
+    // 2. equations: the text when the attribute is empty (shown), the attribute otherwise (hidden=1)
+    const Question* eq = sv.find_question("EQ");
+    REQUIRE(eq);
+    CHECK(eq->type == QuestionType::Equation);
+    CHECK(eq->equation == "Doppelt: {W * 2}");
+    CHECK(eq->show_text);
+    const Question* eqh = sv.find_question("EQH");
+    REQUIRE(eqh);
+    CHECK(eqh->equation == "{W + 1}");
+    CHECK_FALSE(eqh->show_text);
+    // no text: nothing to show, and none made up
+    const Question* eqe = sv.find_question("EQE");
+    REQUIRE(eqe);
+    CHECK(eqe->equation == "{W}");
+    CHECK_FALSE(eqe->show_text);
+    CHECK_FALSE(has_warning(im, "EQE:", "has no text"));
+    CHECK(sv.find_question("EQBAD") == nullptr);
+    CHECK(has_warning(im, "EQBAD:", "cannot be computed", ".jsName"));
+    // 3. defaults: expression, subquestion cell, option code; "other" text left out with a warning
+    CHECK(sv.find_question("MORE")->default_src == "{W + 10}");
+    CHECK(sv.find_question("HRS")->default_answer.cells == std::map<std::string, std::string>{{"a", "8"}});
+    CHECK(sv.find_question("COL")->default_answer.value == "A2");
+    CHECK(has_warning(im, "COL:", "Grün", "left out"));
+    // 4. validation and its tips
+    const Question* more = sv.find_question("MORE");
+    CHECK(more->validation_src == "MORE > W");
+    CHECK(more->validation_tip.by_lang.at("en") == "Mehr als {W}!");
+    const Question* hrs = sv.find_question("HRS");
+    CHECK(hrs->validation_src == "sum(HRS_a, HRS_b) <= 24");
+    CHECK(hrs->row_validation_src == "this <= 16");
+    CHECK(hrs->row_validation_tip.by_lang.at("en") == "Höchstens 16.");
+    CHECK(sv.find_question("BADV")->validation_src.empty());
+    CHECK(has_warning(im, "BADV:", "em_validation_q", "not enforced"));
+    for (const std::string& w : im.warnings) CHECK_MESSAGE(w.find("refused by the survey check") == std::string::npos, w);
+
+    // The imported survey loads, and the session computes, prefills and validates with it.
+    auto s = loaded(im);
+    REQUIRE(s);
+    Session ss(s, "en", 0);
+    set(ss, "W", value("70"));
+    CHECK(ss.text(s->find_question("Hi")->text) == "Sie wiegen 70, doppelt 140.");
+    CHECK(ss.equation_value(*s->find_question("EQ")) == "Doppelt: 140");
+    CHECK(ss.equation_value(*s->find_question("EQH")) == "71");
+    set(ss, "MORE", value("60"));
+    AnswerProblem p = ss.validate(*s->find_question("MORE"));
+    CHECK(p.kind == AnswerProblem::Invalid);
+    CHECK(p.tip == "Mehr als 70!");
+    set(ss, "MORE", value("80"));
+    CHECK(ss.validate(*s->find_question("MORE")).kind == AnswerProblem::None);
+    set(ss, "HRS", cells({{"a", "17"}, {"b", "2"}}));
+    p = ss.validate(*s->find_question("HRS"));
+    CHECK(p.kind == AnswerProblem::Invalid);
+    CHECK(p.tip == "Höchstens 16.");
+    set(ss, "HRS", cells({{"a", "16"}, {"b", "10"}}));
+    p = ss.validate(*s->find_question("HRS"));
+    CHECK(p.kind == AnswerProblem::Invalid);
+    CHECK(p.tip == "Zusammen höchstens 24.");
 }

@@ -286,6 +286,14 @@ TEST_CASE("lss logic: relevance walk of ls205_EM_question_attributes (one checkb
     auto s = load_shared("ls205_EM_question_attributes.lss");
     Session ss(s, "en", 0);
     std::set<std::string> always = {"OnPageRelevance", "report00", "report0", "note", "report1", "report4", "report2", "report3"};
+    // The file's default answer ticks every box of OnPageRelevance (<defaultvalues>), so at first,
+    // as in LimeSurvey, every question is shown; cleared, only those without relevance.
+    const Question* opr = s->find_question("OnPageRelevance");
+    REQUIRE(opr);
+    CHECK(opr->default_answer.values.size() == opr->options.size());
+    CHECK(shown(ss).count("qListDropdown"));
+    CHECK(shown(ss).count("qTextDisplay"));
+    set(ss, "OnPageRelevance", test::values({}));
     CHECK(shown(ss) == always);
     set(ss, "OnPageRelevance", test::values({"qLD", "qN", "qMC"}));
     std::set<std::string> want = always;

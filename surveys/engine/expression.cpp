@@ -757,6 +757,12 @@ struct Parser {
         }
         std::string code;
         size_t first = 0;
+        if (t.value == "self" && ctx && ctx->self_as_variable && ctx->self.empty() &&
+            (parts.empty() || (parts.size() == 1 && known_property(parts[0])))) {
+            names = {"self"};
+            suffix = parts.empty() ? "" : parts[0];
+            return true;
+        }
         if (t.value == "that") {
             if (parts.empty()) {
                 fail("'that' must name a question, e.g. that.Q1.NAOK", t.pos);
@@ -928,7 +934,8 @@ ExprParse parse_expression(const std::string& source, const ExprContext& context
     try {
         Parser p(source);
         // An empty context is no context: self / that give the plain message.
-        if (context.parts || !context.self.empty() || !context.self_error.empty()) p.ctx = &context;
+        if (context.parts || !context.self.empty() || !context.self_error.empty() || context.self_as_variable)
+            p.ctx = &context;
         LexError lex;
         if (!tokenize(source, p.toks, &lex)) {
             result.column = column_of(source, lex.pos);

@@ -74,6 +74,11 @@ struct ExprContext {
     // The answer variables of a question in survey order ("Q1", "Q1_A", "Q1_other", ...);
     // false when no such question is known here.
     std::function<bool(const std::string& code, std::vector<std::string>* vars)> parts;
+    // Bare `self` (with at most a property) stays the variable "self" for the caller's lookup to
+    // resolve when it evaluates: texts parsed once and shared between questions (piping.h) and
+    // validation, whose Session knows the question (FORMAT.md, "Validation"). Selectors
+    // (self.sq_X) still need `parts`.
+    bool self_as_variable = false;
 };
 
 // Without a context, `self` and `that` are refused with a message.

@@ -35,6 +35,7 @@ grep -qF "[ar voice=ar] $(nb "$ar_language_title")" "$LOG" ||
     fail "language page not read in Arabic after key $ar_index: $(cat "$LOG")"
 xdotool key Return
 wait_change Language
+past_privacy
 n=0 read_pages=0
 while :; do
     p=$(page)

@@ -124,6 +124,14 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     }
     if (!app.page.osk_field.empty()) ui.page_name += " keyboard";
     if (ui.page_name != previous_page) {
+        // The keyboard focus starts afresh on every page. ImGui would keep the focused item of
+        // the page before (its id and its place, say a button at the bottom of a long, scrolled
+        // language page), and the first arrow key would move from that place: from the bottom,
+        // Down finds nothing and the focus never appears.
+        ImGuiContext& g = *GImGui;
+        g.NavId = 0;
+        g.NavDisableHighlight = true;
+        if (g.NavWindow) g.NavWindow->NavLastIds[0] = 0;
         ui.focus_moved = false;
         ui.reveal_focus = 0;
         ui.reveal.clear();

@@ -74,10 +74,17 @@ struct ServerFixture {
         cfg.log = [this](const std::string& l) { std::lock_guard<std::mutex> g(log_mu); log.push_back(l); };
         api = std::make_unique<ServerApi>(*store, cfg);
     }
+    // Whether a log line holds `part`. The request line is written once the answer went out,
+    // so a client may hold the answer before the line exists: waits up to 3 s for it.
     bool logged(const std::string& part) {
-        std::lock_guard<std::mutex> g(log_mu);
-        for (auto& l : log)
-            if (l.find(part) != std::string::npos) return true;
+        for (int i = 0; i < 300; i++) {
+            {
+                std::lock_guard<std::mutex> g(log_mu);
+                for (auto& l : log)
+                    if (l.find(part) != std::string::npos) return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
         return false;
     }
     void enrol(const Device& d) {

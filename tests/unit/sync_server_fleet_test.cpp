@@ -185,7 +185,17 @@ TEST_CASE("fleet: /metrics is valid Prometheus text, with hostile site names esc
     CHECK(s.upload("junk")->status == 400);
 
     httplib::Client c(s.url());
+    // Each request is timed when its log line is written, after its answer went out: the
+    // metrics may lag the client by a moment, so ask until the four requests above are in.
     auto r = c.Get("/metrics");
+    for (int i = 0; i < 100 && r; i++) {
+        std::smatch m;
+        if (std::regex_search(r->body, m, std::regex(R"(\nteilhabe_request_duration_seconds_count (\d+)\n)")) &&
+            std::stoi(m[1]) >= 3)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        r = c.Get("/metrics");
+    }
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(r->get_header_value("Content-Type").find("text/plain; version=0.0.4") == 0);

@@ -20,20 +20,20 @@ bool one_of(const std::string& s, std::initializer_list<const char*> list) {
     return false;
 }
 
+// The subtags of a language tag, lower-cased ("az-Arab_IR" -> az, arab, ir).
+std::vector<std::string> tag_parts(const std::string& language_tag) {
+    std::vector<std::string> parts(1);
+    for (char c : lower(language_tag)) {
+        if (c == '-' || c == '_') parts.emplace_back();
+        else parts.back() += c;
+    }
+    return parts;
+}
+
 } // namespace
 
 TextDirection text_direction(const std::string& language_tag) {
-    std::vector<std::string> parts;
-    std::string cur;
-    for (char c : lower(language_tag)) {
-        if (c == '-' || c == '_') {
-            parts.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    parts.push_back(cur);
+    std::vector<std::string> parts = tag_parts(language_tag);
     // A script subtag (four letters, right after the language) overrides the language's default,
     // e.g. "az-arab" is written right-to-left, "ku-latn" left-to-right. Private-use parts ("x-ls")
     // end the search.
@@ -51,17 +51,7 @@ TextDirection text_direction(const std::string& language_tag) {
 }
 
 std::string language_script(const std::string& language_tag) {
-    std::vector<std::string> parts;
-    std::string cur;
-    for (char c : lower(language_tag)) {
-        if (c == '-' || c == '_') {
-            parts.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    parts.push_back(cur);
+    std::vector<std::string> parts = tag_parts(language_tag);
     for (size_t i = 1; i < parts.size(); ++i) {
         if (parts[i] == "x") break;
         if (parts[i].size() != 4) continue;

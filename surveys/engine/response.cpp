@@ -19,7 +19,7 @@ bool Response::operator==(const Response& o) const {
            survey_hash == o.survey_hash && language == o.language && channel == o.channel &&
            site == o.site && event == o.event && meta == o.meta && started == o.started &&
            finished == o.finished && complete == o.complete && answers == o.answers &&
-           skipped == o.skipped && not_shown == o.not_shown;
+           skipped == o.skipped && not_shown == o.not_shown && pseudonym == o.pseudonym;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -55,6 +55,7 @@ std::string serialize_response(const Response& r) {
     j["answers"] = std::move(answers);
     j["skipped"] = r.skipped;
     j["not_shown"] = r.not_shown;
+    if (!r.pseudonym.empty()) j["pseudonym"] = r.pseudonym;
     // Invalid UTF-8 (which no input widget produces) becomes U+FFFD rather than an
     // exception: a response must always serialise.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -159,6 +160,7 @@ struct Reader {
                     r.channel != kChannelAssisted && r.channel != kChannelTally)
                     return fail(p, "unknown channel \"" + r.channel + "\"");
             } else if (k == "site") ok = string_at(v, p, r.site);
+            else if (k == "pseudonym") ok = string_at(v, p, r.pseudonym);
             else if (k == "event") ok = string_at(v, p, r.event);
             else if (k == "meta") ok = string_map_at(v, p, r.meta);
             else if (k == "started") ok = time_at(v, p, r.started);

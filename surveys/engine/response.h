@@ -77,6 +77,9 @@ struct Response {
     std::map<std::string, Answer> answers;     // question code -> answer (answered only)
     std::vector<std::string> skipped;          // shown, left unanswered (survey order)
     std::vector<std::string> not_shown;        // hidden by conditions (survey order)
+    // Delphi rounds only (sync/delphi/delphi.h): the participant's pseudonym, derived from their
+    // code. It lives inside the seal alone; no plain metadata of a record ever carries it.
+    std::string pseudonym;                     // "" = not a Delphi response
 
     bool operator==(const Response& o) const;
 };

@@ -60,6 +60,12 @@ std::vector<Survey::QRef> Survey::all_questions() const {
     return out;
 }
 
+const DelphiItem* DelphiRound::find_item(const std::string& key) const {
+    for (const auto& it : items)
+        if (it.key == key) return &it;
+    return nullptr;
+}
+
 const Question* Survey::find_question(const std::string& code) const {
     for (const Group& g : groups)
         for (const Question& q : g.questions)

@@ -165,6 +165,41 @@ struct LanguageMeta {
     bool reviewed = false;           // checked by a native speaker
 };
 
+// A Delphi study's round (the survey's "delphi" block, surveys/FORMAT.md): which questions
+// repeat which of the round before, what feedback a repeated question shows, and the
+// consensus rule fixed before round 1. round == 0: not a Delphi survey. Items are question
+// codes, or "CODE[ROW]" for one row of a matrix (the export's column names).
+struct ConsensusRule {
+    // "top_share": share of answers in the `top` highest (or, top < 0, lowest) categories >= threshold %
+    // "iqr":       interquartile range <= threshold (e.g. 1)
+    // "rand_ucla": RAND/UCLA appropriateness (9-point scale): median in 1-3 or 7-9 and
+    //              disagreement index (IPR / IPRAS) < 1
+    // "cv":        coefficient of variation (sd / mean) <= threshold (e.g. 0.5)
+    std::string kind;
+    double threshold = 0;
+    int top = 2;
+};
+
+struct DelphiItem {
+    std::string key;                   // item in this round: "F2" or "F2[S3]"
+    std::string repeats;               // the item of the round before it repeats ("" = new)
+    std::vector<std::string> feedback; // what is shown with it: "distribution", "median", "iqr", "mean"
+    std::string expertise;             // the item holding the participant's self-rated expertise for
+                                       // this item's topic ("" = none); see Delphi analysis
+};
+
+struct DelphiRound {
+    std::string study;                 // the study's id, the same in all its rounds (Argon2id salt)
+    int round = 0;                     // 1, 2, ...; 0 = not a Delphi survey
+    ConsensusRule consensus;
+    bool drop_on_consensus = false;    // items that reached consensus are not asked again
+    std::vector<DelphiItem> items;     // the items feedback and consensus are computed for
+    std::vector<std::string> expert_levels; // option codes of the expertise scale counted as
+                                            // "expert" (the study: the two highest levels)
+    const DelphiItem* find_item(const std::string& key) const;
+};
+
+
 struct Survey {
     std::string id;                  // stable id, e.g. "bedarfe-akteure"
     std::string version;             // author's version string, e.g. "1.0"
@@ -184,6 +219,7 @@ struct Survey {
     // The parsed form of a text: from `piped`, or parsed now when the loader did not see it.
     PipedText piped_text(const std::string& text) const;
     std::map<std::string, LanguageMeta> language_meta; // "meta": language tag -> its provenance
+    DelphiRound delphi;              // "delphi": round of a Delphi study (round 0 = none)
 
     const std::string& original_language() const { return languages.front(); }
     // Every answerable and info question in survey order, with its group index.

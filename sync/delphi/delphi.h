@@ -1,0 +1,105 @@
+// delphi.h - Delphi rounds without names: participant codes, the pseudonym that travels inside
+// the seal only, the group's statistics and consensus, and the signed feedback pack that carries
+// each participant's own earlier answers sealed to their code.
+//
+// Index
+//   codes            make_codes, normalize_code, code_ok, format_code
+//   pseudonym, keys  ParticipantKeys, derive_participant_keys (Argon2id over the code), keys_from_pseudonym
+//   statistics       ItemStats, item_stats, crosses_consensus
+//   the pack         FeedbackPack, write_feedback_pack, read_feedback_pack, seal_own_answers, open_own_answers
+//
+// Who holds what. The research team makes the codes (`teilhabe delphi invite`) and hands them
+// out; the list of who got which code never enters the product's files. A participant's code
+// gives, through Argon2id, a pseudonym; the kiosk puts it into Response::pseudonym, which is
+// sealed with the research key like every answer, so the server and the bundles never see it.
+// From the pseudonym (which the research side reads back after decrypting) follow a lookup id
+// and a key: the feedback pack names each participant's entry by the lookup id and seals it
+// with the key. A kiosk without the code can open nothing; the code opens one entry.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "response.h"
+#include "survey.h"
+
+namespace tk::delphi {
+
+// --- codes ---------------------------------------------------------------------------------
+// A participant code: 20 symbols of Crockford's base32 (100 random bits) and one check symbol
+// (the value mod 37, Crockford's check alphabet), printed in groups: "K7QM-4TZP-XW2R-9HNA-CD3F-U".
+std::vector<std::string> make_codes(size_t n);
+// What a person typed or a scanner read, made canonical: upper case, spaces and hyphens dropped,
+// O read as 0, I and L as 1. "" when the result is not 21 symbols of the alphabet.
+std::string normalize_code(const std::string& typed);
+// A normalized code whose check symbol matches (one wrong symbol or two swapped ones fail).
+bool code_ok(const std::string& normalized);
+// Groups of four with hyphens, for letters and screens.
+std::string format_code(const std::string& normalized);
+
+// --- pseudonym and keys ---------------------------------------------------------------------
+struct ParticipantKeys {
+    std::string pseudonym;   // 32 hex digits: Response::pseudonym, inside the seal only
+    std::string lookup;      // 32 hex digits: names the participant's entry in a feedback pack
+    uint8_t key[32] = {};    // opens that entry (crypto_secretbox); wiped by the destructor
+    ParticipantKeys() = default;
+    ParticipantKeys(const ParticipantKeys&) = delete;
+    ParticipantKeys& operator=(const ParticipantKeys&) = delete;
+    ~ParticipantKeys();
+};
+// Argon2id (libsodium's crypto_pwhash) over the normalized code, salted with the study id,
+// then keys_from_pseudonym. False (with *error) when the code is not valid or memory is short.
+bool derive_participant_keys(const std::string& normalized_code, const std::string& study, ParticipantKeys& out,
+                             std::string* error);
+// The research side holds pseudonyms (from decrypted responses), not codes: lookup id and key
+// follow from the pseudonym alone (keyed BLAKE2b, one context each).
+void keys_from_pseudonym(const std::string& pseudonym, ParticipantKeys& out);
+
+// --- statistics ---------------------------------------------------------------------------------
+// The group's answers to one item of a round.
+struct ItemStats {
+    std::string key;         // the item as asked in the round the feedback is for ("F5[S2]")
+    std::string source_key;  // the item of the round before whose answers these are ("F2[S2]")
+    int n = 0;               // answers with a category ("keine Antwort" and skipped do not count)
+    std::vector<std::pair<std::string, int>> distribution; // option code -> count, in scale order
+    bool ordinal = false;    // the codes are numbers on one scale: median, quartiles and mean apply
+    double median = 0, q1 = 0, q3 = 0, iqr = 0, mean = 0, sd = 0;
+    bool consensus = false;  // under the survey's rule (FORMAT.md "delphi")
+    std::string consensus_detail; // e.g. "80 % in the top 2 categories (rule: at least 75 %)"
+};
+// values: each participant's option code for the item (one per participant). scale: the
+// item's options in order (a matrix's columns, a rating's generated options).
+ItemStats item_stats(const std::string& key, const std::string& source_key, const std::vector<std::string>& values,
+                     const std::vector<Option>& scale, const ConsensusRule& rule);
+// True when changing the answer from `from` to `to` moves it across the group's consensus
+// region (top_share: the counted top categories; the other rules: between the quartiles):
+// the kiosk then asks for a short reason.
+bool crosses_consensus(const ItemStats& s, const ConsensusRule& rule, const std::string& from, const std::string& to);
+
+// --- the feedback pack ------------------------------------------------------------------------
+// Written by `teilhabe delphi feedback` (research side, from decrypted round k-1), signed like a
+// survey update and carried to kiosks the same way (network or USB stick).
+struct FeedbackPack {
+    std::string study;
+    int round = 0;                        // the round the feedback is for (k); computed from k-1
+    std::string survey_id;                // the survey of round k
+    std::vector<ItemStats> items;         // one per repeated item of round k
+    std::vector<std::string> dropped;     // items of round k-1 that reached consensus and are not asked
+    // lookup id (hex) -> nonce + crypto_secretbox of that participant's own round k-1 answers
+    std::map<std::string, std::vector<uint8_t>> sealed;
+    const ItemStats* find(const std::string& key) const;
+};
+std::string write_feedback_pack(const FeedbackPack& pack);
+// The one reader of pack bytes (fuzzed). Any malformed, oversized or inconsistent input is a
+// false with *error naming what and where; nothing is trusted before the signature check,
+// which the caller does first (survey_update.h).
+bool read_feedback_pack(const std::string& bytes, FeedbackPack& out, std::string* error);
+// Own answers are keyed by the item key of round k (the one the kiosk shows).
+void seal_own_answers(const ParticipantKeys& keys, const std::map<std::string, Answer>& answers, FeedbackPack& pack);
+// False when the pack has no entry for these keys (a wrong code) or the entry does not open.
+bool open_own_answers(const FeedbackPack& pack, const ParticipantKeys& keys, std::map<std::string, Answer>& out,
+                      std::string* error);
+
+} // namespace tk::delphi

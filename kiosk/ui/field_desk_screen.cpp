@@ -66,8 +66,8 @@ void staff_keyboard(KioskApp& app, UiState& ui, std::string& text) {
     if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) pop_utf8_char(text);
     bool close = ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
                  ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false);
-    ImGui::TextWrapped("%s", kiosk_text(app, "keyboard_typing").c_str());
-    ImGui::TextWrapped("%s|", text.c_str()); // the bar is the insertion point
+    staff_text(kiosk_text(app, "keyboard_typing"));
+    staff_text(text + "|"); // the bar is the insertion point (left of Arabic: typed right to left)
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     float width = ImGui::GetContentRegionAvail().x;
     float key_w = (width - 10 * ui.m.gap) / 11;
@@ -114,14 +114,14 @@ void recent_row(KioskApp& app, UiState& ui, const std::vector<std::string>& rece
 bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
     FieldDesk& f = app.field;
     ui.page_name = "FieldSite";
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_field_site_title").c_str());
+    staff_text(kiosk_text(app, "staff_field_site_title"));
     staff_hint(kiosk_text(app, "staff_field_site_hint"));
     ImGui::Separator();
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_field_site").c_str());
+    staff_text(kiosk_text(app, "staff_field_site"));
     bool save = text_line(app, ui, "##site", f.site, "site/site", "site", true);
     recent_row(app, ui, app.config.recent_sites, f.site, "site/recent_site", "");
     ImGui::Dummy(ImVec2(0, ui.m.gap));
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_field_event").c_str());
+    staff_text(kiosk_text(app, "staff_field_event"));
     save = text_line(app, ui, "##event", f.event, "site/event", "event", false) || save;
     recent_row(app, ui, app.config.recent_events, f.event, "site/recent_event", kiosk_text(app, "staff_field_no_event"));
     ImGui::Dummy(ImVec2(0, ui.m.gap));
@@ -136,10 +136,10 @@ bool site_desk(KioskApp& app, UiState& ui, const Theme& th) {
 bool assisted_desk(KioskApp& app, UiState& ui, const Theme& th, double now) {
     FieldDesk& f = app.field;
     ui.page_name = "FieldAssisted";
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_assisted_title").c_str());
+    staff_text(kiosk_text(app, "staff_assisted_title"));
     staff_hint(kiosk_text(app, "staff_assisted_hint"));
     ImGui::Separator();
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_assisted_id").c_str());
+    staff_text(kiosk_text(app, "staff_assisted_id"));
     bool go = text_line(app, ui, "##interviewer", f.interviewer, "assisted/id", "interviewer", true);
     ImGui::Dummy(ImVec2(0, ui.m.gap));
     message(app, th);
@@ -156,10 +156,10 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
     ui.page_name = running ? "FieldPrint running" : "FieldPrint";
     const Survey* s = app.survey.get();
     if (!s) return true;
-    ImGui::TextWrapped("%s", msg(app, "staff_print_title", survey_text(app, s->title)).c_str());
+    staff_text(msg(app, "staff_print_title", survey_text(app, s->title)));
     ImGui::Separator();
     ImGui::BeginDisabled(running);
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_print_language").c_str());
+    staff_text(kiosk_text(app, "staff_print_language"));
     {
         Flow flow;
         for (const auto& lang : s->languages) {
@@ -171,7 +171,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
     }
     std::string large = (f.print_large ? "[x] " : "[ ] ") + kiosk_text(app, "staff_print_large");
     if (staff_button(ui, "print/large", large)) f.print_large = !f.print_large;
-    ImGui::TextWrapped("%s", msg(app, "staff_print_sheets", std::to_string(f.print_sheets)).c_str());
+    staff_text(msg(app, "staff_print_sheets", std::to_string(f.print_sheets)));
     {
         Flow flow;
         for (int d : {-10, -1, 1, 10}) {
@@ -181,7 +181,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
                 f.print_sheets = std::clamp(f.print_sheets + d, 1, kMaxPrintSheets);
         }
     }
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_print_folder").c_str());
+    staff_text(kiosk_text(app, "staff_print_folder"));
     for (size_t i = 0; i < f.print_folders.size(); ++i) {
         std::string label = (f.print_folder == i ? "(x) " : "( ) ") +
                             (i == 0 ? msg(app, "staff_print_folder_data", f.print_folders[i])
@@ -199,7 +199,7 @@ bool print_desk(KioskApp& app, UiState& ui, const Theme& th) {
     message(app, th);
     f.print_unseen = false; // drawn: from now on the message goes when staff leave, as on every desk
     if (!running && f.last.ok) {
-        ImGui::TextWrapped("%s", msg(app, "staff_print_ids", f.last.ids_file).c_str());
+        staff_text(msg(app, "staff_print_ids", f.last.ids_file));
         std::string ids;
         for (size_t i = 0; i < f.last.sheet_ids.size() && i < 12; ++i) ids += (i ? "  " : "") + f.last.sheet_ids[i];
         if (f.last.sheet_ids.size() > 12) ids += "  …";

@@ -68,10 +68,10 @@ void field_view(const PaperDesk& st, const PaperField& f) {
     if (!q) return;
     std::string lang = st.entry.language.empty() ? s.original_language() : st.entry.language;
     auto numbers = paper_fields(s, *q);
-    ImGui::TextWrapped("%s  %s", q->code.c_str(), q->text.get(lang, s.original_language()).c_str());
+    staff_text(q->code + "  " + q->text.get(lang, s.original_language()));
     std::string part = part_label(st, *q, f, lang);
-    if (!part.empty()) ImGui::TextWrapped("» %s", part.c_str());
-    for (const auto& c : f.choices) ImGui::Text("  %3s  %s", c.number.c_str(), label_of(s, c, lang).c_str());
+    if (!part.empty()) staff_text("» " + part);
+    for (const auto& c : f.choices) staff_text("  " + std::string(c.number.size() < 3 ? 3 - c.number.size() : 0, ' ') + c.number + "  " + label_of(s, c, lang));
     ImGui::TextDisabled("%s", kind_hint(st, f).c_str());
 }
 
@@ -81,7 +81,7 @@ bool draw_paper_desk(PaperDesk& st, UiState& ui, int64_t now) {
     bool leave = false;
     ui.page_name = paper_step_name(st);
     ImGui::PushID("paper_desk");
-    ImGui::TextWrapped("%s", W(st, "staff_paper_title", {{"x", st.survey ? st.survey->title.get(st.lang, st.survey->original_language()) : ""}}).c_str());
+    staff_text(W(st, "staff_paper_title", {{"x", st.survey ? st.survey->title.get(st.lang, st.survey->original_language()) : ""}}));
     std::string where = W(st, "staff_paper_where_enterer", {{"x", st.enterer.empty() ? std::string("-") : st.enterer}});
     if (!st.entry.sheet_id.empty()) where += "   ·   " + W(st, "staff_paper_where_sheet", {{"x", st.entry.sheet_id}});
     if (st.step == PaperStep::Field)
@@ -92,21 +92,21 @@ bool draw_paper_desk(PaperDesk& st, UiState& ui, int64_t now) {
     ImGui::Separator();
 
     switch (st.step) {
-    case PaperStep::Enterer: ImGui::TextWrapped("%s", W(st, "staff_paper_ask_enterer").c_str()); break;
-    case PaperStep::Sheet: ImGui::TextWrapped("%s", W(st, "staff_paper_ask_sheet").c_str()); break;
+    case PaperStep::Enterer: staff_text(W(st, "staff_paper_ask_enterer")); break;
+    case PaperStep::Sheet: staff_text(W(st, "staff_paper_ask_sheet")); break;
     case PaperStep::Field: field_view(st, st.fields[st.field]); break;
     case PaperStep::Summary: {
-        ImGui::TextWrapped("%s", W(st, "staff_paper_summary").c_str());
+        staff_text(W(st, "staff_paper_summary"));
         ImGui::BeginChild("summary", ImVec2(0, ImGui::GetContentRegionAvail().y * 0.6f), true);
         for (const auto& f : st.fields) {
             auto it = st.entry.values.find(f.key);
-            if (it != st.entry.values.end()) ImGui::Text("%-16s %s", f.key.c_str(), it->second.c_str());
+            if (it != st.entry.values.end()) staff_text(f.key + std::string(f.key.size() < 16 ? 16 - f.key.size() : 0, ' ') + " " + it->second);
         }
         ImGui::EndChild();
         break;
     }
     case PaperStep::Resolver:
-        ImGui::TextWrapped("%s", W(st, "staff_paper_ask_resolver", {{"n", std::to_string(st.diffs.size())}}).c_str());
+        staff_text(W(st, "staff_paper_ask_resolver", {{"n", std::to_string(st.diffs.size())}}));
         break;
     case PaperStep::Resolve: {
         const PaperDiff& d = st.diffs[st.diff];
@@ -118,15 +118,15 @@ bool draw_paper_desk(PaperDesk& st, UiState& ui, int64_t now) {
             ImGui::TableHeadersRow();
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", d.first.empty() ? W(st, "staff_paper_empty").c_str() : d.first.c_str());
+            staff_text(d.first.empty() ? W(st, "staff_paper_empty").c_str() : d.first);
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", d.second.empty() ? W(st, "staff_paper_empty").c_str() : d.second.c_str());
+            staff_text(d.second.empty() ? W(st, "staff_paper_empty").c_str() : d.second);
             ImGui::EndTable();
         }
-        ImGui::TextWrapped("%s", W(st, "staff_paper_ask_paper").c_str());
+        staff_text(W(st, "staff_paper_ask_paper"));
         break;
     }
-    case PaperStep::Done: ImGui::TextWrapped("%s", W(st, "staff_paper_next_sheet").c_str()); break;
+    case PaperStep::Done: staff_text(W(st, "staff_paper_next_sheet")); break;
     }
     int key = input_line(ui, "##paper", st.input, "paper/input");
     message(st.message, st.message_is_error);
@@ -149,27 +149,27 @@ bool draw_tally_desk(TallyDesk& st, UiState& ui) {
     static const char* names[] = {"TallyEvent", "TallyPlace", "TallyDate", "TallyQuestion", "TallyCount", "TallyDone"};
     ui.page_name = names[int(st.step)];
     ImGui::PushID("tally_desk");
-    ImGui::TextWrapped("%s", W(st, "staff_tally_title").c_str());
-    ImGui::TextDisabled("%s · %s · %s", st.tally.event.c_str(), st.tally.place.c_str(), st.tally.date.c_str());
+    staff_text(W(st, "staff_tally_title"));
+    staff_hint(st.tally.event + " · " + st.tally.place + " · " + st.tally.date);
     ImGui::Separator();
     const Survey* s = st.survey.get();
     switch (st.step) {
-    case TallyStep::Event: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_event").c_str()); break;
-    case TallyStep::Place: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_place").c_str()); break;
-    case TallyStep::Date: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_date").c_str()); break;
-    case TallyStep::Question: ImGui::TextWrapped("%s", W(st, "staff_tally_ask_question").c_str()); break;
+    case TallyStep::Event: staff_text(W(st, "staff_tally_ask_event")); break;
+    case TallyStep::Place: staff_text(W(st, "staff_tally_ask_place")); break;
+    case TallyStep::Date: staff_text(W(st, "staff_tally_ask_date")); break;
+    case TallyStep::Question: staff_text(W(st, "staff_tally_ask_question")); break;
     case TallyStep::Count: {
         const Question* q = s ? s->find_question(st.tally.question) : nullptr;
-        if (q) ImGui::TextWrapped("%s  %s", q->code.c_str(), q->text.get(st.lang, s->original_language()).c_str());
-        for (const auto& c : st.tally.counts) ImGui::Text("  %s: %lld", c.option.c_str(), (long long)c.count);
+        if (q) staff_text(q->code + "  " + q->text.get(st.lang, s->original_language()));
+        for (const auto& c : st.tally.counts) staff_text("  " + c.option + ": " + std::to_string(c.count));
         if (st.choices.empty())
-            ImGui::TextWrapped("%s", W(st, "staff_tally_ask_theme").c_str());
+            staff_text(W(st, "staff_tally_ask_theme"));
         else if (s && st.choice < st.choices.size())
-            ImGui::TextWrapped("%s", W(st, "staff_tally_ask_count", {{"n", st.choices[st.choice].number},
-                                                                    {"x", label_of(*s, st.choices[st.choice], st.lang)}}).c_str());
+            staff_text(W(st, "staff_tally_ask_count",
+                         {{"n", st.choices[st.choice].number}, {"x", label_of(*s, st.choices[st.choice], st.lang)}}));
         break;
     }
-    case TallyStep::Done: ImGui::TextWrapped("%s", W(st, "staff_tally_next").c_str()); break;
+    case TallyStep::Done: staff_text(W(st, "staff_tally_next")); break;
     }
     int key = input_line(ui, "##tally", st.input, "tally/input");
     message(st.message, st.message_is_error);

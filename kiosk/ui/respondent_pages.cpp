@@ -32,12 +32,23 @@ void toolbar(ScreenDraw& c, float width) {
     float x0 = ImGui::GetCursorPosX();
     float avail = width - right_free;
     float used = 0;
+    // Left to right from the left edge; on a right-to-left page mirrored, from the right edge
+    // leftwards (the first tool rightmost). The staff corner stays top right either way: staff
+    // find it in every language, and no tool lies under it.
+    const bool rtl = page_rtl();
     auto item = [&](const std::string& name, const std::string& label, ButtonKind k) {
-        float w = ImGui::CalcTextSize(label.c_str()).x + 3 * c.m.pad;
-        if (used > 0 && used + c.m.gap + w > avail) used = 0; // wrap to a new line
-        else if (used > 0) ImGui::SameLine(x0 + used + c.m.gap);
-        if (used > 0) used += c.m.gap;
-        used += w;
+        // As drawn: an Arabic label's joined forms are narrower than its letters alone.
+        float w = layout_text(ImGui::GetFont(), ImGui::GetFontSize(), label, 0).size.x + 3 * c.m.pad;
+        bool wrap = used > 0 && used + c.m.gap + w > avail; // a new line
+        if (wrap) used = 0;
+        float at = used > 0 ? used + c.m.gap : 0; // from the line's start edge
+        if (rtl) {
+            if (used > 0) ImGui::SameLine(x0 + avail - at - w);
+            else ImGui::SetCursorPosX(x0 + avail - w);
+        } else if (used > 0) {
+            ImGui::SameLine(x0 + at);
+        }
+        used = at + w;
         return big_button(c, name, label, k, w);
     };
     std::string size_label = fill(kiosk_text(c.app, "text_size_button"), {{"x", std::to_string(c.app.reading.text_scale)}});

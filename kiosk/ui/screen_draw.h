@@ -63,6 +63,11 @@ TextBlock layout_text(ImFont* f, float fs, const std::string& s, float wrap_widt
 // Draws a block inside [x0, x0 + box_width]: lines aligned right on a right-to-left page.
 void draw_text_block(ImDrawList* dl, ImFont* f, float fs, ImVec2 pos, float box_width, const TextBlock& b,
                      const std::string& s, float wrap_width, ImU32 color);
+// Draws the text of the text field just drawn (ImGui drew it in a transparent colour): shaped
+// and reordered, lines aligned for the page; when `active`, the cursor where ImGui's cursor
+// stands in the logical text (bidi_caret). A line longer than the field shifts so that the
+// cursor stays in view. Respondent fields and the staff desks' fields.
+void draw_field_text(const std::string& text, bool active, ImU32 color);
 // Scrolls the window being drawn the least distance that shows y0..y1 (from next frame on).
 void reveal_rows(float y0, float y1, float margin);
 void note_control_rect(ScreenDraw& c, const std::string& name);

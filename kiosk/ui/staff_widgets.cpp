@@ -1,6 +1,9 @@
 // staff_widgets.cpp - see staff_widgets.h.
 #include "staff_widgets.h"
 
+#include "bidi_text.h"
+#include "screen_draw.h" // layout_text, draw_text_block
+
 #include <imgui.h>
 #include <imgui_internal.h>
 
@@ -49,14 +52,27 @@ static int grow(ImGuiInputTextCallbackData* d) {
 
 bool staff_input_text(const char* id, std::string& text, int flags) {
     if (text.capacity() < 64) text.reserve(64);
-    return ImGui::InputText(id, text.data(), text.capacity() + 1, flags | ImGuiInputTextFlags_CallbackResize, grow,
-                            &text);
+    // A site name in Arabic or Persian: ImGui edits it, draw_field_text shows it shaped.
+    const bool shaped = has_rtl_chars(text);
+    const ImU32 color = ImGui::GetColorU32(ImGuiCol_Text);
+    if (shaped) {
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 0));
+        ImGui::PushStyleColor(ImGuiCol_TextSelectedBg, IM_COL32(0, 0, 0, 0));
+    }
+    bool edited = ImGui::InputText(id, text.data(), text.capacity() + 1, flags | ImGuiInputTextFlags_CallbackResize,
+                                   grow, &text);
+    if (shaped) {
+        ImGui::PopStyleColor(2);
+        draw_field_text(text.c_str(), ImGui::IsItemActive(), color);
+    }
+    return edited;
 }
 
 bool staff_button(UiState& ui, const std::string& name, const std::string& label, float w, bool visible_only) {
     ImGui::PushID(name.c_str());
-    if (w <= 0) w = ImGui::CalcTextSize(label.c_str()).x + 2 * ui.m.pad;
-    bool pressed = ImGui::Button(label.c_str(), ImVec2(w, ui.m.target));
+    if (w <= 0) w = layout_text(ImGui::GetFont(), ImGui::GetFontSize(), label, 0).size.x + 2 * ui.m.pad;
+    // A label from the survey or the staff (a site name) in Arabic or Persian is shaped first.
+    bool pressed = ImGui::Button((shape_line(label, false) + "###b").c_str(), ImVec2(w, ui.m.target));
     if (visible_only) staff_remember_visible(ui, name);
     else staff_remember(ui, name);
     ImGui::PopID();
@@ -65,10 +81,25 @@ bool staff_button(UiState& ui, const std::string& name, const std::string& label
 
 void staff_text(const std::string& text, uint32_t imgui_color) {
     if (text.empty()) return;
+    if (has_rtl_chars(text)) {
+        // Survey titles, questions, site names in Arabic or Persian: shaped and ordered,
+        // wrapped at the window's width (staff pages run left to right).
+        ImFont* f = ImGui::GetFont();
+        float fs = ImGui::GetFontSize();
+        ImVec2 pos = ImGui::GetCursorScreenPos();
+        float wrap = std::max(1.0f, ImGui::GetContentRegionAvail().x);
+        TextBlock b = layout_text(f, fs, text, wrap);
+        draw_text_block(ImGui::GetWindowDrawList(), f, fs, pos, wrap, b, text, wrap, imgui_color);
+        ImGui::Dummy(b.size);
+        if (GImGui->LogEnabled) ImGui::LogText("%s\n", text.c_str()); // the logical text, for the tests
+        return;
+    }
     ImGui::PushStyleColor(ImGuiCol_Text, imgui_color);
     ImGui::TextWrapped("%s", text.c_str());
     ImGui::PopStyleColor();
 }
+
+void staff_text(const std::string& text) { staff_text(text, ImGui::GetColorU32(ImGuiCol_Text)); }
 
 void staff_hint(const std::string& text) { staff_text(text, ImGui::GetColorU32(ImGuiCol_TextDisabled)); }
 

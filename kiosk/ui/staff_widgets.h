@@ -35,7 +35,11 @@ bool staff_input_text(const char* id, std::string& text, int flags = 0);
 bool staff_button(UiState& ui, const std::string& name, const std::string& label, float w = 0,
                   bool visible_only = false);
 
-void staff_text(const std::string& text, uint32_t imgui_color); // wrapped, coloured; nothing when empty
+// Wrapped, coloured (the style's text colour without one); nothing when empty. Text holding
+// Arabic or Persian (survey titles and questions, site and event names) is shaped and ordered
+// by bidi_lines (bidi_text.h), like the respondent pages; staff_button labels by shape_line.
+void staff_text(const std::string& text, uint32_t imgui_color);
+void staff_text(const std::string& text);
 void staff_hint(const std::string& text);                      // muted and wrapped (TextDisabled does not wrap)
 
 // Rows of key buttons named prefix + character, key_w wide, gap apart (gap < 0: ImGui's item

@@ -156,6 +156,14 @@ static double line_height_em(const std::string& path) {
     return (ascent - descent) / upem;
 }
 
+static std::vector<std::pair<const ImFont*, ArabicFace>> g_arabic_faces;
+
+const ArabicFace* arabic_face(const ImFont* f) {
+    for (const auto& [font, face] : g_arabic_faces)
+        if (font == f) return &face;
+    return nullptr;
+}
+
 bool fonts_outdated(const Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script) {
     return f.built_scale != r.text_scale || f.built_easy != r.easy_font || f.built_dpi != dpi || f.built_rtl != rtl_script;
 }
@@ -163,6 +171,7 @@ bool fonts_outdated(const Fonts& f, const ReadingSettings& r, float dpi, bool rt
 void build_fonts(Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
+    g_arabic_faces.clear();
     Metrics m = compute_metrics(r.text_scale, dpi);
     std::string regular = find_font(r.easy_font ? "Andika-Regular.ttf" : "NotoSans-Regular.ttf");
     std::string bold = find_font(r.easy_font ? "Andika-Bold.ttf" : "NotoSans-Bold.ttf");
@@ -206,6 +215,9 @@ void build_fonts(Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script)
                 double latin = line_height_em(file), ar = line_height_em(arabic);
                 float ar_size = latin > 0 && ar > 0 ? std::round(size * float(ar / latin)) : size;
                 io.Fonts->AddFontFromFileTTF(arabic.c_str(), ar_size, &merge, bidi_glyph_ranges());
+                // stb_truetype sizes by the line height, so an em is ar_size / that height.
+                auto marks = ar > 0 ? open_mark_font(arabic) : nullptr;
+                if (marks) g_arabic_faces.push_back({font, {marks, ar_size / float(ar)}});
             }
             return font;
         };

@@ -6,9 +6,11 @@
 // enters here and nowhere else.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "bidi_text.h"
 #include "kiosk_state.h"
 
 struct ImFont;
@@ -78,6 +80,13 @@ bool fonts_outdated(const Fonts& f, const ReadingSettings& r, float dpi, bool rt
 // rtl_script, Noto Sans Arabic is merged into every font with bidi_glyph_ranges() (Arabic,
 // Persian and their joining forms); only then, because it makes the atlas a third larger.
 void build_fonts(Fonts& f, const ReadingSettings& r, float dpi, bool rtl_script = false);
+// The Arabic font merged into `f` by the last build_fonts: its mark anchors (bidi_lines places
+// marks with them) and its em in pixels at f->FontSize. Null for a font without Arabic.
+struct ArabicFace {
+    std::shared_ptr<const MarkFont> marks;
+    float em_px = 0;
+};
+const ArabicFace* arabic_face(const ImFont* f);
 // Applies colours and spacing to ImGui::GetStyle().
 void apply_style(const Theme& t, const Metrics& m);
 

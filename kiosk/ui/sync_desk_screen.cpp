@@ -66,7 +66,7 @@ void address_keyboard(KioskApp& app, UiState& ui, std::string& target, float w) 
 void address_line(KioskApp& app, UiState& ui, const char* label_key, const std::string& what, std::string& text,
                   float w, float bw) {
     std::string& osk = app.page.drafts["sync|osk"];
-    ImGui::TextWrapped("%s", kiosk_text(app, label_key).c_str());
+    staff_text(kiosk_text(app, label_key));
     field(ui, ("##" + what).c_str(), text, "sync/" + what, w - bw * 0.5f - ImGui::GetStyle().ItemSpacing.x);
     ImGui::SameLine();
     if (button(ui, "sync/osk_" + what, kiosk_text(app, "staff_sync_keyboard"), bw * 0.5f)) osk = osk == what ? "" : what;
@@ -187,7 +187,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
     bool leave = false;
     ImGui::PushID("staff_sync_desk");
     ImGui::PushFont(ui.fonts.heading ? ui.fonts.heading : ImGui::GetFont());
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_sync_title").c_str());
+    staff_text(kiosk_text(app, "staff_sync_title"));
     ImGui::PopFont();
 
     // Where the kiosk stands.
@@ -233,7 +233,7 @@ bool draw_sync_desk(KioskApp& app, UiState& ui, double now) {
 
     // USB stick.
     ImGui::Dummy(ImVec2(0, ui.m.gap));
-    ImGui::TextWrapped("%s", kiosk_text(app, "staff_sync_usb").c_str());
+    staff_text(kiosk_text(app, "staff_sync_usb"));
     if (st.volumes.empty()) say(kiosk_text(app, "staff_sync_no_sticks"), th.text_muted);
     for (size_t i = 0; i < st.volumes.size(); ++i) {
         bool chosen = int(i) == st.volume;

@@ -6,9 +6,11 @@
 //   focus_ring                       the keyboard focus ring (and Enter on it)
 //   big_button, option_row           buttons and whole-row choices (touch targets >= 48 px)
 //   wrapped, heading                 wrapped text in a theme colour, a page heading
-//   text_field                       a text field bound to a field id, with "Tastatur"
+//   text_field, draw_field_text      a text field bound to a field id, with "Tastatur"; the
+//                                    shaped text over ImGui's invisible one
 #include "screen_draw.h"
 #include "render_gl.h"
+#include "text.h" // next_codepoint
 
 #include <GLFW/glfw3.h>
 #include <imgui_internal.h>
@@ -33,9 +35,11 @@ TextBlock layout_text(ImFont* f, float fs, const std::string& s, float wrap_widt
     }
     b.plain = false;
     const float k = fs / f->FontSize;
-    b.lines = bidi_lines(s, g_page_rtl, wrap_width, [f, k](char32_t ch) {
-        return (ch <= 0xFFFF ? f->GetCharAdvance(ImWchar(ch)) : f->FallbackAdvanceX) * k;
-    });
+    const ArabicFace* face = arabic_face(f);
+    b.lines = bidi_lines(
+        s, g_page_rtl, wrap_width,
+        [f, k](char32_t ch) { return (ch <= 0xFFFF ? f->GetCharAdvance(ImWchar(ch)) : f->FallbackAdvanceX) * k; },
+        face ? face->marks.get() : nullptr);
     for (const BidiLine& l : b.lines) b.size.x = std::max(b.size.x, l.width);
     b.size.y = fs * float(b.lines.size());
     return b;
@@ -48,9 +52,32 @@ void draw_text_block(ImDrawList* dl, ImFont* f, float fs, ImVec2 pos, float box_
         return;
     }
     float y = pos.y;
+    const float k = fs / f->FontSize;
+    const ArabicFace* face = arabic_face(f);
     for (const BidiLine& l : b.lines) {
-        float x = g_page_rtl ? pos.x + box_width - l.width : pos.x;
-        if (!l.visual.empty()) dl->AddText(f, fs, ImVec2(std::round(x), y), color, l.visual.c_str());
+        float x = std::round(g_page_rtl ? pos.x + box_width - l.width : pos.x);
+        if (!l.visual.empty()) dl->AddText(f, fs, ImVec2(x, y), color, l.visual.c_str());
+        if (l.marks.empty() || !face || y > dl->GetClipRectMax().y || y + 2 * fs < dl->GetClipRectMin().y) {
+            y += fs; // no marks, or a line out of view (AddText drew nothing of it either)
+            continue;
+        }
+        // Each mark on its letter: the letter's pen position as AddText advanced to it, then
+        // the offset from the font's anchors (in ems, y up).
+        const float em = face->em_px * k;
+        float pen = x;
+        size_t at = 0;
+        dl->PushTextureID(f->ContainerAtlas->TexID);
+        for (const PlacedMark& m : l.marks) {
+            while (at < m.base && at < l.visual.size()) {
+                uint32_t cp = 0;
+                size_t n = next_codepoint(l.visual, at, &cp);
+                if (n == 0) break; // bidi_lines writes valid UTF-8; never loop on a bad byte
+                pen += (cp <= 0xFFFF ? f->GetCharAdvance(ImWchar(cp)) : f->FallbackAdvanceX) * k;
+                at += n;
+            }
+            if (m.cp <= 0xFFFF) f->RenderChar(dl, fs, ImVec2(pen + m.dx * em, y - m.dy * em), color, ImWchar(m.cp));
+        }
+        dl->PopTextureID();
         y += fs;
     }
 }
@@ -254,6 +281,40 @@ static int resize_cb(ImGuiInputTextCallbackData* d) {
     return 0;
 }
 
+void draw_field_text(const std::string& text, bool active, ImU32 color) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImVec2 pad = ImGui::GetStyle().FramePadding;
+    ImFont* f = ImGui::GetFont();
+    const float fs = ImGui::GetFontSize(), k = fs / f->FontSize;
+    const float box_x = a.x + pad.x, box_w = std::max(1.0f, b.x - a.x - 2 * pad.x);
+    auto advance = [f, k](char32_t ch) {
+        return (ch <= 0xFFFF ? f->GetCharAdvance(ImWchar(ch)) : f->FallbackAdvanceX) * k;
+    };
+    TextBlock tb = layout_text(f, fs, text, 0);
+    float shift = 0, caret_x = -1, caret_y = 0;
+    ImGuiInputTextState* st = active ? ImGui::GetInputTextState(GImGui->ActiveId) : nullptr;
+    if (st && !tb.plain) {
+        int cur = std::clamp(st->Stb.cursor, 0, st->CurLenW);
+        size_t at = size_t(ImTextCountUtf8BytesFromStr(st->TextW.Data, st->TextW.Data + cur));
+        BidiCaret cr = bidi_caret(text, g_page_rtl, 0, advance, at);
+        if (cr.line < tb.lines.size()) {
+            const BidiLine& l = tb.lines[cr.line];
+            caret_x = (g_page_rtl ? box_x + box_w - l.width : box_x) + cr.x;
+            caret_y = a.y + pad.y + fs * float(cr.line);
+            if (caret_x < box_x) shift = box_x - caret_x;
+            else if (caret_x > box_x + box_w) shift = box_x + box_w - caret_x;
+        }
+    }
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(a, b, true);
+    draw_text_block(dl, f, fs, ImVec2(box_x + shift, a.y + pad.y), box_w, tb, text, 0, color);
+    if (caret_x >= 0) {
+        float x = std::round(caret_x + shift);
+        dl->AddLine(ImVec2(x, caret_y), ImVec2(x, caret_y + fs), color, std::max(1.0f, fs / 16.0f));
+    }
+    dl->PopClipRect();
+}
+
 // A text field bound to a field id (see edit_field). Physical keyboard types into it; the
 // "Tastatur" button opens the on-screen keyboard for touch-only kiosks.
 void text_field(ScreenDraw& c, const std::string& field, const std::string& label, bool multiline, bool numeric,
@@ -265,7 +326,12 @@ void text_field(ScreenDraw& c, const std::string& field, const std::string& labe
     bool side = width - kb_w - c.m.gap > c.m.body * 8;
     float fw = side ? width - kb_w - c.m.gap : width;
     ImGui::PushID(field.c_str());
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col(c.th.field_text)));
+    // Arabic or Persian in the field, or a right-to-left page: ImGui edits the text (keys,
+    // cursor, selection) but draws it invisibly, and the text is drawn over it shaped, in
+    // visual order and with its own cursor (draw_field_text).
+    const bool shaped = g_page_rtl || has_rtl_chars(text);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col(c.th.field_text, shaped ? 0 : 255)));
+    if (shaped) ImGui::PushStyleColor(ImGuiCol_TextSelectedBg, ImVec4(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(col(c.th.field_border)));
     ImGuiInputTextFlags fl = ImGuiInputTextFlags_CallbackResize;
     if (numeric) fl |= ImGuiInputTextFlags_CharsDecimal;
@@ -295,7 +361,8 @@ void text_field(ScreenDraw& c, const std::string& field, const std::string& labe
     ImGui::PopItemFlag();
     if (ImGui::IsItemActive()) c.active_field = int(c.fields.size());
     c.fields.push_back(field);
-    ImGui::PopStyleColor(2);
+    ImGui::PopStyleColor(shaped ? 3 : 2);
+    if (shaped) draw_field_text(text.c_str(), ImGui::IsItemActive(), col(c.th.field_text));
     // Typing shows what is typed: a field below the page's edge (the page opened at its
     // question) comes into view with the first character.
     if (edited) c.ui.reveal = "field/" + field;

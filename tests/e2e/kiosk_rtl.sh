@@ -1,9 +1,10 @@
 #!/bin/bash
 # Arabic and Persian (fixture tests/fixtures/rtl/rtl-survey.json) at 100 % and 300 % text in
 # both themes: the welcome page, a question page with a choice made by number key and the
-# review page are photographed (rtl_<lang>_<size>_<theme>_*.png), the layout dump must show
-# the mirrored page (option markers right of their text, "Weiter" left of "Zurück"), and the
-# walk by keys alone must end in one sealed record.
+# review page are photographed (rtl_<lang>_<size>_<theme>_*.png; at 300 % standard also a
+# free-text answer typed in the script, _typed), the layout dump must show the mirrored page
+# (option markers right of their text, "Weiter" left of "Zurück", the tool bar from the right),
+# and the walk by keys alone must end in one sealed record.
 export SURVEY=${SURVEY:-$(dirname "$(readlink -f "$0")")/../fixtures/rtl/rtl-survey.json}
 source "$(dirname "$0")/kiosk_common.bash"
 
@@ -39,6 +40,8 @@ for lang in ar fa; do
         sleep 0.6
         left_of option/2/text option/2/marker "$tag"
         left_of next back "$tag"
+        # The tool bar mirrors: text size rightmost (at 100 % the three tools share one line).
+        [ "$scale" = 100 ] && left_of tool/contrast tool/text_size "$tag tool bar"
         shot "${tag}_question"
         xdotool key Return
         wait_page "Question M1"
@@ -50,6 +53,12 @@ for lang in ar fa; do
         xdotool key Return
         wait_page "Question T1"
         sleep 0.3
+        if [ "$scale" = 300 ] && [ "$theme" = standard ]; then
+            # Typed into the field (it has the keyboard): shown joined, right-aligned.
+            xdotool type --delay 80 "$([ "$lang" = ar ] && echo 'كتاب ومقهى' || echo 'کتاب و کافه')"
+            sleep 0.6
+            shot "${tag}_typed"
+        fi
         xdotool key Return # the field has the keyboard: Enter leaves it, Enter again is next
         sleep 0.3
         xdotool key Return

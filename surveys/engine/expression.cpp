@@ -927,6 +927,12 @@ static void fix_columns(Expr& e, const std::vector<size_t>& cols) {
     for (auto& k : e.kids) fix_columns(*k, cols);
 }
 
+ExprContext self_variable_context() {
+    ExprContext ctx;
+    ctx.self_as_variable = true;
+    return ctx;
+}
+
 ExprParse parse_expression(const std::string& source) { return parse_expression(source, ExprContext{}); }
 
 ExprParse parse_expression(const std::string& source, const ExprContext& context) {

@@ -1,7 +1,8 @@
 // expression.h - LimeSurvey's ExpressionScript for conditions, validation and piping.
 //
 // Holds: ExprValue (a value as LimeSurvey's evaluator sees it), parse_expression (source to
-// tree, all checking at load time), evaluate / evaluate_condition, referenced_variables,
+// tree, all checking at load time) with its context (self_variable_context), evaluate /
+// evaluate_condition, referenced_variables,
 // known_functions and refused_function (LimeSurvey functions refused with a reason).
 //
 // Grammar (lowest precedence first), as LimeSurvey 6's recursive-descent parser:
@@ -80,6 +81,10 @@ struct ExprContext {
     // (self.sq_X) still need `parts`.
     bool self_as_variable = false;
 };
+
+// The context of an expression parsed once and evaluated for its question later (piped texts,
+// defaults, validation): bare `self` stays the variable "self" (self_as_variable).
+ExprContext self_variable_context();
 
 // Without a context, `self` and `that` are refused with a message.
 ExprParse parse_expression(const std::string& source);

@@ -97,9 +97,7 @@ PipedText parse_piped(const std::string& text) {
         std::string src = inner;
         const std::string ins = "INSERTANS:";
         if (inner.compare(0, ins.size(), ins) == 0) src = inner.substr(ins.size()) + ".shown";
-        ExprContext self_ctx; // `self` is the question, resolved when evaluated
-        self_ctx.self_as_variable = true;
-        ExprParse r = parse_expression(src, self_ctx);
+        ExprParse r = parse_expression(src, self_variable_context()); // `self`: resolved when evaluated
         if (r.expr) {
             p.expr = r.expr;
         } else {

@@ -22,9 +22,7 @@ std::shared_ptr<const Expr> Loader::parse_expression_key(const json& jq, const c
         error(p, code, in_quotes(key) + " is empty: write an expression or leave the key out");
         return nullptr;
     }
-    ExprContext self_ctx; // `self` is the question, resolved when evaluated
-    self_ctx.self_as_variable = true;
-    ExprParse r = parse_expression(src, self_ctx);
+    ExprParse r = parse_expression(src, self_variable_context()); // `self`: resolved when evaluated
     if (!r.expr) {
         bool has_col = r.error.find("column") != std::string::npos;
         error(p, code, "bad " + pc.what + " " + in_quotes(src) + ": " + r.error +
@@ -104,9 +102,7 @@ void Loader::parse_default(const json& jq, const std::string& path, const std::s
             pc.what = "default";
             pc.limit = position;
             std::string inner = s.substr(1, s.size() - 2);
-            ExprContext self_ctx; // `self` is the question, resolved when evaluated
-            self_ctx.self_as_variable = true;
-            ExprParse r = parse_expression(inner, self_ctx);
+            ExprParse r = parse_expression(inner, self_variable_context()); // `self`: when evaluated
             if (!r.expr) {
                 bool has_col = r.error.find("column") != std::string::npos;
                 error(p, code, "bad default " + in_quotes(s) + ": " + r.error +

@@ -933,6 +933,11 @@ ExprContext self_variable_context() {
     return ctx;
 }
 
+std::string parse_error_text(const ExprParse& r) {
+    bool has_col = r.error.find("column") != std::string::npos;
+    return r.error + (r.column && !has_col ? " at column " + std::to_string(r.column) : "");
+}
+
 ExprParse parse_expression(const std::string& source) { return parse_expression(source, ExprContext{}); }
 
 ExprParse parse_expression(const std::string& source, const ExprContext& context) {

@@ -1,9 +1,9 @@
 // expression.h - LimeSurvey's ExpressionScript for conditions, validation and piping.
 //
 // Holds: ExprValue (a value as LimeSurvey's evaluator sees it), parse_expression (source to
-// tree, all checking at load time) with its context (self_variable_context), evaluate /
-// evaluate_condition, referenced_variables,
-// known_functions and refused_function (LimeSurvey functions refused with a reason).
+// tree, all checking at load time) with its context (self_variable_context) and its message
+// (parse_error_text), evaluate / evaluate_condition, referenced_variables, known_functions
+// and refused_function (LimeSurvey functions refused with a reason).
 //
 // Grammar (lowest precedence first), as LimeSurvey 6's recursive-descent parser:
 //   expr    := or
@@ -89,6 +89,9 @@ ExprContext self_variable_context();
 // Without a context, `self` and `that` are refused with a message.
 ExprParse parse_expression(const std::string& source);
 ExprParse parse_expression(const std::string& source, const ExprContext& context);
+// A failed parse's message with its place: the parser's words, " at column N" added when
+// they do not name the column already.
+std::string parse_error_text(const ExprParse& r);
 
 // Resolves a variable. `name` is the part before any '.', `suffix` the part after ("" when
 // absent). Returns an empty string value for unknown or hidden variables.

@@ -103,10 +103,8 @@ PipedText parse_piped(const std::string& text) {
         } else {
             PipeProblem e;
             e.offset = i;
-            bool has_col = r.error.find("column") != std::string::npos;
             e.message = "bad expression \"{" + (inner.size() > 60 ? inner.substr(0, 57) + "..." : inner) +
-                        "}\": " + r.error +
-                        (r.column && !has_col ? " at column " + std::to_string(r.column) : "");
+                        "}\": " + parse_error_text(r);
             out.problems.push_back(std::move(e));
         }
         out.parts.push_back(std::move(p));

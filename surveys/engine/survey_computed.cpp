@@ -22,18 +22,7 @@ std::shared_ptr<const Expr> Loader::parse_expression_key(const json& jq, const c
         error(p, code, in_quotes(key) + " is empty: write an expression or leave the key out");
         return nullptr;
     }
-    ExprParse r = parse_expression(src, self_variable_context()); // `self`: resolved when evaluated
-    if (!r.expr) {
-        bool has_col = r.error.find("column") != std::string::npos;
-        error(p, code, "bad " + pc.what + " " + in_quotes(src) + ": " + r.error +
-                           (r.column && !has_col ? " at column " + std::to_string(r.column) : ""));
-        return nullptr;
-    }
-    pc.path = p;
-    pc.code = code;
-    pc.expr = r.expr;
-    conditions.push_back(pc);
-    return r.expr;
+    return parse_queued(src, src, self_variable_context(), p, code, pc);
 }
 
 void Loader::parse_computed(const json& jq, const std::string& path, const std::string& code, QuestionType t,
@@ -101,20 +90,8 @@ void Loader::parse_default(const json& jq, const std::string& path, const std::s
             pc.owner = "question " + code;
             pc.what = "default";
             pc.limit = position;
-            std::string inner = s.substr(1, s.size() - 2);
-            ExprParse r = parse_expression(inner, self_variable_context()); // `self`: when evaluated
-            if (!r.expr) {
-                bool has_col = r.error.find("column") != std::string::npos;
-                error(p, code, "bad default " + in_quotes(s) + ": " + r.error +
-                                   (r.column && !has_col ? " at column " + std::to_string(r.column) : ""));
-                return;
-            }
-            pc.path = p;
-            pc.code = code;
-            pc.expr = r.expr;
-            conditions.push_back(pc);
-            q.default_expr = r.expr;
-            q.default_src = s;
+            q.default_expr = parse_queued(s.substr(1, s.size() - 2), s, self_variable_context(), p, code, pc);
+            if (q.default_expr) q.default_src = s;
             return;
         }
     }

@@ -245,13 +245,15 @@ std::shared_ptr<const Expr> Loader::parse_condition(const json& obj, const std::
                          : "'self' in the condition of " + code + " would read " + code +
                                " itself, but a condition can only use earlier questions; use "
                                "that.<question code> or name the variables";
+    return parse_queued(src, src, ctx, path + "/condition", code, pc);
+}
+
+std::shared_ptr<const Expr> Loader::parse_queued(const std::string& src, const std::string& shown,
+                                                 const ExprContext& ctx, const std::string& p,
+                                                 const std::string& code, PendingCondition pc) {
     ExprParse r = parse_expression(src, ctx);
-    std::string p = path + "/condition";
     if (!r.expr) {
-        // The parser's message names the column already ("... at column 7").
-        bool has_col = r.error.find("column") != std::string::npos;
-        error(p, code, "bad condition " + in_quotes(src) + ": " + r.error +
-                           (r.column && !has_col ? " at column " + std::to_string(r.column) : ""));
+        error(p, code, "bad " + pc.what + " " + in_quotes(shown) + ": " + parse_error_text(r));
         return nullptr;
     }
     pc.path = p;

@@ -133,6 +133,11 @@ struct Loader {
     // self / that for an expression of question `self` (null: none): `that` reaches the
     // questions parsed so far, `self` the question itself once its parts are known.
     ExprContext expr_context(const Question* self) const;
+    // The one path of every expression in the file: `src` parsed with `ctx`; a syntax error is
+    // reported at `p` as "bad <pc.what> <shown>: <message> at column N", a good expression is
+    // queued in `conditions` (pc with path and code) for the reference check.
+    std::shared_ptr<const Expr> parse_queued(const std::string& src, const std::string& shown, const ExprContext& ctx,
+                                             const std::string& p, const std::string& code, PendingCondition pc);
     void parse_group(const json& jg, const std::string& path, Group& g);
     void parse_languages(const json& j, Survey& s);
     void parse_meta(const json& j, Survey& s);

@@ -73,6 +73,12 @@ void reveal_rows(float y0, float y1, float margin);
 void note_control_rect(ScreenDraw& c, const std::string& name);
 // Draws the ring when the item just drawn has the keyboard focus; true when Enter pressed it.
 bool focus_ring(ScreenDraw& c, bool enter_presses = true);
+// A touch target's background (opaque) and its border, as thick as its font size asks.
+void fill_framed(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 bg, ImU32 border, float rounding, float fs);
+// A label centred in [x0, x0 + box_width] with its top at y; one wider than `wrap` starts at
+// x0 + pad (its lines aligned for the page's direction). Buttons, tiles, the start target.
+void draw_label_centred(ImDrawList* dl, ImFont* f, float fs, float x0, float box_width, float pad, float y,
+                        const TextBlock& tb, const std::string& s, float wrap, ImU32 color);
 enum class ButtonKind { Primary, Secondary };
 bool big_button(ScreenDraw& c, const std::string& name, const std::string& label, ButtonKind kind, float width,
                 ImFont* font = nullptr);

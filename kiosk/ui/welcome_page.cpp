@@ -83,16 +83,13 @@ bool icon_tile(ScreenDraw& c, const std::string& name, Icon icon, const std::str
     uint32_t fg = on ? c.th.option_sel_text : c.th.secondary_text;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 end(pos.x + w, pos.y + h);
-    fill_opaque(dl, pos, end, col(bg), c.m.pad * 0.5f);
     float fs = ImGui::GetFontSize();
-    dl->AddRect(pos, end, col(on ? c.th.option_sel_bg : c.th.option_border), c.m.pad * 0.5f, 0, std::max(2.0f, fs / 12.0f));
+    fill_framed(dl, pos, end, col(bg), col(on ? c.th.option_sel_bg : c.th.option_border), c.m.pad * 0.5f, fs);
     float wrap = w - 2 * c.m.pad;
     TextBlock tb = layout_text(ImGui::GetFont(), fs, label, wrap);
-    ImVec2 ts = tb.size;
-    float icon_h = std::max(16.0f, h - ts.y - 3 * c.m.pad);
+    float icon_h = std::max(16.0f, h - tb.size.y - 3 * c.m.pad);
     draw_icon(c, icon, ImVec2(pos.x + w * 0.5f, pos.y + c.m.pad + icon_h * 0.5f), std::min(icon_h, w * 0.6f), fg);
-    float tx = ts.x < wrap ? pos.x + (w - ts.x) * 0.5f : pos.x + c.m.pad;
-    draw_text_block(dl, ImGui::GetFont(), fs, ImVec2(tx, end.y - c.m.pad - ts.y), std::min(ts.x, wrap), tb, label, wrap, col(fg));
+    draw_label_centred(dl, ImGui::GetFont(), fs, pos.x, w, c.m.pad, end.y - c.m.pad - tb.size.y, tb, label, wrap, col(fg));
     if (focus_ring(c)) pressed = true;
     note_control_rect(c, name);
     ImGui::PopID();
@@ -116,11 +113,9 @@ bool start_target(ScreenDraw& c, const std::string& title, const std::string& hi
     TextBlock b2 = layout_text(bf, bf->FontSize, hint, wrap);
     ImVec2 t1 = b1.size, t2 = b2.size;
     float y = pos.y + (h - t1.y - c.m.gap - t2.y) * 0.5f;
-    float x1 = t1.x < wrap ? pos.x + (w - t1.x) * 0.5f : pos.x + 2 * c.m.pad;
-    float x2 = t2.x < wrap ? pos.x + (w - t2.x) * 0.5f : pos.x + 2 * c.m.pad;
-    draw_text_block(dl, hf, hf->FontSize, ImVec2(x1, y), std::min(t1.x, wrap), b1, title, wrap, col(c.th.primary_text));
-    draw_text_block(dl, bf, bf->FontSize, ImVec2(x2, y + t1.y + c.m.gap), std::min(t2.x, wrap), b2, hint, wrap,
-                    col(c.th.primary_text));
+    draw_label_centred(dl, hf, hf->FontSize, pos.x, w, 2 * c.m.pad, y, b1, title, wrap, col(c.th.primary_text));
+    draw_label_centred(dl, bf, bf->FontSize, pos.x, w, 2 * c.m.pad, y + t1.y + c.m.gap, b2, hint, wrap,
+                       col(c.th.primary_text));
     if (focus_ring(c)) pressed = true;
     // The layout dump names it "welcome" (the e2e scripts click it by that name).
     ImGui::PopID();

@@ -4,6 +4,7 @@
 //   draw_text_block                  for it (Arabic, Persian) or ImGui's own path
 //   reveal_rows, note_control_rect   scrolling into view, the named rectangles of controls
 //   focus_ring                       the keyboard focus ring (and Enter on it)
+//   fill_framed, draw_label_centred  a target's filled frame and its centred label
 //   big_button, option_row           buttons and whole-row choices (touch targets >= 48 px)
 //   wrapped, heading                 wrapped text in a theme colour, a page heading
 //   text_field, draw_field_text      a text field bound to a field id, with "Tastatur"; the
@@ -134,6 +135,17 @@ bool focus_ring(ScreenDraw& c, bool enter_presses) {
     return false;
 }
 
+void fill_framed(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 bg, ImU32 border, float rounding, float fs) {
+    fill_opaque(dl, a, b, bg, rounding);
+    dl->AddRect(a, b, border, rounding, 0, std::max(2.0f, fs / 12.0f));
+}
+
+void draw_label_centred(ImDrawList* dl, ImFont* f, float fs, float x0, float box_width, float pad, float y,
+                        const TextBlock& tb, const std::string& s, float wrap, ImU32 color) {
+    float tx = tb.size.x < wrap ? x0 + (box_width - tb.size.x) * 0.5f : x0 + pad;
+    draw_text_block(dl, f, fs, ImVec2(tx, y), std::min(tb.size.x, wrap), tb, s, wrap, color);
+}
+
 bool big_button(ScreenDraw& c, const std::string& name, const std::string& label, ButtonKind kind, float width,
                 ImFont* font) {
     if (font) ImGui::PushFont(font);
@@ -159,11 +171,9 @@ bool big_button(ScreenDraw& c, const std::string& name, const std::string& label
     }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 end(pos.x + width, pos.y + h);
-    fill_opaque(dl, pos, end, col(bg), c.m.pad * 0.5f);
-    dl->AddRect(pos, end, col(kind == ButtonKind::Primary ? c.th.primary_bg : c.th.option_border), c.m.pad * 0.5f, 0,
-                std::max(2.0f, fs / 12.0f));
-    float tx = ts.x < wrap ? pos.x + (width - ts.x) * 0.5f : pos.x + pad;
-    draw_text_block(dl, f, fs, ImVec2(tx, pos.y + (h - ts.y) * 0.5f), std::min(ts.x, wrap), tb, label, wrap, col(fg));
+    fill_framed(dl, pos, end, col(bg), col(kind == ButtonKind::Primary ? c.th.primary_bg : c.th.option_border),
+                c.m.pad * 0.5f, fs);
+    draw_label_centred(dl, f, fs, pos.x, width, pad, pos.y + (h - ts.y) * 0.5f, tb, label, wrap, col(fg));
     if (focus_ring(c)) pressed = true;
     note_control_rect(c, name);
     ImGui::PopID();
@@ -195,8 +205,7 @@ bool option_row(ScreenDraw& c, const std::string& name, int number, const std::s
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 end(pos.x + width, pos.y + h);
     float bw = std::max(2.0f, fs / 12.0f);
-    fill_opaque(dl, pos, end, col(bg), pad * 0.5f);
-    dl->AddRect(pos, end, col(selected ? c.th.option_sel_bg : c.th.option_border), pad * 0.5f, 0, bw);
+    fill_framed(dl, pos, end, col(bg), col(selected ? c.th.option_sel_bg : c.th.option_border), pad * 0.5f, fs);
     float ty = ts.y + 2 * pad > h ? pos.y + pad : pos.y + (h - ts.y) * 0.5f;
     // Left to right: marker, number, text. Right to left the row mirrors: the marker at the
     // right edge, the number left of it, the text aligned right before the number.

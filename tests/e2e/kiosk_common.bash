@@ -83,6 +83,48 @@ next_until() {
     done
 }
 
+# walk_by_keys: answers the question pages with the keyboard alone (what a numeric keypad has),
+# until a page that is no question (the review page): number keys choose - 1 for one choice,
+# 1 and 2 for several, 2 in every matrix row - and Enter goes on. A script may redefine the
+# hooks after sourcing this file:
+#   on_text_page CODE       a free-text page, its field has the keyboard (default: Enter leaves
+#                           it empty; the walk's Enter then skips the page)
+#   before_choice CODE TYPE before the number keys of a choice page (default: nothing)
+#   after_page N CODE       the page answered, before Enter (N counts from 1; default: nothing)
+# Leaves the number of question pages walked in $walked.
+on_text_page() { xdotool key Return; }
+before_choice() { :; }
+after_page() { :; }
+walk_by_keys() {
+    walked=0
+    local p code type rows i
+    while :; do
+        p=$(page)
+        case "$p" in Question*) ;; *) break ;; esac
+        set -- $p
+        code=$2 type=$3 rows=$4
+        case "$type" in
+        text|longtext)
+            sleep 0.5
+            on_text_page "$code"
+            ;;
+        *)
+            before_choice "$code" "$type"
+            case "$type" in
+            single|yesno|rating) xdotool key 1 ;;
+            multiple|ranking) xdotool key 1; sleep 0.2; xdotool key 2 ;;
+            matrix) for i in $(seq 1 "$rows"); do xdotool key 2; sleep 0.15; done ;;
+            esac
+            ;;
+        esac
+        sleep 0.3
+        walked=$((walked + 1))
+        after_page "$walked" "$code"
+        xdotool key Return
+        wait_change "$p"
+    done
+}
+
 # quit_from_staff_menu: "Kiosk beenden" asks first (one press leaves the kiosk running), the
 # confirmation ends it, with exit status 0.
 quit_from_staff_menu() {

@@ -12,30 +12,15 @@ wait_page Language
 xdotool key Return
 wait_change Language
 past_privacy
-n=0
-while :; do
-    p=$(page)
-    case "$p" in Question*) ;; *) break ;; esac
-    set -- $p
-    code=$2 type=$3 rows=$4
-    case "$type" in
-    single|yesno|rating) xdotool key 1 ;;
-    multiple|ranking) xdotool key 1; sleep 0.2; xdotool key 2 ;;
-    matrix) for i in $(seq 1 "$rows"); do xdotool key 2; sleep 0.15; done ;;
-    text|longtext)
-        # The field has the keyboard as the page opens; Enter leaves it.
-        sleep 0.5
-        xdotool type --delay 50 "Mehr Hilfe vor Ort"
-        sleep 0.5
-        xdotool key Return
-        ;;
-    esac
-    sleep 0.3
-    n=$((n + 1))
-    shot "$(printf 'keyboard_%02d_%s' "$n" "$code")"
+# The free-text page gets a line typed; every page is photographed before Enter.
+on_text_page() {
+    xdotool type --delay 50 "Mehr Hilfe vor Ort"
+    sleep 0.5
     xdotool key Return
-    wait_change "$p"
-done
+}
+after_page() { shot "$(printf 'keyboard_%02d_%s' "$1" "$2")"; }
+walk_by_keys
+n=$walked
 wait_page Review
 shot keyboard_90_review
 xdotool key Return

@@ -36,36 +36,17 @@ grep -qF "[ar voice=ar] $(nb "$ar_language_title")" "$LOG" ||
 xdotool key Return
 wait_change Language
 past_privacy
-n=0 read_pages=0
-while :; do
-    p=$(page)
-    case "$p" in Question*) ;; *) break ;; esac
-    set -- $p
-    code=$2 type=$3 rows=$4
-    case "$type" in
-    text|longtext)
-        # The field has the keyboard as the page opens (keypad + would type into it); Enter
-        # leaves it empty, the next Enter skips the page.
-        sleep 0.5
-        xdotool key Return
-        ;;
-    *)
-        xdotool key KP_Add
-        read_pages=$((read_pages + 1))
-        sleep 0.3
-        case "$type" in
-        single|yesno|rating) xdotool key 1 ;;
-        multiple|ranking) xdotool key 1; sleep 0.2; xdotool key 2 ;;
-        matrix) for i in $(seq 1 "$rows"); do xdotool key 2; sleep 0.15; done ;;
-        esac
-        ;;
-    esac
+# Every choice page is read aloud (keypad +) before the number keys; a free-text page is left
+# empty (keypad + would type into its field).
+read_pages=0
+before_choice() {
+    xdotool key KP_Add
+    read_pages=$((read_pages + 1))
     sleep 0.3
-    n=$((n + 1))
-    [ "$code" = ONLINE ] && shot keyboard_ar_online
-    xdotool key Return
-    wait_change "$p"
-done
+}
+after_page() { [ "$2" = ONLINE ] && shot keyboard_ar_online; return 0; }
+walk_by_keys
+n=$walked
 wait_page Review
 shot keyboard_ar_review
 xdotool key Return

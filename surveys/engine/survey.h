@@ -237,6 +237,15 @@ struct Survey {
 int estimated_seconds(const Survey& s);
 int estimated_minutes(const Survey& s);
 
+// A Delphi item key split: "F5[L1]" -> "F5", "L1"; "F5" -> "F5", "". False when malformed.
+bool split_delphi_key(const std::string& key, std::string& code, std::string& row);
+// The scale of a Delphi item of `s` (a matrix row's columns, a rating's points, a choice's
+// options), or null when the key names no closed one-scale question. *ordinal: the codes are
+// whole numbers rising along the scale, so median, quartiles and mean apply.
+const std::vector<Option>* delphi_item_scale(const Survey& s, const std::string& key, bool* ordinal = nullptr);
+// The rule in words for check output and reports: "at least 75 % of the answers in the 2 highest categories".
+std::string consensus_rule_text(const ConsensusRule& r);
+
 // One problem found while loading. `where` names the place: a question code ("C2"), a
 // JSON path ("/groups/2/questions/0/options") or both ("C2 /condition").
 struct LoadError {

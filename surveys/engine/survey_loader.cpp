@@ -485,6 +485,7 @@ void Loader::parse_survey_object(const json& j, Survey& s) {
     }
     check_piping(s);
     check_condition_references(s);
+    parse_delphi(j, s);
 }
 
 } // namespace loader

@@ -8,6 +8,7 @@
 //                         translations, what a condition may refer to
 //   survey_computed.cpp   equations, defaults, validation expressions, and the piped
 //                         expressions of every text
+//   survey_delphi.cpp     the "delphi" block (round, consensus rule, items)
 //   survey_writer.cpp     survey_to_json
 //   json_positions.cpp    line numbers by JSON pointer; spelling.cpp "did you mean"
 #pragma once
@@ -190,6 +191,10 @@ struct Loader {
     // A condition may only read questions strictly before the thing it belongs to, so that
     // showing or hiding never depends on answers given later (the session walks forward).
     void check_condition_references(const Survey& s);
+
+    // --- survey_delphi.cpp ---
+    // "delphi": read after the groups (its items name questions); s.delphi stays round 0 on errors.
+    void parse_delphi(const json& j, Survey& s);
 };
 
 } // namespace tk::loader

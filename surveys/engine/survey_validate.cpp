@@ -62,7 +62,7 @@ bool valid_date(const std::string& s) { return parse_iso_date(s, nullptr); }
 
 const std::vector<std::string> kSurveyKeys = {"format", "id", "version", "languages", "title",
                                               "description", "end_text", "about", "privacy", "source", "meta",
-                                              "settings", "groups"};
+                                              "settings", "groups", "delphi"};
 const std::vector<std::string> kPrivacyKeys = {"controller", "purpose", "stored", "protection", "contact",
                                                "consent_required"};
 const std::vector<std::string> kSettingsKeys = {"no_answer_option", "partial_responses",

@@ -188,6 +188,30 @@ std::string survey_to_json(const Survey& s) {
             groups.push_back(std::move(jg));
         }
         j["groups"] = std::move(groups);
+        if (s.delphi.round > 0) {
+            const DelphiRound& d = s.delphi;
+            ojson jd;
+            jd["study"] = d.study;
+            jd["round"] = d.round;
+            ojson c;
+            c["kind"] = d.consensus.kind;
+            c["threshold"] = number_json(d.consensus.threshold);
+            if (d.consensus.kind == "top_share") c["top"] = d.consensus.top;
+            jd["consensus"] = std::move(c);
+            if (d.drop_on_consensus) jd["drop_on_consensus"] = true;
+            if (!d.expert_levels.empty()) jd["expert_levels"] = d.expert_levels;
+            ojson items = ojson::array();
+            for (const DelphiItem& it : d.items) {
+                ojson ji;
+                ji["key"] = it.key;
+                if (!it.repeats.empty()) ji["repeats"] = it.repeats;
+                if (!it.feedback.empty()) ji["feedback"] = it.feedback;
+                if (!it.expertise.empty()) ji["expertise"] = it.expertise;
+                items.push_back(std::move(ji));
+            }
+            jd["items"] = std::move(items);
+            j["delphi"] = std::move(jd);
+        }
         return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
     } catch (...) {
         return "";

@@ -2,7 +2,8 @@
 //
 // Prints one "ok" line per good file (with id, version, hash, size and languages, so a
 // coordinator can compare a kiosk's survey with the research server's), or every error of
-// a bad file, one per line in the usual "file:line: where: message" form. Warnings and notes
+// a bad file, one per line in the usual "file:line: where: message" form. A round of a Delphi
+// study gets a second line with its round and consensus rule. Warnings and notes
 // (a translation not yet reviewed by a native speaker) go to stderr and never fail a file.
 #include <cstdio>
 
@@ -44,6 +45,16 @@ static int run_survey_check(const Args& args_in) {
         std::printf("ok  %s  id=%s version=%s hash=%s questions=%zu languages=%s%s\n", path.c_str(),
                     s.id.c_str(), s.version.c_str(), s.hash.c_str(), s.all_questions().size(),
                     langs.c_str(), rtl.empty() ? "" : (" rtl=" + rtl).c_str());
+        // A Delphi round names its rule in words, so that whoever prepares the next round sees
+        // that it is the same rule as in round 1.
+        if (s.delphi.round > 0) {
+            size_t repeated = 0;
+            for (const DelphiItem& it : s.delphi.items) repeated += !it.repeats.empty();
+            std::printf("delphi  study=%s round=%d items=%zu repeated=%zu%s consensus: %s\n", s.delphi.study.c_str(),
+                        s.delphi.round, s.delphi.items.size(), repeated,
+                        s.delphi.drop_on_consensus ? " drop_on_consensus" : "",
+                        consensus_rule_text(s.delphi.consensus).c_str());
+        }
     }
     return bad ? 1 : 0;
 }

@@ -26,7 +26,8 @@ TEST_CASE("staff menu: switch surveys, including a LimeSurvey .lss, and refuse a
     std::filesystem::copy_file(lss, h.dir + "/surveys/ls.lss");
     h.app.survey_dirs = {std::string(TK_SOURCE_DIR) + "/surveys", h.dir + "/surveys"};
     h.app.survey_files = tk::list_survey_files(h.app.survey_dirs);
-    REQUIRE(h.app.survey_files.size() == 3); // bedarfe-akteure.json, buerger-digital.json, ls.lss
+    // bedarfe-akteure.json, buerger-digital.json, delphi-stufe-1.json, delphi-stufe-2.json, ls.lss
+    REQUIRE(h.app.survey_files.size() == 5);
     h.app.survey_path = std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json";
 
     // A respondent is half-way through when staff step in.
@@ -157,8 +158,8 @@ TEST_CASE("staff menu: surveys listed by id and version, each once") {
     }
     INFO(labels.size());
     // buerger-digital once (the shipped file, found first), bedarfe-akteure twice with hashes,
-    // the broken file last with its name.
-    REQUIRE(h.app.survey_files.size() == 4);
+    // the two Delphi rounds, the broken file last with its name.
+    REQUIRE(h.app.survey_files.size() == 6);
     CHECK(std::count(paths.begin(), paths.end(), shipped + "/buerger-digital.json") == 1);
     CHECK(std::count(paths.begin(), paths.end(), h.dir + "/surveys/buerger-digital-kopie.json") == 0);
     CHECK(labels[0].rfind("bedarfe-akteure ", 0) == 0);
@@ -167,8 +168,10 @@ TEST_CASE("staff menu: surveys listed by id and version, each once") {
     CHECK(labels[0].find(" (") != std::string::npos);
     const std::string& bd = h.app.survey->version;
     CHECK(labels[2] == "buerger-digital " + bd);
-    CHECK(labels[3] == "kaputt.json");
-    CHECK_FALSE(h.app.survey_files[3].error.empty());
+    CHECK(labels[3].rfind("delphi-stufe-1 ", 0) == 0);
+    CHECK(labels[4].rfind("delphi-stufe-2 ", 0) == 0);
+    CHECK(labels[5] == "kaputt.json");
+    CHECK_FALSE(h.app.survey_files[5].error.empty());
 
     // The staff menu draws them as such.
     h.app.screen = tk::Screen::StaffMenu;

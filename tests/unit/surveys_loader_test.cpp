@@ -184,3 +184,83 @@ TEST_CASE("loader: language fallback in LocalText") {
     LocalText empty;
     CHECK(empty.get("de", "de").empty());
 }
+
+// ---------------------------------------------------------------------------------------
+// The "delphi" block
+
+TEST_CASE("loader: a Delphi round loads with its rule and items, and round-trips") {
+    json j = delphi_base();
+    auto s = load_ok(j.dump(2));
+    const DelphiRound& d = s->delphi;
+    CHECK(d.study == "digital-kommunal");
+    CHECK(d.round == 2);
+    CHECK(d.consensus.kind == "top_share");
+    CHECK(d.consensus.threshold == 75);
+    CHECK(d.consensus.top == 1);
+    CHECK(d.drop_on_consensus);
+    CHECK(d.expert_levels == std::vector<std::string>{"2"});
+    REQUIRE(d.items.size() == 4);
+    CHECK(d.items[0].key == "Q3[R1]");
+    CHECK(d.items[0].repeats == "F11[L1]");
+    CHECK(d.items[0].feedback == std::vector<std::string>{"distribution", "median", "iqr"});
+    CHECK(d.items[0].expertise == "Q1");
+    // A repeated item without "feedback" shows the distribution; a new one shows nothing.
+    CHECK(d.items[1].feedback == std::vector<std::string>{"distribution"});
+    CHECK(d.items[3].repeats.empty());
+    CHECK(d.items[3].feedback.empty());
+    REQUIRE(d.find_item("Q5") != nullptr);
+    CHECK(d.find_item("Q5")->repeats == "F18");
+    CHECK(d.find_item("Q9") == nullptr);
+
+    std::string out = survey_to_json(*s);
+    auto back = load_ok(out);
+    check_same_survey(*s, *back);
+    CHECK(survey_to_json(*back) == out);
+    // The default feedback is written out, so the second file says what the kiosk shows.
+    CHECK(contains(out, R"("key": "Q3[R2]",
+        "repeats": "F11[L2]",
+        "feedback": [
+          "distribution"
+        ])"));
+    // A survey without the block writes none.
+    auto plain = load_ok(kBase);
+    CHECK(plain->delphi.round == 0);
+    CHECK_FALSE(contains(survey_to_json(*plain), "delphi"));
+}
+
+TEST_CASE("loader: Delphi item scales and the rule in words") {
+    auto s = load_ok(delphi_base().dump());
+    bool ord = false;
+    const std::vector<Option>* sc = delphi_item_scale(*s, "Q5", &ord);
+    REQUIRE(sc != nullptr);
+    CHECK(sc->size() == 5); // a rating's generated points
+    CHECK(ord);
+    sc = delphi_item_scale(*s, "Q3[R2]", &ord);
+    REQUIRE(sc != nullptr);
+    CHECK(ord);
+    sc = delphi_item_scale(*s, "Q7", &ord); // multiple choice: categories, no order
+    REQUIRE(sc != nullptr);
+    CHECK_FALSE(ord);
+    CHECK(delphi_item_scale(*s, "Q3", &ord) == nullptr);     // a matrix needs its row
+    CHECK(delphi_item_scale(*s, "Q3[R9]", &ord) == nullptr); // no such row
+    CHECK(delphi_item_scale(*s, "Q2", &ord) == nullptr);     // free text
+    CHECK(delphi_item_scale(*s, "Q1[R1]", &ord) == nullptr); // a row of a single choice
+
+    std::string code, row;
+    CHECK(split_delphi_key("F5[L1]", code, row));
+    CHECK(code == "F5");
+    CHECK(row == "L1");
+    CHECK(split_delphi_key("F5", code, row));
+    CHECK(row.empty());
+    CHECK_FALSE(split_delphi_key("F5[]", code, row));
+    CHECK_FALSE(split_delphi_key("F5[L1", code, row));
+    CHECK_FALSE(split_delphi_key("5F", code, row));
+
+    ConsensusRule r{"top_share", 75, 2};
+    CHECK(consensus_rule_text(r) == "at least 75 % of the answers in the 2 highest categories");
+    r.top = -1;
+    CHECK(consensus_rule_text(r) == "at least 75 % of the answers in the 1 lowest category");
+    CHECK(consensus_rule_text({"iqr", 1, 2}) == "interquartile range at most 1");
+    CHECK(consensus_rule_text({"cv", 0.5, 2}) == "coefficient of variation (sd / mean) at most 0.5");
+    CHECK(contains(consensus_rule_text({"rand_ucla", 1, 2}), "RAND/UCLA"));
+}

@@ -1,5 +1,6 @@
 // surveys_loader_util.h - what the loader, validator, writer and shipped-survey tests share:
 //   kBase, kAllTypes      a small valid survey to break, and one with every question type
+//   delphi_base           kBase as round 2 of a Delphi study
 //   load_ok, expect_error load a text and expect success, or an error naming `needle`
 //   all_errors, contains, line_of
 //   reversed              a JSON value with every object's keys in reverse order
@@ -125,6 +126,24 @@ inline constexpr const char* kAllTypes = R"({
   ]
 })";
 
+// kBase as round 2 of a Delphi study: Q3's rows repeat round 1's F11 rows, Q5 (a rating 1-5)
+// repeats F18, the expertise of both is rated in Q1 ("2" counts as expert). Each Delphi error
+// test breaks one thing in it.
+inline json delphi_base() {
+    json j = json::parse(kBase);
+    j["delphi"] = json::parse(R"({
+      "study": "digital-kommunal", "round": 2,
+      "consensus": {"kind": "top_share", "threshold": 75, "top": 1},
+      "drop_on_consensus": true, "expert_levels": ["2"],
+      "items": [
+        {"key": "Q3[R1]", "repeats": "F11[L1]", "feedback": ["distribution", "median", "iqr"], "expertise": "Q1"},
+        {"key": "Q3[R2]", "repeats": "F11[L2]"},
+        {"key": "Q5", "repeats": "F18", "feedback": ["distribution", "mean"], "expertise": "Q1"},
+        {"key": "Q7"}
+      ]})");
+    return j;
+}
+
 inline std::string all_errors(const LoadResult& r) {
     std::string s;
     for (const LoadError& e : r.errors) s += e.to_string() + "\n";
@@ -207,6 +226,20 @@ inline void check_same_survey(const Survey& a, const Survey& b) {
         CHECK(m.source_language == b.language_meta.at(lang).source_language);
         CHECK(m.translated_by == b.language_meta.at(lang).translated_by);
         CHECK(m.reviewed == b.language_meta.at(lang).reviewed);
+    }
+    CHECK(a.delphi.study == b.delphi.study);
+    CHECK(a.delphi.round == b.delphi.round);
+    CHECK(a.delphi.consensus.kind == b.delphi.consensus.kind);
+    CHECK(a.delphi.consensus.threshold == b.delphi.consensus.threshold);
+    CHECK(a.delphi.consensus.top == b.delphi.consensus.top);
+    CHECK(a.delphi.drop_on_consensus == b.delphi.drop_on_consensus);
+    CHECK(a.delphi.expert_levels == b.delphi.expert_levels);
+    REQUIRE(a.delphi.items.size() == b.delphi.items.size());
+    for (size_t i = 0; i < a.delphi.items.size(); i++) {
+        CHECK(a.delphi.items[i].key == b.delphi.items[i].key);
+        CHECK(a.delphi.items[i].repeats == b.delphi.items[i].repeats);
+        CHECK(a.delphi.items[i].feedback == b.delphi.items[i].feedback);
+        CHECK(a.delphi.items[i].expertise == b.delphi.items[i].expertise);
     }
     CHECK(a.settings.no_answer_option == b.settings.no_answer_option);
     CHECK(a.settings.partial_responses == b.settings.partial_responses);

@@ -1,5 +1,5 @@
-// surveys_shipped_test.cpp - the two surveys shipped in surveys/ load cleanly and say what
-// the study says; every shipped survey round-trips, and a broken copy fails with a clear message.
+// surveys_shipped_test.cpp - the surveys shipped in surveys/ load cleanly and say what
+// the study says (the needs survey, the citizen survey, the two Delphi stages); every shipped survey round-trips, and a broken copy fails with a clear message.
 //
 // The expected question texts, option counts and option codes of the needs survey are
 // written out here on purpose: they come from questionnaires.md (PART 1, sections 1.1-1.9,
@@ -69,7 +69,7 @@ std::string page_after(Session& ses, const char* code) {
 } // namespace
 
 TEST_CASE("shipped: both surveys load without errors or warnings") {
-    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json"}) {
+    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json", "delphi-stufe-1.json", "delphi-stufe-2.json"}) {
         INFO(name);
         std::string path = std::string(TK_SOURCE_DIR) + "/surveys/" + name;
         LoadResult r = load_survey(path);
@@ -643,7 +643,7 @@ TEST_CASE("shipped: no help text repeats the kiosk's own instruction for the que
         return t;
     };
     int checked = 0;
-    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json"}) {
+    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json", "delphi-stufe-1.json", "delphi-stufe-2.json"}) {
         auto s = load_shipped(name);
         for (const Survey::QRef& ref : s->all_questions()) {
             for (const std::string& lang : s->languages) {
@@ -731,7 +731,7 @@ TEST_CASE("shipped: every shipped survey loads, round-trips, and a broken copy f
 // every part of the notice in every language, and the duration the citizen survey's own
 // description promises ("etwa 7 Minuten") is what the kiosk computes.
 TEST_CASE("shipped: about, the privacy notice in every language, and the stated duration") {
-    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json"}) {
+    for (const char* name : {"bedarfe-akteure.json", "buerger-digital.json", "delphi-stufe-1.json", "delphi-stufe-2.json"}) {
         auto s = load_shipped(name);
         const tk::PrivacyNotice& n = s->privacy;
         REQUIRE_FALSE(n.empty());
@@ -748,4 +748,163 @@ TEST_CASE("shipped: about, the privacy notice in every language, and the stated 
     int minutes = tk::estimated_minutes(*citizens);
     CHECK(minutes == 7);
     CHECK(citizens->description.get("de", "de").find("etwa " + std::to_string(minutes) + " Minuten") != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------
+// delphi-stufe-1 / delphi-stufe-2: the study's two-stage Delphi survey (questionnaires.md PART 2)
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> option_texts(const Question& q) {
+    std::vector<std::string> out;
+    for (const Option& o : q.options) out.push_back(o.text.get("de", "de"));
+    return out;
+}
+
+const std::vector<std::string> kAgree = {"stimme nicht zu", "stimme eher nicht zu", "stimme teils zu/teils nicht zu",
+                                         "stimme eher zu", "stimme zu"};
+
+} // namespace
+
+TEST_CASE("shipped: Delphi stage 1 has a self-rating of expertise before every topic") {
+    auto s = load_shipped("delphi-stufe-1.json");
+    const DelphiRound& d = s->delphi;
+    CHECK(d.round == 1);
+    CHECK(d.study == "digitale-kommune-delphi");
+    CHECK(d.expert_levels == std::vector<std::string>{"4", "5"});
+    nlohmann::json file = nlohmann::json::parse(read_shipped("delphi-stufe-1.json"));
+    for (const Group& g : s->groups) {
+        if (g.code == "H") continue; // the demographics have no topic
+        INFO("group ", g.code);
+        REQUIRE_FALSE(g.questions.empty());
+        const Question& e = g.questions.front();
+        CHECK(e.code == "E" + g.code);
+        CHECK(e.type == QuestionType::SingleChoice);
+        REQUIRE(e.options.size() == 5);
+        // The two highest levels are the report's words (L2759-2761); the lower ones are not in
+        // the report and say so, in the question's source and in each option's comment.
+        CHECK(e.options[3].text.get("de", "de") == "gut vertraut");
+        CHECK(e.options[4].text.get("de", "de") == "sehr gut vertraut");
+        CHECK(e.options[3].code == "4");
+        CHECK(e.options[4].code == "5");
+        CHECK(e.source_note.find("lower levels and the 5-point length are reconstructed") != std::string::npos);
+        const nlohmann::json& jq = json_question(file, e.code);
+        for (int i = 0; i < 3; i++)
+            CHECK(jq["options"][i]["_comment"].get<std::string>().rfind("reconstructed", 0) == 0);
+        for (int i = 3; i < 5; i++)
+            CHECK(jq["options"][i]["_comment"].get<std::string>().rfind("verbatim", 0) == 0);
+    }
+    CHECK(question(*s, "EG").text.get("de", "de").find("kommunale Governance") != std::string::npos);
+    // Every item is judged with the expertise of its block.
+    for (const DelphiItem& it : d.items) {
+        INFO(it.key);
+        std::string code, row;
+        REQUIRE(split_delphi_key(it.key, code, row));
+        REQUIRE_FALSE(it.expertise.empty());
+        CHECK(s->question_position(it.expertise) < s->question_position(code));
+        CHECK(it.repeats.empty());
+    }
+}
+
+TEST_CASE("shipped: Delphi stage 1 keeps the report's verbatim texts") {
+    auto s = load_shipped("delphi-stufe-1.json");
+    CHECK(question(*s, "F18").text.get("de", "de").find("„Digitalisierung ist der entscheidende Gelingensfaktor beim "
+                                                 "zukünftigen Ausgleich struktureller Disparität zwischen urbanen und "
+                                                 "ländlichen Regionen.“") != std::string::npos);
+    CHECK(question(*s, "F19").text.get("de", "de").find("Daher werden mehr Menschen Zeit haben, an Beteiligungsverfahren "
+                                                 "teilzunehmen.“") != std::string::npos);
+    CHECK(option_texts(question(*s, "F18")) == kAgree);
+    CHECK(option_texts(question(*s, "F19")) == kAgree);
+    const Question& f51 = question(*s, "F51");
+    CHECK(f51.type == QuestionType::MultipleChoice);
+    CHECK(f51.text.get("de", "de") == "Wie gut sind die kommunalen Entscheidungsträger*innen im Allgemeinen auf die "
+                                "aktuellen Anforderungen bei der Planung und Umsetzung von Digitalisierungsvorhaben "
+                                "vorbereitet?");
+    CHECK(f51.options.size() == 7);
+    const Question& f11 = question(*s, "F11");
+    CHECK(f11.rows.size() == 4);
+    CHECK(f11.options.size() == 7);
+    CHECK(f11.options[3].text.get("de", "de") == "sowohl Gefahr als auch Chance"); // the neutral option, L423
+    CHECK(question(*s, "F2").rows.size() == 8);
+    CHECK(question(*s, "F2").rows[2].text.get("de", "de") == "Handel und Wirtschaft");
+    CHECK(question(*s, "F6").rows.size() == 7);
+    CHECK(question(*s, "F15").rows.size() == 5);
+    for (const Survey::QRef& r : s->all_questions()) {
+        INFO(r.q->code);
+        CHECK_FALSE(r.q->source_note.empty());
+    }
+}
+
+TEST_CASE("shipped: Delphi stage 2 has a free-text option and a comment on every closed question") {
+    auto s = load_shipped("delphi-stufe-2.json");
+    std::vector<Survey::QRef> all = s->all_questions();
+    int closed = 0;
+    for (size_t i = 0; i < all.size(); i++) {
+        const Question& q = *all[i].q;
+        INFO(q.code);
+        CHECK_FALSE(q.source_note.empty());
+        if (!q.is_closed()) continue;
+        closed++;
+        CHECK(q.comment);
+        if (q.type == QuestionType::SingleChoice || q.type == QuestionType::MultipleChoice) {
+            CHECK(q.other);
+        } else if (q.type == QuestionType::Matrix || q.type == QuestionType::Ranking) {
+            // The format has no "other" there: the free-text option is the next question.
+            REQUIRE(i + 1 < all.size());
+            CHECK(all[i + 1].q->code == q.code + "A");
+            CHECK(all[i + 1].q->type == QuestionType::ShortText);
+        }
+    }
+    CHECK(closed >= 15);
+    // Its open questions (L1838-1840).
+    for (const char* code : {"F7", "F8", "F11", "F12", "F10EB", "F10EC"}) {
+        INFO(code);
+        CHECK(question(*s, code).type == QuestionType::LongText);
+    }
+    CHECK(question(*s, "F9").cell == MatrixCell::Text);
+    CHECK(question(*s, "F13").options.size() == 9);
+    CHECK(question(*s, "F16").type == QuestionType::YesNo);
+    // No self-rating of expertise any more (L1828-1832).
+    for (const Survey::QRef& r : all) CHECK(r.q->text.get("de", "de").find("vertraut") == std::string::npos);
+}
+
+TEST_CASE("shipped: Delphi stage 2 repeats the stage-1 questions Part 2 names, with the same scale") {
+    auto s1 = load_shipped("delphi-stufe-1.json");
+    auto s2 = load_shipped("delphi-stufe-2.json");
+    const DelphiRound& d = s2->delphi;
+    CHECK(d.round == 2);
+    CHECK(d.study == s1->delphi.study);
+    // The rule was fixed before round 1 and stays.
+    CHECK(d.consensus.kind == s1->delphi.consensus.kind);
+    CHECK(d.consensus.threshold == s1->delphi.consensus.threshold);
+    CHECK(d.consensus.top == s1->delphi.consensus.top);
+    std::map<std::string, std::string> repeats;
+    for (const DelphiItem& it : d.items) repeats[it.key] = it.repeats;
+    CHECK(repeats == std::map<std::string, std::string>{{"F5[L1]", "F11[L1]"}, {"F5[L2]", "F11[L2]"},
+                                                         {"F5[L3]", "F11[L3]"}, {"F5[L4]", "F11[L4]"},
+                                                         {"F10[B]", "F18"},     {"F10[C]", "F19"},
+                                                         {"F19", "F51"}});
+    for (const DelphiItem& it : d.items) {
+        INFO(it.key, " repeats ", it.repeats);
+        // The repeated item exists in stage 1 and asks on the same scale: same codes, same words.
+        REQUIRE(s1->delphi.find_item(it.repeats) != nullptr);
+        const std::vector<Option>* now = delphi_item_scale(*s2, it.key);
+        const std::vector<Option>* before = delphi_item_scale(*s1, it.repeats);
+        REQUIRE(now != nullptr);
+        REQUIRE(before != nullptr);
+        REQUIRE(now->size() == before->size());
+        for (size_t i = 0; i < now->size(); i++) {
+            CHECK((*now)[i].code == (*before)[i].code);
+            CHECK((*now)[i].text.by_lang == (*before)[i].text.by_lang);
+        }
+        CHECK_FALSE(it.feedback.empty());
+        CHECK(it.feedback.front() == "distribution");
+    }
+    // The statements keep their verbatim words as rows.
+    const Question& f10 = question(*s2, "F10");
+    CHECK(question(*s1, "F18").text.get("de", "de").find(f10.find_row("B")->text.get("de", "de")) != std::string::npos);
+    CHECK(question(*s1, "F19").text.get("de", "de").find(f10.find_row("C")->text.get("de", "de")) != std::string::npos);
+    CHECK(question(*s2, "F19").text.by_lang == question(*s1, "F51").text.by_lang);
+    CHECK(question(*s2, "F5").rows.size() == question(*s1, "F11").rows.size());
 }

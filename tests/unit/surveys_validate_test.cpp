@@ -521,3 +521,161 @@ TEST_CASE("loader: every error of a file is reported, each with its line") {
         CHECK(e.to_string().rfind("surveys/x.json:" + std::to_string(e.line) + ": ", 0) == 0);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The "delphi" block: each rule once, with its place
+
+TEST_CASE("loader: delphi block shape and required keys") {
+    json j = delphi_base();
+    j["delphi"] = "round 2";
+    expect_error(j, "/delphi: \"delphi\" must be an object");
+    j = delphi_base();
+    j["delphi"].erase("consensus");
+    expect_error(j, "/delphi: missing required key \"consensus\": the consensus rule must be fixed before round 1");
+    j = delphi_base();
+    j["delphi"].erase("round");
+    expect_error(j, "missing required key \"round\"");
+    j = delphi_base();
+    j["delphi"]["round"] = 0;
+    expect_error(j, "/delphi/round: \"round\" must be between 1 and 99 (got 0)");
+    j = delphi_base();
+    j["delphi"]["study"] = "Digital Kommunal";
+    expect_error(j, "/delphi/study: invalid study id \"Digital Kommunal\"");
+    j = delphi_base();
+    j["delphi"]["itmes"] = json::array();
+    expect_error(j, "unknown key \"itmes\" (did you mean \"items\"?)");
+    j = delphi_base();
+    j["delphi"]["items"] = json::array();
+    expect_error(j, "/delphi/items: \"items\" is empty");
+    j = delphi_base();
+    j["delphi"]["drop_on_consensus"] = "yes";
+    expect_error(j, "\"drop_on_consensus\" must be true or false");
+}
+
+TEST_CASE("loader: delphi consensus rule kinds and ranges") {
+    json j = delphi_base();
+    j["delphi"]["consensus"]["kind"] = "top-share";
+    expect_error(j, "/delphi/consensus/kind: unknown consensus rule \"top-share\" (known: top_share, iqr, rand_ucla, "
+                    "cv) (did you mean \"top_share\"?)");
+    j = delphi_base();
+    j["delphi"]["consensus"]["threshold"] = 175;
+    expect_error(j, "\"threshold\" of the rule \"top_share\" must be above 0 and at most 100 (a percentage, e.g. 75) "
+                    "(got 175)");
+    j = delphi_base();
+    j["delphi"]["consensus"].erase("threshold");
+    expect_error(j, "missing required key \"threshold\" for the rule \"top_share\"");
+    j = delphi_base();
+    j["delphi"]["consensus"]["top"] = 0;
+    expect_error(j, "/delphi/consensus/top: \"top\" must not be 0");
+    j = delphi_base();
+    j["delphi"]["consensus"]["top"] = 2; // Q3's rows have 2 categories: everything would count
+    expect_error(j, "Q3[R1] /delphi/items/0/key: the consensus rule counts the 2 top categories, but Q3[R1] has only 2");
+    j = delphi_base();
+    j["delphi"]["consensus"] = {{"kind", "iqr"}, {"threshold", 1}, {"top", 2}};
+    expect_error(j, "/delphi/consensus/top: \"top\" belongs to the rule \"top_share\" only");
+    j = delphi_base();
+    j["delphi"]["consensus"] = {{"kind", "iqr"}, {"threshold", -1}};
+    expect_error(j, "must be at least 0 and at most 10");
+    j = delphi_base();
+    j["delphi"]["consensus"] = {{"kind", "cv"}, {"threshold", 0}};
+    expect_error(j, "\"threshold\" of the rule \"cv\" must be above 0");
+    j = delphi_base();
+    j["delphi"]["consensus"] = {{"kind", "iqr"}, {"threshold", 1}};
+    CHECK(load_ok(j.dump())->delphi.consensus.kind == "iqr");
+
+    // RAND/UCLA is defined on nine points: the 5-point rating and the 2-point rows fail, and
+    // the threshold defaults to the method's disagreement index of 1.
+    j = delphi_base();
+    j["delphi"]["consensus"] = {{"kind", "rand_ucla"}};
+    std::string e = expect_error(j, "Q5 /delphi/items/2/key: the consensus rule \"rand_ucla\" needs a 9-point scale "
+                                    "with codes rising (e.g. 1 to 9); Q5 has 5 points");
+    CHECK(contains(e, "Q7 has 2 categories without an order"));
+    j["groups"][1]["questions"][1]["scale"] = {{"min", 1}, {"max", 9}};
+    j["delphi"]["items"] = json::parse(R"([{"key": "Q5", "repeats": "F18", "feedback": ["median"]}])");
+    j["delphi"].erase("expert_levels");
+    auto s = load_ok(j.dump());
+    CHECK(s->delphi.consensus.threshold == 1);
+}
+
+TEST_CASE("loader: delphi items name closed questions of the survey") {
+    json j = delphi_base();
+    j["delphi"]["items"][0]["key"] = "Q33[R1]";
+    expect_error(j, "Q33[R1] /delphi/items/0/key: item names the question \"Q33\", which is not in this survey "
+                    "(did you mean \"Q3\"?)");
+    j = delphi_base();
+    j["delphi"]["items"][0]["key"] = "Q3";
+    expect_error(j, "item \"Q3\" is a matrix: name one row, e.g. \"Q3[R1]\"");
+    j = delphi_base();
+    j["delphi"]["items"][0]["key"] = "Q3[R3]";
+    expect_error(j, "matrix Q3 has no row \"R3\" (did you mean \"R1\"?)");
+    j = delphi_base();
+    j["delphi"]["items"][0]["key"] = "Q5[R1]";
+    expect_error(j, "item \"Q5[R1]\" names a row, but Q5 is rating, not a matrix");
+    j = delphi_base();
+    j["delphi"]["items"][0]["key"] = "Q2";
+    expect_error(j, "item \"Q2\" is not a closed question with one scale");
+    j = delphi_base();
+    j["delphi"]["items"][0]["key"] = "Q3 [R1]";
+    expect_error(j, "invalid item key \"Q3 [R1]\"");
+    j = delphi_base();
+    j["delphi"]["items"][1]["key"] = "Q3[R1]";
+    expect_error(j, "/delphi/items/1/key: duplicate item \"Q3[R1]\" (first at /delphi/items/0)");
+    j = delphi_base();
+    j["delphi"]["items"][2]["repeats"] = "F-18";
+    expect_error(j, "Q5 /delphi/items/2/repeats: invalid \"repeats\" \"F-18\"");
+    j = delphi_base();
+    j["delphi"]["round"] = 1;
+    expect_error(j, "/delphi/items/0/repeats: round 1 has no round before it to repeat");
+}
+
+TEST_CASE("loader: delphi feedback and expertise") {
+    json j = delphi_base();
+    j["delphi"]["items"][0]["feedback"] = {"distribution", "modus"};
+    expect_error(j, "/delphi/items/0/feedback/1: unknown feedback \"modus\" (known: distribution, median, iqr, mean)");
+    j = delphi_base();
+    j["delphi"]["items"][0]["feedback"] = {"median", "median"};
+    expect_error(j, "feedback \"median\" is listed twice");
+    j = delphi_base();
+    j["delphi"]["items"][3] = {{"key", "Q7"}, {"repeats", "F51"}, {"feedback", {"distribution", "mean"}}};
+    expect_error(j, "Q7 /delphi/items/3/feedback/1: feedback \"mean\" needs an ordinal scale");
+    j = delphi_base();
+    j["delphi"]["items"][3]["feedback"] = {"distribution"};
+    expect_error(j, "feedback is shown with a repeated item: add \"repeats\"");
+    // Letters as codes are categories without an order, even on a single choice.
+    j = delphi_base();
+    j["groups"][0]["questions"][2]["options"][0]["code"] = "a";
+    expect_error(j, "Q3[R1] /delphi/items/0/feedback/1: feedback \"median\" needs an ordinal scale");
+
+    j = delphi_base();
+    j["delphi"]["items"][0]["expertise"] = "Q2";
+    expect_error(j, "\"expertise\" \"Q2\" must name a single-choice question, rating or matrix row");
+    j = delphi_base();
+    j["delphi"]["expert_levels"] = {"2", "3"};
+    expect_error(j, "Q3[R1] /delphi/items/0/expertise: expert level \"3\" is not an option of Q1");
+    j = delphi_base();
+    j["delphi"].erase("expert_levels");
+    expect_error(j, "items name an \"expertise\" question, but \"expert_levels\" is missing");
+    j = delphi_base();
+    j["delphi"]["expert_levels"] = {"2", "2"};
+    expect_error(j, "/delphi/expert_levels/1: duplicate expert level \"2\"");
+    // An expertise question after its item only warns.
+    j = delphi_base();
+    j["delphi"]["items"][0]["expertise"] = "Q5";
+    j["delphi"]["items"][2].erase("expertise");
+    j["delphi"]["expert_levels"] = {"4", "5"};
+    LoadResult r = parse_survey(j.dump(2), "t.json");
+    INFO(all_errors(r));
+    REQUIRE(r.ok());
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(contains(r.warnings[0], "the expertise question Q5 comes after the item Q3"));
+}
+
+TEST_CASE("loader: delphi errors carry the line of the item") {
+    json j = delphi_base();
+    j["delphi"]["items"][2]["key"] = "Q99";
+    std::string text = j.dump(2);
+    LoadResult r = parse_survey(text, "t.json");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line == line_of(text, "\"Q99\""));
+    CHECK(r.errors[0].where == "Q99 /delphi/items/2/key");
+}

@@ -10,6 +10,7 @@
 //   revoke  --data DIR --device ID --reason TEXT          refuses a stolen or retired kiosk from now on
 //   codes   --data DIR [--all]                            pairing codes (open; --all: used, expired)
 //   target  --data DIR --site NAME --expected N           responses a site is expected to collect
+//   user add|list|remove --data DIR [NAME]                coordinator accounts of the dashboard
 //   backup  --data DIR --out FILE                         a consistent copy, while serving
 //   restore --data DIR FILE                               puts a backup back (server stopped)
 //   pin     --data DIR | --cert CERT.pem                  the TLS key's pin for kiosks
@@ -34,6 +35,7 @@
 
 #include "bundle.h"
 #include "command.h"
+#include "dashboard.h"
 #include "dates.h"
 #include "fleet.h"
 #include "keys.h"
@@ -362,6 +364,10 @@ static int cmd_serve(const cli::Args& args) {
         };
     auto srv = std::make_unique<HttpFront>(front, tls_ctx);
     api.mount(*srv);
+    DashboardConfig dash_cfg;
+    dash_cfg.stale_days = cfg.stale_days;
+    Dashboard dashboard(*store, dash_cfg);
+    dashboard.mount(*srv);
     g_server = srv.get();
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
@@ -441,6 +447,73 @@ static const cli::Command target_verb("target", "--data DIR --site NAME --expect
                                       "Sets how many responses a site is expected to collect (0 removes it); `status` "
                                       "shows collected against expected.",
                                       cmd_target);
+
+// Dashboard accounts. The password is read twice (without echo on a terminal; from stdin as
+// two lines for scripts) and kept only as its Argon2id hash.
+static int cmd_user_add(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data");
+    if (data.empty() || a.size() != 1) return cli::usage_error("user add", "usage: --data DIR NAME (password on stdin, twice)");
+    std::string pw1, pw2, err;
+    if (!cli::read_secret_line("Password (10 characters or more): ", pw1) || !cli::read_secret_line("Again: ", pw2)) {
+        std::fprintf(stderr, "teilhabe-server user add: no password given (two lines on stdin)\n");
+        return 2;
+    }
+    if (pw1 != pw2) {
+        std::fprintf(stderr, "teilhabe-server user add: the two passwords differ; nothing stored\n");
+        return 1;
+    }
+    auto store = ServerStore::open(data, false, &err);
+    if (!store) { std::fprintf(stderr, "teilhabe-server user add: %s\n", err.c_str()); return 2; }
+    if (!store->add_account(a[0], pw1, &err)) {
+        std::fprintf(stderr, "teilhabe-server user add: %s\n", err.c_str());
+        return 1;
+    }
+    store->audit("-", "command line", "user-add", a[0]);
+    std::printf("account %s added: it may log in at https://SERVER/dashboard\n", a[0].c_str());
+    return 0;
+}
+
+static int cmd_user_list(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), err;
+    if (data.empty() || !a.empty()) return cli::usage_error("user list", "usage: --data DIR");
+    auto store = ServerStore::open(data, false, &err);
+    if (!store) { std::fprintf(stderr, "teilhabe-server user list: %s\n", err.c_str()); return 2; }
+    int64_t now = (int64_t)std::time(nullptr);
+    auto list = store->accounts();
+    for (const AccountInfo& u : list)
+        std::printf("%s  made %s  last login %s%s\n", u.name.c_str(), format_utc(u.created).c_str(),
+                    u.last_login ? format_utc(u.last_login).c_str() : "never",
+                    u.locked_until > now ? ("  LOCKED until " + format_utc(u.locked_until)).c_str()
+                    : u.failures ? ("  " + std::to_string(u.failures) + " failed logins").c_str() : "");
+    if (list.empty()) std::printf("no accounts (teilhabe-server user add --data DIR NAME)\n");
+    return 0;
+}
+
+static int cmd_user_remove(const cli::Args& args) {
+    cli::Args a = args;
+    std::string data = take(a, "--data"), err;
+    if (data.empty() || a.size() != 1) return cli::usage_error("user remove", "usage: --data DIR NAME");
+    auto store = ServerStore::open(data, false, &err);
+    if (!store || !store->remove_account(a[0], &err)) {
+        std::fprintf(stderr, "teilhabe-server user remove: %s\n", err.c_str());
+        return 1;
+    }
+    store->audit("-", "command line", "user-remove", a[0]);
+    std::printf("account %s removed; its sessions ended\n", a[0].c_str());
+    return 0;
+}
+
+static const cli::Command user_add_verb(
+    "user add", "--data DIR NAME",
+    "Adds a coordinator account for the dashboard (/dashboard). The password (10 characters or more) is asked twice "
+    "without echo, or read as two lines from stdin; only its Argon2id hash is stored.",
+    cmd_user_add);
+static const cli::Command user_list_verb("user list", "--data DIR",
+                                         "Lists the dashboard accounts with their last login and any lock-out.", cmd_user_list);
+static const cli::Command user_remove_verb("user remove", "--data DIR NAME",
+                                           "Removes a dashboard account; its open sessions end at once.", cmd_user_remove);
 
 // The pin of the certificate kiosks enrol with: DATA/tls/server.crt, or the file given.
 static int cmd_pin(const cli::Args& args) {

@@ -8,6 +8,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "dashboard.h"
 #include "dates.h"
 #include "enrolment.h"
 #include "keys.h"
@@ -279,6 +280,7 @@ size_t ServerApi::body_limit(const std::string& method, const std::string& path)
     if (method != "POST") return 0;
     if (path == "/v1/enrol") return cfg_.max_enrol_body;
     if (path == "/v1/bundles") return cfg_.max_body;
+    if (path.rfind("/dashboard/", 0) == 0) return kDashboardMaxBody; // forms (dashboard.h)
     return 0;
 }
 

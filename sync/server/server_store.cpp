@@ -95,11 +95,11 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             " created INTEGER NOT NULL, expires INTEGER NOT NULL, used_by BLOB, used_at INTEGER);"
             "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind TEXT NOT NULL,"
             " device TEXT NOT NULL, detail TEXT NOT NULL);"
-            "PRAGMA application_id=1414222678;"
-            "PRAGMA user_version=3;"
-            "COMMIT;";
+            "PRAGMA application_id=1414222678;";
         static_assert(kApplicationId == 1414222678, "application_id literal in the schema");
-        if (exec(st->db_, schema) != SQLITE_OK) {
+        static_assert(kSchemaVersion == 4, "the fresh schema is the newest");
+        std::string all = std::string(schema) + accounts_schema_sql() + "PRAGMA user_version=4;COMMIT;";
+        if (exec(st->db_, all.c_str()) != SQLITE_OK) {
             if (error) *error = path + ": cannot create the schema: " + errmsg(st->db_);
             exec(st->db_, "ROLLBACK");
             return nullptr;
@@ -123,6 +123,8 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
                 "CREATE TABLE IF NOT EXISTS targets(site TEXT PRIMARY KEY, expected INTEGER NOT NULL);"
                 "CREATE TABLE IF NOT EXISTS status_history(id INTEGER PRIMARY KEY, device BLOB NOT NULL, time INTEGER NOT NULL,"
                 " changed TEXT NOT NULL, status TEXT NOT NULL);"},
+            // 3 -> 4: the dashboard's coordinator accounts, sessions, lock-out and audit log.
+            {4, accounts_schema_sql()},
         };
         for (const Step& m : steps) {
             if (user_version >= m.to) continue;

@@ -77,6 +77,54 @@ struct CountRow {
     int64_t n = 0;
 };
 
+// A coordinator account of the dashboard (server_accounts.cpp). The password is kept only as
+// its Argon2id hash (libsodium's crypto_pwhash_str).
+struct AccountInfo {
+    std::string name;
+    int64_t created = 0, last_login = 0;
+    int failures = 0;             // failed logins in a row (forgotten a day after the last)
+    int64_t locked_until = 0;     // logins refused until then (lock-out), 0 = not locked
+};
+
+// A dashboard session as the store knows it: found by the hash of the cookie's id, never the id.
+struct SessionInfo {
+    std::string account;
+    std::string csrf;             // the session's form token (64 hex digits)
+    int64_t created = 0, expires = 0;
+    std::string address;          // where it logged in from
+};
+
+// The answer to a login: a new session (its id goes into the cookie and is kept nowhere), or
+// why not. retry_after > 0: locked out (account or address) for that many more seconds.
+struct LoginResult {
+    bool ok = false;
+    std::string session, csrf;    // 64 hex digits each
+    int64_t expires = 0;
+    int64_t retry_after = 0;
+    std::string reason;           // for the audit log: "wrong password", "locked", ...
+};
+
+// One line of the audit log: who did what, when, from where.
+struct AuditEntry {
+    int64_t id = 0, time = 0;
+    std::string account, address, action, detail;
+};
+
+// Records stored per survey version (id and content hash, from the records' plain metadata).
+struct SurveyCount {
+    std::string survey_id, survey_hash;
+    int64_t n = 0, devices = 0;
+};
+
+// The lock-out after failed logins: after `free` failures in a row a subject waits `first_s`
+// seconds, each further failure doubles the wait, up to `max_s`. An account allows fewer than
+// an address (several coordinators may share a town hall's address).
+struct LoginPolicy {
+    int account_free = 5, address_free = 20;
+    int64_t first_s = 30, max_s = 3600;
+    int64_t session_s = 8 * 3600;  // a session's life from its login
+};
+
 struct StoredRecord {
     std::string record_id;
     std::vector<uint8_t> wire;   // the record's wire form as the kiosk signed it
@@ -87,7 +135,7 @@ class ServerStore {
 public:
     // The file's marks (PRAGMA application_id, user_version); migrations in server_store.cpp.
     static constexpr int kApplicationId = 0x544B5356;
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr StoreFile kFile{"server store", "server.sqlite", kApplicationId, kSchemaVersion};
     // Opens or creates DIR/server.sqlite and DIR/server.key. create=false: both must exist.
     static std::unique_ptr<ServerStore> open(const std::string& dir, bool create, std::string* error);
@@ -148,6 +196,26 @@ public:
     std::vector<Event> event_page(size_t limit, size_t offset, const std::string& kind_prefix, const std::string& device);
     void log_event(const std::string& kind, const std::string& device, const std::string& detail);
     void set_event_rate_limit(int rows_per_second) { max_events_per_second_ = rows_per_second; }
+
+    // --- The dashboard's accounts, sessions, lock-out and audit log (server_accounts.cpp) ---
+    // Schema 4's tables (plain SQL, also the 3 -> 4 migration).
+    static const char* accounts_schema_sql();
+    // Names: 1..64 of A-Z a-z 0-9 . _ - @. Passwords: 10..1024 bytes. False: taken, or bad.
+    bool add_account(const std::string& name, const std::string& password, std::string* error);
+    bool remove_account(const std::string& name, std::string* error); // its sessions end too
+    std::vector<AccountInfo> accounts();
+    // Checks the password (never while the account or the address is locked out), records a
+    // failure against both or clears them, and on success starts a session. One check at a time
+    // in this process: each costs 64 MiB and ~0.1 s of Argon2id.
+    LoginResult login(const std::string& name, const std::string& password, const std::string& address, int64_t now,
+                      const LoginPolicy& policy = {});
+    // The live session whose cookie id is `id` (expired ones are deleted on the way).
+    bool session(const std::string& id, int64_t now, SessionInfo& out);
+    void end_session(const std::string& id);
+    void audit(const std::string& account, const std::string& address, const std::string& action, const std::string& detail);
+    // Newest first, `offset` skipped.
+    std::vector<AuditEntry> audit_page(size_t limit, size_t offset);
+    std::vector<SurveyCount> survey_counts();
 
     const std::array<uint8_t, 32>& server_pk() const { return server_pk_; }
     std::string server_fingerprint() const;

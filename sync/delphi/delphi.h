@@ -6,7 +6,7 @@
 //   codes            make_codes, normalize_code, code_ok, format_code
 //   pseudonym, keys  ParticipantKeys, derive_participant_keys (Argon2id over the code), keys_from_pseudonym
 //   statistics       ItemStats, item_stats, crosses_consensus
-//   the pack         FeedbackPack, write_feedback_pack, read_feedback_pack, seal_own_answers, open_own_answers
+//   the pack         (next: the signed feedback pack; see DELPHI.md)
 //
 // Who holds what. The research team makes the codes (`teilhabe delphi invite`) and hands them
 // out; the list of who got which code never enters the product's files. A participant's code
@@ -29,7 +29,8 @@ namespace tk::delphi {
 
 // --- codes ---------------------------------------------------------------------------------
 // A participant code: 20 symbols of Crockford's base32 (100 random bits) and one check symbol
-// (the value mod 37, Crockford's check alphabet), printed in groups: "K7QM-4TZP-XW2R-9HNA-CD3F-U".
+// (the value mod 37, Crockford's check alphabet), printed in groups: "K7QM-4TZP-XW2R-9HNA-CD3F-2".
+// make_codes draws only codes whose check symbol is a letter or digit (DELPHI.md).
 std::vector<std::string> make_codes(size_t n);
 // What a person typed or a scanner read, made canonical: upper case, spaces and hyphens dropped,
 // O read as 0, I and L as 1. "" when the result is not 21 symbols of the alphabet.
@@ -79,27 +80,7 @@ ItemStats item_stats(const std::string& key, const std::string& source_key, cons
 bool crosses_consensus(const ItemStats& s, const ConsensusRule& rule, const std::string& from, const std::string& to);
 
 // --- the feedback pack ------------------------------------------------------------------------
-// Written by `teilhabe delphi feedback` (research side, from decrypted round k-1), signed like a
-// survey update and carried to kiosks the same way (network or USB stick).
-struct FeedbackPack {
-    std::string study;
-    int round = 0;                        // the round the feedback is for (k); computed from k-1
-    std::string survey_id;                // the survey of round k
-    std::vector<ItemStats> items;         // one per repeated item of round k
-    std::vector<std::string> dropped;     // items of round k-1 that reached consensus and are not asked
-    // lookup id (hex) -> nonce + crypto_secretbox of that participant's own round k-1 answers
-    std::map<std::string, std::vector<uint8_t>> sealed;
-    const ItemStats* find(const std::string& key) const;
-};
-std::string write_feedback_pack(const FeedbackPack& pack);
-// The one reader of pack bytes (fuzzed). Any malformed, oversized or inconsistent input is a
-// false with *error naming what and where; nothing is trusted before the signature check,
-// which the caller does first (survey_update.h).
-bool read_feedback_pack(const std::string& bytes, FeedbackPack& out, std::string* error);
-// Own answers are keyed by the item key of round k (the one the kiosk shows).
-void seal_own_answers(const ParticipantKeys& keys, const std::map<std::string, Answer>& answers, FeedbackPack& pack);
-// False when the pack has no entry for these keys (a wrong code) or the entry does not open.
-bool open_own_answers(const FeedbackPack& pack, const ParticipantKeys& keys, std::map<std::string, Answer>& out,
-                      std::string* error);
+// Not built yet (issue 19): the signed pack that carries the group's ItemStats and each
+// participant's own earlier answers, sealed with ParticipantKeys::key, to kiosks and paper.
 
 } // namespace tk::delphi

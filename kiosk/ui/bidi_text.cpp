@@ -339,7 +339,8 @@ BidiCaret bidi_caret(const std::string& logical, bool rtl, float wrap_width, con
 }
 
 std::string shape_line(const std::string& logical, bool rtl) {
-    if (!rtl && !has_rtl_chars(logical)) return logical; // German, English, ...: nothing to do
+    // German, English, ...: nothing to do (bad UTF-8 goes the long way, which replaces it)
+    if (!rtl && !has_rtl_chars(logical) && valid_utf8(logical)) return logical;
     std::string out;
     for (const BidiLine& l : bidi_lines(logical, rtl, 0, [](char32_t) { return 0.0f; })) {
         if (!out.empty()) out += '\n';

@@ -123,6 +123,15 @@ class Browser:
     def overflow(self):
         return self.js("document.documentElement.scrollWidth - window.innerWidth")
 
+    # The page again at 200 %: nothing wider than the window, a screenshot, back to 100 %.
+    def at_200(self, path, what, shot):
+        self.zoom(2)
+        self.go(path)
+        if self.overflow() > 0:
+            fail("at 200 %% the %s page is %d px wider than the window" % (what, self.overflow()))
+        self.shot(shot)
+        self.zoom(1)
+
     def close(self):
         try:
             self.send("Browser.close", timeout=5)
@@ -177,12 +186,7 @@ def main():
         if b.js("document.querySelectorAll('th[scope]').length") < 11:
             fail("the device table's headers have no scope")
         b.shot("devices-100.png")
-        b.zoom(2)
-        b.go("/dashboard/devices")
-        if b.overflow() > 0:
-            fail("at 200 %% the devices page is %d px wider than the window" % b.overflow())
-        b.shot("devices-200.png")
-        b.zoom(1)
+        b.at_200("/dashboard/devices", "devices", "devices-200.png")
 
         # Counts per site (the site each answer was given at: fill-demo's "Drill"); a target through the form.
         b.go("/dashboard/counts")
@@ -198,12 +202,7 @@ def main():
         if b.js("document.querySelector('meter') && document.querySelector('meter').value") != 10:
             fail("no meter of 10 collected against the target")
         b.shot("counts-100.png")
-        b.zoom(2)
-        b.go("/dashboard/counts")
-        if b.overflow() > 0:
-            fail("at 200 %% the counts page is %d px wider than the window" % b.overflow())
-        b.shot("counts-200.png")
-        b.zoom(1)
+        b.at_200("/dashboard/counts", "counts", "counts-200.png")
 
         # A form without its CSRF token is refused, and stores nothing.
         b.go("/dashboard/counts")

@@ -32,8 +32,10 @@ std::string spki_pin(X509* cert) {
 bool parse_pin(const std::string& text, std::array<uint8_t, 32>& out) {
     if (text.size() == 64) return from_hex(text, out.data(), out.size());
     std::string b;
-    if (text.rfind("sha256//", 0) == 0) b = text.substr(8); // curl's spelling
-    else if (text.rfind("sha256/", 0) == 0) b = text.substr(7);
+    // "sha256/" then 44 base64 characters; curl's spelling has "sha256//". The length tells
+    // them apart: base64 may itself begin with '/', so the prefix alone does not.
+    if (text.size() == 7 + 44 && text.rfind("sha256/", 0) == 0) b = text.substr(7);
+    else if (text.size() == 8 + 44 && text.rfind("sha256//", 0) == 0) b = text.substr(8); // curl's spelling
     else return false;
     // 32 bytes are 44 base64 characters, the last one padding.
     if (b.size() != 44 || b[43] != '=' || b[42] == '=') return false;

@@ -56,7 +56,11 @@ by_openssl="sha256/$(openssl x509 -in "$WORK/srv/tls/server.crt" -pubkey -noout 
 [ "$pin" = "$by_openssl" ] || fail "pin $pin differs from openssl's $by_openssl"
 URL="https://127.0.0.1:$PORT"
 code=$("$S" enrol --data "$WORK/srv" 2>/dev/null)
-wrong="sha256/$(head -c 32 /dev/urandom | base64)"
+# A wrong pin as a real one looks: the pin of another key (random bytes could start with "/",
+# which the client rightly calls malformed, and the test would fail by chance).
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/other.key" 2>/dev/null
+wrong="sha256/$(openssl pkey -in "$WORK/other.key" -pubout -outform der | openssl dgst -sha256 -binary | base64)"
+[ "$wrong" != "$pin" ] || fail "the other key has the server's pin"
 "$T" enrol --data "$WORK/kiosk2" --server "$URL" --code "$code" --pin "$wrong" >/dev/null 2>"$WORK/err" && fail "wrong pin accepted"
 grep -q "shows the key $pin, but this device trusts only $wrong" "$WORK/err" || fail "wrong pin message: $(cat "$WORK/err")"
 [ -f "$WORK/kiosk2/server.pub" ] && fail "enrolled although the pin was wrong"

@@ -162,6 +162,21 @@ TEST_CASE("tls: pins in each spelling mean the same key; anything else is no pin
         CHECK_MESSAGE(!parse_pin(bad, a), bad);
 }
 
+TEST_CASE("tls: a pin whose base64 begins with '/' is a pin, in both spellings") {
+    // One key in 64 has a SHA-256 whose first six bits are all ones; its base64 begins with
+    // '/', so "sha256//..." is the plain spelling of that key, not curl's of another.
+    uint8_t h[32] = {0xFC, 0x01, 0x02};
+    char b64[64];
+    sodium_bin2base64(b64, sizeof b64, h, 32, sodium_base64_VARIANT_ORIGINAL);
+    REQUIRE(b64[0] == '/');
+    std::array<uint8_t, 32> a{}, b{};
+    REQUIRE(parse_pin(std::string("sha256/") + b64, a));
+    REQUIRE(parse_pin(std::string("sha256//") + b64, b));
+    CHECK(std::memcmp(a.data(), h, 32) == 0);
+    CHECK(a == b);
+    CHECK(!parse_pin(std::string("sha256///") + b64, a));
+}
+
 TEST_CASE("tls: enrolment saves what it trusted; later connections read it again") {
     test::TempDir d;
     test::spit(d / "ca.pem", "-----BEGIN CERTIFICATE-----\n");

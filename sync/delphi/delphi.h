@@ -6,7 +6,8 @@
 //   codes            make_codes, normalize_code, code_ok, format_code
 //   pseudonym, keys  ParticipantKeys, derive_participant_keys (Argon2id over the code), keys_from_pseudonym
 //   statistics       ItemStats, item_stats, crosses_consensus
-//   the pack         (next: the signed feedback pack; see DELPHI.md)
+//   the pack         FeedbackPack, seal_own_answers, open_own_answers, find_own_answers,
+//                    write_feedback_pack, read_feedback_pack
 //
 // Who holds what. The research team makes the codes (`teilhabe delphi invite`) and hands them
 // out; the list of who got which code never enters the product's files. A participant's code
@@ -80,7 +81,44 @@ ItemStats item_stats(const std::string& key, const std::string& source_key, cons
 bool crosses_consensus(const ItemStats& s, const ConsensusRule& rule, const std::string& from, const std::string& to);
 
 // --- the feedback pack ------------------------------------------------------------------------
-// Not built yet (issue 19): the signed pack that carries the group's ItemStats and each
-// participant's own earlier answers, sealed with ParticipantKeys::key, to kiosks and paper.
+// What the research side sends for round k+1 (`teilhabe delphi feedback`): the group's ItemStats
+// per repeated item, and per participant of round k their own answers, sealed with their
+// ParticipantKeys::key and named by their lookup id. It is a JSON file NAME.delphi with a
+// signature NAME.delphi.sig by the research signing key, exactly as a survey update
+// (survey_update.h), and travels the same ways (network, USB stick); kiosks install it beside
+// the survey it is for. Layout and limits: DELPHI.md "The feedback pack".
+inline constexpr const char* kFeedbackPackExt = ".delphi";
+inline constexpr size_t kFeedbackPackMax = 16u << 20;     // bytes of a pack file, read or written
+
+// One participant's answers of round k, under the item keys of round k+1 ("F5[S2]" -> "4"):
+// the option code given to the item that the round k+1 item repeats. Only closed items.
+using OwnAnswers = std::map<std::string, std::string>;
+
+struct FeedbackPack {
+    std::string study;                 // delphi.study of both rounds
+    int from_round = 0;                // k: whose answers the statistics and entries hold
+    std::string for_survey;            // id of round k+1's survey: the kiosk shows the pack with it
+    std::string for_version;           // its version (informative; the id decides)
+    std::string created;               // UTC, "2026-12-02T10:00:00Z"
+    std::vector<ItemStats> items;      // one per repeated item, ItemStats::key = round k+1's key
+    std::map<std::string, std::string> entries; // lookup id -> sealed own answers (seal_own_answers)
+    const ItemStats* find(const std::string& key) const;  // by round k+1's key, or null
+};
+
+// crypto_secretbox with a random nonce, as base64 text; the answers are padded to a multiple of
+// 256 bytes so an entry's size does not tell how many items a participant answered.
+std::string seal_own_answers(const ParticipantKeys& k, const OwnAnswers& answers);
+// False when the entry does not open with k (another code, tampered) or is malformed.
+bool open_own_answers(const ParticipantKeys& k, const std::string& entry, OwnAnswers& out);
+// The participant's entry of `pack` (by k.lookup), opened. False: no entry for this code (the
+// participant did not answer round k) or it does not open.
+bool find_own_answers(const FeedbackPack& pack, const ParticipantKeys& k, OwnAnswers& out);
+
+// The pack as canonical JSON text (sorted keys; what `delphi feedback` writes and signs).
+std::string write_feedback_pack(const FeedbackPack& pack);
+// Reads and checks a pack: at most kFeedbackPackMax bytes, every field of the right type and
+// within bounds (counts >= 0 and summing to n, quantiles in the scale, lookup ids 32 hex
+// digits). Never trusts the input; false with *error in words naming the field.
+bool read_feedback_pack(const std::string& bytes, FeedbackPack& out, std::string* error);
 
 } // namespace tk::delphi

@@ -239,6 +239,7 @@ static std::vector<std::string> split_field(const std::string& field) {
 }
 
 std::string field_text(const KioskApp& app, const std::string& field) {
+    if (field.rfind("~delphi|", 0) == 0) return delphi_field_text(app, field);
     auto d = app.page.drafts.find(field);
     if (d != app.page.drafts.end()) return d->second;
     auto parts = split_field(field);
@@ -266,6 +267,7 @@ std::string field_text(const KioskApp& app, const std::string& field) {
 }
 
 void edit_field(KioskApp& app, const std::string& field, const std::string& text) {
+    if (field.rfind("~delphi|", 0) == 0) return delphi_edit_field(app, field, text);
     auto parts = split_field(field);
     if (parts.size() < 2 || !app.session) return;
     const Question* q = app.survey->find_question(parts[0]);

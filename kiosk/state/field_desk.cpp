@@ -130,6 +130,7 @@ Response finish_session(const KioskApp& app, bool complete) {
                                      app.config.site, app.config.event);
     if (assisted) r.meta["interviewer"] = app.interviewer;
     if (app.consent_given && needs_consent(app)) r.meta["consent"] = "given";
+    delphi_finish(app, r); // the pseudonym and the reasons, sealed with the rest
     return r;
 }
 

@@ -17,6 +17,7 @@ void more_time(KioskApp& app, double now) {
 
 double seconds_to_next_timer(const KioskApp& app, double now) {
     if (field_print_running(app)) return 0.2; // idle_tick collects the finished print job
+    if (app.delphi.working) return 0.05;      // idle_tick collects the participant's keys
     if (app.screen == Screen::Welcome) {
         // Settings chosen on the welcome page by someone who then walked away go back to
         // the staff defaults after the idle time; otherwise the welcome page waits.
@@ -27,11 +28,15 @@ double seconds_to_next_timer(const KioskApp& app, double now) {
     if (app.screen == Screen::ThankYou) return std::max(0.0, app.thanks_until - now);
     if (app.screen == Screen::StaffPin && app.pin.locked_until > now)
         return std::min(1.0, app.pin.locked_until - now);
+    if (app.screen == Screen::DelphiCode && app.delphi_lock.locked_until > now)
+        return std::max(0.0, std::min({1.0, app.delphi_lock.locked_until - now,
+                                        app.idle.last_activity + app.config.idle_seconds - now}));
     return std::max(0.0, app.idle.last_activity + app.config.idle_seconds - now);
 }
 
 void idle_tick(KioskApp& app, double now) {
     field_print_poll(app);
+    delphi_poll(app);
     if (app.screen == Screen::Welcome) {
         if (!(app.reading == app.config.defaults) && now - app.idle.last_activity >= app.config.idle_seconds)
             reset_to_welcome(app);
@@ -82,6 +87,7 @@ void reset_to_welcome(KioskApp& app) {
     app.session.reset();
     app.interviewer.clear(); // an assisted interview is one session
     app.consent_given = false;
+    delphi_wipe(app.delphi); // code, keys, the opened answers, reasons
     wipe(app.thanks_text);
     wipe_page(app);
     wipe(app.pin.entry);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "delphi_participant.h"
 #include "field_desk.h"
 #include "paper_desk.h"
 #include "response.h"
@@ -24,7 +25,8 @@
 
 namespace tk {
 
-enum class Screen { Welcome, Language, Privacy, Question, Review, ThankYou, SaveFailed, StaffPin, StaffMenu };
+// DelphiCode: the participant code of a Delphi round, after the notice (delphi_participant.h).
+enum class Screen { Welcome, Language, Privacy, Question, Review, ThankYou, SaveFailed, StaffPin, StaffMenu, DelphiCode };
 enum class ThemeId { Standard, HighContrast };
 // Where in the staff menu staff are: the menu itself, or one of its desks.
 enum class StaffDesk { Menu, Paper, Tally, Site, Assisted, Print, Sync };
@@ -160,6 +162,11 @@ struct KioskApp {
     FieldDesk field;
     std::string interviewer;                      // non-empty: this session is an assisted interview
     bool consent_given = false;                   // "Ich bin einverstanden" pressed in this session
+
+    // A Delphi round's participant (code, keys, own earlier answers; wiped with the session)
+    // and the wrong-code back-off, which outlives sessions (delphi_participant.h).
+    DelphiParticipant delphi;
+    DelphiLock delphi_lock;
 };
 
 // --- set-up ---

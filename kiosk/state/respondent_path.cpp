@@ -1,6 +1,7 @@
 // respondent_path.cpp - one person's way through the survey: welcome, language and reading
-// aids, the data-protection notice (and consent), one question per page (next, back,
-// "ändern"), submit to the vault, and what "Vorlesen" says on each page.
+// aids, the data-protection notice (and consent), a Delphi round's code page
+// (delphi_participant.h), one question per page (next, back, "ändern"), submit to the vault,
+// and what "Vorlesen" says on each page.
 #include "kiosk_state.h"
 #include "state_helpers.h"
 
@@ -49,10 +50,16 @@ bool needs_consent(const KioskApp& app) {
     return app.survey && !app.survey->privacy.empty() && app.survey->privacy.consent_required;
 }
 
+// After the notice: a Delphi round's code page, else the first question.
+static void after_notice(KioskApp& app) {
+    if (delphi_code_page(app)) delphi_enter_code_page(app);
+    else begin_questions(app);
+}
+
 void give_consent(KioskApp& app) {
     if (!app.session || app.screen != Screen::Privacy) return;
     app.consent_given = true;
-    begin_questions(app);
+    after_notice(app);
 }
 
 void refuse_consent(KioskApp& app, double now) {
@@ -97,12 +104,27 @@ bool next(KioskApp& app) {
             app.screen = Screen::Privacy;
             app.speak_stop = true;
         } else {
-            begin_questions(app);
+            after_notice(app);
         }
         return true;
     }
     if (app.screen == Screen::Privacy) {
         if (needs_consent(app) && !app.consent_given) return false;
+        after_notice(app);
+        return true;
+    }
+    if (app.screen == Screen::DelphiCode) {
+        // A typed code is checked (the press is the last input: its time is the attempt's);
+        // the questions follow once the derivation is done (delphi_poll).
+        if (app.delphi.working) return false;
+        if (!app.delphi.code.empty()) {
+            delphi_submit_code(app, app.idle.last_activity);
+            return false;
+        }
+        if (!app.delphi.passed) {
+            app.delphi.message_key = "delphi_code_missing";
+            return false;
+        }
         begin_questions(app);
         return true;
     }
@@ -128,6 +150,7 @@ bool next(KioskApp& app) {
 
 // The page before the first question: the notice where the survey has one.
 static Screen before_questions(const KioskApp& app) {
+    if (delphi_code_page(app)) return Screen::DelphiCode;
     return app.survey && !app.survey->privacy.empty() ? Screen::Privacy : Screen::Language;
 }
 
@@ -140,6 +163,12 @@ bool back(KioskApp& app) {
         clear_page(app);
         app.speak_stop = true;
         app.screen = Screen::Language;
+        return true;
+    case Screen::DelphiCode:
+        if (app.delphi.working) return false;
+        clear_page(app);
+        app.speak_stop = true;
+        app.screen = app.survey && !app.survey->privacy.empty() ? Screen::Privacy : Screen::Language;
         return true;
     case Screen::Question:
         wipe_page(app);
@@ -233,10 +262,21 @@ std::string page_speech_text(const KioskApp& app) {
         if (q->type == QuestionType::Matrix)
             for (const auto& r : q->rows)
                 if (app.session->is_row_visible(*q, r)) add(survey_text(app, r.text));
+        for (const std::string& key : delphi_item_keys(app, *q)) {
+            DelphiItemView v;
+            if (!delphi_item_view(app, key, v)) continue;
+            for (const std::string& line : delphi_item_lines(app, v)) add(line);
+        }
         if (!app.page.problem.ok()) add(kiosk_text(app, "problem_spoken"));
         if (app.page.problem.kind == AnswerProblem::Invalid) add(app.page.problem.tip); // the survey's own words
         break;
     }
+    case Screen::DelphiCode:
+        // The code itself is never spoken (it is what opens the participant's answers).
+        add(kiosk_text(app, "delphi_code_title"));
+        add(kiosk_text(app, "delphi_code_hint"));
+        if (!app.delphi.message_key.empty()) add(kiosk_text(app, app.delphi.message_key));
+        break;
     case Screen::Review: add(kiosk_text(app, "review_title")); add(kiosk_text(app, "review_hint")); break;
     case Screen::ThankYou: add(kiosk_text(app, "thanks_title")); add(app.thanks_text); add(kiosk_text(app, "thanks_body")); break;
     case Screen::SaveFailed: add(kiosk_text(app, "save_failed")); break;

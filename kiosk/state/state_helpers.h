@@ -28,7 +28,8 @@ inline void clear_page(KioskApp& app) {
 }
 
 inline bool on_respondent_screen(Screen s) {
-    return s == Screen::Language || s == Screen::Privacy || s == Screen::Question || s == Screen::Review;
+    return s == Screen::Language || s == Screen::Privacy || s == Screen::DelphiCode || s == Screen::Question ||
+           s == Screen::Review;
 }
 
 // Wipes a string's bytes before releasing it (PIN digits, typed texts).

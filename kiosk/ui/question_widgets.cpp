@@ -48,7 +48,7 @@ void choices_widget(ScreenDraw& c, const Question& q, float width) {
             badge = std::to_string(it - a->values.begin() + 1);
         }
         int number = ch.code == kNoAnswerCode ? 0 : static_cast<int>(i) + 1;
-        std::string label = ch.label;
+        std::string label = delphi_option_label(c.app, q.code, ch.code, ch.label);
         if (ch.code == kNoAnswerCode) label = "0  " + label;
         if (option_row(c, "option/" + std::to_string(i + 1), number <= 9 ? number : 0, label, sel,
                        ch.code == kNoAnswerCode ? RowMarker::Radio : mk, width, badge))
@@ -90,6 +90,8 @@ void matrix_widget(ScreenDraw& c, const Question& q, float width) {
             ImGui::Dummy(ImVec2(0, c.m.gap));
             const float row_top = ImGui::GetCursorScreenPos().y;
             heading(c, survey_text(c.app, r.text));
+            const std::string item = q.code + "[" + r.code + "]"; // a Delphi item's key
+            delphi_item_panel(c, item, width);
             for (int scale = 0; scale < (q.options2.empty() ? 1 : 2); ++scale) {
                 std::string key = scale == 0 ? r.code : r.code + "#1";
                 const auto& opts = scale == 0 ? q.options : q.options2;
@@ -106,8 +108,10 @@ void matrix_widget(ScreenDraw& c, const Question& q, float width) {
                 float first_bottom = top.y;
                 ImGui::Indent(indent);
                 for (size_t i = 0; i < opts.size(); ++i) {
-                    if (option_row(c, "cell/" + key + "/" + std::to_string(i + 1), i < 9 ? int(i) + 1 : 0,
-                                   survey_text(c.app, opts[i].text), cur == opts[i].code, RowMarker::Radio, width - indent))
+                    std::string label = survey_text(c.app, opts[i].text);
+                    if (scale == 0) label = delphi_option_label(c.app, item, opts[i].code, label);
+                    if (option_row(c, "cell/" + key + "/" + std::to_string(i + 1), i < 9 ? int(i) + 1 : 0, label,
+                                   cur == opts[i].code, RowMarker::Radio, width - indent))
                         choose_cell(c.app, q, key, opts[i].code);
                     if (i == 0) first_bottom = ImGui::GetItemRectMax().y;
                 }
@@ -116,6 +120,7 @@ void matrix_widget(ScreenDraw& c, const Question& q, float width) {
                                RowMarker::Radio, width - indent))
                     choose_cell(c.app, q, key, kNoAnswerCode);
                 ImGui::Unindent(indent);
+                if (scale == 0) delphi_reason_field(c, item, width);
                 if (is_active) {
                     // A bar at the left marks the row the number keys fill.
                     ImVec2 bottom = ImGui::GetCursorScreenPos();
@@ -157,8 +162,10 @@ void question_widget(ScreenDraw& c, const Question& q, float width) {
     case QuestionType::YesNo:
     case QuestionType::Rating:
     case QuestionType::Ranking:
+        delphi_item_panel(c, q.code, width); // a repeated Delphi question: own answer, the group's
         wrapped(type_instruction(c.app, q), c.th.text_muted); // "" for single, yes/no, rating
         choices_widget(c, q, width);
+        delphi_reason_field(c, q.code, width);
         break;
     case QuestionType::ShortText: text_field(c, q.code + "|value", "", false, false, width); break;
     case QuestionType::LongText: text_field(c, q.code + "|value", "", true, false, width); break;

@@ -61,7 +61,8 @@ void on_screen_keyboard(ScreenDraw& c, float width, float height) {
     ImGui::EndChild();
 
     ImGui::PushFont(c.ui.fonts.toolbar);
-    const char* const* rows = keyboard_rows(app.reading.language, app.page.osk_shift);
+    // A participant code is Latin letters and digits on every page.
+    const char* const* rows = keyboard_rows(field == kDelphiCodeField ? "de" : app.reading.language, app.page.osk_shift);
     float key_w = (width - 10 * c.m.gap) / 11;
     for (int r = 0; r < 4; ++r) {
         std::vector<std::string> keys = utf8_chars(rows[r]);

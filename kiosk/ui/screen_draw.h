@@ -7,6 +7,7 @@
 //                            idle warning, message pages
 //   welcome_page.cpp         the welcome page (attract screen) and the data-protection notice
 //   respondent_keyboard.cpp  the respondent's on-screen keyboard
+//   delphi_pages.cpp         a Delphi round's code page and its repeated questions' feedback
 //   staff_pin_screen.cpp     PIN pad and PIN prompt
 //   staff_menu.cpp           the staff menu, its settings and the PIN change form
 //   screens.cpp              draw_kiosk (the frame), forget_widget_state
@@ -110,6 +111,17 @@ void privacy_page(ScreenDraw& c, float width);
 
 // --- respondent_keyboard.cpp ---
 void on_screen_keyboard(ScreenDraw& c, float width, float height);
+
+// --- delphi_pages.cpp ---
+void delphi_code_screen(ScreenDraw& c, float width);
+// The own earlier answer, the group's chart and "Antwort beibehalten" of item `key` (a whole
+// question or a matrix row); nothing for an item without either.
+void delphi_item_panel(ScreenDraw& c, const std::string& key, float width);
+// The short reason's field, only while the item's answer crosses the consensus.
+void delphi_reason_field(ScreenDraw& c, const std::string& key, float width);
+// `label` of option `code` of item `key`, with the mark when it was the participant's answer.
+std::string delphi_option_label(const KioskApp& app, const std::string& key, const std::string& code,
+                                const std::string& label);
 
 // --- staff_pin_screen.cpp, staff_menu.cpp ---
 // Digits into `target` (at most 32); *ok_pressed on OK or Enter.

@@ -70,6 +70,7 @@ static void respondent_frame(ScreenDraw& c, Screen shown, double now) {
     set_text_right_edge(ImGui::GetCursorScreenPos().x + inner);
     if (app.screen == Screen::Language) language_page(c, inner);
     else if (app.screen == Screen::Privacy) privacy_page(c, inner);
+    else if (app.screen == Screen::DelphiCode) delphi_code_screen(c, inner);
     else if (app.screen == Screen::Question) question_page(c, inner);
     else review_page(c, inner);
     set_text_right_edge(0);
@@ -114,7 +115,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     ScreenDraw c{app, ui, th, ui.m, now, false, false, {}, -1};
     // The name of the page these rects belong to (the layout dump pairs them).
     const std::string previous_page = ui.page_name;
-    static const char* screen_names[] = {"Welcome", "Language", "Privacy", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu"};
+    static const char* screen_names[] = {"Welcome", "Language", "Privacy", "Question", "Review", "ThankYou", "SaveFailed", "StaffPin", "StaffMenu", "DelphiCode"};
     ui.page_name = app.idle.warning ? "Warning" : screen_names[int(app.screen)];
     if (app.screen == Screen::Question && app.session && app.session->current()) {
         const Question* q = app.session->current();
@@ -188,6 +189,7 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
         case Screen::StaffMenu: staff_menu(c, size); break;
         case Screen::Language:
         case Screen::Privacy:
+        case Screen::DelphiCode:
         case Screen::Question:
         case Screen::Review: respondent_frame(c, shown, now); break;
         }
@@ -198,7 +200,8 @@ void draw_kiosk(KioskApp& app, UiState& ui, double now) {
     // Leaving a page drops ImGui's edit buffer, so the next page starts clean.
     if (app.screen != shown) ImGui::ClearActiveID();
     if (app.reading.read_aloud_auto && !app.page.spoken &&
-        (app.screen == Screen::Language || app.screen == Screen::Privacy || app.screen == Screen::Question || app.screen == Screen::Review ||
+        (app.screen == Screen::Language || app.screen == Screen::Privacy || app.screen == Screen::DelphiCode ||
+         app.screen == Screen::Question || app.screen == Screen::Review ||
          app.screen == Screen::ThankYou)) {
         request_speech(app);
         app.page.spoken = true;

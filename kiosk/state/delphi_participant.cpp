@@ -7,6 +7,7 @@
 #include "kiosk_state.h"
 #include "state_helpers.h"
 #include "survey_update.h"
+#include "text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -23,19 +24,8 @@ bool ends_with(const std::string& s, const std::string& tail) {
 }
 
 // An own answer as option codes: one code (single, rating, yes/no, a matrix row) or, for a
-// multiple choice, the codes separated by commas.
-std::vector<std::string> split_codes(const std::string& v) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= v.size()) {
-        size_t comma = v.find(',', start);
-        std::string c = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!c.empty()) out.push_back(c);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
+// multiple choice, the codes joined by spaces (delphi::item_value).
+std::vector<std::string> split_codes(const std::string& v) { return split_tokens(v, " ,"); }
 
 // The research signing key the kiosk checks survey updates with: research.pub, on a demo kiosk
 // the demo key's public part (as the transport desk's survey updates).
@@ -57,7 +47,7 @@ const Question* item_question(const KioskApp& app, const std::string& key, std::
 }
 
 // The item's answer on the page now, as one option code ("" = none; a multiple choice's codes
-// joined by commas).
+// joined by spaces, as delphi::item_value writes them).
 std::string current_value(const KioskApp& app, const Question& q, const std::string& row) {
     const Answer* a = app.session ? app.session->answer(q.code) : nullptr;
     if (!a) return {};
@@ -68,7 +58,7 @@ std::string current_value(const KioskApp& app, const Question& q, const std::str
     if (a->no_answer) return kNoAnswerCode;
     if (q.type == QuestionType::MultipleChoice) {
         std::string s;
-        for (const std::string& v : a->values) s += (s.empty() ? "" : ",") + v;
+        for (const std::string& v : a->values) s += (s.empty() ? "" : " ") + v;
         return s;
     }
     return a->value;
@@ -112,6 +102,7 @@ double delphi_lock_seconds_left(const KioskApp& app, double now) {
 bool delphi_submit_code(KioskApp& app, double now) {
     DelphiParticipant& d = app.delphi;
     if (d.working || app.screen != Screen::DelphiCode || !app.survey) return false;
+    app.page.focus_first = true; // whatever comes of it, the field takes the next try's keys
     if (now < app.delphi_lock.locked_until) {
         d.message_key = "delphi_code_locked";
         wipe(d.code);
@@ -258,7 +249,7 @@ bool delphi_item_view(const KioskApp& app, const std::string& key, DelphiItemVie
     }
     out.current = current_value(app, *q, row);
     out.crossing = out.stats && out.own.size() == 1 && !out.current.empty() && out.current != out.own[0] &&
-                   out.current.find(',') == std::string::npos &&
+                   out.current.find(' ') == std::string::npos &&
                    delphi::crosses_consensus(*out.stats, app.survey->delphi.consensus, out.own[0], out.current);
     return true;
 }

@@ -96,7 +96,10 @@ static void bar_chart(ScreenDraw& c, const DelphiItemView& v, float width) {
     if (s.median >= centres.back().first) y = centres.back().second;
     y = std::clamp(y, top, bottom);
     const ImVec2 p = ImGui::GetItemRectMin();
-    dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + width, y), col(c.th.text), std::max(3.0f, c.m.focus_width * 0.75f));
+    // In the background colour first, wider: the line stands out on a filled bar and on the track.
+    const float w = std::max(3.0f, c.m.focus_width * 0.75f);
+    dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + width, y), col(c.th.bg), w * 3);
+    dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + width, y), col(c.th.text), w);
 }
 
 void delphi_item_panel(ScreenDraw& c, const std::string& key, float width) {

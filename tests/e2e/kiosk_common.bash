@@ -139,7 +139,8 @@ quit_from_staff_menu() {
     KPID=
 }
 
-has() { grep -q "^$1 " "$LAYOUT"; }
+# has NAME: the control is on the page (NAME compared as text: item keys hold "[" and "]").
+has() { awk -v n="$1" '$1 == n { found = 1 } END { exit !found }' "$LAYOUT"; }
 center() { awk -v n="$1" '$1==n {print int(($2+$4)/2), int(($3+$5)/2)}' "$LAYOUT"; }
 
 # reveal NAME: scrolls the page down (mouse wheel over the page) until NAME is fully visible.

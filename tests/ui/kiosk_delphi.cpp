@@ -388,3 +388,29 @@ TEST_CASE("delphi: a pack whose signature does not verify is not shown") {
     CHECK(text.find("Ergebnis der Gruppe in Stufe") == std::string::npos);
     CHECK(text.find("Ihre Antwort in Stufe") == std::string::npos);
 }
+
+TEST_CASE("delphi: at 300 % the code page and the feedback stay on the screen and keep working") {
+    DelphiKiosk d;
+    d.to_code_page();
+    for (int i = 0; i < 3; ++i) d.click("tool/text_size");
+    REQUIRE(d.h.app.reading.text_scale == 300);
+    auto inside = [&] {
+        for (const auto& [name, rect] : d.h.ui.rects) {
+            CAPTURE(name);
+            CHECK(rect.x1 <= 1366.0f);
+            CHECK(rect.x0 >= 0.0f);
+        }
+    };
+    inside();
+    d.click("field/~delphi|code");
+    d.enter_code(d.codes[0]);
+    REQUIRE(d.h.app.delphi.has_own);
+    d.h.enter_until("F5", 80);
+    REQUIRE(d.show("delphi_keep/F5[L1]"));
+    inside();
+    std::string text = d.page_text();
+    CHECK(text.find("Ihre Antwort in Stufe 1: sowohl Gefahr als auch Chance") != std::string::npos);
+    CHECK(text.find(category_line("eher Chance", kF5L1, "5")) != std::string::npos);
+    d.click("delphi_keep/F5[L1]");
+    CHECK(d.h.app.session->answer("F5")->cells.at("L1") == kF5L1[0]);
+}

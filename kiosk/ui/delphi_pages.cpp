@@ -77,6 +77,8 @@ static void bar_chart(ScreenDraw& c, const DelphiItemView& v, float width) {
         const float x0 = rtl ? p.x + width - len : p.x;
         dl->AddRectFilled(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y + bar_h), col(c.th.progress_track), 2.0f);
         if (count > 0) dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + len, p.y + bar_h), col(c.th.progress_fill), 2.0f);
+        // Where the bar was drawn, for tests (the fill starts at the reading start).
+        c.ui.parts["delphi_bar/" + v.key + "/" + code] = {x0, p.y, x0 + len, p.y + bar_h};
         if (own) // the participant's own category: framed, so it is found without reading
             dl->AddRect(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y + bar_h), col(c.th.focus), 2.0f, 0, c.m.focus_width * 0.75f);
         bottom = p.y + bar_h;

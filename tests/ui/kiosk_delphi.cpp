@@ -11,7 +11,11 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "delphi.h"
 #include "keys.h"
@@ -31,12 +35,14 @@ const std::string kStudy = "digitale-kommune-delphi";
 const std::vector<std::string> kF5L1 = {"4", "4", "5", "3", "4", "6", "4"};
 const std::vector<std::string> kF10B = {"5", "4", "4", "2", "5", "4", "3"};
 
+const std::string kStage2 = std::string(TK_SOURCE_DIR) + "/surveys/delphi-stufe-2.json";
+
 struct DelphiKiosk {
-    Harness h{std::string(TK_SOURCE_DIR) + "/surveys/delphi-stufe-2.json"};
+    Harness h;
     std::vector<std::string> codes = tk::delphi::make_codes(2); // [0] answered round 1, [1] did not
     std::vector<tk::Response> sent;
 
-    explicit DelphiKiosk(bool sign_right = true) {
+    explicit DelphiKiosk(bool sign_right = true, const std::string& survey = kStage2) : h(survey) {
         auto vault_submit = h.app.submit_fn;
         h.app.submit_fn = [this, vault_submit](const tk::Response& r) {
             sent.push_back(r);
@@ -413,4 +419,66 @@ TEST_CASE("delphi: at 300 % the code page and the feedback stay on the screen an
     CHECK(text.find(category_line("eher Chance", kF5L1, "5")) != std::string::npos);
     d.click("delphi_keep/F5[L1]");
     CHECK(d.h.app.session->answer("F5")->cells.at("L1") == kF5L1[0]);
+}
+
+TEST_CASE("delphi: on a right-to-left page the code page and the chart mirror") {
+    // Stage 2 offered in Arabic as well (its texts fall back to German): the kiosk's own texts,
+    // the layout and the bars follow the page's direction.
+    std::string dir = tkt::temp_dir("delphi-rtl");
+    std::ifstream in(kStage2, std::ios::binary);
+    nlohmann::json survey = nlohmann::json::parse(in);
+    survey["languages"] = {"de", "ar"};
+    // Every text in both languages (the German words under "ar": the survey's own texts are
+    // not what this test is about).
+    const std::set<std::string> texts = {"title", "description", "end_text", "about", "controller", "purpose",
+                                         "stored", "protection", "contact", "text", "help", "comment_label",
+                                         "other_label", "label", "validation_tip", "scale_header1", "scale_header2"};
+    std::function<void(nlohmann::json&)> both = [&](nlohmann::json& j) {
+        if (j.is_object()) {
+            for (auto& [k, v] : j.items()) {
+                if (texts.count(k) && v.is_string()) v = nlohmann::json{{"de", v}, {"ar", v}};
+                else both(v);
+            }
+        } else if (j.is_array()) {
+            for (auto& x : j) both(x);
+        }
+    };
+    both(survey);
+    std::string text = survey.dump();
+    std::ofstream(dir + "/delphi-stufe-2.json", std::ios::binary) << text;
+    {
+        DelphiKiosk d(true, dir + "/delphi-stufe-2.json");
+        tk::start_in_language(d.h.app, "ar", d.h.now);
+        d.h.frames(2);
+        d.h.click("next");
+        d.h.click("privacy/agree");
+        REQUIRE(d.h.app.screen == tk::Screen::DelphiCode);
+        d.h.frames(3);
+        CHECK(d.h.frame_text().find("رمزك الشخصي") != std::string::npos);
+        // "Weiter" is on the left reading right to left.
+        CHECK(d.h.ui.rects["next"].x0 < d.h.ui.rects["back"].x0);
+        d.enter_code(d.codes[0]);
+        REQUIRE(d.h.app.delphi.has_own);
+        d.h.enter_until("F5", 80);
+        REQUIRE(d.show("delphi_keep/F5[L1]"));
+        CHECK(d.page_text().find("إجابتك في المرحلة 1: sowohl Gefahr als auch Chance") != std::string::npos);
+        // "eher Chance" has 1 of the 4 the longest bar has: a quarter, at the right.
+        REQUIRE(d.h.ui.parts.count("delphi_bar/F5[L1]/5"));
+        tk::Rect bar = d.h.ui.parts["delphi_bar/F5[L1]/5"];
+        tk::Rect full = d.h.ui.parts["delphi_bar/F5[L1]/4"];
+        CHECK(bar.x1 == doctest::Approx(full.x1));
+        CHECK(bar.w() == doctest::Approx(full.w() / 4).epsilon(0.02));
+        CHECK(bar.x0 > 683.0f);
+    }
+    {
+        // The same bar on a German page starts at the left.
+        DelphiKiosk d;
+        d.to_code_page();
+        d.enter_code(d.codes[0]);
+        d.h.enter_until("F5", 80);
+        REQUIRE(d.h.ui.parts.count("delphi_bar/F5[L1]/5"));
+        CHECK(d.h.ui.parts["delphi_bar/F5[L1]/5"].x0 == doctest::Approx(d.h.ui.parts["delphi_bar/F5[L1]/4"].x0));
+        CHECK(d.h.ui.parts["delphi_bar/F5[L1]/5"].x1 < 683.0f);
+    }
+    std::filesystem::remove_all(dir);
 }

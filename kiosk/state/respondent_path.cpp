@@ -6,6 +6,7 @@
 #include "state_helpers.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tk {
 
@@ -275,7 +276,11 @@ std::string page_speech_text(const KioskApp& app) {
         // The code itself is never spoken (it is what opens the participant's answers).
         add(kiosk_text(app, "delphi_code_title"));
         add(kiosk_text(app, "delphi_code_hint"));
-        if (!app.delphi.message_key.empty()) add(kiosk_text(app, app.delphi.message_key));
+        if (!app.delphi.message_key.empty()) {
+            // The lock's seconds as at the last input (the page counts them down on screen).
+            int left = std::max(1, int(std::ceil(delphi_lock_seconds_left(app, app.idle.last_activity))));
+            add(fill(kiosk_text(app, app.delphi.message_key), {{"x", std::to_string(left)}}));
+        }
         break;
     case Screen::Review: add(kiosk_text(app, "review_title")); add(kiosk_text(app, "review_hint")); break;
     case Screen::ThankYou: add(kiosk_text(app, "thanks_title")); add(app.thanks_text); add(kiosk_text(app, "thanks_body")); break;

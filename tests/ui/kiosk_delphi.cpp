@@ -190,6 +190,7 @@ TEST_CASE("delphi: wrong codes get the staff PIN's back-off, kept across session
     CHECK(d.h.app.delphi_lock.locked_until - d.h.now > 4.0);
     CHECK(d.h.frame_text().find("Zu viele falsche Codes. Bitte warten Sie 5 Sekunden") != std::string::npos);
     CHECK(d.h.app.delphi.code.empty()); // the lock wipes what was typed
+    CHECK(tk::page_speech_text(d.h.app).find("Bitte warten Sie 5 Sekunden") != std::string::npos);
     // During the lock not even the right code is checked.
     d.retype(d.codes[0]);
     CHECK(d.h.app.screen == tk::Screen::DelphiCode);

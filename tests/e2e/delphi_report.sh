@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # delphi_report.sh - `teilhabe delphi report` on two rounds' responses.jsonl (20 experts, 7 come
-# back, as in the study) with random answers: Python's html.parser reads the page back and every
+# back, as in the study) with random answers, each round sealed into a vault, bundled and
+# decrypted as in the field: Python's html.parser reads the page back and every
 # figure checked is recounted here from the jsonl files (round n, per-item n and distribution,
 # returners, the updated shares of the repeated items, Wilcoxon's exact p by counting every sign
 # assignment, the leavers' means); the CSV is read with Python's csv module; a title full of HTML
@@ -33,11 +34,30 @@ for i in range(20):
              "F5": {"cells": {r: str(rng.randint(1, 7)) for r in ["L1", "L2", "L3", "L4"]}},
              "F19": {"values": sorted(rng.sample(["1", "2", "3", "4", "5", "6", "7"], rng.randint(1, 3)))}}
         r2.append(resp("delphi-stufe-2", ps, b, i))
-with open(out + "/r1.jsonl", "w") as f:
-    for r in r1: f.write(json.dumps(r, ensure_ascii=False) + "\n")
-with open(out + "/r2.jsonl", "w") as f:
-    for r in r2: f.write(json.dumps(r, ensure_ascii=False) + "\n")
+import os
+for name, rs in (("r1", r1), ("r2", r2)):
+    os.mkdir(out + "/" + name)
+    with open(out + "/" + name + ".plain.jsonl", "w") as f:
+        for i, r in enumerate(rs):
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            json.dump(r, open("%s/%s/%03d.json" % (out, name, i), "w"), ensure_ascii=False)
 EOF
+
+# As in the field: each round sealed on a kiosk, carried as a bundle, decrypted by the research
+# team; the pseudonyms reach responses.jsonl only through the seal.
+export TEILHABE_PASSPHRASE=e2e-passphrase
+"$BIN" keygen --out "$WORK/keys" >/dev/null 2>&1 || fail "keygen"
+for r in r1 r2; do
+    mkdir "$WORK/kiosk-$r"
+    cp "$WORK/keys/research.pub" "$WORK/kiosk-$r/"
+    "$BIN" vault add --data "$WORK/kiosk-$r" "$WORK/$r"/*.json >/dev/null || fail "vault add $r"
+    "$BIN" export-bundle --data "$WORK/kiosk-$r" --out "$WORK/$r.tkb" >/dev/null || fail "export-bundle $r"
+    "$BIN" decrypt --key "$WORK/keys/research.key" --bundle "$WORK/$r.tkb" --out "$WORK/$r.jsonl" >/dev/null \
+        || fail "decrypt $r"
+    # participant 0's pseudonym: sealed in the bundle, back in plain after decrypt
+    ! grep -aqF "00000000000000000000000000abc000" "$WORK/$r.tkb" || fail "a pseudonym in plain in the $r bundle"
+    grep -qF '"pseudonym":"00000000000000000000000000abc000"' "$WORK/$r.jsonl" || fail "$r: decrypt lost the pseudonym"
+done
 
 step "delphi report"
 TITLE='Delphi <script>alert(1)</script> & "Stufe" 1+2'
@@ -78,8 +98,9 @@ class Tables(HTMLParser):
 p = Tables(); p.feed(open(work + "/report.html", encoding="utf-8").read())
 assert p.h1 == title, "title not kept as text: %r" % p.h1
 assert p.scripts == 0, "a script element on the page"
-r1 = [json.loads(l) for l in open(work + "/r1.jsonl")]
-r2 = [json.loads(l) for l in open(work + "/r2.jsonl")]
+# The figures are recounted from the responses as written, not from what decrypt gave back.
+r1 = [json.loads(l) for l in open(work + "/r1.plain.jsonl")]
+r2 = [json.loads(l) for l in open(work + "/r2.plain.jsonl")]
 by2 = {r["pseudonym"]: r for r in r2}
 
 def row(table, item):

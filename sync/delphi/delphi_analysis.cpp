@@ -5,6 +5,7 @@
 //   shares           share_percent, share_text
 //   choice items     choice_stats
 //   Wilcoxon         mid-ranks, the exact count over sign assignments, the normal approximation
+//   rank sum         the exact count over the ways to pick one group's ranks, the normal approximation
 //   answers          one participant's value or chosen options for an item, one response per pseudonym
 //   one round        analyse_round (ItemStats or ChoiceStats, the expertise rule)
 //   two rounds       the repeated items (stability, the study's update rule), attrition, analyse_delphi
@@ -127,6 +128,55 @@ WilcoxonResult wilcoxon_signed_rank(const std::vector<double>& before, const std
     w.z = var > 0 ? (diff - corr) / std::sqrt(var) : 0;
     w.p = std::min(1.0, std::erfc(std::fabs(w.z) / std::sqrt(2.0)));
     return w;
+}
+
+// --- rank sum -------------------------------------------------------------------------------------
+RankSumResult rank_sum_test(const std::vector<double>& a, const std::vector<double>& b) {
+    RankSumResult t;
+    t.m = int(a.size());
+    t.n = int(b.size());
+    if (a.empty() || b.empty()) return t;
+    std::vector<double> all(a);
+    all.insert(all.end(), b.begin(), b.end());
+    std::vector<long> ties;
+    std::vector<long> r2 = doubled_ranks(all, ties);
+    long N = long(all.size()), m = t.m, w2 = 0, total2 = 0;
+    for (long i = 0; i < N; i++) {
+        total2 += r2[size_t(i)];
+        if (i < m) w2 += r2[size_t(i)];
+    }
+    t.w = double(w2) / 2;
+    t.u = t.w - double(m * (m + 1)) / 2;
+    if (long(ties.size()) == 1) return t; // every value equal: nothing can differ
+    // Doubled, the mean of a's rank sum is m (N + 1); compare distances in whole numbers.
+    long mean2 = m * (N + 1), far = std::labs(w2 - mean2);
+    if (N <= kRankSumExactMax) {
+        // ways[k][s]: ways to pick k of the values seen so far with doubled rank sum s.
+        std::vector<std::vector<double>> ways(size_t(m) + 1, std::vector<double>(size_t(total2) + 1, 0));
+        ways[0][0] = 1;
+        long reach = 0;
+        for (long r : r2) {
+            for (long k = m; k >= 1; k--)
+                for (long s = reach; s >= 0; s--)
+                    if (ways[size_t(k - 1)][size_t(s)] != 0) ways[size_t(k)][size_t(s + r)] += ways[size_t(k - 1)][size_t(s)];
+            reach += r;
+        }
+        double hit = 0, sum = 0;
+        for (long s = 0; s <= total2; s++) {
+            sum += ways[size_t(m)][size_t(s)];
+            if (std::labs(s - mean2) >= far) hit += ways[size_t(m)][size_t(s)];
+        }
+        t.exact = true;
+        t.p = std::min(1.0, hit / sum);
+        return t;
+    }
+    double dm = double(m), dn = double(t.n), dN = double(N), tie = 0;
+    for (long k : ties) tie += double(k * k * k - k);
+    double var = dm * dn / 12 * ((dN + 1) - tie / (dN * (dN - 1)));
+    double diff = t.u - dm * dn / 2, corr = diff > 0 ? 0.5 : (diff < 0 ? -0.5 : 0);
+    t.z = var > 0 ? (diff - corr) / std::sqrt(var) : 0;
+    t.p = std::min(1.0, std::erfc(std::fabs(t.z) / std::sqrt(2.0)));
+    return t;
 }
 
 // --- answers -------------------------------------------------------------------------------------
@@ -480,9 +530,14 @@ bool analyse_delphi(const Survey& s1, const std::vector<Response>& r1, const Sur
         const std::vector<Option>* scale = delphi_item_scale(s1, it.key);
         if (!scale) continue;
         std::vector<std::string> stayed, left;
+        std::vector<double> xs, xl;
         for (const Response* r : a1) {
             if (r->pseudonym.empty()) continue;
-            (by2.count(r->pseudonym) ? stayed : left).push_back(item_value(*r, it.key));
+            std::string v = item_value(*r, it.key);
+            bool stays = by2.count(r->pseudonym) > 0;
+            (stays ? stayed : left).push_back(v);
+            double x;
+            if (in_scale(*scale, v) && number_of(v, x)) (stays ? xs : xl).push_back(x);
         }
         ItemStats a = item_stats(it.key, "", stayed, *scale, s1.delphi.consensus);
         ItemStats b = item_stats(it.key, "", left, *scale, s1.delphi.consensus);
@@ -495,6 +550,7 @@ bool analyse_delphi(const Survey& s1, const std::vector<Response>& r1, const Sur
         t.mean_stayed = a.mean;
         t.median_left = b.median;
         t.mean_left = b.mean;
+        t.test = rank_sum_test(xl, xs);
         out.attrition.push_back(t);
     }
     return true;

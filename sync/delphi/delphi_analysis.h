@@ -6,6 +6,7 @@
 //   shares         share_percent, share_text (exact half-up rounding)
 //   choice items   ChoiceStats, choice_stats (multiple choice: each option's share of n)
 //   Wilcoxon       WilcoxonResult, wilcoxon_signed_rank (exact for small n, else normal with ties)
+//   rank sum       RankSumResult, rank_sum_test (Wilcoxon-Mann-Whitney: leavers against stayers)
 //   one round      RoundItem, RoundAnalysis (n, ItemStats or ChoiceStats per item, expertise rule)
 //   two rounds     ItemChange (stability, the repeated-items rule), AttritionItem, DelphiAnalysis,
 //                  analyse_delphi
@@ -67,6 +68,25 @@ struct WilcoxonResult {
     double p = 1;           // two-sided; 1 when no pair differs
 };
 WilcoxonResult wilcoxon_signed_rank(const std::vector<double>& before, const std::vector<double>& after);
+
+// --- rank sum ----------------------------------------------------------------------------------
+// The Wilcoxon-Mann-Whitney rank-sum test of two independent groups a and b: all values ranked
+// together with mid-ranks, W = the sum of a's ranks, U = W - m(m+1)/2 (m = a's size). With at
+// most kRankSumExactMax values in all, the two-sided p is the share of the C(N, m) equally likely
+// ways to pick a's ranks whose sum lies as far from m(N+1)/2 as W or farther (counted, mid-ranks
+// kept); above that the normal approximation with the ties correction
+// var(U) = m n / 12 ((N + 1) - sum(t^3 - t) / (N (N - 1))) and a continuity correction of 1/2
+// (Hollander, Wolfe & Chicken 2014, sec. 4.1).
+inline constexpr int kRankSumExactMax = 60;
+struct RankSumResult {
+    int m = 0, n = 0;       // sizes of a and b
+    double w = 0;           // sum of a's ranks
+    double u = 0;           // W - m(m+1)/2
+    bool exact = false;
+    double z = 0;
+    double p = 1;           // two-sided; 1 when a group is empty or every value is equal
+};
+RankSumResult rank_sum_test(const std::vector<double>& a, const std::vector<double>& b);
 
 // --- one round ------------------------------------------------------------------------------------
 // The study's expertise rule (questionnaires Part 2 §2.1): the mean of all answers against the
@@ -144,6 +164,7 @@ struct AttritionItem {
     std::string key, label;
     int n_stayed = 0, n_left = 0;
     double median_stayed = 0, median_left = 0, mean_stayed = 0, mean_left = 0;
+    RankSumResult test;       // a = those who left, b = those who stayed
 };
 
 struct DelphiAnalysis {

@@ -213,14 +213,20 @@ static void stability(std::string& h, const DelphiAnalysis& a) {
 
 static void attrition(std::string& h, const DelphiAnalysis& a) {
     h += "<h2 id=\"schwund\">Schwund: unterschieden sich die Ausgeschiedenen in Runde 1?</h2>\n"
+         "<p class=\"meta\">Antworten der Runde 1 derer, die in Runde 2 wieder dabei waren, und derer, die es "
+         "nicht waren; Wilcoxon-Mann-Whitney-Rangsummentest (U der Ausgeschiedenen), zweiseitig.</p>\n"
          "<table class=\"attrition\"><tr><th>Item Runde 1</th><th>n geblieben</th><th>Median</th><th>Mittel</th>"
-         "<th>n ausgeschieden</th><th>Median</th><th>Mittel</th><th>Differenz der Mittel</th></tr>\n";
+         "<th>n ausgeschieden</th><th>Median</th><th>Mittel</th><th>Differenz der Mittel</th>"
+         "<th>Rangsummentest</th></tr>\n";
     for (const AttritionItem& t : a.attrition) {
         h += "<tr data-item=\"" + esc(t.key) + "\">" + td(t.key) + tdn(std::to_string(t.n_stayed));
         h += t.n_stayed ? tdn(de(t.median_stayed, 2)) + tdn(de(t.mean_stayed, 2)) : tdn("–") + tdn("–");
         h += tdn(std::to_string(t.n_left));
         h += t.n_left ? tdn(de(t.median_left, 2)) + tdn(de(t.mean_left, 2)) : tdn("–") + tdn("–");
         h += t.n_left && t.n_stayed ? tdn(signed_number(t.mean_left - t.mean_stayed, 2)) : tdn("–");
+        h += t.n_left && t.n_stayed ? tdn("U = " + de(t.test.u, 1) + ", p = " + de(t.test.p, 3) +
+                                          (t.test.exact ? " (exakt)" : " (Normalapprox., z = " + de(t.test.z, 2) + ")"))
+                                    : tdn("–");
         h += "</tr>\n";
     }
     h += "</table>\n";
@@ -252,7 +258,8 @@ std::string delphi_items_csv(const DelphiAnalysis& a) {
                     "consensus_detail,expertise_item,n_expert,mean_all,mean_expert,expertise_deviation,expertise_flag,"
                     "paired,changed,shift_points,wilcoxon_w_plus,wilcoxon_w_minus,wilcoxon_n,wilcoxon_p,wilcoxon_exact,"
                     "updated_n,updated_distribution,upper_round1_pct,upper_updated_pct,lower_round1_pct,"
-                    "lower_updated_pct,largest_change_points,largest_change_where,change_flag\r\n";
+                    "lower_updated_pct,largest_change_points,largest_change_where,change_flag,stayed_n,stayed_mean,left_n,"
+                    "left_mean,rank_sum_u,rank_sum_p,rank_sum_exact\r\n";
     for (const RoundAnalysis* r : {&a.round1, &a.round2})
         for (const RoundItem& it : r->items) {
             std::vector<std::string> f = {std::to_string(r->round), r->survey_id, it.key, it.repeats, it.label,
@@ -289,6 +296,19 @@ std::string delphi_items_csv(const DelphiAnalysis& a) {
                                    fixed(c->largest_change, 2), c->largest_where, c->flagged ? "yes" : "no"});
             } else {
                 f.resize(f.size() + 17);
+            }
+            const AttritionItem* t = nullptr;
+            if (r->round == 1)
+                for (const AttritionItem& x : a.attrition)
+                    if (x.key == it.key) t = &x;
+            if (t) {
+                bool both = t->n_stayed && t->n_left;
+                f.insert(f.end(), {std::to_string(t->n_stayed), t->n_stayed ? fixed(t->mean_stayed, 4) : "",
+                                   std::to_string(t->n_left), t->n_left ? fixed(t->mean_left, 4) : "",
+                                   both ? fixed(t->test.u, 1) : "", both ? fixed(t->test.p, 6) : "",
+                                   both ? (t->test.exact ? "yes" : "no") : ""});
+            } else {
+                f.resize(f.size() + 7);
             }
             std::string line;
             for (size_t i = 0; i < f.size(); i++) line += (i ? "," : "") + csv_field(f[i]);

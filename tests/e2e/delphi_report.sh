@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # delphi_report.sh - `teilhabe delphi report` on two rounds' responses.jsonl (20 experts, 7 come
 # back, as in the study) with random answers, each round sealed into a vault, bundled and
-# decrypted as in the field: Python's html.parser reads the page back and every
-# figure checked is recounted here from the jsonl files (round n, per-item n and distribution,
+# decrypted as in the field: Python's html.parser reads the page back and every figure checked
+# is recounted here from the responses as written (round n, per-item n and distribution,
 # returners, the updated shares of the repeated items, Wilcoxon's exact p by counting every sign
-# assignment, the leavers' means); the CSV is read with Python's csv module; a title full of HTML
-# stays text; the rounds given the wrong way round are exit 2 with a message.
+# assignment, the leavers' means and the rank-sum test's exact p by counting every split); the
+# CSV is read with Python's csv module; a title full of HTML stays text; the rounds given the
+# wrong way round are exit 2 with a message.
 source "$(dirname "$0")/cli_common.bash"
 S1="$SRC/surveys/delphi-stufe-1.json"
 S2="$SRC/surveys/delphi-stufe-2.json"
@@ -167,6 +168,15 @@ stay = [int(x["answers"]["F18"]["value"]) for x in r1 if x["pseudonym"] in by2]
 left = [int(x["answers"]["F18"]["value"]) for x in r1 if x["pseudonym"] not in by2]
 assert at[1] == "7" and at[4] == "13", at
 assert at[3] == de(sum(stay) / 7, 2) and at[6] == de(sum(left) / 13, 2), (at, stay, left)
+# the rank-sum test's exact p: every way to pick the 13 leavers' ranks among the 20
+from itertools import combinations
+vals20 = left + stay
+rk = [sum(y < x for y in vals20) + (sum(y == x for y in vals20) + 1) / 2 for x in vals20]
+wobs = sum(rk[:13]); mean = 13 * 21 / 2; hit = tot = 0
+for pick in combinations(range(20), 13):
+    w = sum(rk[i] for i in pick); tot += 1
+    hit += abs(w - mean) >= abs(wobs - mean) - 1e-9
+assert at[8] == "U = %s, p = %s (exakt)" % (de(wobs - 13 * 14 / 2, 1), de(hit / tot, 3)), (at[8], hit / tot)
 
 # Expertise rule of F18 (expertise EE, levels 4 and 5)
 ex = row("expertise#", "F18")
@@ -182,6 +192,8 @@ c = [r for r in rows if r["round"] == "2" and r["item"] == "F10[C]"][0]
 assert c["repeats"] == "F19" and c["n"] == "7" and c["paired"] == str(len(pairs)) and c["changed"] == str(changed), c
 f19 = [r for r in rows if r["round"] == "1" and r["item"] == "F19"][0]
 assert f19["distribution"] == dist and f19["n"] == "19", f19
+f18 = [r for r in rows if r["round"] == "1" and r["item"] == "F18"][0]
+assert f18["stayed_n"] == "7" and f18["left_n"] == "13" and abs(float(f18["rank_sum_p"]) - hit / tot) < 1e-6, f18
 print("page and csv agree with the data")
 EOF
 

@@ -456,3 +456,79 @@ TEST_CASE("delphi analysis: the study's published shares are reproduced (stateme
         CHECK(share_text(strong, it->stats.n) == std::to_string(f2.at(row.text.get("de", "de")) * 5));
     }
 }
+
+// --- rank sum ----------------------------------------------------------------------------------
+// The two-sided exact p by brute force: mid-ranks by counting, then every way to pick a's
+// positions among all N values (bit masks with m bits set).
+static double brute_force_rank_sum_p(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> all(a);
+    all.insert(all.end(), b.begin(), b.end());
+    size_t n = all.size(), m = a.size();
+    std::vector<double> rank(n);
+    for (size_t i = 0; i < n; i++) {
+        double smaller = 0, equal = 0;
+        for (double y : all) smaller += y < all[i], equal += y == all[i];
+        rank[i] = smaller + (equal + 1) / 2;
+    }
+    double obs = 0;
+    for (size_t i = 0; i < m; i++) obs += rank[i];
+    double mean = double(m) * double(n + 1) / 2, hit = 0, ways = 0;
+    for (unsigned long mask = 0; mask < (1ul << n); mask++) {
+        if (size_t(__builtin_popcountl(mask)) != m) continue;
+        double w = 0;
+        for (size_t i = 0; i < n; i++)
+            if (mask & (1ul << i)) w += rank[i];
+        ways++;
+        hit += std::fabs(w - mean) >= std::fabs(obs - mean) - 1e-9;
+    }
+    return hit / ways;
+}
+
+TEST_CASE("delphi rank sum: exact p, a hand case and a count of every split") {
+    // a = {1, 2}, b = {3, 4, 5}: W = 3, the smallest of the C(5,2) = 10 sums; the mean is 6, and
+    // only {1,2} (3) and {4,5} (9) lie 3 away: p = 2 / 10. U = 3 - 3 = 0.
+    RankSumResult t = rank_sum_test({1, 2}, {3, 4, 5});
+    CHECK(t.exact);
+    CHECK(t.w == 3);
+    CHECK(t.u == 0);
+    CHECK(t.p == doctest::Approx(0.2));
+    CHECK(rank_sum_test({}, {1, 2}).p == 1);
+    CHECK(rank_sum_test({3, 3}, {3, 3, 3}).p == 1);
+    std::mt19937 rng(1947);
+    for (int trial = 0; trial < 200; trial++) {
+        size_t m = 1 + rng() % 6, n = 1 + rng() % 8;
+        std::vector<double> a, b;
+        for (size_t i = 0; i < m; i++) a.push_back(double(1 + rng() % 5));
+        for (size_t i = 0; i < n; i++) b.push_back(double(1 + rng() % 5));
+        RankSumResult r = rank_sum_test(a, b);
+        bool all_equal = true;
+        for (double x : a) for (double y : b) all_equal = all_equal && x == y;
+        for (double x : a) all_equal = all_equal && x == a[0];
+        if (all_equal) continue;
+        CHECK(r.exact);
+        CHECK(r.p == doctest::Approx(brute_force_rank_sum_p(a, b)).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("delphi rank sum: normal approximation with the ties correction above the exact limit") {
+    // a = 20 x 1 and 11 x 2, b = 10 x 1 and 20 x 2 (N = 61, above the exact limit). Two tie
+    // groups: 30 ones (mid-rank 15.5) and 31 twos (mid-rank 46). W = 20 * 15.5 + 11 * 46 = 816, U = 816 - 31 * 32 / 2 = 320, mean of U =
+    // 31 * 30 / 2 = 465. With only two distinct values the test is the 2 x 2 table's, and
+    // var(U) = m n / 12 (N + 1 - (30^3 - 30 + 31^3 - 31) / (N (N - 1))), worked out here.
+    std::vector<double> a, b;
+    for (int i = 0; i < 20; i++) a.push_back(1);
+    for (int i = 0; i < 11; i++) a.push_back(2);
+    for (int i = 0; i < 10; i++) b.push_back(1);
+    for (int i = 0; i < 20; i++) b.push_back(2);
+    RankSumResult t = rank_sum_test(a, b);
+    CHECK_FALSE(t.exact);
+    CHECK(t.w == 816);
+    CHECK(t.u == 320);
+    double var = 31.0 * 30 / 12 * (62 - (30.0 * 30 * 30 - 30 + 31.0 * 31 * 31 - 31) / (61.0 * 60));
+    // The same variance as the 2 x 2 table's hypergeometric one, scaled by the gap between the
+    // two mid-ranks (46 - 15.5 = 30.5): var(ones in a) = m n K (N - K) / (N^2 (N - 1)), K = 30.
+    CHECK(var == doctest::Approx(30.5 * 30.5 * 31 * 30 * 30.0 * 31 / (61.0 * 61 * 60)));
+    double z = (320 - 465 + 0.5) / std::sqrt(var);
+    CHECK(t.z == doctest::Approx(z));
+    CHECK(t.p == doctest::Approx(std::erfc(std::fabs(z) / std::sqrt(2.0))));
+}

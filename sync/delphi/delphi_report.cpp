@@ -72,7 +72,7 @@ static const char* const kStyle =
     "table{border-collapse:collapse;margin:.3rem 0}td,th{padding:.15rem .5rem;text-align:left;vertical-align:top}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr:nth-child(even){background:#f2f2f2}"
     ".note,.meta{color:#444;font-size:.9rem}.flag{font-weight:bold;color:#8a1c1c}.wide{overflow-x:auto}"
-    "@media print{body{max-width:none;margin:0;font-size:10pt}tr{break-inside:avoid}"
+    "@media print{body{max-width:none;margin:0;font-size:10pt}tr{break-inside:avoid}.wide{overflow:visible}"
     "tr:nth-child(even){background:none}td,th{border-bottom:1px solid #bbb}}";
 
 static std::string td(const std::string& text) { return "<td>" + esc(text) + "</td>"; }
@@ -216,7 +216,7 @@ static void attrition(std::string& h, const DelphiAnalysis& a) {
          "<p class=\"meta\">Antworten der Runde 1 derer, die in Runde 2 wieder dabei waren, und derer, die es "
          "nicht waren; Wilcoxon-Mann-Whitney-Rangsummentest (U der Ausgeschiedenen), zweiseitig.</p>\n"
          "<table class=\"attrition\"><tr><th>Item Runde 1</th><th>n geblieben</th><th>Median</th><th>Mittel</th>"
-         "<th>n ausgeschieden</th><th>Median</th><th>Mittel</th><th>Differenz der Mittel</th>"
+         "<th>n ausgeschieden</th><th>Median</th><th>Mittel</th><th>Differenz der Mittel (ausgeschieden − geblieben)</th>"
          "<th>Rangsummentest</th></tr>\n";
     for (const AttritionItem& t : a.attrition) {
         h += "<tr data-item=\"" + esc(t.key) + "\">" + td(t.key) + tdn(std::to_string(t.n_stayed));

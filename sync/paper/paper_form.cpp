@@ -837,7 +837,10 @@ void layout_sheet(Pen& p, const Survey& s) {
     new_page(p);
     paragraph(p, paper_text(s, s.title, L), p.left, p.z.title, true);
     p.y += 4;
-    if (!p.intro.empty()) paragraph(p, p.intro, p.left, p.z.body, true);
+    if (!p.intro.empty()) {
+        paragraph(p, p.intro, p.left, p.z.body, true);
+        p.y += 4;
+    }
     if (!s.description.empty()) paragraph(p, paper_text(s, s.description, L), p.left, p.z.body, false);
     p.y += 4;
     paragraph(p, form_text(L, "how"), p.left, p.z.small, false, 0.2);

@@ -7,6 +7,7 @@
 
 #include "delphi.h"
 #include "delphi_letters.h"
+#include "delphi_paper.h"
 #include "paper_form.h"
 #include "survey.h"
 #include "sync_testutil.h"
@@ -32,6 +33,18 @@ std::shared_ptr<const Survey> round2() {
     return lr.survey;
 }
 
+
+// The group's answers to F11[L1] in round 1 (scale 1..7), as the pack holds them for F5[L1].
+delphi::FeedbackPack pack_for(const Survey& s, const std::vector<std::string>& values) {
+    delphi::FeedbackPack p;
+    p.study = s.delphi.study;
+    p.from_round = 1;
+    p.for_survey = s.id;
+    const std::vector<Option>* scale = delphi_item_scale(s, "F5[L1]");
+    REQUIRE(scale);
+    p.items.push_back(delphi::item_stats("F5[L1]", "F11[L1]", values, *scale, s.delphi.consensus));
+    return p;
+}
 
 } // namespace
 
@@ -111,4 +124,99 @@ TEST_CASE("paper form: a note stands under its question's text, before the boxes
     plain.notes["NOPE"] = {head};
     REQUIRE_MESSAGE(print_paper_form(*s, plain, d / "p.pdf", pr), pr.error);
     CHECK(pdf_text(d / "p.pdf").find("Zur Frage gehört") == std::string::npos);
+}
+
+TEST_CASE("delphi paper: the note stands under its question; own answer only on a personal form") {
+    auto s = round2();
+    // 7 answers: 2 x 6, 3 x 5, 1 x 4, 1 x 2 (and one "keine Antwort", which n leaves out).
+    delphi::FeedbackPack pack = pack_for(*s, {"6", "5", "6", "5", "4", "2", "5", kNoAnswerCode});
+    REQUIRE(pack.items[0].n == 7);
+    delphi::OwnAnswers own{{"F5[L1]", "2"}};
+    TempDir d;
+    PrintOptions opt;
+    opt.notes = delphi_notes(*s, pack, &own, "");
+    PrintResult pr;
+    REQUIRE_MESSAGE(print_paper_form(*s, opt, d / "mine.pdf", pr), pr.error);
+    std::string t = pdf_text(d / "mine.pdf");
+    size_t q = t.find("Inwieweit ist die Digitalisierung eher eine Gefahr"), next = t.find("F5A", q);
+    REQUIRE(q != std::string::npos);
+    REQUIRE(next != std::string::npos);
+    std::string block = t.substr(q, next - q);
+    // The own answer with its words (option 2 of the scale), and the group's counts and median.
+    const std::vector<Option>* scale = delphi_item_scale(*s, "F5[L1]");
+    REQUIRE(scale);
+    std::string two = (*scale)[1].text.get("de", "de");
+    CHECK_MESSAGE(block.find("Ihre Antwort in Stufe 1: 2 " + two) != std::string::npos, block);
+    CHECK_MESSAGE(block.find("n = 7, Median 5") != std::string::npos, block);
+    // Each category's count follows its label: 6 -> 2, 5 -> 3, 4 -> 1, 2 -> 1 (marked), 1 -> 0.
+    for (auto [code, count] : std::vector<std::pair<int, std::string>>{{6, "2"}, {5, "3"}, {4, "1"}, {1, "0"}}) {
+        std::string line = std::to_string(code) + " " + (*scale)[code - 1].text.get("de", "de") + " " + count;
+        CHECK_MESSAGE(block.find(line) != std::string::npos, line, " in ", block);
+    }
+    CHECK(block.find("2 " + two + " 1 ◄ Ihre Antwort") != std::string::npos);
+    // No note on another question: it appears once in the whole form.
+    CHECK(t.find("Ergebnis der Gruppe in Stufe", next) == std::string::npos);
+
+    // Without own answers: the same counts, no "Ihre Antwort".
+    opt.notes = delphi_notes(*s, pack, nullptr, "");
+    REQUIRE_MESSAGE(print_paper_form(*s, opt, d / "none.pdf", pr), pr.error);
+    std::string n = pdf_text(d / "none.pdf");
+    CHECK(n.find("n = 7, Median 5") != std::string::npos);
+    CHECK(n.find("Ihre Antwort") == std::string::npos);
+}
+
+TEST_CASE("delphi print: one form per code, the own answer only where the code opens an entry") {
+    auto s = round2();
+    delphi::FeedbackPack pack = pack_for(*s, {"6", "5", "6", "5", "4", "2", "5"});
+    std::vector<std::string> codes = delphi::make_codes(3);
+    // Codes 1 and 3 answered round 1 (their entries sealed as the research side does it:
+    // keys from the pseudonym); code 2 did not.
+    const std::map<size_t, std::string> answered{{0, "2"}, {2, "6"}};
+    for (const auto& [i, v] : answered) {
+        delphi::ParticipantKeys from_code, from_pseudonym;
+        std::string err;
+        REQUIRE_MESSAGE(delphi::derive_participant_keys(codes[i], pack.study, from_code, &err), err);
+        delphi::keys_from_pseudonym(from_code.pseudonym, from_pseudonym);
+        pack.entries[from_pseudonym.lookup] = delphi::seal_own_answers(from_pseudonym, {{"F5[L1]", v}});
+    }
+    TempDir d;
+    DelphiPrintOptions opt;
+    std::vector<size_t> progress;
+    opt.progress = [&](size_t done, size_t total) {
+        CHECK(total == 3);
+        progress.push_back(done);
+    };
+    DelphiPrintResult r;
+    REQUIRE_MESSAGE(print_delphi_forms(*s, pack, codes, d.path, opt, r), r.error);
+    CHECK(progress == std::vector<size_t>{1, 2, 3});
+    REQUIRE(r.files.size() == 3);
+    CHECK(r.personal == 2);
+    const std::vector<Option>& scale = *delphi_item_scale(*s, "F5[L1]");
+    for (size_t i = 0; i < 3; ++i) {
+        // The name is the code's first group, which the letter shows; no more of the code.
+        CHECK(r.files[i].rfind(delphi::format_code(codes[i]).substr(0, 4), 0) == 0);
+        std::string t = pdf_text(d / r.files[i]);
+        CHECK(t.find(codes[i].substr(4, 4)) == std::string::npos);
+        size_t q = t.find("Inwieweit ist die Digitalisierung eher eine Gefahr"), next = t.find("F5A", q);
+        REQUIRE(next != std::string::npos);
+        std::string block = t.substr(q, next - q);
+        CHECK(block.find("n = 7, Median 5") != std::string::npos);
+        if (answered.count(i)) {
+            const std::string& v = answered.at(i);
+            std::string words = v + " " + scale[std::stoul(v) - 1].text.get("de", "de");
+            CHECK_MESSAGE(block.find("Ihre Antwort in Stufe 1: " + words) != std::string::npos, block);
+        } else {
+            CHECK(block.find("Ihre Antwort") == std::string::npos);
+            CHECK(t.find("keine Antworten aus Stufe 1") != std::string::npos);
+        }
+    }
+    std::string none = pdf_text(d / r.without_code);
+    CHECK(none.find("n = 7, Median 5") != std::string::npos);
+    CHECK(none.find("Ihre Antwort") == std::string::npos);
+
+    // A pack for another survey is refused, naming both.
+    delphi::FeedbackPack other = pack;
+    other.for_survey = "delphi-stufe-1";
+    CHECK_FALSE(print_delphi_forms(*s, other, codes, d.path, opt, r));
+    CHECK(r.error.find("delphi-stufe-1") != std::string::npos);
 }

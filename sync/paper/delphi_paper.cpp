@@ -96,7 +96,7 @@ QuestionNotes delphi_notes(const Survey& s, const delphi::FeedbackPack& pack, co
             o.bold = true;
             o.text = "Ihre Antwort in Stufe " + stage + ": ";
             if (!has_own) {
-                o.text += "keine";
+                o.text += "nicht beantwortet";
             } else {
                 std::string words;
                 for (const auto& c : own_codes(own->at(it.key)))
@@ -159,14 +159,16 @@ bool print_delphi_forms(const Survey& s, const delphi::FeedbackPack& pack, const
         bool found = delphi::find_own_answers(pack, k, own);
         PrintOptions po = form_options(opt);
         po.notes = delphi_notes(s, pack, &own, opt.lang);
+        // The whole code, as on the letter: the returned sheet is entered with it (the entry
+        // file's "code" line), so its answers carry the pseudonym. The file name has the first
+        // group only, enough to find the envelope.
         std::string head = delphi::format_code(c).substr(0, 4);
-        po.intro = "Persönlicher Fragebogen für Code " + head + "-…";
+        po.intro = "Persönlicher Fragebogen für Code " + delphi::format_code(c) + " – ";
         if (found) {
             ++out.personal;
-            po.intro += ": bei wiederholten Fragen stehen Ihre Antwort in Stufe " + stage +
-                        " und das Ergebnis der Gruppe.";
+            po.intro += "bei wiederholten Fragen stehen Ihre Antwort in Stufe " + stage + " und das Ergebnis der Gruppe.";
         } else {
-            po.intro += ": zu Ihrem Code gibt es keine Antworten aus Stufe " + stage +
+            po.intro += "zu Ihrem Code gibt es keine Antworten aus Stufe " + stage +
                         "; bei wiederholten Fragen steht das Ergebnis der Gruppe.";
             po.notes = none.notes;
         }

@@ -40,7 +40,8 @@ struct DelphiPrintResult {
 };
 
 // Writes dir/ohne-code.pdf and one dir/<first 4 symbols of the code>.pdf per code ("-2", "-3"
-// when two codes begin alike: the name tells no more than the letter does). codes: normalized
+// when two codes begin alike: the name tells no more than the letter does). A personal form
+// prints the whole code under the title, for entering the returned sheet. codes: normalized
 // and valid (code_ok). False with out.error when the pack is not for `s`, a code is not valid
 // or a PDF cannot be written.
 bool print_delphi_forms(const Survey& s, const delphi::FeedbackPack& pack, const std::vector<std::string>& codes,

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # delphi_print.sh - `teilhabe delphi print` from the real verbs' files: codes from `delphi
-# invite`, a pack from `delphi feedback` over stage-1 responses. Here no response carries a
-# code's pseudonym (the test cannot run Argon2id itself), so every form is one without own
-# answers: the file names are the codes' first four symbols in codes.txt's order, the group's
-# n and median for F5[L1] (recounted here in Python) stand beside stage 2's question, no form
-# says "Ihre Antwort", and ohne-code.pdf is there. The forms with own answers are checked in
-# sync_delphi_paper_test.cpp. Refusals: a bad line of codes.txt, a pack for another survey,
-# forms printed before (without --force). A page of a form goes to $TK_BUILD_DIR/screenshots/.
+# invite`, a pack from `delphi feedback` over stage-1 responses, two of which carry the
+# pseudonyms of codes 1 and 3 (taken from `survey walk --code`, which derives them as the kiosk
+# does). The file names are the codes' first four symbols in codes.txt's order; each form
+# shows its own code and no other; beside stage 2's F5 stand the group's n and median for
+# F5[L1] (recounted here in Python) and, on the forms of codes 1 and 3 only, "Ihre Antwort in
+# Stufe 1:" with the words of the option they gave (read from the survey file here);
+# ohne-code.pdf has no "Ihre Antwort". Refusals: a bad line of codes.txt, a pack for another
+# survey, forms printed before (without --force). A page goes to $TK_BUILD_DIR/screenshots/.
 source "$(dirname "$0")/cli_common.bash"
 SHOTS=$TK_BUILD_DIR/screenshots
 mkdir -p "$SHOTS"
@@ -17,15 +18,23 @@ export TEILHABE_PASSPHRASE=print-test
 "$BIN" keygen --out "$WORK/keys" >/dev/null 2>&1 || fail "keygen"
 "$BIN" delphi invite --count 4 --out "$WORK/inv" 2>/dev/null || fail "invite"
 
-# Nine stage-1 responses with pseudonyms of nobody's code.
-python3 - "$WORK/r1.jsonl" <<'PY'
+# The pseudonyms of codes 1 and 3, as a walk with the code puts them into its response.
+for i in 1 3; do
+    "$BIN" survey walk "$S1" --code "$(sed -n ${i}p "$WORK/inv/codes.txt")" </dev/null >"$WORK/walk$i.json" 2>/dev/null ||
+        fail "walk with code $i"
+done
+# Nine stage-1 responses: code 1 answered F11[L1] with 2, code 3 with 6, the others are
+# pseudonyms of nobody's code.
+python3 - "$WORK/r1.jsonl" "$WORK/walk1.json" "$WORK/walk3.json" <<'PY'
 import json, sys
 out = open(sys.argv[1], "w")
-for i, l1 in enumerate(["2", "5", "5", "6", "3", "5", "7", "1", "6"]):
+own = [json.load(open(sys.argv[2]))["pseudonym"], json.load(open(sys.argv[3]))["pseudonym"]]
+assert all(len(p) == 32 for p in own)
+for i, l1 in enumerate(["2", "6", "5", "6", "3", "5", "7", "1", "5"]):
     r = {"format": "teilhabe-response/1", "survey_id": "delphi-stufe-1", "survey_version": "1.0",
          "survey_hash": "sha256:" + "0" * 64, "language": "de", "channel": "paper", "site": "", "event": "",
          "meta": {}, "started": "2026-11-02T10:00:00Z", "finished": "2026-11-02T10:%02d:00Z" % i, "complete": True,
-         "answers": {"F11": {"cells": {"L1": l1}}}, "skipped": [], "not_shown": [], "pseudonym": "%032x" % (i + 7)}
+         "answers": {"F11": {"cells": {"L1": l1}}}, "skipped": [], "not_shown": [], "pseudonym": own[i] if i < 2 else "%032x" % (i + 7)}
     out.write(json.dumps(r) + "\n")
 PY
 "$BIN" delphi feedback --round 1 --survey "$S1" --next "$S2" --key "$WORK/keys/research.key" --out "$WORK/p.delphi" \
@@ -46,25 +55,48 @@ for i, w in enumerate(want):
     if seen[w] > 1: want[i] = w[:-4] + "-%d.pdf" % seen[w]
 assert got == want, (got, want)
 PY
-grep -q "4 personal form(s) (0 with own answers" "$WORK/print.err" || fail "summary: $(cat "$WORK/print.err")"
+grep -q "4 personal form(s) (2 with own answers" "$WORK/print.err" || fail "summary: $(cat "$WORK/print.err")"
 grep -q "4 of 4 forms" "$WORK/print.err" || fail "no progress line: $(cat "$WORK/print.err")"
 [ -s "$WORK/forms/ohne-code.pdf" ] || fail "no ohne-code.pdf"
-for f in $(cat "$WORK/files.txt") ohne-code.pdf; do
-    [ -s "$WORK/forms/$f" ] || fail "$f missing"
-    pdftotext -raw "$WORK/forms/$f" - | tr '\n' ' ' >"$WORK/form.txt"
-    python3 - "$WORK/form.txt" "$WORK/r1.jsonl" <<'PY' || fail "$f: the group's result is not beside F5"
+# FORM CODE OWN: CODE "" for ohne-code.pdf, OWN the option code given in stage 1 or "".
+check_form() {
+    [ -s "$WORK/forms/$1" ] || fail "$1 missing"
+    pdftotext -raw "$WORK/forms/$1" - | tr '\n' ' ' >"$WORK/form.txt"
+    python3 - "$WORK/form.txt" "$WORK/r1.jsonl" "$S2" "$WORK/inv/codes.txt" "$2" "$3" <<'PY' || fail "$1: see above"
 import json, sys, statistics
 t = open(sys.argv[1], encoding="utf-8").read()
 vals = [int(json.loads(l)["answers"]["F11"]["cells"]["L1"]) for l in open(sys.argv[2])]
+s2 = json.load(open(sys.argv[3], encoding="utf-8"))
+codes = [l.strip() for l in open(sys.argv[4])]
+code, own = sys.argv[5], sys.argv[6]
 med = statistics.median(vals)
 med = str(int(med)) if med == int(med) else str(med).replace(".", ",")
 q = t.index("Inwieweit ist die Digitalisierung eher eine Gefahr")
 block = t[q:t.index("F5A", q)]
 want = "Ergebnis der Gruppe in Stufe 1 zu „Teilhabe und Mitbestimmung“: n = %d, Median %s" % (len(vals), med)
-assert want in block, block
-assert "Ihre Antwort" not in t
+assert want in block, "no '%s' beside F5: %s" % (want, block)
+for c in codes:
+    assert (("Code " + c) in t) == (c == code), "code %s on the form of %s" % (c, code)
+if own:
+    f5 = [q for g in s2["groups"] for q in g["questions"] if q["code"] == "F5"][0]
+    words = [o["text"] for o in f5["options"] if o["code"] == own][0]
+    assert ("Ihre Antwort in Stufe 1: %s %s" % (own, words)) in block, block
+    # Only F11[L1] was answered: every other repeated item says so.
+    n = t.count("Ihre Antwort in Stufe 1:")
+    assert n > 1 and t.count("Ihre Antwort in Stufe 1: nicht beantwortet") == n - 1, t
+else:
+    assert "Ihre Antwort" not in t, "an own answer on a form without one"
 PY
+}
+i=0
+for f in $(cat "$WORK/files.txt"); do
+    i=$((i + 1))
+    own=""
+    [ $i -eq 1 ] && own=2
+    [ $i -eq 3 ] && own=6
+    check_form "$f" "$(sed -n ${i}p "$WORK/inv/codes.txt")" "$own"
 done
+check_form ohne-code.pdf "" ""
 pdftoppm -r 60 -f 6 -l 6 -png "$WORK/forms/ohne-code.pdf" "$SHOTS/delphi-ohne-code"
 
 step "refusals"

@@ -193,10 +193,12 @@ TEST_CASE("delphi print: one form per code, the own answer only where the code o
     CHECK(r.personal == 2);
     const std::vector<Option>& scale = *delphi_item_scale(*s, "F5[L1]");
     for (size_t i = 0; i < 3; ++i) {
-        // The name is the code's first group, which the letter shows; no more of the code.
-        CHECK(r.files[i].rfind(delphi::format_code(codes[i]).substr(0, 4), 0) == 0);
+        // The name is the code's first group; the form has the whole code (for entering it
+        // back) and no other code.
+        CHECK(r.files[i] == delphi::format_code(codes[i]).substr(0, 4) + ".pdf");
         std::string t = pdf_text(d / r.files[i]);
-        CHECK(t.find(codes[i].substr(4, 4)) == std::string::npos);
+        for (size_t j = 0; j < 3; ++j)
+            CHECK((t.find("Code " + delphi::format_code(codes[j])) != std::string::npos) == (i == j));
         size_t q = t.find("Inwieweit ist die Digitalisierung eher eine Gefahr"), next = t.find("F5A", q);
         REQUIRE(next != std::string::npos);
         std::string block = t.substr(q, next - q);
@@ -212,6 +214,7 @@ TEST_CASE("delphi print: one form per code, the own answer only where the code o
     }
     std::string none = pdf_text(d / r.without_code);
     CHECK(none.find("n = 7, Median 5") != std::string::npos);
+    CHECK(none.find("Code ") == std::string::npos);
     CHECK(none.find("Ihre Antwort") == std::string::npos);
 
     // A pack for another survey is refused, naming both.

@@ -61,6 +61,7 @@ QuestionNotes delphi_notes(const Survey& s, const delphi::FeedbackPack& pack, co
             for (const Row& r : q->rows)
                 if (r.code == row) head += " zu „" + r.text.get(L, s.original_language()) + "“";
         head += ": n = " + std::to_string(it.n);
+        if (it.multiple) head += " (mehrere Antworten möglich: die Zahlen ergeben zusammen mehr als n)";
         if (it.ordinal && it.n > 0) {
             if (show.count("median")) head += ", Median " + num(it.median);
             if (show.count("iqr")) head += ", Quartilsabstand " + num(it.iqr);

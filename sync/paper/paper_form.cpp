@@ -627,7 +627,9 @@ void note_block(Pen& p, const std::vector<NoteLine>& lines, double x) {
     double size = p.z.small + (p.large ? 0 : 0.5), lh = size * 1.35, in = p.large ? 16 : 12;
     double bar_x = x + in + (p.right - x - in) * 0.5, bar_w = (p.right - bar_x) * 0.7;
     p.y += 2;
-    for (const NoteLine& l : lines) {
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const NoteLine& l = lines[i];
+        if (i > 0 && !l.indent && !l.bold) p.y += lh * 0.35; // a little air before the next item
         double lx = x + in + (l.indent ? in : 0);
         font(p, size, l.bold);
         double w = (l.share >= 0 ? bar_x - 6 : p.right) - lx;

@@ -37,6 +37,9 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
     static const std::map<std::string, std::map<std::string, std::string>> t = {
         {"de",
          {{"sheet", "Bogen-Nr."},
+          {"delphi_code", "Ihr Code vom Einladungsschreiben (21 Zeichen): ________________________________________ "
+                          "(ohne Code bleibt der Bogen anonym; in der nächsten Stufe sehen Sie dann nur das Ergebnis "
+                          "der Gruppe)"},
           {"piped_answer", "[Ihre Antwort auf Frage {n}]"},
           {"piped_value", "[…]"},
           {"page", "Seite {n} von {m}"},
@@ -93,6 +96,9 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"end", "Vielen Dank! Bitte geben Sie den Bogen ab."}}},
         {"en",
          {{"sheet", "Sheet no."},
+          {"delphi_code", "Your code from the invitation letter (21 characters): ________________________________________ "
+                          "(without a code the sheet stays anonymous; in the next round you will see the group's "
+                          "result only)"},
           {"piped_answer", "[your answer to question {n}]"},
           {"piped_value", "[…]"},
           {"page", "Page {n} of {m}"},
@@ -943,6 +949,10 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
     p.rtl = is_rtl(lang);
     p.title = paper_text(s, s.title, lang);
     p.intro = opt.intro;
+    // A Delphi round's plain form asks for the participant's code, so that a sheet sent back can
+    // be entered with it (the entry file's "code" line) and paired with the other rounds.
+    // Personal forms (delphi print) print the code itself in their intro instead.
+    if (p.intro.empty() && s.delphi.round >= 1) p.intro = form_text(lang, "delphi_code");
     p.notes = &opt.notes;
     p.sheet_id = out.sheet_ids.front();
     const double W = 595.28, H = 841.89; // A4 in points

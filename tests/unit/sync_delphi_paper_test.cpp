@@ -223,3 +223,22 @@ TEST_CASE("delphi print: one form per code, the own answer only where the code o
     CHECK_FALSE(print_delphi_forms(*s, other, codes, d.path, opt, r));
     CHECK(r.error.find("delphi-stufe-1") != std::string::npos);
 }
+
+TEST_CASE("paper form: a Delphi round's plain form asks for the code; other surveys' forms do not") {
+    TempDir d;
+    PrintResult pr;
+    auto s = round2();
+    REQUIRE_MESSAGE(print_paper_form(*s, PrintOptions{}, d / "delphi.pdf", pr), pr.error);
+    std::string t = pdf_text(d / "delphi.pdf", 1);
+    CHECK(t.find("Ihr Code vom Einladungsschreiben (21 Zeichen):") != std::string::npos);
+    CHECK(t.find("Ihr Code vom Einladungsschreiben (21 Zeichen):") < t.find("Inwieweit"));
+    // A given intro (the personal forms' "für Code ...") replaces the question.
+    PrintOptions personal;
+    personal.intro = "Persönlicher Fragebogen";
+    REQUIRE_MESSAGE(print_paper_form(*s, personal, d / "personal.pdf", pr), pr.error);
+    CHECK(pdf_text(d / "personal.pdf").find("Einladungsschreiben") == std::string::npos);
+    LoadResult citizen = load_survey(std::string(TK_SOURCE_DIR) + "/surveys/buerger-digital.json");
+    REQUIRE(citizen.ok());
+    REQUIRE_MESSAGE(print_paper_form(*citizen.survey, PrintOptions{}, d / "citizen.pdf", pr), pr.error);
+    CHECK(pdf_text(d / "citizen.pdf").find("Einladungsschreiben") == std::string::npos);
+}

@@ -5,7 +5,7 @@
 // Index
 //   codes            make_codes, normalize_code, code_ok, format_code
 //   pseudonym, keys  ParticipantKeys, derive_participant_keys (Argon2id over the code), keys_from_pseudonym
-//   statistics       ItemStats, item_stats, choice_stats, crosses_consensus
+//   statistics       ItemStats, item_stats, multiple_item_stats, crosses_consensus
 //   a round's answers item_value, make_feedback_pack
 //   the pack         FeedbackPack, seal_own_answers, open_own_answers, find_own_answers,
 //                    write_feedback_pack, read_feedback_pack
@@ -68,7 +68,7 @@ struct ItemStats {
     int n = 0;               // answers with a category ("keine Antwort" and skipped do not count)
     std::vector<std::pair<std::string, int>> distribution; // option code -> count, in scale order
     bool ordinal = false;    // the codes are numbers on one scale: median, quartiles and mean apply
-    bool multiple = false;   // a multiple choice (choice_stats): a count per option of the n who
+    bool multiple = false;   // a multiple choice (multiple_item_stats): a count per option of the n who
                              // answered, so the counts need not add up to n; never ordinal
     double median = 0, q1 = 0, q3 = 0, iqr = 0, mean = 0, sd = 0;
     bool consensus = false;  // under the survey's rule (FORMAT.md "delphi")
@@ -81,7 +81,7 @@ ItemStats item_stats(const std::string& key, const std::string& source_key, cons
 // A multiple-choice item: chosen[i] = the option codes participant i ticked (empty: did not
 // answer, not counted). distribution = how many of the n ticked each option; no consensus
 // (a share per option is shown, there is no one answer to agree on).
-ItemStats choice_stats(const std::string& key, const std::string& source_key,
+ItemStats multiple_item_stats(const std::string& key, const std::string& source_key,
                        const std::vector<std::vector<std::string>>& chosen, const std::vector<Option>& scale);
 // True when changing the answer from `from` to `to` moves it across the group's consensus
 // region (top_share: the counted top categories; the other rules: between the quartiles):

@@ -2,7 +2,7 @@
 //
 // Index
 //   item_value           one response's answer to one item key
-//   choice_stats         a multiple choice: per option, how many ticked it
+//   multiple_item_stats  a multiple choice: per option, how many ticked it
 //   make_feedback_pack   the surveys checked as consecutive rounds, one response per
 //                        pseudonym, the statistics and the sealed entries
 #include "delphi.h"
@@ -30,7 +30,7 @@ std::string item_value(const Response& r, const std::string& key) {
     return a.value;
 }
 
-ItemStats choice_stats(const std::string& key, const std::string& source_key,
+ItemStats multiple_item_stats(const std::string& key, const std::string& source_key,
                        const std::vector<std::vector<std::string>>& chosen, const std::vector<Option>& scale) {
     ItemStats s;
     s.key = key;
@@ -131,7 +131,7 @@ bool make_feedback_pack(const Survey& round, const Survey& next, const std::vect
         if (item.multiple) {
             std::vector<std::vector<std::string>> chosen;
             for (const Response* r : counted) chosen.push_back(split_spaces(item_value(*r, item.it->repeats)));
-            out.items.push_back(choice_stats(item.it->key, item.it->repeats, chosen, *item.scale));
+            out.items.push_back(multiple_item_stats(item.it->key, item.it->repeats, chosen, *item.scale));
         } else {
             std::vector<std::string> values;
             for (const Response* r : counted) values.push_back(item_value(*r, item.it->repeats));

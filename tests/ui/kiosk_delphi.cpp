@@ -66,10 +66,13 @@ struct DelphiKiosk {
         };
         stats("F5[L1]", "F11[L1]", kF5L1);
         stats("F10[B]", "F18", kF10B);
+        const std::vector<tk::Option>* f19 = tk::delphi_item_scale(s, "F19");
+        REQUIRE(f19);
+        p.items.push_back(tk::delphi::multiple_item_stats("F19", "F51", {{"1", "3"}, {"3"}, {"2", "3"}, {}}, *f19));
         tk::delphi::ParticipantKeys k;
         std::string err;
         REQUIRE_MESSAGE(tk::delphi::derive_participant_keys(codes[0], kStudy, k, &err), err);
-        p.entries[k.lookup] = tk::delphi::seal_own_answers(k, {{"F5[L1]", kF5L1[0]}, {"F10[B]", kF10B[0]}});
+        p.entries[k.lookup] = tk::delphi::seal_own_answers(k, {{"F5[L1]", kF5L1[0]}, {"F10[B]", kF10B[0]}, {"F19", "1 3"}});
         // Another participant's entry: present, but not ours to open.
         tk::delphi::ParticipantKeys other;
         REQUIRE(tk::delphi::derive_participant_keys(tk::delphi::make_codes(1)[0], kStudy, other, &err));
@@ -263,6 +266,17 @@ TEST_CASE("delphi: 'Antwort beibehalten' takes the earlier answer in one tap and
     d.click("delphi_keep/F10[B]");
     CHECK(d.h.app.session->answer("F10")->cells.at("B") == kF10B[0]);
     CHECK(d.h.current_code() != "F10");
+    // A multiple choice: both earlier ticks again, and on to the next page. Its chart counts
+    // how many of the 3 who answered ticked each option.
+    d.h.enter_until("F19", 40);
+    std::string text = d.page_text();
+    CHECK(text.find("Ihre Antwort in Stufe 1: …sehr gut vorbereitet; …technisch geschult") != std::string::npos);
+    CHECK(text.find("Ergebnis der Gruppe in Stufe 1 (3 Antworten):") != std::string::npos);
+    CHECK(text.find("…technisch geschult: 3 (100 %)") != std::string::npos);
+    d.click("delphi_keep/F19");
+    REQUIRE(d.h.app.session->answer("F19"));
+    CHECK(d.h.app.session->answer("F19")->values == std::vector<std::string>{"1", "3"});
+    CHECK(d.h.current_code() != "F19");
 }
 
 TEST_CASE("delphi: a change across the consensus asks for a short reason; it goes into the response") {

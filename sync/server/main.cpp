@@ -251,6 +251,11 @@ static int cmd_target(const cli::Args& args) {
 static int cmd_backup(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), out = take(a, "--out");
+    if (!take(a, "--store").empty()) {
+        std::fprintf(stderr, "teilhabe-server backup: a PostgreSQL store is backed up with pg_dump (see DEPLOY.md); "
+                             "backup copies the SQLite store of --data DIR\n");
+        return 2;
+    }
     if (data.empty() || out.empty() || !a.empty()) return cli::usage_error("backup", "usage: --data DIR --out FILE");
     std::string err;
     // Opened first so that a folder that is no store is refused with the store's own reason.

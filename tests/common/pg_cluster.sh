@@ -6,8 +6,11 @@
 #                               `teilhabe`; prints its URL and keeps it in STATE/url
 #   pg_cluster.sh stop STATE    stops the cluster and removes its folder (also after a failed run)
 #   pg_cluster.sh run STATE CMD...
-#                               runs CMD with TK_PG_URL naming a fresh database of the cluster;
-#                               exit 77 (ctest: skipped) when PostgreSQL is not installed
+#                               runs CMD with TK_PG_URL naming a fresh database of the cluster
+#                               (and TK_PG_RESTART, the command that restarts it); exit 77
+#                               (ctest: skipped) when PostgreSQL is not installed
+#   pg_cluster.sh restart STATE stops and starts the cluster on its port (a database restart
+#                               under running servers)
 #
 # PostgreSQL refuses to run as root: when started by root (the test command), the cluster runs
 # as the unprivileged user tkpg, made here when missing. ctest runs start and stop as a
@@ -16,7 +19,7 @@ set -euo pipefail
 
 mode=${1:-}
 state=${2:-}
-[ -n "$mode" ] && [ -n "$state" ] || { echo "usage: pg_cluster.sh start|stop|run STATE [CMD...]" >&2; exit 2; }
+[ -n "$mode" ] && [ -n "$state" ] || { echo "usage: pg_cluster.sh start|stop|run|restart STATE [CMD...]" >&2; exit 2; }
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
@@ -62,6 +65,12 @@ stop)
     rm -f "$state/dir" "$state/url" "$state/port"
     echo "pg_cluster: stopped"
     ;;
+restart)
+    [ -f "$state/dir" ] || { echo "pg_cluster: no cluster running for $state" >&2; exit 1; }
+    dir=$(cat "$state/dir")
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null \
+        || { tail -n 20 "$dir/server.log" >&2; exit 1; }
+    ;;
 run)
     shift 2
     [ -f "$state/url" ] || { echo "pg_cluster: no cluster running for $state (pg_cluster.sh start $state)" >&2; exit 1; }
@@ -70,10 +79,11 @@ run)
     as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U tk "$db"
     export TK_PG_URL="postgresql://tk@127.0.0.1:$port/$db"
     export TK_PG_BIN="$bindir"
+    export TK_PG_RESTART="bash $0 restart $state"
     exec "$@"
     ;;
 *)
-    echo "pg_cluster.sh: unknown mode '$mode' (start, stop, run)" >&2
+    echo "pg_cluster.sh: unknown mode '$mode' (start, stop, run, restart)" >&2
     exit 2
     ;;
 esac

@@ -159,7 +159,14 @@ public:
         PQclear(r);
         return good;
     }
-    bool begin() override { return exec("BEGIN"); }
+    // A connection found broken by BEGIN itself (the database restarted since the last
+    // statement) is opened again and BEGIN tried once more: nothing had happened in it yet.
+    bool begin() override {
+        if (exec("BEGIN")) return true;
+        if (PQstatus(conn_) != CONNECTION_BAD) return false;
+        revive();
+        return exec("BEGIN");
+    }
     bool commit() override {
         // COMMIT of a transaction in which a statement failed answers "ROLLBACK", not an error.
         if (PQtransactionStatus(conn_) != PQTRANS_INTRANS) {

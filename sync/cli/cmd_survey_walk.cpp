@@ -13,6 +13,11 @@
 //   !clear       remove the answer; stays on the page
 //   !goto CODE   jump to a visible question
 //   anything else is the answer, read by question type (see type_hint below).
+//
+// A Delphi round (sync/delphi/DELPHI.md) can be walked as an assisted interview: --code gives
+// the participant's code, whose pseudonym goes into the response (sealed only, once added to a
+// vault); --pack shows on every repeated item the group's result of the round before and, with
+// the code, the participant's own earlier answer, as the kiosk does.
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -20,6 +25,8 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "delphi.h"
+#include "files.h"
 #include "response.h"
 #include "session.h"
 #include "survey.h"
@@ -33,6 +40,8 @@ struct Walk {
     std::shared_ptr<const Survey> survey;
     std::string lang;
     const Session* session = nullptr; // set once the walk starts: texts are piped through it
+    const delphi::FeedbackPack* pack = nullptr; // --pack: the round before's results
+    const delphi::OwnAnswers* own = nullptr;    // --code with --pack: the participant's answers
     std::string text(const LocalText& t, const Question* self = nullptr) const {
         if (session) return session->text(t, self);
         return t.get(lang, survey->original_language());
@@ -214,6 +223,37 @@ std::string render_answer(const Walk& w, const Question& q, const Answer* a) {
     return out;
 }
 
+// The option text of code `c` in `q`'s scale, or the code itself.
+std::string option_text(const Walk& w, const Question& q, const std::string& c) {
+    if (c == kNoAnswerCode) return "keine Antwort";
+    for (const Option& o : q.options)
+        if (o.code == c) return w.text(o.text);
+    return c;
+}
+
+// Per repeated item of `q` (the question, or one of its matrix rows): the group's result of
+// the round before as counts per option with the median, and the participant's own answer.
+void show_feedback(const Walk& w, const Question& q) {
+    for (const DelphiItem& it : w.survey->delphi.items) {
+        std::string code, row;
+        if (it.repeats.empty() || !split_delphi_key(it.key, code, row) || code != q.code) continue;
+        const delphi::ItemStats* st = w.pack->find(it.key);
+        if (!st) continue;
+        std::fprintf(stderr, "  %s: Ergebnis der Gruppe in Stufe %d (n = %d):", it.key.c_str(), w.pack->from_round, st->n);
+        for (const auto& [c, n] : st->distribution) std::fprintf(stderr, " %s=%d", c.c_str(), n);
+        if (st->ordinal && st->n > 0) std::fprintf(stderr, "; Median %g", st->median);
+        std::fprintf(stderr, "%s\n", st->consensus ? "; Konsens" : "");
+        if (w.own) {
+            auto a = w.own->find(it.key);
+            if (a != w.own->end()) {
+                std::string text;
+                for (const std::string& c : split(a->second, ' ')) text += (text.empty() ? "" : ", ") + option_text(w, q, c);
+                std::fprintf(stderr, "  %s: Ihre Antwort in Stufe %d: %s\n", it.key.c_str(), w.pack->from_round, text.c_str());
+            }
+        }
+    }
+}
+
 void show_page(const Walk& w, const Session& s, const Question& q) {
     int number = 0, total = 0;
     for (const Question* v : s.visible_questions()) {
@@ -243,6 +283,7 @@ void show_page(const Walk& w, const Session& s, const Question& q) {
                 std::fprintf(stderr, "  scale 2: %zu) %s\n", i + 1, w.text(q.options2[i].text).c_str());
         }
     }
+    if (w.pack) show_feedback(w, q);
     std::string extras;
     if (w.survey->settings.no_answer_option && !q.mandatory && q.has_answer()) extras += "; - = keine Antwort";
     if (q.comment) extras += "; c:TEXT = comment";
@@ -370,6 +411,7 @@ int run_walk(const Args& in_args) {
     std::string lang = take_option(args, "--lang");
     std::string channel = take_option(args, "--channel", kChannelKiosk);
     std::string site = take_option(args, "--site");
+    std::string code_typed = take_option(args, "--code"), pack_path = take_option(args, "--pack");
     if (args.size() != 1) return usage_error("survey walk", "expects exactly one FILE (see --help)");
     for (const std::string& a : args)
         if (a.rfind("--", 0) == 0) return usage_error("survey walk", "unknown option " + a);
@@ -395,6 +437,33 @@ int run_walk(const Args& in_args) {
         list += (list.empty() ? "" : ", ") + l;
     }
     if (!known) return usage_error("survey walk", "language '" + w.lang + "' is not in the survey (" + list + ")");
+
+    // A Delphi round: the code gives the pseudonym (Argon2id, a fraction of a second), the pack
+    // the feedback. Both are refused for a survey that is no Delphi round, with what to do.
+    delphi::ParticipantKeys keys;
+    delphi::FeedbackPack pack;
+    delphi::OwnAnswers own;
+    if ((!code_typed.empty() || !pack_path.empty()) && w.survey->delphi.round < 1)
+        return usage_error("survey walk", args[0] + " is no Delphi round: --code and --pack are for Delphi surveys");
+    if (!code_typed.empty()) {
+        std::string code = delphi::normalize_code(code_typed), err;
+        if (code.empty() || !delphi::code_ok(code))
+            return usage_error("survey walk", "'" + code_typed + "' is not a participant code: 21 letters and digits as on "
+                                              "the invitation letter (hyphens and spaces do not matter)");
+        if (!delphi::derive_participant_keys(code, w.survey->delphi.study, keys, &err)) return usage_error("survey walk", err);
+    }
+    if (!pack_path.empty()) {
+        std::string bytes, err;
+        if (!read_file_at_most(pack_path, delphi::kFeedbackPackMax, bytes, &err) || !delphi::read_feedback_pack(bytes, pack, &err))
+            return usage_error("survey walk", pack_path + ": " + err);
+        if (pack.for_survey != w.survey->id || pack.study != w.survey->delphi.study)
+            return usage_error("survey walk", pack_path + " is the feedback for " + pack.for_survey + ", not for " + w.survey->id);
+        w.pack = &pack;
+        if (!keys.pseudonym.empty()) {
+            if (delphi::find_own_answers(pack, keys, own)) w.own = &own;
+            else std::fprintf(stderr, "(no answers of this code in round %d: the group's results only)\n", pack.from_round);
+        }
+    }
 
     Session s(w.survey, w.lang, (int64_t)std::time(nullptr));
     w.session = &s;
@@ -466,13 +535,14 @@ int run_walk(const Args& in_args) {
     if (!complete) std::fprintf(stderr, "\n(end of input: partial response)\n");
     if (complete && !w.survey->end_text.empty()) std::fprintf(stderr, "%s\n", w.text(w.survey->end_text).c_str());
     Response r = s.finish(complete, (int64_t)std::time(nullptr), channel, site);
+    r.pseudonym = keys.pseudonym;
     std::printf("%s\n", serialize_response(r).c_str());
     return 0;
 }
 
 } // namespace
 
-static Command walk_cmd("survey walk", "FILE [--lang L] [--channel C] [--site S]",
+static Command walk_cmd("survey walk", "FILE [--lang L] [--channel C] [--site S] [--code CODE] [--pack FILE.delphi]",
                         "answer a survey in the terminal; prints the response JSON", run_walk);
 
 } // namespace tk::cli

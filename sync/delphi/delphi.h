@@ -5,7 +5,8 @@
 // Index
 //   codes            make_codes, normalize_code, code_ok, format_code
 //   pseudonym, keys  ParticipantKeys, derive_participant_keys (Argon2id over the code), keys_from_pseudonym
-//   statistics       ItemStats, item_stats, crosses_consensus
+//   statistics       ItemStats, item_stats, multiple_item_stats, crosses_consensus
+//   a round's answers item_value, make_feedback_pack
 //   the pack         FeedbackPack, seal_own_answers, open_own_answers, find_own_answers,
 //                    write_feedback_pack, read_feedback_pack
 //
@@ -67,6 +68,8 @@ struct ItemStats {
     int n = 0;               // answers with a category ("keine Antwort" and skipped do not count)
     std::vector<std::pair<std::string, int>> distribution; // option code -> count, in scale order
     bool ordinal = false;    // the codes are numbers on one scale: median, quartiles and mean apply
+    bool multiple = false;   // a multiple choice (multiple_item_stats): a count per option of the n who
+                             // answered, so the counts need not add up to n; never ordinal
     double median = 0, q1 = 0, q3 = 0, iqr = 0, mean = 0, sd = 0;
     bool consensus = false;  // under the survey's rule (FORMAT.md "delphi")
     std::string consensus_detail; // e.g. "80 % in the top 2 categories (rule: at least 75 %)"
@@ -75,10 +78,38 @@ struct ItemStats {
 // item's options in order (a matrix's columns, a rating's generated options).
 ItemStats item_stats(const std::string& key, const std::string& source_key, const std::vector<std::string>& values,
                      const std::vector<Option>& scale, const ConsensusRule& rule);
+// A multiple-choice item: chosen[i] = the option codes participant i ticked (empty: did not
+// answer, not counted). distribution = how many of the n ticked each option; no consensus
+// (a share per option is shown, there is no one answer to agree on).
+ItemStats multiple_item_stats(const std::string& key, const std::string& source_key,
+                       const std::vector<std::vector<std::string>>& chosen, const std::vector<Option>& scale);
 // True when changing the answer from `from` to `to` moves it across the group's consensus
 // region (top_share: the counted top categories; the other rules: between the quartiles):
 // the kiosk then asks for a short reason.
 bool crosses_consensus(const ItemStats& s, const ConsensusRule& rule, const std::string& from, const std::string& to);
+
+// --- answers of a round -------------------------------------------------------------------------
+// What response `r` holds for item `key` of its survey: the option code of a single choice,
+// rating or yes/no, a matrix row's cell ("F5[L1]"), kNoAnswerCode for "keine Antwort", or for a
+// multiple choice the ticked codes joined by single spaces. "" when not answered.
+std::string item_value(const Response& r, const std::string& key);
+
+// The feedback for `next` (round k+1) from the decrypted responses of `round` (round k): the
+// group's statistics of every repeated item under round k's consensus rule, and one sealed
+// entry per pseudonym with that participant's own answers under round k+1's keys. A
+// participant who answered more than once counts once, with their latest response; responses
+// without a pseudonym (the paper form for those without a code) count for the group only.
+// False with *error when the two surveys are not consecutive rounds of one study, or a
+// repeated item does not name a closed item of round k with the same options.
+struct FeedbackPack;
+struct FeedbackSummary {
+    int responses = 0;        // responses of round k read (of its survey id)
+    int participants = 0;     // distinct pseudonyms: entries in the pack
+    int anonymous = 0;        // responses without a pseudonym, counted for the group only
+    int duplicates = 0;       // earlier responses of a pseudonym left out
+};
+bool make_feedback_pack(const Survey& round, const Survey& next, const std::vector<Response>& responses,
+                        const std::string& created, FeedbackPack& out, FeedbackSummary* summary, std::string* error);
 
 // --- the feedback pack ------------------------------------------------------------------------
 // What the research side sends for round k+1 (`teilhabe delphi feedback`): the group's ItemStats

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "dates.h"
+#include "delphi.h"
 #include "session.h"
 #include "sheet_id.h"
 #include "text.h"
@@ -255,6 +256,20 @@ bool normalise_paper_value(const PaperField& f, const std::string& typed, std::s
 
 bool set_paper_value(const Survey& s, PaperEntry& e, const std::string& key, const std::string& typed,
                      std::string* error) {
+    if (key == kPaperCodeKey && !s.find_question(key)) {
+        if (s.delphi.round < 1) {
+            if (error) *error = "'code': survey " + s.id + " is no Delphi round, its sheets carry no participant code";
+            return false;
+        }
+        std::string c = delphi::normalize_code(typed);
+        if (!typed.empty() && (c.empty() || !delphi::code_ok(c))) {
+            if (error) *error = "'" + typed + "' is not a participant code: 21 letters and digits as printed on the form "
+                                "(check for a mistyped or swapped symbol)";
+            return false;
+        }
+        e.delphi_code = c;
+        return true;
+    }
     const Question* q = s.find_question(key.substr(0, key.find('.')));
     if (!q) {
         if (error) *error = "unknown field '" + key + "': the survey has no question " + key.substr(0, key.find('.'));
@@ -343,6 +358,7 @@ bool parse_paper_entries(const Survey& s, const std::string& text, const std::st
 std::string paper_entry_to_text(const Survey& s, const PaperEntry& e) {
     std::string t = "sheet " + e.sheet_id + "\nenterer " + e.enterer + "\n";
     if (!e.language.empty()) t += "lang " + e.language + "\n";
+    if (!e.delphi_code.empty()) t += std::string(kPaperCodeKey) + " " + delphi::format_code(e.delphi_code) + "\n";
     for (const auto& f : paper_fields(s)) {
         auto it = e.values.find(f.key);
         if (it != e.values.end() && !it->second.empty()) t += f.key + " " + it->second + "\n";
@@ -356,6 +372,10 @@ std::vector<PaperDiff> compare_paper_entries(const Survey& s, const PaperEntry& 
         auto it = e.values.find(k);
         return it == e.values.end() ? std::string() : it->second;
     };
+    // The code first: a wrong code would give the answers to another participant.
+    if (a.delphi_code != b.delphi_code)
+        out.push_back({kPaperCodeKey, a.delphi_code.empty() ? "" : delphi::format_code(a.delphi_code),
+                       b.delphi_code.empty() ? "" : delphi::format_code(b.delphi_code)});
     for (const auto& f : paper_fields(s)) {
         std::string x = get(a, f.key), y = get(b, f.key);
         if (x != y) out.push_back({f.key, x, y});
@@ -545,6 +565,16 @@ bool paper_entry_to_response(const std::shared_ptr<const Survey>& sp, const Pape
     out.event = info.event;
     out.started = out.finished = info.time;
     out.complete = true;
+    if (!e.delphi_code.empty()) {
+        // The pseudonym travels inside the seal only, as from the kiosk; the code itself is
+        // never stored in the response.
+        delphi::ParticipantKeys k;
+        if (s.delphi.round < 1 || !delphi::derive_participant_keys(e.delphi_code, s.delphi.study, k, error)) {
+            if (error && error->empty()) *error = "sheet " + e.sheet_id + ": a participant code on a survey without Delphi rounds";
+            return false;
+        }
+        out.pseudonym = k.pseudonym;
+    }
     out.meta["sheet"] = e.sheet_id;
     out.meta["enterer1"] = info.first_enterer;
     out.meta["enterer2"] = info.second_enterer;

@@ -65,12 +65,19 @@ struct PaperEntry {
     std::string enterer;         // staff id of the person typing
     std::string language;        // language of the printed form ("" = survey's original)
     std::map<std::string, std::string> values; // field key -> normal form; absent = empty
+    // A Delphi round's personalised form carries the participant's code; typed as the line
+    // "code K7QM-4TZP-..." it is compared like a field, and the sealed response gets the
+    // pseudonym it gives (sync/delphi/delphi.h). Normalised; "" = none (an anonymous form).
+    std::string delphi_code;
 };
+// The entry file's key of the participant code, on the sheets of a Delphi round.
+inline constexpr const char* kPaperCodeKey = "code";
 
 // The entry file (`teilhabe paper enter`): UTF-8 text, one "KEY VALUE" per line.
 //   sheet BD-7K3F-Q9MC          starts an entry
 //   enterer anna                who types it (required)
 //   lang de                     language of the form (optional)
+//   code K7QM-4TZP-XW2R-9HNA-CD3F-2   a Delphi round: the participant code printed on the form
 //   ONLINE 2                    a field: key, blank, value as typed
 //   BARR 1 3
 //   WUNSCH Mehr Bänke am Markt

@@ -22,6 +22,7 @@
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 
+#include "paper_draw.h"
 #include "paper_entry.h"
 #include "sheet_id.h"
 #include "text_direction.h"
@@ -36,6 +37,9 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
     static const std::map<std::string, std::map<std::string, std::string>> t = {
         {"de",
          {{"sheet", "Bogen-Nr."},
+          {"delphi_code", "Ihr Code vom Einladungsschreiben (21 Zeichen): ________________________________________ "
+                          "(ohne Code bleibt der Bogen anonym; in der nächsten Stufe sehen Sie dann nur das Ergebnis "
+                          "der Gruppe)"},
           {"piped_answer", "[Ihre Antwort auf Frage {n}]"},
           {"piped_value", "[…]"},
           {"page", "Seite {n} von {m}"},
@@ -92,6 +96,9 @@ static const std::map<std::string, std::map<std::string, std::string>>& form_tex
           {"end", "Vielen Dank! Bitte geben Sie den Bogen ab."}}},
         {"en",
          {{"sheet", "Sheet no."},
+          {"delphi_code", "Your code from the invitation letter (21 characters): ________________________________________ "
+                          "(without a code the sheet stays anonymous; in the next round you will see the group's "
+                          "result only)"},
           {"piped_answer", "[your answer to question {n}]"},
           {"piped_value", "[…]"},
           {"page", "Page {n} of {m}"},
@@ -352,6 +359,18 @@ std::string skip_instruction(const Survey& s, const Question& q, const std::stri
 // ---------------------------------------------------------------------------------------
 // Drawing
 
+void draw_qr_code(cairo_t* cr, const std::string& text, double x, double y, double size) {
+    QRcode* qr = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!qr) return;
+    int w = qr->width;
+    double m = size / (w + 8); // four modules of quiet zone on each side
+    for (int r = 0; r < w; ++r)
+        for (int c = 0; c < w; ++c)
+            if (qr->data[r * w + c] & 1) cairo_rectangle(cr, x + (c + 4) * m, y + (r + 4) * m, m, m);
+    cairo_fill(cr);
+    QRcode_free(qr);
+}
+
 namespace {
 
 struct Sizes {
@@ -369,8 +388,9 @@ struct Pen {
     double y = 0;
     int page = 0, pages = 0;
     int continued = 0;   // number of the question being drawn once its heading is out (0 = none)
-    std::string sheet_id, lang, title;
+    std::string sheet_id, lang, title, intro;
     bool large = false;
+    const QuestionNotes* notes = nullptr; // PrintOptions::notes
     // Where something that spans x..x+w from the left edge goes: mirrored on a right-to-left sheet.
     double mx(double x, double w) const { return rtl ? left + right - x - w : x; }
 };
@@ -457,16 +477,8 @@ void text_at(Pen& p, double x, double baseline, const std::string& t) {
 }
 
 void draw_qr(Pen& p, const std::string& id, double x, double y, double size) {
-    QRcode* qr = QRcode_encodeString(id.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!qr) return;
-    int w = qr->width;
-    double m = size / (w + 8); // four modules of quiet zone on each side
     gray(p, 0);
-    for (int r = 0; r < w; ++r)
-        for (int c = 0; c < w; ++c)
-            if (qr->data[r * w + c] & 1) cairo_rectangle(p.cr, p.mx(x, size) + (c + 4) * m, y + (r + 4) * m, m, m);
-    cairo_fill(p.cr);
-    QRcode_free(qr);
+    draw_qr_code(p.cr, id, p.mx(x, size), y, size);
 }
 
 // Header (title, sheet id, QR code) and footer (page, sheet id) of the current page.
@@ -615,6 +627,44 @@ void write_lines(Pen& p, double x, int n, const std::string& prefix = "") {
     p.y += p.z.body * 0.4;
 }
 
+// A question's note (PrintOptions::notes): its lines between two rules, a gray bar on the
+// reading edge beside every line; bars of a distribution start at one column, so they compare.
+void note_block(Pen& p, const std::vector<NoteLine>& lines, double x) {
+    double size = p.z.small + (p.large ? 0 : 0.5), lh = size * 1.35, in = p.large ? 16 : 12;
+    double bar_x = x + in + (p.right - x - in) * 0.5, bar_w = (p.right - bar_x) * 0.7;
+    p.y += 2;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const NoteLine& l = lines[i];
+        if (i > 0 && !l.indent && !l.bold) p.y += lh * 0.35; // a little air before the next item
+        double lx = x + in + (l.indent ? in : 0);
+        font(p, size, l.bold);
+        double w = (l.share >= 0 ? bar_x - 6 : p.right) - lx;
+        auto wrapped = wrap(p, l.text, w);
+        ensure(p, lh * wrapped.size());
+        for (const auto& t : wrapped) {
+            if (p.draw) {
+                gray(p, 0.6);
+                cairo_rectangle(p.cr, p.mx(x + 2, 2.5), p.y, 2.5, lh);
+                cairo_fill(p.cr);
+            }
+            gray(p, 0);
+            text_at(p, lx, p.y + size, t);
+            p.y += lh;
+        }
+        if (l.share >= 0) {
+            double y = p.y - lh * wrapped.size(), len = bar_w * std::min(1.0, l.share);
+            if (p.draw && len > 0) {
+                gray(p, l.bold ? 0.2 : 0.55);
+                cairo_rectangle(p.cr, p.mx(bar_x, len), y + lh * 0.2, len, lh * 0.6);
+                cairo_fill(p.cr);
+            }
+            gray(p, 0);
+            text_at(p, bar_x + len + 5, y + size, l.value);
+        }
+    }
+    p.y += p.z.body * 0.4;
+}
+
 void matrix_grid(Pen& p, const Survey& s, const Question& q, int scale, double x) {
     const std::string& L = p.lang;
     auto choices = paper_choices(s, q, scale);
@@ -727,6 +777,10 @@ void draw_question(Pen& p, const Survey& s, const Question& q, int number) {
     default: break;
     }
     if (!hint.empty()) paragraph(p, hint, tx, p.z.small, false, 0.25);
+    if (p.notes) {
+        auto n = p.notes->find(q.code);
+        if (n != p.notes->end() && !n->second.empty()) note_block(p, n->second, tx);
+    }
     p.y += p.z.body * 0.3;
 
     switch (q.type) {
@@ -791,6 +845,10 @@ void layout_sheet(Pen& p, const Survey& s) {
     new_page(p);
     paragraph(p, paper_text(s, s.title, L), p.left, p.z.title, true);
     p.y += 4;
+    if (!p.intro.empty()) {
+        paragraph(p, p.intro, p.left, p.z.body, true);
+        p.y += 4;
+    }
     if (!s.description.empty()) paragraph(p, paper_text(s, s.description, L), p.left, p.z.body, false);
     p.y += 4;
     paragraph(p, form_text(L, "how"), p.left, p.z.small, false, 0.2);
@@ -890,6 +948,12 @@ bool print_paper_form(const Survey& s, const PrintOptions& opt, const std::strin
     p.lang = lang;
     p.rtl = is_rtl(lang);
     p.title = paper_text(s, s.title, lang);
+    p.intro = opt.intro;
+    // A Delphi round's plain form asks for the participant's code, so that a sheet sent back can
+    // be entered with it (the entry file's "code" line) and paired with the other rounds.
+    // Personal forms (delphi print) print the code itself in their intro instead.
+    if (p.intro.empty() && s.delphi.round >= 1) p.intro = form_text(lang, "delphi_code");
+    p.notes = &opt.notes;
     p.sheet_id = out.sheet_ids.front();
     const double W = 595.28, H = 841.89; // A4 in points
 

@@ -8,6 +8,8 @@
 // Large print sets every text at 16 pt or more. Fonts: Noto Sans through fontconfig.
 // A sheet with an odd page count gets a last page "Diese Seite bleibt leer." (unless
 // simplex), so that double-sided printing never puts two sheets on one paper.
+// Notes (PrintOptions::notes) are printed under a question's text, before its boxes: the
+// Delphi rounds' feedback (delphi_paper.h) without a second copy of the question drawing.
 #pragma once
 #include <map>
 #include <string>
@@ -17,12 +19,25 @@
 
 namespace tk {
 
+// One line of a note under a question. With share >= 0 a bar of that share of the bar column
+// follows the text, then `value` ("3"): a distribution drawn to scale.
+struct NoteLine {
+    std::string text;
+    bool bold = false;     // marked: the participant's own earlier answer
+    double share = -1;     // 0..1: the bar's length; < 0: a line of text only
+    std::string value;     // after the bar
+    bool indent = false;   // a line under the line before (a bar of the item above it)
+};
+using QuestionNotes = std::map<std::string, std::vector<NoteLine>>; // question code -> its note
+
 struct PrintOptions {
     std::string lang;                  // "" = the survey's original language
     bool large = false;                // large print: no text below 16 pt
     int sheets = 1;                    // how many sheets (each with its own id)
     std::vector<std::string> sheet_ids; // given ids (tests, reprints); new ones are made for the rest
     bool simplex = false;              // false: each sheet padded to an even page count for duplex
+    std::string intro;                 // a line in bold under the title ("" = none)
+    QuestionNotes notes;               // printed under the named questions' text, framed
 };
 
 struct PrintResult {

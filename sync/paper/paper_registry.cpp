@@ -140,6 +140,7 @@ static std::string entry_json(const PaperEntry& e, const PaperPlace& place) {
     j["enterer"] = e.enterer;
     j["lang"] = e.language;
     j["values"] = e.values;
+    if (!e.delphi_code.empty()) j["code"] = e.delphi_code; // sealed like the rest of the entry
     j["site"] = place.site;
     j["event"] = place.event;
     return j.dump();
@@ -207,6 +208,7 @@ bool PaperRegistry::load_entry(const std::string& sheet_id, int which, PaperEntr
         out.enterer = j.at("enterer").get<std::string>();
         out.language = j.at("lang").get<std::string>();
         out.values = j.at("values").get<std::map<std::string, std::string>>();
+        out.delphi_code = j.value("code", std::string());
         if (place) {
             place->site = j.value("site", std::string());
             place->event = j.value("event", std::string());

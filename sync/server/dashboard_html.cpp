@@ -73,7 +73,9 @@ std::string num(int64_t n) { return std::to_string(n); }
 std::string when(int64_t t) {
     if (t <= 0) return "–";
     std::string s = format_utc(t); // 2026-12-02T10:00:00Z
-    return s.size() >= 16 ? s.substr(0, 10) + " " + s.substr(11, 5) + " UTC" : s;
+    // The date never breaks at its hyphens (a narrow column at 200 % would show "2026-12-" over
+    // "02"); the line may break before the time.
+    return s.size() >= 16 ? "<span class=\"d\">" + s.substr(0, 10) + "</span> " + s.substr(11, 5) + " UTC" : s;
 }
 
 std::string day_text(int64_t day) { return format_utc(day * 86400).substr(0, 10); }
@@ -558,7 +560,8 @@ table{border-collapse:collapse;margin:.5rem 0}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
 th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#eee}
-td{overflow-wrap:anywhere;max-width:40rem}
+td{overflow-wrap:break-word;max-width:40rem}
+.d{white-space:nowrap}
 tr.stale,tr.gap{background:#fff4d6}
 tr.revoked{background:#f1f1f1;color:#444}
 .flag{display:inline-block;border:2px solid #a33;padding:0 .25rem;margin:.1rem 0;color:#7a0000}

@@ -266,7 +266,7 @@ ApiReply ServerApi::handle_survey_file(const std::string& name) {
     if (!survey_update_name_ok(name) || cfg_.surveys_dir.empty()) return api_error(404, "not-found", "no such survey update");
     ApiReply r;
     std::string err;
-    if (!read_file_at_most(cfg_.surveys_dir + "/" + name, kKeyFileMax, r.body, &err)) return api_error(404, "not-found", "no such survey update");
+    if (!read_file_at_most(cfg_.surveys_dir + "/" + name, survey_update_max(name), r.body, &err)) return api_error(404, "not-found", "no such survey update");
     r.content_type = "application/octet-stream";
     return r;
 }

@@ -9,11 +9,22 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include "delphi.h"
 #include "record.h"
 #include "survey.h"
 #include "hex.h"
 
 namespace tk {
+
+static bool ends_with(const std::string& s, const char* tail) {
+    size_t n = std::strlen(tail);
+    return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
+
+size_t survey_update_max(const std::string& name) {
+    return ends_with(name, delphi::kFeedbackPackExt) ? delphi::kFeedbackPackMax : kKeyFileMax;
+}
+
 
 static const char kHeader[] = "teilhabe-survey-signature/1";
 
@@ -120,10 +131,6 @@ bool survey_update_name_ok(const std::string& n) {
     return n.find("..") == std::string::npos;
 }
 
-static bool ends_with(const std::string& s, const char* tail) {
-    size_t n = std::strlen(tail);
-    return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
-}
 
 std::vector<std::string> list_signed_surveys(const std::string& dir) {
     std::vector<std::string> names;
@@ -148,6 +155,10 @@ void install_survey_update(const std::string& name, const std::string& bytes, co
         out.refused.push_back(name + ": " + err);
         return;
     }
+    if (bytes.size() > survey_update_max(name)) {
+        out.refused.push_back(name + ": larger than " + std::to_string(survey_update_max(name) >> 20) + " MiB");
+        return;
+    }
     if (ends_with(name, ".json")) {
         LoadResult lr = parse_survey(bytes, name);
         if (!lr.ok()) {
@@ -155,8 +166,15 @@ void install_survey_update(const std::string& name, const std::string& bytes, co
             return;
         }
     }
+    if (ends_with(name, delphi::kFeedbackPackExt)) {
+        delphi::FeedbackPack pack;
+        if (!delphi::read_feedback_pack(bytes, pack, &err)) {
+            out.refused.push_back(name + ": signed, but does not read: " + err);
+            return;
+        }
+    }
     std::string path = dest_dir + "/" + name, have;
-    if (read_file_at_most(path, kKeyFileMax, have, nullptr) && have == bytes) {
+    if (read_file_at_most(path, survey_update_max(name), have, nullptr) && have == bytes) {
         out.unchanged.push_back(name);
         return;
     }
@@ -179,7 +197,7 @@ SurveyUpdateResult install_survey_updates_from_stick(const std::string& stick, c
     out.ok = true;
     for (const std::string& name : list_signed_surveys(dir)) {
         std::string bytes, sig, err;
-        if (!read_file_at_most(dir + "/" + name, kKeyFileMax, bytes, &err) ||
+        if (!read_file_at_most(dir + "/" + name, survey_update_max(name), bytes, &err) ||
             !read_file_at_most(dir + "/" + name + ".sig", kKeyFileMax, sig, &err)) {
             out.refused.push_back(name + ": " + err);
             continue;
@@ -201,7 +219,7 @@ bool write_survey_updates_to_stick(const std::string& surveys_dir, const std::st
     for (const std::string& name : list_signed_surveys(surveys_dir)) {
         for (const std::string& f : {name, name + ".sig"}) {
             std::string bytes;
-            if (!read_file_at_most(surveys_dir + "/" + f, kKeyFileMax, bytes, error) ||
+            if (!read_file_at_most(surveys_dir + "/" + f, survey_update_max(f), bytes, error) ||
                 !write_file_atomic(dir + "/" + f, bytes, 0644, true, error))
                 return false;
         }

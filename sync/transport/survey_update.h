@@ -8,7 +8,8 @@
 // research.pub (and, for .json, when the file loads as a survey). The server is only a
 // mailbox: a compromised server can withhold updates but cannot make a kiosk install its own.
 // Kiosks that sync by USB stick get the same files in the stick's teilhabe-surveys/ folder
-// and install them through the same check (install_survey_update).
+// and install them through the same check (install_survey_update). A Delphi round's feedback
+// pack (NAME.delphi, signed the same way) travels with its survey along both paths.
 //
 // FILE.sig is text:
 //   teilhabe-survey-signature/1
@@ -51,11 +52,15 @@ inline constexpr const char* kStickSurveyFolder = "teilhabe-surveys";
 // A survey update's name: letters, digits, '-', '_', '.', no leading '.' and no "..", at most
 // 128 bytes. Nothing that could walk out of a folder, on the server or on a kiosk.
 bool survey_update_name_ok(const std::string& name);
+// The largest file offered, fetched or installed under `name`: a Delphi feedback pack (.delphi,
+// sync/delphi/delphi.h) may hold a large study's sealed answers; a survey is smaller.
+size_t survey_update_max(const std::string& name);
 // The files in `dir` that have a signature beside them (NAME.sig), by name, sorted: what the
 // server offers from DATA/surveys and what a stick carries in kStickSurveyFolder.
 std::vector<std::string> list_signed_surveys(const std::string& dir);
 // The one check for an offered file, whichever way it came: a good name, the signature by the
-// research key, a .json that loads as a survey; then installed into dest_dir (atomically).
+// research key, a .json that loads as a survey, a .delphi that reads as a feedback pack; then
+// installed into dest_dir (atomically).
 // The name goes to out.applied, out.unchanged or out.refused ("NAME: reason").
 void install_survey_update(const std::string& name, const std::string& bytes, const std::string& sig_text,
                            const std::string& dest_dir, const ResearchPublicKey& research, SurveyUpdateResult& out);

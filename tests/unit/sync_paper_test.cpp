@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "files.h"
+#include "delphi.h"
 #include "keys.h"
 #include "paper_entry.h"
 #include "paper_form.h"
@@ -627,4 +628,64 @@ TEST_CASE("paper: a tally voided by a sealed void record is listed as void and c
         CHECK(line.find(">ben<") != std::string::npos);
         CHECK(html.find("data-void=\"" + second.record_id + "\"") == std::string::npos);
     }
+}
+
+TEST_CASE("paper: a Delphi sheet's code is entered twice, compared first, and sealed as the pseudonym only") {
+    LoadResult lr = load_survey(std::string(TK_SOURCE_DIR) + "/surveys/delphi-stufe-2.json");
+    REQUIRE(lr.ok());
+    std::shared_ptr<const Survey> s = lr.survey;
+    TempDir d;
+    std::unique_ptr<Vault> v = open_vault(d.path);
+    std::unique_ptr<PaperRegistry> reg = open_registry(d.path);
+    std::string id = new_sheet_id(s->id), err;
+    std::vector<std::string> codes = delphi::make_codes(2);
+    std::string typed = delphi::format_code(codes[0]);
+    // As a clerk types it: lower case, spaces instead of hyphens.
+    std::string sloppy;
+    for (char c : typed) sloppy += c == '-' ? ' ' : char(std::tolower((unsigned char)c));
+    PaperPlace place{"Delphi", "", 1780000000};
+
+    // A bad code (one symbol changed) is refused with words, and so is a code on a survey
+    // that is no Delphi round.
+    std::string bad = codes[0];
+    bad[3] = bad[3] == 'A' ? 'B' : 'A';
+    PaperEntry e;
+    CHECK_FALSE(set_paper_value(*s, e, kPaperCodeKey, bad, &err));
+    CHECK(err.find("is not a participant code") != std::string::npos);
+    auto citizen = citizen_survey();
+    CHECK_FALSE(set_paper_value(*citizen, e, kPaperCodeKey, typed, &err));
+    CHECK(err.find("no Delphi round") != std::string::npos);
+
+    // The two entries disagree on the code: it is the first difference, and nothing is sealed.
+    REQUIRE(reg->submit(s, entry(*s, id, "anna", {{"code", sloppy}, {"F5.L1", "4"}}), *v, place).kind ==
+            PaperOutcome::FirstStored);
+    PaperOutcome o = reg->submit(s, entry(*s, id, "ben", {{"code", delphi::format_code(codes[1])}, {"F5.L1", "4"}}), *v, place);
+    REQUIRE(o.kind == PaperOutcome::Differs);
+    REQUIRE(o.diffs.size() == 1);
+    CHECK(o.diffs[0].key == "code");
+    CHECK(o.diffs[0].first == typed);
+    CHECK(v->status().records == 0);
+    // The pending entries hold the code sealed, not in plain.
+    CHECK_FALSE(dir_contains(d.path, codes[0]));
+    CHECK_FALSE(dir_contains(d.path, typed));
+
+    PaperOutcome done = reg->resolve(s, id, {{"code", typed}}, "cem", *v, place);
+    REQUIRE_MESSAGE(done.kind == PaperOutcome::Sealed, done.message);
+    auto recs = open_all(d.path, *v);
+    Response r;
+    REQUIRE(parse_response(recs.at(0).second, r, &err));
+    delphi::ParticipantKeys k;
+    REQUIRE(delphi::derive_participant_keys(codes[0], s->delphi.study, k, nullptr));
+    CHECK(r.pseudonym == k.pseudonym);
+    CHECK(r.answers["F5"].cells["L1"] == "4");
+    CHECK(recs.at(0).second.find(codes[0]) == std::string::npos); // the code is never stored
+    CHECK_FALSE(dir_contains(d.path, k.pseudonym));                // sealed: not in the vault in plain
+
+    // The entry file form carries the code, and reads back the same.
+    PaperEntry with = entry(*s, new_sheet_id(s->id), "anna", {{"code", typed}, {"F5.L2", "2"}});
+    std::vector<PaperEntry> back;
+    std::vector<std::string> errors;
+    REQUIRE(parse_paper_entries(*s, paper_entry_to_text(*s, with), "t", back, &errors));
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].delphi_code == codes[0]);
 }

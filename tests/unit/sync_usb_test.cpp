@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <thread>
 
+#include "delphi.h"
 #include "enrolment.h"
 #include "keys.h"
 #include "server_import.h"
@@ -217,6 +218,42 @@ TEST_CASE("usb: signed survey updates travel by stick and install through the sa
     CHECK(r.ok);
     CHECK(r.applied.empty());
     CHECK(r.refused.empty());
+}
+
+TEST_CASE("usb: a Delphi feedback pack travels beside its survey and installs only when it reads") {
+    test::TempDir server_surveys, stick, kiosk_surveys;
+    SurveySigning keys;
+    delphi::FeedbackPack pack;
+    pack.study = "s";
+    pack.from_round = 1;
+    pack.for_survey = "round-2";
+    delphi::ParticipantKeys k;
+    delphi::keys_from_pseudonym("00112233445566778899aabbccddeeff", k);
+    pack.entries[k.lookup] = delphi::seal_own_answers(k, {{"F1", "2"}});
+    std::string good = delphi::write_feedback_pack(pack), bad = "{\"format\":\"teilhabe-delphi-feedback/1\"}";
+    std::string sdir = server_surveys.path;
+    test::spit(sdir + "/round-2.delphi", good);
+    test::spit(sdir + "/round-2.delphi.sig", sign_survey_file("round-2.delphi", good, keys.sk));
+    // Signed by the research key, but no pack: refused, so a kiosk never holds one it cannot read.
+    test::spit(sdir + "/broken.delphi", bad);
+    test::spit(sdir + "/broken.delphi.sig", sign_survey_file("broken.delphi", bad, keys.sk));
+    std::vector<std::string> copied;
+    std::string err;
+    REQUIRE_MESSAGE(write_survey_updates_to_stick(sdir, stick.path, &copied, &err), err);
+    CHECK(copied == std::vector<std::string>{"broken.delphi", "round-2.delphi"});
+    SurveyUpdateResult r = install_survey_updates_from_stick(stick.path, kiosk_surveys.path, keys.pub);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(r.applied == std::vector<std::string>{"round-2.delphi"});
+    REQUIRE(r.refused.size() == 1);
+    CHECK_MESSAGE(r.refused[0].find("broken.delphi: signed, but does not read: feedback pack: study") == 0, r.refused[0]);
+    CHECK(test::slurp(kiosk_surveys / "round-2.delphi") == good);
+    CHECK(!std::filesystem::exists(kiosk_surveys / "broken.delphi"));
+    // A pack may be larger than a survey file, up to its own limit, and no more.
+    CHECK(survey_update_max("x.delphi") == delphi::kFeedbackPackMax);
+    CHECK(survey_update_max("x.json") < delphi::kFeedbackPackMax);
+    SurveyUpdateResult big;
+    install_survey_update("big.delphi", std::string(delphi::kFeedbackPackMax + 1, ' '), "", kiosk_surveys.path, keys.pub, big);
+    CHECK(big.refused.size() == 1);
 }
 
 TEST_CASE("usb: a server restored from an older backup asks for what it lost, and gets it once") {

@@ -23,6 +23,7 @@ PACKAGES=(
   chromium                               # the report's in-page script, run headless in tests
   libreadstat-dev                        # SPSS / Stata export
   pspp libxml2-utils                     # reading the .sav and checking the DDI XML in tests
+  postgresql libpq-dev                   # the server store on PostgreSQL; its tests' throwaway cluster
 )
 
 missing=()

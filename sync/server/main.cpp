@@ -1,6 +1,6 @@
 // main.cpp - `teilhabe-server`, the research server that receives sealed bundles.
 //
-//   serve   [--config FILE] --data DIR --listen HOST:PORT [--research-pub FILE]...   the HTTP API
+//   serve   [--config FILE] --data DIR [--store URL] --listen HOST:PORT [--research-pub FILE]...   the HTTP API
 //           (also without the verb: --data ...); tells systemd READY, WATCHDOG and STOPPING (sd_notify.h)
 //   enrol   --data DIR [--site NAME] [--valid-hours H]   prints a pairing code
 //   import  --data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...   ingests USB bundles,
@@ -13,6 +13,7 @@
 //   user add|list|remove --data DIR [NAME]                coordinator accounts of the dashboard
 //   backup  --data DIR --out FILE                         a consistent copy, while serving
 //   restore --data DIR FILE                               puts a backup back (server stopped)
+//   migrate --from sqlite:DIR --to postgresql://...       the SQLite store into PostgreSQL
 //   pin     --data DIR | --cert CERT.pem                  the TLS key's pin for kiosks
 //   make-cert --cert CERT.pem --key KEY.pem               a self-signed pair (no CA at hand)
 //
@@ -49,6 +50,7 @@
 #include "server_import.h"
 #include "server_store.h"
 #include "server_tls.h"
+#include "store_db.h"
 #include "tls_trust.h"
 #include "survey_update.h"
 #include "version.h"
@@ -80,13 +82,14 @@ static bool is_loopback(const std::string& host) {
 static int cmd_enrol(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), site = take(a, "--site");
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     int hours = std::atoi(take(a, "--valid-hours", "24").c_str());
     if (data.empty() || !a.empty() || hours <= 0 || hours > 24 * 30) {
         std::fprintf(stderr, "teilhabe-server enrol: usage: --data DIR [--site NAME] [--valid-hours 1..720]\n");
         return 2;
     }
     std::string err;
-    auto store = ServerStore::open(data, true, &err);
+    auto store = ServerStore::open(data, true, &err, store_url);
     if (!store) { std::fprintf(stderr, "teilhabe-server enrol: %s\n", err.c_str()); return 2; }
     std::string code = store->new_pairing_code(site, hours, &err);
     if (code.empty()) { std::fprintf(stderr, "teilhabe-server enrol: %s\n", err.c_str()); return 1; }
@@ -99,6 +102,7 @@ static int cmd_enrol(const cli::Args& args) {
 static int cmd_import(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), receipt = take(a, "--receipt"), key_err;
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     std::vector<std::string> research_keys;
     if (!take_research_keys(a, research_keys, &key_err)) {
         std::fprintf(stderr, "teilhabe-server import: --research-pub: %s\n", key_err.c_str());
@@ -116,7 +120,7 @@ static int cmd_import(const cli::Args& args) {
         return problems.empty() ? 1 : 2;
     }
     std::string err;
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store) { std::fprintf(stderr, "teilhabe-server import: %s\n", err.c_str()); return 2; }
     size_t failed = problems.size(), imported = 0;
     uint64_t stored = 0, held = 0;
@@ -172,6 +176,7 @@ static long long whole_number(const std::string& v, long long max) {
 static int cmd_status(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), stale = take(a, "--stale-days", "7"), events = take(a, "--events", "20");
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     bool json = cli::take_flag(a, "--json");
     FleetOptions opt;
     long long sd = whole_number(stale, 3650), ev = whole_number(events, 100000);
@@ -180,7 +185,7 @@ static int cmd_status(const cli::Args& args) {
     opt.stale_days = (int)sd;
     opt.events = (size_t)ev;
     std::string err;
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store) { std::fprintf(stderr, "teilhabe-server status: %s\n", err.c_str()); return 2; }
     std::fputs((json ? fleet_status_json(*store, opt) : fleet_status_text(*store, opt)).c_str(), stdout);
     return 0;
@@ -189,10 +194,11 @@ static int cmd_status(const cli::Args& args) {
 static int cmd_revoke(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), device = take(a, "--device"), reason = take(a, "--reason");
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     if (data.empty() || device.empty() || reason.empty() || !a.empty())
         return cli::usage_error("revoke", "usage: --data DIR --device ID --reason TEXT");
     std::string err;
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store || !store->revoke(device, reason, &err)) {
         std::fprintf(stderr, "teilhabe-server revoke: %s\n", err.c_str());
         return 1;
@@ -205,10 +211,11 @@ static int cmd_revoke(const cli::Args& args) {
 static int cmd_codes(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data");
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     bool all = cli::take_flag(a, "--all");
     if (data.empty() || !a.empty()) return cli::usage_error("codes", "usage: --data DIR [--all]");
     std::string err;
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store) { std::fprintf(stderr, "teilhabe-server codes: %s\n", err.c_str()); return 2; }
     int64_t now = (int64_t)std::time(nullptr);
     size_t shown = 0;
@@ -227,11 +234,12 @@ static int cmd_codes(const cli::Args& args) {
 static int cmd_target(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), site = take(a, "--site"), expected = take(a, "--expected");
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     long long n = whole_number(expected, 100000000);
     if (data.empty() || site.empty() || n < 0 || !a.empty())
         return cli::usage_error("target", "usage: --data DIR --site NAME --expected N (0 removes the target)");
     std::string err;
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store || !store->set_target(site, n, &err)) {
         std::fprintf(stderr, "teilhabe-server target: %s\n", err.c_str());
         return 1;
@@ -243,6 +251,11 @@ static int cmd_target(const cli::Args& args) {
 static int cmd_backup(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), out = take(a, "--out");
+    if (!take(a, "--store").empty()) {
+        std::fprintf(stderr, "teilhabe-server backup: a PostgreSQL store is backed up with pg_dump (see DEPLOY.md); "
+                             "backup copies the SQLite store of --data DIR\n");
+        return 2;
+    }
     if (data.empty() || out.empty() || !a.empty()) return cli::usage_error("backup", "usage: --data DIR --out FILE");
     std::string err;
     // Opened first so that a folder that is no store is refused with the store's own reason.
@@ -276,6 +289,28 @@ static int cmd_restore(const cli::Args& args) {
     return 0;
 }
 
+// migrate: the SQLite store of DIR into a new PostgreSQL database. The server key stays in DIR:
+// the servers on the database are started with --data DIR --store URL.
+static int cmd_migrate(const cli::Args& args) {
+    cli::Args a = args;
+    std::string from = take(a, "--from"), to = take(a, "--to");
+    if (from.rfind("sqlite:", 0) != 0 || from.size() <= 7 || !is_postgres_url(to) || !a.empty())
+        return cli::usage_error("migrate", "usage: --from sqlite:DIR --to postgresql://USER@HOST:PORT/DATABASE");
+    std::string dir = from.substr(7), err, report;
+    auto src = ServerStore::open(dir, false, &err);
+    if (!src) { std::fprintf(stderr, "teilhabe-server migrate: %s\n", err.c_str()); return 2; }
+    auto dst = ServerStore::open(dir, false, &err, to);
+    if (!dst) { std::fprintf(stderr, "teilhabe-server migrate: %s\n", err.c_str()); return 2; }
+    if (!src->copy_into(*dst, &report, &err)) {
+        std::fprintf(stderr, "teilhabe-server migrate: %s\n", err.c_str());
+        return 1;
+    }
+    dst->log_event("migrate", "", "store moved here from " + dir + "/server.sqlite: " + report);
+    std::printf("migrated %s/server.sqlite: %s. Serve it with --data %s --store URL; server.sqlite is left as it was.\n",
+                dir.c_str(), report.c_str(), dir.c_str());
+    return 0;
+}
+
 static HttpFront* g_server = nullptr;
 static NotifyTarget g_notify;
 static void on_signal(int) {
@@ -292,6 +327,7 @@ static int cmd_serve(const cli::Args& args) {
         return 2;
     }
     std::string data = take(a, "--data"), listen = take(a, "--listen"), cert = take(a, "--cert"), key = take(a, "--key");
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     std::string max_body = take(a, "--max-body"), rate = take(a, "--rate"), threads = take(a, "--threads");
     std::string per_address = take(a, "--per-address");
     bool allow_plain = take_flag(a, "--allow-plain-http"), self_signed = take_flag(a, "--tls-self-signed");
@@ -323,7 +359,7 @@ static int cmd_serve(const cli::Args& args) {
     }
 
     std::string err;
-    auto store = ServerStore::open(data, true, &err);
+    auto store = ServerStore::open(data, true, &err, store_url);
     if (!store) { std::fprintf(stderr, "teilhabe-server: %s\n", err.c_str()); return 2; }
     ServerConfig cfg;
     cfg.surveys_dir = data + "/surveys";
@@ -392,7 +428,7 @@ static int cmd_serve(const cli::Args& args) {
 
 static const cli::Command serve_verb(
     "serve",
-    "[--config FILE] --data DIR --listen HOST:PORT [--cert CERT.pem --key KEY.pem | --tls-self-signed] [--allow-plain-http] "
+    "[--config FILE] --data DIR [--store URL] --listen HOST:PORT [--cert CERT.pem --key KEY.pem | --tls-self-signed] [--allow-plain-http] "
     "[--max-body BYTES] [--rate PER_SECOND] [--threads N] [--per-address N] [--research-pub FILE]...",
     "Serves the API (the default verb). --cert/--key: a certificate from a CA (kiosks: --ca). --tls-self-signed: "
     "DIR/tls/server.crt and server.key, made at first start (kiosks pin its key: --pin, see `pin`). Without TLS, plain "
@@ -400,14 +436,17 @@ static const cli::Command serve_verb(
     "travel openly). --research-pub (repeatable) "
     "names the study's research.pub: kiosks sealing to any other key are refused at enrolment and upload; without it "
     "nothing is checked and a warning is logged. Limits: sync/transport/BUNDLE.md. "
-    "--config reads KEY = value lines (DATA, LISTEN, CERT, KEY, MAX_BODY, RATE, THREADS, PER_ADDRESS, RESEARCH_PUB, "
+    "--store postgresql://USER@HOST:PORT/DATABASE keeps the store in PostgreSQL instead of DIR/server.sqlite (the "
+    "database must exist; the server makes the schema; several servers may share it, each with the same "
+    "DIR/server.key); every verb that opens the store takes --store. "
+    "--config reads KEY = value lines (DATA, STORE, LISTEN, CERT, KEY, MAX_BODY, RATE, THREADS, PER_ADDRESS, RESEARCH_PUB, "
     "ALLOW_PLAIN_HTTP = yes|no; /etc/teilhabe-server/server.conf); options given here win. "
     "Logs one line per request on stderr; under systemd tells it READY, WATCHDOG and STOPPING.",
     cmd_serve);
-static const cli::Command enrol_verb("enrol", "--data DIR [--site NAME] [--valid-hours H]",
+static const cli::Command enrol_verb("enrol", "--data DIR [--store URL] [--site NAME] [--valid-hours H]",
                                      "Prints a one-time pairing code for one kiosk (default valid 24 hours).", cmd_enrol);
 static const cli::Command import_verb(
-    "import", "--data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...",
+    "import", "--data DIR [--store URL] [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER...",
     "Ingests bundles brought on USB sticks (files, or every *.tkb in a folder), with the same checks as an upload "
     "(with --research-pub: also the research key), and writes a signed receipt beside each (FILE.receipt; --receipt OUT "
     "with one file) for the coordinator to take back to the kiosks. One line per file; exit 1 when any file was refused "
@@ -423,27 +462,33 @@ static const cli::Command restore_verb(
     "Puts the backup FILE back as the store of DIR after checking its integrity and schema version; refused while "
     "the server runs. The replaced database is kept beside it (server.sqlite.before-restore-TIME).",
     cmd_restore);
+static const cli::Command migrate_verb(
+    "migrate", "--from sqlite:DIR --to postgresql://USER@HOST:PORT/DATABASE",
+    "Copies the SQLite store of DIR (stop the server first) into a new, empty PostgreSQL database: every device, "
+    "record, pairing code, event, account and session, in one transaction, rows counted on both sides. DIR keeps "
+    "server.key and server.sqlite; serve the database with --data DIR --store URL.",
+    cmd_migrate);
 static const cli::Command export_surveys_verb(
     "export-surveys", "--data DIR --out STICK",
     "Copies the signed survey updates in DIR/surveys to STICK/teilhabe-surveys/, for kiosks that sync by USB stick.",
     cmd_export_surveys);
 static const cli::Command status_verb(
-    "status", "--data DIR [--json] [--stale-days N] [--events N]",
+    "status", "--data DIR [--store URL] [--json] [--stale-days N] [--events N]",
     "Devices with their site, chain head, records, last seen and last upload result, flagged STALE (not seen for N "
     "days, default 7), REVOKED or MISSING (records the device holds that the server does not); targets against "
     "collected responses; open pairing codes; the latest N events (default 20). --json: the same and the counts per "
     "site, channel and day, for scripts and monitoring.",
     cmd_status);
 static const cli::Command revoke_verb(
-    "revoke", "--data DIR --device ID --reason TEXT",
+    "revoke", "--data DIR [--store URL] --device ID --reason TEXT",
     "Revokes a device (a stolen or retired kiosk), named by its id as `status` lists it: its further uploads and "
     "imports are refused (403 revoked, with the reason), it cannot enrol again, its stored records stay. Logged.",
     cmd_revoke);
-static const cli::Command codes_verb("codes", "--data DIR [--all]",
+static const cli::Command codes_verb("codes", "--data DIR [--store URL] [--all]",
                                      "Lists open pairing codes (by the start of their hash: the codes themselves are "
                                      "never stored) with site and expiry; --all also used and expired ones.",
                                      cmd_codes);
-static const cli::Command target_verb("target", "--data DIR --site NAME --expected N",
+static const cli::Command target_verb("target", "--data DIR [--store URL] --site NAME --expected N",
                                       "Sets how many responses a site is expected to collect (0 removes it); `status` "
                                       "shows collected against expected.",
                                       cmd_target);
@@ -453,6 +498,7 @@ static const cli::Command target_verb("target", "--data DIR --site NAME --expect
 static int cmd_user_add(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data");
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     if (data.empty() || a.size() != 1) return cli::usage_error("user add", "usage: --data DIR NAME (password on stdin, twice)");
     std::string pw1, pw2, err;
     if (!cli::read_secret_line("Password (10 characters or more): ", pw1) || !cli::read_secret_line("Again: ", pw2)) {
@@ -463,7 +509,7 @@ static int cmd_user_add(const cli::Args& args) {
         std::fprintf(stderr, "teilhabe-server user add: the two passwords differ; nothing stored\n");
         return 1;
     }
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store) { std::fprintf(stderr, "teilhabe-server user add: %s\n", err.c_str()); return 2; }
     if (!store->add_account(a[0], pw1, &err)) {
         std::fprintf(stderr, "teilhabe-server user add: %s\n", err.c_str());
@@ -477,8 +523,9 @@ static int cmd_user_add(const cli::Args& args) {
 static int cmd_user_list(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), err;
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     if (data.empty() || !a.empty()) return cli::usage_error("user list", "usage: --data DIR");
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store) { std::fprintf(stderr, "teilhabe-server user list: %s\n", err.c_str()); return 2; }
     int64_t now = (int64_t)std::time(nullptr);
     auto list = store->accounts();
@@ -494,8 +541,9 @@ static int cmd_user_list(const cli::Args& args) {
 static int cmd_user_remove(const cli::Args& args) {
     cli::Args a = args;
     std::string data = take(a, "--data"), err;
+    std::string store_url = take(a, "--store"); // "" = SQLite in DATA (store_db.h)
     if (data.empty() || a.size() != 1) return cli::usage_error("user remove", "usage: --data DIR NAME");
-    auto store = ServerStore::open(data, false, &err);
+    auto store = ServerStore::open(data, false, &err, store_url);
     if (!store || !store->remove_account(a[0], &err)) {
         std::fprintf(stderr, "teilhabe-server user remove: %s\n", err.c_str());
         return 1;
@@ -506,13 +554,13 @@ static int cmd_user_remove(const cli::Args& args) {
 }
 
 static const cli::Command user_add_verb(
-    "user add", "--data DIR NAME",
+    "user add", "--data DIR [--store URL] NAME",
     "Adds a coordinator account for the dashboard (/dashboard). The password (10 characters or more) is asked twice "
     "without echo, or read as two lines from stdin; only its Argon2id hash is stored.",
     cmd_user_add);
-static const cli::Command user_list_verb("user list", "--data DIR",
+static const cli::Command user_list_verb("user list", "--data DIR [--store URL]",
                                          "Lists the dashboard accounts with their last login and any lock-out.", cmd_user_list);
-static const cli::Command user_remove_verb("user remove", "--data DIR NAME",
+static const cli::Command user_remove_verb("user remove", "--data DIR [--store URL] NAME",
                                            "Removes a dashboard account; its open sessions end at once.", cmd_user_remove);
 
 // The pin of the certificate kiosks enrol with: DATA/tls/server.crt, or the file given.

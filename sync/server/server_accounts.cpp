@@ -9,20 +9,19 @@
 //   survey_counts         records per survey version, for the dashboard's counts
 //
 // The SQL here is kept plain on purpose (no SQLite-only functions, every value bound, upserts
-// with ON CONFLICT, times as integers, ids and hashes as hex text) so that another backend of
-// the store can run the same statements. The one exception is `audit.id INTEGER PRIMARY KEY`,
-// SQLite's row id, written as the events table does it.
+// with ON CONFLICT, times as integers, ids and hashes as hex text) so that both backends of the
+// store (store_db.h) run the same statements; `audit.id INTEGER PRIMARY KEY`, SQLite's row id,
+// becomes an identity column on PostgreSQL (StoreDb::ddl).
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <ctime>
 #include <mutex>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "hex.h"
 #include "server_store.h"
-#include "sqlite_stmt.h"
+#include "store_db.h"
 
 namespace tk {
 
@@ -103,17 +102,17 @@ bool ServerStore::add_account(const std::string& name, const std::string& passwo
     }
     std::lock_guard<std::mutex> lock(mu_);
     {
-        Stmt q(db_, "SELECT 1 FROM accounts WHERE name = ?");
+        Query q(db_, "SELECT 1 FROM accounts WHERE name = ?");
         q.text(1, name);
-        if (q.step() == SQLITE_ROW) {
+        if (q.step() == kDbRow) {
             if (error) *error = "account '" + name + "' exists already (remove it first to set a new password)";
             return false;
         }
     }
-    Stmt st(db_, "INSERT INTO accounts(name, pwhash, created) VALUES(?, ?, ?)");
+    Query st(db_, "INSERT INTO accounts(name, pwhash, created) VALUES(?, ?, ?)");
     st.text(1, name).text(2, hash).i64(3, (int64_t)std::time(nullptr));
-    if (st.step() != SQLITE_DONE) {
-        if (error) *error = std::string("cannot store the account: ") + sqlite3_errmsg(db_);
+    if (st.step() != kDbDone) {
+        if (error) *error = "cannot store the account: " + db_->error();
         return false;
     }
     return true;
@@ -121,20 +120,20 @@ bool ServerStore::add_account(const std::string& name, const std::string& passwo
 
 bool ServerStore::remove_account(const std::string& name, std::string* error) {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, "DELETE FROM accounts WHERE name = ?");
+    Query st(db_, "DELETE FROM accounts WHERE name = ?");
     st.text(1, name);
-    if (st.step() != SQLITE_DONE) {
-        if (error) *error = std::string("cannot remove the account: ") + sqlite3_errmsg(db_);
+    if (st.step() != kDbDone) {
+        if (error) *error = "cannot remove the account: " + db_->error();
         return false;
     }
-    if (sqlite3_changes(db_) == 0) {
+    if (st.changes() == 0) {
         if (error) *error = "no account '" + name.substr(0, 80) + "'";
         return false;
     }
-    Stmt s(db_, "DELETE FROM sessions WHERE account = ?");
+    Query s(db_, "DELETE FROM sessions WHERE account = ?");
     s.text(1, name);
     s.step();
-    Stmt f(db_, "DELETE FROM login_failures WHERE subject = ?");
+    Query f(db_, "DELETE FROM login_failures WHERE subject = ?");
     f.text(1, "account " + name);
     f.step();
     return true;
@@ -143,17 +142,17 @@ bool ServerStore::remove_account(const std::string& name, std::string* error) {
 std::vector<AccountInfo> ServerStore::accounts() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<AccountInfo> out;
-    Stmt st(db_, "SELECT a.name, a.created, a.last_login, f.failures, f.locked_until, f.last_failure FROM accounts a"
+    Query st(db_, "SELECT a.name, a.created, a.last_login, f.failures, f.locked_until, f.last_failure FROM accounts a"
                  " LEFT JOIN login_failures f ON f.subject = 'account ' || a.name ORDER BY a.name");
     int64_t now = (int64_t)std::time(nullptr);
-    while (st.step() == SQLITE_ROW) {
+    while (st.step() == kDbRow) {
         AccountInfo a;
         a.name = st.col_text(0);
-        a.created = sqlite3_column_int64(st.s, 1);
-        a.last_login = sqlite3_column_int64(st.s, 2);
-        if (now - sqlite3_column_int64(st.s, 5) <= kFailureMemory) {
-            a.failures = sqlite3_column_int(st.s, 3);
-            a.locked_until = sqlite3_column_int64(st.s, 4);
+        a.created = st.col_i64(1);
+        a.last_login = st.col_i64(2);
+        if (now - st.col_i64(5) <= kFailureMemory) {
+            a.failures = (int)st.col_i64(3);
+            a.locked_until = st.col_i64(4);
         }
         out.push_back(a);
     }
@@ -172,15 +171,15 @@ LoginResult ServerStore::login(const std::string& name, const std::string& passw
     int64_t locked = 0;
     {
         std::lock_guard<std::mutex> lock(mu_);
-        Stmt q(db_, "SELECT pwhash FROM accounts WHERE name = ?");
+        Query q(db_, "SELECT pwhash FROM accounts WHERE name = ?");
         q.text(1, name);
-        if (q.step() == SQLITE_ROW) {
+        if (q.step() == kDbRow) {
             hash = q.col_text(0);
             known = true;
         }
-        Stmt f(db_, "SELECT locked_until FROM login_failures WHERE (subject = ? OR subject = ?) AND last_failure >= ?");
+        Query f(db_, "SELECT locked_until FROM login_failures WHERE (subject = ? OR subject = ?) AND last_failure >= ?");
         f.text(1, acc_subject).text(2, addr_subject).i64(3, now - kFailureMemory);
-        while (f.step() == SQLITE_ROW) locked = std::max<int64_t>(locked, sqlite3_column_int64(f.s, 0));
+        while (f.step() == kDbRow) locked = std::max<int64_t>(locked, f.col_i64(0));
     }
     if (locked > now) {
         r.retry_after = locked - now;
@@ -202,9 +201,9 @@ LoginResult ServerStore::login(const std::string& name, const std::string& passw
             int free = k == 0 ? policy.account_free : policy.address_free;
             int64_t failures = 0;
             {
-                Stmt q(db_, "SELECT failures FROM login_failures WHERE subject = ? AND last_failure >= ?");
+                Query q(db_, "SELECT failures FROM login_failures WHERE subject = ? AND last_failure >= ?");
                 q.text(1, subject).i64(2, now - kFailureMemory);
-                if (q.step() == SQLITE_ROW) failures = sqlite3_column_int64(q.s, 0);
+                if (q.step() == kDbRow) failures = q.col_i64(0);
             }
             failures++;
             int64_t wait = 0;
@@ -213,34 +212,34 @@ LoginResult ServerStore::login(const std::string& name, const std::string& passw
                 for (int64_t i = free; i < failures && wait < policy.max_s; i++) wait *= 2;
                 wait = std::min(wait, policy.max_s);
             }
-            Stmt u(db_, "INSERT INTO login_failures(subject, failures, last_failure, locked_until) VALUES(?, ?, ?, ?)"
+            Query u(db_, "INSERT INTO login_failures(subject, failures, last_failure, locked_until) VALUES(?, ?, ?, ?)"
                         " ON CONFLICT(subject) DO UPDATE SET failures = excluded.failures,"
                         " last_failure = excluded.last_failure, locked_until = excluded.locked_until");
             u.text(1, subject).i64(2, failures).i64(3, now).i64(4, wait ? now + wait : 0);
             u.step();
             if (wait) r.retry_after = std::max(r.retry_after, wait);
         }
-        Stmt old(db_, "DELETE FROM login_failures WHERE last_failure < ?");
+        Query old(db_, "DELETE FROM login_failures WHERE last_failure < ?");
         old.i64(1, now - kFailureMemory);
         old.step();
         return r;
     }
-    Stmt clear(db_, "DELETE FROM login_failures WHERE subject = ? OR subject = ?");
+    Query clear(db_, "DELETE FROM login_failures WHERE subject = ? OR subject = ?");
     clear.text(1, acc_subject).text(2, addr_subject);
     clear.step();
-    Stmt gone(db_, "DELETE FROM sessions WHERE expires < ?");
+    Query gone(db_, "DELETE FROM sessions WHERE expires < ?");
     gone.i64(1, now);
     gone.step();
     r.session = random_hex32();
     r.csrf = random_hex32();
     r.expires = now + policy.session_s;
-    Stmt s(db_, "INSERT INTO sessions(id_hash, account, csrf, created, expires, address) VALUES(?, ?, ?, ?, ?, ?)");
+    Query s(db_, "INSERT INTO sessions(id_hash, account, csrf, created, expires, address) VALUES(?, ?, ?, ?, ?, ?)");
     s.text(1, sha256_hex(r.session)).text(2, name).text(3, r.csrf).i64(4, now).i64(5, r.expires).text(6, address);
-    Stmt u(db_, "UPDATE accounts SET last_login = ? WHERE name = ?");
+    Query u(db_, "UPDATE accounts SET last_login = ? WHERE name = ?");
     u.i64(1, now).text(2, name);
-    if (s.step() != SQLITE_DONE || u.step() != SQLITE_DONE) {
+    if (s.step() != kDbDone || u.step() != kDbDone) {
         r = LoginResult{};
-        r.reason = std::string("cannot store the session: ") + sqlite3_errmsg(db_);
+        r.reason = "cannot store the session: " + db_->error();
         return r;
     }
     r.ok = true;
@@ -252,20 +251,20 @@ bool ServerStore::session(const std::string& id, int64_t now, SessionInfo& out) 
     if (id.size() != 64) return false; // not one of ours: no look-up at all
     std::string h = sha256_hex(id);
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, "SELECT s.account, s.csrf, s.created, s.expires, s.address FROM sessions s"
+    Query st(db_, "SELECT s.account, s.csrf, s.created, s.expires, s.address FROM sessions s"
                  " JOIN accounts a ON a.name = s.account WHERE s.id_hash = ?");
     st.text(1, h);
-    if (st.step() != SQLITE_ROW) return false;
-    int64_t expires = sqlite3_column_int64(st.s, 3);
+    if (st.step() != kDbRow) return false;
+    int64_t expires = st.col_i64(3);
     if (expires <= now) {
-        Stmt d(db_, "DELETE FROM sessions WHERE id_hash = ?");
+        Query d(db_, "DELETE FROM sessions WHERE id_hash = ?");
         d.text(1, h);
         d.step();
         return false;
     }
     out.account = st.col_text(0);
     out.csrf = st.col_text(1);
-    out.created = sqlite3_column_int64(st.s, 2);
+    out.created = st.col_i64(2);
     out.expires = expires;
     out.address = st.col_text(4);
     return true;
@@ -273,7 +272,7 @@ bool ServerStore::session(const std::string& id, int64_t now, SessionInfo& out) 
 
 void ServerStore::end_session(const std::string& id) {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt d(db_, "DELETE FROM sessions WHERE id_hash = ?");
+    Query d(db_, "DELETE FROM sessions WHERE id_hash = ?");
     d.text(1, sha256_hex(id));
     d.step();
 }
@@ -281,7 +280,7 @@ void ServerStore::end_session(const std::string& id) {
 void ServerStore::audit(const std::string& account, const std::string& address, const std::string& action,
                         const std::string& detail) {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, "INSERT INTO audit(time, account, address, action, detail) VALUES(?, ?, ?, ?, ?)");
+    Query st(db_, "INSERT INTO audit(time, account, address, action, detail) VALUES(?, ?, ?, ?, ?)");
     st.i64(1, (int64_t)std::time(nullptr)).text(2, account.substr(0, 200)).text(3, address.substr(0, 200))
         .text(4, action.substr(0, 100)).text(5, detail.substr(0, 2000));
     st.step();
@@ -290,10 +289,10 @@ void ServerStore::audit(const std::string& account, const std::string& address, 
 std::vector<AuditEntry> ServerStore::audit_page(size_t limit, size_t offset) {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<AuditEntry> out;
-    Stmt st(db_, "SELECT id, time, account, address, action, detail FROM audit ORDER BY id DESC LIMIT ? OFFSET ?");
+    Query st(db_, "SELECT id, time, account, address, action, detail FROM audit ORDER BY id DESC LIMIT ? OFFSET ?");
     st.i64(1, (int64_t)limit).i64(2, (int64_t)offset);
-    while (st.step() == SQLITE_ROW)
-        out.push_back({sqlite3_column_int64(st.s, 0), sqlite3_column_int64(st.s, 1), st.col_text(2), st.col_text(3),
+    while (st.step() == kDbRow)
+        out.push_back({st.col_i64(0), st.col_i64(1), st.col_text(2), st.col_text(3),
                        st.col_text(4), st.col_text(5)});
     return out;
 }
@@ -301,10 +300,10 @@ std::vector<AuditEntry> ServerStore::audit_page(size_t limit, size_t offset) {
 std::vector<SurveyCount> ServerStore::survey_counts() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<SurveyCount> out;
-    Stmt st(db_, "SELECT survey_id, survey_hash, count(*), count(DISTINCT device) FROM records"
+    Query st(db_, "SELECT survey_id, survey_hash, count(*), count(DISTINCT device) FROM records"
                  " GROUP BY survey_id, survey_hash ORDER BY survey_id, survey_hash");
-    while (st.step() == SQLITE_ROW)
-        out.push_back({st.col_text(0), st.col_text(1), sqlite3_column_int64(st.s, 2), sqlite3_column_int64(st.s, 3)});
+    while (st.step() == kDbRow)
+        out.push_back({st.col_text(0), st.col_text(1), st.col_i64(2), st.col_i64(3)});
     return out;
 }
 

@@ -15,6 +15,7 @@ const std::vector<ConfKey>& server_conf_keys() {
         {"THREADS", "--threads", false},    {"PER_ADDRESS", "--per-address", false},
         {"RESEARCH_PUB", "--research-pub", false},
         {"ALLOW_PLAIN_HTTP", "--allow-plain-http", true},
+        {"STORE", "--store", false},
     };
     return keys;
 }

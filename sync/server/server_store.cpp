@@ -6,7 +6,6 @@
 #include <cstring>
 #include <ctime>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "dates.h"
@@ -14,17 +13,16 @@
 #include "enrolment.h"
 #include "keys.h"
 #include "hex.h"
-#include "sqlite_stmt.h"
+#include "store_db.h"
 
 namespace tk {
 
 // 'TKSV': marks the file as ours, so the server never writes into someone else's database.
 
-static int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
-static std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "no database"; }
 static int64_t now_s() { return (int64_t)std::time(nullptr); }
 
-std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool create, std::string* error) {
+std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool create, std::string* error,
+                                               const std::string& store) {
     std::unique_ptr<ServerStore> st(new ServerStore());
     st->dir_ = dir;
     struct stat sb;
@@ -45,39 +43,33 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
     std::memcpy(st->server_pk_.data(), id.pk, 32);
     std::memcpy(st->server_sk_, id.sk, 64);
 
-    std::string path = dir + "/server.sqlite";
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path.c_str(), &st->db_, flags, nullptr) != SQLITE_OK) {
-        if (error) *error = path + ": cannot open: " + errmsg(st->db_);
+    st->db_ = open_store_db(dir, store, create, error);
+    if (!st->db_) return nullptr;
+    StoreDb& db = *st->db_;
+    const std::string path = db.where();
+    int app_id = 0, user_version = 0;
+    bool foreign = false;
+    // The schema is read and made in one transaction (PostgreSQL: under an advisory lock), so
+    // that servers starting at once on one database do not both create or migrate it.
+    if (!db.begin_schema() || !db.read_marks(&app_id, &user_version, &foreign)) {
+        if (error) *error = path + ": cannot read the schema version: " + db.error();
+        db.rollback();
         return nullptr;
     }
-    sqlite3_busy_timeout(st->db_, 10000);
-    int app_id = 0, user_version = 0;
-    {
-        Stmt a(st->db_, "PRAGMA application_id");
-        if (a.step() == SQLITE_ROW) app_id = sqlite3_column_int(a.s, 0);
-        else {
-            if (error) *error = path + ": not an SQLite database, or damaged: " + errmsg(st->db_);
-            return nullptr;
-        }
-        Stmt u(st->db_, "PRAGMA user_version");
-        if (u.step() == SQLITE_ROW) user_version = sqlite3_column_int(u.s, 0);
-    }
-    bool fresh = app_id == 0 && user_version == 0;
-    if (!fresh && app_id != kApplicationId) {
+    bool fresh = app_id == 0 && user_version == 0 && !foreign;
+    if (foreign) {
+        db.rollback();
         if (error) *error = path + ": is not a Teilhabe server store (foreign database); left untouched";
         return nullptr;
     }
     if (!fresh && user_version > kSchemaVersion) {
+        db.rollback();
         if (error) *error = path + ": schema version " + std::to_string(user_version) + " is newer than this server (" +
                             std::to_string(kSchemaVersion) + ")";
         return nullptr;
     }
-    exec(st->db_, "PRAGMA journal_mode=WAL");
-    exec(st->db_, "PRAGMA synchronous=FULL");
     if (fresh) {
         const char* schema =
-            "BEGIN IMMEDIATE;"
             "CREATE TABLE IF NOT EXISTS devices(pk BLOB PRIMARY KEY, site TEXT NOT NULL DEFAULT '',"
             " enrolled INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0, last_hash BLOB,"
             " last_seen INTEGER NOT NULL DEFAULT 0, head_seq INTEGER NOT NULL DEFAULT 0,"
@@ -87,6 +79,8 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             "CREATE TABLE IF NOT EXISTS targets(site TEXT PRIMARY KEY, expected INTEGER NOT NULL);"
             "CREATE TABLE IF NOT EXISTS status_history(id INTEGER PRIMARY KEY, device BLOB NOT NULL, time INTEGER NOT NULL,"
             " changed TEXT NOT NULL, status TEXT NOT NULL);"
+            // (device, seq) is the record's id: the key that makes ingest idempotent, also
+            // between processes (an identical resend is acknowledged, other bytes are a conflict).
             "CREATE TABLE IF NOT EXISTS records(device BLOB NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
             " survey_id TEXT NOT NULL, survey_hash TEXT NOT NULL, channel TEXT NOT NULL, site TEXT NOT NULL,"
             " hour INTEGER NOT NULL, wire BLOB NOT NULL, received INTEGER NOT NULL, source TEXT NOT NULL,"
@@ -94,14 +88,12 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
             "CREATE TABLE IF NOT EXISTS pairing(code_hash BLOB PRIMARY KEY, site TEXT NOT NULL DEFAULT '',"
             " created INTEGER NOT NULL, expires INTEGER NOT NULL, used_by BLOB, used_at INTEGER);"
             "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, time INTEGER NOT NULL, kind TEXT NOT NULL,"
-            " device TEXT NOT NULL, detail TEXT NOT NULL);"
-            "PRAGMA application_id=1414222678;";
-        static_assert(kApplicationId == 1414222678, "application_id literal in the schema");
+            " device TEXT NOT NULL, detail TEXT NOT NULL);";
         static_assert(kSchemaVersion == 4, "the fresh schema is the newest");
-        std::string all = std::string(schema) + accounts_schema_sql() + "PRAGMA user_version=4;COMMIT;";
-        if (exec(st->db_, all.c_str()) != SQLITE_OK) {
-            if (error) *error = path + ": cannot create the schema: " + errmsg(st->db_);
-            exec(st->db_, "ROLLBACK");
+        std::string all = db.ddl(std::string(schema) + accounts_schema_sql()) + db.marks_sql(kApplicationId, kSchemaVersion);
+        if (!db.exec(all) || !db.commit()) {
+            if (error) *error = path + ": cannot create the schema: " + db.error();
+            db.rollback();
             return nullptr;
         }
     } else {
@@ -128,21 +120,21 @@ std::unique_ptr<ServerStore> ServerStore::open(const std::string& dir, bool crea
         };
         for (const Step& m : steps) {
             if (user_version >= m.to) continue;
-            std::string up = std::string("BEGIN IMMEDIATE;") + m.sql + "PRAGMA user_version=" + std::to_string(m.to) + ";COMMIT;";
-            if (exec(st->db_, up.c_str()) != SQLITE_OK) {
-                if (error) *error = path + ": cannot migrate the schema to version " + std::to_string(m.to) + ": " + errmsg(st->db_);
-                exec(st->db_, "ROLLBACK");
+            if ((!db.in_transaction() && !db.begin_schema()) || !db.exec(db.ddl(m.sql) + db.marks_sql(kApplicationId, m.to)) ||
+                !db.commit()) {
+                if (error) *error = path + ": cannot migrate the schema to version " + std::to_string(m.to) + ": " + db.error();
+                db.rollback();
                 return nullptr;
             }
             user_version = m.to;
         }
+        db.rollback(); // nothing to migrate: the reading transaction ends
     }
     return st;
 }
 
 ServerStore::~ServerStore() {
     sodium_memzero(server_sk_, sizeof server_sk_);
-    if (db_) sqlite3_close_v2(db_);
 }
 
 std::string ServerStore::server_fingerprint() const { return fingerprint(server_pk_.data(), 32); }
@@ -151,7 +143,7 @@ void ServerStore::log_event(const std::string& kind, const std::string& device, 
     int64_t now = now_s();
     if (now != event_second_) {
         if (events_dropped_ > 0) {
-            Stmt st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
+            Query st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
             st.i64(1, event_second_).text(2, "flood").text(3, "")
                 .text(4, std::to_string(events_dropped_) + " further events in one second not recorded");
             st.step();
@@ -164,17 +156,17 @@ void ServerStore::log_event(const std::string& kind, const std::string& device, 
         return;
     }
     events_this_second_++;
-    Stmt st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
+    Query st(db_, "INSERT INTO events(time, kind, device, detail) VALUES(?,?,?,?)");
     st.i64(1, now).text(2, kind).text(3, device).text(4, detail.substr(0, 2000));
     st.step();
 }
 
 std::vector<std::string> ServerStore::events(size_t limit) {
     std::vector<std::string> out;
-    Stmt st(db_, "SELECT time, kind, device, detail FROM (SELECT * FROM events ORDER BY id DESC LIMIT ?) ORDER BY id");
+    Query st(db_, "SELECT time, kind, device, detail FROM (SELECT * FROM events ORDER BY id DESC LIMIT ?) AS e ORDER BY id");
     st.i64(1, (int64_t)limit);
-    while (st.step() == SQLITE_ROW)
-        out.push_back(format_utc(sqlite3_column_int64(st.s, 0)) + " " + st.col_text(1) + " " +
+    while (st.step() == kDbRow)
+        out.push_back(format_utc(st.col_i64(0)) + " " + st.col_text(1) + " " +
                       (st.col_text(2).empty() ? "-" : st.col_text(2)) + " " + st.col_text(3));
     return out;
 }
@@ -228,7 +220,7 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
     std::lock_guard<std::mutex> lock(mu_);
     bool known = false; // enrolled: its latest result is kept for the fleet view
     auto reject = [&](int status, const char* code, const std::string& reason) {
-        if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+        db_->rollback();
         r.status = status;
         r.code = code;
         r.reason = reason;
@@ -237,23 +229,26 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         if (known) note_result(b.device_pk, code);
         return r;
     };
-    if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) return reject(503, "storage", "store is busy or unwritable: " + errmsg(db_));
+    if (!db_->begin()) return reject(503, "storage", "store is busy or unwritable: " + db_->error());
     uint64_t head = 0, said_head = 0;
     Hash32 head_hash{};
     {
-        Stmt d(db_, "SELECT last_seq, last_hash, head_seq, revoked, revoked_reason FROM devices WHERE pk = ?");
+        // The row lock (PostgreSQL) makes the uploads of one device wait for each other, also
+        // from other server processes; SQLite's BEGIN IMMEDIATE has the whole file already.
+        Query d(db_, std::string("SELECT last_seq, last_hash, head_seq, revoked, revoked_reason FROM devices WHERE pk = ?") +
+                         db_->for_update());
         d.blob(1, b.device_pk.data(), 32);
-        if (d.step() != SQLITE_ROW)
+        if (d.step() != kDbRow)
             return reject(403, "unknown-device", "device " + r.device + " (" + fingerprint(b.device_pk.data(), 32) +
                           ") is not enrolled on this server");
         known = true;
-        if (sqlite3_column_int64(d.s, 3) != 0)
+        if (d.col_i64(3) != 0)
             return reject(403, "revoked", "device " + r.device + " was revoked on " +
-                          format_utc(sqlite3_column_int64(d.s, 3)) + " (" + d.col_text(4) +
+                          format_utc(d.col_i64(3)) + " (" + d.col_text(4) +
                           "); its uploads are no longer taken. Ask the study's coordinator.");
-        head = (uint64_t)sqlite3_column_int64(d.s, 0);
+        head = (uint64_t)d.col_i64(0);
         if (head > 0) d.col_blob(1, head_hash.data(), 32);
-        said_head = (uint64_t)sqlite3_column_int64(d.s, 2);
+        said_head = (uint64_t)d.col_i64(2);
     }
     r.server_seq = head;
     const uint64_t old_head = head;
@@ -274,10 +269,10 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         g.receipt = receipt_for(b, head, head_hash, 0, 0);
         return g;
     }
-    Stmt old(db_, "SELECT hash FROM records WHERE device = ? AND seq = ?");
-    Stmt ins(db_, "INSERT INTO records(device, seq, hash, survey_id, survey_hash, channel, site, hour, wire, received, source)"
-                  " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    if (!old || !ins) return reject(503, "storage", "cannot prepare statements: " + errmsg(db_));
+    Query old(db_, "SELECT hash FROM records WHERE device = ? AND seq = ?");
+    Query ins(db_, "INSERT INTO records(device, seq, hash, survey_id, survey_hash, channel, site, hour, wire, received, source)"
+                  " VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device, seq) DO NOTHING");
+    if (!old || !ins) return reject(503, "storage", "cannot prepare statements: " + db_->error());
     int64_t now = now_s();
     for (size_t i = 0; i < b.records.size(); i++) {
         const Record& rec = b.records[i];
@@ -286,7 +281,7 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
             old.reset();
             old.blob(1, b.device_pk.data(), 32).i64(2, (int64_t)rec.seq);
             Hash32 have{};
-            if (old.step() != SQLITE_ROW || !old.col_blob(0, have.data(), 32))
+            if (old.step() != kDbRow || !old.col_blob(0, have.data(), 32))
                 return reject(500, "storage", "record " + record_id(rec.device_pk, rec.seq) + " is below the chain head but not in the store");
             if (have != hashes[i])
                 return reject(409, "conflict", "record " + record_id(rec.device_pk, rec.seq) +
@@ -304,20 +299,34 @@ IngestResult ServerStore::store_bundle(const Bundle& b, const std::string& sourc
         ins.blob(1, b.device_pk.data(), 32).i64(2, (int64_t)rec.seq).blob(3, hashes[i].data(), 32)
             .text(4, rec.meta.survey_id).text(5, rec.meta.survey_hash).text(6, rec.meta.channel).text(7, rec.meta.site)
             .i64(8, rec.meta.time / 3600).blob(9, wire.data(), wire.size()).i64(10, now).text(11, source);
-        if (ins.step() != SQLITE_DONE) return reject(503, "storage", "cannot store record: " + errmsg(db_));
+        if (ins.step() != kDbDone) return reject(503, "storage", "cannot store record: " + db_->error());
+        if (ins.changes() == 0) {
+            // The key (device, seq) was taken although the chain head is below it: the one
+            // answer is the stored record's hash, never a second row.
+            old.reset();
+            old.blob(1, b.device_pk.data(), 32).i64(2, (int64_t)rec.seq);
+            Hash32 have{};
+            if (old.step() != kDbRow || !old.col_blob(0, have.data(), 32) || have != hashes[i])
+                return reject(409, "conflict", "record " + record_id(rec.device_pk, rec.seq) +
+                              " differs from the record the server already holds under that id (altered or forked chain)");
+            r.duplicates++;
+            head = rec.seq;
+            head_hash = hashes[i];
+            continue;
+        }
         head = rec.seq;
         head_hash = hashes[i];
         r.stored++;
     }
     {
-        Stmt u(db_, "UPDATE devices SET last_seq = ?, last_hash = ?, last_seen = ?, head_seq = ?, last_result = 'ok',"
+        Query u(db_, "UPDATE devices SET last_seq = ?, last_hash = ?, last_seen = ?, head_seq = ?, last_result = 'ok',"
                     " last_result_time = ?3 WHERE pk = ?5");
         u.i64(1, (int64_t)head).blob(2, head_hash.data(), 32).i64(3, now)
             .i64(4, (int64_t)std::max(said_head, b.head.seq)).blob(5, b.device_pk.data(), 32);
-        if (u.step() != SQLITE_DONE) return reject(503, "storage", "cannot update the chain head: " + errmsg(db_));
+        if (u.step() != kDbDone) return reject(503, "storage", "cannot update the chain head: " + db_->error());
     }
     if (!b.status.empty()) keep_status(b, now, source);
-    if (exec(db_, "COMMIT") != SQLITE_OK) return reject(503, "storage", "commit failed: " + errmsg(db_));
+    if (!db_->commit()) return reject(503, "storage", "commit failed: " + db_->error());
     r.server_seq = head;
     r.receipt = receipt_for(b, head, head_hash, r.stored, r.duplicates);
     if (r.duplicates > 0)
@@ -366,11 +375,11 @@ std::string ServerStore::new_pairing_code(const std::string& site, int valid_hou
     }
     Hash32 h = pairing_code_hash(norm);
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, "INSERT INTO pairing(code_hash, site, created, expires) VALUES(?,?,?,?)");
+    Query st(db_, "INSERT INTO pairing(code_hash, site, created, expires) VALUES(?,?,?,?)");
     int64_t now = now_s();
     st.blob(1, h.data(), 32).text(2, site).i64(3, now).i64(4, now + (int64_t)valid_hours * 3600);
-    if (st.step() != SQLITE_DONE) {
-        if (error) *error = "cannot store the pairing code: " + errmsg(db_);
+    if (st.step() != kDbDone) {
+        if (error) *error = "cannot store the pairing code: " + db_->error();
         return "";
     }
     return code;
@@ -379,7 +388,7 @@ std::string ServerStore::new_pairing_code(const std::string& site, int valid_hou
 bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& device_pk, int* status, std::string* error,
                         std::string* site_out) {
     auto fail = [&](int s, const std::string& msg) {
-        if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+        db_->rollback();
         if (status) *status = s;
         if (error) *error = msg;
         log_event("reject-enrol", device_id_hex(device_pk), msg);
@@ -389,38 +398,38 @@ bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& 
     std::lock_guard<std::mutex> lock(mu_);
     if (!normalize_pairing_code(code, norm)) return fail(400, "the pairing code has the wrong form (12 characters, e.g. K7QX-3MPA-9RTC)");
     Hash32 h = pairing_code_hash(norm);
-    if (exec(db_, "BEGIN IMMEDIATE") != SQLITE_OK) return fail(503, "store is busy: " + errmsg(db_));
+    if (!db_->begin()) return fail(503, "store is busy: " + db_->error());
     std::string site;
     {
-        Stmt st(db_, "SELECT site, expires, used_by FROM pairing WHERE code_hash = ?");
+        Query st(db_, "SELECT site, expires, used_by FROM pairing WHERE code_hash = ?");
         st.blob(1, h.data(), 32);
-        if (st.step() != SQLITE_ROW) return fail(403, "unknown pairing code");
+        if (st.step() != kDbRow) return fail(403, "unknown pairing code");
         site = st.col_text(0);
-        if (sqlite3_column_type(st.s, 2) != SQLITE_NULL) {
+        if (!st.null(2)) {
             std::array<uint8_t, 32> used{};
             st.col_blob(2, used.data(), 32);
             if (used != device_pk) return fail(403, "the pairing code was already used by another device");
-            exec(db_, "COMMIT");
+            db_->commit();
             if (status) *status = 200;
             if (site_out) *site_out = site;
             return true;   // the same device asking again: same answer
         }
-        if (sqlite3_column_int64(st.s, 1) < now_s()) return fail(403, "the pairing code has expired; make a new one");
+        if (st.col_i64(1) < now_s()) return fail(403, "the pairing code has expired; make a new one");
     }
     {
-        Stmt rv(db_, "SELECT revoked FROM devices WHERE pk = ?");
+        Query rv(db_, "SELECT revoked FROM devices WHERE pk = ?");
         rv.blob(1, device_pk.data(), 32);
-        if (rv.step() == SQLITE_ROW && sqlite3_column_int64(rv.s, 0) != 0)
+        if (rv.step() == kDbRow && rv.col_i64(0) != 0)
             return fail(403, "this device was revoked; a revoked device cannot enrol again (a new kiosk installation has "
                              "a new device key)");
     }
     int64_t now = now_s();
-    Stmt u(db_, "UPDATE pairing SET used_by = ?, used_at = ? WHERE code_hash = ?");
+    Query u(db_, "UPDATE pairing SET used_by = ?, used_at = ? WHERE code_hash = ?");
     u.blob(1, device_pk.data(), 32).i64(2, now).blob(3, h.data(), 32);
-    Stmt d(db_, "INSERT INTO devices(pk, site, enrolled) VALUES(?,?,?) ON CONFLICT(pk) DO UPDATE SET site = excluded.site");
+    Query d(db_, "INSERT INTO devices(pk, site, enrolled) VALUES(?,?,?) ON CONFLICT(pk) DO UPDATE SET site = excluded.site");
     d.blob(1, device_pk.data(), 32).text(2, site).i64(3, now);
-    if (u.step() != SQLITE_DONE || d.step() != SQLITE_DONE || exec(db_, "COMMIT") != SQLITE_OK)
-        return fail(503, "cannot register the device: " + errmsg(db_));
+    if (u.step() != kDbDone || d.step() != kDbDone || !db_->commit())
+        return fail(503, "cannot register the device: " + db_->error());
     log_event("enrol", device_id_hex(device_pk), "enrolled, fingerprint " + fingerprint(device_pk.data(), 32) +
               (site.empty() ? "" : ", site " + site));
     if (status) *status = 200;
@@ -430,33 +439,33 @@ bool ServerStore::enrol(const std::string& code, const std::array<uint8_t, 32>& 
 
 bool ServerStore::device_known(const std::array<uint8_t, 32>& pk) {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, "SELECT 1 FROM devices WHERE pk = ?");
+    Query st(db_, "SELECT 1 FROM devices WHERE pk = ?");
     st.blob(1, pk.data(), 32);
-    return st.step() == SQLITE_ROW;
+    return st.step() == kDbRow;
 }
 
 std::vector<DeviceInfo> ServerStore::devices() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<DeviceInfo> out;
-    Stmt st(db_, "SELECT pk, site, enrolled, last_seen, last_seq, head_seq, revoked, revoked_reason, last_result,"
+    Query st(db_, "SELECT pk, site, enrolled, last_seen, last_seq, head_seq, revoked, revoked_reason, last_result,"
                  " last_result_time, (SELECT count(*) FROM records r WHERE r.device = d.pk), status, status_time"
                  " FROM devices d ORDER BY enrolled, pk");
-    while (st.step() == SQLITE_ROW) {
+    while (st.step() == kDbRow) {
         DeviceInfo d;
         st.col_blob(0, d.pk.data(), 32);
         d.site = st.col_text(1);
-        d.enrolled = sqlite3_column_int64(st.s, 2);
-        d.last_seen = sqlite3_column_int64(st.s, 3);
-        d.last_seq = (uint64_t)sqlite3_column_int64(st.s, 4);
-        d.head_seq = (uint64_t)sqlite3_column_int64(st.s, 5);
-        d.revoked_at = sqlite3_column_int64(st.s, 6);
+        d.enrolled = st.col_i64(2);
+        d.last_seen = st.col_i64(3);
+        d.last_seq = (uint64_t)st.col_i64(4);
+        d.head_seq = (uint64_t)st.col_i64(5);
+        d.revoked_at = st.col_i64(6);
         d.revoked = d.revoked_at != 0;
         d.revoked_reason = st.col_text(7);
         d.last_result = st.col_text(8);
-        d.last_result_time = sqlite3_column_int64(st.s, 9);
-        d.records = sqlite3_column_int64(st.s, 10);
+        d.last_result_time = st.col_i64(9);
+        d.records = st.col_i64(10);
         d.status = st.col_text(11);
-        d.status_time = sqlite3_column_int64(st.s, 12);
+        d.status_time = st.col_i64(12);
         out.push_back(d);
     }
     return out;
@@ -474,20 +483,20 @@ void ServerStore::keep_status(const Bundle& b, int64_t now, const std::string& s
     }
     std::string old;
     {
-        Stmt q(db_, "SELECT status FROM devices WHERE pk = ?");
+        Query q(db_, "SELECT status FROM devices WHERE pk = ?");
         q.blob(1, b.device_pk.data(), 32);
-        if (q.step() == SQLITE_ROW) old = q.col_text(0);
+        if (q.step() == kDbRow) old = q.col_text(0);
     }
     bool had = !old.empty() && parse_device_status(old, before, nullptr);
     std::vector<std::string> changed = had ? status_changes(before, st) : std::vector<std::string>{"first"};
     std::string canonical = device_status_json(st); // only known fields, as this server reads them
-    Stmt u(db_, "UPDATE devices SET status = ?, status_time = ? WHERE pk = ?");
+    Query u(db_, "UPDATE devices SET status = ?, status_time = ? WHERE pk = ?");
     u.text(1, canonical).i64(2, now).blob(3, b.device_pk.data(), 32);
     u.step();
     if (changed.empty()) return;
     std::string names;
     for (const std::string& c : changed) names += (names.empty() ? "" : ",") + c;
-    Stmt h(db_, "INSERT INTO status_history(device, time, changed, status) VALUES(?,?,?,?)");
+    Query h(db_, "INSERT INTO status_history(device, time, changed, status) VALUES(?,?,?,?)");
     h.blob(1, b.device_pk.data(), 32).i64(2, now).text(3, names).text(4, canonical);
     h.step();
 }
@@ -495,17 +504,18 @@ void ServerStore::keep_status(const Bundle& b, int64_t now, const std::string& s
 std::vector<ServerStore::StatusChange> ServerStore::status_history(const std::string& device_id, size_t limit) {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<StatusChange> out;
-    Stmt st(db_, "SELECT lower(hex(substr(device, 1, 8))), time, changed, status FROM status_history"
-                 " WHERE ?1 = '' OR lower(hex(substr(device, 1, 8))) = lower(?1) ORDER BY id DESC LIMIT ?2");
+    const std::string dev = db_->hex("substr(device, 1, 8)");
+    Query st(db_, "SELECT " + dev + ", time, changed, status FROM status_history"
+                 " WHERE ?1 = '' OR " + dev + " = lower(?1) ORDER BY id DESC LIMIT ?2");
     st.text(1, device_id).i64(2, (int64_t)limit);
-    while (st.step() == SQLITE_ROW) out.push_back({st.col_text(0), sqlite3_column_int64(st.s, 1), st.col_text(2), st.col_text(3)});
+    while (st.step() == kDbRow) out.push_back({st.col_text(0), st.col_i64(1), st.col_text(2), st.col_text(3)});
     return out;
 }
 
 // The latest upload result of a known device, outside any transaction (the upload's own was
 // rolled back). Kept to the code: the reason is in the event log.
 void ServerStore::note_result(const std::array<uint8_t, 32>& pk, const std::string& code) {
-    Stmt u(db_, "UPDATE devices SET last_result = ?, last_result_time = ? WHERE pk = ?");
+    Query u(db_, "UPDATE devices SET last_result = ?, last_result_time = ? WHERE pk = ?");
     u.text(1, code).i64(2, now_s()).blob(3, pk.data(), 32);
     u.step();
 }
@@ -521,9 +531,9 @@ bool ServerStore::revoke(const std::string& device, const std::string& reason, s
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::array<uint8_t, 32>> match;
     {
-        Stmt st(db_, "SELECT pk FROM devices WHERE substr(lower(hex(pk)), 1, ?) = ?");
-        st.i64(1, (int64_t)id.size()).text(2, id);
-        while (st.step() == SQLITE_ROW) {
+        Query st(db_, "SELECT pk FROM devices WHERE substr(" + db_->hex("pk") + ", 1, " + std::to_string(id.size()) + ") = ?");
+        st.text(1, id);
+        while (st.step() == kDbRow) {
             std::array<uint8_t, 32> pk{};
             st.col_blob(0, pk.data(), 32);
             match.push_back(pk);
@@ -536,13 +546,13 @@ bool ServerStore::revoke(const std::string& device, const std::string& reason, s
         return false;
     }
     std::string why = reason.empty() ? "no reason given" : reason.substr(0, 500);
-    Stmt u(db_, "UPDATE devices SET revoked = ?, revoked_reason = ? WHERE pk = ? AND revoked = 0");
+    Query u(db_, "UPDATE devices SET revoked = ?, revoked_reason = ? WHERE pk = ? AND revoked = 0");
     u.i64(1, now_s()).text(2, why).blob(3, match[0].data(), 32);
-    if (u.step() != SQLITE_DONE) {
-        if (error) *error = "cannot store the revocation: " + errmsg(db_);
+    if (u.step() != kDbDone) {
+        if (error) *error = "cannot store the revocation: " + db_->error();
         return false;
     }
-    if (sqlite3_changes(db_) == 0) {
+    if (u.changes() == 0) {
         if (error) *error = "device " + device + " was revoked already";
         return false;
     }
@@ -553,20 +563,20 @@ bool ServerStore::revoke(const std::string& device, const std::string& reason, s
 std::vector<PairingCodeInfo> ServerStore::pairing_codes() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<PairingCodeInfo> out;
-    Stmt st(db_, "SELECT lower(hex(substr(code_hash, 1, 4))), site, created, expires, used_by, coalesce(used_at, 0)"
+    Query st(db_, "SELECT " + db_->hex("substr(code_hash, 1, 4)") + ", site, created, expires, used_by, coalesce(used_at, 0)"
                  " FROM pairing ORDER BY created, code_hash");
-    while (st.step() == SQLITE_ROW) {
+    while (st.step() == kDbRow) {
         PairingCodeInfo c;
         c.id = st.col_text(0);
         c.site = st.col_text(1);
-        c.created = sqlite3_column_int64(st.s, 2);
-        c.expires = sqlite3_column_int64(st.s, 3);
-        if (sqlite3_column_type(st.s, 4) != SQLITE_NULL) {
+        c.created = st.col_i64(2);
+        c.expires = st.col_i64(3);
+        if (!st.null(4)) {
             std::array<uint8_t, 32> pk{};
             st.col_blob(4, pk.data(), 32);
             c.used_by = device_id_hex(pk);
         }
-        c.used_at = sqlite3_column_int64(st.s, 5);
+        c.used_at = st.col_i64(5);
         out.push_back(c);
     }
     return out;
@@ -575,20 +585,20 @@ std::vector<PairingCodeInfo> ServerStore::pairing_codes() {
 std::vector<CountRow> ServerStore::counts() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<CountRow> out;
-    Stmt st(db_, "SELECT site, channel, hour / 24, count(*) FROM records GROUP BY 1, 2, 3 ORDER BY 3, 1, 2");
-    while (st.step() == SQLITE_ROW)
-        out.push_back({st.col_text(0), st.col_text(1), sqlite3_column_int64(st.s, 2), sqlite3_column_int64(st.s, 3)});
+    Query st(db_, "SELECT site, channel, hour / 24, count(*) FROM records GROUP BY 1, 2, 3 ORDER BY 3, 1, 2");
+    while (st.step() == kDbRow)
+        out.push_back({st.col_text(0), st.col_text(1), st.col_i64(2), st.col_i64(3)});
     return out;
 }
 
 bool ServerStore::set_target(const std::string& site, int64_t expected, std::string* error) {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, expected > 0 ? "INSERT INTO targets(site, expected) VALUES(?, ?) ON CONFLICT(site) DO UPDATE SET expected = excluded.expected"
+    Query st(db_, expected > 0 ? "INSERT INTO targets(site, expected) VALUES(?, ?) ON CONFLICT(site) DO UPDATE SET expected = excluded.expected"
                               : "DELETE FROM targets WHERE site = ?");
     st.text(1, site);
     if (expected > 0) st.i64(2, expected);
-    if (st.step() != SQLITE_DONE) {
-        if (error) *error = "cannot store the target: " + errmsg(db_);
+    if (st.step() != kDbDone) {
+        if (error) *error = "cannot store the target: " + db_->error();
         return false;
     }
     log_event("target", "", expected > 0 ? "site '" + site + "': " + std::to_string(expected) + " responses expected"
@@ -599,16 +609,16 @@ bool ServerStore::set_target(const std::string& site, int64_t expected, std::str
 std::vector<std::pair<std::string, int64_t>> ServerStore::targets() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::pair<std::string, int64_t>> out;
-    Stmt st(db_, "SELECT site, expected FROM targets ORDER BY site");
-    while (st.step() == SQLITE_ROW) out.emplace_back(st.col_text(0), sqlite3_column_int64(st.s, 1));
+    Query st(db_, "SELECT site, expected FROM targets ORDER BY site");
+    while (st.step() == kDbRow) out.emplace_back(st.col_text(0), st.col_i64(1));
     return out;
 }
 
 std::vector<std::pair<std::string, int64_t>> ServerStore::event_counts() {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<std::pair<std::string, int64_t>> out;
-    Stmt st(db_, "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind");
-    while (st.step() == SQLITE_ROW) out.emplace_back(st.col_text(0), sqlite3_column_int64(st.s, 1));
+    Query st(db_, "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind");
+    while (st.step() == kDbRow) out.emplace_back(st.col_text(0), st.col_i64(1));
     return out;
 }
 
@@ -617,41 +627,41 @@ std::vector<ServerStore::Event> ServerStore::event_page(size_t limit, size_t off
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<Event> out;
     // The prefix is matched with substr, not LIKE: a '%' or '_' in it is no wildcard.
-    Stmt st(db_, "SELECT id, time, kind, device, detail FROM events WHERE substr(kind, 1, length(?1)) = ?1"
+    Query st(db_, "SELECT id, time, kind, device, detail FROM events WHERE substr(kind, 1, length(?1)) = ?1"
                  " AND (?2 = '' OR device = ?2) ORDER BY id DESC LIMIT ?3 OFFSET ?4");
     st.text(1, kind_prefix).text(2, device).i64(3, (int64_t)limit).i64(4, (int64_t)offset);
-    while (st.step() == SQLITE_ROW)
-        out.push_back({sqlite3_column_int64(st.s, 0), sqlite3_column_int64(st.s, 1), st.col_text(2), st.col_text(3),
+    while (st.step() == kDbRow)
+        out.push_back({st.col_i64(0), st.col_i64(1), st.col_text(2), st.col_text(3),
                        st.col_text(4)});
     return out;
 }
 
 int64_t ServerStore::record_count() {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, "SELECT count(*) FROM records");
-    return st.step() == SQLITE_ROW ? sqlite3_column_int64(st.s, 0) : -1;
+    Query st(db_, "SELECT count(*) FROM records");
+    return st.step() == kDbRow ? st.col_i64(0) : -1;
 }
 
 bool ServerStore::for_each_record(const std::function<bool(const StoredRecord&)>& fn, std::string* error) {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt st(db_, "SELECT device, seq, wire, received FROM records ORDER BY device, seq");
+    Query st(db_, "SELECT device, seq, wire, received FROM records ORDER BY device, seq");
     if (!st) {
-        if (error) *error = "cannot read records: " + errmsg(db_);
+        if (error) *error = "cannot read records: " + db_->error();
         return false;
     }
     int rc;
-    while ((rc = st.step()) == SQLITE_ROW) {
+    while ((rc = st.step()) == kDbRow) {
         StoredRecord r;
         std::array<uint8_t, 32> pk{};
         st.col_blob(0, pk.data(), 32);
-        r.record_id = record_id(pk, (uint64_t)sqlite3_column_int64(st.s, 1));
-        const uint8_t* p = (const uint8_t*)sqlite3_column_blob(st.s, 2);
-        r.wire.assign(p, p + sqlite3_column_bytes(st.s, 2));
-        r.received = sqlite3_column_int64(st.s, 3);
+        r.record_id = record_id(pk, (uint64_t)st.col_i64(1));
+        std::string wire = st.col_bytes(2);
+        r.wire.assign(wire.begin(), wire.end());
+        r.received = st.col_i64(3);
         if (!fn(r)) break;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        if (error) *error = "reading records failed: " + errmsg(db_);
+    if (rc != kDbRow && rc != kDbDone) {
+        if (error) *error = "reading records failed: " + db_->error();
         return false;
     }
     return true;

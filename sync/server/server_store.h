@@ -7,11 +7,14 @@
 //   server.sqlite (+ -wal, -shm)   the store (schema in sync/transport/BUNDLE.md), WAL, synchronous=FULL
 //   server.key                     the server's own Ed25519 identity (signs receipts), 0600
 //   surveys/                       signed survey updates handed out to kiosks
+// or, opened with a postgresql:// URL, the same tables in that PostgreSQL database (store_db.h
+// is the one SQL seam; server.key and surveys/ stay in the data directory).
 //
 // One ServerStore may be used from many threads (the HTTP worker pool): signature checks run
 // in parallel, the chain check and insert are serialised. Several processes may open the same
 // directory (`teilhabe-server enrol` while the server runs): SQLite's locks and a busy timeout
-// keep that safe.
+// keep that safe. On PostgreSQL several servers serve one database: a device's row lock orders
+// its uploads, the key (device, seq) keeps every record once.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -26,9 +29,9 @@
 #include "receipt.h"
 #include "sqlite_backup.h"
 
-struct sqlite3;
-
 namespace tk {
+
+class StoreDb;
 
 // The outcome of one upload or import. `status` is the HTTP status the API answers with;
 // `code` is a stable machine word, `reason` a sentence for the log and the coordinator.
@@ -138,7 +141,11 @@ public:
     static constexpr int kSchemaVersion = 4;
     static constexpr StoreFile kFile{"server store", "server.sqlite", kApplicationId, kSchemaVersion};
     // Opens or creates DIR/server.sqlite and DIR/server.key. create=false: both must exist.
-    static std::unique_ptr<ServerStore> open(const std::string& dir, bool create, std::string* error);
+    // `store` a postgresql:// URL: the records are in that PostgreSQL database instead (which
+    // must exist; the schema is made there), DIR still holds server.key and surveys/ (every
+    // process serving the same database signs with the same key).
+    static std::unique_ptr<ServerStore> open(const std::string& dir, bool create, std::string* error,
+                                             const std::string& store = "");
     ~ServerStore();
     ServerStore(const ServerStore&) = delete;
     ServerStore& operator=(const ServerStore&) = delete;
@@ -217,6 +224,11 @@ public:
     std::vector<AuditEntry> audit_page(size_t limit, size_t offset);
     std::vector<SurveyCount> survey_counts();
 
+    // Copies every row of this store into `to`, which must be new and empty (server_migrate.cpp):
+    // all in one transaction of `to`, rows counted on both sides. *report: "devices 3, records
+    // 120, ..." of what was copied.
+    bool copy_into(ServerStore& to, std::string* report, std::string* error);
+
     const std::array<uint8_t, 32>& server_pk() const { return server_pk_; }
     std::string server_fingerprint() const;
     const std::string& dir() const { return dir_; }
@@ -231,7 +243,7 @@ private:
 
     std::string dir_;
     DirLock dir_lock_; // shared while open: restore_store refuses meanwhile
-    sqlite3* db_ = nullptr;
+    std::unique_ptr<StoreDb> db_; // store_db.h: SQLite or PostgreSQL
     std::mutex mu_;
     std::array<uint8_t, 32> server_pk_{};
     uint8_t server_sk_[64] = {}; // wiped in the destructor

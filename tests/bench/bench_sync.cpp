@@ -5,6 +5,10 @@
 //      so this is an upper bound for the server)
 //   4. a real client's p99 latency (GET /v1/health, new connection each) with 100 slow-loris
 //      connections open (one header line a second, from 10 loopback addresses), and without
+//   5. ingest from 40 devices into real `teilhabe-server` processes, side by side: SQLite with
+//      one process, PostgreSQL (TK_PG_URL; e.g. tests/common/pg_cluster.sh run STATE bench sync)
+//      with one and with three processes on the same database (responses/s, p99 upload latency;
+//      goal >= 10,000/s with three, and more processes must not be slower)
 // Each figure is the median of kRuns runs (a shared machine's load comes and goes); every run
 // uses fresh devices, so nothing is a replay.
 #include <algorithm>
@@ -22,8 +26,10 @@
 #include <mutex>
 #include <httplib.h>
 #include <random>
+#include <signal.h>
 #include <sodium.h>
 #include <string>
+#include <sys/wait.h>
 #include <thread>
 #include <vector>
 
@@ -278,6 +284,158 @@ double bench_slow_clients(Server& s, int slow) {
     return failed ? -1 : ms[ms.size() * 99 / 100];
 }
 
+// One `teilhabe-server serve` process of this build on `store` ("" = SQLite in dir); its port
+// from the line it prints. Stopped (SIGTERM) when destroyed.
+struct ServerProcess {
+    pid_t pid = -1;
+    int port = 0;
+    bool start(const std::string& dir, const std::string& store) {
+        int out[2];
+        if (::pipe(out) != 0) return false;
+        pid = ::fork();
+        if (pid == 0) {
+            ::dup2(out[1], 1);
+            ::close(out[0]);
+            if (FILE* devnull = std::fopen("/dev/null", "w")) ::dup2(fileno(devnull), 2); // one log line per request
+            std::string bin = std::string(TK_BUILD_DIR) + "/sync/teilhabe-server";
+            std::vector<std::string> args = {bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--rate", "1000",
+                                             "--threads", "16", "--per-address", "200"};
+            if (!store.empty()) args.insert(args.end(), {"--store", store});
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(bin.c_str(), argv.data());
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        std::string text;
+        char buf[512];
+        ssize_t n;
+        while (text.find('\n') == std::string::npos && (n = ::read(out[0], buf, sizeof buf)) > 0) text.append(buf, (size_t)n);
+        ::close(out[0]);
+        size_t at = text.find("127.0.0.1:");
+        if (at != std::string::npos) port = std::atoi(text.c_str() + at + 10);
+        return port > 0;
+    }
+    ~ServerProcess() {
+        if (pid > 0) {
+            ::kill(pid, SIGTERM);
+            ::waitpid(pid, nullptr, 0);
+        }
+    }
+};
+
+struct IngestFigures {
+    double rate = -1, p99_ms = -1;
+};
+
+// 40 devices (enrolled through `store`) each upload 500 responses in bundles of 125 to the
+// servers at `ports`, device d to ports[d % n]; responses stored per second and the p99 of
+// the uploads' times.
+IngestFigures bench_ingest_processes(tk::ServerStore& store, const std::vector<int>& ports) {
+    const int devices = 40, per_device = 500, batch = 125;
+    uint8_t box_pk[32], box_sk[32];
+    crypto_box_keypair(box_pk, box_sk);
+    std::vector<std::vector<std::string>> bundles(devices);
+    std::mt19937 rng(11);
+    for (int d = 0; d < devices; d++) {
+        uint8_t pk[32], sk[64];
+        crypto_sign_keypair(pk, sk);
+        std::array<uint8_t, 32> a;
+        std::copy(pk, pk + 32, a.begin());
+        int status = 0;
+        std::string err;
+        store.enrol(store.new_pairing_code("", 1, nullptr), a, &status, &err);
+        tk::Hash32 prev{};
+        std::vector<tk::Record> recs;
+        for (int i = 0; i < per_device; i++) {
+            tk::Record r;
+            tk::RecordMeta m{"buerger-digital", "sha256:4f2a", "kiosk", "Stadtbibliothek", 1764086000};
+            tk::seal_record(response_bytes(rng, i), m, box_pk, sk, (uint64_t)i + 1, prev, r, nullptr);
+            prev = tk::record_hash(r);
+            recs.push_back(std::move(r));
+            if (recs.size() == (size_t)batch) {
+                auto b = tk::make_bundle(recs, sk, 1764086000);
+                bundles[d].emplace_back(b.begin(), b.end());
+                recs.clear();
+            }
+        }
+    }
+    int64_t before = store.record_count();
+    std::mutex mu;
+    std::vector<double> ms;
+    std::map<std::string, int> failures;
+    auto t0 = Clock::now();
+    std::vector<std::thread> th;
+    for (int d = 0; d < devices; d++)
+        th.emplace_back([&, d] {
+            httplib::Client c("127.0.0.1", ports[(size_t)d % ports.size()]);
+            c.set_read_timeout(60, 0);
+            c.set_keep_alive(true);
+            for (const std::string& b : bundles[d]) {
+                auto t1 = Clock::now();
+                httplib::Result r{nullptr, httplib::Error::Unknown};
+                for (int attempt = 0; attempt <= 3 && !r; attempt++) r = c.Post("/v1/bundles", b, "application/octet-stream");
+                double took = std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
+                std::lock_guard<std::mutex> g(mu);
+                ms.push_back(took);
+                if (!r || r->status != 200)
+                    failures[r ? "HTTP " + std::to_string(r->status) + " " + r->body.substr(0, 80) : httplib::to_string(r.error())]++;
+            }
+        });
+    for (auto& t : th) t.join();
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    int64_t stored = store.record_count() - before;
+    for (auto& f : failures) std::printf("  ingest: %d uploads failed: %s\n", f.second, f.first.c_str());
+    IngestFigures f;
+    std::sort(ms.begin(), ms.end());
+    if (stored == (int64_t)devices * per_device) {
+        f.rate = (double)stored / secs;
+        f.p99_ms = ms[ms.size() * 99 / 100];
+    }
+    return f;
+}
+
+// Item 5: the same load on SQLite (one process) and PostgreSQL (one, three processes).
+void bench_backends() {
+    struct Setup { const char* name; bool pg; int processes; };
+    const char* pg_url = std::getenv("TK_PG_URL");
+    std::vector<Setup> setups = {{"SQLite, 1 process", false, 1}};
+    if (pg_url && *pg_url) setups.insert(setups.end(), {{"PostgreSQL, 1 process", true, 1}, {"PostgreSQL, 3 processes", true, 3}});
+    for (const Setup& su : setups) {
+        std::string dir = temp_dir("backend"), err, store_url = su.pg ? pg_url : "";
+        auto store = tk::ServerStore::open(dir, true, &err, store_url); // makes server.key and the schema
+        std::vector<IngestFigures> runs;
+        {
+            std::vector<std::unique_ptr<ServerProcess>> procs;
+            std::vector<int> ports;
+            for (int i = 0; store && i < su.processes; i++) {
+                procs.push_back(std::make_unique<ServerProcess>());
+                if (!procs.back()->start(dir, store_url)) break;
+                ports.push_back(procs.back()->port);
+            }
+            if (!store || (int)ports.size() != su.processes) {
+                std::printf("  %s: cannot start (%s)\n", su.name, store ? "a server process did not start" : err.c_str());
+                continue;
+            }
+            for (int i = 0; i < kRuns; i++) runs.push_back(bench_ingest_processes(*store, ports));
+        }
+        std::vector<double> rate, p99;
+        for (const IngestFigures& f : runs) {
+            rate.push_back(f.rate);
+            p99.push_back(f.p99_ms);
+        }
+        std::printf("  ingest, 40 devices, 500 responses each in bundles of 125, %s: median %.0f responses/s (runs: %s),"
+                    " p99 upload %.0f ms (runs: %s)%s\n", su.name, median(rate), list(rate, "%.0f").c_str(), median(p99),
+                    list(p99, "%.0f").c_str(), su.processes == 3 ? "   goal >= 10,000/s" : "");
+        store.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    if (!pg_url || !*pg_url)
+        std::printf("  PostgreSQL: not measured (TK_PG_URL unset; tests/common/pg_cluster.sh start STATE, then run STATE bench sync)\n");
+}
+
 } // namespace
 
 void bench_sync() {
@@ -305,4 +463,5 @@ void bench_sync() {
     std::printf("  real client, GET /v1/health on a new connection, p99 of 200: %.1f ms alone (runs: %s), %.1f ms with 100"
                 " slow-loris connections open (runs: %s)\n", median(quiet), list(quiet, "%.1f").c_str(), median(under_attack),
                 list(under_attack, "%.1f").c_str());
+    bench_backends();
 }

@@ -7,15 +7,16 @@ source "$(dirname "$0")/sync_common.bash"
 "$S" --version | grep -q '^teilhabe-server [0-9][0-9.]*$' || fail "--version"
 "$T" --version | grep -q '^teilhabe [0-9][0-9.]*$' || fail "teilhabe --version"
 help=$("$S" --help) || fail "--help exit code"
-for verb in "serve [--config FILE] --data DIR --listen HOST:PORT" "enrol --data DIR [--site NAME] [--valid-hours H]" \
-            "import --data DIR [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER..." "export-surveys --data DIR --out STICK" \
-            "status --data DIR" "backup --data DIR --out FILE" "restore --data DIR FILE"; do
+for verb in "serve [--config FILE] --data DIR [--store URL] --listen HOST:PORT" "enrol --data DIR [--store URL] [--site NAME] [--valid-hours H]" \
+            "import --data DIR [--store URL] [--receipt OUT] [--research-pub FILE]... FILE_OR_FOLDER..." "export-surveys --data DIR --out STICK" \
+            "status --data DIR" "backup --data DIR --out FILE" "restore --data DIR FILE" \
+            "migrate --from sqlite:DIR --to postgresql://USER@HOST:PORT/DATABASE"; do
     grep -qF -- "  $verb" <<<"$help" || fail "--help does not list '$verb'"
 done
 for opt in --cert --key --allow-plain-http --max-body --rate --threads --per-address --research-pub; do
     grep -qF -- "$opt" <<<"$help" || fail "--help does not list the serve option $opt"
 done
-"$S" import --help | grep -F "Usage: teilhabe-server import --data DIR [--receipt OUT] [--research-pub FILE]... FILE" >/dev/null || fail "import --help"
+"$S" import --help | grep -F "Usage: teilhabe-server import --data DIR [--store URL] [--receipt OUT] [--research-pub FILE]... FILE" >/dev/null || fail "import --help"
 "$S" frobnicate >/dev/null 2>"$WORK/err" && fail "an unknown verb was accepted"
 grep -q "unknown verb 'frobnicate'" "$WORK/err" || fail "no message for the unknown verb"
 "$S" >/dev/null 2>&1 && fail "no arguments must be a usage error"

@@ -128,7 +128,7 @@ python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(
 grep -q '^teilhabe_devices_revoked 1$' "$WORK/metrics" || fail "metrics: $(grep revoked "$WORK/metrics")"
 grep -q '^teilhabe_refusals_total{reason="revoked"} 1$' "$WORK/metrics" || fail "metrics: no revoked refusal"
 stop_server
-"$S" --help | grep -F "revoke --data DIR --device ID --reason TEXT" >/dev/null || fail "--help does not list revoke"
+"$S" --help | grep -F "revoke --data DIR [--store URL] --device ID --reason TEXT" >/dev/null || fail "--help does not list revoke"
 step "fleet: status --json, codes, target, revoke refused by the running server, /metrics"
 
 step "ok"

@@ -40,7 +40,7 @@ TEST_CASE("accounts: add, list, remove; only an Argon2id hash is kept") {
     CHECK(list[0].last_login == 0);
 
     // The file holds the hash, never the password.
-    std::string db = test::slurp(s.dir.path + "/server.sqlite") + test::slurp(s.dir.path + "/server.sqlite-wal");
+    std::string db = s.stored_bytes();
     CHECK(db.find(kPw) == std::string::npos);
     CHECK(db.find("$argon2id$") != std::string::npos);
 
@@ -78,7 +78,7 @@ TEST_CASE("accounts: login ok and wrong; sessions by hashed id, with expiry") {
     CHECK(ok.session != ok.csrf);
     CHECK(ok.expires == now + 3600);
     // The cookie's id is not in the store, only its hash.
-    std::string db = test::slurp(s.dir.path + "/server.sqlite") + test::slurp(s.dir.path + "/server.sqlite-wal");
+    std::string db = s.stored_bytes();
     CHECK(db.find(ok.session) == std::string::npos);
 
     SessionInfo si;
@@ -542,10 +542,9 @@ TEST_CASE("dashboard: devices flagged stale, with a chain gap, revoked; not by c
         std::string b = d->bundle(d->chain(2));
         REQUIRE(s.store->ingest((const uint8_t*)b.data(), b.size(), BundleLimits{}, "t").status == 200);
     }
-    test::sql(s.dir.path + "/server.sqlite", "UPDATE devices SET last_seen = " + std::to_string(s.clock - 3600));
-    test::sql(s.dir.path + "/server.sqlite", "UPDATE devices SET last_seen = 0 WHERE last_seq = 0");
-    test::sql(s.dir.path + "/server.sqlite",
-              "UPDATE devices SET head_seq = 9 WHERE hex(pk) = '" + to_hex(gap.pka.data(), 32) + "' COLLATE NOCASE");
+    s.sql("UPDATE devices SET last_seen = " + std::to_string(s.clock - 3600));
+    s.sql("UPDATE devices SET last_seen = 0 WHERE last_seq = 0");
+    s.sql("UPDATE devices SET head_seq = 9 WHERE pk = " + s.blob_sql(gap.pka.data(), 32));
     std::string err;
     REQUIRE(s.store->revoke(device_id_hex(gone.pka), "verloren", &err));
     Browser b(*s.dash);

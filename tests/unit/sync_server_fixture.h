@@ -6,7 +6,10 @@
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstring>
+#include <atomic>
+#include <cstdlib>
 #include <httplib.h>
+#include <libpq-fe.h>
 #include <mutex>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
@@ -59,17 +62,49 @@ struct Device {
     }
 };
 
+// The store's backend for these tests. SQLite in the fixture's folder, unless TK_PG_URL names a
+// PostgreSQL database (ctest's test_sync_pg, tests/common/pg_cluster.sh): then each fixture
+// gets a schema of its own there, so the same TEST_CASEs run on both backends.
+inline bool on_postgres() {
+    const char* u = std::getenv("TK_PG_URL");
+    return u && *u;
+}
+inline std::string fresh_test_store() {
+    if (!on_postgres()) return "";
+    static std::atomic<int> n{0};
+    std::string url = std::getenv("TK_PG_URL"), schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(n++);
+    PGconn* c = PQconnectdb(url.c_str());
+    REQUIRE_MESSAGE(PQstatus(c) == CONNECTION_OK, PQerrorMessage(c));
+    PGresult* r = PQexec(c, ("CREATE SCHEMA " + schema).c_str());
+    bool made = PQresultStatus(r) == PGRES_COMMAND_OK;
+    std::string why = PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(c);
+    REQUIRE_MESSAGE(made, why);
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+// SQL on the PostgreSQL database at `url` with a connection of its own.
+inline void pg_sql(const std::string& url, const std::string& statement) {
+    PGconn* c = PQconnectdb(url.c_str());
+    PGresult* r = PQexec(c, statement.c_str());
+    CHECK_MESSAGE(PQresultStatus(r) == PGRES_COMMAND_OK, PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+}
+
 // The store in a fresh folder and the API on it, without sockets; the API's log lines are kept
 // so tests can ask what was logged.
 struct ServerFixture {
     test::TempDir dir;
+    std::string store_url = fresh_test_store(); // "" = SQLite in dir
     std::unique_ptr<ServerStore> store;
     std::unique_ptr<ServerApi> api;
     std::vector<std::string> log;
     std::mutex log_mu;
     explicit ServerFixture(ServerConfig cfg = {}) {
         std::string err;
-        store = ServerStore::open(dir.path, true, &err);
+        store = ServerStore::open(dir.path, true, &err, store_url);
         REQUIRE_MESSAGE(store, err);
         cfg.log = [this](const std::string& l) { std::lock_guard<std::mutex> g(log_mu); log.push_back(l); };
         api = std::make_unique<ServerApi>(*store, cfg);
@@ -86,6 +121,31 @@ struct ServerFixture {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         return false;
+    }
+    // SQL behind the store's back (a bad tool, or a test moving the clock), on the fixture's backend.
+    void sql(const std::string& statement) {
+        if (store_url.empty()) return test::sql(dir.path + "/server.sqlite", statement);
+        pg_sql(store_url, statement);
+    }
+    // A blob literal for sql().
+    std::string blob_sql(const uint8_t* p, size_t n) const {
+        return store_url.empty() ? "X'" + to_hex(p, n) + "'" : "'\\x" + to_hex(p, n) + "'::bytea";
+    }
+    // All the store keeps: the SQLite files' bytes, or on PostgreSQL every row of its tables as text.
+    std::string stored_bytes() {
+        if (store_url.empty()) return test::slurp(dir.path + "/server.sqlite") + test::slurp(dir.path + "/server.sqlite-wal");
+        std::string all;
+        PGconn* c = PQconnectdb(store_url.c_str());
+        PGresult* t = PQexec(c, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+        for (int i = 0; i < PQntuples(t); i++) {
+            std::string q = std::string("SELECT x::text FROM ") + PQgetvalue(t, i, 0) + " x";
+            PGresult* r = PQexec(c, q.c_str());
+            for (int k = 0; k < PQntuples(r); k++) all += std::string(PQgetvalue(r, k, 0)) + "\n";
+            PQclear(r);
+        }
+        PQclear(t);
+        PQfinish(c);
+        return all;
     }
     void enrol(const Device& d) {
         std::string code = store->new_pairing_code("Bibliothek", 1, nullptr);

@@ -494,3 +494,33 @@ TEST_CASE("server: a flood of junk is summarised in the event log, not written r
     CHECK(flood);
     CHECK(ev.back().find("reject-malformed") != std::string::npos);
 }
+
+TEST_CASE("server: the key (device, seq) decides, also where the chain head says otherwise") {
+    // A record the store holds above the device's head (the head set back behind the store's
+    // back): an identical resend is acknowledged and moves the head on, other bytes under the
+    // same id are a conflict, and never is a second row written. Runs on both backends.
+    ServerFixture s;
+    Device d;
+    s.enrol(d);
+    std::vector<Record> chain = d.chain(6);
+    std::string b = d.bundle(chain);
+    REQUIRE(s.store->ingest((const uint8_t*)b.data(), b.size(), BundleLimits{}, "t").status == 200);
+    s.sql("UPDATE devices SET last_seq = 0, last_hash = NULL");
+    IngestResult again = s.store->ingest((const uint8_t*)b.data(), b.size(), BundleLimits{}, "t");
+    CHECK(again.status == 200);
+    CHECK(again.stored == 0);
+    CHECK(again.duplicates == 6);
+    CHECK(again.server_seq == 6);
+    CHECK(s.store->record_count() == 6);
+
+    s.sql("UPDATE devices SET last_seq = 0, last_hash = NULL");
+    std::string fork = d.bundle(d.chain(6, 0, {}, ",\"other\":true"));
+    IngestResult r = s.store->ingest((const uint8_t*)fork.data(), fork.size(), BundleLimits{}, "t");
+    CHECK(r.status == 409);
+    CHECK(r.code == "conflict");
+    CHECK(s.store->record_count() == 6);
+    std::vector<uint8_t> first;
+    std::string err;
+    REQUIRE(s.store->for_each_record([&](const StoredRecord& x) { if (first.empty()) first = x.wire; return true; }, &err));
+    CHECK(first == serialize_record(chain[0])); // the first bytes stay
+}

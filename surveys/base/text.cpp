@@ -119,4 +119,18 @@ std::vector<std::string> utf8_chars(std::string_view s) {
     return out;
 }
 
+std::string html_entities(std::string_view s) {
+    std::string o;
+    o.reserve(s.size());
+    for (char c : s) switch (c) {
+        case '&': o += "&amp;"; break;
+        case '<': o += "&lt;"; break;
+        case '>': o += "&gt;"; break;
+        case '"': o += "&quot;"; break;
+        case '\'': o += "&#39;"; break;
+        default: o += c;
+        }
+    return o;
+}
+
 } // namespace tk

@@ -5,7 +5,8 @@
 // "de", any "xx-yy" to "xx", and finally to the survey's first (original) language. That way
 // an author can add Leichte Sprache for the hard questions only.
 //
-// Also the one tokenizer for short typed or stored lists ("1, 3", "de en", "Q1;Q2"), and the
+// Also the one tokenizer for short typed or stored lists ("1, 3", "de en", "Q1;Q2"), the one
+// HTML escaper of the reports (html_entities), and the
 // one UTF-8 walker (lengths, columns, decoding, encoding, taking characters off and apart):
 //   is_utf8_continuation, utf8_length, utf8_char_end, next_codepoint, valid_utf8,
 //   append_utf8, pop_utf8_char, utf8_chars
@@ -37,6 +38,11 @@ std::vector<std::string> language_fallbacks(const std::string& lang);
 // "1, 3,"; LimeSurvey writes "Q1; Q2"). split_tokens("1, 3;", " ,;") -> {"1", "3"}.
 // Give ASCII separators only: no byte of a multi-byte UTF-8 character is ASCII, so none is cut.
 std::vector<std::string> split_tokens(std::string_view s, std::string_view separators);
+
+// Text for HTML element content and quoted attribute values: & < > " ' as entities, every other
+// byte as it is. The research report and the Delphi report use it; the dashboard has its own,
+// stricter one (it also cuts and replaces control characters in what devices send).
+std::string html_entities(std::string_view s);
 
 // --- UTF-8 ---
 // Counting needs no decoding: every byte that is not a continuation byte (10xxxxxx) starts a

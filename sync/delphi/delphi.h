@@ -74,6 +74,9 @@ struct ItemStats {
     bool consensus = false;  // under the survey's rule (FORMAT.md "delphi")
     std::string consensus_detail; // e.g. "80 % in the top 2 categories (rule: at least 75 %)"
 };
+// A code that is a plain decimal number ("1", "7", "-2", "2.5") and nothing else: the values of
+// an ordinal scale, for statistics and for the analysis.
+bool code_number(const std::string& code, double& out);
 // values: each participant's option code for the item (one per participant). scale: the
 // item's options in order (a matrix's columns, a rating's generated options).
 ItemStats item_stats(const std::string& key, const std::string& source_key, const std::vector<std::string>& values,

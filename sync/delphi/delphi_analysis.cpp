@@ -190,15 +190,6 @@ static std::vector<std::string> item_choices(const Response& r, const std::strin
     return it->second.values;
 }
 
-static bool number_of(const std::string& code, double& out) {
-    if (code.empty() || code.size() > 32) return false;
-    for (char c : code)
-        if (!((c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
-    char* end = nullptr;
-    out = std::strtod(code.c_str(), &end);
-    return end == code.c_str() + code.size() && std::isfinite(out);
-}
-
 static bool in_scale(const std::vector<Option>& scale, const std::string& v) {
     for (const Option& o : scale)
         if (o.code == v) return true;
@@ -285,7 +276,7 @@ static void expertise_check(const Survey& s, const std::vector<const Response*>&
         for (const Response* r : rs) {
             double x;
             std::string v = item_value(*r, di.key);
-            if (is_expert(r) && in_scale(scale, v) && number_of(v, x)) sum += x, e.n_expert++;
+            if (is_expert(r) && in_scale(scale, v) && code_number(v, x)) sum += x, e.n_expert++;
         }
         if (!e.applies || e.n_expert == 0) return;
         e.mean_expert = sum / e.n_expert;
@@ -442,7 +433,7 @@ static ItemChange compare_item(const Survey& s1, const Survey& s2, const std::ve
                 pb.push_back(v1);
                 pa.push_back(v2);
                 double x, y;
-                if (number_of(v1, x) && number_of(v2, y)) nb.push_back(x), na.push_back(y);
+                if (code_number(v1, x) && code_number(v2, y)) nb.push_back(x), na.push_back(y);
             }
         }
         ConsensusRule rule = s1.delphi.consensus;
@@ -525,7 +516,7 @@ bool analyse_delphi(const Survey& s1, const std::vector<Response>& r1, const Sur
             bool stays = by2.count(r->pseudonym) > 0;
             (stays ? stayed : left).push_back(v);
             double x;
-            if (in_scale(*scale, v) && number_of(v, x)) (stays ? xs : xl).push_back(x);
+            if (in_scale(*scale, v) && code_number(v, x)) (stays ? xs : xl).push_back(x);
         }
         ItemStats a = item_stats(it.key, "", stayed, *scale, s1.delphi.consensus);
         ItemStats b = item_stats(it.key, "", left, *scale, s1.delphi.consensus);

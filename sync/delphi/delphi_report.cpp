@@ -8,6 +8,7 @@
 //                    repeated-items rule, attrition, notes
 //   render_delphi_report, delphi_items_csv
 #include "delphi_analysis.h"
+#include "text.h"
 
 #include <cmath>
 #include <cstdio>
@@ -15,19 +16,7 @@
 namespace tk::delphi {
 
 // --- text ------------------------------------------------------------------------------------
-static std::string esc(const std::string& s) {
-    std::string o;
-    o.reserve(s.size());
-    for (char c : s) switch (c) {
-        case '&': o += "&amp;"; break;
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '"': o += "&quot;"; break;
-        case '\'': o += "&#39;"; break;
-        default: o += c;
-        }
-    return o;
-}
+static std::string esc(const std::string& s) { return html_entities(s); }
 
 static std::string csv_field(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

@@ -17,8 +17,7 @@
 namespace tk::delphi {
 
 // --- numbers -------------------------------------------------------------------------------
-// A code that is a plain decimal number ("1", "7", "-2", "2.5") and nothing else.
-static bool code_number(const std::string& code, double& out) {
+bool code_number(const std::string& code, double& out) {
     if (code.empty() || code.size() > 32) return false;
     for (char c : code)
         if (!((c >= '0' && c <= '9') || c == '-' || c == '.')) return false;

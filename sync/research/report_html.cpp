@@ -14,23 +14,11 @@
 #include <cstdlib>
 #include <map>
 
+#include "text.h"
+
 namespace tk::report_parts {
 
-std::string esc(const std::string& t) {
-    std::string o;
-    o.reserve(t.size());
-    for (char ch : t) {
-        switch (ch) {
-        case '&': o += "&amp;"; break;
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '"': o += "&quot;"; break;
-        case '\'': o += "&#39;"; break;
-        default: o += ch;
-        }
-    }
-    return o;
-}
+std::string esc(const std::string& t) { return html_entities(t); }
 
 // The channels as the page names them (the data keep the codes of surveys/RESPONSE.md).
 std::string channel_name(const std::string& c) {

@@ -57,12 +57,7 @@ struct Page {
 // Draws `text` from the left margin (plus `indent`) at p.y, broken into lines of the width
 // left (or `width`; < 0: one line, unbroken), and moves p.y below it. Returns its height.
 double block(Page& p, const std::string& text, double size, bool bold, double indent = 0, double width = 0) {
-    PangoFontDescription* d = pango_font_description_new();
-    pango_font_description_set_family(d, "Noto Sans");
-    pango_font_description_set_weight(d, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
-    pango_layout_set_font_description(p.layout, d);
-    pango_font_description_free(d);
+    set_font(p.layout, size, bold);
     double w = width != 0 ? width : p.right - p.left - indent;
     pango_layout_set_width(p.layout, w < 0 ? -1 : int(w * PANGO_SCALE)); // < 0: one line
     pango_layout_set_wrap(p.layout, PANGO_WRAP_WORD_CHAR);

@@ -359,6 +359,15 @@ std::string skip_instruction(const Survey& s, const Question& q, const std::stri
 // ---------------------------------------------------------------------------------------
 // Drawing
 
+void set_font(PangoLayout* layout, double size, bool bold) {
+    PangoFontDescription* d = pango_font_description_new();
+    pango_font_description_set_family(d, "Noto Sans");
+    pango_font_description_set_weight(d, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
+    pango_layout_set_font_description(layout, d);
+    pango_font_description_free(d);
+}
+
 void draw_qr_code(cairo_t* cr, const std::string& text, double x, double y, double size) {
     QRcode* qr = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!qr) return;
@@ -420,14 +429,7 @@ void close_layout(Pen& p) {
 }
 
 // Noto Sans at `size` points (an em of `size` user units, as cairo_set_font_size had it).
-void font(Pen& p, double size, bool bold = false) {
-    PangoFontDescription* d = pango_font_description_new();
-    pango_font_description_set_family(d, "Noto Sans");
-    pango_font_description_set_weight(d, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
-    pango_layout_set_font_description(p.layout, d);
-    pango_font_description_free(d);
-}
+void font(Pen& p, double size, bool bold = false) { set_font(p.layout, size, bold); }
 
 double width_of(Pen& p, const std::string& t) {
     pango_layout_set_text(p.layout, t.c_str(), int(t.size()));

@@ -3,23 +3,30 @@
 # invited, 20 answer stage 1 (18 with their code, 2 on paper without one), 7 come back for
 # stage 2.
 #   invite (codes.txt) -> stage 1 walked with each code, sealed into a kiosk vault -> bundle ->
-#   sync -> decrypt -> feedback pack -> personalised PDFs (pdftotext) -> stage 2 walked by 5
-#   codes with the pack (the feedback printed beside each repeated question is compared with a
-#   recount of the stage-1 answers done here in Python) and 2 personal forms entered twice ->
+#   sync -> decrypt -> feedback pack -> personalised PDFs (pdftotext) -> stage 2: 4 walked with
+#   their code and the pack, 1 on the real kiosk typing the code (what each is shown is compared
+#   with a recount of the stage-1 answers done here in Python), 2 personal forms entered twice ->
 #   USB bundle -> server import -> decrypt -> the analysis report.
 # Two of the 7 send their personal form back by post; each sheet is entered twice with the code
 # printed on it, so their answers are paired like the others'.
 # Privacy: the vault, the bundle, the server store and the pack hold no pseudonym, no code and
 # no answer text in plain; a code opens its own answers only (the walk with another code shows
 # that code's, a code from outside the study none).
+# One participant of stage 2 answers on the real kiosk (under Xvfb, kiosk_common.bash), so both
+# helper sets are sourced: the kiosk's first (it restarts the script under xvfb-run), then the
+# server's; the exit trap stops both and removes both folders.
+source "$(dirname "$0")/kiosk_common.bash"
+KIOSK_WORK=$WORK
 source "$(dirname "$0")/sync_common.bash"
-SRC="${TK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
+trap 'kiosk_stop; cleanup; rm -rf "$KIOSK_WORK"' EXIT
+LAYOUT=$WORK/layout.txt
+SRC=$TK_SOURCE_DIR
 S1="$SRC/surveys/delphi-stufe-1.json"
 S2="$SRC/surveys/delphi-stufe-2.json"
 export TEILHABE_PASSPHRASE=delphi-study
 "$T" keygen --out "$WORK/keys" >/dev/null 2>&1 || fail "keygen"
-mkdir -p "$WORK/srv" "$WORK/kiosk"
-cp "$WORK/keys/research.pub" "$WORK/kiosk/"
+mkdir -p "$WORK/srv" "$WORK/data"
+cp "$WORK/keys/research.pub" "$WORK/data/"
 
 step "20 invitations"
 "$T" delphi invite --count 20 --survey "$S1" --out "$WORK/invite" >"$WORK/invite.out" 2>&1 || fail "invite: $(cat "$WORK/invite.out")"
@@ -54,7 +61,9 @@ for i in (0, 3, 5, 8, 11, 14, 17):
     old = plan["stage1"][i]
     b = {"who": i, "F5": [min(7, v + (1 if k == 0 else 0)) for k, v in enumerate(old["F11"])],
          "F10": [old["F18"], old["F19"]], "F19": old["F51"], "comment": "Vertraulich-Delphi-%02d" % i,
-         "paper": i in (14, 17), "code": old["code"]}
+         "paper": i in (14, 17), "kiosk": i == 11, "code": old["code"]}
+    if i == 11:  # on the kiosk: row L1 by number key 3, the other rows left open
+        b["F5"] = [3, None, None, None]
     plan["stage2"].append(b)
     lines = []
     for q in pages(s2p):
@@ -83,11 +92,11 @@ done
 grep -q "is not a participant code" "$WORK/err" || fail "bad code message: $(cat "$WORK/err")"
 # Stage 1 travels by network, stage 2 by USB stick.
 start_server
-enrol "$WORK/kiosk"
-"$T" vault add --data "$WORK/kiosk" "$WORK"/s1-*.json >/dev/null || fail "vault add stage 1"
-cp "$WORK/kiosk/vault.sqlite" "$WORK/vault-stage1.sqlite"
-"$T" sync --data "$WORK/kiosk" --quiet >/dev/null || fail "sync stage 1"
-[ "$(unsynced "$WORK/kiosk")" = 0 ] || fail "stage 1 not all synced"
+enrol "$WORK/data"
+"$T" vault add --data "$WORK/data" "$WORK"/s1-*.json >/dev/null || fail "vault add stage 1"
+cp "$WORK/data/vault.sqlite" "$WORK/vault-stage1.sqlite"
+"$T" sync --data "$WORK/data" --quiet >/dev/null || fail "sync stage 1"
+[ "$(unsynced "$WORK/data")" = 0 ] || fail "stage 1 not all synced"
 stop_server
 "$T" decrypt --key "$WORK/keys/research.key" --store "$WORK/srv" --out "$WORK/r1.jsonl" >/dev/null 2>"$WORK/err" \
     || fail "decrypt stage 1: $(cat "$WORK/err")"
@@ -128,8 +137,8 @@ t19 = text(c19)
 assert "Ihre Antwort" not in t19, t19[:2000]
 PY
 
-step "stage 2: 7 come back: 5 walk, each shown their own stage-1 answer and the group's result"
-for who in 0 3 5 8 11; do
+step "stage 2: 7 come back: 4 walk, each shown their own stage-1 answer and the group's result"
+for who in 0 3 5 8; do
     n=$(printf %02d "$who")
     "$T" survey walk "$S2" --channel kiosk --site "Delphi" --code "${CODES[$who]}" --pack "$WORK/delphi-stufe-2.delphi" \
         <"$WORK/s2-$n.in" >"$WORK/s2-$n.json" 2>"$WORK/s2-$n.err" || fail "stage 2 walk $n: $(tail -3 "$WORK/s2-$n.err")"
@@ -150,7 +159,7 @@ qs = {q["code"]: q for g in json.load(open(s1p))["groups"] for q in g["questions
 qs2 = {q["code"]: q for g in json.load(open(s2p))["groups"] for q in g["questions"]}
 f11 = [o["code"] for o in qs["F11"]["options"]]
 for b in plan["stage2"]:
-    if b["paper"]: continue
+    if b["paper"] or b["kiosk"]: continue
     err = open("%s/s2-%02d.err" % (work, b["who"])).read()
     me = plan["stage1"][b["who"]]
     for row in range(4):
@@ -169,7 +178,41 @@ for b in plan["stage2"]:
     assert ("F19: Ihre Antwort in Stufe 1: " + own19) in err, own19
 PY
 
-"$T" vault add --data "$WORK/kiosk" "$WORK"/s2-*.json >/dev/null || fail "vault add stage 2"
+step "stage 2: one on the kiosk, typing the code; the page says their stage-1 answer and the group's"
+mkdir -p "$WORK/data/surveys"
+cp "$WORK/delphi-stufe-2.delphi" "$WORK/delphi-stufe-2.delphi.sig" "$WORK/data/surveys/"
+SURVEY=$S2
+kiosk_start --idle 600
+to_code_page
+xdotool type --delay 30 "${CODES[11]}"
+xdotool key Return
+wait_page Question 10
+enter_to F5
+xdotool key 3 # row L1: the third option
+sleep 0.3
+xdotool key KP_Add # "Vorlesen": what the page shows, as text
+sleep 1
+shot delphi_study_kiosk
+python3 - "$WORK" "$WORK/speech.log" "$S2" <<'PY' || fail "the kiosk does not show what stage 1 holds: $(tail -c 1500 "$WORK/speech.log")"
+import json, sys
+work, said, s2p = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
+plan = json.load(open(work + "/plan.json"))
+f5 = [q for g in json.load(open(s2p))["groups"] for q in g["questions"] if q["code"] == "F5"][0]
+vals = [p["F11"][0] for p in plan["stage1"]]
+assert "Ihre Antwort in Stufe 1: " + f5["options"][plan["stage1"][11]["F11"][0] - 1]["text"] in said
+assert "Ergebnis der Gruppe in Stufe 1 (20 Antworten):" in said
+for i, o in enumerate(f5["options"]):
+    n = vals.count(i + 1)
+    line = "%s: %d (%d %%)" % (o["text"], n, int(100.0 * n / len(vals) + 0.5))
+    assert line in said, line
+PY
+enter_to ""
+wait_page Review
+xdotool key Return
+wait_page ThankYou
+kiosk_stop
+
+"$T" vault add --data "$WORK/data" "$WORK"/s2-*.json >/dev/null || fail "vault add stage 2"
 
 step "stage 2: 2 send their personal paper form back; each sheet is entered twice with its code"
 python3 - "$WORK" <<'PY' || fail "making the entry files"
@@ -193,10 +236,10 @@ for who in ("anna", "ben"):
                                                                   " ".join(map(str, b["F19"]))))
 PY
 for who in anna ben; do
-    "$T" paper enter --data "$WORK/kiosk" --survey "$S2" --site "Delphi" "$WORK/sheets-$who.txt" >"$WORK/enter-$who.out" 2>&1 \
+    "$T" paper enter --data "$WORK/data" --survey "$S2" --site "Delphi" "$WORK/sheets-$who.txt" >"$WORK/enter-$who.out" 2>&1 \
         || fail "paper enter ($who): $(cat "$WORK/enter-$who.out")"
 done
-"$T" export-bundle --data "$WORK/kiosk" --out "$WORK/stage2.tkb" >/dev/null || fail "export-bundle 2"
+"$T" export-bundle --data "$WORK/data" --out "$WORK/stage2.tkb" >/dev/null || fail "export-bundle 2"
 "$S" import --data "$WORK/srv" "$WORK/stage2.tkb" >"$WORK/import.out" 2>"$WORK/err" || fail "server import: $(cat "$WORK/err")"
 grep -q "7 records stored" "$WORK/import.out" || fail "import: $(cat "$WORK/import.out")"
 "$T" decrypt --key "$WORK/keys/research.key" --store "$WORK/srv" --out "$WORK/all.jsonl" >/dev/null 2>"$WORK/err" \
@@ -212,7 +255,7 @@ work, codes = sys.argv[1], sys.argv[2:]
 pseudonyms = {json.loads(l)["response"]["pseudonym"] for l in open(work + "/all.jsonl") if '"pseudonym"' in l}
 assert len(pseudonyms) == 18, len(pseudonyms)
 secrets = list(pseudonyms) + [c.replace("-", "") for c in codes] + codes + ["Vertraulich-Delphi"]
-files = [work + "/kiosk/vault.sqlite", work + "/vault-stage1.sqlite", work + "/stage2.tkb", work + "/srv/server.sqlite",
+files = [work + "/data/vault.sqlite", work + "/vault-stage1.sqlite", work + "/stage2.tkb", work + "/srv/server.sqlite",
          work + "/delphi-stufe-2.delphi"]
 # The control: every secret is there once the key opened the records (the look-up can find them).
 opened = open(work + "/all.jsonl").read()
@@ -237,8 +280,10 @@ rows = list(csv.DictReader(open(work + "/csv/delphi-items.csv", encoding="utf-8"
 by = {(r["round"], r["item"]): r for r in rows}
 for row in range(4):
     r = by[("2", "F5[L%d]" % (row + 1))]
-    changed = sum(1 for b in plan["stage2"] if b["F5"][row] != plan["stage1"][b["who"]]["F11"][row])
-    assert r["repeats"] == "F11[L%d]" % (row + 1) and r["n"] == "7" and r["paired"] == "7", r
+    answered = [b for b in plan["stage2"] if b["F5"][row] is not None]  # the kiosk's one answered L1 only
+    changed = sum(1 for b in answered if b["F5"][row] != plan["stage1"][b["who"]]["F11"][row])
+    n = str(len(answered))
+    assert r["repeats"] == "F11[L%d]" % (row + 1) and r["n"] == n and r["paired"] == n, (r, n)
     assert r["changed"] == str(changed), (r["changed"], changed)
     r1 = by[("1", "F11[L%d]" % (row + 1))]
     # Leavers are the 11 with a code who did not come back; the 2 without a code cannot be followed.

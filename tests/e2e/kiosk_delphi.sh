@@ -27,30 +27,6 @@ print(fmt(code).lower(), fmt(slip))
 PY
 )
 
-# to_code_page: welcome -> language -> notice -> "Ich bin einverstanden" -> the code page.
-to_code_page() {
-    xdotool key Return
-    wait_page Language
-    xdotool key Return
-    wait_page Privacy
-    xdotool key 1
-    wait_page DelphiCode
-    sleep 0.5
-}
-# enter_to CODE: Enter through the questions to question CODE ("" = to the review page); where
-# a text field has the keyboard, the first Enter only leaves it.
-enter_to() {
-    local p
-    while :; do
-        p=$(page)
-        case "$p" in "Question $1 "*) [ -n "$1" ] && return 0 ;; Question*) ;; *) [ -z "$1" ] && return 0; fail "'$1' not reached, on '$p'" ;; esac
-        xdotool key Return
-        sleep 0.4
-        [ "$(page)" = "$p" ] && xdotool key Return
-        wait_change "$p"
-    done
-}
-
 kiosk_start --idle 600
 to_code_page
 has "field/~delphi|code" || fail "no code field on the code page"

@@ -98,9 +98,11 @@ static void bar_chart(ScreenDraw& c, const DelphiItemView& v, float width) {
     if (s.median >= centres.back().first) y = centres.back().second;
     y = std::clamp(y, top, bottom);
     const ImVec2 p = ImGui::GetItemRectMin();
-    // In the background colour first, wider: the line stands out on a filled bar and on the track.
-    const float w = std::max(3.0f, c.m.focus_width * 0.75f);
-    dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + width, y), col(c.th.bg), w * 3);
+    // In the background colour first, a little wider: the line stands out on a filled bar and on
+    // the track. Both stay thin beside the bar's height, so a median that falls on a category
+    // leaves that bar's fill visible above and below the line.
+    const float w = std::max(2.0f, bar_h * 0.15f);
+    dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + width, y), col(c.th.bg), w + 2.0f);
     dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + width, y), col(c.th.text), w);
 }
 

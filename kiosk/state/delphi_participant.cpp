@@ -19,10 +19,6 @@ DelphiParticipant::~DelphiParticipant() { delphi_wipe(*this); }
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 // An own answer as option codes: one code (single, rating, yes/no, a matrix row) or, for a
 // multiple choice, the codes joined by spaces (delphi::item_value).
 std::vector<std::string> split_codes(const std::string& v) { return split_tokens(v, " ,"); }
@@ -191,7 +187,7 @@ std::shared_ptr<const delphi::FeedbackPack> find_feedback_pack(const std::vector
     };
     for (const std::string& dir : dirs) {
         for (const std::string& name : list_signed_surveys(dir)) {
-            if (!ends_with(name, delphi::kFeedbackPackExt)) continue;
+            if (!name.ends_with(delphi::kFeedbackPackExt)) continue;
             const std::string path = dir + "/" + name;
             std::string bytes, sig, err;
             if (!read_file_at_most(path, delphi::kFeedbackPackMax, bytes, &err) ||

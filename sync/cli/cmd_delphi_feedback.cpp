@@ -5,6 +5,7 @@
 // server's DATA/surveys/ or a stick's teilhabe-surveys/ carries it to the kiosks unchanged, and
 // `delphi print` makes the personalised paper from the same file.
 #include <cstdio>
+#include <filesystem>
 
 #include "command.h"
 #include "dates.h"
@@ -20,10 +21,8 @@ using namespace tk::cli;
 
 static const char kVerb[] = "delphi feedback";
 
-static std::string base_name(const std::string& p) {
-    size_t s = p.find_last_of('/');
-    return s == std::string::npos ? p : p.substr(s + 1);
-}
+// The file name a pack is signed and installed under.
+static std::string base_name(const std::string& p) { return std::filesystem::path(p).filename().string(); }
 
 static int run_feedback(const Args& in) {
     Args a = in;
@@ -32,7 +31,8 @@ static int run_feedback(const Args& in) {
     if (round_text.empty() || survey_path.empty() || next_path.empty() || key.empty() || out.empty() || a.empty())
         return usage_error(kVerb, "usage: --round K --survey ROUNDK.json --next ROUNDK+1.json --key research.key "
                                   "--out FILE.delphi RESPONSES.jsonl...");
-    if (out.size() < 8 || out.compare(out.size() - 7, 7, delphi::kFeedbackPackExt) != 0 || !survey_update_name_ok(base_name(out)))
+    // (A name that is only ".delphi" starts with a dot, which survey_update_name_ok refuses.)
+    if (!out.ends_with(delphi::kFeedbackPackExt) || !survey_update_name_ok(base_name(out)))
         return usage_error(kVerb, "--out " + out + ": the pack's name must end in .delphi and be a plain file name "
                                   "(letters, digits, - _ .), as kiosks install it under that name");
     int rc = 0;

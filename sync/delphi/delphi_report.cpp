@@ -64,6 +64,8 @@ static const char* const kStyle =
     "@media print{body{max-width:none;margin:0;font-size:10pt}tr{break-inside:avoid}.wide{overflow:visible}"
     "tr:nth-child(even){background:none}td,th{border-bottom:1px solid #bbb}}";
 
+// "ja", marked, or "nein": the last column of the expertise and stability tables.
+static std::string flag_cell(bool flagged) { return flagged ? "<td class=\"flag\">ja</td>" : "<td>nein</td>"; }
 static std::string td(const std::string& text) { return "<td>" + esc(text) + "</td>"; }
 static std::string tdn(const std::string& text) { return "<td class=\"num\">" + esc(text) + "</td>"; }
 
@@ -152,7 +154,7 @@ static void expertise(std::string& h, const RoundAnalysis& r) {
             h += tdn(de(e.mean_all, 2)) + tdn(std::to_string(e.n_expert)) + tdn(e.n_expert ? de(e.mean_expert, 2) : "–") +
                  tdn(e.n_expert ? de(e.deviation, 1) + " %" : "–");
         }
-        h += std::string("<td") + (e.flagged ? " class=\"flag\">ja" : ">nein") + "</td></tr>\n";
+        h += flag_cell(e.flagged) + "</tr>\n";
     }
     h += "</table>\n";
 }
@@ -195,7 +197,7 @@ static void stability(std::string& h, const DelphiAnalysis& a) {
         }
         std::string where = c.largest_where == "upper" ? "oben" : c.largest_where == "lower" ? "unten" : "Kategorie " + c.largest_where;
         h += tdn(signed_points(c.largest_change) + " Pkt. (" + where + ")");
-        h += std::string("<td") + (c.flagged ? " class=\"flag\">ja" : ">nein") + "</td></tr>\n";
+        h += flag_cell(c.flagged) + "</tr>\n";
     }
     h += "</table></div>\n";
 }

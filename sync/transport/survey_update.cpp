@@ -16,13 +16,9 @@
 
 namespace tk {
 
-static bool ends_with(const std::string& s, const char* tail) {
-    size_t n = std::strlen(tail);
-    return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
-}
 
 size_t survey_update_max(const std::string& name) {
-    return ends_with(name, delphi::kFeedbackPackExt) ? delphi::kFeedbackPackMax : kKeyFileMax;
+    return name.ends_with(delphi::kFeedbackPackExt) ? delphi::kFeedbackPackMax : kKeyFileMax;
 }
 
 
@@ -137,7 +133,7 @@ std::vector<std::string> list_signed_surveys(const std::string& dir) {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
         std::string n = e.path().filename().string();
-        if (!survey_update_name_ok(n) || ends_with(n, ".sig") || !e.is_regular_file(ec)) continue;
+        if (!survey_update_name_ok(n) || n.ends_with(".sig") || !e.is_regular_file(ec)) continue;
         if (std::filesystem::is_regular_file(e.path().string() + ".sig", ec)) names.push_back(n); // unsigned: not offered
     }
     std::sort(names.begin(), names.end());
@@ -159,14 +155,14 @@ void install_survey_update(const std::string& name, const std::string& bytes, co
         out.refused.push_back(name + ": larger than " + std::to_string(survey_update_max(name) >> 20) + " MiB");
         return;
     }
-    if (ends_with(name, ".json")) {
+    if (name.ends_with(".json")) {
         LoadResult lr = parse_survey(bytes, name);
         if (!lr.ok()) {
             out.refused.push_back(name + ": signed, but does not load: " + (lr.errors.empty() ? "" : lr.errors[0].to_string()));
             return;
         }
     }
-    if (ends_with(name, delphi::kFeedbackPackExt)) {
+    if (name.ends_with(delphi::kFeedbackPackExt)) {
         delphi::FeedbackPack pack;
         if (!delphi::read_feedback_pack(bytes, pack, &err)) {
             out.refused.push_back(name + ": signed, but does not read: " + err);
